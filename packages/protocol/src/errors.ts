@@ -1,0 +1,100 @@
+/**
+ * The one registry of Parley's error codes.
+ *
+ * Every error a client can see — in a WebSocket reply, an `error` frame, a REST
+ * response or a rejected SDK promise — carries one of these codes. Codes are
+ * stable: they are never renamed or reused, only added. `docs/errors.md` is the
+ * reference page and lists the same entries.
+ *
+ * This module has no runtime dependencies so the browser SDK can import it
+ * without pulling in the schema library.
+ *
+ * @module
+ */
+
+/** How one error code behaves: its HTTP status and a default human message. */
+export interface ErrorSpec {
+  /** HTTP status used when the error is answered over REST. */
+  readonly status: number;
+  /** Default message; a specific error may carry a more precise one. */
+  readonly message: string;
+}
+
+/**
+ * Every error code with its HTTP status and default message.
+ * Keep in the same order as `docs/errors.md`.
+ */
+export const ERRORS = {
+  // Frames and requests
+  BAD_JSON: { status: 400, message: "The frame is not valid JSON." },
+  UNKNOWN_FRAME: { status: 400, message: "Unknown frame type." },
+  INVALID_FRAME: { status: 400, message: "The frame is missing fields or has fields of the wrong type." },
+  FRAME_TOO_LARGE: { status: 413, message: "The frame exceeds the maximum frame size." },
+  BINARY_NOT_SUPPORTED: { status: 400, message: "Binary WebSocket frames are not accepted; send JSON text." },
+  VALIDATION_FAILED: { status: 400, message: "The request body or parameters are invalid." },
+  NOT_FOUND: { status: 404, message: "No such resource." },
+  // Session
+  HELLO_REQUIRED: { status: 400, message: "The first frame on a socket must be a hello frame." },
+  ALREADY_AUTHENTICATED: { status: 400, message: "This socket has already said hello." },
+  // Authentication and authorisation
+  AUTH_REQUIRED: { status: 401, message: "A token is required." },
+  AUTH_INVALID_TOKEN: { status: 401, message: "The token is malformed, forged or signed with another key." },
+  AUTH_TOKEN_EXPIRED: { status: 401, message: "The token has expired." },
+  INVALID_CREDENTIALS: { status: 401, message: "Unknown username or wrong password." },
+  FORBIDDEN: { status: 403, message: "This token does not give access to that chat." },
+  // Chats and participants
+  CONTACT_NOT_FOUND: { status: 404, message: "No chat with that id." },
+  CONTACT_ENDED: { status: 409, message: "The chat has ended and accepts no more messages or participants." },
+  NOT_A_PARTICIPANT: { status: 403, message: "Join the chat before sending to it." },
+  PARTICIPANTS_LIMIT: { status: 409, message: "The chat has reached its maximum number of participants." },
+  CONTACTS_PER_SESSION_LIMIT: { status: 409, message: "This session has joined the maximum number of chats." },
+  MESSAGE_NOT_FOUND: { status: 404, message: "No message with that id in this chat." },
+  // Content
+  TEXT_EMPTY: { status: 400, message: "The message text is empty." },
+  TEXT_TOO_LONG: { status: 400, message: "The message text exceeds the maximum length." },
+  NICKNAME_INVALID: { status: 400, message: "The nickname is empty, too long or contains control characters." },
+  INVALID_URL: { status: 400, message: "Links must be absolute http or https URLs." },
+  CLIENT_ID_REUSED: { status: 409, message: "This client id was already used for a different message." },
+  // Limits
+  RATE_LIMITED: { status: 429, message: "Too many requests; slow down and retry later." },
+  // Media (reserved for the multimedia messages)
+  MEDIA_NOT_SUPPORTED: { status: 501, message: "Multimedia messages are not supported by this server yet." },
+  // Server and transport
+  INTERNAL_ERROR: { status: 500, message: "The server failed to handle the request." },
+  UNAVAILABLE: { status: 503, message: "The server is shutting down or a dependency is unavailable." },
+  // Raised by the SDK itself, never sent by the server
+  NOT_INITIALIZED: { status: 400, message: "Call LIVECHATSDK.init({ serverUrl }) first." },
+  NOT_LOGGED_IN: { status: 401, message: "Call LIVECHATSDK.LIVECHAT.login(token) first." },
+  NOT_JOINED: { status: 400, message: "This chat has not been joined in this session." },
+  CONNECTION_CLOSED: { status: 503, message: "The connection closed before the server answered." },
+  REQUEST_TIMEOUT: { status: 504, message: "The server did not answer in time." },
+  LOGGED_OUT: { status: 400, message: "The session was logged out." },
+} as const satisfies Record<string, ErrorSpec>;
+
+/** A stable Parley error code, e.g. `"CONTACT_ENDED"`. */
+export type ErrorCode = keyof typeof ERRORS;
+
+/** Every error code, in registry order. */
+export const ERROR_CODES = Object.keys(ERRORS) as ErrorCode[];
+
+/** An error as it travels on the wire (WebSocket and REST alike). */
+export interface WireError {
+  /** Stable code from the registry. */
+  code: ErrorCode;
+  /** Human-readable explanation; not for parsing. */
+  message: string;
+  /** Optional machine-readable context, e.g. `{ limit: 10000 }` or `{ retryAfterMs: 500 }`. */
+  details?: Record<string, unknown>;
+}
+
+/** Whether a string is one of the registry's codes. */
+export function isErrorCode(value: unknown): value is ErrorCode {
+  return typeof value === "string" && Object.prototype.hasOwnProperty.call(ERRORS, value);
+}
+
+/** Builds a wire error for a code, with the registry's message unless one is given. */
+export function wireError(code: ErrorCode, message?: string, details?: Record<string, unknown>): WireError {
+  const error: WireError = { code, message: message ?? ERRORS[code].message };
+  if (details !== undefined) error.details = details;
+  return error;
+}

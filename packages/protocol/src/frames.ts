@@ -1,0 +1,287 @@
+/**
+ * WebSocket frames. Every frame is a JSON object with a `t` (type) field and is
+ * a member of one discriminated union per direction. Client frames have
+ * TypeBox schemas: the server validates every inbound frame against them
+ * before dispatch. Server frames are typed for the SDK.
+ *
+ * See `docs/protocol.md` for the rules (hello, requests and replies,
+ * sequence numbers and resume, close codes).
+ * @module
+ */
+import { Type, type Static } from "@sinclair/typebox";
+import { CHAT_ID_PATTERN, MESSAGE_ID_PATTERN } from "./ids.js";
+import type { WireError } from "./errors.js";
+import type { Limits } from "./limits.js";
+import type { ContactEventMap, ContactInfo, HistoryEntry, StoredEventName, User, UserRef } from "./payloads.js";
+
+/** Protocol version spoken by this package. */
+export const PROTOCOL_VERSION = 1;
+
+/** Path of the WebSocket endpoint on a Parley server. */
+export const SOCKET_PATH = "/v1/socket";
+
+const ChatId = Type.String({ pattern: CHAT_ID_PATTERN, description: "CHAT_<uuid>" });
+const MessageId = Type.String({ pattern: MESSAGE_ID_PATTERN, description: "MSG_<uuid>" });
+/** Request id chosen by the client; echoed in the reply. */
+const Rid = Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER });
+/** Client-chosen id making a send idempotent. */
+const ClientId = Type.String({ minLength: 1, maxLength: 64, pattern: "^[A-Za-z0-9_-]+$" });
+const Seq = Type.Integer({ minimum: 0 });
+
+/** First frame on every socket: authenticates the session. */
+export const HelloFrame = Type.Object(
+  {
+    t: Type.Literal("hello"),
+    token: Type.String({ minLength: 1, maxLength: 4096 }),
+    v: Type.Literal(PROTOCOL_VERSION),
+  },
+  { additionalProperties: false },
+);
+
+/** Join a chat, or re-join it after a reconnect from `afterSeq`. */
+export const JoinFrame = Type.Object(
+  {
+    t: Type.Literal("join"),
+    rid: Rid,
+    chatId: ChatId,
+    nickname: Type.Optional(Type.String({ maxLength: 256 })),
+    /** Resume: replay every stored event with a sequence number greater than this. */
+    afterSeq: Type.Optional(Seq),
+  },
+  { additionalProperties: false },
+);
+
+/** Leave a chat; it stays open for the others. */
+export const LeaveFrame = Type.Object(
+  { t: Type.Literal("leave"), rid: Rid, chatId: ChatId },
+  { additionalProperties: false },
+);
+
+/** End a chat for every participant. */
+export const EndFrame = Type.Object(
+  { t: Type.Literal("end"), rid: Rid, chatId: ChatId },
+  { additionalProperties: false },
+);
+
+/** Send a text message. Repeating a `clientId` returns the original message. */
+export const SendTextFrame = Type.Object(
+  {
+    t: Type.Literal("send"),
+    rid: Rid,
+    chatId: ChatId,
+    clientId: ClientId,
+    kind: Type.Literal("text"),
+    text: Type.String(),
+  },
+  { additionalProperties: false },
+);
+
+/** Send a link. Repeating a `clientId` returns the original message. */
+export const SendLinkFrame = Type.Object(
+  {
+    t: Type.Literal("send"),
+    rid: Rid,
+    chatId: ChatId,
+    clientId: ClientId,
+    kind: Type.Literal("link"),
+    url: Type.String(),
+  },
+  { additionalProperties: false },
+);
+
+/** A delivery (`received`) or read (`seen`) receipt for one message. */
+export const ReceiptFrame = Type.Object(
+  {
+    t: Type.Literal("receipt"),
+    rid: Type.Optional(Rid),
+    chatId: ChatId,
+    messageId: MessageId,
+    kind: Type.Union([Type.Literal("received"), Type.Literal("seen")]),
+  },
+  { additionalProperties: false },
+);
+
+/** Started (`true`) or stopped (`false`) writing. Volatile: never stored, never answered. */
+export const TypingFrame = Type.Object(
+  { t: Type.Literal("typing"), chatId: ChatId, bwrite: Type.Boolean() },
+  { additionalProperties: false },
+);
+
+/** Ask for a page of a chat's messages, newest first, before a sequence number. */
+export const HistoryFrame = Type.Object(
+  {
+    t: Type.Literal("history"),
+    rid: Rid,
+    chatId: ChatId,
+    beforeSeq: Type.Optional(Seq),
+    limit: Type.Optional(Type.Integer({ minimum: 1 })),
+  },
+  { additionalProperties: false },
+);
+
+/** Application-level heartbeat; answered with `pong`. */
+export const PingFrame = Type.Object(
+  { t: Type.Literal("ping"), rid: Type.Optional(Rid) },
+  { additionalProperties: false },
+);
+
+/** Schemas of every client frame, keyed by `t` (send has one schema per `kind`). */
+export const CLIENT_FRAME_SCHEMAS = {
+  hello: HelloFrame,
+  join: JoinFrame,
+  leave: LeaveFrame,
+  end: EndFrame,
+  send: Type.Union([SendTextFrame, SendLinkFrame]),
+  receipt: ReceiptFrame,
+  typing: TypingFrame,
+  history: HistoryFrame,
+  ping: PingFrame,
+} as const;
+
+/** Type names of client frames. */
+export type ClientFrameType = keyof typeof CLIENT_FRAME_SCHEMAS;
+
+/** A client frame of each type. */
+export type HelloFrame = Static<typeof HelloFrame>;
+export type JoinFrame = Static<typeof JoinFrame>;
+export type LeaveFrame = Static<typeof LeaveFrame>;
+export type EndFrame = Static<typeof EndFrame>;
+export type SendTextFrame = Static<typeof SendTextFrame>;
+export type SendLinkFrame = Static<typeof SendLinkFrame>;
+export type SendFrame = SendTextFrame | SendLinkFrame;
+export type ReceiptFrame = Static<typeof ReceiptFrame>;
+export type TypingFrame = Static<typeof TypingFrame>;
+export type HistoryFrame = Static<typeof HistoryFrame>;
+export type PingFrame = Static<typeof PingFrame>;
+
+/** Any frame a client may send. */
+export type ClientFrame =
+  | HelloFrame
+  | JoinFrame
+  | LeaveFrame
+  | EndFrame
+  | SendFrame
+  | ReceiptFrame
+  | TypingFrame
+  | HistoryFrame
+  | PingFrame;
+
+// ---------------------------------------------------------------------------
+// Server → client
+
+/** Who the session belongs to, as the server sees its token. */
+export interface SessionIdentity {
+  /** `USER_<uuid>`: the same for every chat the user is in. */
+  userId: string;
+  /** `"agent"` or `"customer"`. */
+  role: "agent" | "customer";
+  /** Default nickname (agent display name or customer nickname). */
+  nickname: string;
+  /** For customers: the one chat the token opens. */
+  chatId?: string;
+}
+
+/** Answer to a valid `hello`. */
+export interface WelcomeFrame {
+  t: "welcome";
+  /** Server-chosen id of this socket session (for logs and support). */
+  sessionId: string;
+  identity: SessionIdentity;
+  /** The limits in force on this server. */
+  limits: Limits;
+  /** Server time (ISO 8601), for clock-skew display only. */
+  serverTime: string;
+}
+
+/** Answer to a request frame carrying `rid`. */
+export type ReplyFrame =
+  | { t: "reply"; rid: number; ok: true; result: unknown }
+  | { t: "reply"; rid: number; ok: false; error: WireError };
+
+/**
+ * A stored event of one chat. `seq` increases by exactly one per stored event
+ * of that chat; a client resumes by re-joining with `afterSeq` = the last
+ * `seq` it handled.
+ */
+export interface EventFrame<N extends StoredEventName = StoredEventName> {
+  t: "event";
+  chatId: string;
+  seq: number;
+  name: N;
+  data: ContactEventMap[N];
+}
+
+/** A volatile event (typing): no sequence number, may be dropped under backpressure. */
+export interface SignalFrame {
+  t: "signal";
+  chatId: string;
+  name: "isWriting";
+  data: ContactEventMap["isWriting"];
+}
+
+/** An error about a frame that had no `rid` to reply to (e.g. malformed JSON). */
+export interface ErrorFrame {
+  t: "error";
+  error: WireError;
+}
+
+/** Answer to `ping`. */
+export interface PongFrame {
+  t: "pong";
+  rid?: number;
+}
+
+/** Any frame the server sends. */
+export type ServerFrame = WelcomeFrame | ReplyFrame | EventFrame | SignalFrame | ErrorFrame | PongFrame;
+
+// ---------------------------------------------------------------------------
+// Results of requests
+
+/** Result of `join`. Sent after any replayed events (when `afterSeq` was given). */
+export interface JoinResult {
+  contact: ContactInfo;
+  /** The joiner as a participant of this chat. */
+  user: User;
+  /** Everyone currently in the chat, the joiner included. */
+  participants: User[];
+  /** Sequence number of the last stored event the joiner has been given (replayed or skipped). */
+  lastSeq: number;
+  /**
+   * On a first join (no `afterSeq`): the newest page of messages, oldest first.
+   * On a resume: empty (the missed events were replayed as event frames).
+   */
+  history: { messages: HistoryEntry[]; hasMore: boolean };
+}
+
+/** Result of `send`. */
+export interface SendResult {
+  /** `MSG_<uuid>` of the message (the original one when `clientId` was seen before). */
+  id: string;
+  /** Sequence number of the message in the chat's log. */
+  seq: number;
+  ts: string;
+  /** True when this `clientId` had been committed before and nothing new was stored. */
+  duplicate: boolean;
+}
+
+/** Result of `history`: messages oldest first. */
+export interface HistoryResult {
+  messages: HistoryEntry[];
+  /** Whether older messages exist before the first one returned. */
+  hasMore: boolean;
+}
+
+/** Result of `leave` and `end`. */
+export interface AckResult {
+  /** Sequence number of the stored `userLeft` / `contactEnded` event, or null if nothing changed. */
+  seq: number | null;
+}
+
+/** Result of `receipt` (only when `rid` was given). */
+export interface ReceiptResult {
+  /** Sequence number of the stored receipt event, or null when it was already recorded. */
+  seq: number | null;
+}
+
+/** Re-export for convenience. */
+export type { UserRef };

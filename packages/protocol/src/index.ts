@@ -1,0 +1,12 @@
+/**
+ * @module @parley/protocol
+ * Parley's wire protocol, shared by the server and the SDK: frames, event
+ * payloads, error codes, limits and schemas.
+ */
+export * from "./errors.js";
+export * from "./close-codes.js";
+export * from "./limits.js";
+export * from "./ids.js";
+export * from "./payloads.js";
+export * from "./frames.js";
+export * from "./rest.js";

@@ -1,0 +1,54 @@
+/**
+ * Default limits. Every limit is on by default; the server can be configured
+ * with other values and announces the ones in force in its `welcome` frame.
+ * `docs/limits.md` lists the same values.
+ * @module
+ */
+
+/** The limits a server enforces; sent to clients in the `welcome` frame. */
+export interface Limits {
+  /** Maximum characters in a text message. */
+  maxTextLength: number;
+  /** Maximum characters in a link URL. */
+  maxUrlLength: number;
+  /** Maximum characters in a nickname. */
+  maxNicknameLength: number;
+  /** Largest frame answered with a coded `FRAME_TOO_LARGE` error; larger than 4× this closes the socket (1009). */
+  maxFrameBytes: number;
+  /** Messages (text, links, media) per second per connection, sustained. */
+  messagesPerSecond: number;
+  /** Messages a connection may send in a burst above the sustained rate. */
+  messagesBurst: number;
+  /** Typing frames accepted per chat per second from one connection; the rest are dropped. */
+  typingPerSecond: number;
+  /** Participants per chat, customer included. */
+  maxParticipants: number;
+  /** Chats one socket session may have joined at once. */
+  maxContactsPerSession: number;
+  /** Largest page of history a client may request. */
+  maxHistoryPage: number;
+  /** After this long without a refresh, a writer is reported as stopped (`bwrite: false`). */
+  typingTimeoutMs: number;
+  /** Interval of server heartbeats; a client that hears nothing for twice this reconnects. */
+  heartbeatMs: number;
+}
+
+/** The defaults used when the operator configures nothing. */
+export const DEFAULT_LIMITS: Readonly<Limits> = Object.freeze({
+  maxTextLength: 10_000,
+  maxUrlLength: 2_048,
+  maxNicknameLength: 64,
+  // 10,000 characters of text can take up to 60 KB once JSON-escaped; leave room for the envelope.
+  maxFrameBytes: 128 * 1024,
+  messagesPerSecond: 20,
+  messagesBurst: 40,
+  typingPerSecond: 2,
+  maxParticipants: 20,
+  maxContactsPerSession: 200,
+  maxHistoryPage: 200,
+  typingTimeoutMs: 10_000,
+  heartbeatMs: 25_000,
+});
+
+/** Default number of messages in one page of history. */
+export const DEFAULT_HISTORY_PAGE = 50;

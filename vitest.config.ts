@@ -1,0 +1,23 @@
+import { fileURLToPath } from "node:url";
+import { defineConfig } from "vitest/config";
+
+const src = (p: string) => fileURLToPath(new URL(p, import.meta.url));
+
+// Tests import the workspace packages from source, so a change is tested without a rebuild.
+// Tests that start a server in a child process use the built `dist/` (npm test builds first).
+export default defineConfig({
+  resolve: {
+    alias: [
+      { find: /^@parley\/protocol$/, replacement: src("./packages/protocol/src/index.ts") },
+      { find: /^@parley\/sdk$/, replacement: src("./packages/sdk/src/index.node.ts") },
+      { find: /^@parley\/server$/, replacement: src("./packages/server/src/index.ts") },
+    ],
+  },
+  test: {
+    include: ["packages/*/test/**/*.test.ts", "tests/**/*.test.ts"],
+    testTimeout: 30_000,
+    hookTimeout: 30_000,
+    // Two cores: keep parallelism modest so socket tests are not starved.
+    maxWorkers: 2,
+  },
+});
