@@ -1,0 +1,297 @@
+import type {
+  ClientFrame,
+  ContactInfo,
+  EventFrame,
+  HistoryEntry,
+  JoinResult,
+  Limits,
+  SendResult,
+  SignalFrame,
+  StoredEventName,
+  User,
+} from "@parley/protocol";
+import { Emitter, type Listener } from "./emitter.js";
+import { LiveChatError } from "./errors.js";
+import type { DisconnectPolicy } from "./outbox.js";
+import { newClientId } from "./outbox.js";
+import { TypingThrottle } from "./typing.js";
+import type { ContactEvents } from "./types.js";
+import { checkText, checkUrl } from "./validate.js";
+
+/** How a request is queued: see {@link DisconnectPolicy}. */
+export interface RequestOptions {
+  /** The frame waits until this chat is (re-)joined on the current socket; null: not gated. */
+  chatId: string | null;
+  onDisconnect: DisconnectPolicy;
+  /** Whether the request times out (`REQUEST_TIMEOUT`); sends do not. */
+  timeout: boolean;
+}
+
+/** A client frame before the SDK gives it a `rid`. */
+export type FrameWithoutRid = ClientFrame extends infer F ? (F extends { rid?: number } ? Omit<F, "rid"> : F) : never;
+
+/** What a contact needs from its session. Internal. */
+export interface ContactHost {
+  /** The session's own user id (`welcome.identity.userId`). */
+  readonly userId: string;
+  /** The limits announced by the server. */
+  readonly limits: Limits;
+  /** Clock for typing throttling. */
+  now(): number;
+  /** Queues a request in the outbox and resolves with its result (passed through `transform`, run synchronously). */
+  request<T>(frame: FrameWithoutRid, options: RequestOptions, transform?: (result: unknown) => T): Promise<T>;
+  /** Writes a frame now if connected (typing, delivery receipts); never queued. */
+  writeVolatile(frame: ClientFrame): boolean;
+  /** Re-joins the chat with `afterSeq` to close a gap in the sequence. */
+  resume(contact: Contact): void;
+  /** The chat ended: fail its queued sends. */
+  ended(contact: Contact): void;
+}
+
+/** Events whose author is read from `user` (or `content.user`) and that are not handed back to their author. */
+const OWN_SUPPRESSED: ReadonlySet<StoredEventName | "isWriting"> = new Set([
+  "message",
+  "link",
+  "multimediaMessage",
+  "messageReceived",
+  "messageSeen",
+  "userAdded",
+  "userLeft",
+  "isWriting",
+]);
+
+/** Events that get an automatic `received` receipt when they come from someone else. */
+const RECEIPTED: ReadonlySet<StoredEventName> = new Set(["message", "link", "multimediaMessage"]);
+
+function authorOf(data: unknown): string | undefined {
+  const record = data as { user?: { id?: unknown } | null; content?: { user?: { id?: unknown } } } | null;
+  const id = record?.content?.user?.id ?? record?.user?.id;
+  return typeof id === "string" ? id : undefined;
+}
+
+/**
+ * A joined chat, as `joinContact` and `startContact` give it. Register
+ * callbacks with `on(name, cb)`; every stored event is handed exactly once, in
+ * order, across reconnects. Your own messages, receipts, typing and joins are
+ * not handed back to you; `contactEnded` always is.
+ */
+export class Contact {
+  /** The chat: `contact.contact.id` is the chat id (`CHAT_<uuid>`). */
+  contact: ContactInfo;
+  /** You, as a participant of this chat. */
+  user: User;
+  /** Everyone in the chat, you included; kept up to date by `userAdded` / `userLeft`. */
+  participants: User[];
+  /** Sequence number of the last event handed to the application (or skipped as your own). */
+  lastSeq: number;
+  /** The newest page of messages (oldest first) as the first join gave it. */
+  history: { messages: HistoryEntry[]; hasMore: boolean };
+
+  private readonly _host: ContactHost;
+  private readonly _nickname: string | undefined;
+  private readonly _events = new Emitter<ContactEvents>();
+  private readonly _typing: TypingThrottle;
+  private _joinedOnSocket = true;
+  private _resuming = false;
+  /** Set when the contact no longer belongs to a live session (left, logged out). */
+  private _detachedWith: LiveChatError | null = null;
+
+  /** @internal Created by the session from a join result. */
+  constructor(host: ContactHost, result: JoinResult, nickname: string | undefined) {
+    this._host = host;
+    this._nickname = nickname;
+    this.contact = { ...result.contact };
+    this.user = result.user;
+    this.participants = [...result.participants];
+    this.lastSeq = result.lastSeq;
+    this.history = result.history;
+    this._typing = new TypingThrottle(
+      (bwrite) => this._host.writeVolatile({ t: "typing", chatId: this.contact.id, bwrite }),
+      () => this._host.now(),
+    );
+  }
+
+  /** Whether the chat has ended (a `contactEnded` event was received). */
+  get hasEnded(): boolean {
+    return this.contact.status === "ended";
+  }
+
+  /** Registers a callback for an event; see `ContactEventMap` for each payload. */
+  on<K extends keyof ContactEvents>(name: K, callback: Listener<ContactEvents, K>): this {
+    this._events.on(name, callback);
+    return this;
+  }
+
+  /** Removes a callback (or all callbacks of `name`). */
+  off<K extends keyof ContactEvents>(name: K, callback?: Listener<ContactEvents, K>): this {
+    this._events.off(name, callback);
+    return this;
+  }
+
+  /**
+   * Sends a text message. Resolves with the message id (`MSG_<uuid>`) once the
+   * server committed it; survives reconnects (re-sent with the same client id).
+   * Rejects with `TEXT_EMPTY`, `TEXT_TOO_LONG`, `FRAME_TOO_LARGE`, `CONTACT_ENDED`,
+   * `RATE_LIMITED`, `NOT_JOINED`, `LOGGED_OUT`, …
+   */
+  sendMessage(text: string): Promise<string> {
+    const refused = this._refusal() ?? checkText(text, this._host.limits);
+    if (refused) return Promise.reject(refused);
+    return this._send({ t: "send", chatId: this.contact.id, clientId: newClientId(), kind: "text", text });
+  }
+
+  /** Sends a link (absolute http or https URL). Resolves with the message id; rejects like `sendMessage`, or `INVALID_URL`. */
+  SendLink(url: string): Promise<string> {
+    const refused = this._refusal() ?? checkUrl(url, this._host.limits);
+    if (refused) return Promise.reject(refused);
+    return this._send({ t: "send", chatId: this.contact.id, clientId: newClientId(), kind: "link", url });
+  }
+
+  /**
+   * Multimedia messages are not supported by this release: rejects with
+   * `MEDIA_NOT_SUPPORTED` (present so integrators' code fails with a clear code).
+   */
+  SendMultimediaMessage(_type: "IMAGE" | "DOCUMENT", _content: Record<string, unknown>): Promise<never> {
+    return Promise.reject(new LiveChatError("MEDIA_NOT_SUPPORTED"));
+  }
+
+  /** Not supported by this release: rejects with `MEDIA_NOT_SUPPORTED`. */
+  GetMultimediaMessageInActiveChat(_chatId: string, _messageId: string): Promise<never> {
+    return Promise.reject(new LiveChatError("MEDIA_NOT_SUPPORTED"));
+  }
+
+  /**
+   * Tells the others that you started (`true`) or stopped (`false`) writing.
+   * Throttled to one `true` per 3 s; never queued while offline; a no-op once ended.
+   */
+  isWriting(bwrite: boolean): void {
+    if (this._refusal()) return;
+    this._typing.set(bwrite === true);
+  }
+
+  /** Marks a message as seen (read); the author gets `messageSeen`. Resolves once recorded. */
+  markSeen(messageId: string): Promise<void> {
+    const refused = this._detachedWith ? new LiveChatError(this._detachedWith.code) : null;
+    if (refused) return Promise.reject(refused);
+    return this._host
+      .request<unknown>(
+        { t: "receipt", chatId: this.contact.id, messageId, kind: "seen" },
+        { chatId: this.contact.id, onDisconnect: "resend", timeout: true },
+      )
+      .then(() => undefined);
+  }
+
+  /** @internal Whether frames gated on this chat may be written on the current socket. */
+  get isJoinedOnSocket(): boolean {
+    return this._joinedOnSocket && this._detachedWith === null;
+  }
+
+  /** @internal The nickname given at join, re-used when re-joining. */
+  get nickname(): string | undefined {
+    return this._nickname;
+  }
+
+  /** @internal A stored event arrived for this chat. */
+  receiveEvent(frame: EventFrame): void {
+    if (this._detachedWith || typeof frame.seq !== "number") return;
+    if (frame.seq <= this.lastSeq) return; // replayed or duplicated: already handled
+    if (frame.seq > this.lastSeq + 1) {
+      // A gap: ask for a replay from lastSeq rather than hand events out of order.
+      this._host.resume(this);
+      return;
+    }
+    this.lastSeq = frame.seq;
+    const author = authorOf(frame.data);
+    const isOwn = author !== undefined && author === this._host.userId;
+    this._apply(frame);
+    if (isOwn && OWN_SUPPRESSED.has(frame.name)) return;
+    this._events.emit(frame.name, frame.data);
+    if (RECEIPTED.has(frame.name) && !isOwn) {
+      const messageId = (frame.data as { id?: unknown }).id;
+      if (typeof messageId === "string") {
+        this._host.writeVolatile({ t: "receipt", chatId: this.contact.id, messageId, kind: "received" });
+      }
+    }
+  }
+
+  /** @internal A volatile signal (typing) arrived for this chat. */
+  receiveSignal(frame: SignalFrame): void {
+    if (this._detachedWith || frame.name !== "isWriting") return;
+    if (authorOf(frame.data) === this._host.userId) return;
+    this._events.emit("isWriting", frame.data);
+  }
+
+  /** @internal Whether a resume (re-join with `afterSeq`) is in flight. */
+  get isResuming(): boolean {
+    return this._resuming;
+  }
+
+  /** @internal A resume was requested. */
+  resumeStarted(): void {
+    this._resuming = true;
+  }
+
+  /** @internal The re-join was answered; replayed events have been handled. */
+  resumed(result: JoinResult): void {
+    this._resuming = false;
+    this._joinedOnSocket = true;
+    this.participants = [...result.participants];
+    this.user = result.user;
+    // The reply's lastSeq covers replayed and skipped events; never go back.
+    if (result.lastSeq > this.lastSeq) this.lastSeq = result.lastSeq;
+  }
+
+  /** @internal The re-join failed. */
+  resumeFailed(): void {
+    this._resuming = false;
+  }
+
+  /** @internal The socket dropped: frames for this chat wait for the re-join. */
+  socketDropped(): void {
+    this._joinedOnSocket = false;
+    this._resuming = false;
+    this._typing.reset();
+  }
+
+  /** @internal The contact left the session (leave, logout, session closed): it stops receiving. */
+  detach(error: LiveChatError): void {
+    this._detachedWith = error;
+    this._typing.reset();
+  }
+
+  private _apply(frame: EventFrame): void {
+    switch (frame.name) {
+      case "userAdded": {
+        const user = (frame as EventFrame<"userAdded">).data.user;
+        this.participants = [...this.participants.filter((p) => p.id !== user.id), user];
+        break;
+      }
+      case "userLeft": {
+        const id = (frame as EventFrame<"userLeft">).data.user.id;
+        this.participants = this.participants.filter((p) => p.id !== id);
+        break;
+      }
+      case "contactEnded": {
+        const ts = (frame as EventFrame<"contactEnded">).data.ts;
+        this.contact = { ...this.contact, status: "ended", endedAt: ts ?? new Date().toISOString() };
+        this._typing.reset();
+        this._host.ended(this);
+        break;
+      }
+      default:
+        break;
+    }
+  }
+
+  private _refusal(): LiveChatError | null {
+    if (this._detachedWith) return new LiveChatError(this._detachedWith.code);
+    if (this.hasEnded) return new LiveChatError("CONTACT_ENDED");
+    return null;
+  }
+
+  private _send(frame: FrameWithoutRid): Promise<string> {
+    return this._host
+      .request<SendResult>(frame, { chatId: this.contact.id, onDisconnect: "resend", timeout: false })
+      .then((result) => result.id);
+  }
+}

@@ -1,0 +1,473 @@
+import { DEFAULT_LIMITS } from "@parley/protocol";
+import type {
+  ClientFrame,
+  ErrorCode,
+  HistoryEntry,
+  HistoryResult,
+  JoinResult,
+  Limits,
+  ServerFrame,
+  SessionIdentity,
+  StartContactResponse,
+  WelcomeFrame,
+  WireError,
+} from "@parley/protocol";
+import { Connection } from "./connection.js";
+import { Contact, type ContactHost, type FrameWithoutRid, type RequestOptions } from "./contact.js";
+import { Emitter, type Listener } from "./emitter.js";
+import { LiveChatError } from "./errors.js";
+import { postJson } from "./http.js";
+import { Outbox } from "./outbox.js";
+import { RequestTracker } from "./requests.js";
+import type {
+  ChatHistory,
+  ConnectionState,
+  DisconnectReason,
+  LiveChatEventMap,
+  LoginResult,
+  LogoutCallback,
+  StartContactInfo,
+  WebSocketConstructor,
+} from "./types.js";
+import { checkFrameSize } from "./validate.js";
+
+/** What the SDK instance gives its `LIVECHAT`. Internal. */
+export interface Runtime {
+  /** Base URLs from `init`, or undefined before it. */
+  serverUrls(): string[] | undefined;
+  WebSocket(): WebSocketConstructor | undefined;
+  fetch(): typeof fetch | undefined;
+  requestTimeoutMs: number;
+  minReconnectDelayMs: number;
+  maxReconnectDelayMs: number;
+  stableConnectionMs: number;
+  heartbeatMs: number | undefined;
+  random: () => number;
+  now: () => number;
+}
+
+interface PendingLogin {
+  resolve(result: LoginResult): void;
+  reject(error: LiveChatError): void;
+  timer: ReturnType<typeof setTimeout>;
+}
+
+/** The error a terminal close gives a pending login. */
+function loginError(code: number | undefined, wire: WireError | undefined): LiveChatError {
+  const expected: Partial<Record<number, ErrorCode>> = {
+    4401: "AUTH_INVALID_TOKEN",
+    4402: "AUTH_TOKEN_EXPIRED",
+    4400: "HELLO_REQUIRED",
+  };
+  const byCode = code === undefined ? undefined : expected[code];
+  if (wire && (byCode === undefined || wire.code === byCode || wire.code === "AUTH_REQUIRED")) return LiveChatError.from(wire);
+  return new LiveChatError(byCode ?? "CONNECTION_CLOSED", undefined, code === undefined ? undefined : { closeCode: code });
+}
+
+/**
+ * The realtime API, `LIVECHATSDK.LIVECHAT`: one WebSocket session shared by
+ * every chat it joined, with login, contacts, history and connection state.
+ */
+export class LiveChat {
+  private readonly _runtime: Runtime;
+  private readonly _events = new Emitter<LiveChatEventMap>();
+  private readonly _outbox = new Outbox();
+  private readonly _requests = new RequestTracker((rid) => this._outbox.remove(rid));
+  private readonly _contacts = new Map<string, Contact>();
+  private readonly _joining = new Map<string, Promise<Contact>>();
+  private readonly _host: ContactHost;
+  private _connection: Connection | null = null;
+  private _state: ConnectionState = "disconnected";
+  private _identity: SessionIdentity | null = null;
+  private _limits: Limits = DEFAULT_LIMITS;
+  private _callback: LogoutCallback | undefined;
+  private _login: PendingLogin | null = null;
+  private _removeOnlineListener: (() => void) | undefined;
+
+  /** @internal Created by `createLiveChatSdk`. */
+  constructor(runtime: Runtime) {
+    this._runtime = runtime;
+    const session = { identity: () => this._identity, limits: () => this._limits };
+    this._host = {
+      get userId() {
+        return session.identity()?.userId ?? "";
+      },
+      get limits() {
+        return session.limits();
+      },
+      now: () => runtime.now(),
+      request: (frame, options, transform) => this._request(frame, options, transform),
+      writeVolatile: (frame) => this._connection?.write(frame) ?? false,
+      resume: (contact) => this._resume(contact),
+      ended: (contact) => this._failQueued(contact.contact.id, new LiveChatError("CONTACT_ENDED"), true),
+    };
+  }
+
+  /** The connection state: `disconnected`, `connecting`, `connected` or `closed`. */
+  get state(): ConnectionState {
+    return this._state;
+  }
+
+  /** Registers a callback for a session event (`state`). */
+  on<K extends keyof LiveChatEventMap>(name: K, callback: Listener<LiveChatEventMap, K>): this {
+    this._events.on(name, callback);
+    return this;
+  }
+
+  /** Removes a callback (or all callbacks of `name`). */
+  off<K extends keyof LiveChatEventMap>(name: K, callback?: Listener<LiveChatEventMap, K>): this {
+    this._events.off(name, callback);
+    return this;
+  }
+
+  /**
+   * Opens the session with a token (agent or customer JWT). Resolves once the
+   * server welcomed it; rejects with `NOT_INITIALIZED`, `AUTH_REQUIRED`,
+   * `AUTH_INVALID_TOKEN`, `AUTH_TOKEN_EXPIRED` or `REQUEST_TIMEOUT`.
+   * Logging in again replaces the previous session.
+   *
+   * @param token - The JWT.
+   * @param _enableVideo - Accepted and ignored (video is out of scope).
+   * @param _enableBlur - Accepted and ignored.
+   * @param callbackFN - Called once when the session ends: `"explicitLogout"` after `logout()`,
+   *   `"keepaliveExpired"` when the server ends it for good (token expired or rejected).
+   */
+  login(token: string, _enableVideo?: boolean, _enableBlur?: boolean, callbackFN?: LogoutCallback): Promise<LoginResult> {
+    const urls = this._runtime.serverUrls();
+    if (!urls || urls.length === 0) return Promise.reject(new LiveChatError("NOT_INITIALIZED"));
+    const WebSocketImpl = this._runtime.WebSocket();
+    if (!WebSocketImpl) {
+      return Promise.reject(
+        new LiveChatError("NOT_INITIALIZED", "No WebSocket implementation: pass { WebSocket } to createLiveChatSdk."),
+      );
+    }
+    if (typeof token !== "string" || token.length === 0) return Promise.reject(new LiveChatError("AUTH_REQUIRED"));
+    if (this._connection) this._teardown(new LiveChatError("LOGGED_OUT"), "explicitLogout");
+    this._callback = typeof callbackFN === "function" ? callbackFN : undefined;
+
+    const connection: Connection = new Connection(
+      {
+        urls,
+        token,
+        WebSocket: WebSocketImpl,
+        minReconnectDelayMs: this._runtime.minReconnectDelayMs,
+        maxReconnectDelayMs: this._runtime.maxReconnectDelayMs,
+        stableConnectionMs: this._runtime.stableConnectionMs,
+        heartbeatMs: this._runtime.heartbeatMs,
+        random: this._runtime.random,
+      },
+      {
+        onWelcome: (frame) => connection === this._connection && this._welcomed(frame),
+        onFrame: (frame) => connection === this._connection && this._receive(frame),
+        onDropped: () => connection === this._connection && this._dropped(),
+        onClosed: (reason, code, error) => connection === this._connection && this._closedByServer(reason, code, error),
+        onState: (context) => {
+          this._state = context.state;
+          this._events.emit("state", context);
+        },
+      },
+    );
+    this._connection = connection;
+    const promise = new Promise<LoginResult>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this._teardown(new LiveChatError("REQUEST_TIMEOUT"), "loginTimeout");
+      }, this._runtime.requestTimeoutMs);
+      this._login = { resolve, reject, timer };
+    });
+    this._listenOnline();
+    connection.start();
+    return promise;
+  }
+
+  /** Ends the session: closes the socket (1000), rejects pending requests with `LOGGED_OUT`, calls the login callback with `"explicitLogout"`. */
+  logout(): Promise<void> {
+    if (!this._connection) return Promise.resolve();
+    const callback = this._callback;
+    this._teardown(new LiveChatError("LOGGED_OUT"), "explicitLogout");
+    callback?.("explicitLogout");
+    return Promise.resolve();
+  }
+
+  /**
+   * Starts a chat as a customer: `POST /v1/contacts`, then `login` with the
+   * customer token it returns, then `joinContact`. In browsers `uri`, `title`
+   * and `userAgent` default to the current page's. Rejects with the server's
+   * code (e.g. `NICKNAME_INVALID`, `RATE_LIMITED`) or a login/join error.
+   */
+  async startContact(info: StartContactInfo, callbackFN?: LogoutCallback): Promise<Contact> {
+    const urls = this._runtime.serverUrls();
+    if (!urls || urls.length === 0) throw new LiveChatError("NOT_INITIALIZED");
+    const fetchImpl = this._runtime.fetch();
+    if (!fetchImpl) throw new LiveChatError("NOT_INITIALIZED", "No fetch implementation: pass { fetch } to createLiveChatSdk.");
+    if (typeof info?.nickname !== "string" || info.nickname.trim() === "") throw new LiveChatError("NICKNAME_INVALID");
+    const body: StartContactInfo = { nickname: info.nickname };
+    const page = typeof document === "undefined" ? undefined : globalThis;
+    const email = info.email;
+    const uri = info.uri ?? page?.location?.href;
+    const title = info.title ?? page?.document?.title;
+    const userAgent = info.userAgent ?? page?.navigator?.userAgent;
+    if (email !== undefined) body.email = email;
+    if (uri !== undefined) body.uri = uri;
+    if (title !== undefined) body.title = title;
+    if (userAgent !== undefined) body.userAgent = userAgent;
+    const started = await postJson<StartContactResponse>(fetchImpl, urls, "/v1/contacts", body);
+    await this.login(started.token, false, false, callbackFN);
+    return this.joinContact(started.contact.id, info.nickname);
+  }
+
+  /**
+   * Joins a chat by its id. Resolves with the contact instance (the same one
+   * when the chat was joined already). Without a nickname the server uses the
+   * token's. Rejects with `NOT_LOGGED_IN`, `CONTACT_NOT_FOUND`, `CONTACT_ENDED`,
+   * `FORBIDDEN`, `PARTICIPANTS_LIMIT`, `NICKNAME_INVALID`, `REQUEST_TIMEOUT`, …
+   */
+  joinContact(chatId: string, nickname?: string): Promise<Contact> {
+    const notReady = this._notReady();
+    if (notReady) return Promise.reject(notReady);
+    const existing = this._contacts.get(chatId);
+    if (existing) return Promise.resolve(existing);
+    const joining = this._joining.get(chatId);
+    if (joining) return joining;
+    const frame: FrameWithoutRid = { t: "join", chatId };
+    if (typeof nickname === "string") frame.nickname = nickname;
+    // The contact is created synchronously with the reply, so the live events right behind it find it.
+    const promise = this._request<Contact>(frame, { chatId: null, onDisconnect: "resend", timeout: true }, (result) => {
+      this._joining.delete(chatId);
+      const contact = new Contact(this._host, result as JoinResult, nickname);
+      this._contacts.set(chatId, contact);
+      queueMicrotask(() => this._flush());
+      return contact;
+    }).catch((error: unknown) => {
+      if (this._joining.get(chatId) === promise) this._joining.delete(chatId);
+      throw error;
+    });
+    this._joining.set(chatId, promise);
+    return promise;
+  }
+
+  /**
+   * Every message of a joined chat, oldest first, fetched page by page
+   * (`{ messages: [{ data: { id, messageType, content, ts, seq, replyTo, deliverySuccess, deliveryErrorReason } }] }`).
+   * With `all === false` only the newest page. Rejects with `NOT_JOINED` for a chat not joined in this session.
+   */
+  async getChatHistory(chatId: string | Contact, all: boolean = true): Promise<ChatHistory> {
+    const id = typeof chatId === "string" ? chatId : chatId?.contact?.id;
+    const contact = this._joinedContact(id);
+    if (contact instanceof LiveChatError) throw contact;
+    const pages: HistoryEntry[][] = [];
+    let beforeSeq: number | undefined;
+    for (;;) {
+      const frame: FrameWithoutRid = { t: "history", chatId: contact.contact.id, limit: this._limits.maxHistoryPage };
+      if (beforeSeq !== undefined) frame.beforeSeq = beforeSeq;
+      const page = await this._request<HistoryResult>(frame, {
+        chatId: contact.contact.id,
+        onDisconnect: "resend",
+        timeout: true,
+      });
+      pages.unshift(page.messages);
+      const oldest = page.messages[0];
+      if (!all || !page.hasMore || !oldest) break;
+      beforeSeq = oldest.data.seq;
+    }
+    return { messages: pages.flat() };
+  }
+
+  /**
+   * Ends a chat for every participant (a contact instance or a chat id).
+   * Resolves once ended (at once if it already had). Rejects with `NOT_JOINED`,
+   * `FORBIDDEN`, `CONNECTION_CLOSED` (the socket dropped before the answer; retry), …
+   */
+  async endContact(contact: Contact | string): Promise<void> {
+    const id = typeof contact === "string" ? contact : contact?.contact?.id;
+    const joined = this._joinedContact(id);
+    if (joined instanceof LiveChatError) throw joined;
+    if (joined.hasEnded) return;
+    try {
+      await this._request<unknown>(
+        { t: "end", chatId: joined.contact.id },
+        { chatId: joined.contact.id, onDisconnect: "fail", timeout: true },
+      );
+    } catch (error) {
+      if (!(error instanceof LiveChatError && error.code === "CONTACT_ENDED")) throw error;
+    }
+  }
+
+  /**
+   * Leaves a chat; it stays open for the others. The contact instance then stops
+   * receiving events and its queued sends reject with `NOT_JOINED`.
+   */
+  async leave(chatId: string | Contact): Promise<void> {
+    const id = typeof chatId === "string" ? chatId : chatId?.contact?.id;
+    const joined = this._joinedContact(id);
+    if (joined instanceof LiveChatError) throw joined;
+    try {
+      await this._request<unknown>(
+        { t: "leave", chatId: joined.contact.id },
+        { chatId: joined.contact.id, onDisconnect: "fail", timeout: true },
+      );
+    } catch (error) {
+      if (!(error instanceof LiveChatError && error.code === "CONTACT_ENDED")) throw error;
+    }
+    if (this._contacts.get(joined.contact.id) === joined) this._contacts.delete(joined.contact.id);
+    const notJoined = new LiveChatError("NOT_JOINED");
+    joined.detach(notJoined);
+    this._failQueued(joined.contact.id, notJoined, false);
+  }
+
+  // ---------------------------------------------------------------------------
+
+  private _notReady(): LiveChatError | null {
+    if (!this._runtime.serverUrls()) return new LiveChatError("NOT_INITIALIZED");
+    if (!this._connection) return new LiveChatError("NOT_LOGGED_IN");
+    return null;
+  }
+
+  private _joinedContact(chatId: string | undefined): Contact | LiveChatError {
+    const notReady = this._notReady();
+    if (notReady) return notReady;
+    const contact = chatId === undefined ? undefined : this._contacts.get(chatId);
+    return contact ?? new LiveChatError("NOT_JOINED", undefined, { chatId });
+  }
+
+  private _request<T>(frameWithoutRid: FrameWithoutRid, options: RequestOptions, transform?: (result: unknown) => T): Promise<T> {
+    if (!this._connection) return Promise.reject(new LiveChatError("NOT_LOGGED_IN"));
+    const { rid, promise } = this._requests.open<T>(
+      options.timeout ? this._runtime.requestTimeoutMs : null,
+      transform,
+    );
+    const frame = { ...frameWithoutRid, rid } as ClientFrame;
+    const tooLarge = checkFrameSize(JSON.stringify(frame), this._limits);
+    if (tooLarge) {
+      this._requests.reject(rid, tooLarge);
+      return promise;
+    }
+    this._outbox.add({ rid, frame, chatId: options.chatId, onDisconnect: options.onDisconnect, sent: false });
+    this._flush();
+    return promise;
+  }
+
+  private _flush(): void {
+    const connection = this._connection;
+    if (!connection || connection.state !== "connected") return;
+    this._outbox.flush(
+      (entry) => entry.chatId === null || this._contacts.get(entry.chatId)?.isJoinedOnSocket === true,
+      (frame) => connection.write(frame),
+    );
+  }
+
+  /** Re-joins a contact with `afterSeq`; the server replays what was missed, then answers. */
+  private _resume(contact: Contact): void {
+    if (contact.isResuming || contact.hasEnded) return;
+    contact.resumeStarted();
+    const chatId = contact.contact.id;
+    const frame: FrameWithoutRid = { t: "join", chatId, afterSeq: contact.lastSeq };
+    if (contact.nickname !== undefined) frame.nickname = contact.nickname;
+    this._request<void>(frame, { chatId: null, onDisconnect: "drop", timeout: false }, (result) => {
+      if (this._contacts.get(chatId) !== contact) return;
+      contact.resumed(result as JoinResult);
+      queueMicrotask(() => this._flush());
+    }).then(
+      () => undefined,
+      (error: unknown) => {
+        contact.resumeFailed();
+        if (!(error instanceof LiveChatError) || this._contacts.get(chatId) !== contact) return;
+        if (error.code === "CONNECTION_CLOSED" || error.code === "LOGGED_OUT") return;
+        // The chat cannot be resumed (e.g. FORBIDDEN): what waits for it never will go out.
+        this._contacts.delete(chatId);
+        contact.detach(error);
+        this._failQueued(chatId, error, false);
+      },
+    );
+  }
+
+  /** Rejects the queued requests of a chat (only its sends when `sendsOnly`). */
+  private _failQueued(chatId: string, error: LiveChatError, sendsOnly: boolean): void {
+    const removed = this._outbox.removeWhere(
+      (entry) => entry.chatId === chatId && (!sendsOnly || entry.frame.t === "send"),
+    );
+    for (const entry of removed) this._requests.reject(entry.rid, new LiveChatError(error.code, error.message, error.details));
+  }
+
+  private _welcomed(frame: WelcomeFrame): void {
+    this._identity = frame.identity;
+    this._limits = { ...DEFAULT_LIMITS, ...frame.limits };
+    const login = this._login;
+    if (login) {
+      this._login = null;
+      clearTimeout(login.timer);
+      login.resolve({
+        result: true,
+        user: { id: frame.identity.userId, nickname: frame.identity.nickname, isAgent: frame.identity.role === "agent" },
+      });
+    }
+    for (const contact of this._contacts.values()) {
+      if (!contact.hasEnded) this._resume(contact);
+    }
+    this._flush();
+  }
+
+  private _receive(frame: ServerFrame): void {
+    switch (frame.t) {
+      case "reply":
+        this._outbox.remove(frame.rid);
+        this._requests.settle(frame);
+        break;
+      case "event":
+        this._contacts.get(frame.chatId)?.receiveEvent(frame);
+        break;
+      case "signal":
+        this._contacts.get(frame.chatId)?.receiveSignal(frame);
+        break;
+      default:
+        // `error` frames answer frames without a rid (fire-and-forget receipts): nothing waits for them.
+        break;
+    }
+  }
+
+  private _dropped(): void {
+    for (const contact of this._contacts.values()) contact.socketDropped();
+    for (const entry of this._outbox.disconnected()) {
+      this._requests.reject(entry.rid, new LiveChatError("CONNECTION_CLOSED"));
+    }
+  }
+
+  private _closedByServer(reason: DisconnectReason, code: number | undefined, error: WireError | undefined): void {
+    const login = this._login;
+    const wasLoggedIn = login === null;
+    const callback = this._callback;
+    const failure = loginError(code, error);
+    this._teardown(failure, reason);
+    if (wasLoggedIn) callback?.("keepaliveExpired");
+  }
+
+  /** Stops the session: rejects the pending login and every request with `error`; contacts stop receiving. */
+  private _teardown(error: LiveChatError, reason: DisconnectReason): void {
+    const connection = this._connection;
+    this._connection = null;
+    connection?.stop(reason);
+    this._removeOnlineListener?.();
+    this._removeOnlineListener = undefined;
+    const login = this._login;
+    this._login = null;
+    if (login) {
+      clearTimeout(login.timer);
+      login.reject(error);
+    }
+    this._callback = undefined;
+    this._identity = null;
+    this._outbox.removeWhere(() => true);
+    this._requests.rejectAll(error);
+    for (const contact of this._contacts.values()) contact.detach(error);
+    this._contacts.clear();
+    this._joining.clear();
+  }
+
+  /** In browsers, reconnect at once when the network comes back instead of waiting out the backoff. */
+  private _listenOnline(): void {
+    const target = globalThis as { addEventListener?: unknown; removeEventListener?: unknown };
+    if (typeof window === "undefined" || typeof target.addEventListener !== "function") return;
+    const onOnline = () => this._connection?.reconnectNow();
+    window.addEventListener("online", onOnline);
+    this._removeOnlineListener = () => window.removeEventListener("online", onOnline);
+  }
+}
