@@ -1,0 +1,43 @@
+/** Agent accounts: creation and password login. @module */
+import { newUserId } from "../ids.js";
+import type { AgentRecord, Store } from "../store/types.js";
+import { hashPassword, verifyPassword } from "./passwords.js";
+
+export interface NewAgentInput {
+  username: string;
+  password: string;
+  nickname?: string;
+}
+
+const USERNAME = /^[A-Za-z0-9._@-]{1,128}$/;
+
+/** Creates an agent with a hashed password; the store refuses a taken username. */
+export async function createAgent(store: Store, input: NewAgentInput): Promise<AgentRecord> {
+  if (!USERNAME.test(input.username)) {
+    throw new Error("the username must be 1-128 letters, digits, '.', '_', '@' or '-'");
+  }
+  if (input.password.length < 8) throw new Error("the password must be at least 8 characters long");
+  const agent: AgentRecord = {
+    id: newUserId(),
+    username: input.username,
+    nickname: input.nickname?.trim() || input.username,
+    passwordHash: await hashPassword(input.password),
+    createdAt: new Date().toISOString(),
+  };
+  await store.createAgent(agent);
+  return agent;
+}
+
+// Compared against when the username is unknown, so both failures take as long.
+let dummyHash: Promise<string> | undefined;
+
+/** The agent when the credentials match, undefined otherwise. */
+export async function authenticateAgent(store: Store, username: string, password: string): Promise<AgentRecord | undefined> {
+  const agent = await store.findAgentByUsername(username);
+  if (agent === undefined) {
+    dummyHash ??= hashPassword("not-a-real-password");
+    await verifyPassword(password, await dummyHash);
+    return undefined;
+  }
+  return (await verifyPassword(password, agent.passwordHash)) ? agent : undefined;
+}

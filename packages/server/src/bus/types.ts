@@ -1,0 +1,40 @@
+/**
+ * Fan-out between server nodes, in the spirit of socket.io's ClusterAdapter:
+ * an implementation only publishes and delivers. Messages are tagged with the
+ * publishing node's id and a node never receives its own. Every
+ * implementation passes the contract suite in `test/bus.contract.ts`.
+ * @module
+ */
+
+/** Called with each message another node published on a channel. */
+export type BusHandler = (message: unknown, fromNode: string) => void;
+
+export interface Bus {
+  /** This node's id; other nodes see it as `fromNode`. */
+  readonly nodeId: string;
+  /** Sends a JSON-serialisable message to every other node subscribed to the channel. */
+  publish(channel: string, message: unknown): Promise<void>;
+  /** Delivers the channel's messages from other nodes, in publish order. Returns the unsubscribe. */
+  subscribe(channel: string, handler: BusHandler): () => void;
+  close(): Promise<void>;
+}
+
+/** What travels on the wire: the message tagged with its node. */
+export interface BusEnvelope {
+  node: string;
+  message: unknown;
+}
+
+/** Parses an envelope from the wire; undefined when it is malformed. */
+export function parseEnvelope(raw: string): BusEnvelope | undefined {
+  let value: unknown;
+  try {
+    value = JSON.parse(raw);
+  } catch {
+    return undefined;
+  }
+  if (typeof value !== "object" || value === null) return undefined;
+  const { node, message } = value as Record<string, unknown>;
+  if (typeof node !== "string" || node === "" || message === undefined) return undefined;
+  return { node, message };
+}

@@ -1,0 +1,374 @@
+/**
+ * The chat domain: contacts, participants, the event log, receipts, typing
+ * and history. It has no I/O of its own: it works through the {@link Store}
+ * and {@link Bus} interfaces, and hands committed events to a
+ * {@link ChatListener} (the realtime hub) for local delivery.
+ * @module
+ */
+import {
+  DEFAULT_HISTORY_PAGE,
+  type AckResult,
+  type ContactEndedEvent,
+  type HistoryResult,
+  type IsWritingEvent,
+  type Limits,
+  type LinkEvent,
+  type MessageEvent,
+  type ReceiptEvent,
+  type ReceiptResult,
+  type SendResult,
+  type StoredEventName,
+  type User,
+  type UserAddedEvent,
+  type UserLeftEvent,
+  type UserRef,
+  type ContactInfo,
+} from "@parley/protocol";
+import type { Logger } from "pino";
+import type { TokenClaims } from "../auth/tokens.js";
+import type { Bus } from "../bus/types.js";
+import { ParleyError } from "../errors.js";
+import { newChatId, newEventId, newMessageId, newUserId } from "../ids.js";
+import type { AppendRequest, ParticipantRecord, StateChange, Store, StoredEvent } from "../store/types.js";
+import { CHAT_CHANNEL, parseChatBusMessage, type ChatBusMessage } from "./bus-messages.js";
+import { toContactInfo, toHistoryEntry, toUser, userRef } from "./payloads.js";
+import { ChatStateCache, isPresent, presentParticipants, type ChatState } from "./state.js";
+import { TypingTracker } from "./typing.js";
+import { validateLink, validateNickname, validateText } from "./validation.js";
+
+/** Receives what must reach this node's sockets. */
+export interface ChatListener {
+  /** A committed event (ours or another node's). */
+  onEvent(event: StoredEvent): void;
+  /** A typing signal (volatile). */
+  onSignal(chatId: string, data: IsWritingEvent): void;
+  /** Whether the user has a socket in this chat on this node. */
+  isOnline(chatId: string, userId: string): boolean;
+}
+
+export interface ChatServiceOptions {
+  store: Store;
+  bus: Bus;
+  limits: Limits;
+  logger: Logger;
+  listener: ChatListener;
+}
+
+/** Details of a customer starting a chat. */
+export interface StartContactInput {
+  nickname: string;
+  email?: string;
+  uri?: string;
+  title?: string;
+  userAgent?: string;
+  clientIp: string | null;
+}
+
+export interface JoinOutcome {
+  contact: ContactInfo;
+  user: User;
+  participants: User[];
+  /** The chat's head after the join. */
+  head: number;
+}
+
+/** A message to send, as the socket or REST layer received it. */
+export type OutgoingMessage = { kind: "text"; text: string } | { kind: "link"; url: string };
+
+const now = (): string => new Date().toISOString();
+
+export class ChatService {
+  private readonly store: Store;
+  private readonly bus: Bus;
+  private readonly limits: Limits;
+  private readonly logger: Logger;
+  private readonly listener: ChatListener;
+  private readonly cache: ChatStateCache;
+  private readonly typing: TypingTracker;
+  private readonly unsubscribe: () => void;
+
+  constructor(options: ChatServiceOptions) {
+    ({ store: this.store, bus: this.bus, limits: this.limits, logger: this.logger, listener: this.listener } = options);
+    this.cache = new ChatStateCache(this.store);
+    this.typing = new TypingTracker(this.limits.typingTimeoutMs, (chatId, user, bwrite) =>
+      this.emitSignal({ bwrite, chatId, user }),
+    );
+    this.unsubscribe = this.bus.subscribe(CHAT_CHANNEL, (message, fromNode) => this.onBusMessage(message, fromNode));
+  }
+
+  close(): void {
+    this.unsubscribe();
+    this.typing.close();
+  }
+
+  // -- contacts -------------------------------------------------------------
+
+  /** A customer starts a chat: they are its first participant, recorded by a `userAdded` event (seq 1). */
+  async startContact(input: StartContactInput): Promise<{ chatId: string; user: UserRef }> {
+    const nickname = validateNickname(input.nickname, this.limits);
+    const chatId = newChatId();
+    const userId = newUserId();
+    const ts = now();
+    const contact = {
+      id: chatId,
+      createdAt: ts,
+      customerUserId: userId,
+      nickname,
+      email: input.email ?? null,
+      pageUri: input.uri ?? null,
+      pageTitle: input.title ?? null,
+      userAgent: input.userAgent ?? null,
+      clientIp: input.clientIp,
+    };
+    const customer: ParticipantRecord = { userId, nickname, isAgent: false, channel: "web", joinedAt: ts, leftAt: null };
+    const data: UserAddedEvent = {
+      chatId,
+      user: toUser(customer, { ...contact, status: "active", endedAt: null }, false),
+      ts,
+    };
+    const event = await this.store.createContact({
+      contact,
+      customer,
+      firstEvent: { id: newEventId(), name: "userAdded", userId, ts, data },
+    });
+    this.published(event);
+    return { chatId, user: userRef(customer) };
+  }
+
+  /**
+   * Joins a chat, or confirms the membership of a participant who resumes.
+   * A customer token opens only its own chat; an ended chat admits only a
+   * resume by someone who was in it.
+   */
+  async join(who: TokenClaims, chatId: string, options: { nickname?: string; isResume: boolean }): Promise<JoinOutcome> {
+    if (who.role === "customer" && who.chatId !== chatId) throw new ParleyError("FORBIDDEN");
+    let state = await this.requireChat(chatId);
+    const known = state.participants.get(who.userId);
+    if (state.contact.status === "ended") {
+      if (!(options.isResume && known !== undefined)) throw new ParleyError("CONTACT_ENDED");
+    } else if (known === undefined || known.leftAt !== null) {
+      if (presentParticipants(state).length >= this.limits.maxParticipants) {
+        throw new ParleyError("PARTICIPANTS_LIMIT", undefined, { limit: this.limits.maxParticipants });
+      }
+      const nickname = validateNickname(options.nickname ?? who.nickname, this.limits);
+      const ts = now();
+      const participant: ParticipantRecord = {
+        userId: who.userId,
+        nickname,
+        isAgent: who.role === "agent",
+        channel: who.role === "agent" ? "agent" : "web",
+        joinedAt: ts,
+        leftAt: null,
+      };
+      const data: UserAddedEvent = { chatId, user: toUser(participant, state.contact, true), ts };
+      await this.append(
+        { chatId, id: newEventId(), name: "userAdded", userId: who.userId, ts, data },
+        { kind: "participantJoined", participant },
+      );
+    }
+    // A join is rare next to sends: read the chat afresh so the head and participants are exact.
+    state = await this.reloadChat(chatId);
+    const me = state.participants.get(who.userId);
+    if (me === undefined) throw new ParleyError("INTERNAL_ERROR");
+    return {
+      contact: toContactInfo(state.contact),
+      user: toUser(me, state.contact, true),
+      participants: presentParticipants(state).map((p) =>
+        toUser(p, state.contact, p.userId === who.userId || this.listener.isOnline(chatId, p.userId)),
+      ),
+      head: state.lastSeq,
+    };
+  }
+
+  /** Leaves a chat; it stays open for the others. */
+  async leave(who: TokenClaims, chatId: string): Promise<AckResult> {
+    const { state, me } = await this.requireParticipant(who, chatId);
+    if (state.contact.status === "ended") throw new ParleyError("CONTACT_ENDED");
+    const ts = now();
+    const data: UserLeftEvent = { chatId, user: userRef(me), ts };
+    const seq = await this.append(
+      { chatId, id: newEventId(), name: "userLeft", userId: who.userId, ts, data },
+      { kind: "participantLeft", userId: who.userId, at: ts },
+    );
+    return { seq };
+  }
+
+  /** Ends a chat for everyone. Ending an ended chat changes nothing (`seq: null`). */
+  async end(who: TokenClaims, chatId: string): Promise<AckResult> {
+    const { state, me } = await this.requireParticipant(who, chatId);
+    if (state.contact.status === "ended") return { seq: null };
+    return { seq: await this.endChat(chatId, userRef(me)) };
+  }
+
+  /** Ends a chat on behalf of the server (back-office calls). */
+  async endByServer(chatId: string): Promise<AckResult> {
+    const state = await this.requireChat(chatId);
+    if (state.contact.status === "ended") return { seq: null };
+    return { seq: await this.endChat(chatId, null) };
+  }
+
+  // -- messages -------------------------------------------------------------
+
+  /** Sends a text or a link. A repeated `clientId` returns the original message. */
+  async send(who: TokenClaims, chatId: string, clientId: string | undefined, message: OutgoingMessage): Promise<SendResult> {
+    const { state, me } = await this.requireParticipant(who, chatId);
+    if (state.contact.status === "ended") throw new ParleyError("CONTACT_ENDED");
+    const id = newMessageId();
+    const ts = now();
+    const user = userRef(me);
+    let name: StoredEventName;
+    let data: MessageEvent | LinkEvent;
+    if (message.kind === "text") {
+      name = "message";
+      data = { id, chatId, messageType: "TEXT", content: { text: validateText(message.text, this.limits), user }, ts };
+    } else {
+      name = "link";
+      data = { id, chatId, messageType: "LINK", content: { url: validateLink(message.url, this.limits), user }, ts };
+    }
+    const request: AppendRequest = { chatId, id, name, userId: who.userId, ts, data };
+    if (clientId !== undefined) request.clientId = clientId;
+    const result = await this.store.append(request);
+    switch (result.status) {
+      case "appended":
+        this.published({ chatId, seq: result.seq, id, name, userId: who.userId, ts, data });
+        return { id, seq: result.seq, ts, duplicate: false };
+      case "duplicate":
+        return { id: result.id, seq: result.seq, ts: result.ts, duplicate: true };
+      default:
+        return this.refused(chatId, result.status);
+    }
+  }
+
+  /**
+   * Records a delivery or read receipt. Repeats, and receipts for one's own
+   * message, are accepted and change nothing (`seq: null`).
+   */
+  async receipt(who: TokenClaims, chatId: string, messageId: string, kind: "received" | "seen"): Promise<ReceiptResult> {
+    const { me } = await this.requireParticipant(who, chatId);
+    const ts = now();
+    const name = kind === "received" ? "messageReceived" : "messageSeen";
+    const data: ReceiptEvent = { messageID: messageId, chatId, user: userRef(me), ts };
+    const result = await this.store.append({ chatId, id: newEventId(), name, userId: who.userId, ts, data, refId: messageId });
+    switch (result.status) {
+      case "appended":
+        this.published({ chatId, seq: result.seq, id: result.id, name, userId: who.userId, ts, data });
+        return { seq: result.seq };
+      case "receiptIgnored":
+      case "duplicate":
+        return { seq: null };
+      case "messageNotFound":
+        throw new ParleyError("MESSAGE_NOT_FOUND");
+      default:
+        return this.refused(chatId, result.status);
+    }
+  }
+
+  /** A typing frame; `sessionId` lets a closing socket stop its writers. */
+  async typingChanged(who: TokenClaims, chatId: string, bwrite: boolean, sessionId: string): Promise<void> {
+    const { state, me } = await this.requireParticipant(who, chatId);
+    if (state.contact.status === "ended") throw new ParleyError("CONTACT_ENDED");
+    this.typing.update(chatId, userRef(me), bwrite, sessionId);
+  }
+
+  /** A socket closed: its writers have stopped. */
+  sessionClosed(sessionId: string): void {
+    this.typing.sessionClosed(sessionId);
+  }
+
+  /** A page of messages before `beforeSeq` (the newest when omitted), oldest first. */
+  async history(chatId: string, beforeSeq: number | undefined, limit?: number): Promise<HistoryResult> {
+    const size = Math.min(limit ?? DEFAULT_HISTORY_PAGE, this.limits.maxHistoryPage);
+    const page = await this.store.messagesBefore(chatId, beforeSeq, size);
+    return { messages: page.events.map(toHistoryEntry), hasMore: page.hasMore };
+  }
+
+  /** Stored events after a seq, for resume and gap filling. */
+  eventsAfter(chatId: string, afterSeq: number, limit: number): Promise<StoredEvent[]> {
+    return this.store.eventsAfter(chatId, afterSeq, limit);
+  }
+
+  /** The chat's state; `CONTACT_NOT_FOUND` when there is none. */
+  async requireChat(chatId: string): Promise<ChatState> {
+    const state = await this.cache.get(chatId);
+    if (state === undefined) throw new ParleyError("CONTACT_NOT_FOUND");
+    return state;
+  }
+
+  // -- internals --------------------------------------------------------------
+
+  private async reloadChat(chatId: string): Promise<ChatState> {
+    const state = await this.cache.reload(chatId);
+    if (state === undefined) throw new ParleyError("CONTACT_NOT_FOUND");
+    return state;
+  }
+
+  private async requireParticipant(who: TokenClaims, chatId: string): Promise<{ state: ChatState; me: ParticipantRecord }> {
+    const state = await this.requireChat(chatId);
+    const me = state.participants.get(who.userId);
+    if (me === undefined || !isPresent(state, who.userId)) throw new ParleyError("NOT_A_PARTICIPANT");
+    return { state, me };
+  }
+
+  private async endChat(chatId: string, by: UserRef | null): Promise<number> {
+    const ts = now();
+    const data: ContactEndedEvent = { chatId, user: by, reason: by === null ? "endedByServer" : "endedByParticipant", ts };
+    const seq = await this.append(
+      { chatId, id: newEventId(), name: "contactEnded", userId: by?.id ?? null, ts, data },
+      { kind: "contactEnded", at: ts },
+    );
+    this.typing.clearChat(chatId);
+    return seq;
+  }
+
+  /** Appends an event with its state change; throws the matching error when refused. */
+  private async append(request: AppendRequest, change: StateChange): Promise<number> {
+    const result = await this.store.append({ ...request, change });
+    if (result.status !== "appended") return this.refused(request.chatId, result.status);
+    this.published({ chatId: request.chatId, seq: result.seq, id: request.id, name: request.name, userId: request.userId, ts: request.ts, data: request.data });
+    return result.seq;
+  }
+
+  private async refused(chatId: string, status: string): Promise<never> {
+    if (status === "contactEnded") {
+      // The store knew better than our cache (another node ended it): catch up.
+      await this.cache.reload(chatId);
+      throw new ParleyError("CONTACT_ENDED");
+    }
+    if (status === "contactNotFound") throw new ParleyError("CONTACT_NOT_FOUND");
+    if (status === "messageNotFound") throw new ParleyError("MESSAGE_NOT_FOUND");
+    throw new ParleyError("INTERNAL_ERROR");
+  }
+
+  /** After a commit: update our cache, deliver locally, tell the other nodes. */
+  private published(event: StoredEvent): void {
+    this.cache.apply(event);
+    this.listener.onEvent(event);
+    this.publish({ kind: "event", event });
+  }
+
+  private emitSignal(data: IsWritingEvent): void {
+    this.listener.onSignal(data.chatId, data);
+    this.publish({ kind: "signal", chatId: data.chatId, data });
+  }
+
+  private publish(message: ChatBusMessage): void {
+    // The event is committed; a bus failure only delays other nodes, which fill gaps from the store.
+    this.bus.publish(CHAT_CHANNEL, message).catch((error: unknown) => {
+      this.logger.warn({ err: error }, "bus publish failed");
+    });
+  }
+
+  private onBusMessage(raw: unknown, fromNode: string): void {
+    const message = parseChatBusMessage(raw);
+    if (message === undefined) {
+      this.logger.warn({ fromNode }, "dropped a malformed bus message");
+      return;
+    }
+    if (message.kind === "event") {
+      this.cache.apply(message.event);
+      this.listener.onEvent(message.event);
+    } else {
+      this.listener.onSignal(message.chatId, message.data);
+    }
+  }
+}

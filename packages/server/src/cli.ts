@@ -1,0 +1,185 @@
+#!/usr/bin/env node
+/**
+ * The `parley` command:
+ *   parley [serve] [--port P] [--host H] [--data-dir D] [--secret S]
+ *   parley agent add <username> --password <pw> [--nickname N] [--data-dir D]
+ *   parley token agent <username> [--data-dir D] [--ttl 12h]
+ *   parley migrate [--data-dir D]
+ * @module
+ */
+import { randomBytes } from "node:crypto";
+import { parseArgs } from "node:util";
+import { createAgent } from "./auth/agents.js";
+import { AGENT_TOKEN_TTL_SECONDS, TokenService, parseTtl } from "./auth/tokens.js";
+import { ConfigError, configInputFromFlagsAndEnv, resolveConfig, type ServeFlags } from "./config.js";
+import { createParleyServer } from "./server.js";
+import { SqliteStore } from "./store/sqlite.js";
+import { DuplicateUsernameError } from "./store/types.js";
+
+const USAGE = `Usage:
+  parley [serve] [--port 8080] [--host 0.0.0.0] [--data-dir ./data] [--secret S]
+  parley agent add <username> --password <pw> [--nickname N] [--data-dir D]
+  parley token agent <username> [--data-dir D] [--ttl 12h]
+  parley migrate [--data-dir D]`;
+
+/** A failure to report as one line and exit 1, without a stack trace. */
+class UsageError extends Error {}
+
+const DEMO_MARKER = "demoAgentAnnounced";
+
+function parse(args: string[]) {
+  return parseArgs({
+    args,
+    allowPositionals: true,
+    strict: true,
+    options: {
+      port: { type: "string" },
+      host: { type: "string" },
+      "data-dir": { type: "string" },
+      secret: { type: "string" },
+      password: { type: "string" },
+      nickname: { type: "string" },
+      ttl: { type: "string" },
+      help: { type: "boolean", short: "h" },
+    },
+  });
+}
+
+function configFor(flags: ServeFlags) {
+  return resolveConfig(configInputFromFlagsAndEnv(flags, process.env));
+}
+
+async function openStore(dataDir: string): Promise<SqliteStore> {
+  const store = new SqliteStore({ dataDir });
+  await store.migrate();
+  return store;
+}
+
+async function serve(flags: ServeFlags): Promise<void> {
+  const server = createParleyServer(configInputFromFlagsAndEnv(flags, process.env));
+  const { url } = await server.listen();
+  // First start on an empty install: make a demo agent so the newcomer can log in at once.
+  if ((await server.store.countAgents()) === 0 && (await server.store.getMeta(DEMO_MARKER)) === undefined) {
+    const password = randomBytes(12).toString("base64url");
+    await createAgent(server.store, { username: "demo", password, nickname: "Demo agent" });
+    await server.store.setMeta(DEMO_MARKER, new Date().toISOString());
+    console.log(
+      [
+        "",
+        "  ==============================================================",
+        "   Parley is running. A demo agent was created (shown only once):",
+        `     URL:      ${url}`,
+        "     username: demo",
+        `     password: ${password}`,
+        "   Get an agent token with:",
+        `     curl -s -X POST ${url}/v1/auth/login -H 'content-type: application/json' \\`,
+        `       -d '{"username":"demo","password":"${password}"}'`,
+        `   or: parley token agent demo --data-dir ${server.config.dataDir}`,
+        "  ==============================================================",
+        "",
+      ].join("\n"),
+    );
+  } else {
+    console.log(`Parley is running at ${url}`);
+  }
+  let stopping = false;
+  const stop = (signal: string): void => {
+    if (stopping) return;
+    stopping = true;
+    server.logger.info({ signal }, "shutting down");
+    server.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        console.error(error);
+        process.exit(1);
+      },
+    );
+  };
+  process.on("SIGINT", () => stop("SIGINT"));
+  process.on("SIGTERM", () => stop("SIGTERM"));
+}
+
+async function agentAdd(positionals: string[], values: ReturnType<typeof parse>["values"]): Promise<void> {
+  const username = positionals[0];
+  if (username === undefined || values.password === undefined) {
+    throw new UsageError("parley agent add <username> --password <pw> [--nickname N] [--data-dir D]");
+  }
+  const config = configFor({ ...(values["data-dir"] === undefined ? {} : { "data-dir": values["data-dir"] }) });
+  const store = await openStore(config.dataDir);
+  try {
+    const input: Parameters<typeof createAgent>[1] = { username, password: values.password };
+    if (values.nickname !== undefined) input.nickname = values.nickname;
+    const agent = await createAgent(store, input);
+    console.log(`Agent "${agent.username}" created (id ${agent.id}).`);
+  } catch (error) {
+    if (error instanceof DuplicateUsernameError) throw new UsageError(error.message);
+    if (error instanceof Error && !(error instanceof ConfigError) && /username|password/.test(error.message)) {
+      throw new UsageError(error.message);
+    }
+    throw error;
+  } finally {
+    await store.close();
+  }
+}
+
+async function tokenAgent(positionals: string[], values: ReturnType<typeof parse>["values"]): Promise<void> {
+  const username = positionals[0];
+  if (username === undefined) throw new UsageError("parley token agent <username> [--data-dir D] [--ttl 12h]");
+  let ttl = AGENT_TOKEN_TTL_SECONDS;
+  if (values.ttl !== undefined) {
+    try {
+      ttl = parseTtl(values.ttl);
+    } catch (error) {
+      throw new UsageError((error as Error).message);
+    }
+  }
+  const config = configFor({
+    ...(values["data-dir"] === undefined ? {} : { "data-dir": values["data-dir"] }),
+    ...(values.secret === undefined ? {} : { secret: values.secret }),
+  });
+  const store = await openStore(config.dataDir);
+  try {
+    const agent = await store.findAgentByUsername(username);
+    if (agent === undefined) throw new UsageError(`no agent named "${username}"`);
+    const { token } = await new TokenService(config.secret).issueAgent(agent, ttl);
+    console.log(token);
+  } finally {
+    await store.close();
+  }
+}
+
+async function main(argv: string[]): Promise<void> {
+  let parsed: ReturnType<typeof parse>;
+  try {
+    parsed = parse(argv);
+  } catch (error) {
+    throw new UsageError(`${(error as Error).message}\n${USAGE}`);
+  }
+  const { values, positionals } = parsed;
+  if (values.help === true) {
+    console.log(USAGE);
+    return;
+  }
+  const [command = "serve", sub, ...rest] = positionals;
+  const serveFlags: ServeFlags = {};
+  for (const key of ["port", "host", "data-dir", "secret"] as const) {
+    const value = values[key];
+    if (value !== undefined) serveFlags[key] = value;
+  }
+  if (command === "serve") return serve(serveFlags);
+  if (command === "migrate") {
+    const store = await openStore(configFor(serveFlags).dataDir);
+    await store.close();
+    console.log("Database is up to date.");
+    return;
+  }
+  if (command === "agent" && sub === "add") return agentAdd(rest, values);
+  if (command === "token" && sub === "agent") return tokenAgent(rest, values);
+  throw new UsageError(`unknown command "${positionals.join(" ")}"\n${USAGE}`);
+}
+
+main(process.argv.slice(2)).catch((error: unknown) => {
+  if (error instanceof UsageError || error instanceof ConfigError) console.error(`parley: ${error.message}`);
+  else console.error(error);
+  process.exit(1);
+});

@@ -1,0 +1,157 @@
+/**
+ * Server configuration: defaults, environment variables and flags, validated
+ * once at start so that a bad value fails with a clear message instead of
+ * misbehaving later.
+ * @module
+ */
+import { randomBytes } from "node:crypto";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { DEFAULT_LIMITS, type Limits } from "@parley/protocol";
+import { LOG_LEVELS, type LogLevel } from "./logger.js";
+
+/** Everything the server needs to run, after defaults and validation. */
+export interface ParleyConfig {
+  port: number;
+  host: string;
+  /** Where the SQLite database and the generated secret live. */
+  dataDir: string;
+  /** Key signing every token (HS256). */
+  secret: string;
+  logLevel: LogLevel;
+  limits: Limits;
+  /** `POST /v1/contacts` per client address per minute. */
+  contactsPerMinute: number;
+  /** A socket must say hello within this long (protocol: 10 s). */
+  helloTimeoutMs: number;
+}
+
+/** What a caller may set; everything is optional and validated by {@link resolveConfig}. */
+export interface ConfigInput {
+  port?: number | string;
+  host?: string;
+  dataDir?: string;
+  secret?: string;
+  logLevel?: string;
+  limits?: Partial<Limits>;
+  contactsPerMinute?: number | string;
+  helloTimeoutMs?: number;
+}
+
+/** Raised for a configuration value that cannot be used. */
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "ConfigError";
+  }
+}
+
+export const DEFAULT_PORT = 8080;
+export const DEFAULT_HOST = "0.0.0.0";
+export const DEFAULT_DATA_DIR = "./data";
+export const DEFAULT_CONTACTS_PER_MINUTE = 30;
+/** HS256 wants a key at least as long as its hash (32 bytes); refuse weak secrets. */
+const MIN_SECRET_LENGTH = 32;
+
+/** `maxTextLength` → `PARLEY_MAX_TEXT_LENGTH`. */
+export function limitEnvName(key: keyof Limits): string {
+  return `PARLEY_${key.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase()}`;
+}
+
+function toInteger(name: string, value: number | string, min: number, max = Number.MAX_SAFE_INTEGER): number {
+  const n = typeof value === "number" ? value : /^\s*-?\d+\s*$/.test(value) ? Number(value) : Number.NaN;
+  if (!Number.isInteger(n) || n < min || n > max) {
+    throw new ConfigError(`${name} must be an integer between ${min} and ${max}, got ${JSON.stringify(value)}`);
+  }
+  return n;
+}
+
+/** Reads limit overrides from `PARLEY_*` variables. */
+export function limitsFromEnv(env: NodeJS.ProcessEnv): Partial<Limits> {
+  const limits: Partial<Limits> = {};
+  for (const key of Object.keys(DEFAULT_LIMITS) as (keyof Limits)[]) {
+    const name = limitEnvName(key);
+    const raw = env[name];
+    if (raw !== undefined && raw !== "") limits[key] = toInteger(name, raw, 1);
+  }
+  return limits;
+}
+
+/** Merges and validates limit overrides: every limit is a positive integer. */
+export function resolveLimits(overrides: Partial<Limits> = {}): Limits {
+  const limits: Limits = { ...DEFAULT_LIMITS };
+  for (const [key, value] of Object.entries(overrides) as [keyof Limits, number | undefined][]) {
+    if (!(key in DEFAULT_LIMITS)) throw new ConfigError(`unknown limit "${key}"`);
+    if (value !== undefined) limits[key] = toInteger(`limits.${key}`, value, 1);
+  }
+  return limits;
+}
+
+/**
+ * The secret from the operator, or the one generated on first start and kept
+ * in `<dataDir>/secret` (mode 0600) so that tokens survive restarts.
+ */
+export function resolveSecret(dataDir: string, given?: string): string {
+  if (given !== undefined && given !== "") {
+    if (given.length < MIN_SECRET_LENGTH) {
+      throw new ConfigError(`the secret must be at least ${MIN_SECRET_LENGTH} characters long`);
+    }
+    return given;
+  }
+  const file = join(dataDir, "secret");
+  if (existsSync(file)) {
+    const stored = readFileSync(file, "utf8").trim();
+    if (stored.length < MIN_SECRET_LENGTH) throw new ConfigError(`${file} holds a secret that is too short`);
+    return stored;
+  }
+  mkdirSync(dataDir, { recursive: true });
+  const secret = randomBytes(32).toString("base64url");
+  // "wx": never overwrite a secret another process wrote meanwhile.
+  writeFileSync(file, `${secret}\n`, { mode: 0o600, flag: "wx" });
+  return secret;
+}
+
+/** Validates an input and fills in defaults. */
+export function resolveConfig(input: ConfigInput): ParleyConfig {
+  const dataDir = resolve(input.dataDir ?? DEFAULT_DATA_DIR);
+  const logLevel = input.logLevel ?? "info";
+  if (!(LOG_LEVELS as readonly string[]).includes(logLevel)) {
+    throw new ConfigError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(", ")}, got "${logLevel}"`);
+  }
+  const host = input.host ?? DEFAULT_HOST;
+  if (host.trim() === "") throw new ConfigError("host must not be empty");
+  return {
+    port: toInteger("port", input.port ?? DEFAULT_PORT, 0, 65_535),
+    host,
+    dataDir,
+    secret: resolveSecret(dataDir, input.secret),
+    logLevel: logLevel as LogLevel,
+    limits: resolveLimits(input.limits),
+    contactsPerMinute: toInteger("contactsPerMinute", input.contactsPerMinute ?? DEFAULT_CONTACTS_PER_MINUTE, 1),
+    helloTimeoutMs: toInteger("helloTimeoutMs", input.helloTimeoutMs ?? 10_000, 1),
+  };
+}
+
+/** Flags of `parley serve`, as parsed by the CLI. */
+export interface ServeFlags {
+  port?: string;
+  host?: string;
+  "data-dir"?: string;
+  secret?: string;
+}
+
+/** Flags win over the environment, which wins over defaults. */
+export function configInputFromFlagsAndEnv(flags: ServeFlags, env: NodeJS.ProcessEnv): ConfigInput {
+  const input: ConfigInput = { limits: limitsFromEnv(env) };
+  const port = flags.port ?? env.PORT;
+  if (port !== undefined) input.port = port;
+  const host = flags.host ?? env.HOST;
+  if (host !== undefined) input.host = host;
+  const dataDir = flags["data-dir"] ?? env.PARLEY_DATA_DIR;
+  if (dataDir !== undefined) input.dataDir = dataDir;
+  const secret = flags.secret ?? env.PARLEY_SECRET;
+  if (secret !== undefined) input.secret = secret;
+  if (env.LOG_LEVEL !== undefined) input.logLevel = env.LOG_LEVEL;
+  if (env.PARLEY_CONTACTS_PER_MINUTE !== undefined) input.contactsPerMinute = env.PARLEY_CONTACTS_PER_MINUTE;
+  return input;
+}

@@ -1,0 +1,37 @@
+/** The Fastify application: REST routes and error mapping. Sockets attach to its server. @module */
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
+import type { Logger } from "pino";
+import type { TokenService } from "../auth/tokens.js";
+import type { ChatService } from "../chat/service.js";
+import type { Store } from "../store/types.js";
+import { authRoutes } from "./auth.js";
+import { contactRoutes } from "./contacts.js";
+import { installErrorHandlers } from "./errors.js";
+import { livechatRoutes } from "./livechat.js";
+import { sdkRoutes } from "./sdk-bundle.js";
+
+export interface AppDeps {
+  logger: Logger;
+  store: Store;
+  chat: ChatService;
+  tokens: TokenService;
+  contactsPerMinute: number;
+}
+
+export function buildApp(deps: AppDeps): FastifyInstance {
+  const app = Fastify({
+    // pino's Logger is a FastifyBaseLogger; the cast only drops pino-specific members from the type.
+    loggerInstance: deps.logger as FastifyBaseLogger,
+    // 1 MiB, Fastify's default, written down: REST bodies are small JSON.
+    bodyLimit: 1024 * 1024,
+    // Validate strictly: unknown fields are errors, not silently removed; no type coercion.
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: false, useDefaults: true } },
+  });
+  installErrorHandlers(app);
+  app.get("/healthz", () => ({ status: "ok" }));
+  contactRoutes(app, deps);
+  authRoutes(app, deps);
+  sdkRoutes(app);
+  livechatRoutes(app, deps);
+  return app;
+}

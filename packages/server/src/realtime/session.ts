@@ -1,0 +1,295 @@
+/**
+ * One socket session: the hello handshake, then dispatch of each validated
+ * frame to the chat service, with a reply per request. A bad frame gets a
+ * coded error and changes nothing; no frame can throw out of here.
+ * @module
+ */
+import { randomUUID } from "node:crypto";
+import {
+  CLOSE_CODES,
+  wireError,
+  type ClientFrame,
+  type HistoryFrame,
+  type JoinFrame,
+  type JoinResult,
+  type Limits,
+  type ReceiptFrame,
+  type SendFrame,
+  type TypingFrame,
+  type WelcomeFrame,
+  type WireError,
+} from "@parley/protocol";
+import type { Logger } from "pino";
+import type { TokenClaims, TokenService } from "../auth/tokens.js";
+import type { ChatService } from "../chat/service.js";
+import { ParleyError, toWireError } from "../errors.js";
+import { TokenBucket } from "../rate/token-bucket.js";
+import type { Connection } from "./connection.js";
+import { parseFrame } from "./frames.js";
+import { eventFrame, type ChatSubscription, type FanoutHub, type Subscriber } from "./hub.js";
+
+export interface SessionDeps {
+  chat: ChatService;
+  hub: FanoutHub;
+  tokens: TokenService;
+  limits: Limits;
+  logger: Logger;
+}
+
+const REPLAY_PAGE = 200;
+
+export class Session implements Subscriber {
+  readonly sessionId = randomUUID();
+  private claims: TokenClaims | undefined;
+  private phase: "hello" | "authenticating" | "ready" | "closed" = "hello";
+  /** Settles with whether the hello was accepted. */
+  private helloVerdict: Promise<boolean> = Promise.resolve(false);
+  private readonly subscriptions = new Map<string, ChatSubscription>();
+  private readonly joining = new Set<string>();
+  private readonly sendBucket: TokenBucket;
+  private readonly typingBuckets = new Map<string, TokenBucket>();
+  private readonly logger: Logger;
+
+  constructor(
+    private readonly connection: Connection,
+    private readonly deps: SessionDeps,
+  ) {
+    this.sendBucket = new TokenBucket(deps.limits.messagesPerSecond, deps.limits.messagesBurst);
+    this.logger = deps.logger.child({ sessionId: this.sessionId });
+  }
+
+  get userId(): string {
+    return this.claims?.userId ?? "";
+  }
+
+  get hasSaidHello(): boolean {
+    return this.phase === "ready";
+  }
+
+  write(frame: string, volatile: boolean): void {
+    this.connection.write(frame, volatile);
+  }
+
+  /** Handles one inbound WebSocket message. Never throws. */
+  handleMessage(data: Buffer, isBinary: boolean): void {
+    if (this.phase === "closed") return;
+    const parsed = parseFrame(data, isBinary, this.deps.limits.maxFrameBytes);
+    if (this.phase === "hello") {
+      if (!parsed.ok || parsed.frame.t !== "hello") {
+        this.sendError(parsed.ok ? wireError("HELLO_REQUIRED") : parsed.error);
+        this.connection.close(CLOSE_CODES.HELLO_INVALID, "HELLO_REQUIRED");
+        return;
+      }
+      this.phase = "authenticating";
+      this.helloVerdict = this.authenticate(parsed.frame.token);
+      return;
+    }
+    if (!parsed.ok) {
+      this.answerError(parsed.rid, parsed.error);
+      return;
+    }
+    if (this.phase === "authenticating") {
+      // Frames sent right behind the hello wait for its verdict (in order) rather than being refused.
+      const frame = parsed.frame;
+      void this.helloVerdict.then((accepted) => (accepted ? this.dispatch(frame) : undefined));
+      return;
+    }
+    void this.dispatch(parsed.frame);
+  }
+
+  /** The socket closed: stop deliveries and typing. */
+  handleClose(): void {
+    this.phase = "closed";
+    for (const subscription of this.subscriptions.values()) this.deps.hub.unsubscribe(subscription);
+    this.subscriptions.clear();
+    this.deps.chat.sessionClosed(this.sessionId);
+  }
+
+  private async authenticate(token: string): Promise<boolean> {
+    try {
+      this.claims = await this.deps.tokens.verify(token);
+    } catch (error) {
+      const wire = toWireError(error);
+      this.sendError(wire);
+      const code = wire.code === "AUTH_TOKEN_EXPIRED" ? CLOSE_CODES.TOKEN_EXPIRED : CLOSE_CODES.AUTH_FAILED;
+      this.connection.close(code, wire.code);
+      return false;
+    }
+    if (this.phase !== "authenticating") return false;
+    this.phase = "ready";
+    const { userId, role, nickname, chatId } = this.claims;
+    const welcome: WelcomeFrame = {
+      t: "welcome",
+      sessionId: this.sessionId,
+      identity: chatId === undefined ? { userId, role, nickname } : { userId, role, nickname, chatId },
+      limits: this.deps.limits,
+      serverTime: new Date().toISOString(),
+    };
+    this.connection.writeFrame(welcome);
+    this.logger.debug({ userId, role }, "session authenticated");
+    return true;
+  }
+
+  private async dispatch(frame: ClientFrame): Promise<void> {
+    const rid = ridOf(frame);
+    try {
+      if (frame.t === "join") {
+        // join writes its own reply: it must precede the live events it lets through.
+        await this.join(this.claims as TokenClaims, frame);
+        return;
+      }
+      const result = await this.run(frame);
+      if (frame.t === "ping") this.connection.writeFrame(rid === undefined ? { t: "pong" } : { t: "pong", rid });
+      else if (rid !== undefined) this.connection.writeFrame({ t: "reply", rid, ok: true, result });
+    } catch (error) {
+      if (!(error instanceof ParleyError)) this.logger.error({ err: error, t: frame.t }, "frame handler failed");
+      this.answerError(rid, toWireError(error));
+    }
+  }
+
+  private run(frame: ClientFrame): Promise<unknown> {
+    const claims = this.claims as TokenClaims;
+    switch (frame.t) {
+      case "hello":
+        throw new ParleyError("ALREADY_AUTHENTICATED");
+      case "join":
+        throw new Error("join is dispatched on its own");
+      case "leave":
+        return this.leave(claims, frame.chatId);
+      case "end":
+        this.requireJoined(frame.chatId);
+        return this.deps.chat.end(claims, frame.chatId);
+      case "send":
+        return this.send(claims, frame);
+      case "receipt":
+        return this.receipt(claims, frame);
+      case "typing":
+        return this.typing(claims, frame);
+      case "history":
+        return this.history(frame);
+      case "ping":
+        return Promise.resolve(null);
+    }
+  }
+
+  private requireJoined(chatId: string): ChatSubscription {
+    const subscription = this.subscriptions.get(chatId);
+    if (subscription === undefined) throw new ParleyError("NOT_A_PARTICIPANT");
+    return subscription;
+  }
+
+  /**
+   * Race-free join: subscribe first (live events are buffered), join, replay
+   * what the client missed from the store, answer, then let the buffered live
+   * events through from the seq after the answer's `lastSeq`.
+   */
+  private async join(claims: TokenClaims, frame: JoinFrame): Promise<void> {
+    const { chatId, afterSeq } = frame;
+    if (this.joining.has(chatId)) throw new ParleyError("INVALID_FRAME", "A join of this chat is already in progress.");
+    const previous = this.subscriptions.get(chatId);
+    if (previous === undefined && this.subscriptions.size + this.joining.size >= this.deps.limits.maxContactsPerSession) {
+      throw new ParleyError("CONTACTS_PER_SESSION_LIMIT", undefined, { limit: this.deps.limits.maxContactsPerSession });
+    }
+    this.joining.add(chatId);
+    // A re-join on the same socket replaces the old subscription.
+    if (previous !== undefined) {
+      this.deps.hub.unsubscribe(previous);
+      this.subscriptions.delete(chatId);
+    }
+    const subscription = this.deps.hub.subscribe(this, chatId);
+    try {
+      const options: { nickname?: string; isResume: boolean } = { isResume: afterSeq !== undefined };
+      if (frame.nickname !== undefined) options.nickname = frame.nickname;
+      const outcome = await this.deps.chat.join(claims, chatId, options);
+      let lastSeq = outcome.head;
+      let history: JoinResult["history"] = { messages: [], hasMore: false };
+      if (afterSeq !== undefined) {
+        lastSeq = await this.replay(chatId, afterSeq, outcome.head);
+      } else {
+        history = await this.deps.chat.history(chatId, outcome.head + 1);
+      }
+      if (this.phase === "closed") throw new ParleyError("UNAVAILABLE");
+      const result: JoinResult = { contact: outcome.contact, user: outcome.user, participants: outcome.participants, lastSeq, history };
+      // The reply goes out before the buffered live events: write it here, not in dispatch.
+      this.connection.writeFrame({ t: "reply", rid: frame.rid, ok: true, result });
+      this.subscriptions.set(chatId, subscription);
+      subscription.start(lastSeq + 1);
+    } catch (error) {
+      this.deps.hub.unsubscribe(subscription);
+      throw error;
+    } finally {
+      this.joining.delete(chatId);
+    }
+  }
+
+  /** Writes every stored event after `afterSeq`; returns the last seq the client now has. */
+  private async replay(chatId: string, afterSeq: number, head: number): Promise<number> {
+    // A client claiming more than exists starts from the real head, or it would miss what comes next.
+    let cursor = Math.min(afterSeq, head);
+    for (;;) {
+      const events = await this.deps.chat.eventsAfter(chatId, cursor, REPLAY_PAGE);
+      for (const event of events) {
+        this.connection.write(eventFrame(event), false);
+        cursor = event.seq;
+      }
+      if (events.length < REPLAY_PAGE || this.phase === "closed") break;
+    }
+    return cursor;
+  }
+
+  private async leave(claims: TokenClaims, chatId: string): Promise<unknown> {
+    const subscription = this.requireJoined(chatId);
+    const result = await this.deps.chat.leave(claims, chatId);
+    this.deps.hub.unsubscribe(subscription);
+    this.subscriptions.delete(chatId);
+    this.typingBuckets.delete(chatId);
+    return result;
+  }
+
+  private send(claims: TokenClaims, frame: SendFrame): Promise<unknown> {
+    this.requireJoined(frame.chatId);
+    if (!this.sendBucket.take()) {
+      throw new ParleyError("RATE_LIMITED", undefined, { retryAfterMs: this.sendBucket.retryAfterMs() });
+    }
+    const message = frame.kind === "text" ? { kind: "text" as const, text: frame.text } : { kind: "link" as const, url: frame.url };
+    return this.deps.chat.send(claims, frame.chatId, frame.clientId, message);
+  }
+
+  private receipt(claims: TokenClaims, frame: ReceiptFrame): Promise<unknown> {
+    this.requireJoined(frame.chatId);
+    return this.deps.chat.receipt(claims, frame.chatId, frame.messageId, frame.kind);
+  }
+
+  /** Typing beyond `typingPerSecond` per chat is dropped silently: it is volatile anyway. */
+  private async typing(claims: TokenClaims, frame: TypingFrame): Promise<null> {
+    this.requireJoined(frame.chatId);
+    let bucket = this.typingBuckets.get(frame.chatId);
+    if (bucket === undefined) {
+      bucket = new TokenBucket(this.deps.limits.typingPerSecond, this.deps.limits.typingPerSecond);
+      this.typingBuckets.set(frame.chatId, bucket);
+    }
+    // "Stopped" is never dropped: losing it would leave the indicator on until the timeout.
+    if (frame.bwrite && !bucket.take()) return null;
+    await this.deps.chat.typingChanged(claims, frame.chatId, frame.bwrite, this.sessionId);
+    return null;
+  }
+
+  private history(frame: HistoryFrame): Promise<unknown> {
+    this.requireJoined(frame.chatId);
+    return this.deps.chat.history(frame.chatId, frame.beforeSeq, frame.limit);
+  }
+
+  private answerError(rid: number | undefined, error: WireError): void {
+    if (rid === undefined) this.sendError(error);
+    else this.connection.writeFrame({ t: "reply", rid, ok: false, error });
+  }
+
+  private sendError(error: WireError): void {
+    this.connection.writeFrame({ t: "error", error });
+  }
+}
+
+function ridOf(frame: ClientFrame): number | undefined {
+  return "rid" in frame ? frame.rid : undefined;
+}
+

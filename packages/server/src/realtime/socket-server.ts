@@ -1,0 +1,119 @@
+/**
+ * The WebSocket endpoint (`/v1/socket`) on the HTTP server's `upgrade`
+ * event: sessions, the hello deadline, heartbeats and the graceful close.
+ * @module
+ */
+import type { IncomingMessage, Server } from "node:http";
+import type { Duplex } from "node:stream";
+import { CLOSE_CODES, SOCKET_PATH } from "@parley/protocol";
+import { WebSocketServer, type RawData, type WebSocket } from "ws";
+import { Connection, DEFAULT_WATERMARKS, type Watermarks } from "./connection.js";
+import { Session, type SessionDeps } from "./session.js";
+
+export interface SocketServerOptions extends SessionDeps {
+  helloTimeoutMs: number;
+  watermarks?: Watermarks;
+}
+
+interface Live {
+  session: Session;
+  connection: Connection;
+  /** Whether a pong arrived since the last ping. */
+  isAlive: boolean;
+}
+
+function toBuffer(data: RawData): Buffer {
+  if (Buffer.isBuffer(data)) return data;
+  if (Array.isArray(data)) return Buffer.concat(data);
+  return Buffer.from(data);
+}
+
+export class SocketServer {
+  private readonly wss: WebSocketServer;
+  private readonly live = new Map<WebSocket, Live>();
+  private readonly heartbeat: NodeJS.Timeout;
+  private isClosing = false;
+
+  constructor(private readonly options: SocketServerOptions) {
+    this.wss = new WebSocketServer({
+      noServer: true,
+      // Compression costs CPU and memory per socket; chat frames are small.
+      perMessageDeflate: false,
+      // Between maxFrameBytes and this, frames get a coded error; above it ws closes with 1009.
+      maxPayload: 4 * options.limits.maxFrameBytes,
+    });
+    this.heartbeat = setInterval(() => this.beat(), options.limits.heartbeatMs);
+    this.heartbeat.unref();
+  }
+
+  /** Takes over upgrades to the socket path on this HTTP server. */
+  attach(server: Server): void {
+    server.on("upgrade", (request: IncomingMessage, socket: Duplex, head: Buffer) => {
+      const path = new URL(request.url ?? "/", "http://localhost").pathname;
+      if (path !== SOCKET_PATH || this.isClosing) {
+        socket.end(`HTTP/1.1 ${this.isClosing ? "503 Service Unavailable" : "404 Not Found"}\r\nConnection: close\r\n\r\n`);
+        return;
+      }
+      this.wss.handleUpgrade(request, socket, head, (ws) => this.accept(ws));
+    });
+  }
+
+  /** Closes every socket with 4503 and waits for them (terminating stragglers). */
+  async close(graceMs = 2000): Promise<void> {
+    this.isClosing = true;
+    clearInterval(this.heartbeat);
+    const sockets = [...this.live.keys()];
+    await Promise.all(
+      sockets.map(
+        (ws) =>
+          new Promise<void>((resolve) => {
+            if (ws.readyState === ws.CLOSED) return resolve();
+            const timer = setTimeout(() => ws.terminate(), graceMs);
+            ws.once("close", () => {
+              clearTimeout(timer);
+              resolve();
+            });
+            ws.close(CLOSE_CODES.SHUTTING_DOWN, "SHUTTING_DOWN");
+          }),
+      ),
+    );
+    await new Promise<void>((resolve) => this.wss.close(() => resolve()));
+  }
+
+  private accept(ws: WebSocket): void {
+    const connection = new Connection(ws, this.options.watermarks ?? DEFAULT_WATERMARKS);
+    const session = new Session(connection, this.options);
+    const entry: Live = { session, connection, isAlive: true };
+    this.live.set(ws, entry);
+    const helloTimer = setTimeout(() => {
+      if (!session.hasSaidHello) connection.close(CLOSE_CODES.HELLO_TIMEOUT, "HELLO_TIMEOUT");
+    }, this.options.helloTimeoutMs);
+    helloTimer.unref();
+    ws.on("message", (data: RawData, isBinary: boolean) => session.handleMessage(toBuffer(data), isBinary));
+    ws.on("pong", () => {
+      entry.isAlive = true;
+    });
+    // ws reports protocol violations (e.g. a frame over maxPayload) here, then closes the socket itself.
+    ws.on("error", (error) => this.options.logger.debug({ err: error }, "socket error"));
+    ws.on("close", () => {
+      clearTimeout(helloTimer);
+      this.live.delete(ws);
+      session.handleClose();
+    });
+    if (this.isClosing) connection.close(CLOSE_CODES.SHUTTING_DOWN, "SHUTTING_DOWN");
+  }
+
+  /** Pings every socket; one that did not answer the previous ping is closed (4410). */
+  private beat(): void {
+    for (const [ws, entry] of this.live) {
+      if (!entry.isAlive) {
+        entry.connection.close(CLOSE_CODES.HEARTBEAT_TIMEOUT, "HEARTBEAT_TIMEOUT");
+        // A dead peer never completes the closing handshake.
+        setTimeout(() => ws.terminate(), 5000).unref();
+        continue;
+      }
+      entry.isAlive = false;
+      ws.ping();
+    }
+  }
+}

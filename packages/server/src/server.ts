@@ -1,0 +1,95 @@
+/**
+ * The composition root: wires config, store, bus, auth, the chat domain, the
+ * HTTP app and the socket server into one server with listen/close.
+ * @module
+ */
+import type { AddressInfo } from "node:net";
+import { TokenService } from "./auth/tokens.js";
+import { MemoryBus } from "./bus/memory.js";
+import type { Bus } from "./bus/types.js";
+import { ChatService } from "./chat/service.js";
+import { resolveConfig, type ConfigInput, type ParleyConfig } from "./config.js";
+import { buildApp } from "./http/app.js";
+import { createLogger, type Logger } from "./logger.js";
+import type { Watermarks } from "./realtime/connection.js";
+import { FanoutHub } from "./realtime/hub.js";
+import { SocketServer } from "./realtime/socket-server.js";
+import { SqliteStore } from "./store/sqlite.js";
+import type { Store } from "./store/types.js";
+
+/** Options of {@link createParleyServer}; all optional. */
+export interface ParleyServerOptions extends ConfigInput {
+  /** A store to use instead of SQLite in `dataDir`. The caller keeps ownership: `close()` leaves it open. */
+  store?: Store;
+  /** A bus to use instead of a private in-memory one (e.g. one shared by in-process nodes). Not closed by `close()`. */
+  bus?: Bus;
+  /** A logger to use instead of one at `logLevel`. */
+  logger?: Logger;
+  /** Per-socket backpressure thresholds (defaults: 1 MiB and 8 MiB). */
+  watermarks?: Watermarks;
+}
+
+export interface ParleyServer {
+  readonly config: ParleyConfig;
+  readonly store: Store;
+  readonly bus: Bus;
+  /** Issues and verifies tokens with this server's secret. */
+  readonly tokens: TokenService;
+  readonly logger: Logger;
+  /** Migrates the store and starts listening; port 0 picks a free port. */
+  listen(): Promise<{ url: string; port: number }>;
+  /** Graceful stop: refuse new connections, close sockets with 4503, commit pending writes, close what it owns. */
+  close(): Promise<void>;
+}
+
+export function createParleyServer(options: ParleyServerOptions = {}): ParleyServer {
+  const config = resolveConfig(options);
+  const logger = options.logger ?? createLogger(config.logLevel);
+  const store = options.store ?? new SqliteStore({ dataDir: config.dataDir });
+  const bus = options.bus ?? new MemoryBus({ onMalformed: () => logger.warn("dropped a malformed bus envelope") });
+  const tokens = new TokenService(config.secret);
+  const hub = new FanoutHub(logger);
+  const chat = new ChatService({ store, bus, limits: config.limits, logger, listener: hub });
+  hub.setSource((chatId, afterSeq, limit) => chat.eventsAfter(chatId, afterSeq, limit));
+  const app = buildApp({ logger, store, chat, tokens, contactsPerMinute: config.contactsPerMinute });
+  const sockets = new SocketServer({
+    chat,
+    hub,
+    tokens,
+    limits: config.limits,
+    logger,
+    helloTimeoutMs: config.helloTimeoutMs,
+    ...(options.watermarks === undefined ? {} : { watermarks: options.watermarks }),
+  });
+  sockets.attach(app.server);
+
+  let closing: Promise<void> | undefined;
+
+  return {
+    config,
+    store,
+    bus,
+    tokens,
+    logger,
+    async listen() {
+      await store.migrate();
+      await app.listen({ port: config.port, host: config.host });
+      const { port } = app.server.address() as AddressInfo;
+      const host = config.host === "0.0.0.0" || config.host === "::" ? "127.0.0.1" : config.host;
+      const url = `http://${host.includes(":") ? `[${host}]` : host}:${port}`;
+      logger.info({ url }, "parley listening");
+      return { url, port };
+    },
+    close() {
+      closing ??= (async () => {
+        await sockets.close();
+        await app.close();
+        chat.close();
+        if (options.store === undefined) await store.close();
+        if (options.bus === undefined) await bus.close();
+        logger.info("parley stopped");
+      })();
+      return closing;
+    },
+  };
+}

@@ -1,0 +1,90 @@
+/**
+ * Schema migrations, in code so they ship inside the build. A released
+ * migration is never edited: change the schema with a new one.
+ * @module
+ */
+import { sql, type Kysely, type Migration } from "kysely";
+
+const m001_initial: Migration = {
+  async up(db: Kysely<unknown>): Promise<void> {
+    await db.schema
+      .createTable("agents")
+      .addColumn("id", "text", (c) => c.primaryKey())
+      .addColumn("username", "text", (c) => c.notNull().unique())
+      .addColumn("nickname", "text", (c) => c.notNull())
+      .addColumn("password_hash", "text", (c) => c.notNull())
+      .addColumn("created_at", "text", (c) => c.notNull())
+      .execute();
+
+    await db.schema
+      .createTable("contacts")
+      .addColumn("id", "text", (c) => c.primaryKey())
+      .addColumn("status", "text", (c) => c.notNull())
+      .addColumn("created_at", "text", (c) => c.notNull())
+      .addColumn("ended_at", "text")
+      .addColumn("last_seq", "integer", (c) => c.notNull())
+      .addColumn("customer_user_id", "text", (c) => c.notNull())
+      .addColumn("nickname", "text", (c) => c.notNull())
+      .addColumn("email", "text")
+      .addColumn("page_uri", "text")
+      .addColumn("page_title", "text")
+      .addColumn("user_agent", "text")
+      .addColumn("client_ip", "text")
+      .execute();
+
+    await db.schema
+      .createTable("participants")
+      .addColumn("chat_id", "text", (c) => c.notNull().references("contacts.id"))
+      .addColumn("user_id", "text", (c) => c.notNull())
+      .addColumn("nickname", "text", (c) => c.notNull())
+      .addColumn("is_agent", "integer", (c) => c.notNull())
+      .addColumn("channel", "text", (c) => c.notNull())
+      .addColumn("joined_at", "text", (c) => c.notNull())
+      .addColumn("left_at", "text")
+      .addPrimaryKeyConstraint("participants_pk", ["chat_id", "user_id"])
+      .execute();
+
+    await db.schema
+      .createTable("events")
+      .addColumn("chat_id", "text", (c) => c.notNull().references("contacts.id"))
+      .addColumn("seq", "integer", (c) => c.notNull())
+      .addColumn("id", "text", (c) => c.notNull())
+      .addColumn("name", "text", (c) => c.notNull())
+      .addColumn("user_id", "text")
+      .addColumn("client_id", "text")
+      .addColumn("ref_id", "text")
+      .addColumn("payload", "text", (c) => c.notNull())
+      .addColumn("ts", "text", (c) => c.notNull())
+      .addPrimaryKeyConstraint("events_pk", ["chat_id", "seq"])
+      .execute();
+    // A retried send with the same client id must find the original, never store a second one.
+    await db.schema
+      .createIndex("events_client_id")
+      .unique()
+      .on("events")
+      .columns(["chat_id", "user_id", "client_id"])
+      .where(sql.ref("client_id"), "is not", null)
+      .execute();
+    // One receipt per message, participant and kind.
+    await db.schema
+      .createIndex("events_receipt")
+      .unique()
+      .on("events")
+      .columns(["chat_id", "ref_id", "user_id", "name"])
+      .where(sql.ref("ref_id"), "is not", null)
+      .execute();
+    // Receipts look their message up by id.
+    await db.schema.createIndex("events_id").on("events").columns(["chat_id", "id"]).execute();
+
+    await db.schema
+      .createTable("meta")
+      .addColumn("key", "text", (c) => c.primaryKey())
+      .addColumn("value", "text", (c) => c.notNull())
+      .execute();
+  },
+};
+
+/** Every migration by name; names sort in the order they apply. */
+export const MIGRATIONS: Record<string, Migration> = {
+  "001_initial": m001_initial,
+};

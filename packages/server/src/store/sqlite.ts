@@ -1,0 +1,363 @@
+/**
+ * The embedded store: SQLite through Kysely over better-sqlite3.
+ *
+ * Durability: the database runs in WAL mode with `synchronous=NORMAL`. A
+ * commit is written to the WAL with write(2) before `append` resolves, so it
+ * survives a crash or `kill -9` of the process; only an operating-system crash
+ * or power loss can lose the last commits (FULL would fsync each one). That is
+ * the trade-off SQLite documents for WAL and the one we take for one machine.
+ * @module
+ */
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+import BetterSqlite3 from "better-sqlite3";
+import { Kysely, Migrator, SqliteDialect, type Selectable, type Transaction } from "kysely";
+import type { StoredEventName } from "@parley/protocol";
+import { GroupCommitter } from "./group-commit.js";
+import { MIGRATIONS } from "./migrations.js";
+import type { Database, EventsTable, ParticipantsTable } from "./schema.js";
+import {
+  DuplicateUsernameError,
+  MESSAGE_EVENT_NAMES,
+  RECEIPT_EVENT_NAMES,
+  type AgentRecord,
+  type AppendRequest,
+  type AppendResult,
+  type ContactWithParticipants,
+  type MessagePage,
+  type NewContact,
+  type ParticipantRecord,
+  type StateChange,
+  type Store,
+  type StoredEvent,
+} from "./types.js";
+
+export interface SqliteStoreOptions {
+  /** Directory holding `parley.db`; created if missing. */
+  dataDir: string;
+  /** Database file name inside `dataDir`. */
+  fileName?: string;
+}
+
+function toEvent(row: Selectable<EventsTable>): StoredEvent {
+  return {
+    chatId: row.chat_id,
+    seq: row.seq,
+    id: row.id,
+    name: row.name as StoredEventName,
+    userId: row.user_id,
+    ts: row.ts,
+    data: JSON.parse(row.payload) as unknown,
+  };
+}
+
+function toParticipant(row: Selectable<ParticipantsTable>): ParticipantRecord {
+  return {
+    userId: row.user_id,
+    nickname: row.nickname,
+    isAgent: row.is_agent === 1,
+    channel: row.channel,
+    joinedAt: row.joined_at,
+    leftAt: row.left_at,
+  };
+}
+
+type Trx = Transaction<Database>;
+
+async function applyChange(trx: Trx, chatId: string, change: StateChange): Promise<void> {
+  switch (change.kind) {
+    case "participantJoined": {
+      const p = change.participant;
+      // A participant who left and comes back keeps one row: rejoining clears left_at.
+      await trx
+        .insertInto("participants")
+        .values({
+          chat_id: chatId,
+          user_id: p.userId,
+          nickname: p.nickname,
+          is_agent: p.isAgent ? 1 : 0,
+          channel: p.channel,
+          joined_at: p.joinedAt,
+          left_at: p.leftAt,
+        })
+        .onConflict((oc) =>
+          oc.columns(["chat_id", "user_id"]).doUpdateSet({ nickname: p.nickname, joined_at: p.joinedAt, left_at: null }),
+        )
+        .execute();
+      return;
+    }
+    case "participantLeft":
+      await trx
+        .updateTable("participants")
+        .set({ left_at: change.at })
+        .where("chat_id", "=", chatId)
+        .where("user_id", "=", change.userId)
+        .execute();
+      return;
+    case "contactEnded":
+      await trx
+        .updateTable("contacts")
+        .set({ status: "ended", ended_at: change.at })
+        .where("id", "=", chatId)
+        .execute();
+      return;
+  }
+}
+
+/**
+ * One append inside a transaction. The duplicate and receipt checks run
+ * before the sequence number is taken, so a refused append leaves no gap.
+ * (SQLite runs one write transaction at a time, so check-then-insert is safe;
+ * the PostgreSQL store locks the contact row first.)
+ */
+async function appendInTransaction(trx: Trx, req: AppendRequest): Promise<AppendResult> {
+  if (req.clientId !== undefined && req.userId !== null) {
+    const original = await trx
+      .selectFrom("events")
+      .select(["seq", "id", "ts"])
+      .where("chat_id", "=", req.chatId)
+      .where("user_id", "=", req.userId)
+      .where("client_id", "=", req.clientId)
+      .executeTakeFirst();
+    if (original !== undefined) return { status: "duplicate", ...original };
+  }
+  const isReceipt = RECEIPT_EVENT_NAMES.includes(req.name);
+  if (isReceipt) {
+    if (req.refId === undefined) throw new Error("a receipt needs refId");
+    const message = await trx
+      .selectFrom("events")
+      .select(["user_id"])
+      .where("chat_id", "=", req.chatId)
+      .where("id", "=", req.refId)
+      .where("name", "in", MESSAGE_EVENT_NAMES)
+      .executeTakeFirst();
+    if (message === undefined) return { status: "messageNotFound" };
+    // Nobody acknowledges their own message.
+    if (message.user_id === req.userId) return { status: "receiptIgnored" };
+    const existing = await trx
+      .selectFrom("events")
+      .select(["seq"])
+      .where("chat_id", "=", req.chatId)
+      .where("ref_id", "=", req.refId)
+      .where("user_id", "=", req.userId)
+      .where("name", "=", req.name)
+      .executeTakeFirst();
+    if (existing !== undefined) return { status: "receiptIgnored" };
+  }
+  // Receipts are still accepted after the end, so the last messages can be marked seen.
+  const head = await trx
+    .updateTable("contacts")
+    .set((eb) => ({ last_seq: eb("last_seq", "+", 1) }))
+    .where("id", "=", req.chatId)
+    .$if(!isReceipt, (qb) => qb.where("status", "=", "active"))
+    .returning(["last_seq"])
+    .executeTakeFirst();
+  if (head === undefined) {
+    const contact = await trx.selectFrom("contacts").select(["status"]).where("id", "=", req.chatId).executeTakeFirst();
+    return { status: contact === undefined ? "contactNotFound" : "contactEnded" };
+  }
+  await trx
+    .insertInto("events")
+    .values({
+      chat_id: req.chatId,
+      seq: head.last_seq,
+      id: req.id,
+      name: req.name,
+      user_id: req.userId,
+      client_id: req.clientId ?? null,
+      ref_id: req.refId ?? null,
+      payload: JSON.stringify(req.data),
+      ts: req.ts,
+    })
+    .execute();
+  if (req.change !== undefined) await applyChange(trx, req.chatId, req.change);
+  return { status: "appended", seq: head.last_seq, id: req.id, ts: req.ts };
+}
+
+export class SqliteStore implements Store {
+  private readonly db: Kysely<Database>;
+  private readonly committer: GroupCommitter<AppendRequest, AppendResult>;
+  private closed = false;
+
+  constructor(options: SqliteStoreOptions) {
+    mkdirSync(options.dataDir, { recursive: true });
+    const sqlite = new BetterSqlite3(join(options.dataDir, options.fileName ?? "parley.db"));
+    sqlite.pragma("journal_mode = WAL");
+    sqlite.pragma("synchronous = NORMAL");
+    sqlite.pragma("foreign_keys = ON");
+    sqlite.pragma("busy_timeout = 5000");
+    this.db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+    this.committer = new GroupCommitter<AppendRequest, AppendResult>({
+      commitBatch: (requests) =>
+        this.db.transaction().execute(async (trx) => {
+          const results: AppendResult[] = [];
+          for (const request of requests) results.push(await appendInTransaction(trx, request));
+          return results;
+        }),
+      commitOne: (request) => this.db.transaction().execute((trx) => appendInTransaction(trx, request)),
+    });
+  }
+
+  async migrate(): Promise<void> {
+    const migrator = new Migrator({ db: this.db, provider: { getMigrations: () => Promise.resolve(MIGRATIONS) } });
+    const { error } = await migrator.migrateToLatest();
+    if (error !== undefined) throw error instanceof Error ? error : new Error(String(error));
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.committer.flush();
+    await this.db.destroy();
+  }
+
+  async createAgent(agent: AgentRecord): Promise<void> {
+    try {
+      await this.db
+        .insertInto("agents")
+        .values({
+          id: agent.id,
+          username: agent.username,
+          nickname: agent.nickname,
+          password_hash: agent.passwordHash,
+          created_at: agent.createdAt,
+        })
+        .execute();
+    } catch (error) {
+      if (error instanceof Error && "code" in error && error.code === "SQLITE_CONSTRAINT_UNIQUE") {
+        throw new DuplicateUsernameError(agent.username);
+      }
+      throw error;
+    }
+  }
+
+  async findAgentByUsername(username: string): Promise<AgentRecord | undefined> {
+    const row = await this.db.selectFrom("agents").selectAll().where("username", "=", username).executeTakeFirst();
+    if (row === undefined) return undefined;
+    return {
+      id: row.id,
+      username: row.username,
+      nickname: row.nickname,
+      passwordHash: row.password_hash,
+      createdAt: row.created_at,
+    };
+  }
+
+  async countAgents(): Promise<number> {
+    const row = await this.db
+      .selectFrom("agents")
+      .select((eb) => eb.fn.countAll<number>().as("n"))
+      .executeTakeFirstOrThrow();
+    return Number(row.n);
+  }
+
+  async getMeta(key: string): Promise<string | undefined> {
+    const row = await this.db.selectFrom("meta").select(["value"]).where("key", "=", key).executeTakeFirst();
+    return row?.value;
+  }
+
+  async setMeta(key: string, value: string): Promise<void> {
+    await this.db
+      .insertInto("meta")
+      .values({ key, value })
+      .onConflict((oc) => oc.column("key").doUpdateSet({ value }))
+      .execute();
+  }
+
+  createContact(input: NewContact): Promise<StoredEvent> {
+    const { contact, customer, firstEvent } = input;
+    return this.db.transaction().execute(async (trx) => {
+      await trx
+        .insertInto("contacts")
+        .values({
+          id: contact.id,
+          status: "active",
+          created_at: contact.createdAt,
+          ended_at: null,
+          last_seq: 1,
+          customer_user_id: contact.customerUserId,
+          nickname: contact.nickname,
+          email: contact.email,
+          page_uri: contact.pageUri,
+          page_title: contact.pageTitle,
+          user_agent: contact.userAgent,
+          client_ip: contact.clientIp,
+        })
+        .execute();
+      await applyChange(trx, contact.id, { kind: "participantJoined", participant: customer });
+      await trx
+        .insertInto("events")
+        .values({
+          chat_id: contact.id,
+          seq: 1,
+          id: firstEvent.id,
+          name: firstEvent.name,
+          user_id: firstEvent.userId,
+          client_id: null,
+          ref_id: null,
+          payload: JSON.stringify(firstEvent.data),
+          ts: firstEvent.ts,
+        })
+        .execute();
+      return { chatId: contact.id, seq: 1, ...firstEvent };
+    });
+  }
+
+  async getContact(chatId: string): Promise<ContactWithParticipants | undefined> {
+    const row = await this.db.selectFrom("contacts").selectAll().where("id", "=", chatId).executeTakeFirst();
+    if (row === undefined) return undefined;
+    const participants = await this.db
+      .selectFrom("participants")
+      .selectAll()
+      .where("chat_id", "=", chatId)
+      .orderBy("joined_at")
+      .execute();
+    return {
+      id: row.id,
+      status: row.status,
+      createdAt: row.created_at,
+      endedAt: row.ended_at,
+      lastSeq: row.last_seq,
+      customerUserId: row.customer_user_id,
+      nickname: row.nickname,
+      email: row.email,
+      pageUri: row.page_uri,
+      pageTitle: row.page_title,
+      userAgent: row.user_agent,
+      clientIp: row.client_ip,
+      participants: participants.map(toParticipant),
+    };
+  }
+
+  append(request: AppendRequest): Promise<AppendResult> {
+    if (this.closed) return Promise.reject(new Error("the store is closed"));
+    return this.committer.submit(request);
+  }
+
+  async eventsAfter(chatId: string, afterSeq: number, limit: number): Promise<StoredEvent[]> {
+    const rows = await this.db
+      .selectFrom("events")
+      .selectAll()
+      .where("chat_id", "=", chatId)
+      .where("seq", ">", afterSeq)
+      .orderBy("seq", "asc")
+      .limit(limit)
+      .execute();
+    return rows.map(toEvent);
+  }
+
+  async messagesBefore(chatId: string, beforeSeq: number | undefined, limit: number): Promise<MessagePage> {
+    // One row more than asked tells whether older messages exist.
+    const rows = await this.db
+      .selectFrom("events")
+      .selectAll()
+      .where("chat_id", "=", chatId)
+      .where("name", "in", MESSAGE_EVENT_NAMES)
+      .$if(beforeSeq !== undefined, (qb) => qb.where("seq", "<", beforeSeq ?? 0))
+      .orderBy("seq", "desc")
+      .limit(limit + 1)
+      .execute();
+    const hasMore = rows.length > limit;
+    return { events: rows.slice(0, limit).reverse().map(toEvent), hasMore };
+  }
+}

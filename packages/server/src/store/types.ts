@@ -1,0 +1,155 @@
+/**
+ * The storage interface. The chat domain talks to storage only through
+ * {@link Store}; SQLite implements it today and PostgreSQL will too. Every
+ * implementation passes the contract suite in `test/store.contract.ts`.
+ * @module
+ */
+import type { StoredEventName } from "@parley/protocol";
+
+/** An agent account. The password is only ever kept as a scrypt hash. */
+export interface AgentRecord {
+  /** `USER_<uuid>`: the agent's user id in every chat. */
+  id: string;
+  username: string;
+  nickname: string;
+  /** Encoded scrypt hash with its parameters (see auth/passwords.ts). */
+  passwordHash: string;
+  createdAt: string;
+}
+
+/** A participant of a chat, current or past. */
+export interface ParticipantRecord {
+  userId: string;
+  nickname: string;
+  isAgent: boolean;
+  /** `"web"` for customers, `"agent"` for agents. */
+  channel: string;
+  joinedAt: string;
+  leftAt: string | null;
+}
+
+/** A chat as stored. */
+export interface ContactRecord {
+  id: string;
+  status: "active" | "ended";
+  createdAt: string;
+  endedAt: string | null;
+  /** Sequence number of the chat's last stored event. */
+  lastSeq: number;
+  customerUserId: string;
+  nickname: string;
+  email: string | null;
+  pageUri: string | null;
+  pageTitle: string | null;
+  userAgent: string | null;
+  clientIp: string | null;
+}
+
+/** A chat with everyone who ever joined it. */
+export interface ContactWithParticipants extends ContactRecord {
+  participants: ParticipantRecord[];
+}
+
+/** One event of a chat's log. `data` is exactly the event's payload. */
+export interface StoredEvent {
+  chatId: string;
+  seq: number;
+  /** `MSG_<uuid>` for messages, `EVT_<uuid>` for other events. */
+  id: string;
+  name: StoredEventName;
+  /** Who caused the event, or null for the server. */
+  userId: string | null;
+  ts: string;
+  data: unknown;
+}
+
+/** A state change committed in the same transaction as the event that records it. */
+export type StateChange =
+  | { kind: "participantJoined"; participant: ParticipantRecord }
+  | { kind: "participantLeft"; userId: string; at: string }
+  | { kind: "contactEnded"; at: string };
+
+/** A request to append one event to a chat's log. */
+export interface AppendRequest {
+  chatId: string;
+  id: string;
+  name: StoredEventName;
+  userId: string | null;
+  ts: string;
+  data: unknown;
+  /** Client-chosen id: a second append with the same (chat, user, clientId) is a duplicate. */
+  clientId?: string;
+  /** For receipts: the message the receipt is for. It must exist in the chat. */
+  refId?: string;
+  change?: StateChange;
+}
+
+/** What became of an append. Nothing is stored unless `status` is `"appended"`. */
+export type AppendResult =
+  | { status: "appended"; seq: number; id: string; ts: string }
+  /** The (chat, user, clientId) was committed before: the original event. */
+  | { status: "duplicate"; seq: number; id: string; ts: string }
+  /** A receipt of this kind by this user for this message exists, or it is for the user's own message. */
+  | { status: "receiptIgnored" }
+  | { status: "messageNotFound" }
+  | { status: "contactNotFound" }
+  | { status: "contactEnded" };
+
+/** A new chat with its customer, recorded with the customer's `userAdded` event (seq 1). */
+export interface NewContact {
+  contact: Omit<ContactRecord, "lastSeq" | "status" | "endedAt">;
+  customer: ParticipantRecord;
+  firstEvent: Omit<AppendRequest, "chatId" | "change" | "clientId" | "refId">;
+}
+
+/** A page of messages, oldest first. */
+export interface MessagePage {
+  events: StoredEvent[];
+  /** Whether older messages exist before the first one returned. */
+  hasMore: boolean;
+}
+
+/** Raised by {@link Store.createAgent} when the username is taken. */
+export class DuplicateUsernameError extends Error {
+  constructor(readonly username: string) {
+    super(`an agent named "${username}" already exists`);
+    this.name = "DuplicateUsernameError";
+  }
+}
+
+/** Event names that make up history pages. */
+export const MESSAGE_EVENT_NAMES: readonly StoredEventName[] = ["message", "link", "multimediaMessage"];
+/** Event names that are receipts (deduplicated per message, user and name). */
+export const RECEIPT_EVENT_NAMES: readonly StoredEventName[] = ["messageReceived", "messageSeen"];
+
+/** Persistent storage of agents, chats and their event logs. All methods are async. */
+export interface Store {
+  /** Brings the schema to the latest version. Idempotent. */
+  migrate(): Promise<void>;
+  /** Commits what is pending and releases the database. */
+  close(): Promise<void>;
+
+  createAgent(agent: AgentRecord): Promise<void>;
+  findAgentByUsername(username: string): Promise<AgentRecord | undefined>;
+  countAgents(): Promise<number>;
+
+  /** A small key/value table for markers such as "the demo agent was announced". */
+  getMeta(key: string): Promise<string | undefined>;
+  setMeta(key: string, value: string): Promise<void>;
+
+  createContact(contact: NewContact): Promise<StoredEvent>;
+  getContact(chatId: string): Promise<ContactWithParticipants | undefined>;
+
+  /**
+   * Appends an event, giving it the chat's next sequence number in the same
+   * transaction (gap-free), and applies its state change atomically with it.
+   * Appends requested together are committed together (group commit); the
+   * promise resolves only after the commit.
+   */
+  append(request: AppendRequest): Promise<AppendResult>;
+
+  /** Events with `seq > afterSeq`, in order, at most `limit`. */
+  eventsAfter(chatId: string, afterSeq: number, limit: number): Promise<StoredEvent[]>;
+  /** The newest `limit` messages with `seq < beforeSeq` (all when omitted), returned oldest first. */
+  messagesBefore(chatId: string, beforeSeq: number | undefined, limit: number): Promise<MessagePage>;
+}
