@@ -1,0 +1,123 @@
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import type { FastifyInstance } from "fastify";
+import { DEFAULT_LIMITS } from "@parley/protocol";
+import { createAgent } from "../src/auth/agents.js";
+import { TokenService } from "../src/auth/tokens.js";
+import { MemoryBus } from "../src/bus/memory.js";
+import { ChatService } from "../src/chat/service.js";
+import { buildApp } from "../src/http/app.js";
+import { createLogger } from "../src/logger.js";
+import { FanoutHub } from "../src/realtime/hub.js";
+import { SqliteStore } from "../src/store/sqlite.js";
+import { SECRET, tempDir } from "./helpers.js";
+
+describe("REST (in-process)", () => {
+  let app: FastifyInstance;
+  let store: SqliteStore;
+  let chat: ChatService;
+  let dir: ReturnType<typeof tempDir>;
+  const tokens = new TokenService(SECRET);
+
+  beforeEach(async () => {
+    dir = tempDir();
+    store = new SqliteStore({ dataDir: dir.path });
+    await store.migrate();
+    const logger = createLogger("silent");
+    const hub = new FanoutHub(logger);
+    chat = new ChatService({ store, bus: new MemoryBus(), limits: DEFAULT_LIMITS, logger, listener: hub });
+    app = buildApp({ logger, store, chat, tokens, contactsPerMinute: 3 });
+    await app.ready();
+  });
+  afterEach(async () => {
+    await app.close();
+    chat.close();
+    await store.close();
+    dir.remove();
+  });
+
+  const post = (url: string, payload: unknown, headers: Record<string, string> = {}) =>
+    app.inject({ method: "POST", url, payload: typeof payload === "string" ? payload : JSON.stringify(payload), headers: { "content-type": "application/json", ...headers } });
+
+  it("answers healthz and NOT_FOUND for unknown routes", async () => {
+    expect((await app.inject("/healthz")).json()).toEqual({ status: "ok" });
+    const missing = await app.inject("/nope");
+    expect(missing.statusCode).toBe(404);
+    expect(missing.json()).toMatchObject({ error: { code: "NOT_FOUND" } });
+  });
+
+  it("starts a contact with a customer token for that chat", async () => {
+    const response = await post("/v1/contacts", { nickname: "  Ann  ", uri: "https://shop.example/p", title: "Shop" });
+    expect(response.statusCode).toBe(201);
+    const body = response.json<{ contact: { id: string }; user: { id: string; nickname: string; isAgent: boolean }; token: string }>();
+    expect(body.contact.id).toMatch(/^CHAT_/);
+    expect(body.user).toMatchObject({ nickname: "Ann", isAgent: false });
+    expect(await tokens.verify(body.token)).toMatchObject({ role: "customer", chatId: body.contact.id, userId: body.user.id });
+    const contact = await store.getContact(body.contact.id);
+    expect(contact?.pageUri).toBe("https://shop.example/p");
+    expect((await store.eventsAfter(body.contact.id, 0, 10)).map((e) => e.name)).toEqual(["userAdded"]);
+  });
+
+  it.each([
+    ["bad JSON", "{nope", 400, "BAD_JSON"],
+    ["an empty body", "", 400, "BAD_JSON"],
+    ["a missing nickname", {}, 400, "VALIDATION_FAILED"],
+    ["a wrong type", { nickname: 5 }, 400, "VALIDATION_FAILED"],
+    ["an unknown field", { nickname: "A", admin: true }, 400, "VALIDATION_FAILED"],
+    ["a blank nickname", { nickname: "   " }, 400, "NICKNAME_INVALID"],
+    ["a control character", { nickname: "A\u0007" }, 400, "NICKNAME_INVALID"],
+    ["a long nickname", { nickname: "x".repeat(65) }, 400, "NICKNAME_INVALID"],
+  ])("refuses %s", async (_label, payload, status, code) => {
+    const response = await post("/v1/contacts", payload);
+    expect(response.statusCode).toBe(status);
+    expect(response.json()).toMatchObject({ error: { code } });
+  });
+
+  it("rate-limits contact creation per address with Retry-After", async () => {
+    for (let i = 0; i < 3; i++) expect((await post("/v1/contacts", { nickname: "A" })).statusCode).toBe(201);
+    const limited = await post("/v1/contacts", { nickname: "A" });
+    expect(limited.statusCode).toBe(429);
+    expect(limited.json()).toMatchObject({ error: { code: "RATE_LIMITED", details: { retryAfterMs: expect.any(Number) } } });
+    expect(Number(limited.headers["retry-after"])).toBeGreaterThan(0);
+    // Another address is not affected.
+    const other = await app.inject({ method: "POST", url: "/v1/contacts", payload: { nickname: "B" }, remoteAddress: "10.0.0.9" });
+    expect(other.statusCode).toBe(201);
+  });
+
+  it("logs agents in, refusing bad credentials", async () => {
+    await createAgent(store, { username: "ann", password: "secret-pass", nickname: "Ann" });
+    const ok = await post("/v1/auth/login", { username: "ann", password: "secret-pass" });
+    expect(ok.statusCode).toBe(200);
+    const body = ok.json<{ token: string; expiresAt: string; agent: { username: string } }>();
+    expect(body.agent).toMatchObject({ username: "ann", nickname: "Ann" });
+    expect(await tokens.verify(body.token)).toMatchObject({ role: "agent", username: "ann" });
+    expect(Date.parse(body.expiresAt)).toBeGreaterThan(Date.now());
+    for (const creds of [{ username: "ann", password: "wrong-pass" }, { username: "bob", password: "secret-pass" }]) {
+      const refused = await post("/v1/auth/login", creds);
+      expect(refused.statusCode).toBe(401);
+      expect(refused.json()).toMatchObject({ error: { code: "INVALID_CREDENTIALS" } });
+    }
+    expect((await post("/v1/auth/login", { username: "ann" })).json()).toMatchObject({ error: { code: "VALIDATION_FAILED" } });
+  });
+
+  it("serves the back-office calls to agents only", async () => {
+    const agent = await createAgent(store, { username: "ann", password: "secret-pass" });
+    const { token } = await tokens.issueAgent(agent);
+    const started = (await post("/v1/contacts", { nickname: "C" })).json<{ contact: { id: string }; token: string }>();
+    const chatId = started.contact.id;
+    const auth = { authorization: `Bearer ${token}` };
+
+    const sent = await post(`/livechat/default/sendTextMessageToActiveChat/${chatId}`, { text: "hello", nickname: "Ann" }, auth);
+    expect(sent.json()).toMatchObject({ result: true, error: null, messageID: expect.stringMatching(/^MSG_/) });
+    const transcript = await app.inject({ url: `/livechat/default/getContactTranscriptByChatID/${chatId}?ctlivetoken=${token}` });
+    expect(transcript.json()).toMatchObject({ result: true, isChatActive: true, chatTranscript: [{ messageType: "TEXT", content: { text: "hello" } }] });
+    expect((await post("/livechat/default/endContactByChatID", { chatID: chatId }, { ctlivetoken: token })).json()).toMatchObject({ result: true });
+    const after = await app.inject({ url: `/livechat/default/getContactTranscriptByChatID/${chatId}`, headers: auth });
+    expect(after.json()).toMatchObject({ isChatActive: false });
+
+    const noToken = await post(`/livechat/default/sendTextMessageToActiveChat/${chatId}`, { text: "x" });
+    expect(noToken.statusCode).toBe(401);
+    expect(noToken.json()).toMatchObject({ result: false, code: "AUTH_REQUIRED" });
+    const customer = await post("/livechat/default/endContactByChatID", { chatID: chatId }, { authorization: `Bearer ${started.token}` });
+    expect(customer.json()).toMatchObject({ result: false, code: "FORBIDDEN" });
+  });
+});

@@ -1,0 +1,188 @@
+/**
+ * The Store contract: every implementation runs this same suite.
+ * `makeStore` opens a store on some location; `reopen` opens it again on the
+ * same location (for the "survives close" case).
+ */
+import { randomUUID } from "node:crypto";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import type { AppendRequest, ParticipantRecord, Store } from "../src/store/types.js";
+import { DuplicateUsernameError } from "../src/store/types.js";
+
+export interface StoreFactory {
+  /** A fresh, empty store location. */
+  create(): Promise<{ open: () => Promise<Store>; cleanup: () => Promise<void> }>;
+}
+
+const ts = () => new Date().toISOString();
+const chatId = () => `CHAT_${randomUUID()}`;
+const userId = () => `USER_${randomUUID()}`;
+const msgId = () => `MSG_${randomUUID()}`;
+
+function participant(id: string, isAgent = false): ParticipantRecord {
+  return { userId: id, nickname: isAgent ? "Agent" : "Customer", isAgent, channel: isAgent ? "agent" : "web", joinedAt: ts(), leftAt: null };
+}
+
+async function newChat(store: Store): Promise<{ chatId: string; customer: string }> {
+  const id = chatId();
+  const customer = userId();
+  await store.createContact({
+    contact: { id, createdAt: ts(), customerUserId: customer, nickname: "Customer", email: null, pageUri: null, pageTitle: null, userAgent: null, clientIp: "127.0.0.1" },
+    customer: participant(customer),
+    firstEvent: { id: `EVT_${randomUUID()}`, name: "userAdded", userId: customer, ts: ts(), data: { chatId: id, who: customer } },
+  });
+  return { chatId: id, customer };
+}
+
+function message(chat: string, user: string, text: string, clientId?: string): AppendRequest {
+  const id = msgId();
+  const request: AppendRequest = { chatId: chat, id, name: "message", userId: user, ts: ts(), data: { id, chatId: chat, text } };
+  if (clientId !== undefined) request.clientId = clientId;
+  return request;
+}
+
+export function storeContract(name: string, factory: StoreFactory): void {
+  describe(`Store contract: ${name}`, () => {
+    let store: Store;
+    let location: Awaited<ReturnType<StoreFactory["create"]>>;
+
+    beforeEach(async () => {
+      location = await factory.create();
+      store = await location.open();
+      await store.migrate();
+    });
+    afterEach(async () => {
+      await store.close();
+      await location.cleanup();
+    });
+
+    it("starts a chat with the customer's event at seq 1", async () => {
+      const { chatId: id, customer } = await newChat(store);
+      const contact = await store.getContact(id);
+      expect(contact?.status).toBe("active");
+      expect(contact?.lastSeq).toBe(1);
+      expect(contact?.participants.map((p) => p.userId)).toEqual([customer]);
+      const events = await store.eventsAfter(id, 0, 10);
+      expect(events.map((e) => [e.seq, e.name])).toEqual([[1, "userAdded"]]);
+      expect(await store.getContact(chatId())).toBeUndefined();
+    });
+
+    it("gives gap-free seqs to concurrent appends to one chat", async () => {
+      const { chatId: id, customer } = await newChat(store);
+      const results = await Promise.all(Array.from({ length: 200 }, (_, i) => store.append(message(id, customer, `m${i}`))));
+      const seqs = results.map((r) => (r.status === "appended" ? r.seq : -1)).sort((a, b) => a - b);
+      expect(seqs).toEqual(Array.from({ length: 200 }, (_, i) => i + 2));
+      const events = await store.eventsAfter(id, 0, 1000);
+      expect(events.map((e) => e.seq)).toEqual(Array.from({ length: 201 }, (_, i) => i + 1));
+      expect((await store.getContact(id))?.lastSeq).toBe(201);
+    });
+
+    it("keeps each chat's seqs gap-free under concurrent appends to many chats", async () => {
+      const chats = await Promise.all(Array.from({ length: 10 }, () => newChat(store)));
+      await Promise.all(chats.flatMap((c) => Array.from({ length: 30 }, (_, i) => store.append(message(c.chatId, c.customer, `m${i}`)))));
+      for (const c of chats) {
+        const events = await store.eventsAfter(c.chatId, 0, 1000);
+        expect(events.map((e) => e.seq)).toEqual(Array.from({ length: 31 }, (_, i) => i + 1));
+      }
+    });
+
+    it("returns the original for a repeated clientId and stores nothing new", async () => {
+      const { chatId: id, customer } = await newChat(store);
+      const first = await store.append(message(id, customer, "hello", "c-1"));
+      const [again, concurrent] = await Promise.all([
+        store.append(message(id, customer, "hello", "c-1")),
+        store.append(message(id, customer, "hello", "c-1")),
+      ]);
+      expect(first.status).toBe("appended");
+      if (first.status !== "appended") return;
+      for (const r of [again, concurrent]) expect(r).toEqual({ status: "duplicate", seq: first.seq, id: first.id, ts: first.ts });
+      // Another user may use the same clientId.
+      const other = userId();
+      expect((await store.append(message(id, other, "hi", "c-1"))).status).toBe("appended");
+      expect((await store.eventsAfter(id, 0, 100)).length).toBe(3);
+    });
+
+    it("records one receipt per message, user and kind; refuses unknown messages; ignores own", async () => {
+      const { chatId: id, customer } = await newChat(store);
+      const agent = userId();
+      const sent = message(id, customer, "hi");
+      await store.append(sent);
+      const receipt = (user: string, name: "messageReceived" | "messageSeen", ref = sent.id): AppendRequest => ({
+        chatId: id, id: `EVT_${randomUUID()}`, name, userId: user, ts: ts(), data: { messageID: ref }, refId: ref,
+      });
+      expect((await store.append(receipt(agent, "messageReceived"))).status).toBe("appended");
+      expect((await store.append(receipt(agent, "messageReceived"))).status).toBe("receiptIgnored");
+      expect((await store.append(receipt(agent, "messageSeen"))).status).toBe("appended");
+      expect((await store.append(receipt(customer, "messageSeen"))).status).toBe("receiptIgnored");
+      expect((await store.append(receipt(agent, "messageSeen", msgId()))).status).toBe("messageNotFound");
+      const events = await store.eventsAfter(id, 0, 100);
+      expect(events.map((e) => e.seq)).toEqual([1, 2, 3, 4]);
+    });
+
+    it("applies state changes in the same transaction as their events", async () => {
+      const { chatId: id, customer } = await newChat(store);
+      const agent = userId();
+      const joined = await store.append({
+        chatId: id, id: `EVT_${randomUUID()}`, name: "userAdded", userId: agent, ts: ts(), data: {},
+        change: { kind: "participantJoined", participant: participant(agent, true) },
+      });
+      expect(joined.status).toBe("appended");
+      let contact = await store.getContact(id);
+      expect(contact?.participants.find((p) => p.userId === agent)?.leftAt).toBeNull();
+      const at = ts();
+      await store.append({ chatId: id, id: `EVT_${randomUUID()}`, name: "userLeft", userId: agent, ts: at, data: {}, change: { kind: "participantLeft", userId: agent, at } });
+      contact = await store.getContact(id);
+      expect(contact?.participants.find((p) => p.userId === agent)?.leftAt).toBe(at);
+      await store.append({ chatId: id, id: `EVT_${randomUUID()}`, name: "contactEnded", userId: customer, ts: at, data: {}, change: { kind: "contactEnded", at } });
+      contact = await store.getContact(id);
+      expect(contact?.status).toBe("ended");
+      expect(contact?.endedAt).toBe(at);
+      expect(contact?.lastSeq).toBe(4);
+      // After the end, messages are refused and take no seq.
+      expect((await store.append(message(id, customer, "late"))).status).toBe("contactEnded");
+      expect((await store.getContact(id))?.lastSeq).toBe(4);
+      expect((await store.append(message(chatId(), customer, "nowhere"))).status).toBe("contactNotFound");
+    });
+
+    it("pages events forward and messages backward", async () => {
+      const { chatId: id, customer } = await newChat(store);
+      for (let i = 0; i < 25; i++) await store.append(message(id, customer, `m${i}`));
+      const forward = await store.eventsAfter(id, 10, 5);
+      expect(forward.map((e) => e.seq)).toEqual([11, 12, 13, 14, 15]);
+      const newest = await store.messagesBefore(id, undefined, 10);
+      expect(newest.events.map((e) => e.seq)).toEqual(Array.from({ length: 10 }, (_, i) => i + 17));
+      expect(newest.hasMore).toBe(true);
+      const older = await store.messagesBefore(id, 17, 10);
+      expect(older.events.map((e) => e.seq)).toEqual(Array.from({ length: 10 }, (_, i) => i + 7));
+      const oldest = await store.messagesBefore(id, 7, 10);
+      expect(oldest.events.map((e) => e.seq)).toEqual([2, 3, 4, 5, 6]);
+      expect(oldest.hasMore).toBe(false);
+      expect((oldest.events[0]?.data as { text: string }).text).toBe("m0");
+    });
+
+    it("creates agents, refuses a taken username and counts them", async () => {
+      expect(await store.countAgents()).toBe(0);
+      const agent = { id: userId(), username: "ann", nickname: "Ann", passwordHash: "scrypt$x", createdAt: ts() };
+      await store.createAgent(agent);
+      await expect(store.createAgent({ ...agent, id: userId() })).rejects.toBeInstanceOf(DuplicateUsernameError);
+      expect(await store.findAgentByUsername("ann")).toEqual(agent);
+      expect(await store.findAgentByUsername("bob")).toBeUndefined();
+      expect(await store.countAgents()).toBe(1);
+      await store.setMeta("k", "v1");
+      await store.setMeta("k", "v2");
+      expect(await store.getMeta("k")).toBe("v2");
+    });
+
+    it("keeps everything after close and reopen", async () => {
+      const { chatId: id, customer } = await newChat(store);
+      const pending = Array.from({ length: 20 }, (_, i) => store.append(message(id, customer, `m${i}`, `c${i}`)));
+      await Promise.all(pending);
+      await store.close();
+      store = await location.open();
+      await store.migrate();
+      const events = await store.eventsAfter(id, 0, 100);
+      expect(events.map((e) => e.seq)).toEqual(Array.from({ length: 21 }, (_, i) => i + 1));
+      expect((await store.append(message(id, customer, "m0", "c0"))).status).toBe("duplicate");
+      expect((await store.append(message(id, customer, "next"))).status).toBe("appended");
+    });
+  });
+}
