@@ -14,8 +14,8 @@ target.LIVECHATSDK = LIVECHATSDK;
 target.createLiveChatSdk = createLiveChatSdk;
 target.LiveChatError = LiveChatError;
 
-const script = typeof document === "undefined" ? null : document.currentScript;
-if (script instanceof HTMLScriptElement && script.src) {
+const script = typeof document === "undefined" ? null : (document.currentScript as { src?: unknown } | null);
+if (script && typeof script.src === "string" && script.src !== "") {
   try {
     LIVECHATSDK.init({ serverUrl: new URL(script.src).origin });
   } catch {

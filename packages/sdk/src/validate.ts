@@ -35,14 +35,13 @@ let encoder: TextEncoder | undefined;
 
 /** Size in UTF-8 bytes of a serialized frame. */
 export function utf8Length(text: string): number {
-  // Every UTF-16 code unit takes at most 3 UTF-8 bytes: skip encoding small frames.
-  if (text.length * 3 <= 0xffff) return text.length * 3;
   encoder ??= new TextEncoder();
   return encoder.encode(text).length;
 }
 
 /** Rejects a frame larger than `maxFrameBytes`: `FRAME_TOO_LARGE`. */
 export function checkFrameSize(serialized: string, limits: Limits): LiveChatError | null {
+  // Every UTF-16 code unit takes at most 3 UTF-8 bytes: small frames need no encoding.
   if (serialized.length * 3 <= limits.maxFrameBytes) return null;
   const bytes = utf8Length(serialized);
   if (bytes <= limits.maxFrameBytes) return null;

@@ -103,7 +103,7 @@ export class FakeConnection {
   }
 
   /** An error reply. */
-  replyError(rid: number, code: ErrorCode, message = code, details?: Record<string, unknown>): void {
+  replyError(rid: number, code: ErrorCode, message: string = code, details?: Record<string, unknown>): void {
     this.send({ t: "reply", rid, ok: false, error: { code, message, ...(details ? { details } : {}) } });
   }
 
@@ -145,7 +145,7 @@ export class FakeServer {
   /** Starts a server on 127.0.0.1 and an ephemeral port. */
   static start(): Promise<FakeServer> {
     return new Promise((resolve) => {
-      const wss = new WebSocketServer({ host: "127.0.0.1", port: 0 }, () => resolve(new FakeServer(wss)));
+      const wss: WebSocketServer = new WebSocketServer({ host: "127.0.0.1", port: 0 }, () => resolve(new FakeServer(wss)));
     });
   }
 
