@@ -1,0 +1,63 @@
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { createLiveChatSdk } from "../src/index.node.js";
+import { FakeServer } from "./support/fake-server.js";
+import { CHAT_ID, CUSTOMER_REF, TEST_OPTIONS, joinResult, nextState, rejection } from "./support/fixtures.js";
+
+let server: FakeServer;
+beforeEach(async () => {
+  server = await FakeServer.start();
+});
+afterEach(async () => {
+  await server.close();
+});
+
+function fakeFetch(status: number, body: unknown, calls: { url: string; body: unknown }[]): typeof fetch {
+  return (async (url: string | URL | Request, init?: RequestInit) => {
+    calls.push({ url: String(url), body: JSON.parse(String(init?.body)) });
+    return new Response(JSON.stringify(body), { status, headers: { "content-type": "application/json" } });
+  }) as typeof fetch;
+}
+
+describe("startContact", () => {
+  it("posts /v1/contacts, logs in with the customer token and joins the new chat", async () => {
+    const calls: { url: string; body: unknown }[] = [];
+    const fetch = fakeFetch(201, { contact: { id: CHAT_ID }, user: CUSTOMER_REF, token: "customer-token" }, calls);
+    const sdk = createLiveChatSdk({ ...TEST_OPTIONS, fetch });
+    sdk.init({ serverUrl: server.url });
+    const starting = sdk.LIVECHAT.startContact({ nickname: "Bob", email: "bob@example.com" });
+    const conn = await server.nextConnection();
+    expect(await conn.next("hello")).toMatchObject({ token: "customer-token" });
+    conn.welcome({ userId: CUSTOMER_REF.id, role: "customer", nickname: "Bob", chatId: CHAT_ID });
+    const join = await conn.next("join");
+    expect(join).toMatchObject({ chatId: CHAT_ID, nickname: "Bob" });
+    conn.reply(join.rid, joinResult());
+    const contact = await starting;
+    expect(contact.contact.id).toBe(CHAT_ID);
+    expect(calls).toEqual([{ url: `${server.url}/v1/contacts`, body: { nickname: "Bob", email: "bob@example.com" } }]);
+    await sdk.LIVECHAT.logout();
+  });
+
+  it("rejects with the server's code", async () => {
+    const fetch = fakeFetch(400, { error: { code: "NICKNAME_INVALID", message: "bad nickname" } }, []);
+    const sdk = createLiveChatSdk({ ...TEST_OPTIONS, fetch });
+    sdk.init({ serverUrl: server.url });
+    expect(await rejection(sdk.LIVECHAT.startContact({ nickname: "Bob\u0000" }))).toMatchObject({
+      code: "NICKNAME_INVALID",
+      message: "bad nickname",
+    });
+    expect((await rejection(sdk.LIVECHAT.startContact({ nickname: "" }))).code).toBe("NICKNAME_INVALID");
+  });
+});
+
+describe("login timeout", () => {
+  it("rejects with REQUEST_TIMEOUT and closes when no welcome comes", async () => {
+    const sdk = createLiveChatSdk({ ...TEST_OPTIONS, requestTimeoutMs: 100 });
+    sdk.init({ serverUrl: server.url });
+    const closed = nextState(sdk.LIVECHAT, "closed");
+    const login = sdk.LIVECHAT.login("t");
+    const conn = await server.nextConnection();
+    await conn.next("hello");
+    expect((await rejection(login)).code).toBe("REQUEST_TIMEOUT");
+    expect((await closed).reason).toBe("loginTimeout");
+  });
+});
