@@ -17,7 +17,7 @@ import { Contact, type ContactHost, type FrameWithoutRid, type RequestOptions } 
 import { Emitter, type Listener } from "./emitter.js";
 import { LiveChatError } from "./errors.js";
 import { postJson } from "./http.js";
-import { Outbox } from "./outbox.js";
+import { Outbox, type OutboxEntry } from "./outbox.js";
 import { RequestTracker } from "./requests.js";
 import type {
   ChatHistory,
@@ -99,7 +99,9 @@ export class LiveChat {
       request: (frame, options, transform) => this._request(frame, options, transform),
       writeVolatile: (frame) => this._connection?.write(frame) ?? false,
       resume: (contact) => this._resume(contact),
-      ended: (contact) => this._failQueued(contact.contact.id, new LiveChatError("CONTACT_ENDED"), true),
+      // Sends already written get the server's own answer (one committed just before the end resolves).
+      ended: (contact) =>
+        this._failQueued(contact.contact.id, new LiveChatError("CONTACT_ENDED"), (entry) => entry.frame.t === "send" && !entry.sent),
     };
   }
 
@@ -311,7 +313,7 @@ export class LiveChat {
     if (this._contacts.get(joined.contact.id) === joined) this._contacts.delete(joined.contact.id);
     const notJoined = new LiveChatError("NOT_JOINED");
     joined.detach(notJoined);
-    this._failQueued(joined.contact.id, notJoined, false);
+    this._failQueued(joined.contact.id, notJoined);
   }
 
   // ---------------------------------------------------------------------------
@@ -375,16 +377,14 @@ export class LiveChat {
         // The chat cannot be resumed (e.g. FORBIDDEN): what waits for it never will go out.
         this._contacts.delete(chatId);
         contact.detach(error);
-        this._failQueued(chatId, error, false);
+        this._failQueued(chatId, error);
       },
     );
   }
 
-  /** Rejects the queued requests of a chat (only its sends when `sendsOnly`). */
-  private _failQueued(chatId: string, error: LiveChatError, sendsOnly: boolean): void {
-    const removed = this._outbox.removeWhere(
-      (entry) => entry.chatId === chatId && (!sendsOnly || entry.frame.t === "send"),
-    );
+  /** Rejects the queued requests of a chat (those matching `which`, all by default). */
+  private _failQueued(chatId: string, error: LiveChatError, which: (entry: OutboxEntry) => boolean = () => true): void {
+    const removed = this._outbox.removeWhere((entry) => entry.chatId === chatId && which(entry));
     for (const entry of removed) this._requests.reject(entry.rid, new LiveChatError(error.code, error.message, error.details));
   }
 
@@ -428,6 +428,10 @@ export class LiveChat {
     for (const contact of this._contacts.values()) contact.socketDropped();
     for (const entry of this._outbox.disconnected()) {
       this._requests.reject(entry.rid, new LiveChatError("CONNECTION_CLOSED"));
+    }
+    // Ended chats are not re-joined: what still waits for them would never go out.
+    for (const contact of this._contacts.values()) {
+      if (contact.hasEnded) this._failQueued(contact.contact.id, new LiveChatError("CONTACT_ENDED"));
     }
   }
 

@@ -225,13 +225,19 @@ describe("sending", () => {
     await sdk.LIVECHAT.logout();
   });
 
-  it("rejects queued sends with CONTACT_ENDED when the chat ends", async () => {
+  it("after contactEnded: a written send gets the server's answer, new sends reject at once", async () => {
     const { sdk, conn } = await loggedIn(server);
     const contact = await joined(sdk, conn);
-    const sending = contact.sendMessage("too late");
-    await conn.next("send");
+    const committed = contact.sendMessage("just in time");
+    const refused = contact.sendMessage("too late");
+    const first = await conn.next("send");
+    const second = await conn.next("send");
     conn.event(CHAT_ID, 1, "contactEnded", { chatId: CHAT_ID, user: CUSTOMER_REF, reason: "endedByParticipant", ts: "t" });
-    expect((await rejection(sending)).code).toBe("CONTACT_ENDED");
+    conn.reply(first.rid, { id: messageId(9), seq: 0, ts: "t", duplicate: false });
+    conn.replyError(second.rid, "CONTACT_ENDED");
+    await expect(committed).resolves.toBe(messageId(9));
+    expect((await rejection(refused)).code).toBe("CONTACT_ENDED");
+    expect((await rejection(contact.sendMessage("after"))).code).toBe("CONTACT_ENDED");
     await sdk.LIVECHAT.logout();
   });
 
