@@ -26,8 +26,13 @@ export function installErrorHandlers(app: FastifyInstance): void {
       return sendError(reply, wireError("VALIDATION_FAILED", undefined, details));
     }
     const mapped = FASTIFY_CODES[error.code];
-    if (mapped !== undefined) return sendError(reply, wireError(mapped.code), mapped.status);
-    if (error instanceof SyntaxError && error.statusCode === 400) return sendError(reply, wireError("BAD_JSON"));
+    if (mapped !== undefined) {
+      const message = mapped.code === "BAD_JSON" ? "The request body is not valid JSON." : undefined;
+      return sendError(reply, wireError(mapped.code, message), mapped.status);
+    }
+    if (error instanceof SyntaxError && error.statusCode === 400) {
+      return sendError(reply, wireError("BAD_JSON", "The request body is not valid JSON."));
+    }
     if (error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500) {
       return sendError(reply, wireError("VALIDATION_FAILED", error.message), error.statusCode);
     }
