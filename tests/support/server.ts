@@ -1,0 +1,146 @@
+import { spawn, execFile, type ChildProcess } from "node:child_process";
+import { mkdtemp, rm } from "node:fs/promises";
+import net from "node:net";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
+import { createParleyServer } from "@parley/server";
+import { waitFor } from "./wait.js";
+
+const run = promisify(execFile);
+const root = fileURLToPath(new URL("../..", import.meta.url));
+/** The built CLI; `npm test` builds before running the suite. */
+export const CLI = path.join(root, "packages/server/dist/cli.js");
+
+export const TEST_SECRET = "test-secret-0123456789abcdef0123456789abcdef";
+
+/** A temporary data directory, removed by the returned cleanup. */
+export async function tempDataDir(): Promise<{ dir: string; remove: () => Promise<void> }> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), "parley-test-"));
+  return { dir, remove: () => rm(dir, { recursive: true, force: true }) };
+}
+
+/** Creates an agent with the real CLI, as an operator would. */
+export async function addAgent(dataDir: string, username: string, password: string): Promise<void> {
+  await run(process.execPath, [CLI, "agent", "add", username, "--password", password, "--data-dir", dataDir]);
+}
+
+/** Logs an agent in over REST and returns the token. */
+export async function loginAgent(baseUrl: string, username: string, password: string): Promise<string> {
+  const response = await fetch(`${baseUrl}/v1/auth/login`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ username, password }),
+  });
+  if (response.status !== 200) throw new Error(`login failed: ${response.status} ${await response.text()}`);
+  const body = (await response.json()) as { token: string };
+  return body.token;
+}
+
+export interface InProcessServer {
+  url: string;
+  port: number;
+  dataDir: string;
+  close(): Promise<void>;
+}
+
+/** Starts a server in this process on a free port with its own data dir. */
+export async function startServer(
+  options: { limits?: Record<string, number>; contactsPerMinute?: number; dataDir?: string } = {},
+): Promise<InProcessServer> {
+  const data = options.dataDir ? { dir: options.dataDir, remove: async () => {} } : await tempDataDir();
+  const server = createParleyServer({
+    dataDir: data.dir,
+    secret: TEST_SECRET,
+    port: 0,
+    host: "127.0.0.1",
+    logLevel: "silent",
+    contactsPerMinute: options.contactsPerMinute ?? 10_000,
+    ...(options.limits ? { limits: options.limits } : {}),
+  });
+  const { url, port } = await server.listen();
+  return {
+    url,
+    port,
+    dataDir: data.dir,
+    close: async () => {
+      await server.close();
+      await data.remove();
+    },
+  };
+}
+
+/** A free loopback port (for a child server that must come back on the same port). */
+export async function freePort(): Promise<number> {
+  const probe = net.createServer();
+  await new Promise<void>((resolve) => probe.listen(0, "127.0.0.1", resolve));
+  const { port } = probe.address() as net.AddressInfo;
+  await new Promise<void>((resolve) => probe.close(() => resolve()));
+  return port;
+}
+
+/** A server running as a separate process, so that it can be killed with SIGKILL. */
+export class ServerProcess {
+  private child: ChildProcess | undefined;
+  output = "";
+
+  constructor(
+    readonly port: number,
+    readonly dataDir: string,
+  ) {}
+
+  get url(): string {
+    return `http://127.0.0.1:${this.port}`;
+  }
+
+  async start(): Promise<void> {
+    const child = spawn(
+      process.execPath,
+      [CLI, "serve", "--port", String(this.port), "--host", "127.0.0.1", "--data-dir", this.dataDir, "--secret", TEST_SECRET],
+      { env: {
+          ...process.env,
+          LOG_LEVEL: "warn",
+          PARLEY_CONTACTS_PER_MINUTE: "10000",
+          PARLEY_MESSAGES_PER_SECOND: "1000",
+          PARLEY_MESSAGES_BURST: "1000",
+        }, stdio: ["ignore", "pipe", "pipe"] },
+    );
+    this.child = child;
+    child.stdout?.on("data", (chunk: Buffer) => (this.output += chunk.toString()));
+    child.stderr?.on("data", (chunk: Buffer) => (this.output += chunk.toString()));
+    let healthy = false;
+    let exited = false;
+    child.once("exit", () => (exited = true));
+    const probe = async () => {
+      while (!healthy && !exited) {
+        try {
+          const response = await fetch(`${this.url}/healthz`);
+          healthy = response.ok;
+        } catch {
+          await new Promise((resolve) => setTimeout(resolve, 50));
+        }
+      }
+    };
+    void probe();
+    await waitFor(() => healthy || exited, () => `server on ${this.port} to become healthy`);
+    if (!healthy) throw new Error(`server exited at start:\n${this.output}`);
+  }
+
+  /** Kills the process without warning: nothing gets flushed or closed. */
+  async kill(): Promise<void> {
+    const child = this.child;
+    if (!child || child.exitCode !== null) return;
+    const exited = new Promise((resolve) => child.once("exit", resolve));
+    child.kill("SIGKILL");
+    await exited;
+  }
+
+  async stop(): Promise<void> {
+    const child = this.child;
+    if (!child || child.exitCode !== null) return;
+    const exited = new Promise((resolve) => child.once("exit", resolve));
+    child.kill("SIGTERM");
+    await exited;
+  }
+}
