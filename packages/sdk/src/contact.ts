@@ -209,7 +209,14 @@ export class Contact {
     if (RECEIPTED.has(frame.name) && !isOwn) {
       const messageId = (frame.data as { id?: unknown }).id;
       if (typeof messageId === "string") {
-        this._host.writeVolatile({ t: "receipt", chatId: this.contact.id, messageId, kind: "received" });
+        // Queued like a request (idempotent on the server) so that a drop right after the
+        // event cannot lose it: the author's `messageReceived` depends on it.
+        this._host
+          .request<unknown>(
+            { t: "receipt", chatId: this.contact.id, messageId, kind: "received" },
+            { chatId: this.contact.id, onDisconnect: "resend", timeout: false },
+          )
+          .catch(() => undefined);
       }
     }
   }

@@ -18,6 +18,7 @@ import { Emitter, type Listener } from "./emitter.js";
 import { LiveChatError } from "./errors.js";
 import { postJson } from "./http.js";
 import { Outbox, type OutboxEntry } from "./outbox.js";
+import { SendPacer } from "./pacer.js";
 import { RequestTracker } from "./requests.js";
 import type {
   ChatHistory,
@@ -83,10 +84,13 @@ export class LiveChat {
   private _callback: LogoutCallback | undefined;
   private _login: PendingLogin | null = null;
   private _removeOnlineListener: (() => void) | undefined;
+  private readonly _pacer: SendPacer;
+  private _pacerTimer: ReturnType<typeof setTimeout> | undefined;
 
   /** @internal Created by `createLiveChatSdk`. */
   constructor(runtime: Runtime) {
     this._runtime = runtime;
+    this._pacer = new SendPacer(runtime.now);
     const session = { identity: () => this._identity, limits: () => this._limits };
     this._host = {
       get userId() {
@@ -351,10 +355,23 @@ export class LiveChat {
   private _flush(): void {
     const connection = this._connection;
     if (!connection || connection.state !== "connected") return;
+    let paced = false;
     this._outbox.flush(
-      (entry) => entry.chatId === null || this._contacts.get(entry.chatId)?.isJoinedOnSocket === true,
+      (entry) => {
+        if (entry.chatId !== null && this._contacts.get(entry.chatId)?.isJoinedOnSocket !== true) return false;
+        if (entry.frame.t !== "send") return true;
+        // Once one send waits for a token, every later send waits too: order is kept.
+        if (paced || !this._pacer.take()) paced = true;
+        return !paced;
+      },
       (frame) => connection.write(frame),
     );
+    if (paced && this._pacerTimer === undefined) {
+      this._pacerTimer = setTimeout(() => {
+        this._pacerTimer = undefined;
+        this._flush();
+      }, Math.max(1, this._pacer.waitMs()));
+    }
   }
 
   /** Re-joins a contact with `afterSeq`; the server replays what was missed, then answers. */
@@ -391,6 +408,7 @@ export class LiveChat {
   private _welcomed(frame: WelcomeFrame): void {
     this._identity = frame.identity;
     this._limits = { ...DEFAULT_LIMITS, ...frame.limits };
+    this._pacer.reset(this._limits.messagesPerSecond, this._limits.messagesBurst);
     const login = this._login;
     if (login) {
       this._login = null;
@@ -451,6 +469,8 @@ export class LiveChat {
     connection?.stop(reason);
     this._removeOnlineListener?.();
     this._removeOnlineListener = undefined;
+    if (this._pacerTimer !== undefined) clearTimeout(this._pacerTimer);
+    this._pacerTimer = undefined;
     const login = this._login;
     this._login = null;
     if (login) {

@@ -71,7 +71,9 @@ describe("events", () => {
     const gotMessage = nextEvent(contact, "message");
     conn.event(CHAT_ID, 1, "message", message);
     expect(await gotMessage).toEqual(message);
-    expect(await conn.next("receipt")).toEqual({ t: "receipt", chatId: CHAT_ID, messageId: message.id, kind: "received" });
+    const delivered = await conn.next("receipt");
+    expect(delivered).toEqual({ t: "receipt", rid: delivered.rid, chatId: CHAT_ID, messageId: message.id, kind: "received" });
+    conn.reply(delivered.rid as number, { seq: null });
 
     const link: LinkEvent = { id: messageId(2), chatId: CHAT_ID, messageType: "LINK", content: { url: "https://x.test/a", user: CUSTOMER_REF }, ts: "t" };
     const gotLink = nextEvent(contact, "link");
