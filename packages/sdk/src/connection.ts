@@ -121,6 +121,14 @@ export class Connection {
     return this._writeRaw(frame);
   }
 
+  /**
+   * The session is usable again (welcomed and every chat resumed): the next
+   * drop starts the backoff from its base delay again.
+   */
+  markStable(): void {
+    if (this._state === "connected") this._attempt = 0;
+  }
+
   /** Skips the backoff wait and reconnects now (e.g. the browser went back online). */
   reconnectNow(): void {
     if (this._state !== "disconnected" || this._reconnectTimer === undefined) return;

@@ -375,7 +375,7 @@ export class LiveChat {
   }
 
   /** Re-joins a contact with `afterSeq`; the server replays what was missed, then answers. */
-  private _resume(contact: Contact): void {
+  private _resume(contact: Contact, onResumed?: () => void): void {
     if (contact.isResuming || contact.hasEnded) return;
     contact.resumeStarted();
     const chatId = contact.contact.id;
@@ -384,6 +384,7 @@ export class LiveChat {
     this._request<void>(frame, { chatId: null, onDisconnect: "drop", timeout: false }, (result) => {
       if (this._contacts.get(chatId) !== contact) return;
       contact.resumed(result as JoinResult);
+      onResumed?.();
       queueMicrotask(() => this._flush());
     }).then(
       () => undefined,
@@ -418,8 +419,15 @@ export class LiveChat {
         user: { id: frame.identity.userId, nickname: frame.identity.nickname, isAgent: frame.identity.role === "agent" },
       });
     }
-    for (const contact of this._contacts.values()) {
-      if (!contact.hasEnded) this._resume(contact);
+    // The connection counts as stable (backoff reset) once every chat has resumed on it.
+    const connection = this._connection;
+    const resuming = [...this._contacts.values()].filter((contact) => !contact.hasEnded);
+    let waiting = resuming.length;
+    if (waiting === 0) connection?.markStable();
+    for (const contact of resuming) {
+      this._resume(contact, () => {
+        if (--waiting === 0 && this._connection === connection) connection?.markStable();
+      });
     }
     this._flush();
   }

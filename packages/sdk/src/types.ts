@@ -37,7 +37,7 @@ export interface LiveChatSdkOptions {
   minReconnectDelayMs?: number;
   /** Cap of the reconnect backoff. Default 20 000 ms. */
   maxReconnectDelayMs?: number;
-  /** A connection that stayed up this long resets the backoff. Default 10 000 ms. */
+  /** A connection that stayed up this long resets the backoff (so does one on which every chat resumed). Default 10 000 ms. */
   stableConnectionMs?: number;
   /** Overrides the server's `heartbeatMs` (ping after this much silence, reconnect after twice it). */
   heartbeatMs?: number;

@@ -197,6 +197,18 @@ describe("sending", () => {
     await sdk.LIVECHAT.logout();
   });
 
+  it("paces sends above the announced burst instead of having them refused, in order", async () => {
+    const { sdk, conn } = await loggedIn(server, undefined, { messagesBurst: 2, messagesPerSecond: 100 });
+    const contact = await joined(sdk, conn);
+    const sends = ["a", "b", "c", "d"].map((text) => contact.sendMessage(text));
+    const frames = [];
+    for (let i = 0; i < 4; i++) frames.push(await conn.next("send"));
+    expect(frames.map((f) => (f as { text: string }).text)).toEqual(["a", "b", "c", "d"]);
+    frames.forEach((f, i) => conn.reply(f.rid, { id: messageId(i + 1), seq: i + 1, ts: "t", duplicate: false }));
+    expect(await Promise.all(sends)).toEqual([1, 2, 3, 4].map(messageId));
+    await sdk.LIVECHAT.logout();
+  });
+
   it("rejects with the server's code (e.g. RATE_LIMITED) and forgets the send", async () => {
     const { sdk, conn } = await loggedIn(server);
     const contact = await joined(sdk, conn);

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { backoff } from "../src/backoff.js";
 import { socketUrl, reasonForCloseCode } from "../src/connection.js";
 import { LiveChatError } from "../src/errors.js";
+import { SendPacer } from "../src/pacer.js";
 import { TypingThrottle } from "../src/typing.js";
 
 describe("backoff", () => {
@@ -68,5 +69,21 @@ describe("helpers", () => {
     expect(known).toMatchObject({ code: "RATE_LIMITED", message: "m", details: { retryAfterMs: 1 } });
     expect(LiveChatError.from({ code: "WHAT", message: "x" })).toMatchObject({ code: "INTERNAL_ERROR", details: { code: "WHAT" } });
     expect(new LiveChatError("CONTACT_ENDED").message).toMatch(/ended/);
+  });
+});
+
+describe("SendPacer", () => {
+  it("allows a burst, then one send per 1/rate seconds", () => {
+    let now = 0;
+    const pacer = new SendPacer(() => now);
+    pacer.reset(20, 2);
+    expect([pacer.take(), pacer.take(), pacer.take()]).toEqual([true, true, false]);
+    expect(pacer.waitMs()).toBe(50);
+    now = 49;
+    expect(pacer.take()).toBe(false);
+    now = 50;
+    expect(pacer.take()).toBe(true);
+    now = 10_000;
+    expect([pacer.take(), pacer.take(), pacer.take()]).toEqual([true, true, false]);
   });
 });
