@@ -68,6 +68,7 @@ async function serve(flags: ServeFlags): Promise<void> {
         "",
         "  ==============================================================",
         "   Parley is running. A demo agent was created (shown only once):",
+        `     demo page: ${url}/  (a customer and an agent side by side)`,
         `     URL:      ${url}`,
         "     username: demo",
         `     password: ${password}`,
@@ -80,7 +81,7 @@ async function serve(flags: ServeFlags): Promise<void> {
       ].join("\n"),
     );
   } else {
-    console.log(`Parley is running at ${url}`);
+    console.log(`Parley is running at ${url} (demo page: ${url}/)`);
   }
   let stopping = false;
   const stop = (signal: string): void => {

@@ -6,6 +6,7 @@ import type { ChatService } from "../chat/service.js";
 import type { Store } from "../store/types.js";
 import { authRoutes } from "./auth.js";
 import { contactRoutes } from "./contacts.js";
+import { demoRoutes } from "./demo.js";
 import { installErrorHandlers } from "./errors.js";
 import { livechatRoutes } from "./livechat.js";
 import { sdkRoutes } from "./sdk-bundle.js";
@@ -33,5 +34,6 @@ export function buildApp(deps: AppDeps): FastifyInstance {
   authRoutes(app, deps);
   sdkRoutes(app);
   livechatRoutes(app, deps);
+  demoRoutes(app);
   return app;
 }
