@@ -434,10 +434,20 @@ export class LiveChat {
 
   private _receive(frame: ServerFrame): void {
     switch (frame.t) {
-      case "reply":
+      case "reply": {
+        const entry = this._outbox.get(frame.rid);
+        if (entry && entry.frame.t === "send" && !frame.ok && frame.error?.code === "RATE_LIMITED") {
+          // Not stored: keep it in its place and write it again once the server's bucket refilled.
+          const retryAfterMs = Number(frame.error.details?.retryAfterMs);
+          entry.sent = false;
+          this._pacer.hold(Number.isFinite(retryAfterMs) && retryAfterMs > 0 ? retryAfterMs : 1_000);
+          this._flush();
+          break;
+        }
         this._outbox.remove(frame.rid);
         this._requests.settle(frame);
         break;
+      }
       case "event":
         this._contacts.get(frame.chatId)?.receiveEvent(frame);
         break;

@@ -42,6 +42,11 @@ export class Outbox {
     this._entries.push(entry);
   }
 
+  /** The entry with `rid`, if still queued. */
+  get(rid: number): OutboxEntry | undefined {
+    return this._entries.find((entry) => entry.rid === rid);
+  }
+
   /** Removes the entry with `rid` (answered, timed out or rejected). */
   remove(rid: number): OutboxEntry | undefined {
     const index = this._entries.findIndex((entry) => entry.rid === rid);

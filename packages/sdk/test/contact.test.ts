@@ -198,7 +198,7 @@ describe("sending", () => {
   });
 
   it("paces sends above the announced burst instead of having them refused, in order", async () => {
-    const { sdk, conn } = await loggedIn(server, undefined, { messagesBurst: 2, messagesPerSecond: 100 });
+    const { sdk, conn } = await loggedIn(server, undefined, { messagesBurst: 3, messagesPerSecond: 100 });
     const contact = await joined(sdk, conn);
     const sends = ["a", "b", "c", "d"].map((text) => contact.sendMessage(text));
     const frames = [];
@@ -209,13 +209,31 @@ describe("sending", () => {
     await sdk.LIVECHAT.logout();
   });
 
-  it("rejects with the server's code (e.g. RATE_LIMITED) and forgets the send", async () => {
+  it("rejects with the server's code and forgets the send", async () => {
     const { sdk, conn } = await loggedIn(server);
     const contact = await joined(sdk, conn);
-    const sending = contact.sendMessage("spam");
+    const sending = contact.sendMessage("again");
     const frame = await conn.next("send");
-    conn.replyError(frame.rid, "RATE_LIMITED", "slow down", { retryAfterMs: 500 });
-    expect(await rejection(sending)).toMatchObject({ code: "RATE_LIMITED", details: { retryAfterMs: 500 } });
+    conn.replyError(frame.rid, "CLIENT_ID_REUSED", "reused", { clientId: frame.clientId });
+    expect(await rejection(sending)).toMatchObject({ code: "CLIENT_ID_REUSED", details: { clientId: frame.clientId } });
+    await sdk.LIVECHAT.logout();
+  });
+
+  it("re-sends a send refused with RATE_LIMITED after retryAfterMs, same clientId, in order", async () => {
+    const { sdk, conn } = await loggedIn(server);
+    const contact = await joined(sdk, conn);
+    const first = contact.sendMessage("one");
+    const second = contact.sendMessage("two");
+    const a = await conn.next("send");
+    const b = await conn.next("send");
+    conn.replyError(a.rid, "RATE_LIMITED", "slow down", { retryAfterMs: 20 });
+    conn.replyError(b.rid, "RATE_LIMITED", "slow down", { retryAfterMs: 20 });
+    const a2 = await conn.next("send");
+    const b2 = await conn.next("send");
+    expect([a2.clientId, b2.clientId]).toEqual([a.clientId, b.clientId]);
+    conn.reply(a2.rid, { id: messageId(1), seq: 1, ts: "t", duplicate: false });
+    conn.reply(b2.rid, { id: messageId(2), seq: 2, ts: "t", duplicate: false });
+    expect(await Promise.all([first, second])).toEqual([messageId(1), messageId(2)]);
     await sdk.LIVECHAT.logout();
   });
 

@@ -76,7 +76,7 @@ describe("SendPacer", () => {
   it("allows a burst, then one send per 1/rate seconds", () => {
     let now = 0;
     const pacer = new SendPacer(() => now);
-    pacer.reset(20, 2);
+    pacer.reset(20, 3); // one token of the burst is kept in reserve
     expect([pacer.take(), pacer.take(), pacer.take()]).toEqual([true, true, false]);
     expect(pacer.waitMs()).toBe(50);
     now = 49;
@@ -85,5 +85,10 @@ describe("SendPacer", () => {
     expect(pacer.take()).toBe(true);
     now = 10_000;
     expect([pacer.take(), pacer.take(), pacer.take()]).toEqual([true, true, false]);
+    pacer.hold(200);
+    now = 10_199;
+    expect(pacer.take()).toBe(false);
+    now = 10_200;
+    expect(pacer.take()).toBe(true);
   });
 });
