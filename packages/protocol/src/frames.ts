@@ -9,16 +9,12 @@
  * @module
  */
 import { Type, type Static } from "@sinclair/typebox";
+import { PROTOCOL_VERSION } from "./constants.js";
 import { CHAT_ID_PATTERN, MESSAGE_ID_PATTERN } from "./ids.js";
 import type { WireError } from "./errors.js";
 import type { Limits } from "./limits.js";
 import type { ContactEventMap, ContactInfo, HistoryEntry, StoredEventName, User, UserRef } from "./payloads.js";
 
-/** Protocol version spoken by this package. */
-export const PROTOCOL_VERSION = 1;
-
-/** Path of the WebSocket endpoint on a Parley server. */
-export const SOCKET_PATH = "/v1/socket";
 
 const ChatId = Type.String({ pattern: CHAT_ID_PATTERN, description: "CHAT_<uuid>" });
 const MessageId = Type.String({ pattern: MESSAGE_ID_PATTERN, description: "MSG_<uuid>" });

@@ -3,6 +3,7 @@
  * Parley's wire protocol, shared by the server and the SDK: frames, event
  * payloads, error codes, limits and schemas.
  */
+export * from "./constants.js";
 export * from "./errors.js";
 export * from "./close-codes.js";
 export * from "./limits.js";

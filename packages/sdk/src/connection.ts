@@ -1,4 +1,4 @@
-import { CLOSE_CODES, DEFAULT_LIMITS, TERMINAL_CLOSE_CODES } from "@parley/protocol";
+import { CLOSE_CODES, DEFAULT_LIMITS, PROTOCOL_VERSION, SOCKET_PATH, TERMINAL_CLOSE_CODES } from "@parley/protocol";
 import type { ClientFrame, ServerFrame, WelcomeFrame, WireError } from "@parley/protocol";
 import { backoff } from "./backoff.js";
 import type {
@@ -9,10 +9,6 @@ import type {
   WebSocketLike,
 } from "./types.js";
 
-/** Path of the WebSocket endpoint (the protocol's `SOCKET_PATH`, repeated to keep the schema library out of the bundle). */
-const SOCKET_PATH = "/v1/socket";
-/** Protocol version spoken (the protocol's `PROTOCOL_VERSION`). */
-const PROTOCOL_VERSION = 1;
 const OPEN = 1;
 
 /** What a {@link Connection} needs. */
