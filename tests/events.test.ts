@@ -1,0 +1,136 @@
+/**
+ * Events beyond the seed example, end to end: leaving, typing that expires or
+ * stops with its socket, and one socket carrying many chats.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createLiveChatSdk } from "@parley/sdk";
+import { addAgent, loginAgent, startServer, tempDataDir, type InProcessServer } from "./support/server.js";
+import { TcpProxy } from "./support/tcp-proxy.js";
+import { waitFor } from "./support/wait.js";
+
+let server: InProcessServer;
+let agentToken: string;
+let bobToken: string;
+
+beforeAll(async () => {
+  const data = await tempDataDir();
+  await addAgent(data.dir, "alice", "alice-password");
+  await addAgent(data.dir, "bob", "bob-password");
+  // A short typing timeout, so the server's own "stopped writing" is observable quickly.
+  server = await startServer({ dataDir: data.dir, limits: { typingTimeoutMs: 300 } });
+  agentToken = await loginAgent(server.url, "alice", "alice-password");
+  bobToken = await loginAgent(server.url, "bob", "bob-password");
+  const close = server.close;
+  server.close = async () => {
+    await close();
+    await data.remove();
+  };
+});
+
+afterAll(async () => {
+  await server.close();
+});
+
+async function agent(token: string, serverUrl = server.url) {
+  const sdk = createLiveChatSdk();
+  sdk.init({ serverUrl });
+  await sdk.LIVECHAT.login(token, false, false, () => {});
+  return sdk;
+}
+
+async function customer(nickname: string) {
+  const sdk = createLiveChatSdk();
+  sdk.init({ serverUrl: server.url });
+  const contact = await sdk.LIVECHAT.startContact({ nickname });
+  return { sdk, contact };
+}
+
+describe("leaving a chat", () => {
+  it("tells the others with userLeft; the leaver gets nothing more; the chat goes on", async () => {
+    const carla = await customer("Carla");
+    const aliceSdk = await agent(agentToken);
+    const bobSdk = await agent(bobToken);
+    const alice = await aliceSdk.LIVECHAT.joinContact(carla.contact.contact.id, "Alice");
+    const bob = await bobSdk.LIVECHAT.joinContact(carla.contact.contact.id, "Bob");
+
+    const left: string[] = [];
+    carla.contact.on("userLeft", (event) => left.push(event.user.nickname));
+    const atAlice: string[] = [];
+    alice.on("message", (event) => atAlice.push(event.content.text));
+    const atBob: string[] = [];
+    bob.on("message", (event) => atBob.push(event.content.text));
+
+    await carla.contact.sendMessage("before");
+    await waitFor(() => atAlice.includes("before") && atBob.includes("before"), () => "both agents to get 'before'");
+    await aliceSdk.LIVECHAT.leave(carla.contact.contact.id);
+    await waitFor(() => left.includes("Alice"), () => "userLeft for Alice");
+
+    await carla.contact.sendMessage("after");
+    await waitFor(() => atBob.includes("after"), () => "Bob to get 'after'");
+    // Alice left before "after" was committed; Bob received it, so it was delivered to everyone present.
+    expect(atAlice).toEqual(["before"]);
+    await expect(alice.sendMessage("still here?")).rejects.toMatchObject({ code: expect.stringMatching(/^(NOT_JOINED|NOT_A_PARTICIPANT)$/) });
+
+    // Leaving is not ending: Alice may come back.
+    const again = await aliceSdk.LIVECHAT.joinContact(carla.contact.contact.id, "Alice");
+    const back: string[] = [];
+    again.on("message", (event) => back.push(event.content.text));
+    await carla.contact.sendMessage("welcome back");
+    await waitFor(() => back.includes("welcome back"), () => "Alice to get 'welcome back'");
+    await Promise.all([carla.sdk, aliceSdk, bobSdk].map((s) => s.LIVECHAT.logout()));
+  });
+});
+
+describe("typing", () => {
+  it("the server reports a silent writer as stopped after the typing timeout", async () => {
+    const carla = await customer("Carla");
+    const aliceSdk = await agent(agentToken);
+    const alice = await aliceSdk.LIVECHAT.joinContact(carla.contact.contact.id, "Alice");
+    const seen: boolean[] = [];
+    alice.on("isWriting", (event) => {
+      expect(event.user.nickname).toBe("Carla");
+      seen.push(event.bwrite);
+    });
+    carla.contact.isWriting(true);
+    // Carla never says she stopped: the server does it for her.
+    await waitFor(() => seen.length === 2, () => `started then stopped, got ${JSON.stringify(seen)}`);
+    expect(seen).toEqual([true, false]);
+    await Promise.all([carla.sdk, aliceSdk].map((s) => s.LIVECHAT.logout()));
+  });
+
+  it("the server reports a writer as stopped when its socket closes", async () => {
+    const carla = await customer("Carla");
+    const aliceSdk = await agent(agentToken);
+    const alice = await aliceSdk.LIVECHAT.joinContact(carla.contact.contact.id, "Alice");
+    const seen: boolean[] = [];
+    alice.on("isWriting", (event) => seen.push(event.bwrite));
+    carla.contact.isWriting(true);
+    await waitFor(() => seen.length === 1, () => "started");
+    await carla.sdk.LIVECHAT.logout();
+    await waitFor(() => seen.length === 2, () => "stopped on disconnect");
+    expect(seen).toEqual([true, false]);
+    await aliceSdk.LIVECHAT.logout();
+  });
+});
+
+describe("one socket per SDK session", () => {
+  it("carries every chat an agent has joined", async () => {
+    const proxy = await TcpProxy.start(server.port);
+    try {
+      const customers = await Promise.all(["Ann", "Ben", "Cid", "Dee"].map(customer));
+      const aliceSdk = await agent(agentToken, proxy.url);
+      const chats = await Promise.all(customers.map((c) => aliceSdk.LIVECHAT.joinContact(c.contact.contact.id, "Alice")));
+      const got = new Map<string, string[]>();
+      for (const chat of chats) chat.on("message", (event) => got.set(chat.contact.id, [...(got.get(chat.contact.id) ?? []), event.content.text]));
+      await Promise.all(customers.map((c) => c.contact.sendMessage(`hello from ${c.contact.user.nickname}`)));
+      await waitFor(() => [...got.values()].flat().length === 4, () => "four messages");
+      for (const c of customers) expect(got.get(c.contact.contact.id)).toEqual([`hello from ${c.contact.user.nickname}`]);
+      // Everything above went through the agent's single connection.
+      expect(proxy.connections).toBe(1);
+      await aliceSdk.LIVECHAT.logout();
+      await Promise.all(customers.map((c) => c.sdk.LIVECHAT.logout()));
+    } finally {
+      await proxy.close();
+    }
+  });
+});
