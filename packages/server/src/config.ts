@@ -22,6 +22,8 @@ export interface ParleyConfig {
   limits: Limits;
   /** `POST /v1/contacts` per client address per minute. */
   contactsPerMinute: number;
+  /** `POST /v1/auth/login` per client address per minute (bounds password guessing). */
+  loginsPerMinute: number;
   /** A socket must say hello within this long (protocol: 10 s). */
   helloTimeoutMs: number;
 }
@@ -35,6 +37,7 @@ export interface ConfigInput {
   logLevel?: string;
   limits?: Partial<Limits>;
   contactsPerMinute?: number | string;
+  loginsPerMinute?: number | string;
   helloTimeoutMs?: number;
 }
 
@@ -50,6 +53,7 @@ export const DEFAULT_PORT = 8080;
 export const DEFAULT_HOST = "0.0.0.0";
 export const DEFAULT_DATA_DIR = "./data";
 export const DEFAULT_CONTACTS_PER_MINUTE = 30;
+export const DEFAULT_LOGINS_PER_MINUTE = 10;
 /** HS256 wants a key at least as long as its hash (32 bytes); refuse weak secrets. */
 const MIN_SECRET_LENGTH = 32;
 
@@ -128,6 +132,7 @@ export function resolveConfig(input: ConfigInput): ParleyConfig {
     logLevel: logLevel as LogLevel,
     limits: resolveLimits(input.limits),
     contactsPerMinute: toInteger("contactsPerMinute", input.contactsPerMinute ?? DEFAULT_CONTACTS_PER_MINUTE, 1),
+    loginsPerMinute: toInteger("loginsPerMinute", input.loginsPerMinute ?? DEFAULT_LOGINS_PER_MINUTE, 1),
     helloTimeoutMs: toInteger("helloTimeoutMs", input.helloTimeoutMs ?? 10_000, 1),
   };
 }
@@ -153,5 +158,6 @@ export function configInputFromFlagsAndEnv(flags: ServeFlags, env: NodeJS.Proces
   if (secret !== undefined) input.secret = secret;
   if (env.LOG_LEVEL !== undefined) input.logLevel = env.LOG_LEVEL;
   if (env.PARLEY_CONTACTS_PER_MINUTE !== undefined) input.contactsPerMinute = env.PARLEY_CONTACTS_PER_MINUTE;
+  if (env.PARLEY_LOGINS_PER_MINUTE !== undefined) input.loginsPerMinute = env.PARLEY_LOGINS_PER_MINUTE;
   return input;
 }

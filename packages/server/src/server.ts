@@ -51,7 +51,14 @@ export function createParleyServer(options: ParleyServerOptions = {}): ParleySer
   const hub = new FanoutHub(logger);
   const chat = new ChatService({ store, bus, limits: config.limits, logger, listener: hub });
   hub.setSource((chatId, afterSeq, limit) => chat.eventsAfter(chatId, afterSeq, limit));
-  const app = buildApp({ logger, store, chat, tokens, contactsPerMinute: config.contactsPerMinute });
+  const app = buildApp({
+    logger,
+    store,
+    chat,
+    tokens,
+    contactsPerMinute: config.contactsPerMinute,
+    loginsPerMinute: config.loginsPerMinute,
+  });
   const sockets = new SocketServer({
     chat,
     hub,

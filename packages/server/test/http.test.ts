@@ -25,7 +25,7 @@ describe("REST (in-process)", () => {
     const logger = createLogger("silent");
     const hub = new FanoutHub(logger);
     chat = new ChatService({ store, bus: new MemoryBus(), limits: DEFAULT_LIMITS, logger, listener: hub });
-    app = buildApp({ logger, store, chat, tokens, contactsPerMinute: 3 });
+    app = buildApp({ logger, store, chat, tokens, contactsPerMinute: 3, loginsPerMinute: 5 });
     await app.ready();
   });
   afterEach(async () => {
@@ -97,6 +97,28 @@ describe("REST (in-process)", () => {
       expect(refused.json()).toMatchObject({ error: { code: "INVALID_CREDENTIALS" } });
     }
     expect((await post("/v1/auth/login", { username: "ann" })).json()).toMatchObject({ error: { code: "VALIDATION_FAILED" } });
+  });
+
+  it("rate-limits login attempts per address with Retry-After, right passwords included", async () => {
+    await createAgent(store, { username: "ann", password: "secret-pass" });
+    const guess = { username: "ann", password: "guess" };
+    for (let i = 0; i < 5; i++) expect((await post("/v1/auth/login", guess)).statusCode).toBe(401);
+    for (const creds of [guess, { username: "ann", password: "secret-pass" }]) {
+      const limited = await post("/v1/auth/login", creds);
+      expect(limited.statusCode).toBe(429);
+      expect(limited.json()).toMatchObject({ error: { code: "RATE_LIMITED", details: { retryAfterMs: expect.any(Number) } } });
+      const { retryAfterMs } = limited.json<{ error: { details: { retryAfterMs: number } } }>().error.details;
+      // 5 per minute: the next attempt comes back after about 12 s.
+      expect(retryAfterMs).toBeGreaterThan(10_000);
+      expect(retryAfterMs).toBeLessThanOrEqual(12_000);
+      expect(Number(limited.headers["retry-after"])).toBe(Math.ceil(retryAfterMs / 1000));
+    }
+    // Counted before validation, like POST /v1/contacts.
+    expect((await post("/v1/auth/login", { username: "ann" })).statusCode).toBe(429);
+    // Another address is not affected, and the two routes have separate allowances.
+    const other = await app.inject({ method: "POST", url: "/v1/auth/login", payload: { username: "ann", password: "secret-pass" }, remoteAddress: "10.0.0.9" });
+    expect(other.statusCode).toBe(200);
+    expect((await post("/v1/contacts", { nickname: "A" })).statusCode).toBe(201);
   });
 
   it("serves the back-office calls to agents only", async () => {

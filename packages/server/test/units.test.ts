@@ -120,10 +120,11 @@ describe("config", () => {
     try {
       const input = configInputFromFlagsAndEnv(
         { port: "9000", "data-dir": dir.path },
-        { PORT: "1", HOST: "127.0.0.1", PARLEY_MAX_TEXT_LENGTH: "500", PARLEY_CONTACTS_PER_MINUTE: "5", LOG_LEVEL: "warn" },
+        { PORT: "1", HOST: "127.0.0.1", PARLEY_MAX_TEXT_LENGTH: "500", PARLEY_CONTACTS_PER_MINUTE: "5", PARLEY_LOGINS_PER_MINUTE: "7", LOG_LEVEL: "warn" },
       );
       const config = resolveConfig(input);
-      expect(config).toMatchObject({ port: 9000, host: "127.0.0.1", contactsPerMinute: 5, logLevel: "warn" });
+      expect(config).toMatchObject({ port: 9000, host: "127.0.0.1", contactsPerMinute: 5, loginsPerMinute: 7, logLevel: "warn" });
+      expect(resolveConfig({ dataDir: dir.path }).loginsPerMinute).toBe(10);
       expect(config.limits).toEqual({ ...DEFAULT_LIMITS, maxTextLength: 500 });
       // The generated secret is kept and reused.
       expect(resolveConfig(input).secret).toBe(config.secret);
@@ -139,6 +140,8 @@ describe("config", () => {
       expect(() => resolveConfig({ dataDir: dir.path, port: "eighty" })).toThrow(ConfigError);
       expect(() => resolveConfig({ dataDir: dir.path, port: 70_000 })).toThrow(/port/);
       expect(() => configInputFromFlagsAndEnv({}, { PARLEY_MAX_TEXT_LENGTH: "-3" })).toThrow(/PARLEY_MAX_TEXT_LENGTH/);
+      expect(() => resolveConfig({ dataDir: dir.path, loginsPerMinute: 0 })).toThrow(/loginsPerMinute/);
+      expect(() => resolveConfig(configInputFromFlagsAndEnv({ "data-dir": dir.path }, { PARLEY_LOGINS_PER_MINUTE: "lots" }))).toThrow(/loginsPerMinute/);
       expect(() => resolveConfig({ dataDir: dir.path, logLevel: "loud" })).toThrow(/LOG_LEVEL/);
       expect(() => resolveConfig({ dataDir: dir.path, secret: "short" })).toThrow(/secret/);
     } finally {

@@ -16,7 +16,10 @@ export interface AppDeps {
   store: Store;
   chat: ChatService;
   tokens: TokenService;
+  /** `POST /v1/contacts` per client address per minute. */
   contactsPerMinute: number;
+  /** `POST /v1/auth/login` per client address per minute. */
+  loginsPerMinute: number;
 }
 
 export function buildApp(deps: AppDeps): FastifyInstance {

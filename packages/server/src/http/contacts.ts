@@ -1,10 +1,9 @@
 /** `POST /v1/contacts`: a customer starts a chat and gets a token opening it. @module */
-import { StartContactBody, wireError, type StartContactResponse } from "@parley/protocol";
+import { StartContactBody, type StartContactResponse } from "@parley/protocol";
 import type { FastifyInstance } from "fastify";
 import type { TokenService } from "../auth/tokens.js";
 import type { ChatService } from "../chat/service.js";
-import { KeyedRateLimiter } from "../rate/token-bucket.js";
-import { sendError } from "./errors.js";
+import { perAddressRateLimit } from "./rate-limit.js";
 
 export interface ContactRoutesDeps {
   chat: ChatService;
@@ -13,20 +12,12 @@ export interface ContactRoutesDeps {
 }
 
 export function contactRoutes(app: FastifyInstance, deps: ContactRoutesDeps): void {
-  // Starting chats is anonymous: bound it per client address so one client cannot flood the store.
-  const limiter = new KeyedRateLimiter(deps.contactsPerMinute / 60, deps.contactsPerMinute);
-
   app.post<{ Body: StartContactBody }>(
     "/v1/contacts",
     {
       schema: { body: StartContactBody },
-      // Counted before the body is parsed, so invalid requests count too.
-      onRequest: (request, reply, done) => {
-        const waitMs = limiter.take(request.ip);
-        if (waitMs === 0) return done();
-        void reply.header("retry-after", String(Math.ceil(waitMs / 1000)));
-        sendError(reply, wireError("RATE_LIMITED", undefined, { retryAfterMs: waitMs }));
-      },
+      // Starting chats is anonymous: bound it per client address so one client cannot flood the store.
+      onRequest: perAddressRateLimit(deps.contactsPerMinute),
     },
     async (request, reply) => {
       const { nickname, email, uri, title, userAgent } = request.body;
