@@ -7,9 +7,12 @@ export const SEED_CHAT_ID = "CHAT_eaa2e7c0-9c26-40db-b720-d777ab68078d";
 /** The seed page's "Join an existing chat" example with its line breaks restored. */
 export const seedExample = readFileSync(fileURLToPath(new URL("../fixtures/seed-example.js", import.meta.url)), "utf8");
 
-/** The example as the seed page itself prints it (on one line, so its `//` comments swallow the rest). */
+/**
+ * The example as the seed page itself prints it (on one line, so its `//` comments swallow the
+ * rest). `seed-page.txt` is a verbatim copy of the original "Join an existing chat" page.
+ */
 export function seedPageExample(): string {
-  const page = readFileSync(fileURLToPath(new URL("../../../shared/seed/000_a2fe97371892ecaf.txt", import.meta.url)), "utf8");
+  const page = readFileSync(fileURLToPath(new URL("../fixtures/seed-page.txt", import.meta.url)), "utf8");
   return page.slice(page.indexOf("LIVECHATSDK.LIVECHAT.joinContact("));
 }
 
