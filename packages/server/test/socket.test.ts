@@ -110,6 +110,29 @@ describe("WebSocket sessions", () => {
     pair.agent.close();
   });
 
+  it("refuses a repeated clientId carrying another message with CLIENT_ID_REUSED and changes nothing", async () => {
+    const pair = await chatPair();
+    const send = (extra: Record<string, unknown>) => pair.customer.request({ t: "send", chatId: pair.chatId, clientId: "k1", ...extra });
+    const first = await send({ kind: "text", text: "pay 10" });
+    expect(first).toMatchObject({ ok: true, result: { duplicate: false } });
+    await pair.agent.next(isEvent("message", pair.chatId));
+    for (const other of [{ kind: "text", text: "pay 1000" }, { kind: "text", text: "pay 10 " }, { kind: "link", url: "https://example.com/pay" }]) {
+      const refused = await send(other);
+      expect(refused).toMatchObject({ ok: false, error: { code: "CLIENT_ID_REUSED", details: { clientId: "k1" } } });
+    }
+    // The identical repeat still returns the original.
+    expect((await send({ kind: "text", text: "pay 10" })).result).toEqual({ ...(first.result as object), duplicate: true });
+    // The same clientId is the agent's own to use: it is per sender.
+    expect(await pair.agent.request({ t: "send", chatId: pair.chatId, clientId: "k1", kind: "link", url: "https://example.com/pay" })).toMatchObject({ ok: true, result: { duplicate: false } });
+    // Nothing else was stored or broadcast: the next event the agent sees is its own link.
+    const firstSeq = (first.result as { seq: number }).seq;
+    expect(await pair.agent.next((f) => f.t === "event" && (f.seq as number) > firstSeq)).toMatchObject({ name: "link", seq: firstSeq + 1 });
+    const page = await pair.agent.request({ t: "history", chatId: pair.chatId });
+    expect((page.result as { messages: { data: { content: unknown } }[] }).messages.map((m) => m.data.content)).toMatchObject([{ text: "pay 10" }, { url: "https://example.com/pay" }]);
+    pair.customer.close();
+    pair.agent.close();
+  });
+
   it.each([
     ["malformed JSON", "{oops", "BAD_JSON"],
     ["an unknown frame type", JSON.stringify({ t: "dance" }), "UNKNOWN_FRAME"],

@@ -94,11 +94,23 @@ export function storeContract(name: string, factory: StoreFactory): void {
       ]);
       expect(first.status).toBe("appended");
       if (first.status !== "appended") return;
-      for (const r of [again, concurrent]) expect(r).toEqual({ status: "duplicate", seq: first.seq, id: first.id, ts: first.ts });
+      const original = { status: "duplicate", seq: first.seq, id: first.id, ts: first.ts, name: "message", data: { id: first.id, chatId: id, text: "hello" } };
+      for (const r of [again, concurrent]) expect(r).toEqual(original);
       // Another user may use the same clientId.
       const other = userId();
       expect((await store.append(message(id, other, "hi", "c-1"))).status).toBe("appended");
       expect((await store.eventsAfter(id, 0, 100)).length).toBe(3);
+    });
+
+    it("answers a repeated clientId with the original's name and data, whatever the repeat holds", async () => {
+      const { chatId: id, customer } = await newChat(store);
+      const first = message(id, customer, "hello", "c-1");
+      expect((await store.append(first)).status).toBe("appended");
+      const link: AppendRequest = { chatId: id, id: msgId(), name: "link", userId: customer, ts: ts(), data: { url: "https://x.example" }, clientId: "c-1" };
+      for (const repeat of [message(id, customer, "something else", "c-1"), link]) {
+        expect(await store.append(repeat)).toMatchObject({ status: "duplicate", id: first.id, name: "message", data: first.data });
+      }
+      expect((await store.eventsAfter(id, 0, 100)).map((e) => e.seq)).toEqual([1, 2]);
     });
 
     it("records one receipt per message, user and kind; refuses unknown messages; ignores own", async () => {

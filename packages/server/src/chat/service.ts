@@ -77,6 +77,16 @@ export type OutgoingMessage = { kind: "text"; text: string } | { kind: "link"; u
 
 const now = (): string => new Date().toISOString();
 
+/**
+ * Whether a repeated send asks for the message that was committed: same kind
+ * and same text or url. The sender's nickname, the time and the ids may differ.
+ */
+function isSameMessage(name: StoredEventName, data: MessageEvent | LinkEvent, originalName: StoredEventName, originalData: unknown): boolean {
+  if (name !== originalName) return false;
+  const original = (originalData as { content?: { text?: unknown; url?: unknown } } | null)?.content;
+  return "text" in data.content ? original?.text === data.content.text : original?.url === data.content.url;
+}
+
 export class ChatService {
   private readonly store: Store;
   private readonly bus: Bus;
@@ -209,7 +219,11 @@ export class ChatService {
 
   // -- messages -------------------------------------------------------------
 
-  /** Sends a text or a link. A repeated `clientId` returns the original message. */
+  /**
+   * Sends a text or a link. A repeated `clientId` returns the original message
+   * when it asks for the same one (same kind and text or url), and is refused
+   * with `CLIENT_ID_REUSED` when it asks for another.
+   */
   async send(who: TokenClaims, chatId: string, clientId: string | undefined, message: OutgoingMessage): Promise<SendResult> {
     const { state, me } = await this.requireParticipant(who, chatId);
     if (state.contact.status === "ended") throw new ParleyError("CONTACT_ENDED");
@@ -233,6 +247,10 @@ export class ChatService {
         this.published({ chatId, seq: result.seq, id, name, userId: who.userId, ts, data });
         return { id, seq: result.seq, ts, duplicate: false };
       case "duplicate":
+        // Checked only here, on the rare repeat, against the original the store read anyway.
+        if (!isSameMessage(name, data, result.name, result.data)) {
+          throw new ParleyError("CLIENT_ID_REUSED", undefined, { clientId });
+        }
         return { id: result.id, seq: result.seq, ts: result.ts, duplicate: true };
       default:
         return this.refused(chatId, result.status);

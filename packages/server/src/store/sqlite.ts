@@ -114,12 +114,15 @@ async function appendInTransaction(trx: Trx, req: AppendRequest): Promise<Append
   if (req.clientId !== undefined && req.userId !== null) {
     const original = await trx
       .selectFrom("events")
-      .select(["seq", "id", "ts"])
+      .select(["seq", "id", "ts", "name", "payload"])
       .where("chat_id", "=", req.chatId)
       .where("user_id", "=", req.userId)
       .where("client_id", "=", req.clientId)
       .executeTakeFirst();
-    if (original !== undefined) return { status: "duplicate", ...original };
+    if (original !== undefined) {
+      const { seq, id, ts, name, payload } = original;
+      return { status: "duplicate", seq, id, ts, name: name as StoredEventName, data: JSON.parse(payload) as unknown };
+    }
   }
   const isReceipt = RECEIPT_EVENT_NAMES.includes(req.name);
   if (isReceipt) {

@@ -87,8 +87,12 @@ export interface AppendRequest {
 /** What became of an append. Nothing is stored unless `status` is `"appended"`. */
 export type AppendResult =
   | { status: "appended"; seq: number; id: string; ts: string }
-  /** The (chat, user, clientId) was committed before: the original event. */
-  | { status: "duplicate"; seq: number; id: string; ts: string }
+  /**
+   * The (chat, user, clientId) was committed before: the original event, with
+   * its name and data so the caller can tell a true retry from a reused id.
+   * Nothing is stored, whatever the request held.
+   */
+  | { status: "duplicate"; seq: number; id: string; ts: string; name: StoredEventName; data: unknown }
   /** A receipt of this kind by this user for this message exists, or it is for the user's own message. */
   | { status: "receiptIgnored" }
   | { status: "messageNotFound" }
