@@ -61,8 +61,8 @@ export class RawClient {
     });
   }
 
-  static open(url: string): Promise<RawClient> {
-    const ws = new WebSocket(url);
+  static open(url: string, options?: WebSocket.ClientOptions): Promise<RawClient> {
+    const ws = new WebSocket(url, options);
     const client = new RawClient(ws);
     return new Promise((resolve, reject) => {
       ws.once("open", () => resolve(client));
@@ -71,8 +71,8 @@ export class RawClient {
   }
 
   /** Opens a socket and says hello; resolves with the welcome frame. */
-  static async connect(url: string, token: string): Promise<{ client: RawClient; welcome: Frame }> {
-    const client = await RawClient.open(url);
+  static async connect(url: string, token: string, options?: WebSocket.ClientOptions): Promise<{ client: RawClient; welcome: Frame }> {
+    const client = await RawClient.open(url, options);
     client.send({ t: "hello", token, v: 1 });
     const welcome = await client.next((f) => f.t === "welcome" || f.t === "error");
     if (welcome.t !== "welcome") throw new Error(`hello refused: ${JSON.stringify(welcome)}`);

@@ -324,3 +324,92 @@ describe("socket lifecycle", () => {
     }
   });
 });
+
+describe("backpressure and heartbeats", () => {
+  /** A server with an agent; `agent(name)` logs in another agent and opens a socket for it. */
+  async function serverWithChat(options: Parameters<typeof startServer>[0]) {
+    const run = await startServer(options);
+    const tokens = new TokenService(SECRET);
+    const agent = async (username: string) => {
+      const record = await createAgent(run.server.store, { username, password: "secret-pass", nickname: username });
+      const { client } = await RawClient.connect(run.wsUrl, (await tokens.issueAgent(record)).token);
+      return client;
+    };
+    const contact = await startContact(run.url, "Carl");
+    return { run, agent, contact };
+  }
+
+  it("closes a socket that stops reading with 4429 while the others receive every message", async () => {
+    const MESSAGES = 160;
+    const TEXT_LENGTH = 100_000;
+    // 16 MB in all: well above what the kernel's socket buffers absorb (a few MB on loopback) plus the high watermark.
+    const { run, agent, contact } = await serverWithChat({
+      limits: { maxTextLength: TEXT_LENGTH, messagesPerSecond: 10_000, messagesBurst: 10_000 },
+      watermarks: { lowBytes: 16 * 1024, highBytes: 256 * 1024 },
+    });
+    try {
+      const { client: slow } = await RawClient.connect(run.wsUrl, contact.token);
+      expect(await slow.request({ t: "join", chatId: contact.chatId })).toMatchObject({ ok: true });
+      const sender = await agent("sender");
+      const watcher = await agent("watcher");
+      const joined = await sender.request({ t: "join", chatId: contact.chatId });
+      expect(await watcher.request({ t: "join", chatId: contact.chatId })).toMatchObject({ ok: true });
+      const firstSeq = (joined.result as { lastSeq: number }).lastSeq + 2;
+      // The slow client has said hello and joined; now it stops reading (ws's public pause()).
+      slow.ws.pause();
+
+      // Sent one at a time, each awaited by both fast participants before the next: their queues stay
+      // near empty (they share this process's event loop), while the slow one's grows without bound.
+      const sent: number[] = [];
+      for (let i = 0; i < MESSAGES; i++) {
+        const text = `${String(i).padStart(4, "0")}${"x".repeat(TEXT_LENGTH - 4)}`;
+        const reply = await sender.request({ t: "send", chatId: contact.chatId, clientId: `bp${i}`, kind: "text", text });
+        expect(reply).toMatchObject({ ok: true, result: { seq: firstSeq + i } });
+        sent.push(firstSeq + i);
+        for (const fast of [sender, watcher]) {
+          const event = await fast.next(isEvent("message", contact.chatId));
+          expect(event.seq).toBe(firstSeq + i);
+          expect((event.data as { content: { text: string } }).content.text.slice(0, 4)).toBe(String(i).padStart(4, "0"));
+        }
+      }
+      // Every fast participant got every message, in order, and is still connected.
+      expect(sender.closed).toBeUndefined();
+      expect(watcher.closed).toBeUndefined();
+
+      // Reading again, the slow client drains what was queued before the close, then gets the close frame.
+      slow.ws.resume();
+      expect(await slow.whenClosed(15_000)).toMatchObject({ code: 4429 });
+      // What it did get is an in-order, gap-free prefix: stored events are never dropped, only cut off
+      // (the client resumes from its last seq).
+      const got = slow.unconsumed.filter(isEvent("message", contact.chatId)).map((f) => f.seq as number);
+      expect(got.length).toBeLessThan(MESSAGES);
+      expect(got).toEqual(sent.slice(0, got.length));
+
+      // The others were never disturbed: a message still reaches both.
+      expect(await watcher.request({ t: "send", chatId: contact.chatId, clientId: "after", kind: "text", text: "still here" })).toMatchObject({ ok: true });
+      for (const fast of [sender, watcher]) expect(await fast.next(isEvent("message", contact.chatId))).toMatchObject({ seq: firstSeq + MESSAGES });
+      sender.close();
+      watcher.close();
+    } finally {
+      await run.stop();
+    }
+  });
+
+  it("closes a socket that stops answering pings with 4410 and keeps the ones that answer", async () => {
+    const { run, agent, contact } = await serverWithChat({ limits: { heartbeatMs: 200 } });
+    try {
+      // autoPong: false (a public ws option) makes this client read everything but answer no ping.
+      const { client: deaf } = await RawClient.connect(run.wsUrl, contact.token, { autoPong: false });
+      expect(await deaf.request({ t: "join", chatId: contact.chatId })).toMatchObject({ ok: true });
+      const healthy = await agent("ann");
+      expect(await healthy.request({ t: "join", chatId: contact.chatId })).toMatchObject({ ok: true });
+      expect(await deaf.whenClosed()).toMatchObject({ code: 4410 });
+      // The one that answers went through the same beats and is still served.
+      expect(healthy.closed).toBeUndefined();
+      expect(await healthy.request({ t: "send", chatId: contact.chatId, clientId: "hb", kind: "text", text: "still here" })).toMatchObject({ ok: true });
+      healthy.close();
+    } finally {
+      await run.stop();
+    }
+  });
+});
