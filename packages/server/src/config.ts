@@ -26,6 +26,11 @@ export interface ParleyConfig {
   loginsPerMinute: number;
   /** A socket must say hello within this long (protocol: 10 s). */
   helloTimeoutMs: number;
+  /**
+   * Which reverse proxies' `X-Forwarded-For` to believe when keying per-address
+   * limits: `false` (none, the default), `true` (any), or a list of addresses/CIDRs.
+   */
+  trustProxy: boolean | string[];
 }
 
 /** What a caller may set; everything is optional and validated by {@link resolveConfig}. */
@@ -39,6 +44,8 @@ export interface ConfigInput {
   contactsPerMinute?: number | string;
   loginsPerMinute?: number | string;
   helloTimeoutMs?: number;
+  /** `true`, `false`, or proxy addresses/CIDRs (a list, or a comma-separated string). */
+  trustProxy?: boolean | string | string[];
 }
 
 /** Raised for a configuration value that cannot be used. */
@@ -134,7 +141,19 @@ export function resolveConfig(input: ConfigInput): ParleyConfig {
     contactsPerMinute: toInteger("contactsPerMinute", input.contactsPerMinute ?? DEFAULT_CONTACTS_PER_MINUTE, 1),
     loginsPerMinute: toInteger("loginsPerMinute", input.loginsPerMinute ?? DEFAULT_LOGINS_PER_MINUTE, 1),
     helloTimeoutMs: toInteger("helloTimeoutMs", input.helloTimeoutMs ?? 10_000, 1),
+    trustProxy: resolveTrustProxy(input.trustProxy),
   };
+}
+
+/** `PARLEY_TRUST_PROXY`: `true`, `false`, or a comma-separated list of proxy addresses or CIDRs. */
+function resolveTrustProxy(value: boolean | string | string[] | undefined): boolean | string[] {
+  if (value === undefined || typeof value === "boolean") return value ?? false;
+  const list = (Array.isArray(value) ? value : value.split(",")).map((entry) => entry.trim()).filter((entry) => entry !== "");
+  if (list.length === 1 && (list[0] === "true" || list[0] === "false")) return list[0] === "true";
+  if (list.length === 0 || list.some((entry) => !/^[0-9a-fA-F:.]+(\/\d{1,3})?$/.test(entry))) {
+    throw new ConfigError(`PARLEY_TRUST_PROXY must be true, false or addresses/CIDRs separated by commas, got ${JSON.stringify(value)}`);
+  }
+  return list;
 }
 
 /** Flags of `parley serve`, as parsed by the CLI. */
@@ -159,5 +178,6 @@ export function configInputFromFlagsAndEnv(flags: ServeFlags, env: NodeJS.Proces
   if (env.LOG_LEVEL !== undefined) input.logLevel = env.LOG_LEVEL;
   if (env.PARLEY_CONTACTS_PER_MINUTE !== undefined) input.contactsPerMinute = env.PARLEY_CONTACTS_PER_MINUTE;
   if (env.PARLEY_LOGINS_PER_MINUTE !== undefined) input.loginsPerMinute = env.PARLEY_LOGINS_PER_MINUTE;
+  if (env.PARLEY_TRUST_PROXY !== undefined) input.trustProxy = env.PARLEY_TRUST_PROXY;
   return input;
 }

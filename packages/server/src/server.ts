@@ -58,6 +58,7 @@ export function createParleyServer(options: ParleyServerOptions = {}): ParleySer
     tokens,
     contactsPerMinute: config.contactsPerMinute,
     loginsPerMinute: config.loginsPerMinute,
+    trustProxy: config.trustProxy,
   });
   const sockets = new SocketServer({
     chat,

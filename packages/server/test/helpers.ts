@@ -104,10 +104,10 @@ export class RawClient {
   }
 
   /** Sends a request with a fresh rid and awaits its reply. */
-  async request(frame: Record<string, unknown>): Promise<Frame> {
+  async request(frame: Record<string, unknown>, timeoutMs?: number): Promise<Frame> {
     const rid = this.rid++;
     this.send({ ...frame, rid });
-    return this.next((f) => f.t === "reply" && f.rid === rid);
+    return this.next((f) => f.t === "reply" && f.rid === rid, timeoutMs);
   }
 
   /** Resolves once the server has closed the socket. */

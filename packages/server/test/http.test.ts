@@ -25,7 +25,7 @@ describe("REST (in-process)", () => {
     const logger = createLogger("silent");
     const hub = new FanoutHub(logger);
     chat = new ChatService({ store, bus: new MemoryBus(), limits: DEFAULT_LIMITS, logger, listener: hub });
-    app = buildApp({ logger, store, chat, tokens, contactsPerMinute: 3, loginsPerMinute: 5 });
+    app = buildApp({ logger, store, chat, tokens, contactsPerMinute: 3, loginsPerMinute: 5, trustProxy: false });
     await app.ready();
   });
   afterEach(async () => {
@@ -97,6 +97,26 @@ describe("REST (in-process)", () => {
       expect(refused.json()).toMatchObject({ error: { code: "INVALID_CREDENTIALS" } });
     }
     expect((await post("/v1/auth/login", { username: "ann" })).json()).toMatchObject({ error: { code: "VALIDATION_FAILED" } });
+  });
+
+  it("keys per-address limits on X-Forwarded-For only behind a trusted proxy", async () => {
+    const fromClient = (ip: string) => post("/v1/contacts", { nickname: "Ann" }, { "x-forwarded-for": ip });
+    // Not trusted (the default): a forged header does not buy a fresh allowance.
+    for (let i = 0; i < 3; i++) expect((await fromClient(`203.0.113.${i}`)).statusCode).toBe(201);
+    expect((await fromClient("203.0.113.99")).statusCode).toBe(429);
+
+    const logger = createLogger("silent");
+    const proxied = buildApp({ logger, store, chat, tokens, contactsPerMinute: 3, loginsPerMinute: 5, trustProxy: ["127.0.0.1"] });
+    try {
+      const send = (ip: string) =>
+        proxied.inject({ method: "POST", url: "/v1/contacts", payload: { nickname: "Ann" }, headers: { "x-forwarded-for": ip } });
+      for (let i = 0; i < 3; i++) expect((await send("198.51.100.1")).statusCode).toBe(201);
+      expect((await send("198.51.100.1")).statusCode).toBe(429);
+      // Another customer behind the same proxy has an allowance of its own.
+      expect((await send("198.51.100.2")).statusCode).toBe(201);
+    } finally {
+      await proxied.close();
+    }
   });
 
   it("rate-limits login attempts per address with Retry-After, right passwords included", async () => {

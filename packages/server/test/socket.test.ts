@@ -395,6 +395,36 @@ describe("backpressure and heartbeats", () => {
     }
   });
 
+  it("paces a long resume to the client's reading instead of closing it", async () => {
+    const MESSAGES = 120;
+    const TEXT_LENGTH = 100_000;
+    // 12 MB to replay through a 256 KiB high watermark: written at once, it would trip 4429.
+    const { run, agent, contact } = await serverWithChat({
+      limits: { maxTextLength: TEXT_LENGTH, messagesPerSecond: 10_000, messagesBurst: 10_000 },
+      watermarks: { lowBytes: 16 * 1024, highBytes: 256 * 1024 },
+    });
+    try {
+      const sender = await agent("sender");
+      expect(await sender.request({ t: "join", chatId: contact.chatId })).toMatchObject({ ok: true });
+      const seqs: number[] = [];
+      for (let i = 0; i < MESSAGES; i++) {
+        const text = `${String(i).padStart(4, "0")}${"x".repeat(TEXT_LENGTH - 4)}`;
+        const reply = await sender.request({ t: "send", chatId: contact.chatId, clientId: `r${i}`, kind: "text", text });
+        seqs.push((reply.result as { seq: number }).seq);
+      }
+      const { client: resumer } = await RawClient.connect(run.wsUrl, contact.token);
+      const reply = await resumer.request({ t: "join", chatId: contact.chatId, afterSeq: 0 }, 60_000);
+      expect(reply).toMatchObject({ ok: true, result: { lastSeq: seqs[seqs.length - 1] } });
+      const replayed = resumer.unconsumed.filter(isEvent("message", contact.chatId)).map((f) => f.seq as number);
+      expect(replayed).toEqual(seqs);
+      expect(resumer.closed).toBeUndefined();
+      resumer.close();
+      sender.close();
+    } finally {
+      await run.stop();
+    }
+  });
+
   it("closes a socket that stops answering pings with 4410 and keeps the ones that answer", async () => {
     const { run, agent, contact } = await serverWithChat({ limits: { heartbeatMs: 200 } });
     try {

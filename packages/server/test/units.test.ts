@@ -125,6 +125,9 @@ describe("config", () => {
       const config = resolveConfig(input);
       expect(config).toMatchObject({ port: 9000, host: "127.0.0.1", contactsPerMinute: 5, loginsPerMinute: 7, logLevel: "warn" });
       expect(resolveConfig({ dataDir: dir.path }).loginsPerMinute).toBe(10);
+      expect(resolveConfig({ dataDir: dir.path }).trustProxy).toBe(false);
+      expect(resolveConfig({ dataDir: dir.path, trustProxy: "true" }).trustProxy).toBe(true);
+      expect(resolveConfig({ dataDir: dir.path, trustProxy: "10.0.0.1, 192.168.0.0/16" }).trustProxy).toEqual(["10.0.0.1", "192.168.0.0/16"]);
       expect(config.limits).toEqual({ ...DEFAULT_LIMITS, maxTextLength: 500 });
       // The generated secret is kept and reused.
       expect(resolveConfig(input).secret).toBe(config.secret);
@@ -144,6 +147,7 @@ describe("config", () => {
       expect(() => resolveConfig(configInputFromFlagsAndEnv({ "data-dir": dir.path }, { PARLEY_LOGINS_PER_MINUTE: "lots" }))).toThrow(/loginsPerMinute/);
       expect(() => resolveConfig({ dataDir: dir.path, logLevel: "loud" })).toThrow(/LOG_LEVEL/);
       expect(() => resolveConfig({ dataDir: dir.path, secret: "short" })).toThrow(/secret/);
+      expect(() => resolveConfig({ dataDir: dir.path, trustProxy: "yes please" })).toThrow(/PARLEY_TRUST_PROXY/);
     } finally {
       dir.remove();
     }

@@ -20,6 +20,8 @@ export interface AppDeps {
   contactsPerMinute: number;
   /** `POST /v1/auth/login` per client address per minute. */
   loginsPerMinute: number;
+  /** Proxies whose `X-Forwarded-For` gives the client address (see config). */
+  trustProxy: boolean | string[];
 }
 
 export function buildApp(deps: AppDeps): FastifyInstance {
@@ -28,6 +30,8 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     loggerInstance: deps.logger as FastifyBaseLogger,
     // 1 MiB, Fastify's default, written down: REST bodies are small JSON.
     bodyLimit: 1024 * 1024,
+    // Per-address limits key on request.ip: behind a proxy, it must come from X-Forwarded-For.
+    trustProxy: deps.trustProxy,
     // Validate strictly: unknown fields are errors, not silently removed; no type coercion.
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, useDefaults: true } },
   });

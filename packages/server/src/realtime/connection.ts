@@ -39,6 +39,22 @@ export class Connection {
     this.ws.send(frame);
   }
 
+  /** Whether more than the low watermark is queued: a bulk writer should wait for {@link writeFlushed}. */
+  get isBacklogged(): boolean {
+    return this.ws.bufferedAmount > this.watermarks.lowBytes;
+  }
+
+  /**
+   * Writes a stored-event frame and resolves once it (and so everything queued
+   * before it) has been handed to the kernel, or the socket closed. A replay
+   * awaits this when backlogged, so a long resume goes at the client's pace
+   * instead of tripping the high watermark.
+   */
+  writeFlushed(frame: string): Promise<void> {
+    if (!this.isOpen) return Promise.resolve();
+    return new Promise((resolve) => this.ws.send(frame, () => resolve()));
+  }
+
   writeFrame(frame: object): void {
     this.write(JSON.stringify(frame), false);
   }

@@ -229,8 +229,11 @@ export class Session implements Subscriber {
     for (;;) {
       const events = await this.deps.chat.eventsAfter(chatId, cursor, REPLAY_PAGE);
       for (const event of events) {
-        this.connection.write(eventFrame(event), false);
+        // Paced by the socket: a resume after a long absence may be far larger than the write queue.
+        if (this.connection.isBacklogged) await this.connection.writeFlushed(eventFrame(event));
+        else this.connection.write(eventFrame(event), false);
         cursor = event.seq;
+        if (this.phase === "closed") break;
       }
       if (events.length < REPLAY_PAGE || this.phase === "closed") break;
     }
