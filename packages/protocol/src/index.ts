@@ -7,6 +7,7 @@ export * from "./constants.js";
 export * from "./errors.js";
 export * from "./close-codes.js";
 export * from "./limits.js";
+export * from "./content-rules.js";
 export * from "./ids.js";
 export * from "./payloads.js";
 export * from "./frames.js";

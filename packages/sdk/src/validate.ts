@@ -1,4 +1,4 @@
-import type { Limits } from "@parley/protocol";
+import { checkLink, checkText as checkTextRule, type Limits } from "@parley/protocol";
 import { LiveChatError } from "./errors.js";
 
 /**
@@ -6,29 +6,16 @@ import { LiveChatError } from "./errors.js";
  * so that a frame the server would refuse never waits in the outbox.
  */
 
-/** Rejects empty (or blank) and over-long text: `TEXT_EMPTY`, `TEXT_TOO_LONG`. */
+/** Text rules of the protocol (`TEXT_EMPTY`, `TEXT_TOO_LONG`) as a rejection, or null. */
 export function checkText(text: unknown, limits: Limits): LiveChatError | null {
-  if (typeof text !== "string" || text.trim().length === 0) return new LiveChatError("TEXT_EMPTY");
-  if (text.length > limits.maxTextLength) {
-    return new LiveChatError("TEXT_TOO_LONG", undefined, { limit: limits.maxTextLength, length: text.length });
-  }
-  return null;
+  const violation = checkTextRule(text, limits);
+  return violation === null ? null : LiveChatError.from(violation);
 }
 
-/** Accepts absolute http(s) URLs within `maxUrlLength` only: `INVALID_URL` otherwise. */
+/** Link rules of the protocol (`INVALID_URL`) as a rejection, or null. */
 export function checkUrl(url: unknown, limits: Limits): LiveChatError | null {
-  if (typeof url !== "string") return new LiveChatError("INVALID_URL");
-  if (url.length > limits.maxUrlLength) {
-    return new LiveChatError("INVALID_URL", "The link exceeds the maximum URL length.", { limit: limits.maxUrlLength });
-  }
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    return new LiveChatError("INVALID_URL");
-  }
-  if (parsed.protocol !== "http:" && parsed.protocol !== "https:") return new LiveChatError("INVALID_URL");
-  return null;
+  const violation = checkLink(url, limits);
+  return violation === null ? null : LiveChatError.from(violation);
 }
 
 let encoder: TextEncoder | undefined;

@@ -1,0 +1,50 @@
+/**
+ * Content rules, shared by the server (which enforces them) and the SDK (which
+ * checks before queueing, so a frame the server would refuse never waits in an
+ * outbox). One implementation, so the two cannot drift. Dependency-free.
+ * @module
+ */
+import { wireError, type WireError } from "./errors.js";
+import type { Limits } from "./limits.js";
+
+// Control characters would let a nickname forge line breaks or hide text in logs and UIs.
+const CONTROL_CHARS = /\p{Cc}/u;
+
+/**
+ * A message text: whitespace-only counts as empty (`TEXT_EMPTY`); length is
+ * counted in UTF-16 code units, as JavaScript's `length` counts it (`TEXT_TOO_LONG`).
+ */
+export function checkText(text: unknown, limits: Pick<Limits, "maxTextLength">): WireError | null {
+  if (typeof text !== "string" || text.trim() === "") return wireError("TEXT_EMPTY");
+  if (text.length > limits.maxTextLength) {
+    return wireError("TEXT_TOO_LONG", undefined, { limit: limits.maxTextLength, length: text.length });
+  }
+  return null;
+}
+
+/** A link: an absolute `http:` or `https:` URL no longer than `maxUrlLength` (`INVALID_URL`). */
+export function checkLink(url: unknown, limits: Pick<Limits, "maxUrlLength">): WireError | null {
+  if (typeof url !== "string") return wireError("INVALID_URL");
+  if (url.length > limits.maxUrlLength) {
+    return wireError("INVALID_URL", "The link exceeds the maximum URL length.", { limit: limits.maxUrlLength });
+  }
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return wireError("INVALID_URL");
+  }
+  return parsed.protocol === "http:" || parsed.protocol === "https:" ? null : wireError("INVALID_URL");
+}
+
+/**
+ * A nickname, judged after trimming: non-empty, at most `maxNicknameLength`,
+ * no control characters (`NICKNAME_INVALID`).
+ */
+export function checkNickname(raw: unknown, limits: Pick<Limits, "maxNicknameLength">): WireError | null {
+  const nickname = typeof raw === "string" ? raw.trim() : "";
+  if (nickname === "" || nickname.length > limits.maxNicknameLength || CONTROL_CHARS.test(nickname)) {
+    return wireError("NICKNAME_INVALID", undefined, { maxLength: limits.maxNicknameLength });
+  }
+  return null;
+}
