@@ -7,22 +7,16 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SignJWT } from "jose";
 import { randomUUID } from "node:crypto";
 import { createLiveChatSdk } from "@parley/sdk";
-import { addAgent, loginAgent, startServer, tempDataDir, TEST_SECRET, type InProcessServer } from "./support/server.js";
+import { startServerWithAgents, TEST_SECRET, type InProcessServer } from "./support/server.js";
 import { waitFor } from "./support/wait.js";
 
 let server: InProcessServer;
 let agentToken: string;
 
 beforeAll(async () => {
-  const data = await tempDataDir();
-  await addAgent(data.dir, "alice", "alice-password");
-  server = await startServer({ dataDir: data.dir, limits: { messagesPerSecond: 2, messagesBurst: 3 } });
-  agentToken = await loginAgent(server.url, "alice", "alice-password");
-  const close = server.close;
-  server.close = async () => {
-    await close();
-    await data.remove();
-  };
+  let tokens: Record<string, string>;
+  ({ server, tokens } = await startServerWithAgents(["alice"], { limits: { messagesPerSecond: 2, messagesBurst: 3 } }));
+  agentToken = tokens.alice!;
 });
 
 afterAll(async () => {

@@ -10,7 +10,7 @@ import type { Browser } from "playwright-core";
 import { createLiveChatSdk } from "@parley/sdk";
 import { launchChromium } from "./support/browser.js";
 import { seedExampleFor } from "./support/seed.js";
-import { addAgent, loginAgent, startServer, tempDataDir, type InProcessServer } from "./support/server.js";
+import { startServerWithAgents, type InProcessServer } from "./support/server.js";
 import { waitFor } from "./support/wait.js";
 
 let server: InProcessServer;
@@ -30,16 +30,10 @@ async function servePage(html: string): Promise<{ url: string; close: () => Prom
 }
 
 beforeAll(async () => {
-  const data = await tempDataDir();
-  await addAgent(data.dir, "alice", "alice-password");
-  server = await startServer({ dataDir: data.dir });
-  agentToken = await loginAgent(server.url, "alice", "alice-password");
+  let tokens: Record<string, string>;
+  ({ server, tokens } = await startServerWithAgents(["alice"]));
+  agentToken = tokens.alice!;
   browser = await launchChromium();
-  const close = server.close;
-  server.close = async () => {
-    await close();
-    await data.remove();
-  };
 });
 
 afterAll(async () => {

@@ -6,21 +6,14 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser } from "playwright-core";
 import { launchChromium } from "./support/browser.js";
-import { addAgent, startServer, tempDataDir, type InProcessServer } from "./support/server.js";
+import { startServerWithAgents, type InProcessServer } from "./support/server.js";
 
 let server: InProcessServer;
 let browser: Browser;
 
 beforeAll(async () => {
-  const data = await tempDataDir();
-  await addAgent(data.dir, "alice", "alice-password");
-  server = await startServer({ dataDir: data.dir });
+  ({ server } = await startServerWithAgents(["alice"]));
   browser = await launchChromium();
-  const close = server.close;
-  server.close = async () => {
-    await close();
-    await data.remove();
-  };
 });
 
 afterAll(async () => {

@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createLiveChatSdk } from "@parley/sdk";
-import { addAgent, loginAgent, startServer, tempDataDir, type InProcessServer } from "./support/server.js";
+import { startServerWithAgents, type InProcessServer } from "./support/server.js";
 import { TcpProxy } from "./support/tcp-proxy.js";
 import { waitFor } from "./support/wait.js";
 
@@ -13,18 +13,11 @@ let agentToken: string;
 let bobToken: string;
 
 beforeAll(async () => {
-  const data = await tempDataDir();
-  await addAgent(data.dir, "alice", "alice-password");
-  await addAgent(data.dir, "bob", "bob-password");
+  let tokens: Record<string, string>;
   // A short typing timeout, so the server's own "stopped writing" is observable quickly.
-  server = await startServer({ dataDir: data.dir, limits: { typingTimeoutMs: 300 } });
-  agentToken = await loginAgent(server.url, "alice", "alice-password");
-  bobToken = await loginAgent(server.url, "bob", "bob-password");
-  const close = server.close;
-  server.close = async () => {
-    await close();
-    await data.remove();
-  };
+  ({ server, tokens } = await startServerWithAgents(["alice", "bob"], { limits: { typingTimeoutMs: 300 } }));
+  agentToken = tokens.alice!;
+  bobToken = tokens.bob!;
 });
 
 afterAll(async () => {

@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createLiveChatSdk } from "@parley/sdk";
-import { addAgent, loginAgent, startServer, tempDataDir, type InProcessServer } from "./support/server.js";
+import { startServerWithAgents, type InProcessServer } from "./support/server.js";
 import { TcpProxy } from "./support/tcp-proxy.js";
 import { waitFor } from "./support/wait.js";
 
@@ -17,16 +17,10 @@ let proxy: TcpProxy;
 let agentToken: string;
 
 beforeAll(async () => {
-  const data = await tempDataDir();
-  await addAgent(data.dir, "alice", "alice-password");
-  server = await startServer({ dataDir: data.dir, limits: { messagesPerSecond: 1000, messagesBurst: 1000 } });
-  agentToken = await loginAgent(server.url, "alice", "alice-password");
+  let tokens: Record<string, string>;
+  ({ server, tokens } = await startServerWithAgents(["alice"], { limits: { messagesPerSecond: 1000, messagesBurst: 1000 } }));
+  agentToken = tokens.alice!;
   proxy = await TcpProxy.start(server.port);
-  const close = server.close;
-  server.close = async () => {
-    await close();
-    await data.remove();
-  };
 });
 
 afterAll(async () => {

@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createLiveChatSdk } from "@parley/sdk";
-import { addAgent, loginAgent, startServer, tempDataDir, type InProcessServer } from "./support/server.js";
+import { startServerWithAgents, type InProcessServer } from "./support/server.js";
 import { recordingConsole, sameCode, seedExample, seedExampleFor, seedPageExample } from "./support/seed.js";
 import { waitFor } from "./support/wait.js";
 
@@ -15,17 +15,10 @@ let agentToken: string;
 let supervisorToken: string;
 
 beforeAll(async () => {
-  const data = await tempDataDir();
-  await addAgent(data.dir, "alice", "alice-password");
-  await addAgent(data.dir, "sam", "sam-password");
-  server = await startServer({ dataDir: data.dir });
-  agentToken = await loginAgent(server.url, "alice", "alice-password");
-  supervisorToken = await loginAgent(server.url, "sam", "sam-password");
-  const close = server.close;
-  server.close = async () => {
-    await close();
-    await data.remove();
-  };
+  let tokens: Record<string, string>;
+  ({ server, tokens } = await startServerWithAgents(["alice", "sam"]));
+  agentToken = tokens.alice!;
+  supervisorToken = tokens.sam!;
 });
 
 afterAll(async () => {

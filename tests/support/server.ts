@@ -57,6 +57,7 @@ export async function startServer(
     host: "127.0.0.1",
     logLevel: "silent",
     contactsPerMinute: options.contactsPerMinute ?? 10_000,
+    loginsPerMinute: 10_000,
     ...(options.limits ? { limits: options.limits } : {}),
   });
   const { url, port } = await server.listen();
@@ -69,6 +70,28 @@ export async function startServer(
       await data.remove();
     },
   };
+}
+
+/**
+ * A server in this process whose data dir already holds the named agents
+ * (created with the real CLI, password `<name>-password`), and their tokens
+ * (from the real login route). Closing the server removes its data.
+ */
+export async function startServerWithAgents(
+  agents: string[],
+  options: { limits?: Record<string, number> } = {},
+): Promise<{ server: InProcessServer; tokens: Record<string, string> }> {
+  const data = await tempDataDir();
+  for (const name of agents) await addAgent(data.dir, name, `${name}-password`);
+  const server = await startServer({ ...options, dataDir: data.dir });
+  const close = server.close;
+  server.close = async () => {
+    await close();
+    await data.remove();
+  };
+  const tokens: Record<string, string> = {};
+  for (const name of agents) tokens[name] = await loginAgent(server.url, name, `${name}-password`);
+  return { server, tokens };
 }
 
 /** A free loopback port (for a child server that must come back on the same port). */
