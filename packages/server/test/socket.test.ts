@@ -161,7 +161,10 @@ describe("WebSocket sessions", () => {
     expect(errorCode(await send({ kind: "link", text: undefined, url: "/relative" }))).toBe("INVALID_URL");
     expect(errorCode(await c.request({ t: "receipt", chatId: pair.chatId, messageId: "MSG_eaa2e7c0-9c26-40db-b720-d777ab68078d", kind: "seen" }))).toBe("MESSAGE_NOT_FOUND");
     const otherChat = "CHAT_eaa2e7c0-9c26-40db-b720-d777ab68078d";
-    expect(errorCode(await send({ chatId: otherChat }))).toBe("NOT_A_PARTICIPANT");
+    expect(errorCode(await send({ chatId: otherChat }))).toBe("CONTACT_NOT_FOUND");
+    // A chat that exists but that this session has not joined.
+    const strangers = await startContact(run.url, "Stranger");
+    expect(errorCode(await send({ chatId: strangers.chatId }))).toBe("NOT_A_PARTICIPANT");
     expect(errorCode(await pair.agent.request({ t: "join", chatId: otherChat }))).toBe("CONTACT_NOT_FOUND");
     c.send({ t: "hello", token: "x", v: 1 });
     expect(errorCode(await c.next((f) => f.t === "error"))).toBe("ALREADY_AUTHENTICATED");

@@ -138,6 +138,7 @@ export class Session implements Subscriber {
         await this.join(this.claims as TokenClaims, frame);
         return;
       }
+      if ("chatId" in frame && !this.subscriptions.has(frame.chatId)) await this.refuseNotJoined(frame.chatId);
       const result = await this.run(frame);
       if (frame.t === "ping") this.connection.writeFrame(rid === undefined ? { t: "pong" } : { t: "pong", rid });
       else if (rid !== undefined) this.connection.writeFrame({ t: "reply", rid, ok: true, result });
@@ -170,6 +171,15 @@ export class Session implements Subscriber {
       case "ping":
         return Promise.resolve(null);
     }
+  }
+
+  /**
+   * A frame for a chat this session has not joined. Only on this error path is
+   * the chat looked up, so that an unknown chat is named as such.
+   */
+  private async refuseNotJoined(chatId: string): Promise<never> {
+    await this.deps.chat.requireChat(chatId);
+    throw new ParleyError("NOT_A_PARTICIPANT");
   }
 
   private requireJoined(chatId: string): ChatSubscription {
