@@ -32,6 +32,10 @@ import type {
 } from "./types.js";
 import { checkFrameSize } from "./validate.js";
 
+
+/** Maximum lengths of the page details in `POST /v1/contacts` (the protocol's `StartContactBody`). */
+const PAGE_FIELD_LIMITS = { uri: 2048, title: 512, userAgent: 512 } as const;
+
 /** What the SDK instance gives its `LIVECHAT`. Internal. */
 export interface Runtime {
   /** Base URLs from `init`, or undefined before it. */
@@ -209,9 +213,11 @@ export class LiveChat {
     const body: StartContactInfo = { nickname: info.nickname };
     const page = typeof document === "undefined" ? undefined : globalThis;
     const email = info.email;
-    const uri = info.uri ?? page?.location?.href;
-    const title = info.title ?? page?.document?.title;
-    const userAgent = info.userAgent ?? page?.navigator?.userAgent;
+    // Page details filled in by the SDK are cut to the server's field limits: a long tracking URL
+    // must not stop a customer from starting a chat. Values given explicitly are sent as given.
+    const uri = info.uri ?? page?.location?.href?.slice(0, PAGE_FIELD_LIMITS.uri);
+    const title = info.title ?? page?.document?.title?.slice(0, PAGE_FIELD_LIMITS.title);
+    const userAgent = info.userAgent ?? page?.navigator?.userAgent?.slice(0, PAGE_FIELD_LIMITS.userAgent);
     if (email !== undefined) body.email = email;
     if (uri !== undefined) body.uri = uri;
     if (title !== undefined) body.title = title;
