@@ -19,5 +19,7 @@ export default defineConfig({
     hookTimeout: 30_000,
     // Two cores: keep parallelism modest so socket tests are not starved.
     maxWorkers: 2,
+    // In CI, also a JSON report, from which .ci/run prints a plain "N passed, N failed" line.
+    reporters: process.env.CI ? ["default", ["json", { outputFile: "test-results/vitest.json" }]] : ["default"],
   },
 });
