@@ -150,11 +150,18 @@ describe("REST (in-process)", () => {
 
     const sent = await post(`/livechat/default/sendTextMessageToActiveChat/${chatId}`, { text: "hello", nickname: "Ann" }, auth);
     expect(sent.json()).toMatchObject({ result: true, error: null, messageID: expect.stringMatching(/^MSG_/) });
+    // A second call finds the agent in the chat already: it joins once.
+    expect((await post(`/livechat/default/sendTextMessageToActiveChat/${chatId}`, { text: "again" }, auth)).json()).toMatchObject({ result: true });
+    const events = await store.eventsAfter(chatId, 0, 10);
+    expect(events.map((e) => e.name)).toEqual(["userAdded", "userAdded", "message", "message"]);
     const transcript = await app.inject({ url: `/livechat/default/getContactTranscriptByChatID/${chatId}?ctlivetoken=${token}` });
-    expect(transcript.json()).toMatchObject({ result: true, isChatActive: true, chatTranscript: [{ messageType: "TEXT", content: { text: "hello" } }] });
+    expect(transcript.json()).toMatchObject({ result: true, isChatActive: true, chatTranscript: [{ messageType: "TEXT", content: { text: "hello" } }, { content: { text: "again" } }] });
     expect((await post("/livechat/default/endContactByChatID", { chatID: chatId }, { ctlivetoken: token })).json()).toMatchObject({ result: true });
     const after = await app.inject({ url: `/livechat/default/getContactTranscriptByChatID/${chatId}`, headers: auth });
     expect(after.json()).toMatchObject({ isChatActive: false });
+    const late = await post(`/livechat/default/sendTextMessageToActiveChat/${chatId}`, { text: "late" }, auth);
+    expect(late.statusCode).toBe(409);
+    expect(late.json()).toMatchObject({ result: false, code: "CONTACT_ENDED" });
 
     const noToken = await post(`/livechat/default/sendTextMessageToActiveChat/${chatId}`, { text: "x" });
     expect(noToken.statusCode).toBe(401);

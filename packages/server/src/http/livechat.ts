@@ -5,12 +5,11 @@
  * @module
  */
 import { Type, type Static } from "@sinclair/typebox";
-import type { HistoryMessage } from "@parley/protocol";
+import { ERRORS, type HistoryMessage } from "@parley/protocol";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { TokenClaims, TokenService } from "../auth/tokens.js";
 import type { ChatService } from "../chat/service.js";
 import { ParleyError, toWireError } from "../errors.js";
-import { ERRORS } from "@parley/protocol";
 
 const SendTextBody = Type.Object({ text: Type.String(), nickname: Type.Optional(Type.String({ maxLength: 256 })) });
 const EndBody = Type.Object({ chatID: Type.String() });
@@ -51,14 +50,11 @@ export function livechatRoutes(app: FastifyInstance, deps: { chat: ChatService; 
     { schema: { body: SendTextBody } },
     asAgent(async (request, agent) => {
       const { chatId } = request.params;
-      const state = await deps.chat.requireChat(chatId);
-      if (state.contact.status === "ended") throw new ParleyError("CONTACT_ENDED");
-      const present = state.participants.get(agent.userId);
-      if (present === undefined || present.leftAt !== null) {
-        const options: { nickname?: string; isResume: boolean } = { isResume: false };
-        if (request.body.nickname !== undefined) options.nickname = request.body.nickname;
-        await deps.chat.join(agent, chatId, options);
-      }
+      // join admits the agent once (a present participant is confirmed, not added again) and
+      // refuses an ended chat, exactly as it does for sockets.
+      const options: { nickname?: string; isResume: boolean } = { isResume: false };
+      if (request.body.nickname !== undefined) options.nickname = request.body.nickname;
+      await deps.chat.join(agent, chatId, options);
       const sent = await deps.chat.send(agent, chatId, undefined, { kind: "text", text: request.body.text });
       return { messageID: sent.id };
     }),
