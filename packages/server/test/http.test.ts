@@ -45,6 +45,18 @@ describe("REST (in-process)", () => {
     expect(missing.json()).toMatchObject({ error: { code: "NOT_FOUND" } });
   });
 
+  it("serves the SDK bundle with an ETag and answers a matching If-None-Match with 304", async () => {
+    const first = await app.inject("/sdk/livechatsdk.js");
+    expect(first.statusCode).toBe(200);
+    expect(first.headers["content-type"]).toMatch(/^application\/javascript/);
+    expect(first.body).toContain("LIVECHATSDK");
+    const etag = first.headers.etag as string;
+    expect(etag).toMatch(/^".+"$/);
+    const again = await app.inject({ url: "/sdk/livechatsdk.js", headers: { "if-none-match": etag } });
+    expect(again.statusCode).toBe(304);
+    expect(again.body).toBe("");
+  });
+
   it("starts a contact with a customer token for that chat", async () => {
     const response = await post("/v1/contacts", { nickname: "  Ann  ", uri: "https://shop.example/p", title: "Shop" });
     expect(response.statusCode).toBe(201);
