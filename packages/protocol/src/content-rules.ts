@@ -48,3 +48,29 @@ export function checkNickname(raw: unknown, limits: Pick<Limits, "maxNicknameLen
   }
   return null;
 }
+
+/** A media caption: may be empty, at most `maxCaptionLength` characters (`CAPTION_TOO_LONG`). */
+export function checkCaption(caption: unknown, limits: Pick<Limits, "maxCaptionLength">): WireError | null {
+  if (caption === undefined) return null;
+  if (typeof caption !== "string") return wireError("CAPTION_TOO_LONG", "The caption must be a string.");
+  if (caption.length > limits.maxCaptionLength) {
+    return wireError("CAPTION_TOO_LONG", undefined, { limit: limits.maxCaptionLength, length: caption.length });
+  }
+  return null;
+}
+
+/**
+ * A media file name: a plain name, never a path. No `/` or `\`, no control
+ * characters, not `.` or `..`, not blank, at most `maxFileNameLength`
+ * characters (`FILE_NAME_INVALID`). Absent is fine: the server names the file.
+ */
+export function checkFileName(name: unknown, limits: Pick<Limits, "maxFileNameLength">): WireError | null {
+  if (name === undefined) return null;
+  const invalid = (reason: string): WireError =>
+    wireError("FILE_NAME_INVALID", undefined, { reason, maxLength: limits.maxFileNameLength });
+  if (typeof name !== "string" || name.trim() === "") return invalid("empty");
+  if (name.length > limits.maxFileNameLength) return invalid("tooLong");
+  if (/[/\\]/.test(name) || name === "." || name === "..") return invalid("path");
+  if (CONTROL_CHARS.test(name)) return invalid("controlCharacters");
+  return null;
+}

@@ -57,8 +57,25 @@ export const ERRORS = {
   CLIENT_ID_REUSED: { status: 409, message: "This client id was already used for a different message." },
   // Limits
   RATE_LIMITED: { status: 429, message: "Too many requests; slow down and retry later." },
-  // Media (reserved for the multimedia messages)
-  MEDIA_NOT_SUPPORTED: { status: 501, message: "Multimedia messages are not supported by this server yet." },
+  // Media
+  MEDIA_INVALID_BASE64: { status: 400, message: "The file is not valid Base64, or it is truncated." },
+  MEDIA_EMPTY: { status: 400, message: "The file is empty." },
+  MEDIA_TOO_LARGE: { status: 413, message: "The file exceeds the maximum file size." },
+  MEDIA_TYPE_NOT_ALLOWED: {
+    status: 415,
+    message: "Only PNG and JPEG images and PDF, DOC, DOCX, PPT, PPTX, XLS and XLSX documents are accepted.",
+  },
+  MEDIA_TYPE_MISMATCH: { status: 415, message: "The file's bytes are not of the kind the message declares (IMAGE or DOCUMENT)." },
+  IMAGE_TOO_MANY_PIXELS: { status: 413, message: "The image has more pixels than allowed." },
+  MEDIA_CORRUPT: { status: 422, message: "The file is damaged or incomplete." },
+  MEDIA_COMPRESSION_BOMB: { status: 422, message: "The document would expand to far more than it is allowed to hold." },
+  FILE_NAME_INVALID: { status: 400, message: "File names must be plain names: no paths, no control characters, not too long." },
+  CAPTION_TOO_LONG: { status: 400, message: "The caption exceeds the maximum length." },
+  UPLOAD_NOT_FOUND: { status: 404, message: "No upload with that id by this sender in this chat." },
+  MEDIA_FORMAT_UNAVAILABLE: { status: 404, message: "That format does not exist for this message (thumbnails exist for images only)." },
+  MEDIA_LINK_INVALID: { status: 403, message: "The download link is invalid or has expired." },
+  /** Kept so the code is never reused: no longer raised now that media are supported. */
+  MEDIA_NOT_SUPPORTED: { status: 501, message: "Multimedia messages are not supported by this server." },
   // Server and transport
   INTERNAL_ERROR: { status: 500, message: "The server failed to handle the request." },
   UNAVAILABLE: { status: 503, message: "The server is shutting down or a dependency is unavailable." },
@@ -69,6 +86,7 @@ export const ERRORS = {
   CONNECTION_CLOSED: { status: 503, message: "The connection closed before the server answered." },
   REQUEST_TIMEOUT: { status: 504, message: "The server did not answer in time." },
   LOGGED_OUT: { status: 400, message: "The session was logged out." },
+  UPLOAD_FAILED: { status: 502, message: "The file upload failed after several attempts." },
 } as const satisfies Record<string, ErrorSpec>;
 
 /** A stable Parley error code, e.g. `"CONTACT_ENDED"`. */

@@ -13,7 +13,16 @@ import { PROTOCOL_VERSION } from "./constants.js";
 import { CHAT_ID_PATTERN, MESSAGE_ID_PATTERN } from "./ids.js";
 import type { WireError } from "./errors.js";
 import type { Limits } from "./limits.js";
-import type { ContactEventMap, ContactInfo, HistoryEntry, StoredEventName, User, UserRef } from "./payloads.js";
+import type { DocumentType, MediaFormat, MediaMessageType, MediaRendition } from "./media.js";
+import type {
+  ContactEventMap,
+  ContactInfo,
+  HistoryEntry,
+  MultimediaMessageEvent,
+  StoredEventName,
+  User,
+  UserRef,
+} from "./payloads.js";
 
 
 const ChatId = Type.String({ pattern: CHAT_ID_PATTERN, description: "CHAT_<uuid>" });
@@ -85,6 +94,47 @@ export const SendLinkFrame = Type.Object(
   { additionalProperties: false },
 );
 
+/** Pattern of an upload id, as `POST /v1/contacts/:chatId/uploads` returns it. */
+export const UPLOAD_ID_PATTERN = "^UPLOAD_[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$";
+
+const MediaMessageTypeSchema = Type.Union([Type.Literal("IMAGE"), Type.Literal("DOCUMENT")]);
+
+/**
+ * Send an image or a document: either inline as Base64 in `data` (files up to
+ * `maxInlineMediaBytes`), or by `uploadId`, naming a file uploaded over HTTP
+ * before. Exactly one of the two. The file's type is decided from its bytes;
+ * `documentType` is accepted for compatibility and otherwise ignored.
+ * Repeating a `clientId` returns the original message.
+ */
+export const SendMediaFrame = Type.Object(
+  {
+    t: Type.Literal("send"),
+    rid: Rid,
+    chatId: ChatId,
+    clientId: ClientId,
+    kind: Type.Literal("media"),
+    messageType: MediaMessageTypeSchema,
+    data: Type.Optional(Type.String()),
+    uploadId: Type.Optional(Type.String({ pattern: UPLOAD_ID_PATTERN })),
+    caption: Type.Optional(Type.String()),
+    fileName: Type.Optional(Type.String()),
+    documentType: Type.Optional(Type.String({ maxLength: 16 })),
+  },
+  { additionalProperties: false },
+);
+
+/** Ask for a short-lived download URL of a multimedia message's file, with its metadata. */
+export const MediaFrame = Type.Object(
+  {
+    t: Type.Literal("media"),
+    rid: Rid,
+    chatId: ChatId,
+    messageId: MessageId,
+    format: Type.Optional(Type.Union([Type.Literal("fullsize"), Type.Literal("thumbnail"), Type.Literal("link")])),
+  },
+  { additionalProperties: false },
+);
+
 /** A delivery (`received`) or read (`seen`) receipt for one message. */
 export const ReceiptFrame = Type.Object(
   {
@@ -127,10 +177,11 @@ export const CLIENT_FRAME_SCHEMAS = {
   join: JoinFrame,
   leave: LeaveFrame,
   end: EndFrame,
-  send: Type.Union([SendTextFrame, SendLinkFrame]),
+  send: Type.Union([SendTextFrame, SendLinkFrame, SendMediaFrame]),
   receipt: ReceiptFrame,
   typing: TypingFrame,
   history: HistoryFrame,
+  media: MediaFrame,
   ping: PingFrame,
 } as const;
 
@@ -144,7 +195,9 @@ export type LeaveFrame = Static<typeof LeaveFrame>;
 export type EndFrame = Static<typeof EndFrame>;
 export type SendTextFrame = Static<typeof SendTextFrame>;
 export type SendLinkFrame = Static<typeof SendLinkFrame>;
-export type SendFrame = SendTextFrame | SendLinkFrame;
+export type SendMediaFrame = Static<typeof SendMediaFrame>;
+export type SendFrame = SendTextFrame | SendLinkFrame | SendMediaFrame;
+export type MediaFrame = Static<typeof MediaFrame>;
 export type ReceiptFrame = Static<typeof ReceiptFrame>;
 export type TypingFrame = Static<typeof TypingFrame>;
 export type HistoryFrame = Static<typeof HistoryFrame>;
@@ -160,6 +213,7 @@ export type ClientFrame =
   | ReceiptFrame
   | TypingFrame
   | HistoryFrame
+  | MediaFrame
   | PingFrame;
 
 // ---------------------------------------------------------------------------
@@ -258,6 +312,29 @@ export interface SendResult {
   ts: string;
   /** True when this `clientId` had been committed before and nothing new was stored. */
   duplicate: boolean;
+  /** Media sends: the message as the others receive it, without the Base64 (`content.inline` says whether theirs has it). */
+  message?: MultimediaMessageEvent;
+}
+
+/**
+ * Result of `media`: the file's metadata and a signed download URL of the
+ * requested format (`link` and `fullsize` give the stored file). The URL needs
+ * no token and expires at `expiresAt`.
+ */
+export interface MediaResult {
+  chatID: string;
+  messageID: string;
+  messageType: MediaMessageType;
+  format: MediaFormat;
+  /** Absolute path of the download (`/v1/…?expires=…&signature=…`); prefix it with the server's URL. */
+  url: string;
+  expiresAt: string;
+  content: {
+    caption: string;
+    fileName: string;
+    documentType: DocumentType;
+    user: UserRef;
+  } & MediaRendition;
 }
 
 /** Result of `history`: messages oldest first. */

@@ -9,6 +9,7 @@ export * from "./close-codes.js";
 export * from "./limits.js";
 export * from "./content-rules.js";
 export * from "./ids.js";
+export * from "./media.js";
 export * from "./payloads.js";
 export * from "./frames.js";
 export * from "./rest.js";

@@ -31,6 +31,28 @@ export interface Limits {
   typingTimeoutMs: number;
   /** Interval of server heartbeats; a client that hears nothing for twice this reconnects. */
   heartbeatMs: number;
+  /** Largest file (bytes) an image or document may be, as uploaded. */
+  maxMediaBytes: number;
+  /** Largest image in pixels (width × height); decoded images above it are refused. */
+  maxImagePixels: number;
+  /** Maximum characters in a media caption. */
+  maxCaptionLength: number;
+  /** Maximum characters in a media file name. */
+  maxFileNameLength: number;
+  /**
+   * Files up to this many bytes ride inline: in send frames (Base64) and in
+   * `multimediaMessage` events. Larger files go through the HTTP upload and
+   * come as metadata only.
+   */
+  maxInlineMediaBytes: number;
+  /** Images whose longest side exceeds this are resized to fit it. */
+  imageMaxSide: number;
+  /** Images whose file exceeds this many bytes are resized until they fit it. */
+  imageMaxBytes: number;
+  /** Longest side of image thumbnails. */
+  thumbnailSide: number;
+  /** How long a signed download link stays valid. */
+  mediaLinkTtlMs: number;
 }
 
 /** The defaults used when the operator configures nothing. */
@@ -38,8 +60,8 @@ export const DEFAULT_LIMITS: Readonly<Limits> = Object.freeze({
   maxTextLength: 10_000,
   maxUrlLength: 2_048,
   maxNicknameLength: 64,
-  // 10,000 characters of text can take up to 60 KB once JSON-escaped; leave room for the envelope.
-  maxFrameBytes: 128 * 1024,
+  // An inline file of maxInlineMediaBytes is a third larger in Base64; leave room for the envelope.
+  maxFrameBytes: 512 * 1024,
   messagesPerSecond: 20,
   messagesBurst: 40,
   typingPerSecond: 2,
@@ -48,6 +70,15 @@ export const DEFAULT_LIMITS: Readonly<Limits> = Object.freeze({
   maxHistoryPage: 200,
   typingTimeoutMs: 10_000,
   heartbeatMs: 25_000,
+  maxMediaBytes: 25 * 1024 * 1024,
+  maxImagePixels: 40_000_000,
+  maxCaptionLength: 1_000,
+  maxFileNameLength: 255,
+  maxInlineMediaBytes: 256 * 1024,
+  imageMaxSide: 2_048,
+  imageMaxBytes: 1024 * 1024,
+  thumbnailSide: 320,
+  mediaLinkTtlMs: 5 * 60_000,
 });
 
 /** Default number of messages in one page of history. */

@@ -35,8 +35,10 @@ export interface User extends UserRef {
   firstIP: string | null;
 }
 
+import type { DocumentType, MediaMessageType, MediaRendition } from "./media.js";
+
 /** Message kinds. */
-export type MessageType = "TEXT" | "LINK" | "IMAGE" | "DOCUMENT";
+export type MessageType = "TEXT" | "LINK" | MediaMessageType;
 
 /** Payload of `message`: a text message. */
 export interface MessageEvent {
@@ -62,29 +64,67 @@ export interface LinkEvent {
   ts: string;
 }
 
-/** Payload of `multimediaMessage` (reserved; carried by the multimedia release). */
+/**
+ * What a multimedia message carries besides its sender: its caption and the
+ * file's metadata, all decided by the server from the file's bytes.
+ */
+export interface MultimediaContent {
+  /** The sender's caption (may be empty). */
+  caption: string;
+  /** A plain file name (no path), its extension matching the detected type. */
+  fileName: string;
+  /** The detected type: `PNG`, `JPEG`, `PDF`, `DOC`, `DOCX`, `PPT`, `PPTX`, `XLS` or `XLSX`. */
+  documentType: DocumentType;
+  /** MIME type of the stored file (served as `Content-Type`). */
+  mimeType: string;
+  /** Size in bytes of the stored (possibly resized) file. */
+  size: number;
+  /** Pixels of the stored image (images only). */
+  width?: number;
+  height?: number;
+  /** The 320 px preview (images only). */
+  thumbnail?: MediaRendition;
+  /**
+   * Whether the file's Base64 rides in this event as `img` (images) or
+   * `document` (documents). It does when the stored file is at most
+   * `maxInlineMediaBytes`; otherwise fetch it with `GetMultimediaMessageInActiveChat`
+   * or the download URL.
+   */
+  inline: boolean;
+  /** The image, Base64 (inline images only). */
+  img?: string;
+  /** The document, Base64 (inline documents only). */
+  document?: string;
+  user: UserRef;
+}
+
+/** Payload of `multimediaMessage`: an image or a document. */
 export interface MultimediaMessageEvent {
+  /** `MSG_<uuid>`. */
   id: string;
   chatId: string;
-  messageType: "IMAGE" | "DOCUMENT";
-  content: {
-    caption: string;
-    fileName: string;
-    documentType: string;
-    user: UserRef;
-    img?: string;
-    document?: string;
-    [field: string]: unknown;
-  };
+  messageType: MediaMessageType;
+  content: MultimediaContent;
+  /** When the server committed the message (ISO 8601). */
   ts: string;
 }
 
-/** Payload of `multimediaMessageStored` (reserved; carried by the multimedia release). */
+/**
+ * Payload of `multimediaMessageStored`: a file too large to ride inline has
+ * been resized (images) and stored, and can be fetched in these formats.
+ */
 export interface MultimediaMessageStoredEvent {
+  /** The multimedia message the file belongs to. */
   messageID: string;
   chatId: string;
+  messageType: MediaMessageType;
+  /** What can be fetched: `fullsize` always, `thumbnail` for images. */
+  formats: { fullsize: MediaRendition; thumbnail?: MediaRendition };
+  /** Whether the server resized the image (it was larger than 2,048 px or 1 MiB). */
+  resized: boolean;
+  /** Bytes as the sender uploaded them. */
+  originalSize: number;
   ts: string;
-  [field: string]: unknown;
 }
 
 /** Payload of `messageReceived` and `messageSeen`: a receipt for one message. */
@@ -177,7 +217,8 @@ export type ContactEventName = keyof ContactEventMap;
 export interface HistoryMessage {
   id: string;
   messageType: MessageType;
-  content: MessageEvent["content"] | LinkEvent["content"] | MultimediaMessageEvent["content"];
+  /** For media: the metadata only, never the Base64 (`inline` is false; fetch the file instead). */
+  content: MessageEvent["content"] | LinkEvent["content"] | MultimediaContent;
   ts: string;
   /** Sequence number of the message in its chat's log. */
   seq: number;

@@ -4,6 +4,7 @@
  * @module
  */
 import { Type, type Static } from "@sinclair/typebox";
+import type { DocumentType, MediaMessageType, MediaRendition } from "./media.js";
 import type { User } from "./payloads.js";
 
 /** `POST /v1/contacts`: a customer starts a chat. */
@@ -48,4 +49,36 @@ export interface LoginResponse {
 /** Error answer of every REST route. */
 export interface RestErrorResponse {
   error: { code: string; message: string; details?: Record<string, unknown> };
+}
+
+/**
+ * Query of `POST /v1/contacts/:chatId/uploads`: the body is the file's raw
+ * bytes (`Content-Type: application/octet-stream`), streamed.
+ */
+export const UploadQuery = Type.Object(
+  {
+    messageType: Type.Union([Type.Literal("IMAGE"), Type.Literal("DOCUMENT")]),
+    fileName: Type.Optional(Type.String()),
+  },
+  { additionalProperties: false },
+);
+export type UploadQuery = Static<typeof UploadQuery>;
+
+/**
+ * Answer to an upload (201): the file was judged by its bytes, resized if an
+ * image, and stored. Send it with a `send` frame of kind `media` and this
+ * `uploadId`.
+ */
+export interface UploadResponse {
+  uploadId: string;
+  messageType: MediaMessageType;
+  documentType: DocumentType;
+  fileName: string;
+  /** The stored rendition (after any resize). */
+  fullsize: MediaRendition;
+  /** Images only. */
+  thumbnail?: MediaRendition;
+  /** Bytes as uploaded. */
+  originalSize: number;
+  resized: boolean;
 }

@@ -168,6 +168,8 @@ export class Session implements Subscriber {
         return this.typing(claims, frame);
       case "history":
         return this.history(frame);
+      case "media":
+        throw new ParleyError("MEDIA_NOT_SUPPORTED");
       case "ping":
         return Promise.resolve(null);
     }
@@ -264,6 +266,7 @@ export class Session implements Subscriber {
     if (!this.sendBucket.take()) {
       throw new ParleyError("RATE_LIMITED", undefined, { retryAfterMs: this.sendBucket.retryAfterMs() });
     }
+    if (frame.kind === "media") throw new ParleyError("MEDIA_NOT_SUPPORTED");
     const message = frame.kind === "text" ? { kind: "text" as const, text: frame.text } : { kind: "link" as const, url: frame.url };
     return this.deps.chat.send(claims, frame.chatId, frame.clientId, message);
   }
