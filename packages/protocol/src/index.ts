@@ -9,6 +9,7 @@ export * from "./close-codes.js";
 export * from "./limits.js";
 export * from "./content-rules.js";
 export * from "./ids.js";
+export * from "./base64.js";
 export * from "./media.js";
 export * from "./payloads.js";
 export * from "./frames.js";
