@@ -5,7 +5,7 @@
  */
 import { randomUUID } from "node:crypto";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import type { AppendRequest, ParticipantRecord, Store } from "../src/store/types.js";
+import type { AppendRequest, MediaRecord, ParticipantRecord, Store } from "../src/store/types.js";
 import { DuplicateUsernameError } from "../src/store/types.js";
 
 export interface StoreFactory {
@@ -38,6 +38,37 @@ function message(chat: string, user: string, text: string, clientId?: string): A
   const request: AppendRequest = { chatId: chat, id, name: "message", userId: user, ts: ts(), data: { id, chatId: chat, text } };
   if (clientId !== undefined) request.clientId = clientId;
   return request;
+}
+
+function media(chat: string, user: string, withThumbnail: boolean): MediaRecord {
+  const blob = (n: number) => n.toString(16).padStart(64, "0");
+  return {
+    id: `UPLOAD_${randomUUID()}`,
+    chatId: chat,
+    userId: user,
+    messageType: withThumbnail ? "IMAGE" : "DOCUMENT",
+    documentType: withThumbnail ? "PNG" : "PDF",
+    fileName: withThumbnail ? "photo.png" : "contract.pdf",
+    originalSize: 5_000_000,
+    resized: withThumbnail,
+    fullsize: { blobKey: blob(1), mimeType: withThumbnail ? "image/png" : "application/pdf", size: 900_000, width: withThumbnail ? 2048 : null, height: withThumbnail ? 1536 : null },
+    thumbnail: withThumbnail ? { blobKey: blob(2), mimeType: "image/png", size: 20_000, width: 320, height: 240 } : null,
+    createdAt: ts(),
+  };
+}
+
+function mediaMessage(chat: string, user: string, mediaId: string, clientId: string): AppendRequest {
+  const id = msgId();
+  return {
+    chatId: chat,
+    id,
+    name: "multimediaMessage",
+    userId: user,
+    ts: ts(),
+    data: { id, chatId: chat },
+    clientId,
+    change: { kind: "mediaAttached", mediaId, messageId: id },
+  };
 }
 
 export function storeContract(name: string, factory: StoreFactory): void {
@@ -195,6 +226,49 @@ export function storeContract(name: string, factory: StoreFactory): void {
       expect(events.map((e) => e.seq)).toEqual(Array.from({ length: 21 }, (_, i) => i + 1));
       expect((await store.append(message(id, customer, "m0", "c0"))).status).toBe("duplicate");
       expect((await store.append(message(id, customer, "next"))).status).toBe("appended");
+    });
+
+    it("records media files, once per id, with and without thumbnails", async () => {
+      const { chatId: id, customer } = await newChat(store);
+      const image = media(id, customer, true);
+      const document = media(id, customer, false);
+      await store.createMedia(image);
+      await store.createMedia(document);
+      await store.createMedia({ ...image, fileName: "other.png" });
+      expect(await store.getMedia(image.id)).toEqual(image);
+      expect(await store.getMedia(document.id)).toEqual(document);
+      expect(await store.getMedia(`UPLOAD_${randomUUID()}`)).toBeUndefined();
+    });
+
+    it("attaches a file to its message in the message's transaction, in that chat only", async () => {
+      const { chatId: id, customer } = await newChat(store);
+      const other = await newChat(store);
+      const file = media(id, customer, true);
+      await store.createMedia(file);
+      const request = mediaMessage(id, customer, file.id, "m1");
+      expect((await store.append(request)).status).toBe("appended");
+      expect(await store.mediaOfMessage(id, request.id)).toEqual(file);
+      expect(await store.mediaOfMessage(other.chatId, request.id)).toBeUndefined();
+      expect(await store.mediaOfMessage(id, msgId())).toBeUndefined();
+      // A retry is a duplicate and attaches nothing new.
+      expect((await store.append({ ...mediaMessage(id, customer, file.id, "m1") })).status).toBe("duplicate");
+      // An append refused because the chat ended attaches nothing.
+      await store.append({ chatId: id, id: `EVT_${randomUUID()}`, name: "contactEnded", userId: customer, ts: ts(), data: {}, change: { kind: "contactEnded", at: ts() } });
+      const refused = mediaMessage(id, customer, file.id, "m2");
+      expect((await store.append(refused)).status).toBe("contactEnded");
+      expect(await store.mediaOfMessage(id, refused.id)).toBeUndefined();
+    });
+
+    it("keeps media after close and reopen", async () => {
+      const { chatId: id, customer } = await newChat(store);
+      const file = media(id, customer, false);
+      await store.createMedia(file);
+      const request = mediaMessage(id, customer, file.id, "d1");
+      await store.append(request);
+      await store.close();
+      store = await location.open();
+      await store.migrate();
+      expect(await store.mediaOfMessage(id, request.id)).toEqual(file);
     });
   });
 }

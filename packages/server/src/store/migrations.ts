@@ -84,7 +84,44 @@ const m001_initial: Migration = {
   },
 };
 
+const m002_media: Migration = {
+  async up(db: Kysely<unknown>): Promise<void> {
+    // Files as uploaded and processed; the bytes live in the blob store under blob_key.
+    await db.schema
+      .createTable("media")
+      .addColumn("id", "text", (c) => c.primaryKey())
+      .addColumn("chat_id", "text", (c) => c.notNull().references("contacts.id"))
+      .addColumn("user_id", "text", (c) => c.notNull())
+      .addColumn("message_type", "text", (c) => c.notNull())
+      .addColumn("document_type", "text", (c) => c.notNull())
+      .addColumn("file_name", "text", (c) => c.notNull())
+      .addColumn("original_size", "integer", (c) => c.notNull())
+      .addColumn("resized", "integer", (c) => c.notNull())
+      .addColumn("blob_key", "text", (c) => c.notNull())
+      .addColumn("mime_type", "text", (c) => c.notNull())
+      .addColumn("size", "integer", (c) => c.notNull())
+      .addColumn("width", "integer")
+      .addColumn("height", "integer")
+      .addColumn("thumb_blob_key", "text")
+      .addColumn("thumb_mime_type", "text")
+      .addColumn("thumb_size", "integer")
+      .addColumn("thumb_width", "integer")
+      .addColumn("thumb_height", "integer")
+      .addColumn("created_at", "text", (c) => c.notNull())
+      .execute();
+    // Which file each multimedia message refers to; written in the message's own transaction.
+    await db.schema
+      .createTable("message_media")
+      .addColumn("chat_id", "text", (c) => c.notNull().references("contacts.id"))
+      .addColumn("message_id", "text", (c) => c.notNull())
+      .addColumn("media_id", "text", (c) => c.notNull().references("media.id"))
+      .addPrimaryKeyConstraint("message_media_pk", ["chat_id", "message_id"])
+      .execute();
+  },
+};
+
 /** Every migration by name; names sort in the order they apply. */
 export const MIGRATIONS: Record<string, Migration> = {
   "001_initial": m001_initial,
+  "002_media": m002_media,
 };

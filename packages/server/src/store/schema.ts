@@ -52,7 +52,38 @@ export interface MetaTable {
   value: string;
 }
 
+export interface MediaTable {
+  id: string;
+  chat_id: string;
+  user_id: string;
+  message_type: string;
+  document_type: string;
+  file_name: string;
+  original_size: number;
+  /** 0 or 1. */
+  resized: number;
+  blob_key: string;
+  mime_type: string;
+  size: number;
+  width: number | null;
+  height: number | null;
+  thumb_blob_key: string | null;
+  thumb_mime_type: string | null;
+  thumb_size: number | null;
+  thumb_width: number | null;
+  thumb_height: number | null;
+  created_at: string;
+}
+
+export interface MessageMediaTable {
+  chat_id: string;
+  message_id: string;
+  media_id: string;
+}
+
 export interface Database {
+  media: MediaTable;
+  message_media: MessageMediaTable;
   agents: AgentsTable;
   contacts: ContactsTable;
   participants: ParticipantsTable;

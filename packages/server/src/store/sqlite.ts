@@ -15,7 +15,7 @@ import { Kysely, Migrator, SqliteDialect, type Selectable, type Transaction } fr
 import type { StoredEventName } from "@parley/protocol";
 import { GroupCommitter } from "./group-commit.js";
 import { MIGRATIONS } from "./migrations.js";
-import type { Database, EventsTable, ParticipantsTable } from "./schema.js";
+import type { Database, EventsTable, MediaTable, ParticipantsTable } from "./schema.js";
 import {
   DuplicateUsernameError,
   MESSAGE_EVENT_NAMES,
@@ -24,6 +24,7 @@ import {
   type AppendRequest,
   type AppendResult,
   type ContactWithParticipants,
+  type MediaRecord,
   type MessagePage,
   type NewContact,
   type ParticipantRecord,
@@ -59,6 +60,32 @@ function toParticipant(row: Selectable<ParticipantsTable>): ParticipantRecord {
     channel: row.channel,
     joinedAt: row.joined_at,
     leftAt: row.left_at,
+  };
+}
+
+function toMedia(row: Selectable<MediaTable>): MediaRecord {
+  const thumbnail =
+    row.thumb_blob_key === null
+      ? null
+      : {
+          blobKey: row.thumb_blob_key,
+          mimeType: row.thumb_mime_type ?? "application/octet-stream",
+          size: row.thumb_size ?? 0,
+          width: row.thumb_width,
+          height: row.thumb_height,
+        };
+  return {
+    id: row.id,
+    chatId: row.chat_id,
+    userId: row.user_id,
+    messageType: row.message_type as MediaRecord["messageType"],
+    documentType: row.document_type as MediaRecord["documentType"],
+    fileName: row.file_name,
+    originalSize: row.original_size,
+    resized: row.resized === 1,
+    fullsize: { blobKey: row.blob_key, mimeType: row.mime_type, size: row.size, width: row.width, height: row.height },
+    thumbnail,
+    createdAt: row.created_at,
   };
 }
 
@@ -100,6 +127,9 @@ async function applyChange(trx: Trx, chatId: string, change: StateChange): Promi
         .set({ status: "ended", ended_at: change.at })
         .where("id", "=", chatId)
         .execute();
+      return;
+    case "mediaAttached":
+      await trx.insertInto("message_media").values({ chat_id: chatId, message_id: change.messageId, media_id: change.mediaId }).execute();
       return;
   }
 }
@@ -362,5 +392,52 @@ export class SqliteStore implements Store {
       .execute();
     const hasMore = rows.length > limit;
     return { events: rows.slice(0, limit).reverse().map(toEvent), hasMore };
+  }
+
+  async createMedia(media: MediaRecord): Promise<void> {
+    const { fullsize, thumbnail } = media;
+    await this.db
+      .insertInto("media")
+      .values({
+        id: media.id,
+        chat_id: media.chatId,
+        user_id: media.userId,
+        message_type: media.messageType,
+        document_type: media.documentType,
+        file_name: media.fileName,
+        original_size: media.originalSize,
+        resized: media.resized ? 1 : 0,
+        blob_key: fullsize.blobKey,
+        mime_type: fullsize.mimeType,
+        size: fullsize.size,
+        width: fullsize.width,
+        height: fullsize.height,
+        thumb_blob_key: thumbnail?.blobKey ?? null,
+        thumb_mime_type: thumbnail?.mimeType ?? null,
+        thumb_size: thumbnail?.size ?? null,
+        thumb_width: thumbnail?.width ?? null,
+        thumb_height: thumbnail?.height ?? null,
+        created_at: media.createdAt,
+      })
+      .onConflict((oc) => oc.column("id").doNothing())
+      .execute();
+  }
+
+  async getMedia(mediaId: string): Promise<MediaRecord | undefined> {
+    const row = await this.db.selectFrom("media").selectAll().where("id", "=", mediaId).executeTakeFirst();
+    return row === undefined ? undefined : toMedia(row);
+  }
+
+  async mediaOfMessage(chatId: string, messageId: string): Promise<MediaRecord | undefined> {
+    const row = await this.db
+      .selectFrom("message_media")
+      .innerJoin("media", "media.id", "message_media.media_id")
+      .selectAll("media")
+      .where("message_media.chat_id", "=", chatId)
+      .where("message_media.message_id", "=", messageId)
+      // A message refers to a file of its own chat only, whatever the caller asks.
+      .whereRef("media.chat_id", "=", "message_media.chat_id")
+      .executeTakeFirst();
+    return row === undefined ? undefined : toMedia(row);
   }
 }

@@ -4,7 +4,7 @@
  * implementation passes the contract suite in `test/store.contract.ts`.
  * @module
  */
-import type { StoredEventName } from "@parley/protocol";
+import type { DocumentType, MediaMessageType, StoredEventName } from "@parley/protocol";
 
 /** An agent account. The password is only ever kept as a scrypt hash. */
 export interface AgentRecord {
@@ -63,11 +63,48 @@ export interface StoredEvent {
   data: unknown;
 }
 
+/** One stored rendition of a media file: its blob and what it is. */
+export interface StoredRendition {
+  /** Key of the bytes in the blob store (their SHA-256). */
+  blobKey: string;
+  mimeType: string;
+  size: number;
+  width: number | null;
+  height: number | null;
+}
+
+/**
+ * An uploaded and processed media file. It belongs to the chat and the sender
+ * it was uploaded for; a message refers to it once sent (`mediaAttached`).
+ */
+export interface MediaRecord {
+  /** `UPLOAD_<uuid>`. */
+  id: string;
+  chatId: string;
+  /** The sender who uploaded it: only they may send it. */
+  userId: string;
+  messageType: MediaMessageType;
+  /** Decided from the bytes. */
+  documentType: DocumentType;
+  /** A plain file name whose extension matches `documentType`. */
+  fileName: string;
+  /** Bytes as uploaded. */
+  originalSize: number;
+  /** Whether the image was resized to fit the limits. */
+  resized: boolean;
+  fullsize: StoredRendition;
+  /** Images only. */
+  thumbnail: StoredRendition | null;
+  createdAt: string;
+}
+
 /** A state change committed in the same transaction as the event that records it. */
 export type StateChange =
   | { kind: "participantJoined"; participant: ParticipantRecord }
   | { kind: "participantLeft"; userId: string; at: string }
-  | { kind: "contactEnded"; at: string };
+  | { kind: "contactEnded"; at: string }
+  /** A multimedia message refers to an uploaded file (`messageId` is the event's id). */
+  | { kind: "mediaAttached"; mediaId: string; messageId: string };
 
 /** A request to append one event to a chat's log. */
 export interface AppendRequest {
@@ -156,4 +193,11 @@ export interface Store {
   eventsAfter(chatId: string, afterSeq: number, limit: number): Promise<StoredEvent[]>;
   /** The newest `limit` messages with `seq < beforeSeq` (all when omitted), returned oldest first. */
   messagesBefore(chatId: string, beforeSeq: number | undefined, limit: number): Promise<MessagePage>;
+
+  /** Records an uploaded file. Recording the same id again changes nothing (a retried inline send). */
+  createMedia(media: MediaRecord): Promise<void>;
+  /** An uploaded file by id. */
+  getMedia(mediaId: string): Promise<MediaRecord | undefined>;
+  /** The file a multimedia message of this chat refers to. */
+  mediaOfMessage(chatId: string, messageId: string): Promise<MediaRecord | undefined>;
 }
