@@ -312,7 +312,7 @@ export interface SendResult {
   ts: string;
   /** True when this `clientId` had been committed before and nothing new was stored. */
   duplicate: boolean;
-  /** Media sends: the message as the others receive it, without the Base64 (`content.inline` says whether theirs has it). */
+  /** Media sends: the message as the others receive it, but without the Base64 (so `content.inline` is false here). */
   message?: MultimediaMessageEvent;
 }
 

@@ -85,9 +85,10 @@ export interface MultimediaContent {
   /** The 320 px preview (images only). */
   thumbnail?: MediaRendition;
   /**
-   * Whether the file's Base64 rides in this event as `img` (images) or
-   * `document` (documents). It does when the stored file is at most
-   * `maxInlineMediaBytes`; otherwise fetch it with `GetMultimediaMessageInActiveChat`
+   * Whether this payload carries the file's Base64 as `img` (images) or
+   * `document` (documents). Live events and resumes do when the stored file
+   * is at most `maxInlineMediaBytes`; history, transcripts and the sender's
+   * own answer never do. Otherwise fetch it with `GetMultimediaMessageInActiveChat`
    * or the download URL.
    */
   inline: boolean;
