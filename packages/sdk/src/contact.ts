@@ -5,6 +5,11 @@ import type {
   HistoryEntry,
   JoinResult,
   Limits,
+  MediaFormat,
+  MediaMessageType,
+  MediaResult,
+  MultimediaMessageEvent,
+  SendMediaFrame,
   SendResult,
   SignalFrame,
   StoredEventName,
@@ -12,10 +17,18 @@ import type {
 } from "@parley/protocol";
 import { Emitter, type Listener } from "./emitter.js";
 import { LiveChatError } from "./errors.js";
+import { multimediaResult } from "./media/download.js";
+import { readMediaContent, type MediaPayload } from "./media/input.js";
+import { upload, type MediaHost } from "./media/upload.js";
 import type { DisconnectPolicy } from "./outbox.js";
 import { newClientId } from "./outbox.js";
 import { TypingThrottle } from "./typing.js";
-import type { ContactEvents } from "./types.js";
+import type {
+  ContactEvents,
+  MultimediaMessageContent,
+  MultimediaMessageResult,
+  SendMultimediaOptions,
+} from "./types.js";
 import { checkText, checkUrl } from "./validate.js";
 
 /** How a request is queued: see {@link DisconnectPolicy}. */
@@ -30,8 +43,8 @@ export interface RequestOptions {
 /** A client frame before the SDK gives it a `rid`. */
 export type FrameWithoutRid = ClientFrame extends infer F ? (F extends { rid?: number } ? Omit<F, "rid"> : F) : never;
 
-/** What a contact needs from its session. Internal. */
-export interface ContactHost {
+/** What a contact needs from its session (media uploads and downloads included). Internal. */
+export interface ContactHost extends MediaHost {
   /** The session's own user id (`welcome.identity.userId`). */
   readonly userId: string;
   /** The limits announced by the server. */
@@ -46,6 +59,8 @@ export interface ContactHost {
   resume(contact: Contact): void;
   /** The chat ended: fail its queued sends. */
   ended(contact: Contact): void;
+  /** Whether a chat is joined in this session. */
+  isJoined(chatId: string): boolean;
 }
 
 /** Events whose author is read from `user` (or `content.user`) and that are not handed back to their author. */
@@ -95,6 +110,8 @@ export class Contact {
   private _resuming = false;
   /** Set when the contact no longer belongs to a live session (left, logged out). */
   private _detachedWith: LiveChatError | null = null;
+  /** Uploads in flight: aborted when the contact can no longer send. */
+  private readonly _uploads = new Set<AbortController>();
 
   /** @internal Created by the session from a join result. */
   constructor(host: ContactHost, result: JoinResult, nickname: string | undefined) {
@@ -148,16 +165,70 @@ export class Contact {
   }
 
   /**
-   * Multimedia messages are not supported by this release: rejects with
-   * `MEDIA_NOT_SUPPORTED` (present so integrators' code fails with a clear code).
+   * Sends an image (`type` `"IMAGE"`, file in `content.img`: PNG or JPEG) or a
+   * document (`"DOCUMENT"`, file in `content.document`: PDF, DOC, DOCX, PPT,
+   * PPTX, XLS, XLSX). The file is Base64 text (a `data:` URL too), a `Blob` or
+   * `File`, a `Uint8Array` or an `ArrayBuffer`. Files up to
+   * `limits.maxInlineMediaBytes` (256 KiB) ride inline in the send frame; larger
+   * ones are uploaded over HTTP first (retried with backoff), then sent by their
+   * upload id. Either way the send is idempotent and survives reconnects, like
+   * `sendMessage`. Resolves with the message as the others receive it, without
+   * the Base64 (`id` among it).
+   *
+   * Rejects with `MEDIA_EMPTY`, `MEDIA_INVALID_BASE64`, `MEDIA_TOO_LARGE`,
+   * `CAPTION_TOO_LONG`, `FILE_NAME_INVALID` (checked before anything is sent),
+   * the server's verdict on the bytes (`MEDIA_TYPE_NOT_ALLOWED`, `MEDIA_TYPE_MISMATCH`,
+   * `MEDIA_CORRUPT`, `IMAGE_TOO_MANY_PIXELS`, …), `UPLOAD_FAILED`, or like `sendMessage`.
    */
-  SendMultimediaMessage(_type: "IMAGE" | "DOCUMENT", _content: Record<string, unknown>): Promise<never> {
-    return Promise.reject(new LiveChatError("MEDIA_NOT_SUPPORTED"));
+  SendMultimediaMessage(
+    type: MediaMessageType,
+    content: MultimediaMessageContent,
+    options: SendMultimediaOptions = {},
+  ): Promise<MultimediaMessageEvent> {
+    const media = this._refusal() ?? readMediaContent(type, content, this._host.limits);
+    if (media instanceof LiveChatError) return Promise.reject(media);
+    const progress = (sentBytes: number) => {
+      try {
+        options.onProgress?.(sentBytes, media.size);
+      } catch {
+        // The application's progress display must not break the send.
+      }
+    };
+    if (media.size > this._host.limits.maxInlineMediaBytes) {
+      return this._upload(media, progress).then((uploadId) => this._sendMedia(media, { uploadId }));
+    }
+    const data = media.base64();
+    progress(0);
+    // Base64 text and bytes are queued at once, so the send keeps its place among later sends.
+    const sending =
+      typeof data === "string"
+        ? this._sendMedia(media, { data })
+        : data.then((text) => this._sendMedia(media, { data: text }));
+    return sending.then((message) => {
+      progress(media.size);
+      return message;
+    });
   }
 
-  /** Not supported by this release: rejects with `MEDIA_NOT_SUPPORTED`. */
-  GetMultimediaMessageInActiveChat(_chatId: string, _messageId: string): Promise<never> {
-    return Promise.reject(new LiveChatError("MEDIA_NOT_SUPPORTED"));
+  /**
+   * Fetches a multimedia message of a chat joined in this session (this one or
+   * another): `format` `"fullsize"` (default) or `"thumbnail"` (images) resolve
+   * with the file as Base64 in `data.content.img` / `data.content.document`;
+   * `"link"` resolves with `data.content.url`, an absolute URL that downloads the
+   * file without a token until `data.content.expiresAt`. Rejects with
+   * `NOT_JOINED`, `MESSAGE_NOT_FOUND`, `MEDIA_FORMAT_UNAVAILABLE`, `FORBIDDEN`,
+   * `NOT_A_PARTICIPANT`, `MEDIA_LINK_INVALID`, `REQUEST_TIMEOUT`, …
+   */
+  GetMultimediaMessageInActiveChat(
+    chatId: string,
+    messageId: string,
+    format: MediaFormat = "fullsize",
+  ): Promise<MultimediaMessageResult> {
+    if (this._detachedWith) return Promise.reject(new LiveChatError(this._detachedWith.code));
+    if (!this._host.isJoined(chatId)) return Promise.reject(new LiveChatError("NOT_JOINED", undefined, { chatId }));
+    return this._host
+      .request<MediaResult>({ t: "media", chatId, messageId, format }, { chatId, onDisconnect: "resend", timeout: true })
+      .then((result) => multimediaResult(this._host, result));
   }
 
   /**
@@ -264,6 +335,7 @@ export class Contact {
   detach(error: LiveChatError): void {
     this._detachedWith = error;
     this._typing.reset();
+    this._abortUploads(error);
   }
 
   private _apply(frame: EventFrame): void {
@@ -283,6 +355,7 @@ export class Contact {
         this.contact = { ...this.contact, status: "ended", endedAt: ts ?? new Date().toISOString() };
         this._typing.reset();
         this._host.ended(this);
+        this._abortUploads(new LiveChatError("CONTACT_ENDED"));
         break;
       }
       default:
@@ -294,6 +367,54 @@ export class Contact {
     if (this._detachedWith) return new LiveChatError(this._detachedWith.code);
     if (this.hasEnded) return new LiveChatError("CONTACT_ENDED");
     return null;
+  }
+
+  /** Uploads a file too large to ride inline; resolves with its upload id. */
+  private async _upload(media: MediaPayload, progress: (sentBytes: number) => void): Promise<string> {
+    const controller = new AbortController();
+    this._uploads.add(controller);
+    try {
+      const uploaded = await upload(this._host, {
+        chatId: this.contact.id,
+        messageType: media.messageType,
+        fileName: media.fileName,
+        body: media.body(),
+        size: media.size,
+        onProgress: progress,
+        signal: controller.signal,
+      });
+      return uploaded.uploadId;
+    } finally {
+      this._uploads.delete(controller);
+    }
+  }
+
+  private _abortUploads(reason: LiveChatError): void {
+    for (const controller of this._uploads) controller.abort(new LiveChatError(reason.code, reason.message, reason.details));
+    this._uploads.clear();
+  }
+
+  /** Queues the media send frame, the file given inline (`data`) or by `uploadId`. */
+  private _sendMedia(media: MediaPayload, file: { data: string } | { uploadId: string }): Promise<MultimediaMessageEvent> {
+    // Checked again: the chat may have ended or been left while the file was read or uploaded.
+    const refused = this._refusal();
+    if (refused) return Promise.reject(refused);
+    const frame: Omit<SendMediaFrame, "rid"> = {
+      t: "send",
+      chatId: this.contact.id,
+      clientId: newClientId(),
+      kind: "media",
+      messageType: media.messageType,
+      ...file,
+    };
+    if (media.caption !== undefined) frame.caption = media.caption;
+    if (media.fileName !== undefined) frame.fileName = media.fileName;
+    if (media.documentType !== undefined) frame.documentType = media.documentType;
+    return this._host.request(frame, { chatId: this.contact.id, onDisconnect: "resend", timeout: false }, (result) => {
+      const message = (result as SendResult).message;
+      if (!message) throw new LiveChatError("INTERNAL_ERROR", "The server answered a media send without the message.");
+      return message;
+    });
   }
 
   private _send(frame: FrameWithoutRid): Promise<string> {

@@ -12,7 +12,8 @@ import type {
   WelcomeFrame,
   WireError,
 } from "@parley/protocol";
-import { Connection } from "./connection.js";
+import { backoff } from "./backoff.js";
+import { Connection, socketUrl } from "./connection.js";
 import { Contact, type ContactHost, type FrameWithoutRid, type RequestOptions } from "./contact.js";
 import { Emitter, type Listener } from "./emitter.js";
 import { LiveChatError } from "./errors.js";
@@ -42,6 +43,8 @@ export interface Runtime {
   serverUrls(): string[] | undefined;
   WebSocket(): WebSocketConstructor | undefined;
   fetch(): typeof fetch | undefined;
+  /** `XMLHttpRequest` for uploads with progress, when there is one. */
+  XMLHttpRequest(): (new () => XMLHttpRequest) | undefined;
   requestTimeoutMs: number;
   minReconnectDelayMs: number;
   maxReconnectDelayMs: number;
@@ -90,12 +93,18 @@ export class LiveChat {
   private _removeOnlineListener: (() => void) | undefined;
   private readonly _pacer: SendPacer;
   private _pacerTimer: ReturnType<typeof setTimeout> | undefined;
+  /** The login token: media uploads authenticate with it. */
+  private _token = "";
+  /** The socket URL of the latest connection attempt: media HTTP calls go to that server first. */
+  private _socketUrl: string | undefined;
+  /** Uploads waiting for the session to be connected. */
+  private readonly _connectedWaiters: { resolve(): void; reject(error: LiveChatError): void }[] = [];
 
   /** @internal Created by `createLiveChatSdk`. */
   constructor(runtime: Runtime) {
     this._runtime = runtime;
     this._pacer = new SendPacer(runtime.now);
-    const session = { identity: () => this._identity, limits: () => this._limits };
+    const session = { identity: () => this._identity, limits: () => this._limits, token: () => this._token };
     this._host = {
       get userId() {
         return session.identity()?.userId ?? "";
@@ -103,6 +112,21 @@ export class LiveChat {
       get limits() {
         return session.limits();
       },
+      get token() {
+        return session.token();
+      },
+      http: {
+        get fetch() {
+          return runtime.fetch();
+        },
+        get XMLHttpRequest() {
+          return runtime.XMLHttpRequest();
+        },
+      },
+      serverUrls: () => this._serverUrlsByPreference(),
+      whenConnected: () => this._whenConnected(),
+      retryDelay: (attempt) => backoff(attempt, runtime.minReconnectDelayMs, runtime.maxReconnectDelayMs, runtime.random),
+      isJoined: (chatId) => this._contacts.has(chatId),
       now: () => runtime.now(),
       request: (frame, options, transform) => this._request(frame, options, transform),
       writeVolatile: (frame) => this._connection?.write(frame) ?? false,
@@ -154,12 +178,20 @@ export class LiveChat {
     if (typeof token !== "string" || token.length === 0) return Promise.reject(new LiveChatError("AUTH_REQUIRED"));
     if (this._connection) this._teardown(new LiveChatError("LOGGED_OUT"), "explicitLogout");
     this._callback = typeof callbackFN === "function" ? callbackFN : undefined;
+    this._token = token;
+    // Remembers which server each socket goes to (the connection rotates through the URLs).
+    const track = (url: string) => (this._socketUrl = url);
+    // A function, not an arrow: the connection calls it with `new`, and gets the socket it returns.
+    const TrackedWebSocket = function (url: string) {
+      track(url);
+      return new WebSocketImpl(url);
+    } as unknown as WebSocketConstructor;
 
     const connection: Connection = new Connection(
       {
         urls,
         token,
-        WebSocket: WebSocketImpl,
+        WebSocket: TrackedWebSocket,
         minReconnectDelayMs: this._runtime.minReconnectDelayMs,
         maxReconnectDelayMs: this._runtime.maxReconnectDelayMs,
         stableConnectionMs: this._runtime.stableConnectionMs,
@@ -334,6 +366,20 @@ export class LiveChat {
     return null;
   }
 
+  /** Resolves once the session is connected; rejects if it ends first. */
+  private _whenConnected(): Promise<void> {
+    if (!this._connection) return Promise.reject(new LiveChatError("NOT_LOGGED_IN"));
+    if (this._state === "connected") return Promise.resolve();
+    return new Promise((resolve, reject) => this._connectedWaiters.push({ resolve, reject }));
+  }
+
+  /** The server URLs, the one the current socket goes to first. */
+  private _serverUrlsByPreference(): string[] {
+    const urls = this._runtime.serverUrls() ?? [];
+    const current = urls.find((url) => socketUrl(url) === this._socketUrl);
+    return current === undefined ? urls : [current, ...urls.filter((url) => url !== current)];
+  }
+
   private _joinedContact(chatId: string | undefined): Contact | LiveChatError {
     const notReady = this._notReady();
     if (notReady) return notReady;
@@ -416,6 +462,7 @@ export class LiveChat {
     this._identity = frame.identity;
     this._limits = { ...DEFAULT_LIMITS, ...frame.limits };
     this._pacer.reset(this._limits.messagesPerSecond, this._limits.messagesBurst);
+    for (const waiter of this._connectedWaiters.splice(0)) waiter.resolve();
     const login = this._login;
     if (login) {
       this._login = null;
@@ -503,6 +550,7 @@ export class LiveChat {
     }
     this._callback = undefined;
     this._identity = null;
+    for (const waiter of this._connectedWaiters.splice(0)) waiter.reject(new LiveChatError(error.code, error.message, error.details));
     this._outbox.removeWhere(() => true);
     this._requests.rejectAll(error);
     for (const contact of this._contacts.values()) contact.detach(error);

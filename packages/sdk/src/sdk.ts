@@ -57,6 +57,8 @@ export function createLiveChatSdk(options: LiveChatSdkOptions = {}): LiveChatSdk
     WebSocket: () =>
       options.WebSocket ?? (globalThis as { WebSocket?: WebSocketConstructor }).WebSocket ?? undefined,
     fetch: () => options.fetch ?? (typeof globalThis.fetch === "function" ? globalThis.fetch.bind(globalThis) : undefined),
+    XMLHttpRequest: () =>
+      options.XMLHttpRequest ?? (globalThis as { XMLHttpRequest?: new () => XMLHttpRequest }).XMLHttpRequest,
     requestTimeoutMs: options.requestTimeoutMs ?? SDK_DEFAULTS.requestTimeoutMs,
     minReconnectDelayMs: options.minReconnectDelayMs ?? SDK_DEFAULTS.minReconnectDelayMs,
     maxReconnectDelayMs: options.maxReconnectDelayMs ?? SDK_DEFAULTS.maxReconnectDelayMs,

@@ -2,7 +2,14 @@
  * Public types of the SDK: options, results, connection state and event maps.
  * @module
  */
-import type { ContactEventMap, HistoryEntry } from "@parley/protocol";
+import type {
+  ContactEventMap,
+  DocumentType,
+  HistoryEntry,
+  MediaFormat,
+  MediaMessageType,
+  UserRef,
+} from "@parley/protocol";
 
 /** The part of the standard WebSocket interface the SDK uses (browsers' and `ws`' both fit). */
 export interface WebSocketLike {
@@ -29,8 +36,17 @@ export type WebSocketConstructor = new (url: string) => WebSocketLike;
 export interface LiveChatSdkOptions {
   /** WebSocket implementation. Default: `globalThis.WebSocket` (browser build) or `ws` (Node build). */
   WebSocket?: WebSocketConstructor;
-  /** `fetch` implementation for the REST calls (`startContact`). Default: `globalThis.fetch`. */
+  /**
+   * `fetch` implementation for the REST calls (`startContact`), media downloads,
+   * and uploads where there is no `XMLHttpRequest`. Default: `globalThis.fetch`.
+   */
   fetch?: typeof fetch;
+  /**
+   * `XMLHttpRequest` implementation for media uploads, which reports upload
+   * progress as the bytes go out (`fetch` cannot). Default:
+   * `globalThis.XMLHttpRequest` when there is one (browsers); otherwise uploads use `fetch`.
+   */
+  XMLHttpRequest?: new () => XMLHttpRequest;
   /** How long a request waits for the server's answer before it rejects with `REQUEST_TIMEOUT`. Default 15 000 ms. Sends are exempt (see the outbox). */
   requestTimeoutMs?: number;
   /** Base delay of the reconnect backoff. Default 500 ms. */
@@ -145,5 +161,90 @@ export interface LiveChatEventMap {
   state: StateContext;
 }
 
-/** Events of `contact.on(name, cb)`: the protocol's {@link ContactEventMap} (`userLeft` included). */
+/**
+ * Events of `contact.on(name, cb)`: the protocol's {@link ContactEventMap}. Each
+ * callback gets the event's payload unchanged:
+ * - `message`, `link`: a text or a link from someone else (a `received` receipt is sent for you);
+ * - `multimediaMessage`: an image or a document from someone else (a `received` receipt is sent
+ *   for you). `content.img` / `content.document` hold the Base64 when `content.inline` is true
+ *   (files up to `maxInlineMediaBytes`); otherwise fetch the file with
+ *   `contact.GetMultimediaMessageInActiveChat(chatId, id)`;
+ * - `multimediaMessageStored`: a large file was resized (images) and stored, and its `formats`
+ *   can be fetched. It has no author: every participant gets it, the sender included;
+ * - `messageReceived`, `messageSeen`: a receipt for one of your messages;
+ * - `isWriting`: someone started or stopped writing (volatile);
+ * - `userAdded`, `userLeft`: a participant joined or left;
+ * - `contactEnded`: the chat ended for everyone (always handed, whoever ended it).
+ */
 export type ContactEvents = ContactEventMap;
+
+/** A file as `SendMultimediaMessage` takes it: Base64 text (a `data:` URL too), a `Blob` or `File`, or bytes. */
+export type MultimediaFile = string | Blob | Uint8Array | ArrayBuffer;
+
+/**
+ * Second argument of `contact.SendMultimediaMessage(type, content)`, as the
+ * original product documents it: `img` for an `IMAGE`, `document` for a `DOCUMENT`.
+ */
+export interface MultimediaMessageContent {
+  /** The image (type `IMAGE`): PNG or JPEG. */
+  img?: MultimediaFile | null;
+  /** The document (type `DOCUMENT`): PDF, DOC, DOCX, PPT, PPTX, XLS or XLSX. */
+  document?: MultimediaFile | null;
+  /** Shown with the file; at most `limits.maxCaptionLength` characters. */
+  caption?: string | null;
+  /** A plain file name (no path). Default: a `File`'s own name, else the server names the file. */
+  fileName?: string | null;
+  /** Accepted for compatibility and ignored: the server decides the type from the file's bytes. */
+  documentType?: string | null;
+}
+
+/** Third argument of `contact.SendMultimediaMessage`. */
+export interface SendMultimediaOptions {
+  /**
+   * Called as the file goes out: `sentBytes` of `totalBytes`. Inline files report
+   * 0 when queued and the total once committed; uploads report as the bytes are
+   * sent (with `XMLHttpRequest`; with `fetch` only 0 and the total), starting
+   * again from 0 if an attempt is retried.
+   */
+  onProgress?(sentBytes: number, totalBytes: number): void;
+}
+
+/** `data.content` of `GetMultimediaMessageInActiveChat`'s resolution. */
+export interface MultimediaFileContent {
+  caption: string;
+  fileName: string;
+  /** The type the server detected from the bytes. */
+  documentType: DocumentType;
+  /** Who sent the message. */
+  user: UserRef;
+  /** MIME type of the requested rendition. */
+  mimeType: string;
+  /** Bytes of the requested rendition. */
+  size: number;
+  /** Pixels of the requested rendition (images only). */
+  width?: number;
+  height?: number;
+  /** Format `link`: an absolute URL that downloads the file without a token until `expiresAt`. */
+  url?: string;
+  /** Format `link`: when `url` stops working (ISO 8601). */
+  expiresAt?: string;
+  /** Formats `fullsize` / `thumbnail` of an image: the bytes as Base64. */
+  img?: string;
+  /** Format `fullsize` of a document: the bytes as Base64. */
+  document?: string;
+}
+
+/** Resolution of `contact.GetMultimediaMessageInActiveChat`, shaped as the original product's. */
+export interface MultimediaMessageResult {
+  /** Always `true` (failures reject with a `LiveChatError`). */
+  result: true;
+  data: {
+    chatID: string;
+    messageID: string;
+    messageType: MediaMessageType;
+    format: MediaFormat;
+    content: MultimediaFileContent;
+  };
+  /** Always `null`. */
+  error: null;
+}
