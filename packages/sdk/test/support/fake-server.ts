@@ -2,8 +2,10 @@
  * A protocol-level fake Parley server for SDK tests (in the spirit of
  * centrifuge-js' fakeServer.ts): a real `ws` server on port 0 whose tests
  * script the answers frame by frame. It knows nothing of chats; it records
- * what the client sends and lets a test wait for a given frame.
+ * what the client sends and lets a test wait for a given frame. The same port
+ * answers plain HTTP (media uploads and downloads), also scripted by the test.
  */
+import { createServer, type IncomingHttpHeaders, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { WebSocketServer, type WebSocket } from "ws";
 import type { ClientFrame, ErrorCode, Limits, SessionIdentity, StoredEventMap } from "@parley/protocol";
@@ -123,13 +125,76 @@ export class FakeConnection {
   }
 }
 
+/** One HTTP request as the fake server received it, body read whole, waiting for the test's answer. */
+export class FakeHttpRequest {
+  constructor(
+    readonly method: string,
+    /** Path and query, e.g. `/v1/contacts/CHAT_…/uploads?messageType=IMAGE`. */
+    readonly url: string,
+    readonly headers: IncomingHttpHeaders,
+    readonly body: Buffer,
+    private readonly response: ServerResponse,
+  ) {}
+
+  /** The query parameters. */
+  get query(): URLSearchParams {
+    return new URL(this.url, "http://fake").searchParams;
+  }
+
+  /** The path without the query. */
+  get path(): string {
+    return new URL(this.url, "http://fake").pathname;
+  }
+
+  /** Answers with a status and a body: bytes as `application/octet-stream`, anything else as JSON. */
+  respond(status: number, body?: unknown, headers: Record<string, string> = {}): void {
+    const isBytes = body instanceof Uint8Array;
+    const payload = body === undefined ? "" : isBytes ? body : JSON.stringify(body);
+    this.response.writeHead(status, {
+      "content-type": isBytes ? "application/octet-stream" : "application/json",
+      ...headers,
+    });
+    this.response.end(payload);
+  }
+
+  /** Answers with the protocol's error body `{ error: { code, message, details? } }`. */
+  respondError(status: number, code: ErrorCode, details?: Record<string, unknown>, headers: Record<string, string> = {}): void {
+    this.respond(status, { error: { code, message: code, ...(details ? { details } : {}) } }, headers);
+  }
+
+  /** Drops the connection without answering: a network failure for the client. */
+  destroy(): void {
+    this.response.socket?.destroy();
+  }
+}
+
 /** The fake server: a `ws` server on an ephemeral port, handing each socket to the test. */
 export class FakeServer {
   readonly connections: FakeConnection[] = [];
+  /** Every HTTP request received, in order. */
+  readonly httpRequests: FakeHttpRequest[] = [];
   #handed = 0;
   #waiters: ((connection: FakeConnection) => void)[] = [];
+  #httpHanded = 0;
+  #httpWaiters: ((request: FakeHttpRequest) => void)[] = [];
 
-  private constructor(private readonly wss: WebSocketServer) {
+  private constructor(
+    private readonly http: Server,
+    private readonly wss: WebSocketServer,
+  ) {
+    http.on("request", (request, response) => {
+      const chunks: Buffer[] = [];
+      request.on("data", (chunk: Buffer) => chunks.push(chunk));
+      request.on("end", () => {
+        const fake = new FakeHttpRequest(request.method ?? "", request.url ?? "", request.headers, Buffer.concat(chunks), response);
+        this.httpRequests.push(fake);
+        const waiter = this.#httpWaiters.shift();
+        if (waiter) {
+          this.#httpHanded++;
+          waiter(fake);
+        }
+      });
+    });
     wss.on("connection", (socket, request) => {
       const connection = new FakeConnection(socket);
       connection.path = request.url ?? "";
@@ -145,13 +210,35 @@ export class FakeServer {
   /** Starts a server on 127.0.0.1 and an ephemeral port. */
   static start(): Promise<FakeServer> {
     return new Promise((resolve) => {
-      const wss: WebSocketServer = new WebSocketServer({ host: "127.0.0.1", port: 0 }, () => resolve(new FakeServer(wss)));
+      const http = createServer();
+      const wss = new WebSocketServer({ server: http });
+      http.listen(0, "127.0.0.1", () => resolve(new FakeServer(http, wss)));
     });
   }
 
   /** The server's base URL, as given to `init({ serverUrl })`. */
   get url(): string {
-    return `http://127.0.0.1:${(this.wss.address() as AddressInfo).port}`;
+    return `http://127.0.0.1:${(this.http.address() as AddressInfo).port}`;
+  }
+
+  /** Waits for the next HTTP request not yet handed to the test; fails after {@link WAIT_MS}. */
+  nextRequest(): Promise<FakeHttpRequest> {
+    const ready = this.httpRequests[this.#httpHanded];
+    if (ready) {
+      this.#httpHanded++;
+      return Promise.resolve(ready);
+    }
+    return new Promise((resolve, reject) => {
+      const waiter = (request: FakeHttpRequest) => {
+        clearTimeout(timer);
+        resolve(request);
+      };
+      const timer = setTimeout(() => {
+        this.#httpWaiters.splice(this.#httpWaiters.indexOf(waiter), 1);
+        reject(new Error(`no HTTP request within ${WAIT_MS} ms`));
+      }, WAIT_MS);
+      this.#httpWaiters.push(waiter);
+    });
   }
 
   /** Waits for the next client socket not yet handed to the test. */
@@ -170,9 +257,11 @@ export class FakeServer {
     });
   }
 
-  /** Closes every socket and the server. */
-  close(): Promise<void> {
+  /** Closes every socket, HTTP connection and the server. */
+  async close(): Promise<void> {
     for (const client of this.wss.clients) client.terminate();
-    return new Promise((resolve) => this.wss.close(() => resolve()));
+    await new Promise<void>((resolve) => this.wss.close(() => resolve()));
+    this.http.closeAllConnections();
+    await new Promise<void>((resolve) => this.http.close(() => resolve()));
   }
 }
