@@ -22,6 +22,8 @@ export interface ParleyConfig {
   limits: Limits;
   /** `POST /v1/contacts` per client address per minute. */
   contactsPerMinute: number;
+  /** `POST /v1/contacts/:chatId/uploads` per client address per minute (each upload costs disk and CPU). */
+  uploadsPerMinute: number;
   /** `POST /v1/auth/login` per client address per minute (bounds password guessing). */
   loginsPerMinute: number;
   /** A socket must say hello within this long (protocol: 10 s). */
@@ -42,6 +44,7 @@ export interface ConfigInput {
   logLevel?: string;
   limits?: Partial<Limits>;
   contactsPerMinute?: number | string;
+  uploadsPerMinute?: number | string;
   loginsPerMinute?: number | string;
   helloTimeoutMs?: number;
   /** `true`, `false`, or proxy addresses/CIDRs (a list, or a comma-separated string). */
@@ -61,6 +64,7 @@ export const DEFAULT_HOST = "0.0.0.0";
 export const DEFAULT_DATA_DIR = "./data";
 export const DEFAULT_CONTACTS_PER_MINUTE = 30;
 export const DEFAULT_LOGINS_PER_MINUTE = 10;
+export const DEFAULT_UPLOADS_PER_MINUTE = 60;
 /** HS256 wants a key at least as long as its hash (32 bytes); refuse weak secrets. */
 const MIN_SECRET_LENGTH = 32;
 
@@ -94,6 +98,13 @@ export function resolveLimits(overrides: Partial<Limits> = {}): Limits {
   for (const [key, value] of Object.entries(overrides) as [keyof Limits, number | undefined][]) {
     if (!(key in DEFAULT_LIMITS)) throw new ConfigError(`unknown limit "${key}"`);
     if (value !== undefined) limits[key] = toInteger(`limits.${key}`, value, 1);
+  }
+  // An inline file travels as Base64 (4 characters per 3 bytes) inside a send frame.
+  const inlineFrame = Math.ceil(limits.maxInlineMediaBytes / 3) * 4 + 4096;
+  if (inlineFrame > limits.maxFrameBytes) {
+    throw new ConfigError(
+      `maxInlineMediaBytes (${limits.maxInlineMediaBytes}) does not fit in a frame of maxFrameBytes (${limits.maxFrameBytes}) once in Base64; raise maxFrameBytes to at least ${inlineFrame}`,
+    );
   }
   return limits;
 }
@@ -139,6 +150,7 @@ export function resolveConfig(input: ConfigInput): ParleyConfig {
     logLevel: logLevel as LogLevel,
     limits: resolveLimits(input.limits),
     contactsPerMinute: toInteger("contactsPerMinute", input.contactsPerMinute ?? DEFAULT_CONTACTS_PER_MINUTE, 1),
+    uploadsPerMinute: toInteger("uploadsPerMinute", input.uploadsPerMinute ?? DEFAULT_UPLOADS_PER_MINUTE, 1),
     loginsPerMinute: toInteger("loginsPerMinute", input.loginsPerMinute ?? DEFAULT_LOGINS_PER_MINUTE, 1),
     helloTimeoutMs: toInteger("helloTimeoutMs", input.helloTimeoutMs ?? 10_000, 1),
     trustProxy: resolveTrustProxy(input.trustProxy),
@@ -177,6 +189,7 @@ export function configInputFromFlagsAndEnv(flags: ServeFlags, env: NodeJS.Proces
   if (secret !== undefined) input.secret = secret;
   if (env.LOG_LEVEL !== undefined) input.logLevel = env.LOG_LEVEL;
   if (env.PARLEY_CONTACTS_PER_MINUTE !== undefined) input.contactsPerMinute = env.PARLEY_CONTACTS_PER_MINUTE;
+  if (env.PARLEY_UPLOADS_PER_MINUTE !== undefined) input.uploadsPerMinute = env.PARLEY_UPLOADS_PER_MINUTE;
   if (env.PARLEY_LOGINS_PER_MINUTE !== undefined) input.loginsPerMinute = env.PARLEY_LOGINS_PER_MINUTE;
   if (env.PARLEY_TRUST_PROXY !== undefined) input.trustProxy = env.PARLEY_TRUST_PROXY;
   return input;

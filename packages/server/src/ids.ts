@@ -1,4 +1,4 @@
-import { randomUUID } from "node:crypto";
+import { createHash, randomUUID } from "node:crypto";
 
 // Ids keep the original product's shapes (see @parley/protocol ids.ts).
 
@@ -10,3 +10,16 @@ export const newUserId = (): string => `USER_${randomUUID()}`;
 export const newMessageId = (): string => `MSG_${randomUUID()}`;
 /** Id of a stored event that is not a message (joins, receipts, end). */
 export const newEventId = (): string => `EVT_${randomUUID()}`;
+/** `UPLOAD_<uuid>`: an uploaded media file. */
+export const newUploadId = (): string => `UPLOAD_${randomUUID()}`;
+
+/**
+ * The upload id of a file sent inline: derived from the chat, the sender and
+ * the send's client id, so a retried send finds the file it stored before
+ * instead of storing it again.
+ */
+export function inlineUploadId(chatId: string, userId: string, clientId: string): string {
+  const hex = createHash("sha256").update(`inline\n${chatId}\n${userId}\n${clientId}`).digest("hex");
+  // Shaped as a version-4-like UUID so that it matches the upload id pattern.
+  return `UPLOAD_${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-a${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+}

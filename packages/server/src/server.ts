@@ -3,14 +3,19 @@
  * HTTP app and the socket server into one server with listen/close.
  * @module
  */
+import { rm } from "node:fs/promises";
 import type { AddressInfo } from "node:net";
+import { join } from "node:path";
 import { TokenService } from "./auth/tokens.js";
+import { FsBlobStore } from "./blobs/fs.js";
+import type { BlobStore } from "./blobs/types.js";
 import { MemoryBus } from "./bus/memory.js";
 import type { Bus } from "./bus/types.js";
 import { ChatService } from "./chat/service.js";
 import { resolveConfig, type ConfigInput, type ParleyConfig } from "./config.js";
 import { buildApp } from "./http/app.js";
 import { createLogger, type Logger } from "./logger.js";
+import { MediaLibrary } from "./media/library.js";
 import type { Watermarks } from "./realtime/connection.js";
 import { FanoutHub } from "./realtime/hub.js";
 import { SocketServer } from "./realtime/socket-server.js";
@@ -21,6 +26,8 @@ import type { Store } from "./store/types.js";
 export interface ParleyServerOptions extends ConfigInput {
   /** A store to use instead of SQLite in `dataDir`. The caller keeps ownership: `close()` leaves it open. */
   store?: Store;
+  /** A blob store for media instead of files under `<dataDir>/media`. Not closed by `close()`. */
+  blobs?: BlobStore;
   /** A bus to use instead of a private in-memory one (e.g. one shared by in-process nodes). Not closed by `close()`. */
   bus?: Bus;
   /** A logger to use instead of one at `logLevel`. */
@@ -47,15 +54,23 @@ export function createParleyServer(options: ParleyServerOptions = {}): ParleySer
   const logger = options.logger ?? createLogger(config.logLevel);
   const store = options.store ?? new SqliteStore({ dataDir: config.dataDir });
   const bus = options.bus ?? new MemoryBus({ onMalformed: () => logger.warn("dropped a malformed bus envelope") });
+  const blobs = options.blobs ?? new FsBlobStore({ dir: join(config.dataDir, "media") });
   const tokens = new TokenService(config.secret);
   const hub = new FanoutHub(logger);
-  const chat = new ChatService({ store, bus, limits: config.limits, logger, listener: hub });
+  // Uploads are spooled here while they are judged; whatever a crash left behind is removed at start.
+  const spoolDir = join(config.dataDir, "spool");
+  const media = new MediaLibrary({ store, blobs, limits: config.limits, spoolDir, secret: config.secret });
+  const chat = new ChatService({ store, bus, limits: config.limits, logger, listener: hub, media });
   hub.setSource((chatId, afterSeq, limit) => chat.eventsAfter(chatId, afterSeq, limit));
   const app = buildApp({
     logger,
     store,
     chat,
+    media,
     tokens,
+    limits: config.limits,
+    secret: config.secret,
+    uploadsPerMinute: config.uploadsPerMinute,
     contactsPerMinute: config.contactsPerMinute,
     loginsPerMinute: config.loginsPerMinute,
     trustProxy: config.trustProxy,
@@ -81,6 +96,7 @@ export function createParleyServer(options: ParleyServerOptions = {}): ParleySer
     logger,
     async listen() {
       await store.migrate();
+      await rm(spoolDir, { recursive: true, force: true });
       await app.listen({ port: config.port, host: config.host });
       const { port } = app.server.address() as AddressInfo;
       const host = config.host === "0.0.0.0" || config.host === "::" ? "127.0.0.1" : config.host;
@@ -94,6 +110,7 @@ export function createParleyServer(options: ParleyServerOptions = {}): ParleySer
         await app.close();
         chat.close();
         if (options.store === undefined) await store.close();
+        if (options.blobs === undefined) await blobs.close();
         if (options.bus === undefined) await bus.close();
         logger.info("parley stopped");
       })();

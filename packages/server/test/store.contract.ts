@@ -248,6 +248,8 @@ export function storeContract(name: string, factory: StoreFactory): void {
       const request = mediaMessage(id, customer, file.id, "m1");
       expect((await store.append(request)).status).toBe("appended");
       expect(await store.mediaOfMessage(id, request.id)).toEqual(file);
+      expect((await store.getEvent(id, request.id))?.name).toBe("multimediaMessage");
+      expect(await store.getEvent(other.chatId, request.id)).toBeUndefined();
       expect(await store.mediaOfMessage(other.chatId, request.id)).toBeUndefined();
       expect(await store.mediaOfMessage(id, msgId())).toBeUndefined();
       // A retry is a duplicate and attaches nothing new.

@@ -1,6 +1,17 @@
 /** Builds the event payloads and objects exactly as `@parley/protocol` payloads.ts shapes them. @module */
-import type { ContactInfo, HistoryEntry, HistoryMessage, LinkEvent, MessageEvent, User, UserRef } from "@parley/protocol";
-import type { ContactRecord, ParticipantRecord, StoredEvent } from "../store/types.js";
+import type {
+  ContactInfo,
+  HistoryEntry,
+  HistoryMessage,
+  LinkEvent,
+  MediaRendition,
+  MessageEvent,
+  MultimediaContent,
+  MultimediaMessageEvent,
+  User,
+  UserRef,
+} from "@parley/protocol";
+import type { ContactRecord, MediaRecord, ParticipantRecord, StoredEvent, StoredRendition } from "../store/types.js";
 
 export function userRef(p: Pick<ParticipantRecord, "userId" | "nickname" | "isAgent">): UserRef {
   return { id: p.userId, nickname: p.nickname, isAgent: p.isAgent };
@@ -26,9 +37,42 @@ export function toContactInfo(contact: Omit<ContactRecord, "lastSeq">): ContactI
   return { id: contact.id, status: contact.status, createdAt: contact.createdAt, endedAt: contact.endedAt };
 }
 
-/** A stored message as history and transcripts give it. */
+/** A stored rendition as clients see it (no blob key). */
+export function toRendition(rendition: StoredRendition): MediaRendition {
+  const out: MediaRendition = { mimeType: rendition.mimeType, size: rendition.size };
+  if (rendition.width !== null) out.width = rendition.width;
+  if (rendition.height !== null) out.height = rendition.height;
+  return out;
+}
+
+/** The content of a multimedia message; `base64` rides inline when given. */
+export function multimediaContent(media: MediaRecord, caption: string, user: UserRef, base64: string | undefined): MultimediaContent {
+  const content: MultimediaContent = {
+    caption,
+    fileName: media.fileName,
+    documentType: media.documentType,
+    ...toRendition(media.fullsize),
+    inline: base64 !== undefined,
+    user,
+  };
+  if (media.thumbnail !== null) content.thumbnail = toRendition(media.thumbnail);
+  if (base64 !== undefined) {
+    if (media.messageType === "IMAGE") content.img = base64;
+    else content.document = base64;
+  }
+  return content;
+}
+
+/** A multimedia message without its Base64: what history and the sender's answer carry. */
+export function withoutInlineFile(event: MultimediaMessageEvent): MultimediaMessageEvent {
+  const { img: _img, document: _document, ...content } = event.content;
+  return { ...event, content: { ...content, inline: false } };
+}
+
+/** A stored message as history and transcripts give it (media: metadata only). */
 export function toHistoryEntry(event: StoredEvent): HistoryEntry {
-  const data = event.data as MessageEvent | LinkEvent;
+  const stored = event.data as MessageEvent | LinkEvent | MultimediaMessageEvent;
+  const data = stored.messageType === "IMAGE" || stored.messageType === "DOCUMENT" ? withoutInlineFile(stored) : stored;
   const message: HistoryMessage = {
     id: data.id,
     messageType: data.messageType,

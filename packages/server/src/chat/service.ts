@@ -23,18 +23,25 @@ import {
   type UserLeftEvent,
   type UserRef,
   type ContactInfo,
+  type MediaFormat,
+  type MediaMessageType,
+  type MediaResult,
+  type MultimediaMessageEvent,
+  type MultimediaMessageStoredEvent,
+  parseBase64,
 } from "@parley/protocol";
 import type { Logger } from "pino";
 import type { TokenClaims } from "../auth/tokens.js";
 import type { Bus } from "../bus/types.js";
 import { ParleyError } from "../errors.js";
-import { newChatId, newEventId, newMessageId, newUserId } from "../ids.js";
+import { inlineUploadId, newChatId, newEventId, newMessageId, newUserId } from "../ids.js";
+import type { MediaLibrary } from "../media/library.js";
 import type { AppendRequest, ParticipantRecord, StateChange, Store, StoredEvent } from "../store/types.js";
 import { CHAT_CHANNEL, parseChatBusMessage, type ChatBusMessage } from "./bus-messages.js";
-import { toContactInfo, toHistoryEntry, toUser, userRef } from "./payloads.js";
+import { multimediaContent, toContactInfo, toHistoryEntry, toRendition, toUser, userRef, withoutInlineFile } from "./payloads.js";
 import { ChatStateCache, isPresent, presentParticipants, type ChatState } from "./state.js";
 import { TypingTracker } from "./typing.js";
-import { validateLink, validateNickname, validateText } from "./validation.js";
+import { validateCaption, validateFileName, validateLink, validateNickname, validateText } from "./validation.js";
 
 /** Receives what must reach this node's sockets. */
 export interface ChatListener {
@@ -52,6 +59,18 @@ export interface ChatServiceOptions {
   limits: Limits;
   logger: Logger;
   listener: ChatListener;
+  media: MediaLibrary;
+}
+
+/** A multimedia message to send: the file inline (Base64) or by upload id. */
+export interface OutgoingMedia {
+  messageType: MediaMessageType;
+  caption?: string | undefined;
+  fileName?: string | undefined;
+  /** Base64 of the file. */
+  data?: string | undefined;
+  /** A file uploaded over HTTP by the same sender to the same chat. */
+  uploadId?: string | undefined;
 }
 
 /** Details of a customer starting a chat. */
@@ -87,18 +106,33 @@ function isSameMessage(name: StoredEventName, data: MessageEvent | LinkEvent, or
   return "text" in data.content ? original?.text === data.content.text : original?.url === data.content.url;
 }
 
+/** Whether a repeated media send asks for the committed one: same kind, file and caption. */
+function isSameMedia(data: MultimediaMessageEvent, originalName: StoredEventName, originalData: unknown): boolean {
+  if (originalName !== "multimediaMessage") return false;
+  const original = originalData as MultimediaMessageEvent;
+  const [a, b] = [data.content, original.content];
+  return (
+    data.messageType === original.messageType &&
+    a.documentType === b.documentType &&
+    a.size === b.size &&
+    a.fileName === b.fileName &&
+    a.caption === b.caption
+  );
+}
+
 export class ChatService {
   private readonly store: Store;
   private readonly bus: Bus;
   private readonly limits: Limits;
   private readonly logger: Logger;
   private readonly listener: ChatListener;
+  private readonly media: MediaLibrary;
   private readonly cache: ChatStateCache;
   private readonly typing: TypingTracker;
   private readonly unsubscribe: () => void;
 
   constructor(options: ChatServiceOptions) {
-    ({ store: this.store, bus: this.bus, limits: this.limits, logger: this.logger, listener: this.listener } = options);
+    ({ store: this.store, bus: this.bus, limits: this.limits, logger: this.logger, listener: this.listener, media: this.media } = options);
     this.cache = new ChatStateCache(this.store);
     this.typing = new TypingTracker(this.limits.typingTimeoutMs, (chatId, user, bwrite) =>
       this.emitSignal({ bwrite, chatId, user }),
@@ -258,6 +292,115 @@ export class ChatService {
   }
 
   /**
+   * Sends an image or a document. The file is judged and stored first (a bad
+   * file is refused with its code and nothing is stored); then the message is
+   * committed, and for a file too large to ride inline, `multimediaMessageStored`
+   * follows it in the same transaction. Repeating a `clientId` returns the
+   * original message, without processing the file again.
+   */
+  async sendMedia(who: TokenClaims, chatId: string, clientId: string, media: OutgoingMedia): Promise<SendResult> {
+    const { state, me } = await this.requireParticipant(who, chatId);
+    if (state.contact.status === "ended") throw new ParleyError("CONTACT_ENDED");
+    const caption = validateCaption(media.caption, this.limits);
+    const fileName = validateFileName(media.fileName, this.limits);
+    const owner = { chatId, userId: who.userId };
+    const declared = { messageType: media.messageType, fileName };
+    let record;
+    if (media.uploadId !== undefined && media.data === undefined) {
+      record = await this.store.getMedia(media.uploadId);
+      if (record === undefined || record.chatId !== chatId || record.userId !== who.userId) throw new ParleyError("UPLOAD_NOT_FOUND");
+      if (record.messageType !== media.messageType) {
+        throw new ParleyError("MEDIA_TYPE_MISMATCH", undefined, { messageType: media.messageType, detected: record.documentType });
+      }
+    } else if (media.data !== undefined && media.uploadId === undefined) {
+      const parsed = parseBase64(media.data);
+      if (parsed === null) throw new ParleyError("MEDIA_INVALID_BASE64");
+      if (parsed.byteLength === 0) throw new ParleyError("MEDIA_EMPTY");
+      if (parsed.byteLength > this.limits.maxMediaBytes) {
+        throw new ParleyError("MEDIA_TOO_LARGE", undefined, { limit: this.limits.maxMediaBytes });
+      }
+      const bytes = Buffer.from(parsed.base64, "base64");
+      record = await this.media.fromBytes(bytes, owner, declared, inlineUploadId(chatId, who.userId, clientId));
+    } else {
+      throw new ParleyError("INVALID_FRAME", "A media send carries either data or uploadId.", { path: "/data" });
+    }
+    const id = newMessageId();
+    const ts = now();
+    const base64 = await this.media.inlineBase64(record);
+    const data: MultimediaMessageEvent = {
+      id,
+      chatId,
+      messageType: record.messageType,
+      content: multimediaContent(record, caption, userRef(me), base64),
+      ts,
+    };
+    const pending = [
+      this.store.append({
+        chatId,
+        id,
+        name: "multimediaMessage",
+        userId: who.userId,
+        ts,
+        data,
+        clientId,
+        change: { kind: "mediaAttached", mediaId: record.id, messageId: id },
+      }),
+    ];
+    let stored: MultimediaMessageStoredEvent | undefined;
+    const storedId = newEventId();
+    if (base64 === undefined) {
+      stored = { messageID: id, chatId, messageType: record.messageType, formats: { fullsize: toRendition(record.fullsize) }, resized: record.resized, originalSize: record.originalSize, ts };
+      if (record.thumbnail !== null) stored.formats.thumbnail = toRendition(record.thumbnail);
+      // Submitted in the same turn, both join one group commit: the message never commits without its notice.
+      pending.push(this.store.append({ chatId, id: storedId, name: "multimediaMessageStored", userId: who.userId, ts, data: stored, clientId: `${clientId}.stored` }));
+    }
+    const [result, storedResult] = await Promise.all(pending);
+    if (result === undefined) throw new ParleyError("INTERNAL_ERROR");
+    switch (result.status) {
+      case "appended":
+        this.published({ chatId, seq: result.seq, id, name: "multimediaMessage", userId: who.userId, ts, data });
+        if (stored !== undefined && storedResult?.status === "appended") {
+          this.published({ chatId, seq: storedResult.seq, id: storedId, name: "multimediaMessageStored", userId: who.userId, ts, data: stored });
+        }
+        return { id, seq: result.seq, ts, duplicate: false, message: withoutInlineFile(data) };
+      case "duplicate":
+        if (!isSameMedia(data, result.name, result.data)) throw new ParleyError("CLIENT_ID_REUSED", undefined, { clientId });
+        return { id: result.id, seq: result.seq, ts: result.ts, duplicate: true, message: withoutInlineFile(result.data as MultimediaMessageEvent) };
+      default:
+        return this.refused(chatId, result.status);
+    }
+  }
+
+  /**
+   * Where to download a multimedia message's file: a signed, short-lived path
+   * for the format (`link` gives the full-size file), with the file's metadata.
+   */
+  async mediaLink(who: TokenClaims, chatId: string, messageId: string, format: MediaFormat): Promise<MediaResult> {
+    await this.requireParticipant(who, chatId);
+    const [event, record] = await Promise.all([this.store.getEvent(chatId, messageId), this.store.mediaOfMessage(chatId, messageId)]);
+    if (event?.name !== "multimediaMessage" || record === undefined) throw new ParleyError("MESSAGE_NOT_FOUND");
+    const { content } = event.data as MultimediaMessageEvent;
+    const stored = format === "thumbnail" ? "thumbnail" : "fullsize";
+    const rendition = this.media.rendition(record, stored);
+    const { path, expiresAt } = this.media.signedLink(chatId, messageId, stored);
+    return {
+      chatID: chatId,
+      messageID: messageId,
+      messageType: record.messageType,
+      format,
+      url: path,
+      expiresAt,
+      content: {
+        caption: content.caption,
+        fileName: content.fileName,
+        documentType: content.documentType,
+        user: content.user,
+        ...toRendition(rendition),
+      },
+    };
+  }
+
+  /**
    * Records a delivery or read receipt. Repeats, and receipts for one's own
    * message, are accepted and change nothing (`seq: null`).
    */
@@ -310,6 +453,27 @@ export class ChatService {
     const state = await this.cache.get(chatId);
     if (state === undefined) throw new ParleyError("CONTACT_NOT_FOUND");
     return state;
+  }
+
+  /** Uploading needs what sending needs: a present participant of an active chat. */
+  async requireSender(who: TokenClaims, chatId: string): Promise<void> {
+    if (who.role === "customer" && who.chatId !== chatId) throw new ParleyError("FORBIDDEN");
+    const { state } = await this.requireParticipant(who, chatId);
+    if (state.contact.status === "ended") throw new ParleyError("CONTACT_ENDED");
+  }
+
+  /**
+   * Reading a chat's files needs a customer token of that chat, or an agent
+   * who is or was in it (a transcript stays readable after the chat ended).
+   */
+  async requireReader(who: TokenClaims, chatId: string): Promise<void> {
+    if (who.role === "customer") {
+      if (who.chatId !== chatId) throw new ParleyError("FORBIDDEN");
+      await this.requireChat(chatId);
+      return;
+    }
+    const state = await this.requireChat(chatId);
+    if (!state.participants.has(who.userId)) throw new ParleyError("FORBIDDEN");
   }
 
   // -- internals --------------------------------------------------------------

@@ -2,7 +2,7 @@
  * Content rules for sockets and REST: the protocol's shared checks, turned
  * into thrown coded errors. @module
  */
-import { checkLink, checkNickname, checkText, type Limits, type WireError } from "@parley/protocol";
+import { checkCaption, checkFileName, checkLink, checkNickname, checkText, type Limits, type WireError } from "@parley/protocol";
 import { ParleyError } from "../errors.js";
 
 function enforce(violation: WireError | null): void {
@@ -25,4 +25,16 @@ export function validateText(text: string, limits: Limits): string {
 export function validateLink(url: string, limits: Limits): string {
   enforce(checkLink(url, limits));
   return url;
+}
+
+/** A media caption (absent is empty); see `checkCaption`. */
+export function validateCaption(caption: string | undefined, limits: Limits): string {
+  enforce(checkCaption(caption, limits));
+  return caption ?? "";
+}
+
+/** A media file name, when given; see `checkFileName`. */
+export function validateFileName(name: string | undefined, limits: Limits): string | undefined {
+  enforce(checkFileName(name, limits));
+  return name;
 }

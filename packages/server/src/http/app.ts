@@ -2,20 +2,29 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
 import type { Logger } from "pino";
 import type { TokenService } from "../auth/tokens.js";
+import type { Limits } from "@parley/protocol";
 import type { ChatService } from "../chat/service.js";
+import type { MediaLibrary } from "../media/library.js";
 import type { Store } from "../store/types.js";
 import { authRoutes } from "./auth.js";
 import { contactRoutes } from "./contacts.js";
 import { demoRoutes } from "./demo.js";
 import { installErrorHandlers } from "./errors.js";
 import { livechatRoutes } from "./livechat.js";
+import { mediaRoutes } from "./media.js";
 import { sdkRoutes } from "./sdk-bundle.js";
 
 export interface AppDeps {
   logger: Logger;
   store: Store;
   chat: ChatService;
+  media: MediaLibrary;
   tokens: TokenService;
+  limits: Limits;
+  /** Signs media download links. */
+  secret: string;
+  /** `POST /v1/contacts/:chatId/uploads` per client address per minute. */
+  uploadsPerMinute: number;
   /** `POST /v1/contacts` per client address per minute. */
   contactsPerMinute: number;
   /** `POST /v1/auth/login` per client address per minute. */
@@ -41,6 +50,7 @@ export function buildApp(deps: AppDeps): FastifyInstance {
   authRoutes(app, deps);
   sdkRoutes(app);
   livechatRoutes(app, deps);
+  mediaRoutes(app, deps);
   demoRoutes(app);
   return app;
 }

@@ -14,9 +14,10 @@ import { ParleyError, toWireError } from "../errors.js";
 const SendTextBody = Type.Object({ text: Type.String(), nickname: Type.Optional(Type.String({ maxLength: 256 })) });
 const EndBody = Type.Object({ chatID: Type.String() });
 /** A single-tenant install answers to the tenant name `default` only. */
-const DOMAIN = "default";
+export const DOMAIN = "default";
 
-function tokenOf(request: FastifyRequest): string | undefined {
+/** The token of a back-office call: a Bearer token, or the `ctlivetoken` header or query parameter. */
+export function tokenOf(request: FastifyRequest): string | undefined {
   const header = request.headers.authorization;
   if (header?.startsWith("Bearer ")) return header.slice(7).trim();
   const own = request.headers.ctlivetoken;

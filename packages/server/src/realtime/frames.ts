@@ -9,6 +9,7 @@ import type { TSchema } from "@sinclair/typebox";
 import {
   CLIENT_FRAME_SCHEMAS,
   SendLinkFrame,
+  SendMediaFrame,
   SendTextFrame,
   wireError,
   type ClientFrame,
@@ -24,7 +25,11 @@ const CHECKS = Object.fromEntries(
     .map((t): [string, TypeCheck<TSchema>] => [t, TypeCompiler.Compile(CLIENT_FRAME_SCHEMAS[t] as TSchema)]),
 ) as Checks;
 // `send` is checked against the schema of its `kind`, so errors name the real problem.
-const SEND_CHECKS = { text: TypeCompiler.Compile(SendTextFrame), link: TypeCompiler.Compile(SendLinkFrame) };
+const SEND_CHECKS = {
+  text: TypeCompiler.Compile(SendTextFrame),
+  link: TypeCompiler.Compile(SendLinkFrame),
+  media: TypeCompiler.Compile(SendMediaFrame),
+};
 
 export type ParseResult =
   | { ok: true; frame: ClientFrame }
@@ -72,8 +77,8 @@ export function parseFrame(data: Buffer, isBinary: boolean, maxFrameBytes: numbe
   }
   if (t === "send") {
     const kind = record.kind;
-    if (kind !== "text" && kind !== "link") {
-      return failure(wireError("INVALID_FRAME", 'A send frame needs kind "text" or "link".', { path: "/kind" }), rid);
+    if (kind !== "text" && kind !== "link" && kind !== "media") {
+      return failure(wireError("INVALID_FRAME", 'A send frame needs kind "text", "link" or "media".', { path: "/kind" }), rid);
     }
     const check = SEND_CHECKS[kind];
     return check.Check(value) ? { ok: true, frame: value as ClientFrame } : invalid(check, value, rid);

@@ -169,7 +169,8 @@ export class Session implements Subscriber {
       case "history":
         return this.history(frame);
       case "media":
-        throw new ParleyError("MEDIA_NOT_SUPPORTED");
+        this.requireJoined(frame.chatId);
+        return this.deps.chat.mediaLink(claims, frame.chatId, frame.messageId, frame.format ?? "fullsize");
       case "ping":
         return Promise.resolve(null);
     }
@@ -266,7 +267,10 @@ export class Session implements Subscriber {
     if (!this.sendBucket.take()) {
       throw new ParleyError("RATE_LIMITED", undefined, { retryAfterMs: this.sendBucket.retryAfterMs() });
     }
-    if (frame.kind === "media") throw new ParleyError("MEDIA_NOT_SUPPORTED");
+    if (frame.kind === "media") {
+      const { messageType, caption, fileName, data, uploadId } = frame;
+      return this.deps.chat.sendMedia(claims, frame.chatId, frame.clientId, { messageType, caption, fileName, data, uploadId });
+    }
     const message = frame.kind === "text" ? { kind: "text" as const, text: frame.text } : { kind: "link" as const, url: frame.url };
     return this.deps.chat.send(claims, frame.chatId, frame.clientId, message);
   }

@@ -367,6 +367,11 @@ export class SqliteStore implements Store {
     return this.committer.submit(request);
   }
 
+  async getEvent(chatId: string, id: string): Promise<StoredEvent | undefined> {
+    const row = await this.db.selectFrom("events").selectAll().where("chat_id", "=", chatId).where("id", "=", id).executeTakeFirst();
+    return row === undefined ? undefined : toEvent(row);
+  }
+
   async eventsAfter(chatId: string, afterSeq: number, limit: number): Promise<StoredEvent[]> {
     const rows = await this.db
       .selectFrom("events")

@@ -189,6 +189,8 @@ export interface Store {
    */
   append(request: AppendRequest): Promise<AppendResult>;
 
+  /** One event of a chat by its id (`MSG_…` or `EVT_…`). */
+  getEvent(chatId: string, id: string): Promise<StoredEvent | undefined>;
   /** Events with `seq > afterSeq`, in order, at most `limit`. */
   eventsAfter(chatId: string, afterSeq: number, limit: number): Promise<StoredEvent[]>;
   /** The newest `limit` messages with `seq < beforeSeq` (all when omitted), returned oldest first. */

@@ -1,0 +1,190 @@
+/**
+ * Media over HTTP: the streaming upload (`POST /v1/contacts/:chatId/uploads`),
+ * the download of a message's file by token or signed link
+ * (`GET /v1/contacts/:chatId/messages/:messageId/media`) and the original
+ * product's `downloadDocument`. Uploads never hold a file whole in memory;
+ * downloads stream from the blob store with headers that stop a browser from
+ * rendering or sniffing what a sender chose.
+ * @module
+ */
+import type { Readable } from "node:stream";
+import { Type, type Static } from "@sinclair/typebox";
+import { CHAT_ID_PATTERN, ERRORS, MESSAGE_ID_PATTERN, UploadQuery, type Limits, type UploadResponse } from "@parley/protocol";
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import type { TokenClaims, TokenService } from "../auth/tokens.js";
+import { toRendition } from "../chat/payloads.js";
+import type { ChatService } from "../chat/service.js";
+import { validateFileName } from "../chat/validation.js";
+import { ParleyError, toWireError } from "../errors.js";
+import type { MediaLibrary, StoredFormat } from "../media/library.js";
+import { verifyMediaLink } from "../media/signed-link.js";
+import type { Store } from "../store/types.js";
+import { attachmentDisposition } from "./content-disposition.js";
+import { DOMAIN, tokenOf } from "./livechat.js";
+import { perAddressRateLimit } from "./rate-limit.js";
+
+export interface MediaRoutesDeps {
+  chat: ChatService;
+  media: MediaLibrary;
+  store: Store;
+  tokens: TokenService;
+  limits: Limits;
+  secret: string;
+  uploadsPerMinute: number;
+}
+
+const ChatParams = Type.Object({ chatId: Type.String({ pattern: CHAT_ID_PATTERN }) });
+const MessageParams = Type.Object({
+  chatId: Type.String({ pattern: CHAT_ID_PATTERN }),
+  messageId: Type.String({ pattern: MESSAGE_ID_PATTERN }),
+});
+const DownloadQuery = Type.Object(
+  {
+    format: Type.Optional(Type.Union([Type.Literal("fullsize"), Type.Literal("thumbnail")])),
+    expires: Type.Optional(Type.String({ maxLength: 20 })),
+    signature: Type.Optional(Type.String({ maxLength: 128 })),
+  },
+  { additionalProperties: false },
+);
+
+/**
+ * Tokens travel in headers, never in these URLs, so the browser may call from
+ * any origin: no cookie is ever involved, so `*` grants nothing a token does not.
+ */
+function allowAnyOrigin(reply: FastifyReply): void {
+  void reply.header("access-control-allow-origin", "*");
+  void reply.header("access-control-expose-headers", "content-disposition, content-length, etag");
+}
+
+function bearerToken(request: FastifyRequest): string {
+  const header = request.headers.authorization;
+  if (header === undefined) throw new ParleyError("AUTH_REQUIRED");
+  if (!header.startsWith("Bearer ")) throw new ParleyError("AUTH_INVALID_TOKEN", "Use an Authorization: Bearer token.");
+  return header.slice(7).trim();
+}
+
+export function mediaRoutes(app: FastifyInstance, deps: MediaRoutesDeps): void {
+  const preflight = (methods: string) => (_request: FastifyRequest, reply: FastifyReply) => {
+    allowAnyOrigin(reply);
+    return reply
+      .header("access-control-allow-methods", methods)
+      .header("access-control-allow-headers", "authorization, content-type")
+      .header("access-control-max-age", "600")
+      .status(204)
+      .send();
+  };
+  app.options("/v1/contacts/:chatId/uploads", preflight("POST"));
+  app.options("/v1/contacts/:chatId/messages/:messageId/media", preflight("GET"));
+
+  /** Streams a stored rendition with headers that make it a download, never a page. */
+  const sendFile = async (request: FastifyRequest, reply: FastifyReply, chatId: string, messageId: string, format: StoredFormat) => {
+    const record = await deps.store.mediaOfMessage(chatId, messageId);
+    if (record === undefined) throw new ParleyError("MESSAGE_NOT_FOUND");
+    const rendition = deps.media.rendition(record, format);
+    const etag = `"${rendition.blobKey}"`;
+    void reply
+      .header("content-type", rendition.mimeType)
+      .header("content-disposition", attachmentDisposition(format === "thumbnail" ? `thumbnail-${record.fileName}` : record.fileName))
+      .header("x-content-type-options", "nosniff")
+      // Even if a browser were told to render it, nothing in it may run or load.
+      .header("content-security-policy", "default-src 'none'; sandbox")
+      // The bytes behind a message never change; they are a participant's, so no shared cache keeps them.
+      .header("cache-control", "private, max-age=86400, immutable")
+      .header("etag", etag);
+    if (request.headers["if-none-match"] === etag) return reply.status(304).send();
+    void reply.header("content-length", String(rendition.size));
+    const stream: Readable = await deps.media.open(rendition);
+    return reply.send(stream);
+  };
+
+  app.register(async (uploads) => {
+    // The body is the file itself: hand the raw stream to the spool instead of parsing it.
+    uploads.removeAllContentTypeParsers();
+    uploads.addContentTypeParser("*", (_request, payload, done) => done(null, payload));
+    uploads.post<{ Params: Static<typeof ChatParams>; Querystring: UploadQuery }>(
+      "/v1/contacts/:chatId/uploads",
+      {
+        schema: { params: ChatParams, querystring: UploadQuery },
+        onRequest: perAddressRateLimit(deps.uploadsPerMinute),
+      },
+      async (request, reply) => {
+        allowAnyOrigin(reply);
+        const claims = await deps.tokens.verify(bearerToken(request));
+        const { chatId } = request.params;
+        await deps.chat.requireSender(claims, chatId);
+        const fileName = validateFileName(request.query.fileName, deps.limits);
+        const declaredLength = Number(request.headers["content-length"] ?? Number.NaN);
+        if (declaredLength > deps.limits.maxMediaBytes) {
+          // Refused before a byte is read; the connection closes rather than drain the body.
+          void reply.header("connection", "close");
+          throw new ParleyError("MEDIA_TOO_LARGE", undefined, { limit: deps.limits.maxMediaBytes });
+        }
+        const source = (request.body as Readable | undefined) ?? request.raw;
+        let record;
+        try {
+          record = await deps.media.fromStream(source, { chatId, userId: claims.userId }, {
+            messageType: request.query.messageType,
+            fileName,
+          });
+        } catch (error) {
+          // Refused mid-body (too large): the rest is never read, so the connection cannot be reused.
+          if (!request.raw.complete) void reply.header("connection", "close");
+          throw error;
+        }
+        const body: UploadResponse = {
+          uploadId: record.id,
+          messageType: record.messageType,
+          documentType: record.documentType,
+          fileName: record.fileName,
+          fullsize: toRendition(record.fullsize),
+          originalSize: record.originalSize,
+          resized: record.resized,
+        };
+        if (record.thumbnail !== null) body.thumbnail = toRendition(record.thumbnail);
+        return reply.status(201).send(body);
+      },
+    );
+  });
+
+  app.get<{ Params: Static<typeof MessageParams>; Querystring: Static<typeof DownloadQuery> }>(
+    "/v1/contacts/:chatId/messages/:messageId/media",
+    { schema: { params: MessageParams, querystring: DownloadQuery } },
+    async (request, reply) => {
+      allowAnyOrigin(reply);
+      const { chatId, messageId } = request.params;
+      const { format = "fullsize", expires, signature } = request.query;
+      if (expires !== undefined || signature !== undefined) {
+        verifyMediaLink(deps.secret, { chatId, messageId, format }, expires, signature);
+      } else {
+        const claims: TokenClaims = await deps.tokens.verify(bearerToken(request));
+        await deps.chat.requireReader(claims, chatId);
+      }
+      return sendFile(request, reply, chatId, messageId, format);
+    },
+  );
+
+  /** The original product's download: a back-office call with an agent token; errors answer `{ result: false }`. */
+  const downloadDocument = async (
+    request: FastifyRequest<{ Params: { domain?: string; chatId: string; messageId: string } }>,
+    reply: FastifyReply,
+  ) => {
+    try {
+      if (request.params.domain !== undefined && request.params.domain !== DOMAIN) throw new ParleyError("NOT_FOUND", "Unknown domain.");
+      const token = tokenOf(request);
+      if (token === undefined) throw new ParleyError("AUTH_REQUIRED");
+      const claims = await deps.tokens.verify(token);
+      if (claims.role !== "agent") throw new ParleyError("FORBIDDEN", "Back-office calls need an agent token.");
+      const { chatId, messageId } = request.params;
+      if (!new RegExp(CHAT_ID_PATTERN).test(chatId)) throw new ParleyError("CONTACT_NOT_FOUND");
+      if (!new RegExp(MESSAGE_ID_PATTERN).test(messageId)) throw new ParleyError("MESSAGE_NOT_FOUND");
+      await deps.chat.requireChat(chatId);
+      return await sendFile(request, reply, chatId, messageId, "fullsize");
+    } catch (error) {
+      const wire = toWireError(error);
+      if (!(error instanceof ParleyError)) request.log.error({ err: error }, "document download failed");
+      return reply.status(ERRORS[wire.code].status).send({ result: false, error: wire.message, code: wire.code });
+    }
+  };
+  app.get("/livechat/:domain/downloadDocument/:chatId/:messageId", downloadDocument);
+  app.get("/livechat/downloadDocument/:chatId/:messageId", downloadDocument);
+}
