@@ -247,7 +247,7 @@ describe("sending", () => {
     expect((await rejection(contact.sendMessage("\u0001".repeat(20)))).code).toBe("FRAME_TOO_LARGE");
     expect((await rejection(contact.SendLink("javascript:alert(1)"))).code).toBe("INVALID_URL");
     expect((await rejection(contact.SendLink("not a url"))).code).toBe("INVALID_URL");
-    expect((await rejection(contact.SendMultimediaMessage("IMAGE", {}))).code).toBe("MEDIA_NOT_SUPPORTED");
+    expect((await rejection(contact.SendMultimediaMessage("IMAGE", {}))).code).toBe("MEDIA_EMPTY");
     const ok = contact.sendMessage("fine");
     const frame = await conn.next("send");
     expect(frame).toMatchObject({ text: "fine" });
