@@ -194,7 +194,10 @@ export class Contact {
         // The application's progress display must not break the send.
       }
     };
-    if (media.size > this._host.limits.maxInlineMediaBytes) {
+    const { maxInlineMediaBytes, maxFrameBytes } = this._host.limits;
+    // Inline only what also fits a frame once in Base64 (with room for the envelope); the rest is uploaded.
+    const fitsFrame = Math.ceil(media.size / 3) * 4 + 4096 <= maxFrameBytes;
+    if (media.size > maxInlineMediaBytes || !fitsFrame) {
       return this._upload(media, progress).then((uploadId) => this._sendMedia(media, { uploadId }));
     }
     const data = media.base64();
