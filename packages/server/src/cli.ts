@@ -12,7 +12,6 @@ import { parseArgs } from "node:util";
 import { createAgent } from "./auth/agents.js";
 import { AGENT_TOKEN_TTL_SECONDS, TokenService, parseTtl } from "./auth/tokens.js";
 import { ConfigError, configInputFromFlagsAndEnv, resolveConfig, type ServeFlags } from "./config.js";
-import { createParleyServer } from "./server.js";
 import { SqliteStore } from "./store/sqlite.js";
 import { DuplicateUsernameError } from "./store/types.js";
 
@@ -56,6 +55,8 @@ async function openStore(dataDir: string): Promise<SqliteStore> {
 }
 
 async function serve(flags: ServeFlags): Promise<void> {
+  // Loaded here only: the server pulls in the image and media libraries, which the admin commands never need.
+  const { createParleyServer } = await import("./server.js");
   const server = createParleyServer(configInputFromFlagsAndEnv(flags, process.env));
   const { url } = await server.listen();
   // First start on an empty install: make a demo agent so the newcomer can log in at once.

@@ -99,13 +99,6 @@ export function resolveLimits(overrides: Partial<Limits> = {}): Limits {
     if (!(key in DEFAULT_LIMITS)) throw new ConfigError(`unknown limit "${key}"`);
     if (value !== undefined) limits[key] = toInteger(`limits.${key}`, value, 1);
   }
-  // An inline file travels as Base64 (4 characters per 3 bytes) inside a send frame.
-  const inlineFrame = Math.ceil(limits.maxInlineMediaBytes / 3) * 4 + 4096;
-  if (inlineFrame > limits.maxFrameBytes) {
-    throw new ConfigError(
-      `maxInlineMediaBytes (${limits.maxInlineMediaBytes}) does not fit in a frame of maxFrameBytes (${limits.maxFrameBytes}) once in Base64; raise maxFrameBytes to at least ${inlineFrame}`,
-    );
-  }
   return limits;
 }
 

@@ -1,4 +1,4 @@
-/** The `parley` CLI in a child process (run from source through tsx). */
+/** The `parley` CLI in a child process: the built one, as `npx parley` runs it (`npm test` builds first). */
 import { execFile } from "node:child_process";
 import { readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
@@ -8,13 +8,13 @@ import { TokenService } from "../src/auth/tokens.js";
 import { tempDir } from "./helpers.js";
 
 const root = fileURLToPath(new URL("../../..", import.meta.url));
-const cli = fileURLToPath(new URL("../src/cli.ts", import.meta.url));
+const cli = fileURLToPath(new URL("../dist/cli.js", import.meta.url));
 const dir = tempDir();
 afterAll(() => dir.remove());
 
 function parley(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile(process.execPath, ["--import", "tsx", cli, ...args], { cwd: root, env: { ...process.env, LOG_LEVEL: "silent" } }, (error, stdout, stderr) => {
+    execFile(process.execPath, [cli, ...args], { cwd: root, env: { ...process.env, LOG_LEVEL: "silent" } }, (error, stdout, stderr) => {
       resolve({ code: error === null ? 0 : typeof error.code === "number" ? error.code : 1, stdout, stderr });
     });
   });
