@@ -145,6 +145,12 @@ export class Connection {
     this._setState("closed", { code, reason });
   }
 
+  /** The server URL (as given in `urls`) of the current or latest socket. */
+  get serverUrl(): string | undefined {
+    const urls = this.config.urls;
+    return urls[this._urlIndex % urls.length];
+  }
+
   private _connect(): void {
     const urls = this.config.urls;
     const url = socketUrl(urls[this._urlIndex % urls.length] as string);

@@ -13,7 +13,7 @@ import type {
   WireError,
 } from "@parley/protocol";
 import { backoff } from "./backoff.js";
-import { Connection, socketUrl } from "./connection.js";
+import { Connection } from "./connection.js";
 import { Contact, type ContactHost, type FrameWithoutRid, type RequestOptions } from "./contact.js";
 import { Emitter, type Listener } from "./emitter.js";
 import { LiveChatError } from "./errors.js";
@@ -95,8 +95,6 @@ export class LiveChat {
   private _pacerTimer: ReturnType<typeof setTimeout> | undefined;
   /** The login token: media uploads authenticate with it. */
   private _token = "";
-  /** The socket URL of the latest connection attempt: media HTTP calls go to that server first. */
-  private _socketUrl: string | undefined;
   /** Uploads waiting for the session to be connected. */
   private readonly _connectedWaiters: { resolve(): void; reject(error: LiveChatError): void }[] = [];
 
@@ -179,19 +177,12 @@ export class LiveChat {
     if (this._connection) this._teardown(new LiveChatError("LOGGED_OUT"), "explicitLogout");
     this._callback = typeof callbackFN === "function" ? callbackFN : undefined;
     this._token = token;
-    // Remembers which server each socket goes to (the connection rotates through the URLs).
-    const track = (url: string) => (this._socketUrl = url);
-    // A function, not an arrow: the connection calls it with `new`, and gets the socket it returns.
-    const TrackedWebSocket = function (url: string) {
-      track(url);
-      return new WebSocketImpl(url);
-    } as unknown as WebSocketConstructor;
 
     const connection: Connection = new Connection(
       {
         urls,
         token,
-        WebSocket: TrackedWebSocket,
+        WebSocket: WebSocketImpl,
         minReconnectDelayMs: this._runtime.minReconnectDelayMs,
         maxReconnectDelayMs: this._runtime.maxReconnectDelayMs,
         stableConnectionMs: this._runtime.stableConnectionMs,
@@ -373,11 +364,11 @@ export class LiveChat {
     return new Promise((resolve, reject) => this._connectedWaiters.push({ resolve, reject }));
   }
 
-  /** The server URLs, the one the current socket goes to first. */
+  /** The server URLs, the one the current socket goes to first (media HTTP calls go there). */
   private _serverUrlsByPreference(): string[] {
     const urls = this._runtime.serverUrls() ?? [];
-    const current = urls.find((url) => socketUrl(url) === this._socketUrl);
-    return current === undefined ? urls : [current, ...urls.filter((url) => url !== current)];
+    const current = this._connection?.serverUrl;
+    return current === undefined || !urls.includes(current) ? urls : [current, ...urls.filter((url) => url !== current)];
   }
 
   private _joinedContact(chatId: string | undefined): Contact | LiveChatError {
