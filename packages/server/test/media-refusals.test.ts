@@ -72,6 +72,22 @@ describe("inline media frames", () => {
   });
 });
 
+describe("repeated media sends", () => {
+  it("a retry with the same clientId returns the original; another file under it is CLIENT_ID_REUSED", async () => {
+    const pdf = makePdf().toString("base64");
+    const frame = { t: "send", chatId: chat.chatId, clientId: "retry-1", kind: "media", messageType: "DOCUMENT", data: pdf, caption: "once" };
+    const first = await client.request(frame);
+    const again = await client.request(frame);
+    expect(first).toMatchObject({ ok: true, result: { duplicate: false } });
+    expect(again).toMatchObject({ ok: true, result: { duplicate: true, id: (first.result as { id: string }).id } });
+    const other = await client.request({ ...frame, data: (await makePng({ width: 8, height: 8 })).toString("base64"), messageType: "IMAGE" });
+    expect(other).toMatchObject({ ok: false, error: { code: "CLIENT_ID_REUSED" } });
+    const history = await client.request({ t: "history", chatId: chat.chatId });
+    const captions = (history.result as { messages: { data: { content: { caption?: string } } }[] }).messages.map((m) => m.data.content.caption);
+    expect(captions.filter((caption) => caption === "once")).toHaveLength(1);
+  });
+});
+
 describe("HTTP uploads", () => {
   it("refuses a missing token, another chat's token and a bad messageType", async () => {
     const pdf = makePdf();

@@ -320,7 +320,7 @@ export class ChatService {
         throw new ParleyError("MEDIA_TOO_LARGE", undefined, { limit: this.limits.maxMediaBytes });
       }
       const bytes = Buffer.from(parsed.base64, "base64");
-      record = await this.media.fromBytes(bytes, owner, declared, inlineUploadId(chatId, who.userId, clientId));
+      record = await this.media.fromBytes(bytes, owner, declared, inlineUploadId(chatId, who.userId, clientId, bytes));
     } else {
       throw new ParleyError("INVALID_FRAME", "A media send carries either data or uploadId.", { path: "/data" });
     }
