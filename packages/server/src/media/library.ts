@@ -105,7 +105,7 @@ export class MediaLibrary {
       if (spec.messageType !== declared.messageType) {
         throw new ParleyError(
           "MEDIA_TYPE_MISMATCH",
-          `The file is a ${documentType}, which is not an ${declared.messageType}.`,
+          `The file is a ${documentType}, not ${declared.messageType === "IMAGE" ? "an image" : "a document"}.`,
           { messageType: declared.messageType, detected: documentType },
         );
       }
