@@ -79,6 +79,7 @@ export const ERRORS = {
   // Server and transport
   INTERNAL_ERROR: { status: 500, message: "The server failed to handle the request." },
   UNAVAILABLE: { status: 503, message: "The server is shutting down or a dependency is unavailable." },
+  STORE_UNAVAILABLE: { status: 503, message: "The database is unreachable right now; nothing was changed. Retry shortly." },
   // Raised by the SDK itself, never sent by the server
   NOT_INITIALIZED: { status: 400, message: "Call LIVECHATSDK.init({ serverUrl }) first." },
   NOT_LOGGED_IN: { status: 401, message: "Call LIVECHATSDK.LIVECHAT.login(token) first." },
