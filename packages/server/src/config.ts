@@ -14,8 +14,13 @@ import { LOG_LEVELS, type LogLevel } from "./logger.js";
 export interface ParleyConfig {
   port: number;
   host: string;
-  /** Where the SQLite database and the generated secret live. */
+  /** Where the SQLite database, media files, upload spool and the generated secret live. */
   dataDir: string;
+  /**
+   * `postgres://…` to keep chats, events and media in PostgreSQL (several
+   * nodes share it); `undefined` for SQLite and files under `dataDir`.
+   */
+  databaseUrl: string | undefined;
   /** Key signing every token (HS256). */
   secret: string;
   logLevel: LogLevel;
@@ -40,6 +45,8 @@ export interface ConfigInput {
   port?: number | string;
   host?: string;
   dataDir?: string;
+  /** `postgres://user:password@host:port/database`; empty or absent for SQLite. */
+  databaseUrl?: string;
   secret?: string;
   logLevel?: string;
   limits?: Partial<Limits>;
@@ -126,6 +133,25 @@ export function resolveSecret(dataDir: string, given?: string): string {
   return secret;
 }
 
+/**
+ * A PostgreSQL URL as `pg` reads it, checked before anything connects so that
+ * a typo is named at once; whether the database answers is checked at start.
+ */
+export function resolveDatabaseUrl(value: string | undefined): string | undefined {
+  if (value === undefined || value.trim() === "") return undefined;
+  let url: URL | undefined;
+  try {
+    url = new URL(value.trim());
+  } catch {
+    url = undefined;
+  }
+  if (url === undefined || (url.protocol !== "postgres:" && url.protocol !== "postgresql:") || url.hostname === "") {
+    // Never echo the value: it may hold a password.
+    throw new ConfigError("DATABASE_URL must be a URL like postgres://user:password@host:5432/database");
+  }
+  return value.trim();
+}
+
 /** Validates an input and fills in defaults. */
 export function resolveConfig(input: ConfigInput): ParleyConfig {
   const dataDir = resolve(input.dataDir ?? DEFAULT_DATA_DIR);
@@ -139,6 +165,7 @@ export function resolveConfig(input: ConfigInput): ParleyConfig {
     port: toInteger("port", input.port ?? DEFAULT_PORT, 0, 65_535),
     host,
     dataDir,
+    databaseUrl: resolveDatabaseUrl(input.databaseUrl),
     secret: resolveSecret(dataDir, input.secret),
     logLevel: logLevel as LogLevel,
     limits: resolveLimits(input.limits),
@@ -166,6 +193,7 @@ export interface ServeFlags {
   port?: string;
   host?: string;
   "data-dir"?: string;
+  "database-url"?: string;
   secret?: string;
 }
 
@@ -178,6 +206,8 @@ export function configInputFromFlagsAndEnv(flags: ServeFlags, env: NodeJS.Proces
   if (host !== undefined) input.host = host;
   const dataDir = flags["data-dir"] ?? env.PARLEY_DATA_DIR;
   if (dataDir !== undefined) input.dataDir = dataDir;
+  const databaseUrl = flags["database-url"] ?? env.DATABASE_URL;
+  if (databaseUrl !== undefined) input.databaseUrl = databaseUrl;
   const secret = flags.secret ?? env.PARLEY_SECRET;
   if (secret !== undefined) input.secret = secret;
   if (env.LOG_LEVEL !== undefined) input.logLevel = env.LOG_LEVEL;
