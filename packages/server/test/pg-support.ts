@@ -8,6 +8,7 @@
  * warning, except in CI (`CI` set), where a missing service must fail them.
  */
 import { randomBytes } from "node:crypto";
+import { connect, createServer, type AddressInfo, type Server, type Socket } from "node:net";
 import pg from "pg";
 import { describe } from "vitest";
 
@@ -72,4 +73,54 @@ export async function terminateConnections(database: string): Promise<number> {
     [database],
   );
   return Number(rows[0]?.n ?? 0);
+}
+
+/**
+ * A TCP relay to the test server that can be cut and restored, so a test can
+ * make PostgreSQL disappear for one store (connections reset, new ones
+ * refused) and come back on the same address, without touching the server
+ * other tests share.
+ */
+export class PgRelay {
+  private server: Server | undefined;
+  private readonly sockets = new Set<Socket>();
+  private port = 0;
+
+  /** The URL of `database` through the relay. */
+  url(database: string): string {
+    const url = new URL(databaseUrl(database));
+    url.hostname = "127.0.0.1";
+    url.port = String(this.port);
+    return url.toString();
+  }
+
+  /** Starts relaying (again, on the same port once one was chosen). */
+  async start(): Promise<void> {
+    const target = new URL(ADMIN_URL);
+    const server = createServer((client) => {
+      const upstream = connect(Number(target.port || 5432), target.hostname);
+      for (const socket of [client, upstream]) {
+        this.sockets.add(socket);
+        socket.on("close", () => this.sockets.delete(socket));
+        socket.on("error", () => undefined);
+      }
+      client.pipe(upstream).pipe(client);
+      client.on("close", () => upstream.destroy());
+      upstream.on("close", () => client.destroy());
+    });
+    await new Promise<void>((resolve, reject) => {
+      server.once("error", reject);
+      server.listen(this.port, "127.0.0.1", () => resolve());
+    });
+    this.port = (server.address() as AddressInfo).port;
+    this.server = server;
+  }
+
+  /** Cuts every relayed connection and refuses new ones, as a database that went away. */
+  async stop(): Promise<void> {
+    const server = this.server;
+    this.server = undefined;
+    for (const socket of this.sockets) socket.destroy();
+    if (server !== undefined) await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
 }

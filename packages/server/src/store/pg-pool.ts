@@ -32,7 +32,13 @@ export function createPgPool(options: PgPoolOptions): pg.Pool {
     keepAlive: true,
     application_name: "parley",
   });
-  pool.on("error", (error) => options.onError?.(error));
+  const report = (error: Error) => options.onError?.(error);
+  // Idle connections report through the pool. A connection checked out for a query or a
+  // transaction has no listener of the pool's, and an `error` event nobody listens to would
+  // crash the process: give each its own. Its operation fails by itself (the query rejects),
+  // and the pool discards the connection when it comes back broken.
+  pool.on("connect", (client) => client.on("error", report));
+  pool.on("error", report);
   return pool;
 }
 
