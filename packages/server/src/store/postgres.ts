@@ -167,6 +167,8 @@ export class PostgresStore implements Store {
           return results;
         }),
       commitOne: (request) => this.db.transaction().execute((trx) => appendInTransaction(trx, request)),
+      // A batch cut off by the database going away fails as a whole; its clients retry (idempotently).
+      isRetryableAlone: (error) => !isConnectionError(error),
     });
   }
 
