@@ -61,6 +61,7 @@ export interface TestDatabase {
 
 /** A new, empty database. */
 export async function freshDatabase(): Promise<TestDatabase> {
+  if (!isPostgresReachable) throw new Error(`PostgreSQL is required for this test and is not reachable at ${ADMIN_URL}`);
   const name = `parley_t_${randomBytes(6).toString("hex")}`;
   await adminQuery(`create database ${name}`);
   return { name, url: databaseUrl(name), drop: () => adminQuery(`drop database if exists ${name} with (force)`).then(() => undefined) };
