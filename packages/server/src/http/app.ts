@@ -15,6 +15,7 @@ import { livechatRoutes } from "./livechat.js";
 import { mediaRoutes } from "./media.js";
 import { OriginPolicy } from "./origins.js";
 import { sdkRoutes } from "./sdk-bundle.js";
+import { widgetRoutes } from "./widget.js";
 
 export interface AppDeps {
   logger: Logger;
@@ -54,6 +55,7 @@ export function buildApp(deps: AppDeps): FastifyInstance {
   contactRoutes(app, deps);
   authRoutes(app, deps);
   sdkRoutes(app);
+  widgetRoutes(app);
   livechatRoutes(app, deps);
   mediaRoutes(app, deps);
   demoRoutes(app);
