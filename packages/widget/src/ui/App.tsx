@@ -6,6 +6,7 @@ import type { Strings } from "../i18n.js";
 import type { ChatSession } from "../session.js";
 import { Composer } from "./Composer.js";
 import { Conversation } from "./Conversation.js";
+import { ChatIcon, CloseIcon } from "./icons.js";
 import { StartForm } from "./StartForm.js";
 
 interface Props {
@@ -78,7 +79,7 @@ export function App({ session, config, strings }: Props): JSX.Element {
           <header>
             <h2 id="parley-title">{title}</h2>
             <button type="button" class="close" onClick={close} aria-label={strings.close}>
-              <span aria-hidden="true">×</span>
+              <CloseIcon />
             </button>
           </header>
           {isOffline && (
@@ -124,7 +125,7 @@ export function App({ session, config, strings }: Props): JSX.Element {
         aria-label={isOpen ? strings.close : strings.open}
         onClick={() => (isOpen ? close() : setOpen(true))}
       >
-        <span aria-hidden="true">{isOpen ? "×" : "💬"}</span>
+        {isOpen ? <CloseIcon /> : <ChatIcon />}
       </button>
     </div>
   );

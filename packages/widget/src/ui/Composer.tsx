@@ -3,6 +3,7 @@ import type { JSX } from "preact";
 import { useRef, useState } from "preact/hooks";
 import type { Strings } from "../i18n.js";
 import type { ChatSession } from "../session.js";
+import { AttachIcon } from "./icons.js";
 
 export function Composer({ session, strings }: { session: ChatSession; strings: Strings }): JSX.Element {
   const [text, setText] = useState("");
@@ -43,7 +44,7 @@ export function Composer({ session, strings }: { session: ChatSession; strings: 
       }}
     >
       <button type="button" class="icon" onClick={() => picker.current?.click()} aria-label={strings.attach} title={strings.attach}>
-        <span aria-hidden="true">📎</span>
+        <AttachIcon />
       </button>
       <input ref={picker} type="file" hidden accept="image/png,image/jpeg,.pdf,.doc,.docx,.ppt,.pptx,.xls,.xlsx" multiple onChange={onPick} tabIndex={-1} />
       <textarea id="parley-text" rows={1} aria-label={strings.message} placeholder={strings.message} value={text} onInput={onInput} onKeyDown={onKeyDown} onPaste={onPaste} />

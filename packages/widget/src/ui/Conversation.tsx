@@ -4,6 +4,7 @@ import { useEffect, useRef, useState } from "preact/hooks";
 import type { Entry } from "../entries.js";
 import { format, type Strings } from "../i18n.js";
 import type { ChatSession } from "../session.js";
+import { DocumentIcon } from "./icons.js";
 import { ExternalLink, Linkified } from "./linkify.js";
 
 interface Props {
@@ -32,10 +33,12 @@ function DocumentLink({ entry, session, strings }: { entry: Entry; session: Chat
   }, [entry.id]);
   const name = entry.fileName ?? "document";
   return href === undefined ? (
-    <span class="file">📄 {name}</span>
+    <span class="file">
+      <DocumentIcon /> {name}
+    </span>
   ) : (
     <a class="file" href={href} target="_blank" rel="noopener noreferrer" download={name} aria-label={format(strings.download, { name })}>
-      📄 {name}
+      <DocumentIcon /> {name}
     </a>
   );
 }
@@ -50,7 +53,7 @@ function Body({ entry, session, strings, onOpenImage }: Props & { entry: Entry }
       return (
         <>
           <button type="button" class="thumb" onClick={open} aria-label={format(strings.openImage, { name })}>
-            {entry.thumbnail ? <img src={entry.thumbnail} alt={format(strings.imageAlt, { name })} /> : <span>🖼 {name}</span>}
+            {entry.thumbnail ? <img src={entry.thumbnail} alt={format(strings.imageAlt, { name })} /> : <span>{name}</span>}
           </button>
           {entry.text && <div>{entry.text}</div>}
         </>
