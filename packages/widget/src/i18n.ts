@@ -44,6 +44,7 @@ const en = {
   UPLOAD_FAILED: "the upload failed; please try again.",
   otherError: "it was refused ({code}).",
   startFailed: "The chat could not start ({code}). Please try again.",
+  unreachable: "The chat service could not be reached from this page. Please try again later.",
   nicknameInvalid: "Please enter your name.",
   rateLimited: "Too many chats started from here; please try again in a minute.",
 } as const;
@@ -94,6 +95,7 @@ const fr: Strings = {
   UPLOAD_FAILED: "l'envoi a échoué ; veuillez réessayer.",
   otherError: "il a été refusé ({code}).",
   startFailed: "La discussion n'a pas pu commencer ({code}). Veuillez réessayer.",
+  unreachable: "Le service de discussion est injoignable depuis cette page. Veuillez réessayer plus tard.",
   nicknameInvalid: "Veuillez indiquer votre nom.",
   rateLimited: "Trop de discussions ouvertes depuis ici ; réessayez dans une minute.",
 };

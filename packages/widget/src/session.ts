@@ -105,10 +105,13 @@ export class ChatSession {
     };
     if (email.trim() !== "") body.email = email.trim();
     try {
+      // A network failure, or a CORS refusal (this site is not an allowed origin): the browser tells them apart to no one.
       const response = await fetch(`${this.config.serverUrl}/v1/contacts`, {
         method: "POST",
         headers: { "content-type": "application/json" },
         body: JSON.stringify(body),
+      }).catch(() => {
+        throw { code: "UNREACHABLE" };
       });
       const answer = (await response.json().catch(() => null)) as { contact: { id: string }; token: string; error?: { code: string } } | null;
       if (!response.ok || answer === null || answer.error) throw { code: answer?.error?.code ?? `HTTP_${response.status}` };
@@ -122,7 +125,9 @@ export class ChatSession {
           ? this.strings.nicknameInvalid
           : code === "RATE_LIMITED"
             ? this.strings.rateLimited
-            : format(this.strings.startFailed, { code: code === "INTERNAL_ERROR" ? "network" : code });
+            : code === "UNREACHABLE"
+              ? this.strings.unreachable
+              : format(this.strings.startFailed, { code });
       this.forget();
       this.update({ phase: "start", notice });
     }
