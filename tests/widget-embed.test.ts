@@ -24,7 +24,11 @@ const WIDGET = fileURLToPath(new URL("../packages/widget/dist/widget.js", import
 
 /** A tiny company site on its own port (so its own origin) embedding the widget of `parleyUrl()`. */
 async function companySite(parleyUrl: () => string): Promise<{ server: Server; origin: string }> {
-  const server = createServer((_request, response) => {
+  const server = createServer((request, response) => {
+    // `/fr`: a French page that sets every attribute of the snippet.
+    const attributes = request.url?.startsWith("/fr")
+      ? 'data-language="fr" data-title="Boutique Vélo" data-colour="#b5651d" data-position="left" data-greeting="Bonjour, cycliste !"'
+      : 'data-language="en"';
     response.writeHead(200, { "content-type": "text/html; charset=utf-8" });
     response.end(`<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Shop</title>
 <style>
@@ -33,7 +37,7 @@ async function companySite(parleyUrl: () => string): Promise<{ server: Server; o
   button { background: rgb(0, 255, 0) !important; }
 </style></head>
 <body><h2 id="shop-title">Our shop</h2><button id="shop-button">Buy</button>
-<script src="${parleyUrl()}/widget.js" async data-language="en"></script></body></html>`);
+<script src="${parleyUrl()}/widget.js" async ${attributes}></script></body></html>`);
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   return { server, origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
@@ -186,6 +190,26 @@ describe("on a company site of another origin", () => {
     expect(errors).toEqual([]);
     await agent.sdk.LIVECHAT.logout();
     await page.close();
+  });
+
+  it("takes its title, colour, greeting, corner and language from the snippet's attributes", async () => {
+    // A context of its own: the same site's storage holds the chat of the test above.
+    const context = await browser.newContext({ viewport: { width: 1024, height: 700 } });
+    const page = await context.newPage();
+    await page.goto(`${allowedSite.origin}/fr`);
+    await page.getByRole("button", { name: "Ouvrir la discussion" }).click();
+    const launcher = page.getByRole("button", { name: "Fermer la discussion" }).last();
+    await page.getByRole("dialog", { name: "Boutique Vélo" }).waitFor();
+    await page.getByText("Bonjour, cycliste !").waitFor();
+    await page.getByLabel("Votre nom").waitFor();
+    expect((await launcher.boundingBox())!.x).toBeLessThan(100);
+    const colours = await page.evaluate(() => {
+      const root = document.getElementById("parley-widget")!.shadowRoot!;
+      return { background: getComputedStyle(root.querySelector("header")!).backgroundColor, text: getComputedStyle(root.querySelector("h2")!).color };
+    });
+    // White on this orange would fall under 4.5:1: the widget writes in black on it.
+    expect(colours).toEqual({ background: "rgb(181, 101, 29)", text: "rgb(17, 17, 17)" });
+    await context.close();
   });
 
   it("refuses a page of a disallowed origin, over HTTP and at the WebSocket upgrade", async () => {
