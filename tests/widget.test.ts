@@ -136,7 +136,7 @@ describe("the customer widget on the demo page", () => {
   });
 
   it("receives text, links, an image and a PDF from the agent", async () => {
-    await agent.contact.sendMessage("Track it at https://example.com/track, or javascript:alert(1)");
+    const trackId = await agent.contact.sendMessage("Track it at https://example.com/track, or javascript:alert(1)");
     await agent.contact.SendLink("https://example.com/returns");
     await agent.contact.SendMultimediaMessage("IMAGE", { img: await makePng({ width: 400, height: 300 }), fileName: "wheel.png" });
     await agent.contact.SendMultimediaMessage("DOCUMENT", { document: makePdf(), fileName: "invoice.pdf" });
@@ -145,6 +145,8 @@ describe("the customer widget on the demo page", () => {
     expect(await text.locator("a").count()).toBe(1);
     expect(await text.locator("a").getAttribute("href")).toBe("https://example.com/track");
     await theirs().locator('a[href="https://example.com/returns"]').waitFor();
+    // Shown in the open panel of a visible page: the widget marks it seen.
+    await waitFor(() => agent.of("messageSeen").some((r) => r.messageID === trackId), () => "the agent's message to be seen");
     const image = theirs().locator(".thumb img");
     await image.waitFor();
     expect(await image.getAttribute("src")).toMatch(/^data:image\/png;base64,/);
@@ -215,6 +217,9 @@ describe("the customer widget on the demo page", () => {
     await page.getByText("You are offline").waitFor();
     await page.locator("#parley-text").fill("sent while offline");
     await page.locator("#parley-text").press("Enter");
+    // Held in the SDK's queue while offline, not lost and not yet committed.
+    await page.locator('.msg.mine').last().locator('.ticks[data-status="pending"]').waitFor();
+    expect(agent.of("message").some((m) => (m.content as { text: string }).text === "sent while offline")).toBe(false);
     await context.setOffline(false);
     await waitFor(
       () => agent.of("message").some((m) => (m.content as { text: string }).text === "sent while offline"),
