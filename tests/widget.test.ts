@@ -162,6 +162,17 @@ describe("the customer widget on the demo page", () => {
     await page.screenshot({ path: `${SCREENSHOTS}widget-desktop.png` });
   });
 
+  it("counts what arrives while the panel is closed, and marks it seen only once shown", async () => {
+    await page.locator(".close").click();
+    await page.locator(".panel").waitFor({ state: "detached" });
+    const id = await agent.contact.sendMessage("Are you still there?");
+    await page.locator(".launcher .badge").getByText("1").waitFor();
+    expect(agent.of("messageSeen").some((r) => r.messageID === id)).toBe(false);
+    await openPanel(page);
+    await waitFor(() => agent.of("messageSeen").some((r) => r.messageID === id), () => "the message to be seen once the panel opened");
+    expect(await page.locator(".launcher .badge").count()).toBe(0);
+  });
+
   it("sends images and documents by picker, drag and drop and paste, with an upload progress bar", async () => {
     // Record every progress bar the widget shows while files go out.
     await page.evaluate(() => {

@@ -2,6 +2,7 @@
 
 const en = {
   open: "Open the chat",
+  unread: "{count} new",
   close: "Close the chat",
   title: "Chat with us",
   greeting: "Hello! How can we help you today?",
@@ -53,6 +54,7 @@ export type Strings = { readonly [K in keyof typeof en]: string };
 
 const fr: Strings = {
   open: "Ouvrir la discussion",
+  unread: "{count} nouveau(x)",
   close: "Fermer la discussion",
   title: "Discutons",
   greeting: "Bonjour ! Comment pouvons-nous vous aider ?",

@@ -26,6 +26,8 @@ export interface ChatState {
   notice: string | null;
   /** The customer's name, kept for a new chat. */
   nickname: string;
+  /** Messages that arrived while the panel was closed or the page hidden. */
+  unread: number;
 }
 
 /** Codes after which a saved chat cannot be resumed: start afresh. */
@@ -68,6 +70,7 @@ export class ChatSession {
       isBrowserOnline: navigator.onLine,
       notice: null,
       nickname: this.saved?.nickname ?? "",
+      unread: 0,
     };
   }
 
@@ -199,6 +202,7 @@ export class ChatSession {
   markSeen(): void {
     const contact = this.contact;
     if (!contact || !this.isVisible()) return;
+    if (this.state.unread > 0) this.update({ unread: 0 });
     for (const entry of this.state.entries) {
       if (entry.isMine || entry.id === undefined || this.seenMarked.has(entry.id)) continue;
       const id = entry.id;
@@ -258,7 +262,7 @@ export class ChatSession {
       const entry = entryOf(message, myId);
       this.add(entry);
       if (entry.kind === "image" && entry.thumbnail === undefined && entry.hasThumbnail) void this.loadThumbnail(entry.key);
-      this.update({ typing: null });
+      this.update({ typing: null, unread: this.isVisible() ? 0 : this.state.unread + 1 });
       this.markSeen();
     };
     contact.on("message", incoming);

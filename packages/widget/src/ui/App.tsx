@@ -2,7 +2,7 @@
 import type { JSX } from "preact";
 import { useEffect, useRef, useState } from "preact/hooks";
 import type { WidgetConfig } from "../config.js";
-import type { Strings } from "../i18n.js";
+import { format, type Strings } from "../i18n.js";
 import type { ChatSession } from "../session.js";
 import { Composer } from "./Composer.js";
 import { Conversation } from "./Conversation.js";
@@ -122,10 +122,15 @@ export function App({ session, config, strings }: Props): JSX.Element {
         class="launcher"
         ref={launcher}
         aria-expanded={isOpen}
-        aria-label={isOpen ? strings.close : strings.open}
+        aria-label={isOpen ? strings.close : state.unread > 0 ? `${strings.open} (${format(strings.unread, { count: String(state.unread) })})` : strings.open}
         onClick={() => (isOpen ? close() : setOpen(true))}
       >
         {isOpen ? <CloseIcon /> : <ChatIcon />}
+        {!isOpen && state.unread > 0 && (
+          <span class="badge" aria-hidden="true">
+            {state.unread}
+          </span>
+        )}
       </button>
     </div>
   );
