@@ -34,6 +34,13 @@ export interface ChatState {
 const GONE = new Set(["AUTH_TOKEN_EXPIRED", "AUTH_INVALID_TOKEN", "FORBIDDEN", "CONTACT_NOT_FOUND", "CONTACT_ENDED", "NOT_A_PARTICIPANT"]);
 const URL_ONLY = /^https?:\/\/\S+$/i;
 
+/** Why `POST /v1/contacts` failed: the server's code, or `UNREACHABLE`. */
+class StartFailure extends Error {
+  constructor(readonly code: string) {
+    super(code);
+  }
+}
+
 function codeOf(error: unknown): string {
   return (error as LiveChatError | undefined)?.code ?? "INTERNAL_ERROR";
 }
@@ -114,10 +121,10 @@ export class ChatSession {
         headers: { "content-type": "application/json" },
         body: JSON.stringify(body),
       }).catch(() => {
-        throw { code: "UNREACHABLE" };
+        throw new StartFailure("UNREACHABLE");
       });
       const answer = (await response.json().catch(() => null)) as { contact: { id: string }; token: string; error?: { code: string } } | null;
-      if (!response.ok || answer === null || answer.error) throw { code: answer?.error?.code ?? `HTTP_${response.status}` };
+      if (!response.ok || answer === null || answer.error) throw new StartFailure(answer?.error?.code ?? `HTTP_${response.status}`);
       this.saved = { chatId: answer.contact.id, token: answer.token, nickname: body.nickname ?? nickname, receipts: {} };
       this.storage.save(this.saved);
       await this.open(this.saved);
@@ -241,14 +248,14 @@ export class ChatSession {
     const history = contact.history.hasMore ? (await this.sdk.LIVECHAT.getChatHistory(contact)).messages : contact.history.messages;
     this.contact = contact;
     const myId = contact.user.id;
-    const entries = history.map((item) => {
+    // Agents already in the chat are named first, as their join lines did (history holds messages only).
+    const entries = contact.participants
+      .filter((user) => user.isAgent && user.endTime === null)
+      .map((user) => this.system(format(this.strings.joined, { name: user.nickname })));
+    for (const item of history) {
       const entry = entryOf(item.data, myId);
       if (entry.isMine) entry.status = saved.receipts[item.data.id] ?? "sent";
-      return entry;
-    });
-    // Agents already in the chat are named, as a join line would have.
-    for (const user of contact.participants) {
-      if (user.isAgent && user.endTime === null) entries.push(this.system(format(this.strings.joined, { name: user.nickname })));
+      entries.push(entry);
     }
     this.update({ phase: "chat", entries, nickname: saved.nickname, notice: null });
     this.listen(contact);
