@@ -168,6 +168,9 @@ describe("on a company site of another origin", () => {
     await page.locator('input[type="file"]').setInputFiles({ name: "part.png", mimeType: "image/png", buffer: await makeNoisyPng(420, 420) });
     await page.locator('.msg.mine[data-kind="image"] .ticks:not([data-status="pending"])').waitFor();
     expect(agent.of("message").map((m) => (m.content as { text: string }).text)).toContain("From the shop's site");
+    // Too large to ride inline: the widget fetches its thumbnail from Parley across origins.
+    await agent.contact.SendMultimediaMessage("IMAGE", { img: await makeNoisyPng(420, 420), fileName: "answer.png" });
+    await page.locator('.msg.theirs .thumb img[src^="data:image/"]').waitFor();
 
     const styles = await page.evaluate(() => {
       const root = document.getElementById("parley-widget")!.shadowRoot!;
