@@ -139,7 +139,8 @@ describe("the customer widget on the demo page", () => {
     const trackId = await agent.contact.sendMessage("Track it at https://example.com/track, or javascript:alert(1)");
     await agent.contact.SendLink("https://example.com/returns");
     await agent.contact.SendMultimediaMessage("IMAGE", { img: await makePng({ width: 400, height: 300 }), fileName: "wheel.png" });
-    await agent.contact.SendMultimediaMessage("DOCUMENT", { document: makePdf(), fileName: "invoice.pdf" });
+    const invoice = makePdf();
+    await agent.contact.SendMultimediaMessage("DOCUMENT", { document: invoice, fileName: "invoice.pdf" });
     const text = theirs().filter({ hasText: "Track it at" });
     await text.waitFor();
     expect(await text.locator("a").count()).toBe(1);
@@ -154,6 +155,8 @@ describe("the customer widget on the demo page", () => {
     await documentLink.waitFor();
     expect(await documentLink.getAttribute("href")).toContain(`/v1/contacts/${chatId}/messages/`);
     expect(await documentLink.getAttribute("download")).toBe("invoice.pdf");
+    const download = await fetch((await documentLink.getAttribute("href"))!);
+    expect(Buffer.from(await download.arrayBuffer()).equals(invoice)).toBe(true);
     // The image opens full size, and Escape closes the view.
     await theirs().locator(".thumb").click();
     await page.locator(".viewer img").waitFor();
