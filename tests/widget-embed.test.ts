@@ -29,9 +29,20 @@ async function companySite(parleyUrl: () => string): Promise<{ server: Server; o
     const attributes = request.url?.startsWith("/fr")
       ? 'data-language="fr" data-title="Boutique Vélo" data-colour="#b5651d" data-position="left" data-greeting="Bonjour, cycliste !"'
       : 'data-language="en"';
-    response.writeHead(200, { "content-type": "text/html; charset=utf-8" });
+    const parleyOrigin = parleyUrl();
+    response.writeHead(200, {
+      "content-type": "text/html; charset=utf-8",
+      // A strict policy, as careful sites have: no inline styles or scripts but the page's own.
+      "content-security-policy": [
+        "default-src 'none'",
+        `script-src ${parleyOrigin}`,
+        `connect-src ${parleyOrigin} ${parleyOrigin.replace("http", "ws")}`,
+        "img-src data: blob:",
+        "style-src 'nonce-shop'",
+      ].join("; "),
+    });
     response.end(`<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Shop</title>
-<style>
+<style nonce="shop">
   /* A hostile stylesheet: none of it may reach the widget. */
   * { font-family: serif !important; color: rgb(255, 0, 0) !important; }
   button { background: rgb(0, 255, 0) !important; }
@@ -152,10 +163,13 @@ describe("keyboard and accessibility", () => {
 });
 
 describe("on a company site of another origin", () => {
-  it("works from an allowed origin, uploads included, sealed from the page's CSS", async () => {
+  it("works from an allowed origin under a strict CSP, uploads included, sealed from the page's CSS", async () => {
     const page = await browser.newPage();
     const errors: string[] = [];
     page.on("pageerror", (error) => errors.push(String(error)));
+    page.on("console", (message) => {
+      if (message.type() === "error") errors.push(message.text());
+    });
     await page.goto(`${allowedSite.origin}/`);
     await openPanel(page);
     await startChat(page, "Lee");
@@ -181,9 +195,12 @@ describe("on a company site of another origin", () => {
         launcherBackground: css(root.querySelector(".launcher")!).backgroundColor,
         shopTitleMargin: css(document.getElementById("shop-title")!).marginTop,
         shopButtonBorder: css(document.getElementById("shop-button")!).borderTopStyle,
+        shopButtonBackground: css(document.getElementById("shop-button")!).backgroundColor,
       };
     });
-    // The page's rules do not reach in…
+    // The page's own rules apply to the page…
+    expect(styles.shopButtonBackground).toBe("rgb(0, 255, 0)");
+    // …but do not reach in…
     expect(styles.widgetTitleColour).toBe("rgb(255, 255, 255)");
     expect(styles.widgetFont).not.toMatch(/^serif$/);
     expect(styles.launcherBackground).toBe("rgb(11, 79, 156)");

@@ -22,9 +22,18 @@ function mount(): void {
   host.id = HOST_ID;
   document.body.append(host);
   const shadow = host.attachShadow({ mode: "open" });
-  const style = document.createElement("style");
-  style.textContent = `${css}\n:host{--brand:${config.colour};--on-brand:${textColourOn(config.colour)}}`;
-  shadow.append(style);
+  const rules = `${css}\n:host{--brand:${config.colour};--on-brand:${textColourOn(config.colour)}}`;
+  // A constructed stylesheet is not an inline style: a page whose Content-Security-Policy
+  // forbids 'unsafe-inline' styles still shows the widget. Older browsers get a <style>.
+  if ("adoptedStyleSheets" in shadow && typeof CSSStyleSheet.prototype.replaceSync === "function") {
+    const sheet = new CSSStyleSheet();
+    sheet.replaceSync(rules);
+    shadow.adoptedStyleSheets = [sheet];
+  } else {
+    const style = document.createElement("style");
+    style.textContent = rules;
+    shadow.append(style);
+  }
   const container = document.createElement("div");
   container.lang = config.language;
   shadow.append(container);

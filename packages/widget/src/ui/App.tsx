@@ -47,6 +47,12 @@ export function App({ session, config, strings }: Props): JSX.Element {
     launcher.current?.focus();
   };
   const onKeyDown = (event: KeyboardEvent) => {
+    // The image view is modal: Tab stays on its one control.
+    if (event.key === "Tab" && image) {
+      event.preventDefault();
+      closeImage.current?.focus();
+      return;
+    }
     if (event.key !== "Escape") return;
     event.stopPropagation();
     if (image) setImage(null);
