@@ -42,6 +42,7 @@ export const ERRORS = {
   AUTH_TOKEN_EXPIRED: { status: 401, message: "The token has expired." },
   INVALID_CREDENTIALS: { status: 401, message: "Unknown username or wrong password." },
   FORBIDDEN: { status: 403, message: "This token does not give access to that chat." },
+  ORIGIN_NOT_ALLOWED: { status: 403, message: "Pages of this origin may not use this server (see PARLEY_ALLOWED_ORIGINS)." },
   // Chats and participants
   CONTACT_NOT_FOUND: { status: 404, message: "No chat with that id." },
   CONTACT_ENDED: { status: 409, message: "The chat has ended and accepts no more messages or participants." },

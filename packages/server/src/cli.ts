@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /**
  * The `parley` command:
- *   parley [serve] [--port P] [--host H] [--data-dir D] [--database-url U] [--secret S]
+ *   parley [serve] [--port P] [--host H] [--data-dir D] [--database-url U] [--secret S] [--allowed-origins O]
  *   parley agent add <username> --password <pw> [--nickname N] [--data-dir D] [--database-url U]
  *   parley token agent <username> [--data-dir D] [--database-url U] [--ttl 12h]
  *   parley migrate [--data-dir D] [--database-url U]
@@ -16,7 +16,7 @@ import { openStore } from "./store/open.js";
 import { DuplicateUsernameError, StoreUnavailableError, type Store } from "./store/types.js";
 
 const USAGE = `Usage:
-  parley [serve] [--port 8080] [--host 0.0.0.0] [--data-dir ./data] [--database-url postgres://…] [--secret S]
+  parley [serve] [--port 8080] [--host 0.0.0.0] [--data-dir ./data] [--database-url postgres://…] [--secret S] [--allowed-origins *]
   parley agent add <username> --password <pw> [--nickname N] [--data-dir D] [--database-url U]
   parley token agent <username> [--data-dir D] [--database-url U] [--ttl 12h]
   parley migrate [--data-dir D] [--database-url U]
@@ -38,6 +38,7 @@ function parse(args: string[]) {
       "data-dir": { type: "string" },
       "database-url": { type: "string" },
       secret: { type: "string" },
+      "allowed-origins": { type: "string" },
       password: { type: "string" },
       nickname: { type: "string" },
       ttl: { type: "string" },
@@ -85,7 +86,8 @@ async function serve(flags: ServeFlags): Promise<void> {
         "",
         "  ==============================================================",
         "   Parley is running. A demo agent was created (shown only once):",
-        `     demo page: ${url}/  (a customer and an agent side by side)`,
+        `     demo page: ${url}/  (a company page with the chat widget)`,
+        `     console:   ${url}/console  (log in there as the agent below)`,
         `     URL:      ${url}`,
         "     username: demo",
         `     password: ${password}`,
@@ -176,7 +178,7 @@ async function main(argv: string[]): Promise<void> {
   }
   const [command = "serve", sub, ...rest] = positionals;
   const serveFlags: ServeFlags = {};
-  for (const key of ["port", "host", "data-dir", "database-url", "secret"] as const) {
+  for (const key of ["port", "host", "data-dir", "database-url", "secret", "allowed-origins"] as const) {
     const value = values[key];
     if (value !== undefined) serveFlags[key] = value;
   }

@@ -38,6 +38,14 @@ export interface ParleyConfig {
    * limits: `false` (none, the default), `true` (any), or a list of addresses/CIDRs.
    */
   trustProxy: boolean | string[];
+  /**
+   * Web origins (`https://shop.example.com`) whose pages may call the HTTP API
+   * and open sockets from a browser (CORS and the WebSocket `Origin` check), or
+   * `"*"` for any origin (the default: tokens travel in headers, never in
+   * cookies, so a foreign page gains nothing a token does not already give).
+   * The server's own origin is always allowed.
+   */
+  allowedOrigins: "*" | string[];
 }
 
 /** What a caller may set; everything is optional and validated by {@link resolveConfig}. */
@@ -56,6 +64,8 @@ export interface ConfigInput {
   helloTimeoutMs?: number;
   /** `true`, `false`, or proxy addresses/CIDRs (a list, or a comma-separated string). */
   trustProxy?: boolean | string | string[];
+  /** `"*"`, or origins (a list, or a comma-separated string). */
+  allowedOrigins?: string | string[];
 }
 
 /** Raised for a configuration value that cannot be used. */
@@ -174,6 +184,7 @@ export function resolveConfig(input: ConfigInput): ParleyConfig {
     loginsPerMinute: toInteger("loginsPerMinute", input.loginsPerMinute ?? DEFAULT_LOGINS_PER_MINUTE, 1),
     helloTimeoutMs: toInteger("helloTimeoutMs", input.helloTimeoutMs ?? 10_000, 1),
     trustProxy: resolveTrustProxy(input.trustProxy),
+    allowedOrigins: resolveAllowedOrigins(input.allowedOrigins),
   };
 }
 
@@ -188,6 +199,31 @@ function resolveTrustProxy(value: boolean | string | string[] | undefined): bool
   return list;
 }
 
+/**
+ * `PARLEY_ALLOWED_ORIGINS`: `*` (any origin), or comma-separated origins such as
+ * `https://shop.example.com,https://www.example.com` — scheme, host and port only,
+ * exactly as browsers send them in the `Origin` header.
+ */
+export function resolveAllowedOrigins(value: string | string[] | undefined): "*" | string[] {
+  if (value === undefined) return "*";
+  const list = (Array.isArray(value) ? value : value.split(",")).map((entry) => entry.trim()).filter((entry) => entry !== "");
+  if (list.length === 1 && list[0] === "*") return "*";
+  const invalid = list.find((entry) => {
+    try {
+      const url = new URL(entry);
+      return !["http:", "https:"].includes(url.protocol) || url.pathname !== "/" || url.search !== "" || url.hash !== "" || url.username !== "";
+    } catch {
+      return true;
+    }
+  });
+  if (list.length === 0 || invalid !== undefined) {
+    throw new ConfigError(
+      `PARLEY_ALLOWED_ORIGINS must be * or origins like https://shop.example.com separated by commas, got ${JSON.stringify(invalid ?? value)}`,
+    );
+  }
+  return list.map((entry) => new URL(entry).origin);
+}
+
 /** Flags of `parley serve`, as parsed by the CLI. */
 export interface ServeFlags {
   port?: string;
@@ -195,6 +231,7 @@ export interface ServeFlags {
   "data-dir"?: string;
   "database-url"?: string;
   secret?: string;
+  "allowed-origins"?: string;
 }
 
 /** Flags win over the environment, which wins over defaults. */
@@ -215,5 +252,7 @@ export function configInputFromFlagsAndEnv(flags: ServeFlags, env: NodeJS.Proces
   if (env.PARLEY_UPLOADS_PER_MINUTE !== undefined) input.uploadsPerMinute = env.PARLEY_UPLOADS_PER_MINUTE;
   if (env.PARLEY_LOGINS_PER_MINUTE !== undefined) input.loginsPerMinute = env.PARLEY_LOGINS_PER_MINUTE;
   if (env.PARLEY_TRUST_PROXY !== undefined) input.trustProxy = env.PARLEY_TRUST_PROXY;
+  const allowedOrigins = flags["allowed-origins"] ?? env.PARLEY_ALLOWED_ORIGINS;
+  if (allowedOrigins !== undefined) input.allowedOrigins = allowedOrigins;
   return input;
 }

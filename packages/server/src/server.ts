@@ -13,6 +13,7 @@ import type { Bus } from "./bus/types.js";
 import { ChatService } from "./chat/service.js";
 import { resolveConfig, type ConfigInput, type ParleyConfig } from "./config.js";
 import { buildApp } from "./http/app.js";
+import { OriginPolicy } from "./http/origins.js";
 import { createLogger, type Logger } from "./logger.js";
 import { MediaLibrary } from "./media/library.js";
 import type { Watermarks } from "./realtime/connection.js";
@@ -61,6 +62,7 @@ export function createParleyServer(options: ParleyServerOptions = {}): ParleySer
   const media = new MediaLibrary({ store, blobs, limits: config.limits, spoolDir, secret: config.secret });
   const chat = new ChatService({ store, bus, limits: config.limits, logger, listener: hub, media });
   hub.setSource((chatId, afterSeq, limit) => chat.eventsAfter(chatId, afterSeq, limit));
+  const origins = new OriginPolicy(config.allowedOrigins);
   const app = buildApp({
     logger,
     store,
@@ -73,6 +75,7 @@ export function createParleyServer(options: ParleyServerOptions = {}): ParleySer
     contactsPerMinute: config.contactsPerMinute,
     loginsPerMinute: config.loginsPerMinute,
     trustProxy: config.trustProxy,
+    origins,
   });
   const sockets = new SocketServer({
     chat,
@@ -81,6 +84,7 @@ export function createParleyServer(options: ParleyServerOptions = {}): ParleySer
     limits: config.limits,
     logger,
     helloTimeoutMs: config.helloTimeoutMs,
+    origins,
     ...(options.watermarks === undefined ? {} : { watermarks: options.watermarks }),
   });
   sockets.attach(app.server);
