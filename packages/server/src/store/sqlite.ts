@@ -11,11 +11,11 @@
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import BetterSqlite3 from "better-sqlite3";
-import { Kysely, Migrator, SqliteDialect, type Selectable, type Transaction } from "kysely";
+import { Kysely, Migrator, SqliteDialect, sql, type ExpressionBuilder, type Selectable, type Transaction } from "kysely";
 import type { StoredEventName } from "@parley/protocol";
 import { GroupCommitter } from "./group-commit.js";
 import { MIGRATIONS } from "./migrations.js";
-import type { Database, EventsTable, MediaTable, ParticipantsTable } from "./schema.js";
+import type { ContactsTable, Database, EventsTable, MediaTable, ParticipantsTable } from "./schema.js";
 import {
   DuplicateUsernameError,
   MESSAGE_EVENT_NAMES,
@@ -23,6 +23,9 @@ import {
   type AgentRecord,
   type AppendRequest,
   type AppendResult,
+  type ContactListEntry,
+  type ContactListQuery,
+  type ContactRecord,
   type ContactWithParticipants,
   type MediaRecord,
   type MessagePage,
@@ -50,6 +53,28 @@ function toEvent(row: Selectable<EventsTable>): StoredEvent {
     ts: row.ts,
     data: JSON.parse(row.payload) as unknown,
   };
+}
+
+function toContact(row: Selectable<ContactsTable>): ContactRecord {
+  return {
+    id: row.id,
+    status: row.status,
+    createdAt: row.created_at,
+    endedAt: row.ended_at,
+    lastSeq: row.last_seq,
+    customerUserId: row.customer_user_id,
+    nickname: row.nickname,
+    email: row.email,
+    pageUri: row.page_uri,
+    pageTitle: row.page_title,
+    userAgent: row.user_agent,
+    clientIp: row.client_ip,
+  };
+}
+
+/** Escapes LIKE's wildcards and its escape character, so a search is plain text. */
+function escapeLike(text: string): string {
+  return text.replace(/[\\%_]/g, (c) => `\\${c}`);
 }
 
 function toParticipant(row: Selectable<ParticipantsTable>): ParticipantRecord {
@@ -345,21 +370,70 @@ export class SqliteStore implements Store {
       .where("chat_id", "=", chatId)
       .orderBy("joined_at")
       .execute();
-    return {
-      id: row.id,
-      status: row.status,
-      createdAt: row.created_at,
-      endedAt: row.ended_at,
-      lastSeq: row.last_seq,
-      customerUserId: row.customer_user_id,
-      nickname: row.nickname,
-      email: row.email,
-      pageUri: row.page_uri,
-      pageTitle: row.page_title,
-      userAgent: row.user_agent,
-      clientIp: row.client_ip,
-      participants: participants.map(toParticipant),
-    };
+    return { ...toContact(row), participants: participants.map(toParticipant) };
+  }
+
+  async listContacts(query: ContactListQuery): Promise<ContactListEntry[]> {
+    const agentPresent = (eb: ExpressionBuilder<Database, "contacts">) =>
+      eb.exists(
+        eb
+          .selectFrom("participants")
+          .select("participants.user_id")
+          .whereRef("participants.chat_id", "=", "contacts.id")
+          .where("participants.is_agent", "=", 1)
+          .where("participants.left_at", "is", null),
+      );
+    const { status, search, before } = query;
+    const rows = await this.db
+      .selectFrom("contacts")
+      .selectAll()
+      .$if(status === "ended", (qb) => qb.where("status", "=", "ended"))
+      .$if(status === "waiting", (qb) => qb.where("status", "=", "active").where((eb) => eb.not(agentPresent(eb))))
+      .$if(status === "active", (qb) => qb.where("status", "=", "active").where((eb) => agentPresent(eb)))
+      .$if(search !== undefined, (qb) =>
+        qb.where((eb) =>
+          eb.or([
+            eb("id", "=", search as string),
+            eb(sql`lower(nickname)`, "like", sql`${`%${escapeLike((search as string).toLowerCase())}%`} escape '\\'`),
+          ]),
+        ),
+      )
+      .$if(before !== undefined, (qb) =>
+        qb.where((eb) => {
+          const { createdAt, id } = before as { createdAt: string; id: string };
+          return eb.or([eb("created_at", "<", createdAt), eb.and([eb("created_at", "=", createdAt), eb("id", "<", id)])]);
+        }),
+      )
+      .orderBy("created_at", "desc")
+      .orderBy("id", "desc")
+      .limit(query.limit)
+      .execute();
+    if (rows.length === 0) return [];
+    const ids = rows.map((row) => row.id);
+    const participants = await this.db
+      .selectFrom("participants")
+      .selectAll()
+      .where("chat_id", "in", ids)
+      .orderBy("joined_at")
+      .execute();
+    const entries: ContactListEntry[] = [];
+    for (const row of rows) {
+      // One indexed probe per chat on (chat_id, seq): the first message is near the start of the log.
+      const first = await this.db
+        .selectFrom("events")
+        .selectAll()
+        .where("chat_id", "=", row.id)
+        .where("name", "in", MESSAGE_EVENT_NAMES)
+        .orderBy("seq")
+        .limit(1)
+        .executeTakeFirst();
+      entries.push({
+        ...toContact(row),
+        participants: participants.filter((p) => p.chat_id === row.id).map(toParticipant),
+        firstMessage: first === undefined ? null : toEvent(first),
+      });
+    }
+    return entries;
   }
 
   append(request: AppendRequest): Promise<AppendResult> {
