@@ -7,6 +7,7 @@ import type { ChatService } from "../chat/service.js";
 import type { MediaLibrary } from "../media/library.js";
 import type { Store } from "../store/types.js";
 import { authRoutes } from "./auth.js";
+import { chatRoutes } from "./chats.js";
 import { contactRoutes } from "./contacts.js";
 import { demoRoutes } from "./demo.js";
 import { installErrorHandlers } from "./errors.js";
@@ -48,6 +49,7 @@ export function buildApp(deps: AppDeps): FastifyInstance {
   app.get("/healthz", () => ({ status: "ok" }));
   contactRoutes(app, deps);
   authRoutes(app, deps);
+  chatRoutes(app, deps);
   sdkRoutes(app);
   livechatRoutes(app, deps);
   mediaRoutes(app, deps);
