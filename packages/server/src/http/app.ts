@@ -8,6 +8,7 @@ import type { MediaLibrary } from "../media/library.js";
 import type { Store } from "../store/types.js";
 import { authRoutes } from "./auth.js";
 import { chatRoutes } from "./chats.js";
+import { consoleRoutes } from "./console.js";
 import { contactRoutes } from "./contacts.js";
 import { demoRoutes } from "./demo.js";
 import { installErrorHandlers } from "./errors.js";
@@ -54,5 +55,6 @@ export function buildApp(deps: AppDeps): FastifyInstance {
   livechatRoutes(app, deps);
   mediaRoutes(app, deps);
   demoRoutes(app);
+  consoleRoutes(app);
   return app;
 }
