@@ -70,6 +70,7 @@ async function serve(flags: ServeFlags): Promise<void> {
         "  ==============================================================",
         "   Parley is running. A demo agent was created (shown only once):",
         `     demo page: ${url}/  (a customer and an agent side by side)`,
+        `     agent console: ${url}/console`,
         `     URL:      ${url}`,
         "     username: demo",
         `     password: ${password}`,
@@ -82,7 +83,7 @@ async function serve(flags: ServeFlags): Promise<void> {
       ].join("\n"),
     );
   } else {
-    console.log(`Parley is running at ${url} (demo page: ${url}/)`);
+    console.log(`Parley is running at ${url} (demo page: ${url}/, agent console: ${url}/console)`);
   }
   let stopping = false;
   const stop = (signal: string): void => {
