@@ -249,6 +249,8 @@ describe("the agent console", () => {
     expect((await ended).user?.nickname).toBe("alice");
     await page.getByText("This chat has ended.").waitFor();
     expect(await page.getByLabel("Message to Carla").count()).toBe(0);
+    // It joins the ended list without a search.
+    await page.locator(`.ended-list .chat-tab[data-chat-id='${carla.contact.id}']`).waitFor();
   });
 
   it("reopens the ended chat read-only from a search, and downloads its transcript", async () => {
@@ -283,10 +285,17 @@ describe("the agent console", () => {
     expect(pageErrors).toEqual([]);
   });
 
-  it("logs out", async () => {
+  it("logs out, and asks for a login again when the kept token is refused", async () => {
     await page.getByRole("button", { name: "Log out" }).click();
     await page.getByLabel("Username").waitFor();
     await page.reload();
     await page.getByLabel("Username").waitFor();
+    await page.evaluate(() => {
+      const expiresAt = new Date(Date.now() + 3_600_000).toISOString();
+      localStorage.setItem("parley.console.login", JSON.stringify({ token: "forged.token.value", expiresAt, agent: { id: "USER_x", username: "x", nickname: "X" } }));
+    });
+    await page.reload();
+    await page.getByText("Your session has ended. Please log in again.").waitFor();
+    expect(await page.evaluate(() => localStorage.getItem("parley.console.login"))).toBeNull();
   });
 });

@@ -1,5 +1,6 @@
 /** The console: the login form, or the desk once logged in (the login survives a reload). */
 import { useEffect, useState } from "preact/hooks";
+import { LiveChatError } from "@parley/sdk";
 import { Desk } from "../desk.js";
 import { forgetLogin, loadLogin, saveLogin, type AgentLogin } from "../session.js";
 import { DeskView } from "./DeskView.js";
@@ -9,6 +10,9 @@ export function App() {
   const [login, setLogin] = useState<AgentLogin | undefined>(() => loadLogin());
   const [desk, setDesk] = useState<Desk | undefined>(undefined);
   const [notice, setNotice] = useState("");
+  /** The server could not be reached with a login that may still be good: offer to try again. */
+  const [unreachable, setUnreachable] = useState(false);
+  const [attempt, setAttempt] = useState(0);
 
   useEffect(() => {
     if (login === undefined) return;
@@ -18,17 +22,37 @@ export function App() {
       setLogin(undefined);
     });
     setDesk(started);
-    started.start().catch(() => {
-      // The stored token was refused (expired, or the server's secret changed).
-      forgetLogin();
-      setNotice("Your session has ended. Please log in again.");
-      setLogin(undefined);
+    setUnreachable(false);
+    started.start().catch((error: unknown) => {
+      if (error instanceof LiveChatError && error.code.startsWith("AUTH_")) {
+        // The stored token was refused (expired, or the server's secret changed).
+        forgetLogin();
+        setNotice("Your session has ended. Please log in again.");
+        setLogin(undefined);
+      } else {
+        started.stop();
+        setUnreachable(true);
+      }
     });
     return () => {
       started.stop();
       setDesk(undefined);
     };
-  }, [login]);
+  }, [login, attempt]);
+
+  if (login !== undefined && unreachable) {
+    return (
+      <main class="login">
+        <h1>Parley console</h1>
+        <p class="notice" role="alert">
+          The server cannot be reached.
+        </p>
+        <button type="button" onClick={() => setAttempt((n) => n + 1)}>
+          Try again
+        </button>
+      </main>
+    );
+  }
 
   if (login === undefined || desk === undefined) {
     return (

@@ -12,6 +12,8 @@ export function DeskView({ desk, onLogout }: { desk: Desk; onLogout: () => void 
   useDesk(desk);
   const [readOnlyId, setReadOnlyId] = useState<string | undefined>(undefined);
   const room = readOnlyId === undefined ? desk.selected : undefined;
+  // A chat that ends here belongs in the ended list at once.
+  const endedHere = [...desk.rooms.values()].filter((r) => r.hasEnded).length;
 
   return (
     <div class="desk">
@@ -39,7 +41,7 @@ export function DeskView({ desk, onLogout }: { desk: Desk; onLogout: () => void 
               desk.select(id);
             }}
           />
-          <EndedChats token={desk.login.token} onOpen={setReadOnlyId} selectedId={readOnlyId} />
+          <EndedChats token={desk.login.token} onOpen={setReadOnlyId} selectedId={readOnlyId} endedHere={endedHere} />
         </nav>
         <main class="main" id="main">
           {readOnlyId !== undefined ? (

@@ -3,7 +3,15 @@ import { useEffect, useState } from "preact/hooks";
 import type { ChatListItem } from "@parley/protocol";
 import { listChats } from "../api.js";
 
-export function EndedChats({ token, onOpen, selectedId }: { token: string; onOpen: (chatId: string) => void; selectedId: string | undefined }) {
+interface Props {
+  token: string;
+  onOpen: (chatId: string) => void;
+  selectedId: string | undefined;
+  /** How many open chats have ended: the list is read again when it grows. */
+  endedHere: number;
+}
+
+export function EndedChats({ token, onOpen, selectedId, endedHere }: Props) {
   const [query, setQuery] = useState("");
   const [chats, setChats] = useState<ChatListItem[]>([]);
   const [cursor, setCursor] = useState<string | null>(null);
@@ -22,9 +30,10 @@ export function EndedChats({ token, onOpen, selectedId }: { token: string; onOpe
     }
   };
 
+  const [submitted, setSubmitted] = useState("");
   useEffect(() => {
-    void load("");
-  }, [token]);
+    void load(submitted);
+  }, [token, endedHere]);
 
   return (
     <section aria-labelledby="ended-heading">
@@ -34,6 +43,7 @@ export function EndedChats({ token, onOpen, selectedId }: { token: string; onOpe
         class="search"
         onSubmit={(e) => {
           e.preventDefault();
+          setSubmitted(query);
           void load(query);
         }}
       >
@@ -67,7 +77,7 @@ export function EndedChats({ token, onOpen, selectedId }: { token: string; onOpe
         ))}
       </ul>
       {cursor !== null && (
-        <button type="button" onClick={() => void load(query, cursor)}>
+        <button type="button" onClick={() => void load(submitted, cursor)}>
           Show older
         </button>
       )}
