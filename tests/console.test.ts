@@ -178,7 +178,8 @@ describe("the agent console", () => {
     const pdf = makePdf();
     await carla.SendMultimediaMessage("DOCUMENT", { document: new Uint8Array(pdf), caption: "", fileName: "receipt.pdf" });
     const documentItem = timeline().locator(".document", { hasText: "receipt.pdf" });
-    await documentItem.getByText(/PDF · /).waitFor();
+    await documentItem.locator(".doc-type", { hasText: "PDF" }).waitFor();
+    await documentItem.getByText(`${pdf.length} B`).waitFor();
     const download = page.waitForEvent("download");
     await documentItem.getByRole("button", { name: "Download receipt.pdf" }).click();
     const file = await download;

@@ -18,7 +18,8 @@ const TICK_LABELS: Record<Tick, [string, string]> = {
   sending: ["…", "Sending"],
   sent: ["✓", "Sent"],
   received: ["✓✓", "Delivered"],
-  seen: ["✓✓", "Seen"],
+  // Seen is spelled out, not told by colour alone.
+  seen: ["✓✓ Seen", "Seen"],
 };
 
 function ExternalLink({ href, text }: { href: string; text: string }) {
@@ -61,13 +62,9 @@ function Media({ id, body, access }: { id: string; body: MediaBody; access: Medi
   }
   return (
     <div class="document">
-      <span class="doc-type" aria-hidden="true">
-        {body.documentType}
-      </span>
+      <span class="doc-type">{body.documentType}</span>
       <span class="doc-name">{body.fileName}</span>
-      <span class="muted">
-        {body.documentType} · {formatSize(body.size)}
-      </span>
+      <span class="muted">{formatSize(body.size)}</span>
       <button type="button" onClick={() => void run(access.download(id, body))} aria-label={`Download ${body.fileName}`}>
         Download
       </button>
@@ -109,7 +106,7 @@ export function MessageView({ item, access }: { item: TimelineItem; access: Medi
       {tick !== undefined && (
         <span class={`tick tick-${item.tick}`} data-tick={item.tick} title={tick[1]}>
           {tick[0]}
-          <span class="sr-only"> {tick[1]}</span>
+          {item.tick !== "seen" && <span class="sr-only"> {tick[1]}</span>}
         </span>
       )}
     </li>
