@@ -40,7 +40,7 @@ const agentTheirs = () => timeline(agent).locator(".message.theirs");
 function widgetTicksAllSeen(count: number): Promise<unknown> {
   return customer.waitForFunction((expected) => {
     const root = document.getElementById("parley-widget")?.shadowRoot;
-    const ticks = [...(root?.querySelectorAll<HTMLElement>(".msg.mine .ticks") ?? [])];
+    const ticks = Array.from(root?.querySelectorAll<HTMLElement>(".msg.mine .ticks") ?? []);
     return ticks.length === expected && ticks.every((tick) => tick.dataset.status === "seen");
   }, count);
 }
@@ -48,7 +48,7 @@ function widgetTicksAllSeen(count: number): Promise<unknown> {
 /** Waits until every tick the console shows on the agent's messages says "seen". */
 function consoleTicksAllSeen(count: number): Promise<unknown> {
   return agent.waitForFunction((expected) => {
-    const ticks = [...document.querySelectorAll<HTMLElement>(".conversation .timeline .message.mine [data-tick]")];
+    const ticks = Array.from(document.querySelectorAll<HTMLElement>(".conversation .timeline .message.mine [data-tick]"));
     return ticks.length === expected && ticks.every((tick) => tick.dataset.tick === "seen");
   }, count);
 }
