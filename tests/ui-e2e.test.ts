@@ -66,6 +66,19 @@ function consoleNewestImageInView(): Promise<unknown> {
   });
 }
 
+/** Waits until the widget's newest message, an image, has loaded and is wholly in view in the panel. */
+function widgetNewestImageInView(): Promise<unknown> {
+  return customer.waitForFunction(() => {
+    const list = document.getElementById("parley-widget")?.shadowRoot?.querySelector(".log");
+    const newest = list?.querySelector("ol")?.lastElementChild;
+    const image = newest?.querySelector("img");
+    if (!list || !newest || !image?.complete || image.naturalWidth === 0) return false;
+    const shown = list.getBoundingClientRect();
+    const box = newest.getBoundingClientRect();
+    return box.top >= shown.top - 1 && box.bottom <= shown.bottom + 1;
+  });
+}
+
 beforeAll(async () => {
   // Typing is rate-limited per chat (2/s by default); here both sides type, faster than people would.
   ({ server } = await startServerWithAgents(["alice"], { limits: { typingPerSecond: 50 } }));
@@ -153,7 +166,8 @@ describe("a customer in the widget and an agent in the console", () => {
     await image.waitFor();
     expect(await image.getAttribute("src")).toMatch(/^data:image\/png;base64,/);
     expect(await image.evaluate((img: HTMLImageElement) => img.naturalWidth)).toBeGreaterThan(0);
-    // The agent sees their own image whole at the end of the conversation, not cut off by its late load.
+    // Each sees the newest image whole at the end of the conversation, not cut off by its late load.
+    await widgetNewestImageInView();
     await consoleNewestImageInView();
     // The customer's own image, once committed, is in the widget too.
     await customer.locator('.msg.mine[data-kind="image"] .ticks:not([data-status="pending"])').waitFor();
