@@ -1,0 +1,115 @@
+/**
+ * The ramp: offer a rising message rate, step by step, until a step is no
+ * longer sustained (p99 over the bound, an error, or traffic that does not
+ * drain), and keep the highest sustained step.
+ * @module
+ */
+import type { DeliveryErrors } from "./lib/delivery-ledger.js";
+import { CpuMeter, rssBytes } from "./lib/proc.js";
+import { round, type LatencySummary } from "./lib/stats.js";
+import { LoadProcess } from "./load/load-process.js";
+import type { StepResult, TargetName } from "./load/messages.js";
+import type { BenchOptions } from "./options.js";
+
+export interface StepReport {
+  /** Messages per second offered, all participants together. */
+  offeredMessagesPerSecond: number;
+  eventsPerSecond: number;
+  latencyMs: LatencySummary;
+  /** Server CPU, in cores (1 = one core busy all the time); summed over nodes. */
+  serverCpuCores: number | undefined;
+  serverRssBytes: number | undefined;
+  errors: DeliveryErrors;
+  sendErrors: number;
+  settled: boolean;
+  sustained: boolean;
+  /** Why the step was not sustained. */
+  verdict: string;
+}
+
+export interface RampReport {
+  target: TargetName;
+  steps: StepReport[];
+  /** The highest sustained step, if any. */
+  best: StepReport | undefined;
+  /** Over every step, counted once the traffic of the last one has drained. */
+  errors: DeliveryErrors;
+}
+
+/** Whether a step held: everything drained, nothing refused or lost, p99 within the bound. */
+export function judgeStep(result: StepResult, maxP99Ms: number): { sustained: boolean; verdict: string } {
+  const { lost, duplicated, outOfOrder } = result.errors;
+  if (lost + duplicated + outOfOrder > 0) return { sustained: false, verdict: `errors: ${lost} lost, ${duplicated} duplicated, ${outOfOrder} out of order` };
+  if (result.sendErrors > 0) return { sustained: false, verdict: `${result.sendErrors} sends refused` };
+  if (!result.settled) return { sustained: false, verdict: "traffic did not drain in time" };
+  if (result.latency.p99 > maxP99Ms) return { sustained: false, verdict: `p99 ${result.latency.p99} ms > ${maxP99Ms} ms` };
+  return { sustained: true, verdict: "sustained" };
+}
+
+export async function runRamp(
+  target: TargetName,
+  deployment: { urls: string[]; pids: number[]; agentTokens: string[] },
+  options: BenchOptions,
+  image: string,
+  log: (line: string) => void,
+): Promise<RampReport> {
+  const load = new LoadProcess();
+  const steps: StepReport[] = [];
+  let best: StepReport | undefined;
+  let errors: DeliveryErrors = { lost: 0, duplicated: 0, outOfOrder: 0 };
+  try {
+    await load.request(
+      {
+        type: "setup",
+        target,
+        serverUrls: deployment.urls,
+        chats: options.chats,
+        chatsPerAgent: options.chatsPerAgent,
+        agentTokens: deployment.agentTokens,
+        imageShare: options.imageShare,
+        image,
+      },
+      "ready",
+    );
+    const participants = options.chats * 2;
+    let rate = options.startRate;
+    for (let i = 0; i < options.maxSteps; i++, rate *= options.rampFactor) {
+      const cpu = new CpuMeter(deployment.pids);
+      cpu.start();
+      const result = await load.request(
+        { type: "step", messagesPerSecondPerParticipant: rate, durationMs: options.stepMs, drainTimeoutMs: options.drainTimeoutMs },
+        "stepResult",
+      );
+      const cores = cpu.stop();
+      const rss = deployment.pids.reduce<number | undefined>((sum, pid) => {
+        const bytes = rssBytes(pid);
+        return sum === undefined || bytes === undefined ? undefined : sum + bytes;
+      }, 0);
+      const { sustained, verdict } = judgeStep(result, options.maxP99Ms);
+      const step: StepReport = {
+        offeredMessagesPerSecond: round(rate * participants, 1),
+        eventsPerSecond: Math.round(result.events / (result.elapsedMs / 1000)),
+        latencyMs: result.latency,
+        serverCpuCores: cores === undefined ? undefined : round(cores),
+        serverRssBytes: rss,
+        errors: result.errors,
+        sendErrors: result.sendErrors,
+        settled: result.settled,
+        sustained,
+        verdict,
+      };
+      steps.push(step);
+      log(
+        `  ${target} step ${i + 1}: ${step.offeredMessagesPerSecond} msg/s offered → ${step.eventsPerSecond} events/s, ` +
+          `p50 ${step.latencyMs.p50} ms, p99 ${step.latencyMs.p99} ms, server CPU ${step.serverCpuCores ?? "?"} cores — ${verdict}`,
+      );
+      if (!sustained) break;
+      best = step;
+    }
+    // A step that broke the bounds may have left messages on the way: wait for them (late is not lost), then count.
+    errors = (await load.request({ type: "step", messagesPerSecondPerParticipant: 0, durationMs: 0, drainTimeoutMs: 30_000 }, "stepResult")).errors;
+  } finally {
+    await load.close();
+  }
+  return { target, steps, best, errors };
+}
