@@ -18,6 +18,8 @@ export interface BenchOptions {
   /** A step is sustained only if its p99 is at most this. */
   maxP99Ms: number;
   imageShare: number;
+  /** Times a step that only missed the latency bound is run again. */
+  stepRetries: number;
   idleSockets: number;
   /** Which parts to run. */
   skipBaseline: boolean;
@@ -39,6 +41,7 @@ export const USAGE = `npm run bench -- [options]
   --max-steps <n>         steps at most per target (default 12; quick 7)
   --step-seconds <s>      length of a step (default 10; quick 3)
   --max-p99 <ms>          latency bound of a sustained step (default 50)
+  --step-retries <n>      runs of a step that only missed the latency bound, again (default 1)
   --image-share <0..1>    share of messages carrying a small image (default 0.05)
   --idle-sockets <n>      sockets of the idle test (default 20000; quick 2000)
   --no-baseline | --no-idle | --no-ramp    skip a part
@@ -61,6 +64,7 @@ export function parseOptions(argv: string[]): BenchOptions {
       "step-seconds": { type: "string" },
       "max-p99": { type: "string" },
       "image-share": { type: "string" },
+      "step-retries": { type: "string" },
       "idle-sockets": { type: "string" },
       "no-baseline": { type: "boolean", default: false },
       "no-idle": { type: "boolean", default: false },
@@ -94,6 +98,7 @@ export function parseOptions(argv: string[]): BenchOptions {
     drainTimeoutMs: 5_000,
     maxP99Ms: number("max-p99", 50, 1),
     imageShare: number("image-share", 0.05, 0, 1),
+    stepRetries: Math.round(number("step-retries", 1, 0, 10)),
     idleSockets: Math.round(number("idle-sockets", quick ? 2000 : 20_000, 1, 100_000)),
     skipBaseline: values["no-baseline"],
     skipIdle: values["no-idle"],

@@ -18,6 +18,8 @@ export interface StepReport {
   latencyMs: LatencySummary;
   /** Server CPU, in cores (1 = one core busy all the time); summed over nodes. */
   serverCpuCores: number | undefined;
+  /** Delivered events per second of server CPU: the cost of an event, less sensitive to a busy machine than latency. */
+  eventsPerCpuSecond: number | undefined;
   serverRssBytes: number | undefined;
   errors: DeliveryErrors;
   sendErrors: number;
@@ -44,6 +46,11 @@ export function judgeStep(result: StepResult, maxP99Ms: number): { sustained: bo
   if (!result.settled) return { sustained: false, verdict: "traffic did not drain in time" };
   if (result.latency.p99 > maxP99Ms) return { sustained: false, verdict: `p99 ${result.latency.p99} ms > ${maxP99Ms} ms` };
   return { sustained: true, verdict: "sustained" };
+}
+
+function isLatencyOnly(step: StepReport): boolean {
+  const { lost, duplicated, outOfOrder } = step.errors;
+  return step.settled && step.sendErrors === 0 && lost + duplicated + outOfOrder === 0;
 }
 
 export async function runRamp(
@@ -73,7 +80,8 @@ export async function runRamp(
     );
     const participants = options.chats * 2;
     let rate = options.startRate;
-    for (let i = 0; i < options.maxSteps; i++, rate *= options.rampFactor) {
+    let attempt = 0;
+    for (let i = 0; i < options.maxSteps; ) {
       const cpu = new CpuMeter(deployment.pids);
       cpu.start();
       const result = await load.request(
@@ -91,6 +99,7 @@ export async function runRamp(
         eventsPerSecond: Math.round(result.events / (result.elapsedMs / 1000)),
         latencyMs: result.latency,
         serverCpuCores: cores === undefined ? undefined : round(cores),
+        eventsPerCpuSecond: cores === undefined || cores === 0 ? undefined : Math.round(result.events / (result.elapsedMs / 1000) / cores),
         serverRssBytes: rss,
         errors: result.errors,
         sendErrors: result.sendErrors,
@@ -100,11 +109,22 @@ export async function runRamp(
       };
       steps.push(step);
       log(
-        `  ${target} step ${i + 1}: ${step.offeredMessagesPerSecond} msg/s offered → ${step.eventsPerSecond} events/s, ` +
+        `  ${target} step ${i + 1}${attempt > 0 ? ` (again)` : ""}: ${step.offeredMessagesPerSecond} msg/s offered → ${step.eventsPerSecond} events/s, ` +
           `p50 ${step.latencyMs.p50} ms, p99 ${step.latencyMs.p99} ms, server CPU ${step.serverCpuCores ?? "?"} cores — ${verdict}`,
       );
-      if (!sustained) break;
+      if (!sustained) {
+        // On a shared machine another process's burst can push one step's p99 over the bound: a step
+        // that only missed the latency bound is run again before the ramp ends. Errors end it at once.
+        if (isLatencyOnly(step) && attempt < options.stepRetries) {
+          attempt++;
+          continue;
+        }
+        break;
+      }
       best = step;
+      attempt = 0;
+      i++;
+      rate *= options.rampFactor;
     }
     // A step that broke the bounds may have left messages on the way: wait for them (late is not lost), then count.
     errors = (await load.request({ type: "step", messagesPerSecondPerParticipant: 0, durationMs: 0, drainTimeoutMs: 30_000 }, "stepResult")).errors;

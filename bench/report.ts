@@ -12,6 +12,7 @@ export interface TargetFigures {
   offeredMessagesPerSecond: number;
   latencyMs: { p50: number; p95: number; p99: number; max: number };
   serverCpuCores: number | undefined;
+  eventsPerCpuSecond: number | undefined;
   serverRssBytes: number | undefined;
   steps: StepReport[];
 }
@@ -23,7 +24,7 @@ export interface BenchResults {
   options: Omit<BenchOptions, "json" | "writeDocs">;
   parley?: TargetFigures;
   baseline?: TargetFigures;
-  ratio?: { eventsPerSecond: number; latencyP50: number; latencyP99: number };
+  ratio?: { eventsPerSecond: number; latencyP50: number; latencyP99: number; eventsPerCpuSecond: number };
   /** Parley, over every step it ran (the one that broke the bounds too), counted after the traffic drained. */
   errors?: DeliveryErrors;
   idle?: {
@@ -44,6 +45,7 @@ export function figures(ramp: RampReport): TargetFigures {
     offeredMessagesPerSecond: best?.offeredMessagesPerSecond ?? 0,
     latencyMs: best ? { p50: best.latencyMs.p50, p95: best.latencyMs.p95, p99: best.latencyMs.p99, max: best.latencyMs.max } : { p50: 0, p95: 0, p99: 0, max: 0 },
     serverCpuCores: best?.serverCpuCores,
+    eventsPerCpuSecond: best?.eventsPerCpuSecond,
     serverRssBytes: best?.serverRssBytes,
     steps: ramp.steps,
   };
@@ -73,6 +75,7 @@ export function markdown(results: BenchResults): string {
       row(`latency ${key} (ms)`, num(parley?.latencyMs[key]), num(baseline?.latencyMs[key]), ratioText);
     }
     row("server CPU (cores)", num(parley?.serverCpuCores), num(baseline?.serverCpuCores));
+    row("events per server CPU-second", num(parley?.eventsPerCpuSecond), num(baseline?.eventsPerCpuSecond), r ? `${r.eventsPerCpuSecond} ×` : "");
     row("server RSS", mib(parley?.serverRssBytes), mib(baseline?.serverRssBytes));
     lines.push("");
   }

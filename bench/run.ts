@@ -69,6 +69,7 @@ async function main(): Promise<void> {
         eventsPerSecond: ratio(results.parley.eventsPerSecond, results.baseline.eventsPerSecond),
         latencyP50: ratio(results.parley.latencyMs.p50, results.baseline.latencyMs.p50),
         latencyP99: ratio(results.parley.latencyMs.p99, results.baseline.latencyMs.p99),
+        eventsPerCpuSecond: ratio(results.parley.eventsPerCpuSecond ?? 0, results.baseline.eventsPerCpuSecond ?? 0),
       };
     }
   }
