@@ -16,8 +16,12 @@ export interface StepReport {
   offeredMessagesPerSecond: number;
   eventsPerSecond: number;
   latencyMs: LatencySummary;
+  /** Send → acknowledgment (committed) latency. */
+  ackLatencyMs: LatencySummary;
   /** Server CPU, in cores (1 = one core busy all the time); summed over nodes. */
   serverCpuCores: number | undefined;
+  /** Load generator CPU, in cores: near 1, the load generator (not the server) is the limit. */
+  loadCpuCores: number | undefined;
   /** Delivered events per second of server CPU: the cost of an event, less sensitive to a busy machine than latency. */
   eventsPerCpuSecond: number | undefined;
   serverRssBytes: number | undefined;
@@ -83,12 +87,15 @@ export async function runRamp(
     let attempt = 0;
     for (let i = 0; i < options.maxSteps; ) {
       const cpu = new CpuMeter(deployment.pids);
+      const loadCpu = new CpuMeter([load.pid]);
       cpu.start();
+      loadCpu.start();
       const result = await load.request(
         { type: "step", messagesPerSecondPerParticipant: rate, durationMs: options.stepMs, drainTimeoutMs: options.drainTimeoutMs },
         "stepResult",
       );
       const cores = cpu.stop();
+      const loadCores = loadCpu.stop();
       const rss = deployment.pids.reduce<number | undefined>((sum, pid) => {
         const bytes = rssBytes(pid);
         return sum === undefined || bytes === undefined ? undefined : sum + bytes;
@@ -98,7 +105,9 @@ export async function runRamp(
         offeredMessagesPerSecond: round(rate * participants, 1),
         eventsPerSecond: Math.round(result.events / (result.elapsedMs / 1000)),
         latencyMs: result.latency,
+        ackLatencyMs: result.ackLatency,
         serverCpuCores: cores === undefined ? undefined : round(cores),
+        loadCpuCores: loadCores === undefined ? undefined : round(loadCores),
         eventsPerCpuSecond: cores === undefined || cores === 0 ? undefined : Math.round(result.events / (result.elapsedMs / 1000) / cores),
         serverRssBytes: rss,
         errors: result.errors,
@@ -110,7 +119,7 @@ export async function runRamp(
       steps.push(step);
       log(
         `  ${target} step ${i + 1}${attempt > 0 ? ` (again)` : ""}: ${step.offeredMessagesPerSecond} msg/s offered → ${step.eventsPerSecond} events/s, ` +
-          `p50 ${step.latencyMs.p50} ms, p99 ${step.latencyMs.p99} ms, server CPU ${step.serverCpuCores ?? "?"} cores — ${verdict}`,
+          `p50 ${step.latencyMs.p50} ms, p99 ${step.latencyMs.p99} ms (ack p50 ${step.ackLatencyMs.p50} ms), CPU: server ${step.serverCpuCores ?? "?"}, load ${step.loadCpuCores ?? "?"} cores — ${verdict}`,
       );
       if (!sustained) {
         // On a shared machine another process's burst can push one step's p99 over the bound: a step

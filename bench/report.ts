@@ -13,6 +13,7 @@ export interface TargetFigures {
   latencyMs: { p50: number; p95: number; p99: number; max: number };
   serverCpuCores: number | undefined;
   eventsPerCpuSecond: number | undefined;
+  loadCpuCores: number | undefined;
   serverRssBytes: number | undefined;
   steps: StepReport[];
 }
@@ -46,6 +47,7 @@ export function figures(ramp: RampReport): TargetFigures {
     latencyMs: best ? { p50: best.latencyMs.p50, p95: best.latencyMs.p95, p99: best.latencyMs.p99, max: best.latencyMs.max } : { p50: 0, p95: 0, p99: 0, max: 0 },
     serverCpuCores: best?.serverCpuCores,
     eventsPerCpuSecond: best?.eventsPerCpuSecond,
+    loadCpuCores: best?.loadCpuCores,
     serverRssBytes: best?.serverRssBytes,
     steps: ramp.steps,
   };
@@ -76,6 +78,7 @@ export function markdown(results: BenchResults): string {
     }
     row("server CPU (cores)", num(parley?.serverCpuCores), num(baseline?.serverCpuCores));
     row("events per server CPU-second", num(parley?.eventsPerCpuSecond), num(baseline?.eventsPerCpuSecond), r ? `${r.eventsPerCpuSecond} ×` : "");
+    row("load generator CPU (cores)", num(parley?.loadCpuCores), num(baseline?.loadCpuCores));
     row("server RSS", mib(parley?.serverRssBytes), mib(baseline?.serverRssBytes));
     lines.push("");
   }

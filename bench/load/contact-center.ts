@@ -36,6 +36,8 @@ export class ContactCenter {
   private readonly senders: Sender[] = [];
   private readonly ledger = new DeliveryLedger();
   private readonly latency = new LatencyRecorder();
+  /** Send → the server's acknowledgment (the commit). */
+  private readonly ackLatency = new LatencyRecorder();
   private events = 0;
   private pending = 0;
   private lastEventAt = 0;
@@ -114,13 +116,15 @@ export class ContactCenter {
 
   private send(sender: Sender, counters: { sent: number; acknowledged: number; sendErrors: number }): void {
     const n = ++sender.count;
-    const text = encodeMessage(n, performance.timeOrigin + performance.now());
+    const sentAt = performance.timeOrigin + performance.now();
+    const text = encodeMessage(n, sentAt);
     const withImage = this.setup.imageShare > 0 && n % Math.round(1 / this.setup.imageShare) === 0;
     sender.chat.typing(true);
     this.pending++;
     counters.sent++;
     sender.chat.send(text, withImage ? this.image : undefined).then(
       () => {
+        this.ackLatency.record(performance.timeOrigin + performance.now() - sentAt);
         this.pending--;
         counters.acknowledged++;
         this.ledger.acknowledged(sender.stream, n);
@@ -136,6 +140,7 @@ export class ContactCenter {
   /** Sends at the step's rate for its duration, then waits for the traffic to drain. */
   async step(command: StepCommand): Promise<StepResult> {
     this.latency.reset();
+    this.ackLatency.reset();
     const eventsBefore = this.events;
     const interval = 1000 / command.messagesPerSecondPerParticipant;
     const counters = { offered: 0, sent: 0, acknowledged: 0, sendErrors: 0 };
@@ -180,6 +185,7 @@ export class ContactCenter {
       events: this.events - eventsBefore,
       elapsedMs: Math.max(command.durationMs, lastTrafficAt - startedAt),
       latency: this.latency.summary(),
+      ackLatency: this.ackLatency.summary(),
       errors: this.ledger.errors(),
       settled,
     };

@@ -2,7 +2,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
-import { coreFor, wrapCommand } from "../lib/pinning.js";
+import { coreFor, raiseGroupPriority, wrapCommand } from "../lib/pinning.js";
 import type { FromLoad, ToLoad } from "./messages.js";
 
 const WORKER = fileURLToPath(new URL("./worker.ts", import.meta.url));
@@ -16,7 +16,8 @@ export class LoadProcess {
 
   constructor() {
     const [command, args] = wrapCommand(process.execPath, ["--import", TSX, WORKER], { core: coreFor("load") });
-    this.child = spawn(command, args, { stdio: ["ignore", "inherit", "inherit", "ipc"] });
+    this.child = spawn(command, args, { stdio: ["ignore", "inherit", "inherit", "ipc"], detached: true });
+    if (this.child.pid !== undefined) raiseGroupPriority(this.child.pid);
     this.child.on("message", (message: FromLoad) => {
       if (message.type === "failed") {
         for (const waiter of this.waiting.splice(0)) waiter.reject(new Error(`load generator failed: ${message.message}`));
@@ -36,6 +37,10 @@ export class LoadProcess {
       this.waiting.push({ type: replyType, resolve: resolve as (message: FromLoad) => void, reject });
       this.child.send(message);
     });
+  }
+
+  get pid(): number {
+    return this.child.pid!;
   }
 
   async close(): Promise<void> {

@@ -40,7 +40,10 @@ export interface StepResult {
   events: number;
   /** From the step's first send to the last event of its traffic (or the drain timeout). */
   elapsedMs: number;
+  /** Send → the recipient's callback. */
   latency: LatencySummary;
+  /** Send → the sender's acknowledgment (committed). */
+  ackLatency: LatencySummary;
   /** Since the start of the run. */
   errors: DeliveryErrors;
   settled: boolean;

@@ -51,6 +51,9 @@ async function handle(message: ToLoad): Promise<void> {
   }
 }
 
+// Started in a session of its own: when the bench goes away, so does its load.
+process.on("disconnect", () => process.exit(0));
+
 process.on("message", (message: ToLoad) => {
   handle(message).catch((error: unknown) => {
     reply({ type: "failed", message: error instanceof Error ? (error.stack ?? error.message) : String(error) });

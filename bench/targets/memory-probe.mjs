@@ -11,6 +11,8 @@ if (process.send !== undefined) {
     const usage = process.memoryUsage();
     process.send({ type: "benchMemory", rss: usage.rss, heapUsed: usage.heapUsed, external: usage.external, arrayBuffers: usage.arrayBuffers });
   });
-  // The channel must not keep a server alive that was asked to stop.
+  // The channel must not keep a server alive that was asked to stop; and a server whose bench
+  // went away (it runs in a session of its own, so nothing else would stop it) shuts down.
   process.channel?.unref();
+  process.on("disconnect", () => process.kill(process.pid, "SIGTERM"));
 }

@@ -6,7 +6,7 @@
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { fileURLToPath } from "node:url";
-import { coreFor, openFilesFor, wrapCommand } from "../lib/pinning.js";
+import { coreFor, openFilesFor, raiseGroupPriority, wrapCommand } from "../lib/pinning.js";
 
 const PROBE = fileURLToPath(new URL("./memory-probe.mjs", import.meta.url));
 /** Open files a server asks for: more than the idle test's sockets, where the machine allows it. */
@@ -56,7 +56,9 @@ export class ServerProcess {
       core: coreFor("server"),
       ...(SERVER_OPEN_FILES.raised ? { openFiles: SERVER_OPEN_FILES.limit } : {}),
     });
-    const child = spawn(command, args, { env: { ...process.env, ...options.env }, stdio: ["ignore", "pipe", "pipe", "ipc"] });
+    // A session of its own: its own scheduling group, whose priority can be raised (see raiseGroupPriority).
+    const child = spawn(command, args, { env: { ...process.env, ...options.env }, stdio: ["ignore", "pipe", "pipe", "ipc"], detached: true });
+    if (child.pid !== undefined) raiseGroupPriority(child.pid);
     const server = new ServerProcess(child, `http://127.0.0.1:${options.port}`);
     child.stdout?.on("data", (chunk: Buffer) => (server.output += chunk.toString()));
     child.stderr?.on("data", (chunk: Buffer) => (server.output += chunk.toString()));
