@@ -86,7 +86,7 @@ export async function startParley(options: ParleyOptions): Promise<ParleyDeploym
       nodes.push(
         await ServerProcess.start({
           script: CLI,
-          args: ["serve", "--port", String(port), "--host", "127.0.0.1", "--data-dir", options.cluster ? path.join(dataDir, `node${n}`) : dataDir, "--secret", secret],
+          args: ["serve", "--port", String(port), "--host", "127.0.0.1", "--data-dir", options.cluster ? path.join(dataDir, `node${n}`) : dataDir, `--secret=${secret}`],
           nodeFlags: options.nodeFlags ?? [],
           env: { ...BENCH_SERVER_ENV, ...clusterEnv },
           port,
