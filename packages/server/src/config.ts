@@ -14,8 +14,13 @@ import { LOG_LEVELS, type LogLevel } from "./logger.js";
 export interface ParleyConfig {
   port: number;
   host: string;
-  /** Where the SQLite database and the generated secret live. */
+  /** Where the SQLite database, media files, upload spool and the generated secret live. */
   dataDir: string;
+  /**
+   * `postgres://…` to keep chats, events and media in PostgreSQL (several
+   * nodes share it); `undefined` for SQLite and files under `dataDir`.
+   */
+  databaseUrl: string | undefined;
   /** Key signing every token (HS256). */
   secret: string;
   logLevel: LogLevel;
@@ -33,6 +38,14 @@ export interface ParleyConfig {
    * limits: `false` (none, the default), `true` (any), or a list of addresses/CIDRs.
    */
   trustProxy: boolean | string[];
+  /**
+   * Web origins (`https://shop.example.com`) whose pages may call the HTTP API
+   * and open sockets from a browser (CORS and the WebSocket `Origin` check), or
+   * `"*"` for any origin (the default: tokens travel in headers, never in
+   * cookies, so a foreign page gains nothing a token does not already give).
+   * The server's own origin is always allowed.
+   */
+  allowedOrigins: "*" | string[];
 }
 
 /** What a caller may set; everything is optional and validated by {@link resolveConfig}. */
@@ -40,6 +53,8 @@ export interface ConfigInput {
   port?: number | string;
   host?: string;
   dataDir?: string;
+  /** `postgres://user:password@host:port/database`; empty or absent for SQLite. */
+  databaseUrl?: string;
   secret?: string;
   logLevel?: string;
   limits?: Partial<Limits>;
@@ -49,6 +64,8 @@ export interface ConfigInput {
   helloTimeoutMs?: number;
   /** `true`, `false`, or proxy addresses/CIDRs (a list, or a comma-separated string). */
   trustProxy?: boolean | string | string[];
+  /** `"*"`, or origins (a list, or a comma-separated string). */
+  allowedOrigins?: string | string[];
 }
 
 /** Raised for a configuration value that cannot be used. */
@@ -126,6 +143,25 @@ export function resolveSecret(dataDir: string, given?: string): string {
   return secret;
 }
 
+/**
+ * A PostgreSQL URL as `pg` reads it, checked before anything connects so that
+ * a typo is named at once; whether the database answers is checked at start.
+ */
+export function resolveDatabaseUrl(value: string | undefined): string | undefined {
+  if (value === undefined || value.trim() === "") return undefined;
+  let url: URL | undefined;
+  try {
+    url = new URL(value.trim());
+  } catch {
+    url = undefined;
+  }
+  if (url === undefined || (url.protocol !== "postgres:" && url.protocol !== "postgresql:") || url.hostname === "") {
+    // Never echo the value: it may hold a password.
+    throw new ConfigError("DATABASE_URL must be a URL like postgres://user:password@host:5432/database");
+  }
+  return value.trim();
+}
+
 /** Validates an input and fills in defaults. */
 export function resolveConfig(input: ConfigInput): ParleyConfig {
   const dataDir = resolve(input.dataDir ?? DEFAULT_DATA_DIR);
@@ -139,6 +175,7 @@ export function resolveConfig(input: ConfigInput): ParleyConfig {
     port: toInteger("port", input.port ?? DEFAULT_PORT, 0, 65_535),
     host,
     dataDir,
+    databaseUrl: resolveDatabaseUrl(input.databaseUrl),
     secret: resolveSecret(dataDir, input.secret),
     logLevel: logLevel as LogLevel,
     limits: resolveLimits(input.limits),
@@ -147,6 +184,7 @@ export function resolveConfig(input: ConfigInput): ParleyConfig {
     loginsPerMinute: toInteger("loginsPerMinute", input.loginsPerMinute ?? DEFAULT_LOGINS_PER_MINUTE, 1),
     helloTimeoutMs: toInteger("helloTimeoutMs", input.helloTimeoutMs ?? 10_000, 1),
     trustProxy: resolveTrustProxy(input.trustProxy),
+    allowedOrigins: resolveAllowedOrigins(input.allowedOrigins),
   };
 }
 
@@ -161,12 +199,39 @@ function resolveTrustProxy(value: boolean | string | string[] | undefined): bool
   return list;
 }
 
+/**
+ * `PARLEY_ALLOWED_ORIGINS`: `*` (any origin), or comma-separated origins such as
+ * `https://shop.example.com,https://www.example.com` — scheme, host and port only,
+ * exactly as browsers send them in the `Origin` header.
+ */
+export function resolveAllowedOrigins(value: string | string[] | undefined): "*" | string[] {
+  if (value === undefined) return "*";
+  const list = (Array.isArray(value) ? value : value.split(",")).map((entry) => entry.trim()).filter((entry) => entry !== "");
+  if (list.length === 1 && list[0] === "*") return "*";
+  const invalid = list.find((entry) => {
+    try {
+      const url = new URL(entry);
+      return !["http:", "https:"].includes(url.protocol) || url.pathname !== "/" || url.search !== "" || url.hash !== "" || url.username !== "";
+    } catch {
+      return true;
+    }
+  });
+  if (list.length === 0 || invalid !== undefined) {
+    throw new ConfigError(
+      `PARLEY_ALLOWED_ORIGINS must be * or origins like https://shop.example.com separated by commas, got ${JSON.stringify(invalid ?? value)}`,
+    );
+  }
+  return list.map((entry) => new URL(entry).origin);
+}
+
 /** Flags of `parley serve`, as parsed by the CLI. */
 export interface ServeFlags {
   port?: string;
   host?: string;
   "data-dir"?: string;
+  "database-url"?: string;
   secret?: string;
+  "allowed-origins"?: string;
 }
 
 /** Flags win over the environment, which wins over defaults. */
@@ -178,6 +243,8 @@ export function configInputFromFlagsAndEnv(flags: ServeFlags, env: NodeJS.Proces
   if (host !== undefined) input.host = host;
   const dataDir = flags["data-dir"] ?? env.PARLEY_DATA_DIR;
   if (dataDir !== undefined) input.dataDir = dataDir;
+  const databaseUrl = flags["database-url"] ?? env.DATABASE_URL;
+  if (databaseUrl !== undefined) input.databaseUrl = databaseUrl;
   const secret = flags.secret ?? env.PARLEY_SECRET;
   if (secret !== undefined) input.secret = secret;
   if (env.LOG_LEVEL !== undefined) input.logLevel = env.LOG_LEVEL;
@@ -185,5 +252,7 @@ export function configInputFromFlagsAndEnv(flags: ServeFlags, env: NodeJS.Proces
   if (env.PARLEY_UPLOADS_PER_MINUTE !== undefined) input.uploadsPerMinute = env.PARLEY_UPLOADS_PER_MINUTE;
   if (env.PARLEY_LOGINS_PER_MINUTE !== undefined) input.loginsPerMinute = env.PARLEY_LOGINS_PER_MINUTE;
   if (env.PARLEY_TRUST_PROXY !== undefined) input.trustProxy = env.PARLEY_TRUST_PROXY;
+  const allowedOrigins = flags["allowed-origins"] ?? env.PARLEY_ALLOWED_ORIGINS;
+  if (allowedOrigins !== undefined) input.allowedOrigins = allowedOrigins;
   return input;
 }

@@ -7,26 +7,26 @@ import { rm } from "node:fs/promises";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { TokenService } from "./auth/tokens.js";
-import { FsBlobStore } from "./blobs/fs.js";
 import type { BlobStore } from "./blobs/types.js";
 import { MemoryBus } from "./bus/memory.js";
 import type { Bus } from "./bus/types.js";
 import { ChatService } from "./chat/service.js";
 import { resolveConfig, type ConfigInput, type ParleyConfig } from "./config.js";
 import { buildApp } from "./http/app.js";
+import { OriginPolicy } from "./http/origins.js";
 import { createLogger, type Logger } from "./logger.js";
 import { MediaLibrary } from "./media/library.js";
 import type { Watermarks } from "./realtime/connection.js";
 import { FanoutHub } from "./realtime/hub.js";
 import { SocketServer } from "./realtime/socket-server.js";
-import { SqliteStore } from "./store/sqlite.js";
+import { openBlobStore, openStore } from "./store/open.js";
 import type { Store } from "./store/types.js";
 
 /** Options of {@link createParleyServer}; all optional. */
 export interface ParleyServerOptions extends ConfigInput {
-  /** A store to use instead of SQLite in `dataDir`. The caller keeps ownership: `close()` leaves it open. */
+  /** A store to use instead of the configured one (see store/open.ts). The caller keeps ownership: `close()` leaves it open. */
   store?: Store;
-  /** A blob store for media instead of files under `<dataDir>/media`. Not closed by `close()`. */
+  /** A blob store for media instead of the configured one (see store/open.ts). Not closed by `close()`. */
   blobs?: BlobStore;
   /** A bus to use instead of a private in-memory one (e.g. one shared by in-process nodes). Not closed by `close()`. */
   bus?: Bus;
@@ -52,9 +52,9 @@ export interface ParleyServer {
 export function createParleyServer(options: ParleyServerOptions = {}): ParleyServer {
   const config = resolveConfig(options);
   const logger = options.logger ?? createLogger(config.logLevel);
-  const store = options.store ?? new SqliteStore({ dataDir: config.dataDir });
+  const store = options.store ?? openStore(config, logger);
   const bus = options.bus ?? new MemoryBus({ onMalformed: () => logger.warn("dropped a malformed bus envelope") });
-  const blobs = options.blobs ?? new FsBlobStore({ dir: join(config.dataDir, "media") });
+  const blobs = options.blobs ?? openBlobStore(config, logger);
   const tokens = new TokenService(config.secret);
   const hub = new FanoutHub(logger);
   // Uploads are spooled here while they are judged; whatever a crash left behind is removed at start.
@@ -62,6 +62,7 @@ export function createParleyServer(options: ParleyServerOptions = {}): ParleySer
   const media = new MediaLibrary({ store, blobs, limits: config.limits, spoolDir, secret: config.secret });
   const chat = new ChatService({ store, bus, limits: config.limits, logger, listener: hub, media });
   hub.setSource((chatId, afterSeq, limit) => chat.eventsAfter(chatId, afterSeq, limit));
+  const origins = new OriginPolicy(config.allowedOrigins);
   const app = buildApp({
     logger,
     store,
@@ -74,6 +75,7 @@ export function createParleyServer(options: ParleyServerOptions = {}): ParleySer
     contactsPerMinute: config.contactsPerMinute,
     loginsPerMinute: config.loginsPerMinute,
     trustProxy: config.trustProxy,
+    origins,
   });
   const sockets = new SocketServer({
     chat,
@@ -82,6 +84,7 @@ export function createParleyServer(options: ParleyServerOptions = {}): ParleySer
     limits: config.limits,
     logger,
     helloTimeoutMs: config.helloTimeoutMs,
+    origins,
     ...(options.watermarks === undefined ? {} : { watermarks: options.watermarks }),
   });
   sockets.attach(app.server);

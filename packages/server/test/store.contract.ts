@@ -6,7 +6,7 @@
 import { randomUUID } from "node:crypto";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { AppendRequest, MediaRecord, ParticipantRecord, Store } from "../src/store/types.js";
-import { DuplicateUsernameError } from "../src/store/types.js";
+import { DuplicateUsernameError, StoreUnavailableError } from "../src/store/types.js";
 
 export interface StoreFactory {
   /** A fresh, empty store location. */
@@ -84,6 +84,25 @@ export function storeContract(name: string, factory: StoreFactory): void {
     afterEach(async () => {
       await store.close();
       await location.cleanup();
+    });
+
+    it("is ready once migrated, and says why not before", async () => {
+      await expect(store.ready()).resolves.toBeUndefined();
+      const unmigrated = await factory.create();
+      const fresh = await unmigrated.open();
+      try {
+        const refusal = await fresh.ready().then(() => undefined, (error: unknown) => error);
+        expect(refusal).toBeInstanceOf(StoreUnavailableError);
+        expect((refusal as StoreUnavailableError).code).toBe("STORE_UNAVAILABLE");
+        expect((refusal as StoreUnavailableError).reason).toMatch(/migrations 001_initial, 002_media/);
+        await fresh.migrate();
+        // Migrating again, from several callers at once, changes nothing.
+        await Promise.all([fresh.migrate(), fresh.migrate()]);
+        await expect(fresh.ready()).resolves.toBeUndefined();
+      } finally {
+        await fresh.close();
+        await unmigrated.cleanup();
+      }
     });
 
     it("starts a chat with the customer's event at seq 1", async () => {

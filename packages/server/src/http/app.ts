@@ -8,11 +8,14 @@ import type { MediaLibrary } from "../media/library.js";
 import type { Store } from "../store/types.js";
 import { authRoutes } from "./auth.js";
 import { contactRoutes } from "./contacts.js";
+import { corsRoutes } from "./cors.js";
 import { demoRoutes } from "./demo.js";
 import { installErrorHandlers } from "./errors.js";
 import { livechatRoutes } from "./livechat.js";
 import { mediaRoutes } from "./media.js";
+import { OriginPolicy } from "./origins.js";
 import { sdkRoutes } from "./sdk-bundle.js";
+import { widgetRoutes } from "./widget.js";
 
 export interface AppDeps {
   logger: Logger;
@@ -31,6 +34,8 @@ export interface AppDeps {
   loginsPerMinute: number;
   /** Proxies whose `X-Forwarded-For` gives the client address (see config). */
   trustProxy: boolean | string[];
+  /** Which browser pages may call the API (CORS). Default: any origin. */
+  origins?: OriginPolicy;
 }
 
 export function buildApp(deps: AppDeps): FastifyInstance {
@@ -45,10 +50,12 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, useDefaults: true } },
   });
   installErrorHandlers(app);
+  corsRoutes(app, deps.origins ?? new OriginPolicy("*"));
   app.get("/healthz", () => ({ status: "ok" }));
   contactRoutes(app, deps);
   authRoutes(app, deps);
   sdkRoutes(app);
+  widgetRoutes(app);
   livechatRoutes(app, deps);
   mediaRoutes(app, deps);
   demoRoutes(app);

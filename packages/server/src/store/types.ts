@@ -1,10 +1,11 @@
 /**
  * The storage interface. The chat domain talks to storage only through
- * {@link Store}; SQLite implements it today and PostgreSQL will too. Every
- * implementation passes the contract suite in `test/store.contract.ts`.
+ * {@link Store}; SQLite (one machine) and PostgreSQL (several nodes) implement
+ * it. Every implementation passes the contract suite in `test/store.contract.ts`.
  * @module
  */
 import type { DocumentType, MediaMessageType, StoredEventName } from "@parley/protocol";
+import { ParleyError } from "../errors.js";
 
 /** An agent account. The password is only ever kept as a scrypt hash. */
 export interface AgentRecord {
@@ -158,6 +159,23 @@ export class DuplicateUsernameError extends Error {
   }
 }
 
+/**
+ * The database cannot be used right now: unreachable, restarting, a dropped
+ * connection, or its schema is behind this build. Clients see
+ * `STORE_UNAVAILABLE` and retry; `reason` is for operators (logs, `/readyz`)
+ * and never sent to clients, as it may name hosts.
+ */
+export class StoreUnavailableError extends ParleyError {
+  constructor(
+    readonly reason: string,
+    options?: { cause?: unknown },
+  ) {
+    super("STORE_UNAVAILABLE");
+    this.name = "StoreUnavailableError";
+    if (options?.cause !== undefined) this.cause = options.cause;
+  }
+}
+
 /** Event names that make up history pages. */
 export const MESSAGE_EVENT_NAMES: readonly StoredEventName[] = ["message", "link", "multimediaMessage"];
 /** Event names that are receipts (deduplicated per message, user and name). */
@@ -165,8 +183,15 @@ export const RECEIPT_EVENT_NAMES: readonly StoredEventName[] = ["messageReceived
 
 /** Persistent storage of agents, chats and their event logs. All methods are async. */
 export interface Store {
-  /** Brings the schema to the latest version. Idempotent. */
+  /** Brings the schema to the latest version. Idempotent; safe when several nodes start at once. */
   migrate(): Promise<void>;
+  /**
+   * Resolves when the store can serve: the database answers and every
+   * migration this build knows is applied. Otherwise rejects with a
+   * {@link StoreUnavailableError} whose `reason` says why. One round trip or
+   * two, cheap enough for a readiness probe; it never migrates.
+   */
+  ready(): Promise<void>;
   /** Commits what is pending and releases the database. */
   close(): Promise<void>;
 
