@@ -30,20 +30,20 @@ export interface BenchOptions {
 }
 
 export const USAGE = `npm run bench -- [options]
-  --quick                 a short run (under 60 s): fewer chats, shorter steps, 2,000 idle sockets
+  --quick                 a short run (under 60 s): 30 chats, 2 s steps, at most 5 of them, 1,000 idle sockets
   --json <file>           write the results as JSON
   --write-docs            rewrite the results section of docs/performance.md
   --cluster               two Parley nodes on PostgreSQL (DATABASE_URL) and Redis (REDIS_URL)
-  --chats <n>             concurrent chats (default 200; quick 50)
+  --chats <n>             concurrent chats (default 200; quick 30)
   --chats-per-agent <n>   chats an agent serves on one socket (default 5)
-  --start-rate <r>        messages/s per participant at the first step (default 0.5; quick 1)
+  --start-rate <r>        messages/s per participant at the first step (default 0.5; quick 2)
   --ramp-factor <f>       rate multiplier between steps (default 1.5; quick 2)
-  --max-steps <n>         steps at most per target (default 12; quick 7)
-  --step-seconds <s>      length of a step (default 10; quick 3)
+  --max-steps <n>         steps at most per target (default 12; quick 5)
+  --step-seconds <s>      length of a step (default 10; quick 2)
   --max-p99 <ms>          latency bound of a sustained step (default 50)
   --step-retries <n>      runs of a step that only missed the latency bound, again (default 1)
   --image-share <0..1>    share of messages carrying a small image (default 0.05)
-  --idle-sockets <n>      sockets of the idle test (default 20000; quick 2000)
+  --idle-sockets <n>      sockets of the idle test (default 20000; quick 1000)
   --no-baseline | --no-idle | --no-ramp    skip a part
   --cpu-prof <dir>        write a CPU profile of the Parley server there`;
 
@@ -89,17 +89,17 @@ export function parseOptions(argv: string[]): BenchOptions {
     quick,
     writeDocs: values["write-docs"],
     cluster: values.cluster,
-    chats: Math.round(number("chats", quick ? 50 : 200, 1, 5000)),
+    chats: Math.round(number("chats", quick ? 30 : 200, 1, 5000)),
     chatsPerAgent: Math.round(number("chats-per-agent", 5, 1, 200)),
-    startRate: number("start-rate", quick ? 1 : 0.5, 0.01),
+    startRate: number("start-rate", quick ? 2 : 0.5, 0.01),
     rampFactor: number("ramp-factor", quick ? 2 : 1.5, 1.05),
-    maxSteps: Math.round(number("max-steps", quick ? 7 : 12, 1, 100)),
-    stepMs: number("step-seconds", quick ? 3 : 10, 0.5) * 1000,
+    maxSteps: Math.round(number("max-steps", quick ? 5 : 12, 1, 100)),
+    stepMs: number("step-seconds", quick ? 2 : 10, 0.5) * 1000,
     drainTimeoutMs: 5_000,
     maxP99Ms: number("max-p99", 50, 1),
     imageShare: number("image-share", 0.05, 0, 1),
     stepRetries: Math.round(number("step-retries", 1, 0, 10)),
-    idleSockets: Math.round(number("idle-sockets", quick ? 2000 : 20_000, 1, 100_000)),
+    idleSockets: Math.round(number("idle-sockets", quick ? 1000 : 20_000, 1, 100_000)),
     skipBaseline: values["no-baseline"],
     skipIdle: values["no-idle"],
     skipRamp: values["no-ramp"],

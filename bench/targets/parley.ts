@@ -69,12 +69,12 @@ export async function startParley(options: ParleyOptions): Promise<ParleyDeploym
   const clusterEnv: Record<string, string> = options.cluster
     ? { DATABASE_URL: options.cluster.databaseUrl, REDIS_URL: options.cluster.redisUrl }
     : {};
-  // Agents are made with the CLI, as an operator would; two at a time (each hashes a password),
+  // Agents are made with the CLI, as an operator would; three at a time (each hashes a password),
   // once the database exists (two first starts would race to create it).
   await run(process.execPath, [CLI, "migrate", "--data-dir", dataDir], { env: { ...process.env, ...clusterEnv } });
-  for (let i = 0; i < usernames.length; i += 2) {
+  for (let i = 0; i < usernames.length; i += 3) {
     await Promise.all(
-      usernames.slice(i, i + 2).map((username) =>
+      usernames.slice(i, i + 3).map((username) =>
         run(process.execPath, [CLI, "agent", "add", username, "--password", password, "--data-dir", dataDir], { env: { ...process.env, ...clusterEnv } }),
       ),
     );
