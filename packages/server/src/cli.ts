@@ -100,7 +100,7 @@ async function serve(flags: ServeFlags): Promise<void> {
       ].join("\n"),
     );
   } else {
-    console.log(`Parley is running at ${url} (demo page: ${url}/)`);
+    console.log(`Parley is running at ${url} (demo page: ${url}/, agent console: ${url}/console)`);
   }
   let stopping = false;
   const stop = (signal: string): void => {

@@ -10,6 +10,7 @@ import { TokenService } from "./auth/tokens.js";
 import type { BlobStore } from "./blobs/types.js";
 import { MemoryBus } from "./bus/memory.js";
 import type { Bus } from "./bus/types.js";
+import { ChatFeed } from "./chat/feed.js";
 import { ChatService } from "./chat/service.js";
 import { resolveConfig, type ConfigInput, type ParleyConfig } from "./config.js";
 import { buildApp } from "./http/app.js";
@@ -60,7 +61,8 @@ export function createParleyServer(options: ParleyServerOptions = {}): ParleySer
   // Uploads are spooled here while they are judged; whatever a crash left behind is removed at start.
   const spoolDir = join(config.dataDir, "spool");
   const media = new MediaLibrary({ store, blobs, limits: config.limits, spoolDir, secret: config.secret });
-  const chat = new ChatService({ store, bus, limits: config.limits, logger, listener: hub, media });
+  const feed = new ChatFeed(bus, logger);
+  const chat = new ChatService({ store, bus, limits: config.limits, logger, listener: hub, media, feed });
   hub.setSource((chatId, afterSeq, limit) => chat.eventsAfter(chatId, afterSeq, limit));
   const origins = new OriginPolicy(config.allowedOrigins);
   const app = buildApp({
@@ -112,6 +114,7 @@ export function createParleyServer(options: ParleyServerOptions = {}): ParleySer
         await sockets.close();
         await app.close();
         chat.close();
+        feed.close();
         if (options.store === undefined) await store.close();
         if (options.blobs === undefined) await blobs.close();
         if (options.bus === undefined) await bus.close();

@@ -2,7 +2,7 @@
  * The blob store in PostgreSQL, so that every node of a cluster serves every
  * media file.
  *
- * Layout (migration 003_blobs): `blob_chunks` holds the bytes in rows of at
+ * Layout (migration 004_blobs): `blob_chunks` holds the bytes in rows of at
  * most {@link CHUNK_BYTES}, keyed by the put that wrote them; `blobs` names
  * each complete blob by the SHA-256 of its bytes and says which put's chunks
  * are its content.

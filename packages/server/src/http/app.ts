@@ -7,6 +7,8 @@ import type { ChatService } from "../chat/service.js";
 import type { MediaLibrary } from "../media/library.js";
 import type { Store } from "../store/types.js";
 import { authRoutes } from "./auth.js";
+import { chatRoutes } from "./chats.js";
+import { consoleRoutes } from "./console.js";
 import { contactRoutes } from "./contacts.js";
 import { corsRoutes } from "./cors.js";
 import { demoRoutes } from "./demo.js";
@@ -54,10 +56,12 @@ export function buildApp(deps: AppDeps): FastifyInstance {
   app.get("/healthz", () => ({ status: "ok" }));
   contactRoutes(app, deps);
   authRoutes(app, deps);
+  chatRoutes(app, deps);
   sdkRoutes(app);
   widgetRoutes(app);
   livechatRoutes(app, deps);
   mediaRoutes(app, deps);
   demoRoutes(app);
+  consoleRoutes(app);
   return app;
 }

@@ -3,9 +3,9 @@
  * `parley migrate`. A released migration is never edited: change the schema
  * with a new one.
  *
- * 001 and 002 are SQLite's own migrations (their DDL is valid on both, and
+ * 001 to 003 are SQLite's own migrations (their DDL is valid on both, and
  * both lists are frozen), so the two stores hold the same tables and column
- * types and share their queries. 003 adds the media bytes, which only
+ * types and share their queries. 004 adds the media bytes, which only
  * PostgreSQL keeps in the database.
  * @module
  */
@@ -18,7 +18,7 @@ function shared(name: string): Migration {
   return migration;
 }
 
-const m003_blobs: Migration = {
+const m004_blobs: Migration = {
   async up(db: Kysely<unknown>): Promise<void> {
     // One row per stored blob, named by the SHA-256 of its bytes; written last, when every chunk is in.
     await db.schema
@@ -47,7 +47,8 @@ const m003_blobs: Migration = {
 export const POSTGRES_MIGRATIONS: Record<string, Migration> = {
   "001_initial": shared("001_initial"),
   "002_media": shared("002_media"),
-  "003_blobs": m003_blobs,
+  "003_contact_list": shared("003_contact_list"),
+  "004_blobs": m004_blobs,
 };
 
 /** Advisory lock key held while migrating ("parley" in ASCII), so only one node migrates at a time. */

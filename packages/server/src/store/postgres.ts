@@ -26,6 +26,7 @@ import { createPgPool, isConnectionError, redactUrl } from "./pg-pool.js";
 import { POSTGRES_MIGRATIONS, migratePostgres } from "./postgres-migrations.js";
 import { pendingMigrations } from "./readiness.js";
 import type { Database } from "./schema.js";
+import { listContacts } from "./contact-list.js";
 import { applyChange, toEvent, toMedia, toParticipant, type Trx } from "./sql-common.js";
 import {
   DuplicateUsernameError,
@@ -35,6 +36,8 @@ import {
   type AgentRecord,
   type AppendRequest,
   type AppendResult,
+  type ContactListEntry,
+  type ContactListQuery,
   type ContactWithParticipants,
   type MediaRecord,
   type MessagePage,
@@ -294,6 +297,10 @@ export class PostgresStore implements Store {
         return { chatId: contact.id, seq: 1, ...firstEvent };
       }),
     );
+  }
+
+  listContacts(query: ContactListQuery): Promise<ContactListEntry[]> {
+    return this.guard(listContacts(this.db, query));
   }
 
   async getContact(chatId: string): Promise<ContactWithParticipants | undefined> {

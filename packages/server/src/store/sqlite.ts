@@ -17,6 +17,7 @@ import { MIGRATIONS } from "./migrations.js";
 import { SqliteAppender } from "./sqlite-append.js";
 import { pendingMigrations } from "./readiness.js";
 import type { Database } from "./schema.js";
+import { listContacts, toContact } from "./contact-list.js";
 import { applyChange, toEvent, toMedia, toParticipant } from "./sql-common.js";
 import {
   DuplicateUsernameError,
@@ -25,6 +26,8 @@ import {
   type AgentRecord,
   type AppendRequest,
   type AppendResult,
+  type ContactListEntry,
+  type ContactListQuery,
   type ContactWithParticipants,
   type MediaRecord,
   type MessagePage,
@@ -199,21 +202,11 @@ export class SqliteStore implements Store {
       .where("chat_id", "=", chatId)
       .orderBy("joined_at")
       .execute();
-    return {
-      id: row.id,
-      status: row.status,
-      createdAt: row.created_at,
-      endedAt: row.ended_at,
-      lastSeq: row.last_seq,
-      customerUserId: row.customer_user_id,
-      nickname: row.nickname,
-      email: row.email,
-      pageUri: row.page_uri,
-      pageTitle: row.page_title,
-      userAgent: row.user_agent,
-      clientIp: row.client_ip,
-      participants: participants.map(toParticipant),
-    };
+    return { ...toContact(row), participants: participants.map(toParticipant) };
+  }
+
+  listContacts(query: ContactListQuery): Promise<ContactListEntry[]> {
+    return listContacts(this.db, query);
   }
 
   append(request: AppendRequest): Promise<AppendResult> {

@@ -151,6 +151,30 @@ export interface MessagePage {
   hasMore: boolean;
 }
 
+/** Which chats {@link Store.listContacts} returns, newest first. */
+export interface ContactListQuery {
+  /**
+   * `waiting`: active with no agent present (joined and not left); `active`:
+   * active with at least one agent present; `ended`; all when omitted.
+   */
+  status?: "waiting" | "active" | "ended";
+  /**
+   * A chat id, matched exactly, or a part of the customer's nickname, matched
+   * without regard to ASCII case (`%`, `_` and `\` are plain characters).
+   */
+  search?: string;
+  /** Only chats strictly older than this one in the order (createdAt desc, then id desc). */
+  before?: { createdAt: string; id: string };
+  /** At most this many (1 or more). */
+  limit: number;
+}
+
+/** A chat of a list, with everyone who ever joined it and its first message. */
+export interface ContactListEntry extends ContactWithParticipants {
+  /** The chat's first `message`, `link` or `multimediaMessage` event (lowest seq), or null. */
+  firstMessage: StoredEvent | null;
+}
+
 /** Raised by {@link Store.createAgent} when the username is taken. */
 export class DuplicateUsernameError extends Error {
   constructor(readonly username: string) {
@@ -205,6 +229,13 @@ export interface Store {
 
   createContact(contact: NewContact): Promise<StoredEvent>;
   getContact(chatId: string): Promise<ContactWithParticipants | undefined>;
+
+  /**
+   * Chats matching the query, ordered by `createdAt` descending, then `id`
+   * descending (the keyset `before` continues that order). Participants are
+   * ordered by `joinedAt`, as in {@link Store.getContact}.
+   */
+  listContacts(query: ContactListQuery): Promise<ContactListEntry[]>;
 
   /**
    * Appends an event, giving it the chat's next sequence number in the same
