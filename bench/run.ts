@@ -3,6 +3,7 @@
  * contact-center workload, in the same run; see bench/README.md.
  * @module
  */
+import { existsSync } from "node:fs";
 import { writeFile } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
 import { runIdle, type IdleReport } from "./idle.js";
@@ -39,6 +40,10 @@ async function main(): Promise<void> {
     const databaseUrl = process.env.DATABASE_URL;
     const redisUrl = process.env.REDIS_URL;
     if (databaseUrl === undefined || redisUrl === undefined) throw new Error("--cluster needs DATABASE_URL and REDIS_URL");
+    // Without the Redis bus each node would only see its own sockets' events: the run would report them lost.
+    if (!existsSync(fileURLToPath(new URL("../packages/server/dist/bus/redis.js", import.meta.url)))) {
+      throw new Error("--cluster needs the server's Redis bus (packages/server/src/bus/redis.ts), which this build does not have");
+    }
     parleyOptions.cluster = { nodes: 2, databaseUrl, redisUrl };
   }
 
