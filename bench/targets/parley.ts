@@ -69,18 +69,22 @@ export async function startParley(options: ParleyOptions): Promise<ParleyDeploym
   const clusterEnv: Record<string, string> = options.cluster
     ? { DATABASE_URL: options.cluster.databaseUrl, REDIS_URL: options.cluster.redisUrl }
     : {};
-  // Agents are made with the CLI, as an operator would; three at a time (each hashes a password),
-  // once the database exists (two first starts would race to create it).
-  await run(process.execPath, [CLI, "migrate", "--data-dir", dataDir], { env: { ...process.env, ...clusterEnv } });
-  for (let i = 0; i < usernames.length; i += 3) {
-    await Promise.all(
-      usernames.slice(i, i + 3).map((username) =>
-        run(process.execPath, [CLI, "agent", "add", username, "--password", password, "--data-dir", dataDir], { env: { ...process.env, ...clusterEnv } }),
-      ),
-    );
-  }
   const nodes: ServerProcess[] = [];
+  const stopAll = async () => {
+    await Promise.all(nodes.map((node) => node.stop()));
+    await rm(dataDir, { recursive: true, force: true });
+  };
   try {
+    // Agents are made with the CLI, as an operator would; three at a time (each hashes a password),
+    // once the database exists (two first starts would race to create it).
+    await run(process.execPath, [CLI, "migrate", "--data-dir", dataDir], { env: { ...process.env, ...clusterEnv } });
+    for (let i = 0; i < usernames.length; i += 3) {
+      await Promise.all(
+        usernames.slice(i, i + 3).map((username) =>
+          run(process.execPath, [CLI, "agent", "add", username, "--password", password, "--data-dir", dataDir], { env: { ...process.env, ...clusterEnv } }),
+        ),
+      );
+    }
     for (let n = 0; n < (options.cluster?.nodes ?? 1); n++) {
       const port = await freePort();
       nodes.push(
@@ -95,7 +99,8 @@ export async function startParley(options: ParleyOptions): Promise<ParleyDeploym
       );
     }
   } catch (error) {
-    await Promise.all(nodes.map((node) => node.stop()));
+    // Nothing of a failed start is left behind: no server, no data dir.
+    await stopAll();
     throw error;
   }
   const urls = nodes.map((node) => node.url);
@@ -106,16 +111,17 @@ export async function startParley(options: ParleyOptions): Promise<ParleyDeploym
       headers: { "content-type": "application/json" },
       body: JSON.stringify({ username, password }),
     });
-    if (response.status !== 200) throw new Error(`agent login failed: ${response.status} ${await response.text()}`);
+    if (response.status !== 200) {
+      const message = `agent login failed: ${response.status} ${await response.text()}`;
+      await stopAll();
+      throw new Error(message);
+    }
     agentTokens.push(((await response.json()) as { token: string }).token);
   }
   return {
     urls,
     nodes,
     agentTokens,
-    stop: async () => {
-      await Promise.all(nodes.map((node) => node.stop()));
-      await rm(dataDir, { recursive: true, force: true });
-    },
+    stop: stopAll,
   };
 }
