@@ -6,7 +6,7 @@
 import { expect, it } from "vitest";
 import { createAgent } from "../src/auth/agents.js";
 import { MemoryBroker, MemoryBus } from "../src/bus/memory.js";
-import type { Bus, BusHandler } from "../src/bus/types.js";
+import type { Bus, BusHandler, BusSubscription } from "../src/bus/types.js";
 import { SqliteStore } from "../src/store/sqlite.js";
 import { RawClient, SECRET, startContact, startServer, tempDir, type Frame } from "./helpers.js";
 
@@ -22,7 +22,7 @@ class LossyBus implements Bus {
   publish(channel: string, message: unknown): Promise<void> {
     return this.inner.publish(channel, message);
   }
-  subscribe(channel: string, handler: BusHandler): () => void {
+  subscribe(channel: string, handler: BusHandler): BusSubscription {
     return this.inner.subscribe(channel, (message, from) => {
       const seq = (message as { event?: { seq?: number } }).event?.seq;
       if (seq !== undefined && this.lostSeqs.has(seq)) return;

@@ -1,0 +1,215 @@
+/**
+ * Fan-out between nodes over Redis pub/sub (ioredis): one connection
+ * publishes, one subscribes (a subscribed Redis connection can do nothing
+ * else). Channels are prefixed (`PARLEY_REDIS_PREFIX`, default `parley:`) so
+ * that several installations, or tests, can share one Redis.
+ *
+ * Every message travels in a {@link BusEnvelope} naming its node; an envelope
+ * that does not parse is reported and dropped, never thrown. Pub/sub is
+ * fire-and-forget: what is published while a subscriber is disconnected is
+ * lost to it. ioredis reconnects and re-subscribes by itself; listeners of
+ * {@link RedisBus.onReconnect} are then told, so that they catch up from the
+ * store, which is the source of truth.
+ * @module
+ */
+import { randomUUID } from "node:crypto";
+import { Redis, type RedisOptions } from "ioredis";
+import { parseEnvelope, type Bus, type BusHandler, type BusSubscription } from "./types.js";
+
+export interface RedisBusOptions {
+  /** `redis://[user:password@]host:port[/db]` or `rediss://…` for TLS. */
+  url: string;
+  /** Prepended to every channel name. Default `parley:`. */
+  prefix?: string;
+  nodeId?: string;
+  /** Told about each malformed message, which is then dropped. */
+  onMalformed?: (raw: string, channel: string) => void;
+  /**
+   * Told when a connection drops or fails (ioredis keeps retrying), or when a
+   * handler throws (the other handlers still get the message).
+   */
+  onError?: (error: unknown, what: string) => void;
+}
+
+export const DEFAULT_REDIS_PREFIX = "parley:";
+
+/** Raised by {@link RedisBus.connect} when Redis cannot be reached at start. */
+export class RedisUnavailableError extends Error {
+  constructor(url: string, cause: string) {
+    super(`cannot connect to Redis at ${redactUrl(url)}: ${cause}`);
+    this.name = "RedisUnavailableError";
+  }
+}
+
+/** The URL without its password, for messages and logs. */
+export function redactUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password !== "") parsed.password = "***";
+    return parsed.toString();
+  } catch {
+    return "(unparsable URL)";
+  }
+}
+
+/** Reconnect delay: quick at first, at most 2 s, forever (a node outlives a Redis restart). */
+const retryDelay = (attempt: number): number => Math.min(50 * 2 ** Math.min(attempt, 6), 2000);
+
+export class RedisBus implements Bus {
+  readonly nodeId: string;
+  readonly prefix: string;
+  private readonly handlers = new Map<string, Set<BusHandler>>();
+  /** Per channel, the SUBSCRIBE in flight or done: subscriptions on it are ready when it settles. */
+  private readonly subscribing = new Map<string, Promise<void>>();
+  private readonly reconnectListeners = new Set<() => void>();
+  private isStarted = false;
+  private isClosed = false;
+  /** Whether the subscriber lost its connection since it was last ready. */
+  private hasDropped = false;
+
+  private constructor(
+    private readonly publisher: Redis,
+    private readonly subscriber: Redis,
+    private readonly options: RedisBusOptions,
+  ) {
+    this.nodeId = options.nodeId ?? `node-${randomUUID()}`;
+    this.prefix = options.prefix ?? DEFAULT_REDIS_PREFIX;
+    subscriber.on("messageBuffer", (channel: Buffer, raw: Buffer) => this.receive(channel.toString(), raw.toString()));
+    for (const [role, client] of [["publisher", publisher], ["subscriber", subscriber]] as const) {
+      client.on("error", (error: Error) => {
+        if (this.isStarted && !this.isClosed) this.options.onError?.(error, `redis ${role} connection`);
+      });
+    }
+    subscriber.on("close", () => {
+      if (this.isStarted) this.hasDropped = true;
+    });
+    // ioredis re-subscribes every channel before "ready" when it reconnects.
+    subscriber.on("ready", () => {
+      if (!this.hasDropped || this.isClosed) return;
+      this.hasDropped = false;
+      for (const listener of [...this.reconnectListeners]) listener();
+    });
+  }
+
+  /**
+   * Connects both connections; rejects with {@link RedisUnavailableError} when
+   * Redis cannot be reached, so that a wrong `REDIS_URL` stops the node at start.
+   */
+  static async connect(options: RedisBusOptions): Promise<RedisBus> {
+    const started = { value: false };
+    let lastError = "connection refused";
+    const clientOptions: RedisOptions = {
+      lazyConnect: true,
+      // No retry before the first connection succeeded: fail at start instead of hanging.
+      retryStrategy: (attempt) => (started.value ? retryDelay(attempt) : null),
+      // Commands wait for the reconnection instead of failing after a number of retries: a publish
+      // made while Redis is away goes out when it is back, in order.
+      maxRetriesPerRequest: null,
+      connectionName: "parley",
+    };
+    const publisher = new Redis(options.url, clientOptions);
+    const subscriber = new Redis(options.url, clientOptions);
+    const bus = new RedisBus(publisher, subscriber, options);
+    const remember = (error: Error): void => {
+      lastError = error.message;
+    };
+    publisher.on("error", remember);
+    subscriber.on("error", remember);
+    try {
+      await Promise.all([publisher.connect(), subscriber.connect()]);
+    } catch {
+      publisher.disconnect();
+      subscriber.disconnect();
+      throw new RedisUnavailableError(options.url, lastError);
+    } finally {
+      publisher.off("error", remember);
+      subscriber.off("error", remember);
+    }
+    started.value = true;
+    bus.isStarted = true;
+    return bus;
+  }
+
+  get isConnected(): boolean {
+    return !this.isClosed && this.publisher.status === "ready" && this.subscriber.status === "ready";
+  }
+
+  onReconnect(listener: () => void): () => void {
+    this.reconnectListeners.add(listener);
+    return () => this.reconnectListeners.delete(listener);
+  }
+
+  async publish(channel: string, message: unknown): Promise<void> {
+    if (this.isClosed) throw new Error("the bus is closed");
+    await this.publisher.publish(this.prefix + channel, JSON.stringify({ node: this.nodeId, message }));
+  }
+
+  subscribe(channel: string, handler: BusHandler): BusSubscription {
+    if (this.isClosed) throw new Error("the bus is closed");
+    const name = this.prefix + channel;
+    let set = this.handlers.get(name);
+    if (set === undefined) {
+      set = new Set();
+      this.handlers.set(name, set);
+    }
+    set.add(handler);
+    let ready = this.subscribing.get(name);
+    if (ready === undefined) {
+      ready = this.subscriber.subscribe(name).then(
+        () => undefined,
+        // Only a closed bus fails here; ioredis replays the SUBSCRIBE after a reconnect.
+        () => undefined,
+      );
+      this.subscribing.set(name, ready);
+    }
+    let isActive = true;
+    const unsubscribe = (): void => {
+      if (!isActive) return;
+      isActive = false;
+      const handlers = this.handlers.get(name);
+      handlers?.delete(handler);
+      if (handlers === undefined || handlers.size > 0) return;
+      this.handlers.delete(name);
+      this.subscribing.delete(name);
+      if (!this.isClosed) this.subscriber.unsubscribe(name).catch(() => undefined);
+    };
+    return Object.assign(unsubscribe, { ready });
+  }
+
+  async close(): Promise<void> {
+    if (this.isClosed) return;
+    this.isClosed = true;
+    this.handlers.clear();
+    this.subscribing.clear();
+    this.reconnectListeners.clear();
+    await Promise.all([quit(this.publisher), quit(this.subscriber)]);
+  }
+
+  private receive(channel: string, raw: string): void {
+    const handlers = this.handlers.get(channel);
+    if (handlers === undefined) return;
+    const envelope = parseEnvelope(raw);
+    if (envelope === undefined) {
+      this.options.onMalformed?.(raw, channel);
+      return;
+    }
+    if (envelope.node === this.nodeId) return;
+    for (const handler of [...handlers]) {
+      // A handler's failure must not stop delivery to the others, nor reach ioredis.
+      try {
+        handler(envelope.message, envelope.node);
+      } catch (error) {
+        this.options.onError?.(error, `handler of ${channel}`);
+      }
+    }
+  }
+}
+
+/** QUIT when connected (pending commands finish first); otherwise just drop the connection. */
+async function quit(client: Redis): Promise<void> {
+  if (client.status === "ready") {
+    await client.quit().catch(() => client.disconnect());
+  } else {
+    client.disconnect();
+  }
+}
