@@ -61,7 +61,10 @@ export function createParleyServer(options: ParleyServerOptions = {}): ParleySer
   const spoolDir = join(config.dataDir, "spool");
   const media = new MediaLibrary({ store, blobs, limits: config.limits, spoolDir, secret: config.secret });
   const chat = new ChatService({ store, bus, limits: config.limits, logger, listener: hub, media });
-  hub.setSource((chatId, afterSeq, limit) => chat.eventsAfter(chatId, afterSeq, limit));
+  hub.setSource(
+    (chatId, afterSeq, limit) => chat.eventsAfter(chatId, afterSeq, limit),
+    (chatId) => chat.follow(chatId),
+  );
   const app = buildApp({
     logger,
     store,

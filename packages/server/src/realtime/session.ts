@@ -211,6 +211,8 @@ export class Session implements Subscriber {
     }
     const subscription = this.deps.hub.subscribe(this, chatId);
     try {
+      // The head is read below: only once this node receives the chat's events from the others.
+      await subscription.ready;
       const options: { nickname?: string; isResume: boolean } = { isResume: afterSeq !== undefined };
       if (frame.nickname !== undefined) options.nickname = frame.nickname;
       const outcome = await this.deps.chat.join(claims, chatId, options);
