@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /**
  * The `parley` command:
- *   parley [serve] [--port P] [--host H] [--data-dir D] [--secret S]
+ *   parley [serve] [--port P] [--host H] [--data-dir D] [--secret S] [--redis-url U]
  *   parley agent add <username> --password <pw> [--nickname N] [--data-dir D]
  *   parley token agent <username> [--data-dir D] [--ttl 12h]
  *   parley migrate [--data-dir D]
@@ -16,7 +16,7 @@ import { SqliteStore } from "./store/sqlite.js";
 import { DuplicateUsernameError } from "./store/types.js";
 
 const USAGE = `Usage:
-  parley [serve] [--port 8080] [--host 0.0.0.0] [--data-dir ./data] [--secret S]
+  parley [serve] [--port 8080] [--host 0.0.0.0] [--data-dir ./data] [--secret S] [--redis-url redis://…]
   parley agent add <username> --password <pw> [--nickname N] [--data-dir D]
   parley token agent <username> [--data-dir D] [--ttl 12h]
   parley migrate [--data-dir D]`;
@@ -36,6 +36,7 @@ function parse(args: string[]) {
       host: { type: "string" },
       "data-dir": { type: "string" },
       secret: { type: "string" },
+      "redis-url": { type: "string" },
       password: { type: "string" },
       nickname: { type: "string" },
       ttl: { type: "string" },
@@ -164,7 +165,7 @@ async function main(argv: string[]): Promise<void> {
   }
   const [command = "serve", sub, ...rest] = positionals;
   const serveFlags: ServeFlags = {};
-  for (const key of ["port", "host", "data-dir", "secret"] as const) {
+  for (const key of ["port", "host", "data-dir", "secret", "redis-url"] as const) {
     const value = values[key];
     if (value !== undefined) serveFlags[key] = value;
   }

@@ -10,6 +10,7 @@ import { TokenService } from "./auth/tokens.js";
 import { FsBlobStore } from "./blobs/fs.js";
 import type { BlobStore } from "./blobs/types.js";
 import { MemoryBus } from "./bus/memory.js";
+import { RedisBus } from "./bus/redis.js";
 import type { Bus } from "./bus/types.js";
 import { ChatService } from "./chat/service.js";
 import { resolveConfig, type ConfigInput, type ParleyConfig } from "./config.js";
@@ -53,7 +54,18 @@ export function createParleyServer(options: ParleyServerOptions = {}): ParleySer
   const config = resolveConfig(options);
   const logger = options.logger ?? createLogger(config.logLevel);
   const store = options.store ?? new SqliteStore({ dataDir: config.dataDir });
-  const bus = options.bus ?? new MemoryBus({ onMalformed: () => logger.warn("dropped a malformed bus envelope") });
+  const onMalformed = (raw: string): void => logger.warn({ bytes: raw.length }, "dropped a malformed bus envelope");
+  // REDIS_URL: fan-out between nodes over Redis; otherwise one node with an in-process bus.
+  const ownRedis =
+    options.bus === undefined && config.redisUrl !== null
+      ? new RedisBus({
+          url: config.redisUrl,
+          prefix: config.redisPrefix,
+          onMalformed,
+          onError: (error, what) => logger.warn({ err: error }, `${what} failed`),
+        })
+      : undefined;
+  const bus = options.bus ?? ownRedis ?? new MemoryBus({ onMalformed });
   const blobs = options.blobs ?? new FsBlobStore({ dir: join(config.dataDir, "media") });
   const tokens = new TokenService(config.secret);
   const hub = new FanoutHub(logger);
@@ -98,6 +110,8 @@ export function createParleyServer(options: ParleyServerOptions = {}): ParleySer
     tokens,
     logger,
     async listen() {
+      // An unreachable Redis stops the start here, with a message naming the URL.
+      await ownRedis?.start();
       await store.migrate();
       await rm(spoolDir, { recursive: true, force: true });
       await app.listen({ port: config.port, host: config.host });

@@ -14,6 +14,7 @@
  */
 import { randomUUID } from "node:crypto";
 import { Redis, type RedisOptions } from "ioredis";
+import { ConfigError, DEFAULT_REDIS_PREFIX } from "../config.js";
 import { parseEnvelope, type Bus, type BusHandler, type BusSubscription } from "./types.js";
 
 export interface RedisBusOptions {
@@ -31,10 +32,9 @@ export interface RedisBusOptions {
   onError?: (error: unknown, what: string) => void;
 }
 
-export const DEFAULT_REDIS_PREFIX = "parley:";
 
-/** Raised by {@link RedisBus.connect} when Redis cannot be reached at start. */
-export class RedisUnavailableError extends Error {
+/** Raised by {@link RedisBus.start} when Redis cannot be reached: `REDIS_URL` cannot be used. */
+export class RedisUnavailableError extends ConfigError {
   constructor(url: string, cause: string) {
     super(`cannot connect to Redis at ${redactUrl(url)}: ${cause}`);
     this.name = "RedisUnavailableError";
@@ -67,67 +67,66 @@ export class RedisBus implements Bus {
   /** Whether the subscriber lost its connection since it was last ready. */
   private hasDropped = false;
 
-  private constructor(
-    private readonly publisher: Redis,
-    private readonly subscriber: Redis,
-    private readonly options: RedisBusOptions,
-  ) {
+  private readonly publisher: Redis;
+  private readonly subscriber: Redis;
+  /** The error of the latest failed connection attempt, for the start-up message. */
+  private lastError = "connection refused";
+
+  /** Creates the bus without connecting: {@link RedisBus.start} connects. */
+  constructor(private readonly options: RedisBusOptions) {
     this.nodeId = options.nodeId ?? `node-${randomUUID()}`;
     this.prefix = options.prefix ?? DEFAULT_REDIS_PREFIX;
-    subscriber.on("messageBuffer", (channel: Buffer, raw: Buffer) => this.receive(channel.toString(), raw.toString()));
-    for (const [role, client] of [["publisher", publisher], ["subscriber", subscriber]] as const) {
+    const clientOptions: RedisOptions = {
+      lazyConnect: true,
+      // No retry before the first connection succeeded: fail at start instead of hanging.
+      retryStrategy: (attempt) => (this.isStarted ? retryDelay(attempt) : null),
+      // Commands wait for the reconnection instead of failing after a number of retries: a publish
+      // made while Redis is away goes out when it is back, in order.
+      maxRetriesPerRequest: null,
+      connectionName: "parley",
+    };
+    this.publisher = new Redis(options.url, clientOptions);
+    this.subscriber = new Redis(options.url, clientOptions);
+    this.subscriber.on("messageBuffer", (channel: Buffer, raw: Buffer) => this.receive(channel.toString(), raw.toString()));
+    for (const [role, client] of [["publisher", this.publisher], ["subscriber", this.subscriber]] as const) {
       client.on("error", (error: Error) => {
-        if (this.isStarted && !this.isClosed) this.options.onError?.(error, `redis ${role} connection`);
+        if (!this.isStarted) this.lastError = error.message;
+        else if (!this.isClosed) this.options.onError?.(error, `redis ${role} connection`);
       });
     }
-    subscriber.on("close", () => {
+    this.subscriber.on("close", () => {
       if (this.isStarted) this.hasDropped = true;
     });
     // ioredis re-subscribes every channel before "ready" when it reconnects.
-    subscriber.on("ready", () => {
+    this.subscriber.on("ready", () => {
       if (!this.hasDropped || this.isClosed) return;
       this.hasDropped = false;
       for (const listener of [...this.reconnectListeners]) listener();
     });
   }
 
+  /** A started bus; see {@link RedisBus.start}. */
+  static async connect(options: RedisBusOptions): Promise<RedisBus> {
+    const bus = new RedisBus(options);
+    await bus.start();
+    return bus;
+  }
+
   /**
    * Connects both connections; rejects with {@link RedisUnavailableError} when
    * Redis cannot be reached, so that a wrong `REDIS_URL` stops the node at start.
+   * From then on, a lost connection is retried forever.
    */
-  static async connect(options: RedisBusOptions): Promise<RedisBus> {
-    const started = { value: false };
-    let lastError = "connection refused";
-    const clientOptions: RedisOptions = {
-      lazyConnect: true,
-      // No retry before the first connection succeeded: fail at start instead of hanging.
-      retryStrategy: (attempt) => (started.value ? retryDelay(attempt) : null),
-      // Commands wait for the reconnection instead of failing after a number of retries: a publish
-      // made while Redis is away goes out when it is back, in order.
-      maxRetriesPerRequest: null,
-      connectionName: "parley",
-    };
-    const publisher = new Redis(options.url, clientOptions);
-    const subscriber = new Redis(options.url, clientOptions);
-    const bus = new RedisBus(publisher, subscriber, options);
-    const remember = (error: Error): void => {
-      lastError = error.message;
-    };
-    publisher.on("error", remember);
-    subscriber.on("error", remember);
+  async start(): Promise<void> {
+    if (this.isStarted) return;
     try {
-      await Promise.all([publisher.connect(), subscriber.connect()]);
+      await Promise.all([this.publisher.connect(), this.subscriber.connect()]);
     } catch {
-      publisher.disconnect();
-      subscriber.disconnect();
-      throw new RedisUnavailableError(options.url, lastError);
-    } finally {
-      publisher.off("error", remember);
-      subscriber.off("error", remember);
+      this.publisher.disconnect();
+      this.subscriber.disconnect();
+      throw new RedisUnavailableError(this.options.url, this.lastError);
     }
-    started.value = true;
-    bus.isStarted = true;
-    return bus;
+    this.isStarted = true;
   }
 
   get isConnected(): boolean {
