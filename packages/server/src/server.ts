@@ -15,7 +15,9 @@ import type { Bus } from "./bus/types.js";
 import { ChatService } from "./chat/service.js";
 import { resolveConfig, type ConfigInput, type ParleyConfig } from "./config.js";
 import { buildApp } from "./http/app.js";
+import { instrumentBus, instrumentStore } from "./instrument.js";
 import { createLogger, type Logger } from "./logger.js";
+import { ParleyMetrics } from "./metrics.js";
 import { MediaLibrary } from "./media/library.js";
 import type { Watermarks } from "./realtime/connection.js";
 import { FanoutHub } from "./realtime/hub.js";
@@ -44,9 +46,16 @@ export interface ParleyServer {
   /** Issues and verifies tokens with this server's secret. */
   readonly tokens: TokenService;
   readonly logger: Logger;
+  /** This server's Prometheus registry (served at `/metrics`). */
+  readonly metrics: ParleyMetrics;
   /** Migrates the store and starts listening; port 0 picks a free port. */
   listen(): Promise<{ url: string; port: number }>;
-  /** Graceful stop: refuse new connections, close sockets with 4503, commit pending writes, close what it owns. */
+  /**
+   * Graceful stop: `/readyz` turns 503, new sockets are refused, frames being
+   * handled are answered, sockets are closed with 4503 (reconnect elsewhere),
+   * HTTP requests in flight finish, pending writes commit, and what the server
+   * owns is closed.
+   */
   close(): Promise<void>;
 }
 
@@ -65,14 +74,25 @@ export function createParleyServer(options: ParleyServerOptions = {}): ParleySer
           onError: (error, what) => logger.warn({ err: error }, `${what} failed`),
         })
       : undefined;
-  const bus = options.bus ?? ownRedis ?? new MemoryBus({ onMalformed });
+  const bus: Bus = options.bus ?? ownRedis ?? new MemoryBus({ onMalformed });
   const blobs = options.blobs ?? new FsBlobStore({ dir: join(config.dataDir, "media") });
   const tokens = new TokenService(config.secret);
-  const hub = new FanoutHub(logger);
+  let isClosing = false;
+  const hub = new FanoutHub(logger, (type, recipients) => metrics.eventsOut.inc({ type }, recipients));
+  const countChats = store.countContactsByState?.bind(store);
+  const metrics: ParleyMetrics = new ParleyMetrics({
+    // Read when scraped, once the socket server below exists.
+    openConnections: (): number => sockets.openCount,
+    servedChats: () => hub.chatCount,
+    ...(countChats === undefined ? {} : { chatsByState: countChats }),
+    isBusConnected: () => bus.isConnected !== false,
+  });
+  const measuredStore = instrumentStore(store, metrics);
+  const measuredBus = instrumentBus(bus, metrics);
   // Uploads are spooled here while they are judged; whatever a crash left behind is removed at start.
   const spoolDir = join(config.dataDir, "spool");
-  const media = new MediaLibrary({ store, blobs, limits: config.limits, spoolDir, secret: config.secret });
-  const chat = new ChatService({ store, bus, limits: config.limits, logger, listener: hub, media });
+  const media = new MediaLibrary({ store: measuredStore, blobs, limits: config.limits, spoolDir, secret: config.secret });
+  const chat = new ChatService({ store: measuredStore, bus: measuredBus, limits: config.limits, logger, listener: hub, media });
   hub.setSource(
     (chatId, afterSeq, limit) => chat.eventsAfter(chatId, afterSeq, limit),
     (chatId) => chat.follow(chatId),
@@ -89,13 +109,24 @@ export function createParleyServer(options: ParleyServerOptions = {}): ParleySer
     contactsPerMinute: config.contactsPerMinute,
     loginsPerMinute: config.loginsPerMinute,
     trustProxy: config.trustProxy,
+    metrics,
+    readiness: {
+      // Migrations ran before listening; a cheap query proves the store answers now.
+      store: async () => {
+        await store.countAgents();
+        return undefined;
+      },
+      bus: () => Promise.resolve(bus.isConnected === false ? "not connected" : undefined),
+      server: () => Promise.resolve(isClosing ? "shutting down" : undefined),
+    },
   });
-  const sockets = new SocketServer({
+  const sockets: SocketServer = new SocketServer({
     chat,
     hub,
     tokens,
     limits: config.limits,
     logger,
+    metrics,
     helloTimeoutMs: config.helloTimeoutMs,
     ...(options.watermarks === undefined ? {} : { watermarks: options.watermarks }),
   });
@@ -109,6 +140,7 @@ export function createParleyServer(options: ParleyServerOptions = {}): ParleySer
     bus,
     tokens,
     logger,
+    metrics,
     async listen() {
       // An unreachable Redis stops the start here, with a message naming the URL.
       await ownRedis?.start();
@@ -123,6 +155,7 @@ export function createParleyServer(options: ParleyServerOptions = {}): ParleySer
     },
     close() {
       closing ??= (async () => {
+        isClosing = true;
         await sockets.close();
         await app.close();
         chat.close();

@@ -10,6 +10,9 @@ import { authRoutes } from "./auth.js";
 import { contactRoutes } from "./contacts.js";
 import { demoRoutes } from "./demo.js";
 import { installErrorHandlers } from "./errors.js";
+import { healthRoutes, type ReadinessCheck } from "./health.js";
+import { metricsRoutes } from "./metrics.js";
+import type { ParleyMetrics } from "../metrics.js";
 import { livechatRoutes } from "./livechat.js";
 import { mediaRoutes } from "./media.js";
 import { sdkRoutes } from "./sdk-bundle.js";
@@ -31,6 +34,9 @@ export interface AppDeps {
   loginsPerMinute: number;
   /** Proxies whose `X-Forwarded-For` gives the client address (see config). */
   trustProxy: boolean | string[];
+  metrics: ParleyMetrics;
+  /** What `/readyz` checks, by name. */
+  readiness: Record<string, ReadinessCheck>;
 }
 
 export function buildApp(deps: AppDeps): FastifyInstance {
@@ -45,7 +51,8 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, useDefaults: true } },
   });
   installErrorHandlers(app);
-  app.get("/healthz", () => ({ status: "ok" }));
+  healthRoutes(app, deps);
+  metricsRoutes(app, deps);
   contactRoutes(app, deps);
   authRoutes(app, deps);
   sdkRoutes(app);

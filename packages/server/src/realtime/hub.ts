@@ -151,6 +151,9 @@ export class ChatSubscription {
   }
 }
 
+/** Told how many sockets each event or signal was written to (metrics). */
+export type DeliveryObserver = (type: string, recipients: number) => void;
+
 interface LocalChat {
   subscriptions: Set<ChatSubscription>;
   follow: ChatFollow;
@@ -161,7 +164,10 @@ export class FanoutHub implements ChatListener {
   private fetchAfter: FetchEventsAfter = () => Promise.resolve([]);
   private followChat: FollowChat = () => ({ ready: Promise.resolve(), stop: () => {} });
 
-  constructor(private readonly logger: Logger) {}
+  constructor(
+    private readonly logger: Logger,
+    private readonly observeDelivery: DeliveryObserver = () => {},
+  ) {}
 
   /** Where gaps are filled from, and how a chat's channel is followed (the chat service, once it exists). */
   setSource(fetchAfter: FetchEventsAfter, followChat?: FollowChat): void {
@@ -209,6 +215,7 @@ export class FanoutHub implements ChatListener {
     if (chat === undefined) return;
     const frame = eventFrame(event);
     for (const subscription of chat.subscriptions) subscription.offer(event.seq, frame);
+    this.observeDelivery(event.name, chat.subscriptions.size);
   }
 
   onSignal(chatId: string, data: IsWritingEvent): void {
@@ -216,6 +223,7 @@ export class FanoutHub implements ChatListener {
     if (chat === undefined) return;
     const frame = JSON.stringify({ t: "signal", chatId, name: "isWriting", data });
     for (const subscription of chat.subscriptions) if (subscription.live) subscription.subscriber.write(frame, true);
+    this.observeDelivery("isWriting", chat.subscriptions.size);
   }
 
   isOnline(chatId: string, userId: string): boolean {

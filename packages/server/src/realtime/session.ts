@@ -22,6 +22,7 @@ import {
 import type { Logger } from "pino";
 import type { TokenClaims, TokenService } from "../auth/tokens.js";
 import type { ChatService } from "../chat/service.js";
+import type { ParleyMetrics } from "../metrics.js";
 import { ParleyError, toWireError } from "../errors.js";
 import { TokenBucket } from "../rate/token-bucket.js";
 import type { Connection } from "./connection.js";
@@ -34,6 +35,7 @@ export interface SessionDeps {
   tokens: TokenService;
   limits: Limits;
   logger: Logger;
+  metrics: ParleyMetrics;
 }
 
 const REPLAY_PAGE = 200;
@@ -49,6 +51,9 @@ export class Session implements Subscriber {
   private readonly sendBucket: TokenBucket;
   private readonly typingBuckets = new Map<string, TokenBucket>();
   private readonly logger: Logger;
+  /** Frames being handled; a graceful shutdown waits for them. */
+  private readonly inFlight = new Set<Promise<unknown>>();
+  private isDraining = false;
 
   constructor(
     private readonly connection: Connection,
@@ -70,10 +75,22 @@ export class Session implements Subscriber {
     this.connection.write(frame, volatile);
   }
 
+  /**
+   * Stops taking frames and resolves once those being handled are answered
+   * (a send in flight is committed and acknowledged before the socket closes).
+   * A frame arriving later goes unanswered: the SDK sends it again, with the
+   * same client id, wherever it reconnects.
+   */
+  drain(): Promise<void> {
+    this.isDraining = true;
+    return Promise.allSettled([...this.inFlight]).then(() => undefined);
+  }
+
   /** Handles one inbound WebSocket message. Never throws. */
   handleMessage(data: Buffer, isBinary: boolean): void {
-    if (this.phase === "closed") return;
+    if (this.phase === "closed" || this.isDraining) return;
     const parsed = parseFrame(data, isBinary, this.deps.limits.maxFrameBytes);
+    if (parsed.ok) this.deps.metrics.framesIn.inc({ type: parsed.frame.t });
     if (this.phase === "hello") {
       if (!parsed.ok || parsed.frame.t !== "hello") {
         this.sendError(parsed.ok ? wireError("HELLO_REQUIRED") : parsed.error);
@@ -82,6 +99,7 @@ export class Session implements Subscriber {
       }
       this.phase = "authenticating";
       this.helloVerdict = this.authenticate(parsed.frame.token);
+      this.track(this.helloVerdict);
       return;
     }
     if (!parsed.ok) {
@@ -91,10 +109,15 @@ export class Session implements Subscriber {
     if (this.phase === "authenticating") {
       // Frames sent right behind the hello wait for its verdict (in order) rather than being refused.
       const frame = parsed.frame;
-      void this.helloVerdict.then((accepted) => (accepted ? this.dispatch(frame) : undefined));
+      this.track(this.helloVerdict.then((accepted) => (accepted ? this.dispatch(frame) : undefined)));
       return;
     }
-    void this.dispatch(parsed.frame);
+    this.track(this.dispatch(parsed.frame));
+  }
+
+  private track(work: Promise<unknown>): void {
+    this.inFlight.add(work);
+    void work.finally(() => this.inFlight.delete(work));
   }
 
   /** The socket closed: stop deliveries and typing. */
@@ -302,11 +325,13 @@ export class Session implements Subscriber {
   }
 
   private answerError(rid: number | undefined, error: WireError): void {
-    if (rid === undefined) this.sendError(error);
-    else this.connection.writeFrame({ t: "reply", rid, ok: false, error });
+    if (rid === undefined) return this.sendError(error);
+    this.deps.metrics.errors.inc({ code: error.code });
+    this.connection.writeFrame({ t: "reply", rid, ok: false, error });
   }
 
   private sendError(error: WireError): void {
+    this.deps.metrics.errors.inc({ code: error.code });
     this.connection.writeFrame({ t: "error", error });
   }
 }
