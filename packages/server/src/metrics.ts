@@ -36,6 +36,8 @@ export class ParleyMetrics {
   readonly busPublishSeconds: Histogram;
   /** Times the bus came back after losing its connection. */
   readonly busReconnects: Counter;
+  /** Messages from the bus dropped because they were malformed. */
+  readonly busDropped: Counter;
 
   constructor(sources: MetricsSources) {
     const registers = [this.registry];
@@ -100,6 +102,7 @@ export class ParleyMetrics {
       registers,
     });
     this.busReconnects = new Counter({ name: "parley_bus_reconnects_total", help: "Times the bus reconnected after losing its connection.", registers });
+    this.busDropped = new Counter({ name: "parley_bus_dropped_total", help: "Malformed messages from the bus, logged and dropped.", registers });
   }
 
   /** The exposition text and its content type. */

@@ -63,7 +63,10 @@ export function createParleyServer(options: ParleyServerOptions = {}): ParleySer
   const config = resolveConfig(options);
   const logger = options.logger ?? createLogger(config.logLevel);
   const store = options.store ?? new SqliteStore({ dataDir: config.dataDir });
-  const onMalformed = (raw: string): void => logger.warn({ bytes: raw.length }, "dropped a malformed bus envelope");
+  const onMalformed = (raw: string): void => {
+    metrics.busDropped.inc();
+    logger.warn({ bytes: raw.length }, "dropped a malformed bus envelope");
+  };
   // REDIS_URL: fan-out between nodes over Redis; otherwise one node with an in-process bus.
   const ownRedis =
     options.bus === undefined && config.redisUrl !== null

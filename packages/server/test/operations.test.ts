@@ -1,5 +1,6 @@
 /** `/healthz`, `/readyz` and `/metrics`: in-process with inject, and over real HTTP on a running node. */
 import Fastify from "fastify";
+import { Redis } from "ioredis";
 import { afterEach, expect, it } from "vitest";
 import { healthRoutes } from "../src/http/health.js";
 import { metricsRoutes } from "../src/http/metrics.js";
@@ -92,13 +93,21 @@ it("serves health, readiness and metrics of a running node over HTTP", async () 
 it("turns /readyz red while Redis is away, keeps committing sends, and recovers by itself", async () => {
   const redis = await RedisProcess.start();
   cleanups.push(() => redis.kill());
-  const node = await startServer({ redisUrl: redis.url, redisPrefix: randomPrefix() });
+  const prefix = randomPrefix();
+  const node = await startServer({ redisUrl: redis.url, redisPrefix: prefix });
   cleanups.push(() => node.stop());
   const contact = await startContact(node.url);
   const { client } = await RawClient.connect(node.wsUrl, contact.token);
   cleanups.push(() => client.close());
   await client.request({ t: "join", chatId: contact.chatId });
   expect((await fetch(`${node.url}/readyz`)).status).toBe(200);
+
+  // Garbage on the chat's channel is counted and dropped; the node goes on.
+  const raw = new Redis(redis.url);
+  await raw.publish(`${prefix}chat:${contact.chatId}`, "{garbage");
+  raw.disconnect();
+  const dropped = async (): Promise<number | undefined> => sample(await (await fetch(`${node.url}/metrics`)).text(), "parley_bus_dropped_total");
+  while ((await dropped()) !== 1) await new Promise((resolve) => setTimeout(resolve, 10));
 
   await redis.kill();
   const readyz = async (): Promise<{ status: number; body: unknown }> => {
