@@ -7,9 +7,9 @@
  * Every message travels in a {@link BusEnvelope} naming its node; an envelope
  * that does not parse is reported and dropped, never thrown. Pub/sub is
  * fire-and-forget: what is published while a subscriber is disconnected is
- * lost to it. ioredis reconnects and re-subscribes by itself; listeners of
- * {@link RedisBus.onReconnect} are then told, so that they catch up from the
- * store, which is the source of truth.
+ * lost to it. ioredis reconnects by itself and the bus then re-subscribes its
+ * channels; once they are back, listeners of {@link RedisBus.onReconnect} are
+ * told, so that they catch up from the store, which is the source of truth.
  * @module
  */
 import { randomUUID } from "node:crypto";
@@ -83,6 +83,7 @@ export class RedisBus implements Bus {
       // Commands wait for the reconnection instead of failing after a number of retries: a publish
       // made while Redis is away goes out when it is back, in order.
       maxRetriesPerRequest: null,
+      autoResubscribe: false,
       connectionName: "parley",
     };
     this.publisher = new Redis(options.url, clientOptions);
@@ -97,11 +98,21 @@ export class RedisBus implements Bus {
     this.subscriber.on("close", () => {
       if (this.isStarted) this.hasDropped = true;
     });
-    // ioredis re-subscribes every channel before "ready" when it reconnects.
+    // Re-subscribing is ours, not ioredis' (autoResubscribe is off): its own leaves a rejected
+    // promise unhandled when the connection drops again at once, and we must know when the
+    // channels are back before telling the listeners to catch up.
     this.subscriber.on("ready", () => {
       if (!this.hasDropped || this.isClosed) return;
       this.hasDropped = false;
-      for (const listener of [...this.reconnectListeners]) listener();
+      const channels = [...this.handlers.keys()];
+      const resubscribed = channels.length === 0 ? Promise.resolve() : this.subscriber.subscribe(...channels);
+      resubscribed.then(
+        () => {
+          for (const listener of [...this.reconnectListeners]) listener();
+        },
+        // The connection dropped again: the next "ready" re-subscribes.
+        (error: unknown) => this.options.onError?.(error, "redis re-subscribe"),
+      );
     });
   }
 
