@@ -117,7 +117,11 @@ export class Session implements Subscriber {
 
   private track(work: Promise<unknown>): void {
     this.inFlight.add(work);
-    void work.finally(() => this.inFlight.delete(work));
+    const done = (): void => {
+      this.inFlight.delete(work);
+    };
+    // Both ways: a rejection here is already answered or logged by the handler.
+    work.then(done, done);
   }
 
   /** The socket closed: stop deliveries and typing. */
