@@ -47,7 +47,7 @@ export interface InProcessServer {
 
 /** Starts a server in this process on a free port with its own data dir. */
 export async function startServer(
-  options: { limits?: Record<string, number>; contactsPerMinute?: number; dataDir?: string } = {},
+  options: { limits?: Record<string, number>; contactsPerMinute?: number; dataDir?: string; allowedOrigins?: string } = {},
 ): Promise<InProcessServer> {
   const data = options.dataDir ? { dir: options.dataDir, remove: async () => {} } : await tempDataDir();
   const server = createParleyServer({
@@ -59,6 +59,7 @@ export async function startServer(
     contactsPerMinute: options.contactsPerMinute ?? 10_000,
     loginsPerMinute: 10_000,
     ...(options.limits ? { limits: options.limits } : {}),
+    ...(options.allowedOrigins ? { allowedOrigins: options.allowedOrigins } : {}),
   });
   const { url, port } = await server.listen();
   return {
@@ -79,7 +80,7 @@ export async function startServer(
  */
 export async function startServerWithAgents(
   agents: string[],
-  options: { limits?: Record<string, number> } = {},
+  options: { limits?: Record<string, number>; allowedOrigins?: string } = {},
 ): Promise<{ server: InProcessServer; tokens: Record<string, string> }> {
   const data = await tempDataDir();
   for (const name of agents) await addAgent(data.dir, name, `${name}-password`);

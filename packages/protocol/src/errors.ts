@@ -42,6 +42,7 @@ export const ERRORS = {
   AUTH_TOKEN_EXPIRED: { status: 401, message: "The token has expired." },
   INVALID_CREDENTIALS: { status: 401, message: "Unknown username or wrong password." },
   FORBIDDEN: { status: 403, message: "This token does not give access to that chat." },
+  ORIGIN_NOT_ALLOWED: { status: 403, message: "Pages of this origin may not use this server (see PARLEY_ALLOWED_ORIGINS)." },
   // Chats and participants
   CONTACT_NOT_FOUND: { status: 404, message: "No chat with that id." },
   CONTACT_ENDED: { status: 409, message: "The chat has ended and accepts no more messages or participants." },
@@ -79,6 +80,7 @@ export const ERRORS = {
   // Server and transport
   INTERNAL_ERROR: { status: 500, message: "The server failed to handle the request." },
   UNAVAILABLE: { status: 503, message: "The server is shutting down or a dependency is unavailable." },
+  STORE_UNAVAILABLE: { status: 503, message: "The database is unreachable right now; nothing was changed. Retry shortly." },
   // Raised by the SDK itself, never sent by the server
   NOT_INITIALIZED: { status: 400, message: "Call LIVECHATSDK.init({ serverUrl }) first." },
   NOT_LOGGED_IN: { status: 401, message: "Call LIVECHATSDK.LIVECHAT.login(token) first." },

@@ -11,6 +11,7 @@
 import { Type, type Static } from "@sinclair/typebox";
 import { PROTOCOL_VERSION } from "./constants.js";
 import { CHAT_ID_PATTERN, MESSAGE_ID_PATTERN } from "./ids.js";
+import type { ChatFeedFrame } from "./chat-list.js";
 import type { WireError } from "./errors.js";
 import type { Limits } from "./limits.js";
 import type { DocumentType, MediaFormat, MediaMessageType, MediaRendition } from "./media.js";
@@ -171,6 +172,16 @@ export const PingFrame = Type.Object(
   { additionalProperties: false },
 );
 
+/**
+ * Agents only: follow every chat of the server. The reply is a snapshot of
+ * the open chats ({@link WatchChatsResult}); `chatFeed` frames follow with
+ * each change until the socket closes. Asking again sends a fresh snapshot.
+ */
+export const WatchChatsFrame = Type.Object(
+  { t: Type.Literal("watchChats"), rid: Rid },
+  { additionalProperties: false },
+);
+
 /** Schemas of every client frame, keyed by `t` (send has one schema per `kind`). */
 export const CLIENT_FRAME_SCHEMAS = {
   hello: HelloFrame,
@@ -183,6 +194,7 @@ export const CLIENT_FRAME_SCHEMAS = {
   history: HistoryFrame,
   media: MediaFrame,
   ping: PingFrame,
+  watchChats: WatchChatsFrame,
 } as const;
 
 /** Type names of client frames. */
@@ -202,6 +214,7 @@ export type ReceiptFrame = Static<typeof ReceiptFrame>;
 export type TypingFrame = Static<typeof TypingFrame>;
 export type HistoryFrame = Static<typeof HistoryFrame>;
 export type PingFrame = Static<typeof PingFrame>;
+export type WatchChatsFrame = Static<typeof WatchChatsFrame>;
 
 /** Any frame a client may send. */
 export type ClientFrame =
@@ -214,7 +227,8 @@ export type ClientFrame =
   | TypingFrame
   | HistoryFrame
   | MediaFrame
-  | PingFrame;
+  | PingFrame
+  | WatchChatsFrame;
 
 // ---------------------------------------------------------------------------
 // Server → client
@@ -282,7 +296,7 @@ export interface PongFrame {
 }
 
 /** Any frame the server sends. */
-export type ServerFrame = WelcomeFrame | ReplyFrame | EventFrame | SignalFrame | ErrorFrame | PongFrame;
+export type ServerFrame = WelcomeFrame | ReplyFrame | EventFrame | SignalFrame | ErrorFrame | PongFrame | ChatFeedFrame;
 
 // ---------------------------------------------------------------------------
 // Results of requests

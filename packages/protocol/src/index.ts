@@ -14,3 +14,4 @@ export * from "./media.js";
 export * from "./payloads.js";
 export * from "./frames.js";
 export * from "./rest.js";
+export * from "./chat-list.js";

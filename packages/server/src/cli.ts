@@ -1,10 +1,10 @@
 #!/usr/bin/env node
 /**
  * The `parley` command:
- *   parley [serve] [--port P] [--host H] [--data-dir D] [--secret S] [--redis-url U]
- *   parley agent add <username> --password <pw> [--nickname N] [--data-dir D]
- *   parley token agent <username> [--data-dir D] [--ttl 12h]
- *   parley migrate [--data-dir D]
+ *   parley [serve] [--port P] [--host H] [--data-dir D] [--database-url U] [--redis-url U] [--secret S] [--allowed-origins O]
+ *   parley agent add <username> --password <pw> [--nickname N] [--data-dir D] [--database-url U]
+ *   parley token agent <username> [--data-dir D] [--database-url U] [--ttl 12h]
+ *   parley migrate [--data-dir D] [--database-url U]
  * @module
  */
 import { randomBytes } from "node:crypto";
@@ -12,14 +12,16 @@ import { parseArgs } from "node:util";
 import { createAgent } from "./auth/agents.js";
 import { AGENT_TOKEN_TTL_SECONDS, TokenService, parseTtl } from "./auth/tokens.js";
 import { ConfigError, configInputFromFlagsAndEnv, resolveConfig, type ServeFlags } from "./config.js";
-import { SqliteStore } from "./store/sqlite.js";
-import { DuplicateUsernameError } from "./store/types.js";
+import { openStore } from "./store/open.js";
+import { DuplicateUsernameError, StoreUnavailableError, type Store } from "./store/types.js";
 
 const USAGE = `Usage:
-  parley [serve] [--port 8080] [--host 0.0.0.0] [--data-dir ./data] [--secret S] [--redis-url redis://…]
-  parley agent add <username> --password <pw> [--nickname N] [--data-dir D]
-  parley token agent <username> [--data-dir D] [--ttl 12h]
-  parley migrate [--data-dir D]`;
+  parley [serve] [--port 8080] [--host 0.0.0.0] [--data-dir ./data] [--database-url postgres://…] [--redis-url redis://…] [--secret S] [--allowed-origins *]
+  parley agent add <username> --password <pw> [--nickname N] [--data-dir D] [--database-url U]
+  parley token agent <username> [--data-dir D] [--database-url U] [--ttl 12h]
+  parley migrate [--data-dir D] [--database-url U]
+DATABASE_URL (or --database-url) selects PostgreSQL; without it, SQLite in the data directory.
+REDIS_URL (or --redis-url) connects the node to the others over Redis; without it, one node.`;
 
 /** A failure to report as one line and exit 1, without a stack trace. */
 class UsageError extends Error {}
@@ -35,8 +37,10 @@ function parse(args: string[]) {
       port: { type: "string" },
       host: { type: "string" },
       "data-dir": { type: "string" },
+      "database-url": { type: "string" },
       secret: { type: "string" },
       "redis-url": { type: "string" },
+      "allowed-origins": { type: "string" },
       password: { type: "string" },
       nickname: { type: "string" },
       ttl: { type: "string" },
@@ -49,10 +53,24 @@ function configFor(flags: ServeFlags) {
   return resolveConfig(configInputFromFlagsAndEnv(flags, process.env));
 }
 
-async function openStore(dataDir: string): Promise<SqliteStore> {
-  const store = new SqliteStore({ dataDir });
-  await store.migrate();
+/** The configured store, migrated; closed again if migrating fails. */
+async function openMigratedStore(config: ReturnType<typeof configFor>): Promise<Store> {
+  const store = openStore(config);
+  try {
+    await store.migrate();
+  } catch (error) {
+    await store.close().catch(() => undefined);
+    throw error;
+  }
   return store;
+}
+
+/** The storage flags given, to pass on to {@link configFor}. */
+function storageFlags(values: ReturnType<typeof parse>["values"]): ServeFlags {
+  const flags: ServeFlags = {};
+  if (values["data-dir"] !== undefined) flags["data-dir"] = values["data-dir"];
+  if (values["database-url"] !== undefined) flags["database-url"] = values["database-url"];
+  return flags;
 }
 
 async function serve(flags: ServeFlags): Promise<void> {
@@ -70,7 +88,8 @@ async function serve(flags: ServeFlags): Promise<void> {
         "",
         "  ==============================================================",
         "   Parley is running. A demo agent was created (shown only once):",
-        `     demo page: ${url}/  (a customer and an agent side by side)`,
+        `     demo page: ${url}/  (a company page with the chat widget)`,
+        `     console:   ${url}/console  (log in there as the agent below)`,
         `     URL:      ${url}`,
         "     username: demo",
         `     password: ${password}`,
@@ -83,7 +102,7 @@ async function serve(flags: ServeFlags): Promise<void> {
       ].join("\n"),
     );
   } else {
-    console.log(`Parley is running at ${url} (demo page: ${url}/)`);
+    console.log(`Parley is running at ${url} (demo page: ${url}/, agent console: ${url}/console)`);
   }
   let stopping = false;
   const stop = (signal: string): void => {
@@ -105,10 +124,9 @@ async function serve(flags: ServeFlags): Promise<void> {
 async function agentAdd(positionals: string[], values: ReturnType<typeof parse>["values"]): Promise<void> {
   const username = positionals[0];
   if (username === undefined || values.password === undefined) {
-    throw new UsageError("parley agent add <username> --password <pw> [--nickname N] [--data-dir D]");
+    throw new UsageError("parley agent add <username> --password <pw> [--nickname N] [--data-dir D] [--database-url U]");
   }
-  const config = configFor({ ...(values["data-dir"] === undefined ? {} : { "data-dir": values["data-dir"] }) });
-  const store = await openStore(config.dataDir);
+  const store = await openMigratedStore(configFor(storageFlags(values)));
   try {
     const input: Parameters<typeof createAgent>[1] = { username, password: values.password };
     if (values.nickname !== undefined) input.nickname = values.nickname;
@@ -127,7 +145,7 @@ async function agentAdd(positionals: string[], values: ReturnType<typeof parse>[
 
 async function tokenAgent(positionals: string[], values: ReturnType<typeof parse>["values"]): Promise<void> {
   const username = positionals[0];
-  if (username === undefined) throw new UsageError("parley token agent <username> [--data-dir D] [--ttl 12h]");
+  if (username === undefined) throw new UsageError("parley token agent <username> [--data-dir D] [--database-url U] [--ttl 12h]");
   let ttl = AGENT_TOKEN_TTL_SECONDS;
   if (values.ttl !== undefined) {
     try {
@@ -136,11 +154,8 @@ async function tokenAgent(positionals: string[], values: ReturnType<typeof parse
       throw new UsageError((error as Error).message);
     }
   }
-  const config = configFor({
-    ...(values["data-dir"] === undefined ? {} : { "data-dir": values["data-dir"] }),
-    ...(values.secret === undefined ? {} : { secret: values.secret }),
-  });
-  const store = await openStore(config.dataDir);
+  const config = configFor({ ...storageFlags(values), ...(values.secret === undefined ? {} : { secret: values.secret }) });
+  const store = await openMigratedStore(config);
   try {
     const agent = await store.findAgentByUsername(username);
     if (agent === undefined) throw new UsageError(`no agent named "${username}"`);
@@ -165,15 +180,16 @@ async function main(argv: string[]): Promise<void> {
   }
   const [command = "serve", sub, ...rest] = positionals;
   const serveFlags: ServeFlags = {};
-  for (const key of ["port", "host", "data-dir", "secret", "redis-url"] as const) {
+  for (const key of ["port", "host", "data-dir", "database-url", "secret", "allowed-origins", "redis-url"] as const) {
     const value = values[key];
     if (value !== undefined) serveFlags[key] = value;
   }
   if (command === "serve") return serve(serveFlags);
   if (command === "migrate") {
-    const store = await openStore(configFor(serveFlags).dataDir);
+    const config = configFor(serveFlags);
+    const store = await openMigratedStore(config);
     await store.close();
-    console.log("Database is up to date.");
+    console.log(config.databaseUrl === undefined ? "Database is up to date." : "PostgreSQL database is up to date.");
     return;
   }
   if (command === "agent" && sub === "add") return agentAdd(rest, values);
@@ -183,6 +199,7 @@ async function main(argv: string[]): Promise<void> {
 
 main(process.argv.slice(2)).catch((error: unknown) => {
   if (error instanceof UsageError || error instanceof ConfigError) console.error(`parley: ${error.message}`);
+  else if (error instanceof StoreUnavailableError) console.error(`parley: the database is unavailable: ${error.reason}`);
   else console.error(error);
   process.exit(1);
 });

@@ -14,8 +14,13 @@ import { LOG_LEVELS, type LogLevel } from "./logger.js";
 export interface ParleyConfig {
   port: number;
   host: string;
-  /** Where the SQLite database and the generated secret live. */
+  /** Where the SQLite database, media files, upload spool and the generated secret live. */
   dataDir: string;
+  /**
+   * `postgres://…` to keep chats, events and media in PostgreSQL (several
+   * nodes share it); `undefined` for SQLite and files under `dataDir`.
+   */
+  databaseUrl: string | undefined;
   /** Key signing every token (HS256). */
   secret: string;
   logLevel: LogLevel;
@@ -37,6 +42,14 @@ export interface ParleyConfig {
   redisUrl: string | null;
   /** Prefix of every Redis channel, so that installations (or tests) can share one Redis. */
   redisPrefix: string;
+  /**
+   * Web origins (`https://shop.example.com`) whose pages may call the HTTP API
+   * and open sockets from a browser (CORS and the WebSocket `Origin` check), or
+   * `"*"` for any origin (the default: tokens travel in headers, never in
+   * cookies, so a foreign page gains nothing a token does not already give).
+   * The server's own origin is always allowed.
+   */
+  allowedOrigins: "*" | string[];
 }
 
 /** What a caller may set; everything is optional and validated by {@link resolveConfig}. */
@@ -44,6 +57,8 @@ export interface ConfigInput {
   port?: number | string;
   host?: string;
   dataDir?: string;
+  /** `postgres://user:password@host:port/database`; empty or absent for SQLite. */
+  databaseUrl?: string;
   secret?: string;
   logLevel?: string;
   limits?: Partial<Limits>;
@@ -56,6 +71,8 @@ export interface ConfigInput {
   /** `redis://…` or `rediss://…`; empty or absent for one node without Redis. */
   redisUrl?: string;
   redisPrefix?: string;
+  /** `"*"`, or origins (a list, or a comma-separated string). */
+  allowedOrigins?: string | string[];
 }
 
 /** Raised for a configuration value that cannot be used. */
@@ -134,6 +151,25 @@ export function resolveSecret(dataDir: string, given?: string): string {
   return secret;
 }
 
+/**
+ * A PostgreSQL URL as `pg` reads it, checked before anything connects so that
+ * a typo is named at once; whether the database answers is checked at start.
+ */
+export function resolveDatabaseUrl(value: string | undefined): string | undefined {
+  if (value === undefined || value.trim() === "") return undefined;
+  let url: URL | undefined;
+  try {
+    url = new URL(value.trim());
+  } catch {
+    url = undefined;
+  }
+  if (url === undefined || (url.protocol !== "postgres:" && url.protocol !== "postgresql:") || url.hostname === "") {
+    // Never echo the value: it may hold a password.
+    throw new ConfigError("DATABASE_URL must be a URL like postgres://user:password@host:5432/database");
+  }
+  return value.trim();
+}
+
 /** Validates an input and fills in defaults. */
 export function resolveConfig(input: ConfigInput): ParleyConfig {
   const dataDir = resolve(input.dataDir ?? DEFAULT_DATA_DIR);
@@ -147,6 +183,7 @@ export function resolveConfig(input: ConfigInput): ParleyConfig {
     port: toInteger("port", input.port ?? DEFAULT_PORT, 0, 65_535),
     host,
     dataDir,
+    databaseUrl: resolveDatabaseUrl(input.databaseUrl),
     secret: resolveSecret(dataDir, input.secret),
     logLevel: logLevel as LogLevel,
     limits: resolveLimits(input.limits),
@@ -157,6 +194,7 @@ export function resolveConfig(input: ConfigInput): ParleyConfig {
     trustProxy: resolveTrustProxy(input.trustProxy),
     redisUrl: resolveRedisUrl(input.redisUrl),
     redisPrefix: resolveRedisPrefix(input.redisPrefix),
+    allowedOrigins: resolveAllowedOrigins(input.allowedOrigins),
   };
 }
 
@@ -196,13 +234,40 @@ function resolveTrustProxy(value: boolean | string | string[] | undefined): bool
   return list;
 }
 
+/**
+ * `PARLEY_ALLOWED_ORIGINS`: `*` (any origin), or comma-separated origins such as
+ * `https://shop.example.com,https://www.example.com` — scheme, host and port only,
+ * exactly as browsers send them in the `Origin` header.
+ */
+export function resolveAllowedOrigins(value: string | string[] | undefined): "*" | string[] {
+  if (value === undefined) return "*";
+  const list = (Array.isArray(value) ? value : value.split(",")).map((entry) => entry.trim()).filter((entry) => entry !== "");
+  if (list.length === 1 && list[0] === "*") return "*";
+  const invalid = list.find((entry) => {
+    try {
+      const url = new URL(entry);
+      return !["http:", "https:"].includes(url.protocol) || url.pathname !== "/" || url.search !== "" || url.hash !== "" || url.username !== "";
+    } catch {
+      return true;
+    }
+  });
+  if (list.length === 0 || invalid !== undefined) {
+    throw new ConfigError(
+      `PARLEY_ALLOWED_ORIGINS must be * or origins like https://shop.example.com separated by commas, got ${JSON.stringify(invalid ?? value)}`,
+    );
+  }
+  return list.map((entry) => new URL(entry).origin);
+}
+
 /** Flags of `parley serve`, as parsed by the CLI. */
 export interface ServeFlags {
   port?: string;
   host?: string;
   "data-dir"?: string;
+  "database-url"?: string;
   secret?: string;
   "redis-url"?: string;
+  "allowed-origins"?: string;
 }
 
 /** Flags win over the environment, which wins over defaults. */
@@ -214,6 +279,8 @@ export function configInputFromFlagsAndEnv(flags: ServeFlags, env: NodeJS.Proces
   if (host !== undefined) input.host = host;
   const dataDir = flags["data-dir"] ?? env.PARLEY_DATA_DIR;
   if (dataDir !== undefined) input.dataDir = dataDir;
+  const databaseUrl = flags["database-url"] ?? env.DATABASE_URL;
+  if (databaseUrl !== undefined) input.databaseUrl = databaseUrl;
   const secret = flags.secret ?? env.PARLEY_SECRET;
   if (secret !== undefined) input.secret = secret;
   if (env.LOG_LEVEL !== undefined) input.logLevel = env.LOG_LEVEL;
@@ -224,5 +291,7 @@ export function configInputFromFlagsAndEnv(flags: ServeFlags, env: NodeJS.Proces
   const redisUrl = flags["redis-url"] ?? env.REDIS_URL;
   if (redisUrl !== undefined) input.redisUrl = redisUrl;
   if (env.PARLEY_REDIS_PREFIX !== undefined) input.redisPrefix = env.PARLEY_REDIS_PREFIX;
+  const allowedOrigins = flags["allowed-origins"] ?? env.PARLEY_ALLOWED_ORIGINS;
+  if (allowedOrigins !== undefined) input.allowedOrigins = allowedOrigins;
   return input;
 }

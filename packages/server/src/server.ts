@@ -7,29 +7,30 @@ import { rm } from "node:fs/promises";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { TokenService } from "./auth/tokens.js";
-import { FsBlobStore } from "./blobs/fs.js";
 import type { BlobStore } from "./blobs/types.js";
 import { MemoryBus } from "./bus/memory.js";
 import { RedisBus } from "./bus/redis.js";
 import type { Bus } from "./bus/types.js";
+import { ChatFeed } from "./chat/feed.js";
 import { ChatService } from "./chat/service.js";
 import { resolveConfig, type ConfigInput, type ParleyConfig } from "./config.js";
 import { buildApp } from "./http/app.js";
 import { instrumentBus, instrumentStore } from "./instrument.js";
+import { OriginPolicy } from "./http/origins.js";
 import { createLogger, type Logger } from "./logger.js";
 import { ParleyMetrics } from "./metrics.js";
 import { MediaLibrary } from "./media/library.js";
 import type { Watermarks } from "./realtime/connection.js";
 import { FanoutHub } from "./realtime/hub.js";
 import { SocketServer } from "./realtime/socket-server.js";
-import { SqliteStore } from "./store/sqlite.js";
-import type { Store } from "./store/types.js";
+import { openBlobStore, openStore } from "./store/open.js";
+import { StoreUnavailableError, type Store } from "./store/types.js";
 
 /** Options of {@link createParleyServer}; all optional. */
 export interface ParleyServerOptions extends ConfigInput {
-  /** A store to use instead of SQLite in `dataDir`. The caller keeps ownership: `close()` leaves it open. */
+  /** A store to use instead of the configured one (see store/open.ts). The caller keeps ownership: `close()` leaves it open. */
   store?: Store;
-  /** A blob store for media instead of files under `<dataDir>/media`. Not closed by `close()`. */
+  /** A blob store for media instead of the configured one (see store/open.ts). Not closed by `close()`. */
   blobs?: BlobStore;
   /** A bus to use instead of a private in-memory one (e.g. one shared by in-process nodes). Not closed by `close()`. */
   bus?: Bus;
@@ -62,7 +63,7 @@ export interface ParleyServer {
 export function createParleyServer(options: ParleyServerOptions = {}): ParleyServer {
   const config = resolveConfig(options);
   const logger = options.logger ?? createLogger(config.logLevel);
-  const store = options.store ?? new SqliteStore({ dataDir: config.dataDir });
+  const store = options.store ?? openStore(config, logger);
   const onMalformed = (raw: string): void => {
     metrics.busDropped.inc();
     logger.warn({ bytes: raw.length }, "dropped a malformed bus envelope");
@@ -78,16 +79,15 @@ export function createParleyServer(options: ParleyServerOptions = {}): ParleySer
         })
       : undefined;
   const bus: Bus = options.bus ?? ownRedis ?? new MemoryBus({ onMalformed });
-  const blobs = options.blobs ?? new FsBlobStore({ dir: join(config.dataDir, "media") });
+  const blobs = options.blobs ?? openBlobStore(config, logger);
   const tokens = new TokenService(config.secret);
   let isClosing = false;
   const hub = new FanoutHub(logger, (type, recipients) => metrics.eventsOut.inc({ type }, recipients));
-  const countChats = store.countContactsByState?.bind(store);
   const metrics: ParleyMetrics = new ParleyMetrics({
     // Read when scraped, once the socket server below exists.
     openConnections: (): number => sockets.openCount,
     servedChats: () => hub.chatCount,
-    ...(countChats === undefined ? {} : { chatsByState: countChats }),
+    chatsByState: () => store.countContactsByState(),
     isBusConnected: () => bus.isConnected !== false,
   });
   const measuredStore = instrumentStore(store, metrics);
@@ -95,11 +95,13 @@ export function createParleyServer(options: ParleyServerOptions = {}): ParleySer
   // Uploads are spooled here while they are judged; whatever a crash left behind is removed at start.
   const spoolDir = join(config.dataDir, "spool");
   const media = new MediaLibrary({ store: measuredStore, blobs, limits: config.limits, spoolDir, secret: config.secret });
-  const chat = new ChatService({ store: measuredStore, bus: measuredBus, limits: config.limits, logger, listener: hub, media });
+  const feed = new ChatFeed(measuredBus, logger);
+  const chat = new ChatService({ store: measuredStore, bus: measuredBus, limits: config.limits, logger, listener: hub, media, feed });
   hub.setSource(
     (chatId, afterSeq, limit) => chat.eventsAfter(chatId, afterSeq, limit),
     (chatId) => chat.follow(chatId),
   );
+  const origins = new OriginPolicy(config.allowedOrigins);
   const app = buildApp({
     logger,
     store,
@@ -114,14 +116,16 @@ export function createParleyServer(options: ParleyServerOptions = {}): ParleySer
     trustProxy: config.trustProxy,
     metrics,
     readiness: {
-      // Migrations ran before listening; a cheap query proves the store answers now.
-      store: async () => {
-        await store.countAgents();
-        return undefined;
-      },
+      // The database answers and has every migration this build knows.
+      store: () =>
+        store.ready().then(
+          () => undefined,
+          (error: unknown) => (error instanceof StoreUnavailableError ? error.reason : error instanceof Error ? error.message : String(error)),
+        ),
       bus: () => Promise.resolve(bus.isConnected === false ? "not connected" : undefined),
       server: () => Promise.resolve(isClosing ? "shutting down" : undefined),
     },
+    origins,
   });
   const sockets: SocketServer = new SocketServer({
     chat,
@@ -131,6 +135,7 @@ export function createParleyServer(options: ParleyServerOptions = {}): ParleySer
     logger,
     metrics,
     helloTimeoutMs: config.helloTimeoutMs,
+    origins,
     ...(options.watermarks === undefined ? {} : { watermarks: options.watermarks }),
   });
   sockets.attach(app.server);
@@ -162,6 +167,7 @@ export function createParleyServer(options: ParleyServerOptions = {}): ParleySer
         await sockets.close();
         await app.close();
         chat.close();
+        feed.close();
         if (options.store === undefined) await store.close();
         if (options.blobs === undefined) await blobs.close();
         if (options.bus === undefined) await bus.close();

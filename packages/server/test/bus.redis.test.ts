@@ -99,3 +99,20 @@ it("reports its connection, re-subscribes after Redis restarts, and says so", as
 async function until(condition: () => boolean): Promise<void> {
   while (!condition()) await new Promise((resolve) => setTimeout(resolve, 10));
 }
+
+it("holds a subscription made before start until the bus has connected", async () => {
+  const prefix = randomPrefix();
+  const early = new RedisBus({ url: TEST_REDIS_URL, prefix });
+  const other = await RedisBus.connect({ url: TEST_REDIS_URL, prefix });
+  cleanups.push(async () => {
+    await early.close();
+    await other.close();
+  });
+  let delivered: (message: unknown) => void = () => {};
+  const got = new Promise<unknown>((resolve) => (delivered = resolve));
+  const subscription = early.subscribe("ch", (message) => delivered(message));
+  await early.start();
+  await subscription.ready;
+  await other.publish("ch", "hello");
+  expect(await got).toBe("hello");
+});

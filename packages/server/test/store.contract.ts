@@ -6,7 +6,7 @@
 import { randomUUID } from "node:crypto";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { AppendRequest, MediaRecord, ParticipantRecord, Store } from "../src/store/types.js";
-import { DuplicateUsernameError } from "../src/store/types.js";
+import { DuplicateUsernameError, StoreUnavailableError } from "../src/store/types.js";
 
 export interface StoreFactory {
   /** A fresh, empty store location. */
@@ -22,11 +22,10 @@ function participant(id: string, isAgent = false): ParticipantRecord {
   return { userId: id, nickname: isAgent ? "Agent" : "Customer", isAgent, channel: isAgent ? "agent" : "web", joinedAt: ts(), leftAt: null };
 }
 
-async function newChat(store: Store): Promise<{ chatId: string; customer: string }> {
-  const id = chatId();
+async function newChat(store: Store, createdAt = ts(), nickname = "Customer", id = chatId()): Promise<{ chatId: string; customer: string }> {
   const customer = userId();
   await store.createContact({
-    contact: { id, createdAt: ts(), customerUserId: customer, nickname: "Customer", email: null, pageUri: null, pageTitle: null, userAgent: null, clientIp: "127.0.0.1" },
+    contact: { id, createdAt, customerUserId: customer, nickname, email: null, pageUri: null, pageTitle: null, userAgent: null, clientIp: "127.0.0.1" },
     customer: participant(customer),
     firstEvent: { id: `EVT_${randomUUID()}`, name: "userAdded", userId: customer, ts: ts(), data: { chatId: id, who: customer } },
   });
@@ -84,6 +83,25 @@ export function storeContract(name: string, factory: StoreFactory): void {
     afterEach(async () => {
       await store.close();
       await location.cleanup();
+    });
+
+    it("is ready once migrated, and says why not before", async () => {
+      await expect(store.ready()).resolves.toBeUndefined();
+      const unmigrated = await factory.create();
+      const fresh = await unmigrated.open();
+      try {
+        const refusal = await fresh.ready().then(() => undefined, (error: unknown) => error);
+        expect(refusal).toBeInstanceOf(StoreUnavailableError);
+        expect((refusal as StoreUnavailableError).code).toBe("STORE_UNAVAILABLE");
+        expect((refusal as StoreUnavailableError).reason).toMatch(/migrations 001_initial, 002_media/);
+        await fresh.migrate();
+        // Migrating again, from several callers at once, changes nothing.
+        await Promise.all([fresh.migrate(), fresh.migrate()]);
+        await expect(fresh.ready()).resolves.toBeUndefined();
+      } finally {
+        await fresh.close();
+        await unmigrated.cleanup();
+      }
     });
 
     it("starts a chat with the customer's event at seq 1", async () => {
@@ -186,6 +204,16 @@ export function storeContract(name: string, factory: StoreFactory): void {
       expect((await store.append(message(chatId(), customer, "nowhere"))).status).toBe("contactNotFound");
     });
 
+    it("counts chats by state", async () => {
+      const before = await store.countContactsByState();
+      const { chatId: ended, customer } = await newChat(store);
+      await newChat(store);
+      await newChat(store);
+      const at = ts();
+      await store.append({ chatId: ended, id: `EVT_${randomUUID()}`, name: "contactEnded", userId: customer, ts: at, data: {}, change: { kind: "contactEnded", at } });
+      expect(await store.countContactsByState()).toEqual({ active: before.active + 2, ended: before.ended + 1 });
+    });
+
     it("pages events forward and messages backward", async () => {
       const { chatId: id, customer } = await newChat(store);
       for (let i = 0; i < 25; i++) await store.append(message(id, customer, `m${i}`));
@@ -200,6 +228,77 @@ export function storeContract(name: string, factory: StoreFactory): void {
       expect(oldest.events.map((e) => e.seq)).toEqual([2, 3, 4, 5, 6]);
       expect(oldest.hasMore).toBe(false);
       expect((oldest.events[0]?.data as { text: string }).text).toBe("m0");
+    });
+
+    describe("listContacts", () => {
+      const at = (minute: number) => new Date(Date.UTC(2026, 0, 1, 0, minute)).toISOString();
+      const join = (chat: string, agent: string) =>
+        store.append({
+          chatId: chat, id: `EVT_${randomUUID()}`, name: "userAdded", userId: agent, ts: ts(), data: {},
+          change: { kind: "participantJoined", participant: participant(agent, true) },
+        });
+      const leave = (chat: string, agent: string) =>
+        store.append({ chatId: chat, id: `EVT_${randomUUID()}`, name: "userLeft", userId: agent, ts: ts(), data: {}, change: { kind: "participantLeft", userId: agent, at: ts() } });
+      const end = (chat: string) =>
+        store.append({ chatId: chat, id: `EVT_${randomUUID()}`, name: "contactEnded", userId: null, ts: ts(), data: {}, change: { kind: "contactEnded", at: ts() } });
+
+      it("lists newest first with participants and the first message, and tells the statuses apart", async () => {
+        const waiting = await newChat(store, at(1), "Wanda");
+        const taken = await newChat(store, at(2), "Tom");
+        const left = await newChat(store, at(3), "Lea");
+        const ended = await newChat(store, at(4), "Ed");
+        const agent = userId();
+        await join(taken.chatId, agent);
+        await join(left.chatId, agent);
+        await leave(left.chatId, agent);
+        await store.append(message(waiting.chatId, waiting.customer, "first"));
+        await store.append(message(waiting.chatId, waiting.customer, "second"));
+        await end(ended.chatId);
+
+        const all = await store.listContacts({ limit: 10 });
+        expect(all.map((c) => c.nickname)).toEqual(["Ed", "Lea", "Tom", "Wanda"]);
+        const wanda = all[3];
+        expect(wanda?.firstMessage?.seq).toBe(2);
+        expect((wanda?.firstMessage?.data as { text: string }).text).toBe("first");
+        expect(wanda?.lastSeq).toBe(3);
+        expect(all[2]?.firstMessage).toBeNull();
+        expect(all[2]?.participants.map((p) => [p.userId, p.isAgent])).toEqual([[taken.customer, false], [agent, true]]);
+        expect(all[0]?.status).toBe("ended");
+
+        // Waiting: active with no agent present (one who left does not count); active: an agent present.
+        expect((await store.listContacts({ status: "waiting", limit: 10 })).map((c) => c.nickname)).toEqual(["Lea", "Wanda"]);
+        expect((await store.listContacts({ status: "active", limit: 10 })).map((c) => c.nickname)).toEqual(["Tom"]);
+        expect((await store.listContacts({ status: "ended", limit: 10 })).map((c) => c.nickname)).toEqual(["Ed"]);
+      });
+
+      it("pages by keyset, with the id breaking ties of one instant", async () => {
+        const instant = at(5);
+        const ids = ["CHAT_00000000-0000-4000-8000-000000000001", "CHAT_00000000-0000-4000-8000-000000000002", "CHAT_00000000-0000-4000-8000-000000000003"];
+        for (const id of ids) await newChat(store, instant, "Same", id);
+        await newChat(store, at(4), "Older");
+        const first = await store.listContacts({ limit: 2 });
+        expect(first.map((c) => c.id)).toEqual([ids[2], ids[1]]);
+        const last = first[1] as { createdAt: string; id: string };
+        const second = await store.listContacts({ limit: 2, before: { createdAt: last.createdAt, id: last.id } });
+        expect(second.map((c) => c.nickname)).toEqual(["Same", "Older"]);
+        expect(second[0]?.id).toBe(ids[0]);
+        const third = await store.listContacts({ limit: 2, before: { createdAt: at(4), id: (second[1] as { id: string }).id } });
+        expect(third).toEqual([]);
+      });
+
+      it("searches a chat id exactly and a nickname in part, ignoring case, with wildcards as plain text", async () => {
+        const ann = await newChat(store, at(1), "Annabel Lee");
+        await newChat(store, at(2), "JOANNA");
+        await newChat(store, at(3), "100%_sure\\");
+        await newChat(store, at(4), "Bob");
+        expect((await store.listContacts({ search: "anna", limit: 10 })).map((c) => c.nickname)).toEqual(["JOANNA", "Annabel Lee"]);
+        expect((await store.listContacts({ search: ann.chatId, limit: 10 })).map((c) => c.nickname)).toEqual(["Annabel Lee"]);
+        expect((await store.listContacts({ search: ann.chatId.slice(0, 12), limit: 10 })).map((c) => c.nickname)).toEqual([]);
+        expect((await store.listContacts({ search: "%", limit: 10 })).map((c) => c.nickname)).toEqual(["100%_sure\\"]);
+        expect((await store.listContacts({ search: "_", limit: 10 })).map((c) => c.nickname)).toEqual(["100%_sure\\"]);
+        expect((await store.listContacts({ search: "\\", limit: 10 })).map((c) => c.nickname)).toEqual(["100%_sure\\"]);
+        expect((await store.listContacts({ search: "anna", status: "ended", limit: 10 }))).toEqual([]);
+      });
     });
 
     it("creates agents, refuses a taken username and counts them", async () => {

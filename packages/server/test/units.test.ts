@@ -128,6 +128,10 @@ describe("config", () => {
       expect(resolveConfig({ dataDir: dir.path }).trustProxy).toBe(false);
       expect(resolveConfig({ dataDir: dir.path, trustProxy: "true" }).trustProxy).toBe(true);
       expect(resolveConfig({ dataDir: dir.path, trustProxy: "10.0.0.1, 192.168.0.0/16" }).trustProxy).toEqual(["10.0.0.1", "192.168.0.0/16"]);
+      expect(resolveConfig({ dataDir: dir.path }).allowedOrigins).toBe("*");
+      const origins = configInputFromFlagsAndEnv({ "data-dir": dir.path }, { PARLEY_ALLOWED_ORIGINS: "https://shop.example.com, http://localhost:3000/" });
+      expect(resolveConfig(origins).allowedOrigins).toEqual(["https://shop.example.com", "http://localhost:3000"]);
+      expect(resolveConfig(configInputFromFlagsAndEnv({ "data-dir": dir.path, "allowed-origins": "*" }, { PARLEY_ALLOWED_ORIGINS: "https://shop.example.com" })).allowedOrigins).toBe("*");
       expect(config.limits).toEqual({ ...DEFAULT_LIMITS, maxTextLength: 500 });
       // The generated secret is kept and reused.
       expect(resolveConfig(input).secret).toBe(config.secret);
@@ -157,6 +161,9 @@ describe("config", () => {
       expect(() => resolveConfig({ dataDir: dir.path, redisUrl: "not a url" })).toThrow(/REDIS_URL must be a URL/);
       expect(() => resolveConfig({ dataDir: dir.path, redisPrefix: "has space" })).toThrow(/PARLEY_REDIS_PREFIX/);
       expect(() => resolveConfig({ dataDir: dir.path, redisPrefix: "" })).toThrow(/PARLEY_REDIS_PREFIX/);
+      expect(() => resolveConfig({ dataDir: dir.path, allowedOrigins: "shop.example.com" })).toThrow(/PARLEY_ALLOWED_ORIGINS/);
+      expect(() => resolveConfig({ dataDir: dir.path, allowedOrigins: "https://shop.example.com/path" })).toThrow(/PARLEY_ALLOWED_ORIGINS/);
+      expect(() => resolveConfig({ dataDir: dir.path, allowedOrigins: " , " })).toThrow(/PARLEY_ALLOWED_ORIGINS/);
     } finally {
       dir.remove();
     }

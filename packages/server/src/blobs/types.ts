@@ -5,8 +5,8 @@
  * bytes than the ones it was computed from, and a key is safe to show to
  * anyone who already has the bytes.
  *
- * The interface is written for more than one backing: the file system today,
- * PostgreSQL (large objects or chunked rows) later. So it speaks in chunked
+ * The interface has more than one backing: the file system (blobs/fs.ts) and
+ * PostgreSQL's chunked rows (blobs/postgres.ts). So it speaks in chunked
  * streams and never assumes the blob is a file. Every implementation runs the
  * contract suite in `test/blob.contract.ts`.
  * @module

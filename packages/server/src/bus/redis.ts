@@ -71,11 +71,15 @@ export class RedisBus implements Bus {
   private readonly subscriber: Redis;
   /** The error of the latest failed connection attempt, for the start-up message. */
   private lastError = "connection refused";
+  /** Subscriptions made before {@link RedisBus.start} wait for it: a command would connect too early. */
+  private readonly whenStarted: Promise<void>;
+  private markStarted: () => void = () => {};
 
   /** Creates the bus without connecting: {@link RedisBus.start} connects. */
   constructor(private readonly options: RedisBusOptions) {
     this.nodeId = options.nodeId ?? `node-${randomUUID()}`;
     this.prefix = options.prefix ?? DEFAULT_REDIS_PREFIX;
+    this.whenStarted = new Promise((resolve) => (this.markStarted = resolve));
     const clientOptions: RedisOptions = {
       lazyConnect: true,
       // No retry before the first connection succeeded: fail at start instead of hanging.
@@ -138,6 +142,7 @@ export class RedisBus implements Bus {
       throw new RedisUnavailableError(this.options.url, this.lastError);
     }
     this.isStarted = true;
+    this.markStarted();
   }
 
   get isConnected(): boolean {
@@ -151,6 +156,7 @@ export class RedisBus implements Bus {
 
   async publish(channel: string, message: unknown): Promise<void> {
     if (this.isClosed) throw new Error("the bus is closed");
+    if (!this.isStarted) throw new Error("the bus is not started");
     await this.publisher.publish(this.prefix + channel, JSON.stringify({ node: this.nodeId, message }));
   }
 
@@ -165,7 +171,7 @@ export class RedisBus implements Bus {
     set.add(handler);
     let ready = this.subscribing.get(name);
     if (ready === undefined) {
-      ready = this.subscriber.subscribe(name).then(
+      ready = this.whenStarted.then(() => (this.isClosed || !this.handlers.has(name) ? undefined : this.subscriber.subscribe(name))).then(
         () => undefined,
         // Only a closed bus fails here; ioredis replays the SUBSCRIBE after a reconnect.
         () => undefined,
@@ -181,7 +187,7 @@ export class RedisBus implements Bus {
       if (handlers === undefined || handlers.size > 0) return;
       this.handlers.delete(name);
       this.subscribing.delete(name);
-      if (!this.isClosed) this.subscriber.unsubscribe(name).catch(() => undefined);
+      if (!this.isClosed && this.isStarted) this.subscriber.unsubscribe(name).catch(() => undefined);
     };
     return Object.assign(unsubscribe, { ready });
   }

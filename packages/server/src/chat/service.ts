@@ -8,6 +8,7 @@
 import {
   DEFAULT_HISTORY_PAGE,
   type AckResult,
+  type ChatListItem,
   type ContactEndedEvent,
   type HistoryResult,
   type IsWritingEvent,
@@ -29,6 +30,7 @@ import {
   type MultimediaMessageEvent,
   type MultimediaMessageStoredEvent,
   parseBase64,
+  WATCH_SNAPSHOT_LIMIT,
 } from "@parley/protocol";
 import type { Logger } from "pino";
 import type { TokenClaims } from "../auth/tokens.js";
@@ -36,7 +38,9 @@ import type { Bus } from "../bus/types.js";
 import { ParleyError } from "../errors.js";
 import { inlineUploadId, newChatId, newEventId, newMessageId, newUserId } from "../ids.js";
 import type { MediaLibrary } from "../media/library.js";
-import type { AppendRequest, ParticipantRecord, StateChange, Store, StoredEvent } from "../store/types.js";
+import type { AppendRequest, ContactListQuery, ParticipantRecord, StateChange, Store, StoredEvent } from "../store/types.js";
+import { toChatListItem, toChatSummary, toMessagePreview } from "./chat-list.js";
+import type { ChatFeed, FeedWatcher } from "./feed.js";
 import { chatChannel, parseChatBusMessage, type ChatBusMessage } from "./bus-messages.js";
 import { multimediaContent, toContactInfo, toHistoryEntry, toRendition, toUser, userRef, withoutInlineFile } from "./payloads.js";
 import { ChatStateCache, isPresent, presentParticipants, type ChatState } from "./state.js";
@@ -75,6 +79,8 @@ export interface ChatServiceOptions {
   logger: Logger;
   listener: ChatListener;
   media: MediaLibrary;
+  /** Where chat starts, joins, leaves, ends and waiting chats' messages are announced to agents. */
+  feed?: ChatFeed;
 }
 
 /** A multimedia message to send: the file inline (Base64) or by upload id. */
@@ -142,6 +148,7 @@ export class ChatService {
   private readonly logger: Logger;
   private readonly listener: ChatListener;
   private readonly media: MediaLibrary;
+  private readonly feed: ChatFeed | undefined;
   private readonly cache: ChatStateCache;
   private readonly typing: TypingTracker;
   /** Chats whose channel this node follows; only their cached state is kept current. */
@@ -150,6 +157,7 @@ export class ChatService {
 
   constructor(options: ChatServiceOptions) {
     ({ store: this.store, bus: this.bus, limits: this.limits, logger: this.logger, listener: this.listener, media: this.media } = options);
+    this.feed = options.feed;
     this.cache = new ChatStateCache(this.store);
     this.typing = new TypingTracker(this.limits.typingTimeoutMs, (chatId, user, bwrite) =>
       this.emitSignal({ bwrite, chatId, user }),
@@ -510,9 +518,14 @@ export class ChatService {
    * events from other nodes this node does not receive.
    */
   async requireChat(chatId: string): Promise<ChatState> {
-    const state = await (this.followed.has(chatId) ? this.cache.get(chatId) : this.cache.load(chatId));
+    const state = await this.stateOf(chatId);
     if (state === undefined) throw new ParleyError("CONTACT_NOT_FOUND");
     return state;
+  }
+
+  /** The cached state of a chat this node follows; the store's for any other. */
+  private stateOf(chatId: string): Promise<ChatState | undefined> {
+    return this.followed.has(chatId) ? this.cache.get(chatId) : this.cache.load(chatId);
   }
 
   /** Uploading needs what sending needs: a present participant of an active chat. */
@@ -520,6 +533,38 @@ export class ChatService {
     if (who.role === "customer" && who.chatId !== chatId) throw new ParleyError("FORBIDDEN");
     const { state } = await this.requireParticipant(who, chatId);
     if (state.contact.status === "ended") throw new ParleyError("CONTACT_ENDED");
+  }
+
+  /** Chats for agents, newest first (see {@link Store.listContacts}). */
+  async listChats(query: ContactListQuery): Promise<ChatListItem[]> {
+    return (await this.store.listContacts(query)).map(toChatListItem);
+  }
+
+  /**
+   * Agents only: starts handing the feed's changes to `watcher`, then returns
+   * the open chats (waiting and active), newest first. Changes committed
+   * while the snapshot is read reach the watcher too; summaries carry
+   * `lastSeq`, so the newer of two views of a chat is plain to see.
+   */
+  async watchChats(who: TokenClaims, watcher: FeedWatcher): Promise<ChatListItem[]> {
+    if (who.role !== "agent") throw new ParleyError("FORBIDDEN", "The chat feed is for agents.");
+    if (this.feed === undefined) throw new ParleyError("UNAVAILABLE", "This server has no chat feed.");
+    this.feed.watch(watcher);
+    try {
+      const limit = WATCH_SNAPSHOT_LIMIT;
+      const [waiting, active] = await Promise.all([this.listChats({ status: "waiting", limit }), this.listChats({ status: "active", limit })]);
+      const newestFirst = (a: ChatListItem, b: ChatListItem) =>
+        a.createdAt === b.createdAt ? (a.id < b.id ? 1 : -1) : a.createdAt < b.createdAt ? 1 : -1;
+      return [...waiting, ...active].sort(newestFirst).slice(0, limit);
+    } catch (error) {
+      this.feed.unwatch(watcher);
+      throw error;
+    }
+  }
+
+  /** Stops handing the feed to `watcher`. */
+  unwatchChats(watcher: FeedWatcher): void {
+    this.feed?.unwatch(watcher);
   }
 
   /**
@@ -581,11 +626,31 @@ export class ChatService {
     throw new ParleyError("INTERNAL_ERROR");
   }
 
-  /** After a commit: update our cache, deliver locally, tell the other nodes. */
+  /** After a commit: update our cache, deliver locally, tell the other nodes and the agents' feed. */
   private published(event: StoredEvent): void {
     this.cache.apply(event);
     this.listener.onEvent(event);
     this.publish({ kind: "event", event });
+    if (this.feed !== undefined) {
+      this.announce(this.feed, event).catch((error: unknown) => this.logger.warn({ err: error }, "chat feed announce failed"));
+    }
+  }
+
+  /** The feed's change for a committed event, if it is one agents follow. */
+  private async announce(feed: ChatFeed, event: StoredEvent): Promise<void> {
+    const isMembership = event.name === "userAdded" || event.name === "userLeft" || event.name === "contactEnded";
+    const preview = toMessagePreview(event);
+    if (!isMembership && preview === undefined) return;
+    const state = await this.stateOf(event.chatId);
+    if (state === undefined) return;
+    // The cache may already be past this event; the summary then tells the newer state, which is what a queue wants.
+    const chat = toChatSummary(state.contact, state.participants.values(), Math.max(state.lastSeq, event.seq));
+    if (preview !== undefined) {
+      if (chat.status === "waiting") feed.announce({ change: "message", chatId: event.chatId, lastSeq: event.seq, message: preview });
+      return;
+    }
+    const change = event.name === "contactEnded" ? "ended" : event.seq === 1 ? "started" : "updated";
+    feed.announce({ change, chat });
   }
 
   /** Events published during the outage may never arrive: forget cached states, let the hub catch up. */

@@ -7,7 +7,10 @@ import type { ChatService } from "../chat/service.js";
 import type { MediaLibrary } from "../media/library.js";
 import type { Store } from "../store/types.js";
 import { authRoutes } from "./auth.js";
+import { chatRoutes } from "./chats.js";
+import { consoleRoutes } from "./console.js";
 import { contactRoutes } from "./contacts.js";
+import { corsRoutes } from "./cors.js";
 import { demoRoutes } from "./demo.js";
 import { installErrorHandlers } from "./errors.js";
 import { healthRoutes, type ReadinessCheck } from "./health.js";
@@ -15,7 +18,9 @@ import { metricsRoutes } from "./metrics.js";
 import type { ParleyMetrics } from "../metrics.js";
 import { livechatRoutes } from "./livechat.js";
 import { mediaRoutes } from "./media.js";
+import { OriginPolicy } from "./origins.js";
 import { sdkRoutes } from "./sdk-bundle.js";
+import { widgetRoutes } from "./widget.js";
 
 export interface AppDeps {
   logger: Logger;
@@ -37,6 +42,8 @@ export interface AppDeps {
   metrics: ParleyMetrics;
   /** What `/readyz` checks, by name. */
   readiness: Record<string, ReadinessCheck>;
+  /** Which browser pages may call the API (CORS). Default: any origin. */
+  origins?: OriginPolicy;
 }
 
 export function buildApp(deps: AppDeps): FastifyInstance {
@@ -51,13 +58,17 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, useDefaults: true } },
   });
   installErrorHandlers(app);
+  corsRoutes(app, deps.origins ?? new OriginPolicy("*"));
   healthRoutes(app, deps);
   metricsRoutes(app, deps);
   contactRoutes(app, deps);
   authRoutes(app, deps);
+  chatRoutes(app, deps);
   sdkRoutes(app);
+  widgetRoutes(app);
   livechatRoutes(app, deps);
   mediaRoutes(app, deps);
   demoRoutes(app);
+  consoleRoutes(app);
   return app;
 }

@@ -1,6 +1,7 @@
 /**
- * `GET /`: the demo page `npm start` shows a newcomer — a customer and an agent
- * side by side, both on the SDK's browser bundle. @module
+ * `GET /`: the demo company page `npm start` shows a newcomer — an ordinary
+ * page that embeds the customer widget with its one-line snippet, and links
+ * agents to the console. @module
  */
 import { readFile } from "node:fs/promises";
 import type { FastifyInstance } from "fastify";

@@ -47,15 +47,6 @@ const DownloadQuery = Type.Object(
   { additionalProperties: false },
 );
 
-/**
- * Tokens travel in headers, never in these URLs, so the browser may call from
- * any origin: no cookie is ever involved, so `*` grants nothing a token does not.
- */
-function allowAnyOrigin(reply: FastifyReply): void {
-  void reply.header("access-control-allow-origin", "*");
-  void reply.header("access-control-expose-headers", "content-disposition, content-length, etag");
-}
-
 function bearerToken(request: FastifyRequest): string {
   const header = request.headers.authorization;
   if (header === undefined) throw new ParleyError("AUTH_REQUIRED");
@@ -64,18 +55,6 @@ function bearerToken(request: FastifyRequest): string {
 }
 
 export function mediaRoutes(app: FastifyInstance, deps: MediaRoutesDeps): void {
-  const preflight = (methods: string) => (_request: FastifyRequest, reply: FastifyReply) => {
-    allowAnyOrigin(reply);
-    return reply
-      .header("access-control-allow-methods", methods)
-      .header("access-control-allow-headers", "authorization, content-type")
-      .header("access-control-max-age", "600")
-      .status(204)
-      .send();
-  };
-  app.options("/v1/contacts/:chatId/uploads", preflight("POST"));
-  app.options("/v1/contacts/:chatId/messages/:messageId/media", preflight("GET"));
-
   /** Streams a stored rendition with headers that make it a download, never a page. */
   const sendFile = async (request: FastifyRequest, reply: FastifyReply, chatId: string, messageId: string, format: StoredFormat) => {
     const record = await deps.store.mediaOfMessage(chatId, messageId);
@@ -108,7 +87,6 @@ export function mediaRoutes(app: FastifyInstance, deps: MediaRoutesDeps): void {
         onRequest: perAddressRateLimit(deps.uploadsPerMinute),
       },
       async (request, reply) => {
-        allowAnyOrigin(reply);
         const claims = await deps.tokens.verify(bearerToken(request));
         const { chatId } = request.params;
         await deps.chat.requireSender(claims, chatId);
@@ -150,7 +128,6 @@ export function mediaRoutes(app: FastifyInstance, deps: MediaRoutesDeps): void {
     "/v1/contacts/:chatId/messages/:messageId/media",
     { schema: { params: MessageParams, querystring: DownloadQuery } },
     async (request, reply) => {
-      allowAnyOrigin(reply);
       const { chatId, messageId } = request.params;
       const { format = "fullsize", expires, signature } = request.query;
       if (expires !== undefined || signature !== undefined) {

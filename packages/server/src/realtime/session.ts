@@ -16,11 +16,13 @@ import {
   type ReceiptFrame,
   type SendFrame,
   type TypingFrame,
+  type WatchChatsResult,
   type WelcomeFrame,
   type WireError,
 } from "@parley/protocol";
 import type { Logger } from "pino";
 import type { TokenClaims, TokenService } from "../auth/tokens.js";
+import type { FeedWatcher } from "../chat/feed.js";
 import type { ChatService } from "../chat/service.js";
 import type { ParleyMetrics } from "../metrics.js";
 import { ParleyError, toWireError } from "../errors.js";
@@ -48,6 +50,8 @@ export class Session implements Subscriber {
   private helloVerdict: Promise<boolean> = Promise.resolve(false);
   private readonly subscriptions = new Map<string, ChatSubscription>();
   private readonly joining = new Set<string>();
+  /** Set while this session follows the chat feed. */
+  private feedWatcher: FeedWatcher | undefined;
   private readonly sendBucket: TokenBucket;
   private readonly typingBuckets = new Map<string, TokenBucket>();
   private readonly logger: Logger;
@@ -129,6 +133,7 @@ export class Session implements Subscriber {
     this.phase = "closed";
     for (const subscription of this.subscriptions.values()) this.deps.hub.unsubscribe(subscription);
     this.subscriptions.clear();
+    if (this.feedWatcher !== undefined) this.deps.chat.unwatchChats(this.feedWatcher);
     this.deps.chat.sessionClosed(this.sessionId);
   }
 
@@ -165,6 +170,11 @@ export class Session implements Subscriber {
         await this.join(this.claims as TokenClaims, frame);
         return;
       }
+      if (frame.t === "watchChats") {
+        // Like join: the snapshot reply must precede the feed frames that follow it.
+        await this.watchChats(this.claims as TokenClaims, frame.rid);
+        return;
+      }
       if ("chatId" in frame && !this.subscriptions.has(frame.chatId)) await this.refuseNotJoined(frame.chatId);
       const result = await this.run(frame);
       if (frame.t === "ping") this.connection.writeFrame(rid === undefined ? { t: "pong" } : { t: "pong", rid });
@@ -181,7 +191,8 @@ export class Session implements Subscriber {
       case "hello":
         throw new ParleyError("ALREADY_AUTHENTICATED");
       case "join":
-        throw new Error("join is dispatched on its own");
+      case "watchChats":
+        throw new Error(`${frame.t} is dispatched on its own`);
       case "leave":
         return this.leave(claims, frame.chatId);
       case "end":
@@ -262,6 +273,38 @@ export class Session implements Subscriber {
     } finally {
       this.joining.delete(chatId);
     }
+  }
+
+  /**
+   * Follows the chat feed: the watcher buffers changes until the snapshot is
+   * answered, then writes them behind it. Asking again replaces the watcher.
+   */
+  private async watchChats(claims: TokenClaims, rid: number): Promise<void> {
+    if (this.feedWatcher !== undefined) this.deps.chat.unwatchChats(this.feedWatcher);
+    const buffered: string[] = [];
+    let isLive = false;
+    const watcher = {
+      write: (frame: string) => {
+        if (isLive) this.connection.write(frame, false);
+        else buffered.push(frame);
+      },
+    };
+    this.feedWatcher = watcher;
+    let chats;
+    try {
+      chats = await this.deps.chat.watchChats(claims, watcher);
+    } catch (error) {
+      this.feedWatcher = undefined;
+      throw error;
+    }
+    if (this.phase === "closed") {
+      this.deps.chat.unwatchChats(watcher);
+      return;
+    }
+    const result: WatchChatsResult = { chats };
+    this.connection.writeFrame({ t: "reply", rid, ok: true, result });
+    isLive = true;
+    for (const frame of buffered) this.connection.write(frame, false);
   }
 
   /** Writes every stored event after `afterSeq`; returns the last seq the client now has. */

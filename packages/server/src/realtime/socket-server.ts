@@ -7,12 +7,15 @@ import type { IncomingMessage, Server } from "node:http";
 import type { Duplex } from "node:stream";
 import { CLOSE_CODES, SOCKET_PATH } from "@parley/protocol";
 import { WebSocketServer, type RawData, type WebSocket } from "ws";
+import type { OriginPolicy } from "../http/origins.js";
 import { Connection, DEFAULT_WATERMARKS, type Watermarks } from "./connection.js";
 import { Session, type SessionDeps } from "./session.js";
 
 export interface SocketServerOptions extends SessionDeps {
   helloTimeoutMs: number;
   watermarks?: Watermarks;
+  /** Pages of other origins are refused before the upgrade (403); none given: any origin. */
+  origins?: OriginPolicy;
 }
 
 interface Live {
@@ -52,6 +55,11 @@ export class SocketServer {
       const path = new URL(request.url ?? "/", "http://localhost").pathname;
       if (path !== SOCKET_PATH || this.isClosing) {
         socket.end(`HTTP/1.1 ${this.isClosing ? "503 Service Unavailable" : "404 Not Found"}\r\nConnection: close\r\n\r\n`);
+        return;
+      }
+      // Browsers always send Origin on a WebSocket handshake and never enforce CORS on it: the server must.
+      if (this.options.origins?.allows(request.headers.origin, request.headers.host) === false) {
+        socket.end("HTTP/1.1 403 Forbidden\r\nConnection: close\r\nContent-Length: 0\r\n\r\n");
         return;
       }
       this.wss.handleUpgrade(request, socket, head, (ws) => this.accept(ws));

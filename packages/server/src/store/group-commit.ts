@@ -22,6 +22,12 @@ export interface GroupCommitOptions<Req, Res> {
   commitOne: (request: Req) => Promise<Res>;
   /** Largest batch; bounds the length of one transaction. */
   maxBatch?: number;
+  /**
+   * Whether a failed batch is worth retrying request by request (default:
+   * always). A store answers false when the database itself is away: every
+   * retry would fail the same way, each after its own connection timeout.
+   */
+  isRetryableAlone?: (error: unknown) => boolean;
 }
 
 export class GroupCommitter<Req, Res> {
@@ -73,7 +79,11 @@ export class GroupCommitter<Req, Res> {
     let results: Res[];
     try {
       results = await this.options.commitBatch(batch.map((p) => p.request));
-    } catch {
+    } catch (error) {
+      if (this.options.isRetryableAlone?.(error) === false) {
+        for (const pending of batch) pending.reject(error);
+        return;
+      }
       // The batch rolled back as a whole: retry each request alone so only the culprit fails.
       for (const pending of batch) {
         try {

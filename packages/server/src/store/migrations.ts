@@ -120,8 +120,17 @@ const m002_media: Migration = {
   },
 };
 
+const m003_contact_list: Migration = {
+  async up(db: Kysely<unknown>): Promise<void> {
+    // The agents' chat list pages newest first, all chats or one status at a time.
+    await db.schema.createIndex("contacts_created").on("contacts").columns(["created_at", "id"]).execute();
+    await db.schema.createIndex("contacts_status_created").on("contacts").columns(["status", "created_at", "id"]).execute();
+  },
+};
+
 /** Every migration by name; names sort in the order they apply. */
 export const MIGRATIONS: Record<string, Migration> = {
   "001_initial": m001_initial,
   "002_media": m002_media,
+  "003_contact_list": m003_contact_list,
 };

@@ -11,24 +11,28 @@
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import BetterSqlite3 from "better-sqlite3";
-import { Kysely, Migrator, SqliteDialect, type Selectable, type Transaction } from "kysely";
+import { Kysely, Migrator, SqliteDialect } from "kysely";
 import type { StoredEventName } from "@parley/protocol";
 import { GroupCommitter } from "./group-commit.js";
 import { MIGRATIONS } from "./migrations.js";
-import type { Database, EventsTable, MediaTable, ParticipantsTable } from "./schema.js";
+import { pendingMigrations } from "./readiness.js";
+import type { Database } from "./schema.js";
+import { listContacts, toContact } from "./contact-list.js";
+import { applyChange, toEvent, toMedia, toParticipant, type Trx } from "./sql-common.js";
 import {
   DuplicateUsernameError,
   MESSAGE_EVENT_NAMES,
   RECEIPT_EVENT_NAMES,
+  StoreUnavailableError,
   type AgentRecord,
   type AppendRequest,
   type AppendResult,
+  type ContactListEntry,
+  type ContactListQuery,
   type ContactWithParticipants,
   type MediaRecord,
   type MessagePage,
   type NewContact,
-  type ParticipantRecord,
-  type StateChange,
   type Store,
   type StoredEvent,
 } from "./types.js";
@@ -38,100 +42,6 @@ export interface SqliteStoreOptions {
   dataDir: string;
   /** Database file name inside `dataDir`. */
   fileName?: string;
-}
-
-function toEvent(row: Selectable<EventsTable>): StoredEvent {
-  return {
-    chatId: row.chat_id,
-    seq: row.seq,
-    id: row.id,
-    name: row.name as StoredEventName,
-    userId: row.user_id,
-    ts: row.ts,
-    data: JSON.parse(row.payload) as unknown,
-  };
-}
-
-function toParticipant(row: Selectable<ParticipantsTable>): ParticipantRecord {
-  return {
-    userId: row.user_id,
-    nickname: row.nickname,
-    isAgent: row.is_agent === 1,
-    channel: row.channel,
-    joinedAt: row.joined_at,
-    leftAt: row.left_at,
-  };
-}
-
-function toMedia(row: Selectable<MediaTable>): MediaRecord {
-  const thumbnail =
-    row.thumb_blob_key === null
-      ? null
-      : {
-          blobKey: row.thumb_blob_key,
-          mimeType: row.thumb_mime_type ?? "application/octet-stream",
-          size: row.thumb_size ?? 0,
-          width: row.thumb_width,
-          height: row.thumb_height,
-        };
-  return {
-    id: row.id,
-    chatId: row.chat_id,
-    userId: row.user_id,
-    messageType: row.message_type as MediaRecord["messageType"],
-    documentType: row.document_type as MediaRecord["documentType"],
-    fileName: row.file_name,
-    originalSize: row.original_size,
-    resized: row.resized === 1,
-    fullsize: { blobKey: row.blob_key, mimeType: row.mime_type, size: row.size, width: row.width, height: row.height },
-    thumbnail,
-    createdAt: row.created_at,
-  };
-}
-
-type Trx = Transaction<Database>;
-
-async function applyChange(trx: Trx, chatId: string, change: StateChange): Promise<void> {
-  switch (change.kind) {
-    case "participantJoined": {
-      const p = change.participant;
-      // A participant who left and comes back keeps one row: rejoining clears left_at.
-      await trx
-        .insertInto("participants")
-        .values({
-          chat_id: chatId,
-          user_id: p.userId,
-          nickname: p.nickname,
-          is_agent: p.isAgent ? 1 : 0,
-          channel: p.channel,
-          joined_at: p.joinedAt,
-          left_at: p.leftAt,
-        })
-        .onConflict((oc) =>
-          oc.columns(["chat_id", "user_id"]).doUpdateSet({ nickname: p.nickname, joined_at: p.joinedAt, left_at: null }),
-        )
-        .execute();
-      return;
-    }
-    case "participantLeft":
-      await trx
-        .updateTable("participants")
-        .set({ left_at: change.at })
-        .where("chat_id", "=", chatId)
-        .where("user_id", "=", change.userId)
-        .execute();
-      return;
-    case "contactEnded":
-      await trx
-        .updateTable("contacts")
-        .set({ status: "ended", ended_at: change.at })
-        .where("id", "=", chatId)
-        .execute();
-      return;
-    case "mediaAttached":
-      await trx.insertInto("message_media").values({ chat_id: chatId, message_id: change.messageId, media_id: change.mediaId }).execute();
-      return;
-  }
 }
 
 /**
@@ -235,6 +145,16 @@ export class SqliteStore implements Store {
     const migrator = new Migrator({ db: this.db, provider: { getMigrations: () => Promise.resolve(MIGRATIONS) } });
     const { error } = await migrator.migrateToLatest();
     if (error !== undefined) throw error instanceof Error ? error : new Error(String(error));
+  }
+
+  async ready(): Promise<void> {
+    let pending: string[];
+    try {
+      pending = await pendingMigrations(this.db, MIGRATIONS);
+    } catch (error) {
+      throw new StoreUnavailableError(`the SQLite database cannot be read: ${(error as Error).message}`, { cause: error });
+    }
+    if (pending.length > 0) throw new StoreUnavailableError(`the SQLite database lacks migrations ${pending.join(", ")}: run \`parley migrate\``);
   }
 
   async close(): Promise<void> {
@@ -356,21 +276,11 @@ export class SqliteStore implements Store {
       .where("chat_id", "=", chatId)
       .orderBy("joined_at")
       .execute();
-    return {
-      id: row.id,
-      status: row.status,
-      createdAt: row.created_at,
-      endedAt: row.ended_at,
-      lastSeq: row.last_seq,
-      customerUserId: row.customer_user_id,
-      nickname: row.nickname,
-      email: row.email,
-      pageUri: row.page_uri,
-      pageTitle: row.page_title,
-      userAgent: row.user_agent,
-      clientIp: row.client_ip,
-      participants: participants.map(toParticipant),
-    };
+    return { ...toContact(row), participants: participants.map(toParticipant) };
+  }
+
+  listContacts(query: ContactListQuery): Promise<ContactListEntry[]> {
+    return listContacts(this.db, query);
   }
 
   append(request: AppendRequest): Promise<AppendResult> {

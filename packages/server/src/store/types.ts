@@ -1,10 +1,11 @@
 /**
  * The storage interface. The chat domain talks to storage only through
- * {@link Store}; SQLite implements it today and PostgreSQL will too. Every
- * implementation passes the contract suite in `test/store.contract.ts`.
+ * {@link Store}; SQLite (one machine) and PostgreSQL (several nodes) implement
+ * it. Every implementation passes the contract suite in `test/store.contract.ts`.
  * @module
  */
 import type { DocumentType, MediaMessageType, StoredEventName } from "@parley/protocol";
+import { ParleyError } from "../errors.js";
 
 /** An agent account. The password is only ever kept as a scrypt hash. */
 export interface AgentRecord {
@@ -150,11 +151,52 @@ export interface MessagePage {
   hasMore: boolean;
 }
 
+/** Which chats {@link Store.listContacts} returns, newest first. */
+export interface ContactListQuery {
+  /**
+   * `waiting`: active with no agent present (joined and not left); `active`:
+   * active with at least one agent present; `ended`; all when omitted.
+   */
+  status?: "waiting" | "active" | "ended";
+  /**
+   * A chat id, matched exactly, or a part of the customer's nickname, matched
+   * without regard to ASCII case (`%`, `_` and `\` are plain characters).
+   */
+  search?: string;
+  /** Only chats strictly older than this one in the order (createdAt desc, then id desc). */
+  before?: { createdAt: string; id: string };
+  /** At most this many (1 or more). */
+  limit: number;
+}
+
+/** A chat of a list, with everyone who ever joined it and its first message. */
+export interface ContactListEntry extends ContactWithParticipants {
+  /** The chat's first `message`, `link` or `multimediaMessage` event (lowest seq), or null. */
+  firstMessage: StoredEvent | null;
+}
+
 /** Raised by {@link Store.createAgent} when the username is taken. */
 export class DuplicateUsernameError extends Error {
   constructor(readonly username: string) {
     super(`an agent named "${username}" already exists`);
     this.name = "DuplicateUsernameError";
+  }
+}
+
+/**
+ * The database cannot be used right now: unreachable, restarting, a dropped
+ * connection, or its schema is behind this build. Clients see
+ * `STORE_UNAVAILABLE` and retry; `reason` is for operators (logs, `/readyz`)
+ * and never sent to clients, as it may name hosts.
+ */
+export class StoreUnavailableError extends ParleyError {
+  constructor(
+    readonly reason: string,
+    options?: { cause?: unknown },
+  ) {
+    super("STORE_UNAVAILABLE");
+    this.name = "StoreUnavailableError";
+    if (options?.cause !== undefined) this.cause = options.cause;
   }
 }
 
@@ -165,16 +207,23 @@ export const RECEIPT_EVENT_NAMES: readonly StoredEventName[] = ["messageReceived
 
 /** Persistent storage of agents, chats and their event logs. All methods are async. */
 export interface Store {
-  /** Brings the schema to the latest version. Idempotent. */
+  /** Brings the schema to the latest version. Idempotent; safe when several nodes start at once. */
   migrate(): Promise<void>;
+  /**
+   * Resolves when the store can serve: the database answers and every
+   * migration this build knows is applied. Otherwise rejects with a
+   * {@link StoreUnavailableError} whose `reason` says why. One round trip or
+   * two, cheap enough for a readiness probe; it never migrates.
+   */
+  ready(): Promise<void>;
   /** Commits what is pending and releases the database. */
   close(): Promise<void>;
 
   createAgent(agent: AgentRecord): Promise<void>;
   findAgentByUsername(username: string): Promise<AgentRecord | undefined>;
   countAgents(): Promise<number>;
-  /** How many chats are active and ended (the `parley_chats` metric); optional. */
-  countContactsByState?(): Promise<Record<"active" | "ended", number>>;
+  /** How many chats are active and how many ended (the `parley_chats` metric). */
+  countContactsByState(): Promise<Record<"active" | "ended", number>>;
 
   /** A small key/value table for markers such as "the demo agent was announced". */
   getMeta(key: string): Promise<string | undefined>;
@@ -182,6 +231,13 @@ export interface Store {
 
   createContact(contact: NewContact): Promise<StoredEvent>;
   getContact(chatId: string): Promise<ContactWithParticipants | undefined>;
+
+  /**
+   * Chats matching the query, ordered by `createdAt` descending, then `id`
+   * descending (the keyset `before` continues that order). Participants are
+   * ordered by `joinedAt`, as in {@link Store.getContact}.
+   */
+  listContacts(query: ContactListQuery): Promise<ContactListEntry[]>;
 
   /**
    * Appends an event, giving it the chat's next sequence number in the same

@@ -1,0 +1,88 @@
+/**
+ * Writing to the customer: Enter sends (Shift+Enter is a new line), a lone
+ * http(s) URL goes as a link, files come from the picker, a drop or a paste,
+ * with upload progress and the server's reason when one is refused.
+ */
+import { useState } from "preact/hooks";
+import type { Desk } from "../desk.js";
+import type { Room } from "../room.js";
+import { safeHttpUrl } from "../text.js";
+
+export function Composer({ desk, room }: { desk: Desk; room: Room }) {
+  const [text, setText] = useState("");
+  const upload = desk.uploads.get(room.id);
+  const error = desk.errors.get(room.id);
+
+  const send = () => {
+    const value = text.trim();
+    if (value === "") return;
+    setText("");
+    desk.typing(room, false);
+    const url = /\s/.test(value) ? undefined : safeHttpUrl(value);
+    void (url !== undefined ? desk.sendLink(room, value) : desk.sendText(room, value));
+  };
+
+  return (
+    <form
+      class="composer"
+      onSubmit={(e) => {
+        e.preventDefault();
+        send();
+      }}
+    >
+      <label for="composer-text" class="sr-only">
+        Message to {room.customerNickname}
+      </label>
+      <textarea
+        id="composer-text"
+        rows={2}
+        placeholder="Write a message… (Enter sends, Shift+Enter for a new line)"
+        value={text}
+        onInput={(e) => {
+          setText(e.currentTarget.value);
+          desk.typing(room, e.currentTarget.value !== "");
+        }}
+        onKeyDown={(e) => {
+          if (e.key === "Enter" && !e.shiftKey && !e.isComposing) {
+            e.preventDefault();
+            send();
+          }
+        }}
+        onPaste={(e) => {
+          const files = [...(e.clipboardData?.files ?? [])];
+          if (files.length === 0) return;
+          e.preventDefault();
+          for (const file of files) void desk.sendFile(room, file);
+        }}
+      />
+      <div class="composer-actions">
+        <label class="button-like" for="composer-file">
+          Attach file
+        </label>
+        <input
+          id="composer-file"
+          class="sr-only"
+          type="file"
+          accept="image/png,image/jpeg,.pdf,.doc,.docx,.ppt,.pptx,.xls,.xlsx"
+          onChange={(e) => {
+            const input = e.currentTarget;
+            for (const file of input.files ?? []) void desk.sendFile(room, file);
+            input.value = "";
+          }}
+        />
+        <button type="submit">Send</button>
+      </div>
+      {upload !== undefined && (
+        <div class="upload">
+          <label for="upload-progress">Sending {upload.fileName}</label>
+          <progress id="upload-progress" max={upload.total || 1} value={upload.sent} />
+        </div>
+      )}
+      {error !== undefined && (
+        <p class="error" role="alert">
+          {error}
+        </p>
+      )}
+    </form>
+  );
+}

@@ -1,0 +1,87 @@
+/** An open chat: its timeline, who is writing, the composer, and the end and leave actions. */
+import { useEffect, useMemo, useRef, useState } from "preact/hooks";
+import type { Desk } from "../desk.js";
+import type { Room } from "../room.js";
+import { saveBlob } from "../text.js";
+import { Composer } from "./Composer.js";
+import { ImageViewer } from "./ImageViewer.js";
+import { MessageView, type MediaAccess } from "./MessageView.js";
+
+export function Conversation({ desk, room }: { desk: Desk; room: Room }) {
+  const [fullImage, setFullImage] = useState<{ url: string; name: string } | undefined>(undefined);
+  const [isDragging, setDragging] = useState(false);
+  const log = useRef<HTMLOListElement>(null);
+
+  const access: MediaAccess = useMemo(
+    () => ({
+      preview: (id) => desk.mediaUrl(room, id, "thumbnail"),
+      open: async (id, body) => setFullImage({ url: await desk.mediaUrl(room, id, "link"), name: body.fileName }),
+      download: async (id, body) => {
+        const url = await desk.mediaUrl(room, id, "link");
+        // The signed link answers with Content-Disposition: attachment, so this downloads.
+        const response = await fetch(url);
+        saveBlob(await response.blob(), body.fileName);
+      },
+    }),
+    [desk, room],
+  );
+
+  const count = room.items.length;
+  useEffect(() => {
+    log.current?.lastElementChild?.scrollIntoView({ block: "end" });
+  }, [count]);
+
+  const drop = (event: DragEvent) => {
+    event.preventDefault();
+    setDragging(false);
+    for (const file of event.dataTransfer?.files ?? []) void desk.sendFile(room, file);
+  };
+
+  const typing = [...room.typing];
+  return (
+    <section
+      class={`conversation${isDragging ? " dragging" : ""}`}
+      aria-labelledby="conversation-heading"
+      onDragOver={(e) => {
+        if (room.hasEnded) return;
+        e.preventDefault();
+        setDragging(true);
+      }}
+      onDragLeave={() => setDragging(false)}
+      onDrop={room.hasEnded ? undefined : drop}
+    >
+      <header class="conversation-head">
+        <h2 id="conversation-heading">Chat with {room.customerNickname}</h2>
+        <span class="muted chat-id">{room.id}</span>
+        {room.hasEnded ? (
+          <button type="button" onClick={() => desk.close(room.id)}>
+            Close
+          </button>
+        ) : (
+          <>
+            <button type="button" onClick={() => void desk.leave(room)}>
+              Leave chat
+            </button>
+            <button type="button" class="danger" onClick={() => void desk.end(room)}>
+              End chat
+            </button>
+          </>
+        )}
+      </header>
+      <ol class="timeline" ref={log} aria-label="Messages">
+        {room.items.map((item) => (
+          <MessageView key={item.id} item={item} access={access} />
+        ))}
+      </ol>
+      <p class="typing" aria-live="off">
+        {typing.length > 0 ? `${typing.join(", ")} ${typing.length > 1 ? "are" : "is"} writing…` : " "}
+      </p>
+      {room.hasEnded ? (
+        <p class="ended-banner">This chat has ended.</p>
+      ) : (
+        <Composer desk={desk} room={room} />
+      )}
+      {fullImage !== undefined && <ImageViewer url={fullImage.url} name={fullImage.name} onClose={() => setFullImage(undefined)} />}
+    </section>
+  );
+}

@@ -1,0 +1,114 @@
+/**
+ * One timeline item. Text is always rendered as text; only http(s) URLs
+ * become links, opening in a new tab without access to this page.
+ */
+import { useEffect, useState } from "preact/hooks";
+import type { MediaBody, Tick, TimelineItem } from "../room.js";
+import { formatSize, formatTime, linkify, safeHttpUrl } from "../text.js";
+
+/** How a file's preview and download are fetched: over the SDK in an open chat, over REST in a read-only one. */
+export interface MediaAccess {
+  preview(messageId: string): Promise<string>;
+  /** Opens the full-size image. */
+  open(messageId: string, body: MediaBody): Promise<void>;
+  download(messageId: string, body: MediaBody): Promise<void>;
+}
+
+const TICK_LABELS: Record<Tick, [string, string]> = {
+  sending: ["…", "Sending"],
+  sent: ["✓", "Sent"],
+  received: ["✓✓", "Delivered"],
+  // Seen is spelled out, not told by colour alone.
+  seen: ["✓✓ Seen", "Seen"],
+};
+
+function ExternalLink({ href, text }: { href: string; text: string }) {
+  return (
+    <a href={href} target="_blank" rel="noopener noreferrer">
+      {text}
+    </a>
+  );
+}
+
+function Media({ id, body, access }: { id: string; body: MediaBody; access: MediaAccess }) {
+  const [preview, setPreview] = useState(body.previewUrl);
+  const [error, setError] = useState("");
+  useEffect(() => {
+    if (body.messageType !== "IMAGE" || preview !== undefined) return;
+    let isCurrent = true;
+    access
+      .preview(id)
+      .then((url) => isCurrent && setPreview(url))
+      .catch(() => isCurrent && setError("Preview unavailable"));
+    return () => {
+      isCurrent = false;
+    };
+  }, [id, body.messageType, preview, access]);
+  useEffect(() => {
+    if (body.previewUrl !== undefined) setPreview(body.previewUrl);
+  }, [body.previewUrl]);
+
+  const run = (action: Promise<void>) => action.catch((failure: unknown) => setError(String((failure as Error).message)));
+  if (body.messageType === "IMAGE") {
+    return (
+      <figure class="image">
+        <button type="button" class="thumb" onClick={() => void run(access.open(id, body))} aria-label={`Open ${body.fileName} full size`}>
+          {preview === undefined ? <span class="muted">Loading image…</span> : <img src={preview} alt={body.fileName} />}
+        </button>
+        {body.caption !== "" && <figcaption>{body.caption}</figcaption>}
+        {error !== "" && <p class="error">{error}</p>}
+      </figure>
+    );
+  }
+  return (
+    <div class="document">
+      <span class="doc-type">{body.documentType}</span>
+      <span class="doc-name">{body.fileName}</span>
+      <span class="muted">{formatSize(body.size)}</span>
+      <button type="button" onClick={() => void run(access.download(id, body))} aria-label={`Download ${body.fileName}`}>
+        Download
+      </button>
+      {body.caption !== "" && <p>{body.caption}</p>}
+      {error !== "" && <p class="error">{error}</p>}
+    </div>
+  );
+}
+
+export function MessageView({ item, access }: { item: TimelineItem; access: MediaAccess }) {
+  if (item.kind === "notice") {
+    return (
+      <li class="notice-item" data-id={item.id}>
+        {item.text}
+      </li>
+    );
+  }
+  const { body } = item;
+  let content;
+  if (body.type === "text") {
+    content = (
+      <p class="text">
+        {linkify(body.text).map((part, i) => (part.href === undefined ? part.text : <ExternalLink key={i} href={part.href} text={part.text} />))}
+      </p>
+    );
+  } else if (body.type === "link") {
+    const href = safeHttpUrl(body.url);
+    content = <p class="text">{href === undefined ? body.url : <ExternalLink href={href} text={body.url} />}</p>;
+  } else {
+    content = <Media id={item.id} body={body} access={access} />;
+  }
+  const tick = item.tick === undefined ? undefined : TICK_LABELS[item.tick];
+  return (
+    <li class={`message ${item.isMine ? "mine" : "theirs"}`} data-id={item.id}>
+      <div class="meta">
+        <span class="author">{item.author.nickname}</span> <time dateTime={item.ts}>{formatTime(item.ts)}</time>
+      </div>
+      {content}
+      {tick !== undefined && (
+        <span class={`tick tick-${item.tick}`} data-tick={item.tick} title={tick[1]}>
+          {tick[0]}
+          {item.tick !== "seen" && <span class="sr-only"> {tick[1]}</span>}
+        </span>
+      )}
+    </li>
+  );
+}

@@ -1,0 +1,75 @@
+/** An ended (or another agent's) chat, read-only from its transcript, which can be downloaded. */
+import { useEffect, useMemo, useState } from "preact/hooks";
+import { fetchMedia, fetchTranscript, type Transcript } from "../api.js";
+import { fromHistory, type TimelineItem } from "../room.js";
+import type { AgentLogin } from "../session.js";
+import { saveBlob } from "../text.js";
+import { ImageViewer } from "./ImageViewer.js";
+import { MessageView, type MediaAccess } from "./MessageView.js";
+
+/** The transcript as plain text: one line per message. */
+function transcriptText(chatId: string, transcript: Transcript): string {
+  const lines = [`Parley chat ${chatId}`, ""];
+  for (const message of transcript.chatTranscript) {
+    const content = message.content as { text?: string; url?: string; fileName?: string; user: { nickname: string } };
+    const what = content.text ?? content.url ?? `[${message.messageType === "IMAGE" ? "image" : "document"}: ${content.fileName ?? ""}]`;
+    lines.push(`[${message.ts}] ${content.user.nickname}: ${what}`);
+  }
+  return `${lines.join("\n")}\n`;
+}
+
+export function ReadOnlyChat({ chatId, login, onClose }: { chatId: string; login: AgentLogin; onClose: () => void }) {
+  const [transcript, setTranscript] = useState<Transcript | undefined>(undefined);
+  const [error, setError] = useState("");
+  const [fullImage, setFullImage] = useState<{ url: string; name: string } | undefined>(undefined);
+
+  useEffect(() => {
+    fetchTranscript(login.token, chatId)
+      .then(setTranscript)
+      .catch((failure: unknown) => setError(String((failure as Error).message)));
+  }, [chatId, login.token]);
+
+  const access: MediaAccess = useMemo(() => {
+    const blobUrl = async (id: string) => URL.createObjectURL(await fetchMedia(login.token, chatId, id));
+    return {
+      preview: blobUrl,
+      open: async (id, body) => setFullImage({ url: await blobUrl(id), name: body.fileName }),
+      download: async (id, body) => saveBlob(await fetchMedia(login.token, chatId, id), body.fileName),
+    };
+  }, [chatId, login.token]);
+
+  const items: TimelineItem[] = transcript?.chatTranscript.map((message) => fromHistory(message, login.agent.id)) ?? [];
+  return (
+    <section class="conversation read-only" aria-labelledby="readonly-heading">
+      <header class="conversation-head">
+        <h2 id="readonly-heading">
+          Transcript <span class="muted">(read-only)</span>
+        </h2>
+        <span class="muted chat-id">{chatId}</span>
+        <button
+          type="button"
+          disabled={transcript === undefined}
+          onClick={() => transcript !== undefined && saveBlob(new Blob([transcriptText(chatId, transcript)], { type: "text/plain;charset=utf-8" }), `transcript-${chatId}.txt`)}
+        >
+          Download transcript
+        </button>
+        <button type="button" onClick={onClose}>
+          Close
+        </button>
+      </header>
+      {error !== "" && (
+        <p class="error" role="alert">
+          {error}
+        </p>
+      )}
+      {transcript !== undefined && transcript.chatTranscript.length === 0 && <p class="muted">No messages in this chat.</p>}
+      <ol class="timeline" aria-label="Messages">
+        {items.map((item) => (
+          <MessageView key={item.id} item={item} access={access} />
+        ))}
+      </ol>
+      {transcript !== undefined && <p class="ended-banner">{transcript.isChatActive ? "This chat is still open." : "This chat has ended."}</p>}
+      {fullImage !== undefined && <ImageViewer url={fullImage.url} name={fullImage.name} onClose={() => setFullImage(undefined)} />}
+    </section>
+  );
+}

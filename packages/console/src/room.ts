@@ -1,0 +1,171 @@
+/**
+ * One open chat of the console: its timeline (messages, joins, leaves, the
+ * end), ticks of the agent's own messages, the customer's typing and the
+ * unread count, kept from the SDK contact's events.
+ */
+import type { Contact, HistoryMessage, MultimediaMessageEvent, UserRef } from "@parley/sdk";
+
+export type Tick = "sending" | "sent" | "received" | "seen";
+
+export interface MediaBody {
+  type: "media";
+  messageType: "IMAGE" | "DOCUMENT";
+  fileName: string;
+  documentType: string;
+  mimeType: string;
+  size: number;
+  caption: string;
+  /** A displayable URL of the image's preview once known (data: or blob:). */
+  previewUrl?: string;
+}
+
+export type MessageBody = { type: "text"; text: string } | { type: "link"; url: string } | MediaBody;
+
+export type TimelineItem =
+  | { kind: "message"; id: string; author: UserRef; isMine: boolean; ts: string; body: MessageBody; tick?: Tick }
+  | { kind: "notice"; id: string; ts: string; text: string };
+
+export class Room {
+  readonly items: TimelineItem[] = [];
+  unread = 0;
+  /** Nicknames of the others writing now. */
+  readonly typing = new Set<string>();
+  hasEnded: boolean;
+  /** Messages from others not yet marked seen. */
+  private readonly unseen = new Set<string>();
+
+  constructor(
+    readonly contact: Contact,
+    private readonly changed: () => void,
+    private readonly announce: (text: string) => void,
+  ) {
+    this.hasEnded = contact.hasEnded;
+    const me = contact.user.id;
+    for (const entry of contact.history.messages) {
+      const item = fromHistory(entry.data, me);
+      this.items.push(item);
+      // What the customer wrote before the agent came is seen once the agent looks at the chat.
+      if (item.kind === "message" && !item.isMine) this.unseen.add(item.id);
+    }
+    this.listen();
+  }
+
+  get id(): string {
+    return this.contact.contact.id;
+  }
+
+  get customerNickname(): string {
+    return this.contact.participants.find((p) => !p.isAgent)?.nickname ?? "Customer";
+  }
+
+  /** The agent has the chat in view: everything from others is seen. */
+  markAllSeen(): void {
+    this.unread = 0;
+    for (const id of this.unseen) this.contact.markSeen(id).catch(() => undefined);
+    this.unseen.clear();
+  }
+
+  /** Adds the agent's own message once the server committed it. */
+  addOwn(id: string, body: MessageBody): void {
+    if (this.items.some((item) => item.id === id)) return;
+    const user = this.contact.user;
+    this.items.push({ kind: "message", id, author: { id: user.id, nickname: user.nickname, isAgent: true }, isMine: true, ts: new Date().toISOString(), body, tick: "sent" });
+    this.changed();
+  }
+
+  setPreview(messageId: string, url: string): void {
+    const item = this.items.find((entry) => entry.id === messageId);
+    if (item?.kind === "message" && item.body.type === "media") {
+      item.body.previewUrl = url;
+      this.changed();
+    }
+  }
+
+  private incoming(id: string, author: UserRef, ts: string, body: MessageBody, isVisible: boolean): void {
+    this.items.push({ kind: "message", id, author, isMine: false, ts, body });
+    this.unseen.add(id);
+    if (!isVisible) this.unread += 1;
+    this.typing.delete(author.nickname);
+    const what = body.type === "text" ? body.text : body.type === "link" ? body.url : `${body.messageType === "IMAGE" ? "an image" : "a document"}, ${body.fileName}`;
+    this.announce(`${author.nickname}: ${what}`);
+  }
+
+  /** Set by the desk: whether this room is the one on screen (so its messages count as seen). */
+  isVisible: () => boolean = () => false;
+
+  private listen(): void {
+    const c = this.contact;
+    c.on("message", (e) => this.afterIncoming(() => this.incoming(e.id, e.content.user, e.ts, { type: "text", text: e.content.text }, this.isVisible())));
+    c.on("link", (e) => this.afterIncoming(() => this.incoming(e.id, e.content.user, e.ts, { type: "link", url: e.content.url }, this.isVisible())));
+    c.on("multimediaMessage", (e: MultimediaMessageEvent) =>
+      this.afterIncoming(() => {
+        const body = mediaBody(e.messageType, e.content);
+        const inline = e.content.img;
+        if (e.messageType === "IMAGE" && typeof inline === "string") body.previewUrl = `data:${e.content.mimeType};base64,${inline}`;
+        this.incoming(e.id, e.content.user, e.ts, body, this.isVisible());
+      }),
+    );
+    const tick = (messageId: string, value: Tick) => {
+      const item = this.items.find((entry) => entry.id === messageId);
+      if (item?.kind !== "message" || !item.isMine) return;
+      // Seen implies received: a late "received" never takes a tick back.
+      if (item.tick === "seen" && value === "received") return;
+      item.tick = value;
+      this.changed();
+    };
+    c.on("messageReceived", (e) => tick(e.messageID, "received"));
+    c.on("messageSeen", (e) => tick(e.messageID, "seen"));
+    c.on("isWriting", (e) => {
+      if (e.bwrite) this.typing.add(e.user.nickname);
+      else this.typing.delete(e.user.nickname);
+      this.changed();
+    });
+    c.on("userAdded", (e) => this.notice(e.ts, `${e.user.nickname} joined the chat`));
+    c.on("userLeft", (e) => {
+      this.typing.delete(e.user.nickname);
+      this.notice(e.ts, `${e.user.nickname} left the chat`);
+    });
+    c.on("contactEnded", (e) => {
+      this.hasEnded = true;
+      this.typing.clear();
+      this.notice(e.ts, e.user === null ? "The chat was ended by the server." : `${e.user.nickname} ended the chat.`);
+    });
+  }
+
+  private afterIncoming(add: () => void): void {
+    add();
+    if (this.isVisible()) this.markAllSeen();
+    this.changed();
+  }
+
+  private notice(ts: string, text: string): void {
+    this.items.push({ kind: "notice", id: `notice-${this.items.length}-${ts}`, ts, text });
+    this.announce(text);
+    this.changed();
+  }
+}
+
+function mediaBody(messageType: "IMAGE" | "DOCUMENT", content: { fileName: string; documentType: string; mimeType: string; size: number; caption: string }): MediaBody {
+  return {
+    type: "media",
+    messageType,
+    fileName: content.fileName,
+    documentType: content.documentType,
+    mimeType: content.mimeType,
+    size: content.size,
+    caption: content.caption,
+  };
+}
+
+/** A history entry as a timeline item (ticks of older own messages are not known: shown as sent). */
+export function fromHistory(message: HistoryMessage, me: string): TimelineItem {
+  const content = message.content as { text?: string; url?: string; user: UserRef } & Partial<MediaBody>;
+  const isMine = content.user.id === me;
+  let body: MessageBody;
+  if (message.messageType === "TEXT") body = { type: "text", text: content.text ?? "" };
+  else if (message.messageType === "LINK") body = { type: "link", url: content.url ?? "" };
+  else body = mediaBody(message.messageType, content as MediaBody);
+  const item: TimelineItem = { kind: "message", id: message.id, author: content.user, isMine, ts: message.ts, body };
+  if (isMine) item.tick = "sent";
+  return item;
+}

@@ -1,0 +1,72 @@
+/**
+ * `GET /v1/chats`: the agents' paged list of chats, newest first, by status
+ * and by search (a chat id, or part of a customer's nickname). Keyset
+ * pagination: `nextCursor` names the last chat of a page, so pages stay
+ * right while new chats arrive.
+ * @module
+ */
+import {
+  CHAT_LIST_DEFAULT_LIMIT,
+  CHAT_LIST_MAX_LIMIT,
+  ChatListQuery,
+  type ChatListItem,
+  type ChatListResponse,
+} from "@parley/protocol";
+import type { FastifyInstance, FastifyRequest } from "fastify";
+import type { TokenService } from "../auth/tokens.js";
+import type { ChatService } from "../chat/service.js";
+import { ParleyError } from "../errors.js";
+import type { ContactListQuery } from "../store/types.js";
+
+export interface ChatRoutesDeps {
+  chat: ChatService;
+  tokens: TokenService;
+}
+
+/** The cursor names the last chat of a page: Base64url of `[createdAt, id]`. */
+export function encodeCursor(chat: Pick<ChatListItem, "createdAt" | "id">): string {
+  return Buffer.from(JSON.stringify([chat.createdAt, chat.id])).toString("base64url");
+}
+
+function decodeCursor(cursor: string): { createdAt: string; id: string } {
+  try {
+    const value = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8")) as unknown;
+    if (Array.isArray(value) && value.length === 2 && typeof value[0] === "string" && typeof value[1] === "string") {
+      return { createdAt: value[0], id: value[1] };
+    }
+  } catch {
+    // fall through to the coded error
+  }
+  throw new ParleyError("VALIDATION_FAILED", "The cursor is not one this server gave.", { path: "/cursor", problem: "unknown cursor" });
+}
+
+/** Agents only: an Authorization Bearer agent token. */
+export async function requireAgent(tokens: TokenService, request: FastifyRequest): Promise<void> {
+  const header = request.headers.authorization;
+  if (header === undefined) throw new ParleyError("AUTH_REQUIRED");
+  if (!header.startsWith("Bearer ")) throw new ParleyError("AUTH_INVALID_TOKEN", "Use an Authorization: Bearer token.");
+  const claims = await tokens.verify(header.slice(7).trim());
+  if (claims.role !== "agent") throw new ParleyError("FORBIDDEN", "The chat list is for agents.");
+}
+
+export function chatRoutes(app: FastifyInstance, deps: ChatRoutesDeps): void {
+  app.get<{ Querystring: ChatListQuery }>("/v1/chats", { schema: { querystring: ChatListQuery } }, async (request, reply) => {
+    await requireAgent(deps.tokens, request);
+    const { status, q, cursor } = request.query;
+    const limit = request.query.limit === undefined ? CHAT_LIST_DEFAULT_LIMIT : Number(request.query.limit);
+    if (limit < 1 || limit > CHAT_LIST_MAX_LIMIT) {
+      throw new ParleyError("VALIDATION_FAILED", `limit must be between 1 and ${CHAT_LIST_MAX_LIMIT}.`, { path: "/limit", problem: "out of range" });
+    }
+    // One more than asked tells whether another page follows.
+    const query: ContactListQuery = { limit: limit + 1 };
+    if (status !== undefined) query.status = status;
+    if (q !== undefined) query.search = q.trim();
+    if (cursor !== undefined) query.before = decodeCursor(cursor);
+    if (query.search === "") delete query.search;
+    const found = await deps.chat.listChats(query);
+    const chats = found.slice(0, limit);
+    const last = chats[chats.length - 1];
+    const body: ChatListResponse = { chats, nextCursor: found.length > limit && last !== undefined ? encodeCursor(last) : null };
+    return reply.header("cache-control", "no-store").send(body);
+  });
+}

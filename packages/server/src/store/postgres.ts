@@ -1,0 +1,450 @@
+/**
+ * The production store: PostgreSQL through Kysely over a `pg` pool, shared by
+ * every node of a cluster.
+ *
+ * It uses the same tables, column types and queries as the SQLite store; what
+ * differs is concurrency. Several nodes append to one chat at once, so each
+ * append locks its chat's row before anything else (see
+ * {@link appendInTransaction}): sequence numbers stay gap-free and ordered per
+ * chat, and the duplicate checks see every other node's committed appends.
+ * Nothing here is cached between calls, so nothing can go stale when another
+ * node writes.
+ *
+ * Durability: `append` resolves after PostgreSQL's COMMIT, which (with the
+ * default `synchronous_commit = on`) is flushed to its WAL.
+ *
+ * Faults: a database that cannot be reached, or a connection dropped under a
+ * query, rejects the operation with {@link StoreUnavailableError}; the pool
+ * discards the broken connection and the next operation opens a fresh one.
+ * @module
+ */
+import { Kysely, PostgresDialect } from "kysely";
+import type pg from "pg";
+import type { StoredEventName } from "@parley/protocol";
+import { GroupCommitter } from "./group-commit.js";
+import { createPgPool, isConnectionError, redactUrl } from "./pg-pool.js";
+import { POSTGRES_MIGRATIONS, migratePostgres } from "./postgres-migrations.js";
+import { pendingMigrations } from "./readiness.js";
+import type { Database } from "./schema.js";
+import { listContacts } from "./contact-list.js";
+import { applyChange, toEvent, toMedia, toParticipant, type Trx } from "./sql-common.js";
+import {
+  DuplicateUsernameError,
+  MESSAGE_EVENT_NAMES,
+  RECEIPT_EVENT_NAMES,
+  StoreUnavailableError,
+  type AgentRecord,
+  type AppendRequest,
+  type AppendResult,
+  type ContactListEntry,
+  type ContactListQuery,
+  type ContactWithParticipants,
+  type MediaRecord,
+  type MessagePage,
+  type NewContact,
+  type Store,
+  type StoredEvent,
+} from "./types.js";
+
+export interface PostgresStoreOptions {
+  /** `postgres://user:password@host:port/database`. */
+  connectionString: string;
+  /** Pool size (default 10). */
+  maxConnections?: number;
+  /** Errors of idle pooled connections (the database closed them); for logging. They never fail an operation by themselves. */
+  onConnectionError?: (error: Error) => void;
+}
+
+/** PostgreSQL's unique_violation. */
+const UNIQUE_VIOLATION = "23505";
+
+/**
+ * Locks the rows of the batch's chats, in one statement ordered by id, so two
+ * nodes committing batches over the same chats take the locks in the same
+ * order and cannot deadlock.
+ */
+async function lockChats(trx: Trx, chatIds: string[]): Promise<void> {
+  const ids = [...new Set(chatIds)];
+  if (ids.length > 1) await trx.selectFrom("contacts").select(["id"]).where("id", "in", ids).orderBy("id").forNoKeyUpdate().execute();
+}
+
+/**
+ * One append inside a transaction. The chat's row is locked first
+ * (`FOR NO KEY UPDATE`: it excludes other appends to the chat but not inserts
+ * that merely reference it, such as an upload's media row), so appends to one
+ * chat run one after the other whichever node makes them. Each statement
+ * after the lock sees every append committed before it, which makes the
+ * duplicate and receipt checks safe; they run before the sequence number is
+ * taken, so a refused append leaves no gap.
+ *
+ * The unique indexes stay as a backstop: if a duplicate ever got past the
+ * checks, its insert fails, the transaction rolls back (no seq is taken) and
+ * the group committer retries it alone, when the check finds the original.
+ */
+async function appendInTransaction(trx: Trx, req: AppendRequest): Promise<AppendResult> {
+  const contact = await trx.selectFrom("contacts").select(["status"]).where("id", "=", req.chatId).forNoKeyUpdate().executeTakeFirst();
+  if (contact === undefined) return { status: "contactNotFound" };
+  if (req.clientId !== undefined && req.userId !== null) {
+    const original = await trx
+      .selectFrom("events")
+      .select(["seq", "id", "ts", "name", "payload"])
+      .where("chat_id", "=", req.chatId)
+      .where("user_id", "=", req.userId)
+      .where("client_id", "=", req.clientId)
+      .executeTakeFirst();
+    if (original !== undefined) {
+      const { seq, id, ts, name, payload } = original;
+      return { status: "duplicate", seq, id, ts, name: name as StoredEventName, data: JSON.parse(payload) as unknown };
+    }
+  }
+  const isReceipt = RECEIPT_EVENT_NAMES.includes(req.name);
+  if (isReceipt) {
+    if (req.refId === undefined) throw new Error("a receipt needs refId");
+    const message = await trx
+      .selectFrom("events")
+      .select(["user_id"])
+      .where("chat_id", "=", req.chatId)
+      .where("id", "=", req.refId)
+      .where("name", "in", MESSAGE_EVENT_NAMES)
+      .executeTakeFirst();
+    if (message === undefined) return { status: "messageNotFound" };
+    // Nobody acknowledges their own message.
+    if (message.user_id === req.userId) return { status: "receiptIgnored" };
+    const existing = await trx
+      .selectFrom("events")
+      .select(["seq"])
+      .where("chat_id", "=", req.chatId)
+      .where("ref_id", "=", req.refId)
+      .where("user_id", "=", req.userId)
+      .where("name", "=", req.name)
+      .executeTakeFirst();
+    if (existing !== undefined) return { status: "receiptIgnored" };
+  }
+  // Receipts are still accepted after the end, so the last messages can be marked seen.
+  if (!isReceipt && contact.status !== "active") return { status: "contactEnded" };
+  const head = await trx
+    .updateTable("contacts")
+    .set((eb) => ({ last_seq: eb("last_seq", "+", 1) }))
+    .where("id", "=", req.chatId)
+    .returning(["last_seq"])
+    .executeTakeFirstOrThrow();
+  await trx
+    .insertInto("events")
+    .values({
+      chat_id: req.chatId,
+      seq: head.last_seq,
+      id: req.id,
+      name: req.name,
+      user_id: req.userId,
+      client_id: req.clientId ?? null,
+      ref_id: req.refId ?? null,
+      payload: JSON.stringify(req.data),
+      ts: req.ts,
+    })
+    .execute();
+  if (req.change !== undefined) await applyChange(trx, req.chatId, req.change);
+  return { status: "appended", seq: head.last_seq, id: req.id, ts: req.ts };
+}
+
+export class PostgresStore implements Store {
+  private readonly db: Kysely<Database>;
+  private readonly committer: GroupCommitter<AppendRequest, AppendResult>;
+  /** The database as operators know it, without its password. */
+  private readonly target: string;
+  private closed = false;
+
+  constructor(options: PostgresStoreOptions) {
+    this.target = redactUrl(options.connectionString);
+    const pool: pg.Pool = createPgPool({
+      connectionString: options.connectionString,
+      ...(options.maxConnections === undefined ? {} : { max: options.maxConnections }),
+      ...(options.onConnectionError === undefined ? {} : { onError: options.onConnectionError }),
+    });
+    this.db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+    this.committer = new GroupCommitter<AppendRequest, AppendResult>({
+      commitBatch: (requests) =>
+        this.db.transaction().execute(async (trx) => {
+          await lockChats(trx, requests.map((r) => r.chatId));
+          const results: AppendResult[] = [];
+          for (const request of requests) results.push(await appendInTransaction(trx, request));
+          return results;
+        }),
+      commitOne: (request) => this.db.transaction().execute((trx) => appendInTransaction(trx, request)),
+      // A batch cut off by the database going away fails as a whole; its clients retry (idempotently).
+      isRetryableAlone: (error) => !isConnectionError(error),
+    });
+  }
+
+  async migrate(): Promise<void> {
+    await this.guard(migratePostgres(this.db));
+  }
+
+  async ready(): Promise<void> {
+    let pending: string[];
+    try {
+      pending = await pendingMigrations(this.db, POSTGRES_MIGRATIONS);
+    } catch (error) {
+      throw new StoreUnavailableError(`PostgreSQL at ${this.target} does not answer: ${reasonOf(error)}`, { cause: error });
+    }
+    if (pending.length > 0) {
+      throw new StoreUnavailableError(`PostgreSQL at ${this.target} lacks migrations ${pending.join(", ")}: run \`parley migrate\``);
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.committer.flush();
+    await this.db.destroy();
+  }
+
+  async createAgent(agent: AgentRecord): Promise<void> {
+    try {
+      await this.guard(
+        this.db
+          .insertInto("agents")
+          .values({
+            id: agent.id,
+            username: agent.username,
+            nickname: agent.nickname,
+            password_hash: agent.passwordHash,
+            created_at: agent.createdAt,
+          })
+          .execute(),
+      );
+    } catch (error) {
+      if (error instanceof Error && "code" in error && error.code === UNIQUE_VIOLATION) {
+        throw new DuplicateUsernameError(agent.username);
+      }
+      throw error;
+    }
+  }
+
+  async findAgentByUsername(username: string): Promise<AgentRecord | undefined> {
+    const row = await this.guard(this.db.selectFrom("agents").selectAll().where("username", "=", username).executeTakeFirst());
+    if (row === undefined) return undefined;
+    return {
+      id: row.id,
+      username: row.username,
+      nickname: row.nickname,
+      passwordHash: row.password_hash,
+      createdAt: row.created_at,
+    };
+  }
+
+  async countAgents(): Promise<number> {
+    const row = await this.guard(
+      this.db
+        .selectFrom("agents")
+        .select((eb) => eb.fn.countAll<string>().as("n"))
+        .executeTakeFirstOrThrow(),
+    );
+    // count(*) is a bigint, which `pg` returns as a string.
+    return Number(row.n);
+  }
+
+  async countContactsByState(): Promise<Record<"active" | "ended", number>> {
+    const rows = await this.guard(
+      this.db
+        .selectFrom("contacts")
+        .select((eb) => ["status", eb.fn.countAll<string>().as("n")])
+        .groupBy("status")
+        .execute(),
+    );
+    const counts = { active: 0, ended: 0 };
+    for (const row of rows) counts[row.status] = Number(row.n);
+    return counts;
+  }
+
+  async getMeta(key: string): Promise<string | undefined> {
+    const row = await this.guard(this.db.selectFrom("meta").select(["value"]).where("key", "=", key).executeTakeFirst());
+    return row?.value;
+  }
+
+  async setMeta(key: string, value: string): Promise<void> {
+    await this.guard(
+      this.db
+        .insertInto("meta")
+        .values({ key, value })
+        .onConflict((oc) => oc.column("key").doUpdateSet({ value }))
+        .execute(),
+    );
+  }
+
+  createContact(input: NewContact): Promise<StoredEvent> {
+    const { contact, customer, firstEvent } = input;
+    return this.guard(
+      this.db.transaction().execute(async (trx) => {
+        await trx
+          .insertInto("contacts")
+          .values({
+            id: contact.id,
+            status: "active",
+            created_at: contact.createdAt,
+            ended_at: null,
+            last_seq: 1,
+            customer_user_id: contact.customerUserId,
+            nickname: contact.nickname,
+            email: contact.email,
+            page_uri: contact.pageUri,
+            page_title: contact.pageTitle,
+            user_agent: contact.userAgent,
+            client_ip: contact.clientIp,
+          })
+          .execute();
+        await applyChange(trx, contact.id, { kind: "participantJoined", participant: customer });
+        await trx
+          .insertInto("events")
+          .values({
+            chat_id: contact.id,
+            seq: 1,
+            id: firstEvent.id,
+            name: firstEvent.name,
+            user_id: firstEvent.userId,
+            client_id: null,
+            ref_id: null,
+            payload: JSON.stringify(firstEvent.data),
+            ts: firstEvent.ts,
+          })
+          .execute();
+        return { chatId: contact.id, seq: 1, ...firstEvent };
+      }),
+    );
+  }
+
+  listContacts(query: ContactListQuery): Promise<ContactListEntry[]> {
+    return this.guard(listContacts(this.db, query));
+  }
+
+  async getContact(chatId: string): Promise<ContactWithParticipants | undefined> {
+    const row = await this.guard(this.db.selectFrom("contacts").selectAll().where("id", "=", chatId).executeTakeFirst());
+    if (row === undefined) return undefined;
+    const participants = await this.guard(
+      this.db.selectFrom("participants").selectAll().where("chat_id", "=", chatId).orderBy("joined_at").execute(),
+    );
+    return {
+      id: row.id,
+      status: row.status,
+      createdAt: row.created_at,
+      endedAt: row.ended_at,
+      lastSeq: row.last_seq,
+      customerUserId: row.customer_user_id,
+      nickname: row.nickname,
+      email: row.email,
+      pageUri: row.page_uri,
+      pageTitle: row.page_title,
+      userAgent: row.user_agent,
+      clientIp: row.client_ip,
+      participants: participants.map(toParticipant),
+    };
+  }
+
+  append(request: AppendRequest): Promise<AppendResult> {
+    if (this.closed) return Promise.reject(new Error("the store is closed"));
+    return this.guard(this.committer.submit(request));
+  }
+
+  async getEvent(chatId: string, id: string): Promise<StoredEvent | undefined> {
+    const row = await this.guard(this.db.selectFrom("events").selectAll().where("chat_id", "=", chatId).where("id", "=", id).executeTakeFirst());
+    return row === undefined ? undefined : toEvent(row);
+  }
+
+  async eventsAfter(chatId: string, afterSeq: number, limit: number): Promise<StoredEvent[]> {
+    const rows = await this.guard(
+      this.db
+        .selectFrom("events")
+        .selectAll()
+        .where("chat_id", "=", chatId)
+        .where("seq", ">", afterSeq)
+        .orderBy("seq", "asc")
+        .limit(limit)
+        .execute(),
+    );
+    return rows.map(toEvent);
+  }
+
+  async messagesBefore(chatId: string, beforeSeq: number | undefined, limit: number): Promise<MessagePage> {
+    // One row more than asked tells whether older messages exist.
+    const rows = await this.guard(
+      this.db
+        .selectFrom("events")
+        .selectAll()
+        .where("chat_id", "=", chatId)
+        .where("name", "in", MESSAGE_EVENT_NAMES)
+        .$if(beforeSeq !== undefined, (qb) => qb.where("seq", "<", beforeSeq ?? 0))
+        .orderBy("seq", "desc")
+        .limit(limit + 1)
+        .execute(),
+    );
+    const hasMore = rows.length > limit;
+    return { events: rows.slice(0, limit).reverse().map(toEvent), hasMore };
+  }
+
+  async createMedia(media: MediaRecord): Promise<void> {
+    const { fullsize, thumbnail } = media;
+    await this.guard(
+      this.db
+        .insertInto("media")
+        .values({
+          id: media.id,
+          chat_id: media.chatId,
+          user_id: media.userId,
+          message_type: media.messageType,
+          document_type: media.documentType,
+          file_name: media.fileName,
+          original_size: media.originalSize,
+          resized: media.resized ? 1 : 0,
+          blob_key: fullsize.blobKey,
+          mime_type: fullsize.mimeType,
+          size: fullsize.size,
+          width: fullsize.width,
+          height: fullsize.height,
+          thumb_blob_key: thumbnail?.blobKey ?? null,
+          thumb_mime_type: thumbnail?.mimeType ?? null,
+          thumb_size: thumbnail?.size ?? null,
+          thumb_width: thumbnail?.width ?? null,
+          thumb_height: thumbnail?.height ?? null,
+          created_at: media.createdAt,
+        })
+        .onConflict((oc) => oc.column("id").doNothing())
+        .execute(),
+    );
+  }
+
+  async getMedia(mediaId: string): Promise<MediaRecord | undefined> {
+    const row = await this.guard(this.db.selectFrom("media").selectAll().where("id", "=", mediaId).executeTakeFirst());
+    return row === undefined ? undefined : toMedia(row);
+  }
+
+  async mediaOfMessage(chatId: string, messageId: string): Promise<MediaRecord | undefined> {
+    const row = await this.guard(
+      this.db
+        .selectFrom("message_media")
+        .innerJoin("media", "media.id", "message_media.media_id")
+        .selectAll("media")
+        .where("message_media.chat_id", "=", chatId)
+        .where("message_media.message_id", "=", messageId)
+        // A message refers to a file of its own chat only, whatever the caller asks.
+        .whereRef("media.chat_id", "=", "message_media.chat_id")
+        .executeTakeFirst(),
+    );
+    return row === undefined ? undefined : toMedia(row);
+  }
+
+  /** Turns "the database is away" into {@link StoreUnavailableError}; any other error passes unchanged. */
+  private async guard<T>(work: Promise<T>): Promise<T> {
+    try {
+      return await work;
+    } catch (error) {
+      if (isConnectionError(error)) {
+        throw new StoreUnavailableError(`PostgreSQL at ${this.target}: ${reasonOf(error)}`, { cause: error });
+      }
+      throw error;
+    }
+  }
+}
+
+function reasonOf(error: unknown): string {
+  if (error instanceof AggregateError && error.errors.length > 0) return reasonOf(error.errors[0]);
+  return error instanceof Error ? error.message || (error as { code?: string }).code || error.name : String(error);
+}

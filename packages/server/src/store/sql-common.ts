@@ -1,0 +1,104 @@
+/**
+ * Row mappers and state changes shared by the SQL stores (SQLite and
+ * PostgreSQL use the same tables and column types, see schema.ts).
+ * @module
+ */
+import type { Selectable, Transaction } from "kysely";
+import type { StoredEventName } from "@parley/protocol";
+import type { Database, EventsTable, MediaTable, ParticipantsTable } from "./schema.js";
+import type { MediaRecord, ParticipantRecord, StateChange, StoredEvent } from "./types.js";
+
+export function toEvent(row: Selectable<EventsTable>): StoredEvent {
+  return {
+    chatId: row.chat_id,
+    seq: row.seq,
+    id: row.id,
+    name: row.name as StoredEventName,
+    userId: row.user_id,
+    ts: row.ts,
+    data: JSON.parse(row.payload) as unknown,
+  };
+}
+
+export function toParticipant(row: Selectable<ParticipantsTable>): ParticipantRecord {
+  return {
+    userId: row.user_id,
+    nickname: row.nickname,
+    isAgent: row.is_agent === 1,
+    channel: row.channel,
+    joinedAt: row.joined_at,
+    leftAt: row.left_at,
+  };
+}
+
+export function toMedia(row: Selectable<MediaTable>): MediaRecord {
+  const thumbnail =
+    row.thumb_blob_key === null
+      ? null
+      : {
+          blobKey: row.thumb_blob_key,
+          mimeType: row.thumb_mime_type ?? "application/octet-stream",
+          size: row.thumb_size ?? 0,
+          width: row.thumb_width,
+          height: row.thumb_height,
+        };
+  return {
+    id: row.id,
+    chatId: row.chat_id,
+    userId: row.user_id,
+    messageType: row.message_type as MediaRecord["messageType"],
+    documentType: row.document_type as MediaRecord["documentType"],
+    fileName: row.file_name,
+    originalSize: row.original_size,
+    resized: row.resized === 1,
+    fullsize: { blobKey: row.blob_key, mimeType: row.mime_type, size: row.size, width: row.width, height: row.height },
+    thumbnail,
+    createdAt: row.created_at,
+  };
+}
+
+export type Trx = Transaction<Database>;
+
+/** Applies an event's state change inside the event's transaction. */
+export async function applyChange(trx: Trx, chatId: string, change: StateChange): Promise<void> {
+  switch (change.kind) {
+    case "participantJoined": {
+      const p = change.participant;
+      // A participant who left and comes back keeps one row: rejoining clears left_at.
+      await trx
+        .insertInto("participants")
+        .values({
+          chat_id: chatId,
+          user_id: p.userId,
+          nickname: p.nickname,
+          is_agent: p.isAgent ? 1 : 0,
+          channel: p.channel,
+          joined_at: p.joinedAt,
+          left_at: p.leftAt,
+        })
+        .onConflict((oc) =>
+          oc.columns(["chat_id", "user_id"]).doUpdateSet({ nickname: p.nickname, joined_at: p.joinedAt, left_at: null }),
+        )
+        .execute();
+      return;
+    }
+    case "participantLeft":
+      await trx
+        .updateTable("participants")
+        .set({ left_at: change.at })
+        .where("chat_id", "=", chatId)
+        .where("user_id", "=", change.userId)
+        .execute();
+      return;
+    case "contactEnded":
+      await trx
+        .updateTable("contacts")
+        .set({ status: "ended", ended_at: change.at })
+        .where("id", "=", chatId)
+        .execute();
+      return;
+    case "mediaAttached":
+      await trx.insertInto("message_media").values({ chat_id: chatId, message_id: change.messageId, media_id: change.mediaId }).execute();
+      return;
+  }
+}

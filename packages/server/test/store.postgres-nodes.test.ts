@@ -1,0 +1,94 @@
+/**
+ * Several nodes on one PostgreSQL database: separate PostgresStore instances,
+ * each with its own pool, as separate processes would have.
+ */
+import { randomUUID } from "node:crypto";
+import { afterEach, expect, it } from "vitest";
+import { PostgresStore } from "../src/store/postgres.js";
+import type { AppendRequest, AppendResult } from "../src/store/types.js";
+import { describePostgres, freshDatabase, queryDatabase, type TestDatabase } from "./pg-support.js";
+
+const ts = () => new Date().toISOString();
+
+async function newChat(store: PostgresStore): Promise<{ chatId: string; customer: string }> {
+  const chatId = `CHAT_${randomUUID()}`;
+  const customer = `USER_${randomUUID()}`;
+  await store.createContact({
+    contact: { id: chatId, createdAt: ts(), customerUserId: customer, nickname: "Customer", email: null, pageUri: null, pageTitle: null, userAgent: null, clientIp: null },
+    customer: { userId: customer, nickname: "Customer", isAgent: false, channel: "web", joinedAt: ts(), leftAt: null },
+    firstEvent: { id: `EVT_${randomUUID()}`, name: "userAdded", userId: customer, ts: ts(), data: {} },
+  });
+  return { chatId, customer };
+}
+
+function message(chatId: string, userId: string, clientId: string): AppendRequest {
+  const id = `MSG_${randomUUID()}`;
+  return { chatId, id, name: "message", userId, ts: ts(), data: { id, chatId, text: clientId }, clientId };
+}
+
+describePostgres("PostgreSQL store shared by several nodes", () => {
+  let database: TestDatabase;
+  const stores: PostgresStore[] = [];
+  afterEach(async () => {
+    await Promise.all(stores.splice(0).map((s) => s.close()));
+    await database.drop();
+  });
+  async function node(): Promise<PostgresStore> {
+    const store = new PostgresStore({ connectionString: database.url });
+    stores.push(store);
+    return store;
+  }
+
+  it("migrates once when several nodes start at the same time", async () => {
+    database = await freshDatabase();
+    const nodes = await Promise.all(Array.from({ length: 4 }, () => node()));
+    await Promise.all(nodes.map((n) => n.migrate()));
+    for (const n of nodes) await n.ready();
+    const applied = await queryDatabase<{ name: string }>(database.url, "select name from kysely_migration order by name");
+    expect(applied.map((row) => row.name)).toEqual(["001_initial", "002_media", "003_contact_list", "004_blobs"]);
+  });
+
+  it("keeps seqs gap-free and ordered per chat, and clientIds unique, when two nodes append to the same chats", async () => {
+    database = await freshDatabase();
+    const [a, b] = [await node(), await node()];
+    await a.migrate();
+    await b.migrate();
+    const chats = await Promise.all(Array.from({ length: 6 }, (_, i) => newChat(i % 2 === 0 ? a : b)));
+    const perChat = 120;
+
+    // Every message is sent to one node and, at the same moment, retried on the other (a client that
+    // lost its connection and resent through the other node): exactly one of the two may store it.
+    const attempts: Promise<{ chatId: string; clientId: string; results: AppendResult[] }>[] = [];
+    for (let i = 0; i < perChat; i++) {
+      for (const { chatId, customer } of chats) {
+        const clientId = `c${i}`;
+        const request = message(chatId, customer, clientId);
+        const [first, second] = i % 2 === 0 ? [a, b] : [b, a];
+        attempts.push(Promise.all([first.append(request), second.append({ ...request })]).then((results) => ({ chatId, clientId, results })));
+      }
+    }
+    const outcomes = await Promise.all(attempts);
+
+    const acknowledged = new Map<string, Map<string, number>>(chats.map((c) => [c.chatId, new Map()]));
+    for (const { chatId, clientId, results } of outcomes) {
+      const appended = results.filter((r) => r.status === "appended");
+      const duplicates = results.filter((r) => r.status === "duplicate");
+      expect({ clientId, appended: appended.length, duplicates: duplicates.length }).toEqual({ clientId, appended: 1, duplicates: 1 });
+      const [stored] = appended;
+      const [repeat] = duplicates;
+      if (stored?.status !== "appended" || repeat?.status !== "duplicate") throw new Error("unreachable");
+      expect(repeat.seq).toBe(stored.seq);
+      acknowledged.get(chatId)?.set(clientId, stored.seq);
+    }
+
+    for (const { chatId } of chats) {
+      const events = await a.eventsAfter(chatId, 0, 10_000);
+      // seq 1 is the customer's userAdded; then every message once, with no gap and no repeat.
+      expect(events.map((e) => e.seq)).toEqual(Array.from({ length: perChat + 1 }, (_, i) => i + 1));
+      const byClientId = new Map(events.slice(1).map((e) => [(e.data as { text: string }).text, e.seq]));
+      expect(byClientId.size).toBe(perChat);
+      expect(byClientId).toEqual(acknowledged.get(chatId));
+      expect((await b.getContact(chatId))?.lastSeq).toBe(perChat + 1);
+    }
+  });
+});

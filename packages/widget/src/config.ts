@@ -1,0 +1,65 @@
+/**
+ * The widget's settings, read from its own `<script>` tag: the server is the
+ * script's origin unless `data-server` says otherwise; `data-title`,
+ * `data-colour`, `data-greeting`, `data-position` and `data-language` adjust it.
+ * @module
+ */
+import { LANGUAGES, type Language } from "./i18n.js";
+
+export interface WidgetConfig {
+  /** Base URL of the Parley server. */
+  serverUrl: string;
+  /** Panel title; default: the language's. */
+  title: string | undefined;
+  /** Greeting shown above the start form; default: the language's. */
+  greeting: string | undefined;
+  /** Brand colour of the launcher, header and own messages (a CSS colour, `#rgb` or `#rrggbb`). */
+  colour: string;
+  /** Corner of the launcher. */
+  position: "right" | "left";
+  language: Language;
+}
+
+/** The default brand colour: white text on it has a contrast of 8.6:1. */
+export const DEFAULT_COLOUR = "#0b4f9c";
+
+function pickLanguage(wanted: string | undefined): Language {
+  for (const candidate of [wanted, document.documentElement.lang, navigator.language]) {
+    const short = candidate?.slice(0, 2).toLowerCase();
+    if (short !== undefined && short in LANGUAGES) return short as Language;
+  }
+  return "en";
+}
+
+/** The script that loaded the widget: `currentScript` while it runs, else the tag whose src names it. */
+export function ownScript(): HTMLScriptElement | null {
+  const current = document.currentScript;
+  if (current instanceof HTMLScriptElement) return current;
+  return document.querySelector<HTMLScriptElement>('script[src*="widget.js"]');
+}
+
+export function readConfig(script: HTMLScriptElement | null): WidgetConfig {
+  const data = script?.dataset ?? {};
+  const base = data.server ?? (script?.src ? new URL(script.src, location.href).origin : location.origin);
+  const colour = data.colour ?? data.color ?? "";
+  return {
+    serverUrl: base.replace(/\/+$/, ""),
+    title: data.title || undefined,
+    greeting: data.greeting || undefined,
+    // Only hex colours: they can be checked for contrast, and nothing else reaches the stylesheet.
+    colour: /^#([0-9a-f]{3}|[0-9a-f]{6})$/i.test(colour) ? colour : DEFAULT_COLOUR,
+    position: data.position === "left" ? "left" : "right",
+    language: pickLanguage(data.language),
+  };
+}
+
+/** Black or white, whichever reads better on `hex` (WCAG relative luminance). */
+export function textColourOn(hex: string): string {
+  const digits = hex.length === 4 ? [...hex.slice(1)].map((d) => d + d).join("") : hex.slice(1);
+  const channel = (i: number) => {
+    const c = parseInt(digits.slice(i, i + 2), 16) / 255;
+    return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+  };
+  const luminance = 0.2126 * channel(0) + 0.7152 * channel(2) + 0.0722 * channel(4);
+  return (1.05 / (luminance + 0.05) >= (luminance + 0.05) / 0.05) ? "#ffffff" : "#111111";
+}

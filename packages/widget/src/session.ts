@@ -1,0 +1,349 @@
+/**
+ * The customer's chat, as the panel shows it: starts or restores the chat
+ * through the SDK, turns its events into entries, sends text and files, and
+ * marks what the customer has seen. The UI renders `state` and calls methods.
+ * @module
+ */
+import { createLiveChatSdk, type Contact, type LiveChatError, type LiveChatSdk } from "@parley/sdk";
+import type { WidgetConfig } from "./config.js";
+import { entryOf, localKey, type Entry, type Status } from "./entries.js";
+import { format, refusalReason, type Strings } from "./i18n.js";
+import { ChatStorage, type SavedChat } from "./persist.js";
+
+/** `start`: the name form; `chat`: talking; `ended`: the chat is over. */
+export type Phase = "start" | "starting" | "restoring" | "chat" | "ended";
+
+export interface ChatState {
+  phase: Phase;
+  entries: Entry[];
+  /** Who is typing, if anyone. */
+  typing: string | null;
+  /** Whether the socket is connected. */
+  isConnected: boolean;
+  /** Whether the browser says it is online. */
+  isBrowserOnline: boolean;
+  /** A problem to announce (a refused file, a chat that could not start). */
+  notice: string | null;
+  /** The customer's name, kept for a new chat. */
+  nickname: string;
+  /** Messages that arrived while the panel was closed or the page hidden. */
+  unread: number;
+}
+
+/** Codes after which a saved chat cannot be resumed: start afresh. */
+const GONE = new Set(["AUTH_TOKEN_EXPIRED", "AUTH_INVALID_TOKEN", "FORBIDDEN", "CONTACT_NOT_FOUND", "CONTACT_ENDED", "NOT_A_PARTICIPANT"]);
+const URL_ONLY = /^https?:\/\/\S+$/i;
+
+/** Why `POST /v1/contacts` failed: the server's code, or `UNREACHABLE`. */
+class StartFailure extends Error {
+  constructor(readonly code: string) {
+    super(code);
+  }
+}
+
+function codeOf(error: unknown): string {
+  return (error as LiveChatError | undefined)?.code ?? "INTERNAL_ERROR";
+}
+
+export class ChatSession {
+  state: ChatState;
+  /** Set by the UI: whether the panel is open on a visible page (then messages count as seen). */
+  isVisible: () => boolean = () => false;
+
+  private readonly listeners = new Set<() => void>();
+  private readonly sdk: LiveChatSdk;
+  private readonly storage: ChatStorage;
+  private contact: Contact | null = null;
+  private saved: SavedChat | undefined;
+  private readonly seenMarked = new Set<string>();
+
+  constructor(
+    private readonly config: WidgetConfig,
+    private readonly strings: Strings,
+  ) {
+    this.storage = new ChatStorage(config.serverUrl);
+    this.sdk = createLiveChatSdk();
+    this.sdk.init({ serverUrl: config.serverUrl });
+    this.sdk.LIVECHAT.on("state", ({ state }) => this.update({ isConnected: state === "connected" }));
+    const online = () => this.update({ isBrowserOnline: navigator.onLine });
+    window.addEventListener("online", online);
+    window.addEventListener("offline", online);
+    this.saved = this.storage.load();
+    this.state = {
+      phase: this.saved ? "restoring" : "start",
+      entries: [],
+      typing: null,
+      isConnected: false,
+      isBrowserOnline: navigator.onLine,
+      notice: null,
+      nickname: this.saved?.nickname ?? "",
+      unread: 0,
+    };
+  }
+
+  subscribe(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Brings back the chat of an earlier page of this site, if there is one. */
+  async restore(): Promise<void> {
+    const saved = this.saved;
+    if (!saved) return;
+    try {
+      await this.open(saved);
+    } catch (error) {
+      if (GONE.has(codeOf(error))) {
+        this.forget();
+        this.update({ phase: "start" });
+      } else {
+        // The server is out of reach: try again, the chat is still there.
+        setTimeout(() => void this.restore(), 5_000);
+      }
+    }
+  }
+
+  /** Starts a chat: `POST /v1/contacts`, then the session with the token it gives. */
+  async start(nickname: string, email: string): Promise<void> {
+    if (nickname.trim() === "") return this.update({ notice: this.strings.nicknameInvalid });
+    this.update({ phase: "starting", notice: null, nickname });
+    const body: Record<string, string> = {
+      nickname: nickname.trim(),
+      uri: location.href.slice(0, 2048),
+      title: document.title.slice(0, 512),
+      userAgent: navigator.userAgent.slice(0, 512),
+    };
+    if (email.trim() !== "") body.email = email.trim();
+    try {
+      // A network failure, or a CORS refusal (this site is not an allowed origin): the browser tells them apart to no one.
+      const response = await fetch(`${this.config.serverUrl}/v1/contacts`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify(body),
+      }).catch(() => {
+        throw new StartFailure("UNREACHABLE");
+      });
+      const answer = (await response.json().catch(() => null)) as { contact: { id: string }; token: string; error?: { code: string } } | null;
+      if (!response.ok || answer === null || answer.error) throw new StartFailure(answer?.error?.code ?? `HTTP_${response.status}`);
+      this.saved = { chatId: answer.contact.id, token: answer.token, nickname: body.nickname ?? nickname, receipts: {} };
+      this.storage.save(this.saved);
+      await this.open(this.saved);
+    } catch (error) {
+      const code = codeOf(error);
+      const notice =
+        code === "NICKNAME_INVALID"
+          ? this.strings.nicknameInvalid
+          : code === "RATE_LIMITED"
+            ? this.strings.rateLimited
+            : code === "UNREACHABLE"
+              ? this.strings.unreachable
+              : format(this.strings.startFailed, { code });
+      this.forget();
+      this.update({ phase: "start", notice });
+    }
+  }
+
+  /** Leaves an ended chat behind and shows the name form again. */
+  async newChat(): Promise<void> {
+    this.forget();
+    await this.sdk.LIVECHAT.logout();
+    this.update({ phase: "start", entries: [], typing: null, notice: null });
+  }
+
+  /** Sends what the customer typed: a lone http(s) URL as a link, anything else as text. */
+  sendText(text: string): void {
+    const contact = this.contact;
+    const trimmed = text.trim();
+    if (!contact || trimmed === "") return;
+    const isLink = URL_ONLY.test(trimmed);
+    const entry: Entry = { key: localKey(), kind: isLink ? "link" : "text", isMine: true, author: this.strings.you, text: isLink ? trimmed : text, status: "pending" };
+    this.add(entry);
+    contact.isWriting(false);
+    (isLink ? contact.SendLink(trimmed) : contact.sendMessage(text)).then(
+      (id) => this.committed(entry.key, id),
+      (error: unknown) => this.patch(entry.key, { status: "failed", text: `${entry.text} (${codeOf(error)})` }),
+    );
+  }
+
+  /** Sends a file: PNG and JPEG as images, anything else as a document (the server judges the bytes). */
+  sendFile(file: File): void {
+    const contact = this.contact;
+    if (!contact) return;
+    const isImage = /^image\/(png|jpeg)$/.test(file.type) || /\.(png|jpe?g)$/i.test(file.name);
+    const entry: Entry = {
+      key: localKey(),
+      kind: isImage ? "image" : "document",
+      isMine: true,
+      author: this.strings.you,
+      text: "",
+      fileName: file.name,
+      status: "pending",
+      progress: 0,
+    };
+    if (isImage) entry.thumbnail = entry.fullsize = URL.createObjectURL(file);
+    this.add(entry);
+    this.update({ notice: null });
+    const content = isImage ? { img: file, fileName: file.name } : { document: file, fileName: file.name };
+    contact
+      .SendMultimediaMessage(isImage ? "IMAGE" : "DOCUMENT", content, {
+        onProgress: (sent, total) => this.patch(entry.key, { progress: total > 0 ? sent / total : 1 }),
+      })
+      .then(
+        (message) => {
+          this.patch(entry.key, { progress: undefined, fileName: message.content.fileName });
+          this.committed(entry.key, message.id);
+        },
+        (error: unknown) => {
+          const notice = format(this.strings.fileRefused, { name: file.name, reason: refusalReason(this.strings, codeOf(error)) });
+          this.update({ notice, entries: this.state.entries.filter((e) => e.key !== entry.key) });
+        },
+      );
+  }
+
+  /** The customer started or stopped typing (the SDK throttles what goes out). */
+  typing(isTyping: boolean): void {
+    this.contact?.isWriting(isTyping);
+  }
+
+  /** Marks the others' messages seen, if the panel is open on a visible page. */
+  markSeen(): void {
+    const contact = this.contact;
+    if (!contact || !this.isVisible()) return;
+    if (this.state.unread > 0) this.update({ unread: 0 });
+    for (const entry of this.state.entries) {
+      if (entry.isMine || entry.id === undefined || this.seenMarked.has(entry.id)) continue;
+      const id = entry.id;
+      this.seenMarked.add(id);
+      contact.markSeen(id).catch(() => this.seenMarked.delete(id));
+    }
+  }
+
+  /** The full-size image of an entry, as a URL to show. */
+  async fullsize(entry: Entry): Promise<string> {
+    if (entry.fullsize !== undefined) return entry.fullsize;
+    const contact = this.contact;
+    if (!contact || entry.id === undefined) throw new Error("not available");
+    const file = await contact.GetMultimediaMessageInActiveChat(contact.contact.id, entry.id, "fullsize");
+    const url = `data:${file.data.content.mimeType};base64,${file.data.content.img ?? ""}`;
+    this.patch(entry.key, { fullsize: url });
+    return url;
+  }
+
+  /** A download link for a document (signed, valid for a while). */
+  async downloadLink(entry: Entry): Promise<string> {
+    const contact = this.contact;
+    if (!contact || entry.id === undefined) throw new Error("not available");
+    const file = await contact.GetMultimediaMessageInActiveChat(contact.contact.id, entry.id, "link");
+    return file.data.content.url ?? "";
+  }
+
+  // ---------------------------------------------------------------------------
+
+  private async open(saved: SavedChat): Promise<void> {
+    await this.sdk.LIVECHAT.login(saved.token, false, false, () => {
+      // The token expired or was refused for good: this chat cannot go on.
+      if (this.contact) this.ended();
+    });
+    const contact = await this.sdk.LIVECHAT.joinContact(saved.chatId, saved.nickname);
+    const history = contact.history.hasMore ? (await this.sdk.LIVECHAT.getChatHistory(contact)).messages : contact.history.messages;
+    this.contact = contact;
+    const myId = contact.user.id;
+    // Agents already in the chat are named first, as their join lines did (history holds messages only).
+    const entries = contact.participants
+      .filter((user) => user.isAgent && user.endTime === null)
+      .map((user) => this.system(format(this.strings.joined, { name: user.nickname })));
+    for (const item of history) {
+      const entry = entryOf(item.data, myId);
+      if (entry.isMine) entry.status = saved.receipts[item.data.id] ?? "sent";
+      entries.push(entry);
+    }
+    this.update({ phase: "chat", entries, nickname: saved.nickname, notice: null });
+    this.listen(contact);
+    for (const entry of entries) if (entry.kind === "image" && entry.hasThumbnail) void this.loadThumbnail(entry.key);
+    this.markSeen();
+  }
+
+  private listen(contact: Contact): void {
+    const myId = contact.user.id;
+    const incoming = (message: Parameters<typeof entryOf>[0]) => {
+      const entry = entryOf(message, myId);
+      this.add(entry);
+      if (entry.kind === "image" && entry.thumbnail === undefined && entry.hasThumbnail) void this.loadThumbnail(entry.key);
+      this.update({ typing: null, unread: this.isVisible() ? 0 : this.state.unread + 1 });
+      this.markSeen();
+    };
+    contact.on("message", incoming);
+    contact.on("link", incoming);
+    contact.on("multimediaMessage", incoming);
+    contact.on("multimediaMessageStored", (event) => {
+      const entry = this.state.entries.find((e) => e.id === event.messageID);
+      if (entry && entry.thumbnail === undefined && event.formats.thumbnail) void this.loadThumbnail(entry.key);
+    });
+    contact.on("messageReceived", (event) => this.receipt(event.messageID, "received"));
+    contact.on("messageSeen", (event) => this.receipt(event.messageID, "seen"));
+    contact.on("isWriting", (event) => this.update({ typing: event.bwrite ? event.user.nickname : null }));
+    contact.on("userAdded", (event) => this.add(this.system(format(this.strings.joined, { name: event.user.nickname }))));
+    contact.on("userLeft", (event) => this.add(this.system(format(this.strings.left, { name: event.user.nickname }))));
+    contact.on("contactEnded", () => this.ended());
+  }
+
+  private ended(): void {
+    // The contact stays: its images and documents can still be opened.
+    this.storage.clear();
+    this.saved = undefined;
+    this.update({ phase: "ended", typing: null, entries: [...this.state.entries, this.system(this.strings.ended)] });
+  }
+
+  private receipt(messageId: string, kind: "received" | "seen"): void {
+    const saved = this.saved;
+    if (saved) {
+      // A late "received" never downgrades "seen".
+      if (saved.receipts[messageId] !== "seen") saved.receipts[messageId] = kind;
+      this.storage.save(saved);
+    }
+    const entry = this.state.entries.find((e) => e.id === messageId);
+    if (entry && entry.status !== "seen") this.patch(entry.key, { status: kind });
+  }
+
+  /** A send resolved: the entry gets its id, and any receipt that raced ahead of it. */
+  private committed(key: string, id: string): void {
+    const status: Status = this.saved?.receipts[id] ?? "sent";
+    this.patch(key, { id, status });
+  }
+
+  private async loadThumbnail(key: string): Promise<void> {
+    const entry = this.state.entries.find((e) => e.key === key);
+    const contact = this.contact;
+    if (!entry || !contact || entry.id === undefined) return;
+    try {
+      const file = await contact.GetMultimediaMessageInActiveChat(contact.contact.id, entry.id, "thumbnail");
+      this.patch(key, { thumbnail: `data:${file.data.content.mimeType};base64,${file.data.content.img ?? ""}` });
+    } catch {
+      // Not stored yet (a large file still being processed): multimediaMessageStored triggers another try.
+    }
+  }
+
+  private system(text: string): Entry {
+    return { key: localKey(), kind: "system", isMine: false, author: "", text };
+  }
+
+  private forget(): void {
+    this.storage.clear();
+    this.saved = undefined;
+    this.contact = null;
+    this.seenMarked.clear();
+  }
+
+  private add(entry: Entry): void {
+    this.update({ entries: [...this.state.entries, entry] });
+  }
+
+  private patch(key: string, patch: Partial<Entry>): void {
+    this.update({ entries: this.state.entries.map((e) => (e.key === key ? { ...e, ...patch } : e)) });
+  }
+
+  private update(patch: Partial<ChatState>): void {
+    this.state = { ...this.state, ...patch };
+    for (const listener of this.listeners) listener();
+  }
+}

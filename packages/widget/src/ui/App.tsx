@@ -1,0 +1,143 @@
+/** The launcher, the panel and the full-size image view, with focus managed between them. @module */
+import type { JSX } from "preact";
+import { useEffect, useRef, useState } from "preact/hooks";
+import type { WidgetConfig } from "../config.js";
+import { format, type Strings } from "../i18n.js";
+import type { ChatSession } from "../session.js";
+import { Composer } from "./Composer.js";
+import { Conversation } from "./Conversation.js";
+import { ChatIcon, CloseIcon } from "./icons.js";
+import { StartForm } from "./StartForm.js";
+
+interface Props {
+  session: ChatSession;
+  config: WidgetConfig;
+  strings: Strings;
+}
+
+export function App({ session, config, strings }: Props): JSX.Element {
+  const [state, setState] = useState(session.state);
+  const [isOpen, setOpen] = useState(false);
+  const [isDragging, setDragging] = useState(false);
+  const [image, setImage] = useState<{ src: string; name: string } | null>(null);
+  const launcher = useRef<HTMLButtonElement>(null);
+  const panel = useRef<HTMLDivElement>(null);
+  const closeImage = useRef<HTMLButtonElement>(null);
+
+  useEffect(() => session.subscribe(() => setState(session.state)), [session]);
+  useEffect(() => {
+    session.isVisible = () => isOpen && document.visibilityState === "visible";
+    session.markSeen();
+    const onVisibility = () => session.markSeen();
+    document.addEventListener("visibilitychange", onVisibility);
+    return () => document.removeEventListener("visibilitychange", onVisibility);
+  }, [isOpen, session]);
+
+  // Focus goes into the panel when it opens, and to where the customer can act when the phase changes.
+  useEffect(() => {
+    if (!isOpen) return;
+    const root = panel.current;
+    const target = root?.querySelector<HTMLElement>("#parley-nickname, #parley-text, .new-chat") ?? root?.querySelector<HTMLElement>(".close");
+    target?.focus();
+  }, [isOpen, state.phase]);
+  useEffect(() => closeImage.current?.focus(), [image]);
+
+  const close = () => {
+    setOpen(false);
+    launcher.current?.focus();
+  };
+  const onKeyDown = (event: KeyboardEvent) => {
+    // The image view is modal: Tab stays on its one control.
+    if (event.key === "Tab" && image) {
+      event.preventDefault();
+      closeImage.current?.focus();
+      return;
+    }
+    if (event.key !== "Escape") return;
+    event.stopPropagation();
+    if (image) setImage(null);
+    else close();
+  };
+  const onDrop = (event: DragEvent) => {
+    event.preventDefault();
+    setDragging(false);
+    if (state.phase !== "chat") return;
+    for (const file of [...(event.dataTransfer?.files ?? [])]) session.sendFile(file);
+  };
+  const isOffline = (state.phase === "chat" || state.phase === "restoring") && (!state.isBrowserOnline || !state.isConnected);
+  const title = config.title ?? strings.title;
+
+  return (
+    <div class={`root ${config.position}`} onKeyDown={onKeyDown}>
+      {isOpen && (
+        <div
+          class={`panel${isDragging ? " dragging" : ""}`}
+          ref={panel}
+          role="dialog"
+          aria-labelledby="parley-title"
+          onDragOver={(event) => {
+            event.preventDefault();
+            setDragging(true);
+          }}
+          onDragLeave={() => setDragging(false)}
+          onDrop={onDrop}
+        >
+          <header>
+            <h2 id="parley-title">{title}</h2>
+            <button type="button" class="close" onClick={close} aria-label={strings.close}>
+              <CloseIcon />
+            </button>
+          </header>
+          {isOffline && (
+            <p class="banner" role="status">
+              {state.isBrowserOnline ? strings.reconnecting : strings.offline}
+            </p>
+          )}
+          {state.phase === "start" || state.phase === "starting" ? (
+            <StartForm session={session} strings={strings} greeting={config.greeting ?? strings.greeting} isBusy={state.phase === "starting"} />
+          ) : (
+            <Conversation entries={state.entries} session={session} strings={strings} onOpenImage={(src, name) => setImage({ src, name })} />
+          )}
+          <p class="typing" role="status">
+            {state.typing !== null && state.phase === "chat" ? strings.typing.replace("{name}", state.typing) : ""}
+          </p>
+          {state.notice !== null && (
+            <p class="notice" role="alert">
+              {state.notice}
+            </p>
+          )}
+          {state.phase === "chat" && <Composer session={session} strings={strings} />}
+          {state.phase === "ended" && (
+            <button type="button" class="primary new-chat" onClick={() => void session.newChat()}>
+              {strings.newChat}
+            </button>
+          )}
+          {isDragging && <div class="drop" aria-hidden="true">{strings.dropHere}</div>}
+        </div>
+      )}
+      {image && (
+        <div class="viewer" role="dialog" aria-modal="true" aria-label={image.name}>
+          <img src={image.src} alt={image.name} />
+          <button type="button" ref={closeImage} class="primary" onClick={() => setImage(null)}>
+            {strings.closeImage}
+          </button>
+        </div>
+      )}
+      <button
+        type="button"
+        class="launcher"
+        ref={launcher}
+        aria-expanded={isOpen}
+        aria-label={isOpen ? strings.close : state.unread > 0 ? `${strings.open} (${format(strings.unread, { count: String(state.unread) })})` : strings.open}
+        onClick={() => (isOpen ? close() : setOpen(true))}
+      >
+        {isOpen ? <CloseIcon /> : <ChatIcon />}
+        {!isOpen && state.unread > 0 && (
+          <span class="badge" aria-hidden="true">
+            {state.unread}
+          </span>
+        )}
+      </button>
+    </div>
+  );
+}

@@ -1,0 +1,56 @@
+/** Where the customer writes: Enter sends, Shift+Enter is a new line; files by picker or paste. @module */
+import type { JSX } from "preact";
+import { useRef, useState } from "preact/hooks";
+import type { Strings } from "../i18n.js";
+import type { ChatSession } from "../session.js";
+import { AttachIcon } from "./icons.js";
+
+export function Composer({ session, strings }: { session: ChatSession; strings: Strings }): JSX.Element {
+  const [text, setText] = useState("");
+  const picker = useRef<HTMLInputElement>(null);
+  const send = () => {
+    if (text.trim() === "") return;
+    session.sendText(text);
+    setText("");
+  };
+  const onKeyDown = (event: KeyboardEvent) => {
+    if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
+      event.preventDefault();
+      send();
+    }
+  };
+  const onInput = (event: Event) => {
+    const value = (event.currentTarget as HTMLTextAreaElement).value;
+    setText(value);
+    session.typing(value.trim() !== "");
+  };
+  const onPaste = (event: ClipboardEvent) => {
+    const files = [...(event.clipboardData?.files ?? [])];
+    if (files.length === 0) return;
+    event.preventDefault();
+    for (const file of files) session.sendFile(file);
+  };
+  const onPick = (event: Event) => {
+    const input = event.currentTarget as HTMLInputElement;
+    for (const file of [...(input.files ?? [])]) session.sendFile(file);
+    input.value = "";
+  };
+  return (
+    <form
+      class="composer"
+      onSubmit={(event) => {
+        event.preventDefault();
+        send();
+      }}
+    >
+      <button type="button" class="icon" onClick={() => picker.current?.click()} aria-label={strings.attach} title={strings.attach}>
+        <AttachIcon />
+      </button>
+      <input ref={picker} type="file" hidden accept="image/png,image/jpeg,.pdf,.doc,.docx,.ppt,.pptx,.xls,.xlsx" multiple onChange={onPick} tabIndex={-1} />
+      <textarea id="parley-text" rows={1} aria-label={strings.message} placeholder={strings.message} value={text} onInput={onInput} onKeyDown={onKeyDown} onPaste={onPaste} />
+      <button type="submit" class="primary">
+        {strings.send}
+      </button>
+    </form>
+  );
+}
