@@ -1,42 +1,43 @@
 /**
- * Graceful shutdown in a cluster: two server processes on one data directory
- * and one Redis. (Two processes on one SQLite file are not a deployment
- * Parley supports — several nodes need PostgreSQL — but SQLite serialises
- * their writes correctly when they do not write at the same moment, which is
- * the case here: the agent is a raw client that sends no receipts.) A customer sends without pause to node A, which gets SIGTERM
- * mid-stream: A answers what it was handling, closes with 4503 and exits 0;
- * the SDK moves on to node B and resumes. Every acknowledged message reaches
- * the agent on node B exactly once, in order.
+ * Graceful shutdown in a cluster: two server processes on one PostgreSQL
+ * database and one Redis. A customer sends without pause to node A, which
+ * gets SIGTERM mid-stream: A answers what it was handling, closes with 4503
+ * and exits 0; the SDK moves on to node B and resumes. Every acknowledged
+ * message reaches the agent on node B exactly once, in order.
  */
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { createLiveChatSdk, type StateContext } from "@parley/sdk";
-import { RawClient } from "../packages/server/test/helpers.js";
+import { freshDatabase, type TestDatabase } from "../packages/server/test/pg-support.js";
 import { addAgent, freePort, loginAgent, ServerProcess, tempDataDir } from "./support/server.js";
+import { waitFor } from "./support/wait.js";
 
 const REDIS_URL = process.env.TEST_REDIS_URL ?? "redis://127.0.0.1:6379";
 const MESSAGES = 60;
 const STOP_AFTER = 20;
 
-let data: { dir: string; remove: () => Promise<void> };
+let database: TestDatabase;
+let dirs: { dir: string; remove: () => Promise<void> }[];
 let a: ServerProcess;
 let b: ServerProcess;
 
 beforeAll(async () => {
-  data = await tempDataDir();
-  await addAgent(data.dir, "alice", "alice-password");
+  database = await freshDatabase();
+  dirs = [await tempDataDir(), await tempDataDir()];
   // Pub/sub leaves no keys behind; the prefix keeps this test's channels to itself.
-  const env = { REDIS_URL, PARLEY_REDIS_PREFIX: `parley-test-${randomBytes(6).toString("hex")}:` };
-  a = new ServerProcess(await freePort(), data.dir, env);
-  b = new ServerProcess(await freePort(), data.dir, env);
+  const env = { DATABASE_URL: database.url, REDIS_URL, PARLEY_REDIS_PREFIX: `parley-test-${randomBytes(6).toString("hex")}:` };
+  a = new ServerProcess(await freePort(), (dirs[0] as { dir: string }).dir, env);
+  b = new ServerProcess(await freePort(), (dirs[1] as { dir: string }).dir, env);
   await a.start();
   await b.start();
+  await addAgent((dirs[1] as { dir: string }).dir, "alice", "alice-password", database.url);
 });
 
 afterAll(async () => {
   await a.stop();
   await b.stop();
-  await data.remove();
+  for (const dir of dirs) await dir.remove();
+  await database.drop();
 });
 
 it("loses no acknowledged message when a node stops during sends; the client goes on on the other node", async () => {
@@ -47,28 +48,24 @@ it("loses no acknowledged message when a node stops during sends; the client goe
   const customer = await customerSdk.LIVECHAT.startContact({ nickname: "Carla" });
   const chatId = customer.contact.id;
 
-  const agentToken = await loginAgent(b.url, "alice", "alice-password");
-  const { client: agent } = await RawClient.connect(`${b.url.replace("http", "ws")}/v1/socket`, agentToken);
-  expect(await agent.request({ t: "join", chatId, nickname: "Alice" })).toMatchObject({ ok: true });
+  const agentSdk = createLiveChatSdk();
+  agentSdk.init({ serverUrl: b.url });
+  await agentSdk.LIVECHAT.login(await loginAgent(b.url, "alice", "alice-password"), false, false, () => {});
+  const agent = await agentSdk.LIVECHAT.joinContact(chatId, "Alice");
   const atAgent: string[] = [];
-  const receiving = (async () => {
-    while (atAgent.length < MESSAGES) {
-      const frame = await agent.next((f) => f.t === "event" && f.name === "message", 20_000);
-      atAgent.push((frame.data as { content: { text: string } }).content.text);
-    }
-  })();
+  agent.on("message", (event) => atAgent.push(event.content.text));
 
   const acknowledged: string[] = [];
   let stopped: Promise<number | null> | undefined;
   for (let i = 0; i < MESSAGES; i++) {
-    // The stop is not awaited: the next sends go out while node A shuts down.
     await customer.sendMessage(`c-${i}`);
     acknowledged.push(`c-${i}`);
+    // The stop is not awaited: the next sends go out while node A shuts down.
     if (i === STOP_AFTER) stopped = a.stop();
   }
   expect(await stopped).toBe(0);
   expect(acknowledged).toHaveLength(MESSAGES);
-  await receiving;
+  await waitFor(() => atAgent.length >= MESSAGES, () => `agent received ${atAgent.length} of ${MESSAGES}`);
   expect(atAgent).toEqual(Array.from({ length: MESSAGES }, (_, i) => `c-${i}`));
 
   // The customer was told to go elsewhere (4503) and is now connected to node B.
@@ -76,9 +73,11 @@ it("loses no acknowledged message when a node stops during sends; the client goe
   expect(customerSdk.LIVECHAT.state).toBe("connected");
   const metrics = await (await fetch(`${b.url}/metrics`)).text();
   expect(metrics).toMatch(/^parley_connections_open 2$/m);
-  // Nothing came twice.
-  expect(agent.unconsumed.filter((f) => f.t === "event" && f.name === "message")).toEqual([]);
+
+  // The store holds each acknowledged message once.
+  const history = await agentSdk.LIVECHAT.getChatHistory(chatId, true);
+  expect(history.messages.map((entry) => (entry.data.content as { text: string }).text)).toEqual(acknowledged);
 
   await customerSdk.LIVECHAT.logout();
-  agent.close();
+  await agentSdk.LIVECHAT.logout();
 }, 120_000);

@@ -22,8 +22,9 @@ export async function tempDataDir(): Promise<{ dir: string; remove: () => Promis
 }
 
 /** Creates an agent with the real CLI, as an operator would. */
-export async function addAgent(dataDir: string, username: string, password: string): Promise<void> {
-  await run(process.execPath, [CLI, "agent", "add", username, "--password", password, "--data-dir", dataDir]);
+export async function addAgent(dataDir: string, username: string, password: string, databaseUrl?: string): Promise<void> {
+  const database = databaseUrl === undefined ? [] : ["--database-url", databaseUrl];
+  await run(process.execPath, [CLI, "agent", "add", username, "--password", password, "--data-dir", dataDir, ...database]);
 }
 
 /** Logs an agent in over REST and returns the token. */
