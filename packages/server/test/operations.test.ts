@@ -6,6 +6,7 @@ import { healthRoutes } from "../src/http/health.js";
 import { metricsRoutes } from "../src/http/metrics.js";
 import { ParleyMetrics } from "../src/metrics.js";
 import { RawClient, startContact, startServer } from "./helpers.js";
+import { PgRelay, freshDatabase } from "./pg-support.js";
 import { RedisProcess, randomPrefix } from "./redis-support.js";
 
 const cleanups: (() => Promise<void> | void)[] = [];
@@ -129,4 +130,31 @@ it("turns /readyz red while Redis is away, keeps committing sends, and recovers 
   while (green.status !== 200) green = await readyz();
   expect(green.body).toMatchObject({ status: "ready" });
   expect(sample(await (await fetch(`${node.url}/metrics`)).text(), "parley_bus_reconnects_total")).toBe(1);
+});
+
+it("turns /readyz red while PostgreSQL is away, naming the store, and green when it is back", async () => {
+  const database = await freshDatabase();
+  cleanups.push(() => database.drop());
+  const relay = new PgRelay();
+  await relay.start();
+  cleanups.push(() => relay.stop());
+  const node = await startServer({ databaseUrl: relay.url(database.name) });
+  cleanups.push(() => node.stop());
+  const readyz = async (): Promise<{ status: number; body: { notReady?: string[]; checks: Record<string, string> } }> => {
+    const response = await fetch(`${node.url}/readyz`);
+    return { status: response.status, body: (await response.json()) as { notReady?: string[]; checks: Record<string, string> } };
+  };
+  expect((await readyz()).status).toBe(200);
+
+  await relay.stop();
+  const red = await readyz();
+  expect(red.status).toBe(503);
+  expect(red.body.notReady).toEqual(["store"]);
+  expect(red.body.checks.bus).toBe("ok");
+  expect(red.body.checks.store).not.toBe("ok");
+
+  await relay.start();
+  let green = await readyz();
+  while (green.status !== 200) green = await readyz();
+  expect(green.body.checks).toEqual({ store: "ok", bus: "ok", server: "ok" });
 });
