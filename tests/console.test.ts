@@ -6,18 +6,18 @@
  * The steps share one page and run in order, as an agent's shift would.
  */
 import { readFile } from "node:fs/promises";
-import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser, Page } from "playwright-core";
 import { createLiveChatSdk, type Contact, type ContactEventMap } from "@parley/sdk";
 import type { StartContactResponse } from "@parley/protocol";
+import { seriousViolations } from "./support/axe.js";
 import { launchChromium } from "./support/browser.js";
+import { chatTab, queueItem, timeline } from "./support/console.js";
 import { makeExe, makePdf, makePng } from "./support/media-files.js";
 import { startServerWithAgents, type InProcessServer } from "./support/server.js";
 import { nextEvent } from "./support/wait.js";
 
-const AXE = createRequire(import.meta.url).resolve("axe-core/axe.min.js");
 const screenshot = (name: string) => fileURLToPath(new URL(`../docs/screenshots/console-${name}.png`, import.meta.url));
 
 let server: InProcessServer;
@@ -51,20 +51,6 @@ function next<N extends keyof ContactEventMap>(contact: Contact, name: N, matche
   }, matches);
 }
 
-/** axe-core on the page as it is: the violations that are serious or critical. */
-async function seriousViolations(): Promise<string[]> {
-  await page.addScriptTag({ path: AXE });
-  const results = await page.evaluate(async () => {
-    const axe = (globalThis as unknown as { axe: { run: () => Promise<{ violations: { id: string; impact: string; nodes: { target: unknown }[] }[] }> } }).axe;
-    return (await axe.run()).violations;
-  });
-  return results.filter((v) => v.impact === "serious" || v.impact === "critical").map((v) => `${v.id}: ${JSON.stringify(v.nodes.map((n) => n.target))}`);
-}
-
-const queueItem = (nickname: string) => page.locator(".queue-item", { has: page.locator(".nickname", { hasText: nickname }) });
-const tab = (nickname: string) => page.locator(".my-chats .chat-tab", { hasText: nickname });
-const timeline = () => page.locator(".conversation .timeline");
-
 beforeAll(async () => {
   // Typing is rate-limited per chat (2/s by default); this shift types faster than an agent would.
   ({ server, tokens } = await startServerWithAgents(["alice", "bob"], { limits: { typingPerSecond: 50 } }));
@@ -90,7 +76,7 @@ describe("the agent console", () => {
     expect(response?.headers()["content-type"]).toMatch(/^text\/html/);
     expect(response?.headers()["cache-control"]).toBe("no-cache");
     await page.getByLabel("Username").waitFor();
-    expect(await seriousViolations()).toEqual([]);
+    expect(await seriousViolations(page)).toEqual([]);
     await page.getByLabel("Username").fill("alice");
     await page.getByLabel("Password").fill("wrong-password");
     await page.getByRole("button", { name: "Log in" }).click();
@@ -103,7 +89,7 @@ describe("the agent console", () => {
 
   it("shows a new chat in the live queue with its first message, and joins it", async () => {
     carla = await customer("Carla", "Hello, my parcel is late");
-    const item = queueItem("Carla");
+    const item = queueItem(page, "Carla");
     await item.getByText("Hello, my parcel is late").waitFor();
     await item.getByText(/waiting (just now|\d+ min)/).waitFor();
     // The title badge announces it.
@@ -112,13 +98,13 @@ describe("the agent console", () => {
     await item.getByRole("button", { name: "Join the chat with Carla" }).click();
     expect((await joined).user.nickname).toBe("alice");
     await page.getByRole("heading", { name: "Chat with Carla" }).waitFor();
-    await timeline().getByText("Hello, my parcel is late").waitFor();
-    await queueItem("Carla").waitFor({ state: "detached" });
+    await timeline(page).getByText("Hello, my parcel is late").waitFor();
+    await queueItem(page, "Carla").waitFor({ state: "detached" });
   });
 
   it("exchanges text and links, text never as HTML, only http(s) links as links", async () => {
     await carla.sendMessage("<b>bold?</b> see https://example.com/order?id=1 or javascript:alert(1)");
-    const text = timeline().locator(".message.theirs", { hasText: "<b>bold?</b>" });
+    const text = timeline(page).locator(".message.theirs", { hasText: "<b>bold?</b>" });
     await text.waitFor();
     expect(await text.locator("b").count()).toBe(0);
     const anchor = text.locator("a");
@@ -128,7 +114,7 @@ describe("the agent console", () => {
     expect(await anchor.getAttribute("rel")).toBe("noopener noreferrer");
 
     await carla.SendLink("https://example.com/track/42");
-    await timeline().locator("a[href='https://example.com/track/42']").waitFor();
+    await timeline(page).locator("a[href='https://example.com/track/42']").waitFor();
 
     const reply = next(carla, "message");
     await page.getByLabel("Message to Carla").fill("Let me check, Carla.");
@@ -141,7 +127,7 @@ describe("the agent console", () => {
   });
 
   it("brings the ticks of the agent's messages to seen, and marks the customer's seen", async () => {
-    const mine = timeline().locator(".message.mine", { hasText: "Let me check, Carla." });
+    const mine = timeline(page).locator(".message.mine", { hasText: "Let me check, Carla." });
     await mine.locator("[data-tick='received'], [data-tick='seen']").waitFor();
     const id = await mine.getAttribute("data-id");
     await carla.markSeen(id as string);
@@ -166,7 +152,7 @@ describe("the agent console", () => {
   it("exchanges images and PDFs both ways, and refuses a program with a clear message", async () => {
     const png = await makePng({ width: 64, height: 48 });
     await carla.SendMultimediaMessage("IMAGE", { img: new Uint8Array(png), caption: "", fileName: "parcel.png" });
-    const thumb = timeline().getByRole("button", { name: "Open parcel.png full size" });
+    const thumb = timeline(page).getByRole("button", { name: "Open parcel.png full size" });
     await thumb.locator("img[alt='parcel.png']").waitFor();
     await thumb.click();
     const viewer = page.getByRole("dialog", { name: "parcel.png" });
@@ -177,7 +163,7 @@ describe("the agent console", () => {
 
     const pdf = makePdf();
     await carla.SendMultimediaMessage("DOCUMENT", { document: new Uint8Array(pdf), caption: "", fileName: "receipt.pdf" });
-    const documentItem = timeline().locator(".document", { hasText: "receipt.pdf" });
+    const documentItem = timeline(page).locator(".document", { hasText: "receipt.pdf" });
     await documentItem.locator(".doc-type", { hasText: "PDF" }).waitFor();
     await documentItem.getByText(`${pdf.length} B`).waitFor();
     const download = page.waitForEvent("download");
@@ -189,7 +175,7 @@ describe("the agent console", () => {
     // A program named like a PDF is refused with the server's reason; nothing is sent.
     await page.locator("#composer-file").setInputFiles({ name: "setup.pdf", mimeType: "application/pdf", buffer: makeExe() });
     await page.locator(".composer [role=alert]").getByText("(MEDIA_TYPE_NOT_ALLOWED)").waitFor();
-    expect(await timeline().getByText("setup.pdf").count()).toBe(0);
+    expect(await timeline(page).getByText("setup.pdf").count()).toBe(0);
 
     // The agent sends an image with the file picker…
     const image = next(carla, "multimediaMessage", (event) => event.messageType === "IMAGE");
@@ -197,7 +183,7 @@ describe("the agent console", () => {
     expect((await image).content.fileName).toBe("map.png");
     // A file that went through clears the earlier refusal.
     await page.locator(".composer [role=alert]").waitFor({ state: "detached" });
-    await timeline().locator(".message.mine img[alt='map.png']").waitFor();
+    await timeline(page).locator(".message.mine img[alt='map.png']").waitFor();
     // …and a PDF by dropping it on the conversation.
     const documentSent = next(carla, "multimediaMessage", (event) => event.messageType === "DOCUMENT");
     await page.evaluate((bytes) => {
@@ -206,42 +192,42 @@ describe("the agent console", () => {
       document.querySelector(".conversation")?.dispatchEvent(new DragEvent("drop", { dataTransfer: transfer, bubbles: true, cancelable: true }));
     }, [...pdf]);
     expect((await documentSent).content.fileName).toBe("terms.pdf");
-    await timeline().locator(".message.mine .document", { hasText: "terms.pdf" }).waitFor();
+    await timeline(page).locator(".message.mine .document", { hasText: "terms.pdf" }).waitFor();
 
   });
 
   it("keeps several chats open, counting the unread ones", async () => {
     const dan = await customer("Dan", "Is the shop open on Sunday?");
-    await queueItem("Dan").getByRole("button", { name: "Join the chat with Dan" }).click();
+    await queueItem(page, "Dan").getByRole("button", { name: "Join the chat with Dan" }).click();
     await page.getByRole("heading", { name: "Chat with Dan" }).waitFor();
     await carla.sendMessage("Are you still there?");
-    await tab("Carla").locator(".unread").getByText("1").waitFor();
+    await chatTab(page, "Carla").locator(".unread").getByText("1").waitFor();
     await dan.sendMessage("Hello?");
-    await timeline().getByText("Hello?").waitFor();
-    await tab("Carla").click();
+    await timeline(page).getByText("Hello?").waitFor();
+    await chatTab(page, "Carla").click();
     await page.getByRole("heading", { name: "Chat with Carla" }).waitFor();
-    await timeline().getByText("Are you still there?").waitFor();
-    expect(await tab("Carla").locator(".unread").count()).toBe(0);
+    await timeline(page).getByText("Are you still there?").waitFor();
+    expect(await chatTab(page, "Carla").locator(".unread").count()).toBe(0);
     // Nothing was lost by switching: the earlier messages are all still there.
-    await timeline().getByText("Let me check, Carla.").waitFor();
-    await timeline().locator("img[alt='parcel.png']").waitFor();
-    expect(await seriousViolations()).toEqual([]);
+    await timeline(page).getByText("Let me check, Carla.").waitFor();
+    await timeline(page).locator("img[alt='parcel.png']").waitFor();
+    expect(await seriousViolations(page)).toEqual([]);
     await page.screenshot({ path: screenshot("conversation") });
   });
 
   it("removes from the queue a chat another agent takes", async () => {
     const eve = await customer("Eve", "I would like to change my order");
     await customer("Finn", "Do you ship to Norway?");
-    await queueItem("Eve").waitFor();
-    await queueItem("Finn").getByText("Do you ship to Norway?").waitFor();
+    await queueItem(page, "Eve").waitFor();
+    await queueItem(page, "Finn").getByText("Do you ship to Norway?").waitFor();
     await page.screenshot({ path: screenshot("queue") });
     const bob = createLiveChatSdk();
     bob.init({ serverUrl: server.url });
     await bob.LIVECHAT.login(tokens.bob as string, false, false, () => {});
     logouts.push(() => bob.LIVECHAT.logout());
     await bob.LIVECHAT.joinContact(eve.contact.id, "Bob");
-    await queueItem("Eve").waitFor({ state: "detached" });
-    await queueItem("Finn").waitFor();
+    await queueItem(page, "Eve").waitFor({ state: "detached" });
+    await queueItem(page, "Finn").waitFor();
   });
 
   it("ends a chat, for the customer too", async () => {
@@ -280,9 +266,9 @@ describe("the agent console", () => {
     await page.reload();
     await page.getByText("Logged in as").waitFor();
     expect(await page.getByLabel("Password").count()).toBe(0);
-    await tab("Dan").click();
-    await timeline().getByText("Is the shop open on Sunday?").waitFor();
-    await queueItem("Finn").waitFor();
+    await chatTab(page, "Dan").click();
+    await timeline(page).getByText("Is the shop open on Sunday?").waitFor();
+    await queueItem(page, "Finn").waitFor();
     expect(pageErrors).toEqual([]);
   });
 

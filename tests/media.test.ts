@@ -353,3 +353,28 @@ describe("a large image upload", () => {
     await Promise.all([busy.close(), quiet.close()]);
   });
 });
+
+describe("order of a participant's messages", () => {
+  it("an image followed at once by a text reaches the others in that order, though the image takes longer to process", async () => {
+    const chat = await chatWithAgent();
+    const photo = await makeNoisyJpeg(400, 300);
+    // Small enough to ride inline: an uploaded file takes its place in the outbox only after its upload.
+    expect(photo.length).toBeLessThan(200 * 1024);
+    const order: string[] = [];
+    chat.agent.on("multimediaMessage", (event) => order.push(`image:${event.content.caption}`));
+    chat.agent.on("message", (event) => order.push(`text:${event.content.text}`));
+    // Neither send waits for the other: both frames are on the wire before the image is processed.
+    const sends = [
+      chat.customer.SendMultimediaMessage("IMAGE", { img: new Uint8Array(photo), caption: "first", fileName: "first.jpg" }),
+      chat.customer.sendMessage("second"),
+      chat.customer.SendMultimediaMessage("IMAGE", { img: new Uint8Array(photo), caption: "third", fileName: "third.jpg" }),
+      chat.customer.sendMessage("fourth"),
+    ];
+    const [first, second] = await Promise.all(sends);
+    await waitFor(() => order.length === 4, () => `four messages at the agent, got ${JSON.stringify(order)}`);
+    expect(order).toEqual(["image:first", "text:second", "image:third", "text:fourth"]);
+    expect(typeof second).toBe("string");
+    expect((first as MultimediaMessageEvent).content.caption).toBe("first");
+    await chat.close();
+  });
+});

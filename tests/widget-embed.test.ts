@@ -11,15 +11,15 @@ import { fileURLToPath } from "node:url";
 import { gzipSync } from "node:zlib";
 import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Browser, Page } from "playwright-core";
+import type { Browser } from "playwright-core";
 import { WebSocket } from "ws";
+import { seriousViolations } from "./support/axe.js";
 import { launchChromium } from "./support/browser.js";
 import { makeNoisyPng, makePng } from "./support/media-files.js";
 import { startServerWithAgents, type InProcessServer } from "./support/server.js";
 import { isFocused, joinAsAgent, openPanel, savedChatId, startChat } from "./support/widget.js";
 
 const SCREENSHOTS = fileURLToPath(new URL("../docs/screenshots/", import.meta.url));
-const AXE = fileURLToPath(new URL("../node_modules/axe-core/axe.min.js", import.meta.url));
 const WIDGET = fileURLToPath(new URL("../packages/widget/dist/widget.js", import.meta.url));
 
 /** A tiny company site on its own port (so its own origin) embedding the widget of `parleyUrl()`. */
@@ -73,17 +73,6 @@ afterAll(async () => {
   allowedSite?.server.close();
   refusedSite?.server.close();
 });
-
-/** Runs axe-core on the page (the widget's shadow root included); returns serious and critical violations. */
-async function seriousViolations(page: Page): Promise<string[]> {
-  await page.addScriptTag({ path: AXE });
-  const violations = await page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run(context: unknown, options: unknown): Promise<{ violations: { id: string; impact: string; nodes: { target: unknown }[] }[] }> } }).axe;
-    const result = await axe.run(document, { resultTypes: ["violations"] });
-    return result.violations.map((v) => ({ id: v.id, impact: v.impact, targets: v.nodes.map((n) => JSON.stringify(n.target)) }));
-  });
-  return violations.filter((v) => v.impact === "serious" || v.impact === "critical").map((v) => `${v.id}: ${v.targets.join(" ")}`);
-}
 
 describe("the widget script", () => {
   it("is served from memory with an ETag, as JavaScript, within its 35 KiB gzipped budget", async () => {

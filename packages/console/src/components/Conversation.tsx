@@ -26,10 +26,15 @@ export function Conversation({ desk, room }: { desk: Desk; room: Room }) {
     [desk, room],
   );
 
-  const count = room.items.length;
-  useEffect(() => {
+  // Whether the agent is reading the newest messages (the timeline is scrolled to its end).
+  const isAtEnd = useRef(true);
+  const showNewest = () => {
     log.current?.lastElementChild?.scrollIntoView({ block: "end" });
-  }, [count]);
+    // Set here too: the scroll event comes a frame later, maybe after an image has loaded.
+    isAtEnd.current = true;
+  };
+  const count = room.items.length;
+  useEffect(showNewest, [count]);
 
   const drop = (event: DragEvent) => {
     event.preventDefault();
@@ -68,7 +73,21 @@ export function Conversation({ desk, room }: { desk: Desk; room: Room }) {
           </>
         )}
       </header>
-      <ol class="timeline" ref={log} aria-label="Messages">
+      <ol
+        class="timeline"
+        ref={log}
+        aria-label="Messages"
+        onScroll={(e) => {
+          const list = e.currentTarget;
+          isAtEnd.current = list.scrollHeight - list.scrollTop - list.clientHeight < 24;
+        }}
+        // An image grows its message only once loaded, after the scroll above: keep the newest message
+        // in view when it is the image, or when the agent had not scrolled up to read.
+        onLoadCapture={(e) => {
+          const newest = log.current?.lastElementChild;
+          if (isAtEnd.current || (newest !== null && newest !== undefined && newest.contains(e.target as Node))) showNewest();
+        }}
+      >
         {room.items.map((item) => (
           <MessageView key={item.id} item={item} access={access} />
         ))}

@@ -4,8 +4,14 @@
  * the low watermark volatile frames (typing) are dropped; above the high
  * watermark the socket is closed with 4429 and the client resumes from its
  * last seq, so stored events are never silently lost.
+ *
+ * Write batching: the frames written to a socket during one turn of the event
+ * loop (a group commit's events, the replies to a burst of frames) leave in
+ * one system call. The TCP socket is corked at the first write of the turn and
+ * uncorked when the turn ends.
  * @module
  */
+import type { Duplex } from "node:stream";
 import { CLOSE_CODES } from "@parley/protocol";
 import WebSocket from "ws";
 
@@ -18,10 +24,37 @@ export interface Watermarks {
 
 export const DEFAULT_WATERMARKS: Watermarks = { lowBytes: 1024 * 1024, highBytes: 8 * 1024 * 1024 };
 
+/** Sockets corked during this turn of the event loop. */
+const corked = new Set<Duplex>();
+let isUncorkScheduled = false;
+
+function uncorkAll(): void {
+  isUncorkScheduled = false;
+  const sockets = [...corked];
+  corked.clear();
+  for (const socket of sockets) socket.uncork();
+}
+
+/** Holds the socket's writes until the end of this turn (`setImmediate` runs after the turn's I/O callbacks). */
+function batchWrites(socket: Duplex): void {
+  if (corked.has(socket) || socket.destroyed) return;
+  socket.cork();
+  corked.add(socket);
+  if (!isUncorkScheduled) {
+    isUncorkScheduled = true;
+    setImmediate(uncorkAll);
+  }
+}
+
 export class Connection {
+  /**
+   * @param socket - The TCP socket under `ws`, for write batching; without it
+   *   each frame is written on its own.
+   */
   constructor(
     readonly ws: WebSocket,
     private readonly watermarks: Watermarks,
+    private readonly socket?: Duplex,
   ) {}
 
   get isOpen(): boolean {
@@ -36,6 +69,7 @@ export class Connection {
       return;
     }
     if (volatile && queued > this.watermarks.lowBytes) return;
+    if (this.socket !== undefined) batchWrites(this.socket);
     this.ws.send(frame);
   }
 
@@ -52,6 +86,7 @@ export class Connection {
    */
   writeFlushed(frame: string): Promise<void> {
     if (!this.isOpen) return Promise.resolve();
+    if (this.socket !== undefined) batchWrites(this.socket);
     return new Promise((resolve) => this.ws.send(frame, () => resolve()));
   }
 

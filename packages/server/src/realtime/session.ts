@@ -54,6 +54,12 @@ export class Session implements Subscriber {
   private feedWatcher: FeedWatcher | undefined;
   private readonly sendBucket: TokenBucket;
   private readonly typingBuckets = new Map<string, TokenBucket>();
+  /**
+   * The last send in progress per chat. A participant's sends to one chat are
+   * committed in the order their frames arrived: an image takes longer to
+   * process than a text sent right after it, and must not be overtaken.
+   */
+  private readonly sendsInProgress = new Map<string, Promise<unknown>>();
   private readonly logger: Logger;
   /** Frames being handled; a graceful shutdown waits for them. */
   private readonly inFlight = new Set<Promise<unknown>>();
@@ -339,12 +345,30 @@ export class Session implements Subscriber {
     if (!this.sendBucket.take()) {
       throw new ParleyError("RATE_LIMITED", undefined, { retryAfterMs: this.sendBucket.retryAfterMs() });
     }
-    if (frame.kind === "media") {
-      const { messageType, caption, fileName, data, uploadId } = frame;
-      return this.deps.chat.sendMedia(claims, frame.chatId, frame.clientId, { messageType, caption, fileName, data, uploadId });
-    }
-    const message = frame.kind === "text" ? { kind: "text" as const, text: frame.text } : { kind: "link" as const, url: frame.url };
-    return this.deps.chat.send(claims, frame.chatId, frame.clientId, message);
+    const commit = (): Promise<unknown> => {
+      if (frame.kind === "media") {
+        const { messageType, caption, fileName, data, uploadId } = frame;
+        return this.deps.chat.sendMedia(claims, frame.chatId, frame.clientId, { messageType, caption, fileName, data, uploadId });
+      }
+      const message = frame.kind === "text" ? { kind: "text" as const, text: frame.text } : { kind: "link" as const, url: frame.url };
+      return this.deps.chat.send(claims, frame.chatId, frame.clientId, message);
+    };
+    return this.afterPreviousSend(frame.chatId, commit);
+  }
+
+  /** Runs `commit` once the previous send of this session to `chatId` has settled (however it did). */
+  private afterPreviousSend(chatId: string, commit: () => Promise<unknown>): Promise<unknown> {
+    const previous = this.sendsInProgress.get(chatId);
+    const result = previous === undefined ? commit() : previous.then(commit, commit);
+    const settled = result.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.sendsInProgress.set(chatId, settled);
+    void settled.then(() => {
+      if (this.sendsInProgress.get(chatId) === settled) this.sendsInProgress.delete(chatId);
+    });
+    return result;
   }
 
   private receipt(claims: TokenClaims, frame: ReceiptFrame): Promise<unknown> {

@@ -62,7 +62,7 @@ export class SocketServer {
         socket.end("HTTP/1.1 403 Forbidden\r\nConnection: close\r\nContent-Length: 0\r\n\r\n");
         return;
       }
-      this.wss.handleUpgrade(request, socket, head, (ws) => this.accept(ws));
+      this.wss.handleUpgrade(request, socket, head, (ws) => this.accept(ws, socket));
     });
   }
 
@@ -104,8 +104,8 @@ export class SocketServer {
     await new Promise<void>((resolve) => this.wss.close(() => resolve()));
   }
 
-  private accept(ws: WebSocket): void {
-    const connection = new Connection(ws, this.options.watermarks ?? DEFAULT_WATERMARKS);
+  private accept(ws: WebSocket, socket: Duplex): void {
+    const connection = new Connection(ws, this.options.watermarks ?? DEFAULT_WATERMARKS, socket);
     const session = new Session(connection, this.options);
     const entry: Live = { session, connection, isAlive: true };
     this.live.set(ws, entry);

@@ -12,17 +12,16 @@ import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import BetterSqlite3 from "better-sqlite3";
 import { Kysely, Migrator, SqliteDialect } from "kysely";
-import type { StoredEventName } from "@parley/protocol";
 import { GroupCommitter } from "./group-commit.js";
 import { MIGRATIONS } from "./migrations.js";
+import { SqliteAppender } from "./sqlite-append.js";
 import { pendingMigrations } from "./readiness.js";
 import type { Database } from "./schema.js";
 import { listContacts, toContact } from "./contact-list.js";
-import { applyChange, toEvent, toMedia, toParticipant, type Trx } from "./sql-common.js";
+import { applyChange, toEvent, toMedia, toParticipant } from "./sql-common.js";
 import {
   DuplicateUsernameError,
   MESSAGE_EVENT_NAMES,
-  RECEIPT_EVENT_NAMES,
   StoreUnavailableError,
   type AgentRecord,
   type AppendRequest,
@@ -44,100 +43,38 @@ export interface SqliteStoreOptions {
   fileName?: string;
 }
 
-/**
- * One append inside a transaction. The duplicate and receipt checks run
- * before the sequence number is taken, so a refused append leaves no gap.
- * (SQLite runs one write transaction at a time, so check-then-insert is safe;
- * the PostgreSQL store locks the contact row first.)
- */
-async function appendInTransaction(trx: Trx, req: AppendRequest): Promise<AppendResult> {
-  if (req.clientId !== undefined && req.userId !== null) {
-    const original = await trx
-      .selectFrom("events")
-      .select(["seq", "id", "ts", "name", "payload"])
-      .where("chat_id", "=", req.chatId)
-      .where("user_id", "=", req.userId)
-      .where("client_id", "=", req.clientId)
-      .executeTakeFirst();
-    if (original !== undefined) {
-      const { seq, id, ts, name, payload } = original;
-      return { status: "duplicate", seq, id, ts, name: name as StoredEventName, data: JSON.parse(payload) as unknown };
-    }
-  }
-  const isReceipt = RECEIPT_EVENT_NAMES.includes(req.name);
-  if (isReceipt) {
-    if (req.refId === undefined) throw new Error("a receipt needs refId");
-    const message = await trx
-      .selectFrom("events")
-      .select(["user_id"])
-      .where("chat_id", "=", req.chatId)
-      .where("id", "=", req.refId)
-      .where("name", "in", MESSAGE_EVENT_NAMES)
-      .executeTakeFirst();
-    if (message === undefined) return { status: "messageNotFound" };
-    // Nobody acknowledges their own message.
-    if (message.user_id === req.userId) return { status: "receiptIgnored" };
-    const existing = await trx
-      .selectFrom("events")
-      .select(["seq"])
-      .where("chat_id", "=", req.chatId)
-      .where("ref_id", "=", req.refId)
-      .where("user_id", "=", req.userId)
-      .where("name", "=", req.name)
-      .executeTakeFirst();
-    if (existing !== undefined) return { status: "receiptIgnored" };
-  }
-  // Receipts are still accepted after the end, so the last messages can be marked seen.
-  const head = await trx
-    .updateTable("contacts")
-    .set((eb) => ({ last_seq: eb("last_seq", "+", 1) }))
-    .where("id", "=", req.chatId)
-    .$if(!isReceipt, (qb) => qb.where("status", "=", "active"))
-    .returning(["last_seq"])
-    .executeTakeFirst();
-  if (head === undefined) {
-    const contact = await trx.selectFrom("contacts").select(["status"]).where("id", "=", req.chatId).executeTakeFirst();
-    return { status: contact === undefined ? "contactNotFound" : "contactEnded" };
-  }
-  await trx
-    .insertInto("events")
-    .values({
-      chat_id: req.chatId,
-      seq: head.last_seq,
-      id: req.id,
-      name: req.name,
-      user_id: req.userId,
-      client_id: req.clientId ?? null,
-      ref_id: req.refId ?? null,
-      payload: JSON.stringify(req.data),
-      ts: req.ts,
-    })
-    .execute();
-  if (req.change !== undefined) await applyChange(trx, req.chatId, req.change);
-  return { status: "appended", seq: head.last_seq, id: req.id, ts: req.ts };
-}
-
 export class SqliteStore implements Store {
   private readonly db: Kysely<Database>;
+  private readonly sqlite: BetterSqlite3.Database;
+  /** Prepared on first use: the tables exist only after {@link migrate}. */
+  private appender: SqliteAppender | undefined;
   private readonly committer: GroupCommitter<AppendRequest, AppendResult>;
   private closed = false;
 
   constructor(options: SqliteStoreOptions) {
     mkdirSync(options.dataDir, { recursive: true });
     const sqlite = new BetterSqlite3(join(options.dataDir, options.fileName ?? "parley.db"));
+    this.sqlite = sqlite;
     sqlite.pragma("journal_mode = WAL");
     sqlite.pragma("synchronous = NORMAL");
     sqlite.pragma("foreign_keys = ON");
     sqlite.pragma("busy_timeout = 5000");
     this.db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
     this.committer = new GroupCommitter<AppendRequest, AppendResult>({
-      commitBatch: (requests) =>
-        this.db.transaction().execute(async (trx) => {
-          const results: AppendResult[] = [];
-          for (const request of requests) results.push(await appendInTransaction(trx, request));
-          return results;
-        }),
-      commitOne: (request) => this.db.transaction().execute((trx) => appendInTransaction(trx, request)),
+      commitBatch: (requests) => this.appendBatch(requests),
+      commitOne: async (request) => (await this.appendBatch([request]))[0]!,
+    });
+  }
+
+  /**
+   * Commits a group of appends. Kysely's connection is taken for the time of
+   * the synchronous transaction, so that it never runs inside another
+   * transaction of this store's that is waiting between two queries.
+   */
+  private appendBatch(requests: AppendRequest[]): Promise<AppendResult[]> {
+    return this.db.connection().execute(async () => {
+      this.appender ??= new SqliteAppender(this.sqlite);
+      return this.appender.appendBatch(requests);
     });
   }
 

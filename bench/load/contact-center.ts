@@ -1,0 +1,197 @@
+/**
+ * The contact-center workload: customers each in a chat of their own, agents
+ * serving several chats on one socket. Every participant sends at a set rate,
+ * with typing started before and stopped after each message; recipients'
+ * receipts are sent automatically (delivery) and by the application (read).
+ * @module
+ */
+import { DeliveryLedger } from "../lib/delivery-ledger.js";
+import { LatencyRecorder } from "../lib/stats.js";
+import type { ChatHandle, ChatListener, Session, TargetAdapter } from "./adapter.js";
+import type { StepCommand, StepResult, WorkloadSetup } from "./messages.js";
+
+/** The text of a bench message: the sender's number in this chat and the send time. */
+export function encodeMessage(n: number, sentAt: number): string {
+  return `bench ${n} ${sentAt.toFixed(3)}`;
+}
+
+export function decodeMessage(text: string): { n: number; sentAt: number } | undefined {
+  const match = /^bench (\d+) ([\d.]+)$/.exec(text);
+  return match === null ? undefined : { n: Number(match[1]), sentAt: Number(match[2]) };
+}
+
+/** One participant sending in one chat. */
+interface Sender {
+  chat: ChatHandle;
+  /** Stream key of what this sender sends (as the recipient's ledger counts it). */
+  stream: string;
+  count: number;
+  nextAt: number;
+}
+
+const SCHEDULER_TICK_MS = 5;
+
+export class ContactCenter {
+  private readonly sessions: Session[] = [];
+  private readonly senders: Sender[] = [];
+  private readonly ledger = new DeliveryLedger();
+  private readonly latency = new LatencyRecorder();
+  /** Send → the server's acknowledgment (the commit). */
+  private readonly ackLatency = new LatencyRecorder();
+  private events = 0;
+  private pending = 0;
+  private lastEventAt = 0;
+  private readonly image: Uint8Array;
+
+  constructor(
+    private readonly adapter: TargetAdapter,
+    private readonly setup: WorkloadSetup,
+  ) {
+    this.image = Buffer.from(setup.image, "base64");
+  }
+
+  /** A listener for the recipient of `stream`: counts, times and marks seen what arrives. */
+  private listener(stream: string, chat: () => ChatHandle | undefined): ChatListener {
+    const event = () => {
+      this.events++;
+      this.lastEventAt = performance.now();
+    };
+    return {
+      message: (id, text) => {
+        event();
+        const decoded = decodeMessage(text);
+        if (decoded !== undefined) {
+          this.latency.record(performance.timeOrigin + performance.now() - decoded.sentAt);
+          this.ledger.received(stream, decoded.n);
+        }
+        chat()?.markSeen(id);
+      },
+      typing: event,
+      received: event,
+      seen: event,
+    };
+  }
+
+  async start(): Promise<void> {
+    const { serverUrls, chats, chatsPerAgent } = this.setup;
+    const url = (i: number) => serverUrls[i % serverUrls.length]!;
+    const customers: ChatHandle[] = [];
+    // Customers start their chats a few at a time, as a busy web site's visitors would.
+    const concurrency = 16;
+    for (let first = 0; first < chats; first += concurrency) {
+      const batch = [];
+      for (let i = first; i < Math.min(chats, first + concurrency); i++) {
+        let handle: ChatHandle | undefined;
+        // Customer i receives the agent's stream of chat i.
+        const started = this.adapter.startCustomer(url(i), `Customer ${i}`, this.listener(`${i}:agent`, () => handle)).then((result) => {
+          handle = result.chat;
+          this.sessions.push(result.session);
+          customers[i] = result.chat;
+        });
+        batch.push(started);
+      }
+      await Promise.all(batch);
+    }
+    for (let i = 0; i < chats; i++) this.senders.push({ chat: customers[i]!, stream: `${i}:customer`, count: 0, nextAt: 0 });
+
+    const agents = Math.ceil(chats / chatsPerAgent);
+    await Promise.all(
+      Array.from({ length: agents }, async (_, a) => {
+        const served = customers.slice(a * chatsPerAgent, (a + 1) * chatsPerAgent).map((customer, k) => ({ index: a * chatsPerAgent + k, customer }));
+        const handles: (ChatHandle | undefined)[] = [];
+        const token = this.setup.agentTokens[a] ?? "";
+        const result = await this.adapter.startAgent(
+          url(a + 1),
+          token,
+          served.map(({ index, customer }, k) => ({ chatId: customer.chatId, listener: this.listener(`${index}:customer`, () => handles[k]) })),
+        );
+        this.sessions.push(result.session);
+        result.chats.forEach((handle, k) => {
+          handles[k] = handle;
+          this.senders.push({ chat: handle, stream: `${served[k]!.index}:agent`, count: 0, nextAt: 0 });
+        });
+      }),
+    );
+  }
+
+  private send(sender: Sender, counters: { sent: number; acknowledged: number; sendErrors: number }): void {
+    const n = ++sender.count;
+    const sentAt = performance.timeOrigin + performance.now();
+    const text = encodeMessage(n, sentAt);
+    const withImage = this.setup.imageShare > 0 && n % Math.round(1 / this.setup.imageShare) === 0;
+    sender.chat.typing(true);
+    this.pending++;
+    counters.sent++;
+    sender.chat.send(text, withImage ? this.image : undefined).then(
+      () => {
+        this.ackLatency.record(performance.timeOrigin + performance.now() - sentAt);
+        this.pending--;
+        counters.acknowledged++;
+        this.ledger.acknowledged(sender.stream, n);
+      },
+      () => {
+        this.pending--;
+        counters.sendErrors++;
+      },
+    );
+    sender.chat.typing(false);
+  }
+
+  /** Sends at the step's rate for its duration, then waits for the traffic to drain. */
+  async step(command: StepCommand): Promise<StepResult> {
+    this.latency.reset();
+    this.ackLatency.reset();
+    const eventsBefore = this.events;
+    const interval = 1000 / command.messagesPerSecondPerParticipant;
+    const counters = { offered: 0, sent: 0, acknowledged: 0, sendErrors: 0 };
+    const startedAt = performance.now();
+    const endAt = startedAt + command.durationMs;
+    // Spread the first sends over one interval so that participants do not send in lockstep.
+    for (const sender of this.senders) sender.nextAt = startedAt + Math.random() * interval;
+    await new Promise<void>((resolve) => {
+      const timer = setInterval(() => {
+        const now = performance.now();
+        const until = Math.min(now, endAt);
+        for (const sender of this.senders) {
+          while (sender.nextAt <= until) {
+            counters.offered++;
+            this.send(sender, counters);
+            sender.nextAt += interval;
+          }
+        }
+        if (now >= endAt) {
+          clearInterval(timer);
+          resolve();
+        }
+      }, SCHEDULER_TICK_MS);
+    });
+    const drainDeadline = performance.now() + command.drainTimeoutMs;
+    let settled = false;
+    while (performance.now() < drainDeadline) {
+      // Settled: every send answered, every acknowledged message received, and the receipts they cause have stopped coming.
+      if (this.pending === 0 && this.ledger.isSettled() && performance.now() - this.lastEventAt > 100) {
+        settled = true;
+        break;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    const lastTrafficAt = settled ? this.lastEventAt : performance.now();
+    return {
+      type: "stepResult",
+      offered: counters.offered,
+      sent: counters.sent,
+      acknowledged: counters.acknowledged,
+      sendErrors: counters.sendErrors,
+      events: this.events - eventsBefore,
+      elapsedMs: Math.max(command.durationMs, lastTrafficAt - startedAt),
+      latency: this.latency.summary(),
+      ackLatency: this.ackLatency.summary(),
+      errors: this.ledger.errors(),
+      settled,
+    };
+  }
+
+  async close(): Promise<void> {
+    await Promise.allSettled(this.sessions.map((session) => session.close()));
+  }
+}

@@ -1,0 +1,125 @@
+/**
+ * The SQLite append path on statements prepared once. Appends are the hot
+ * path (every message, receipt and join); building each query with Kysely
+ * and preparing it again cost more than running it, so this path speaks SQL
+ * to better-sqlite3 directly and commits a whole group in one synchronous
+ * transaction.
+ *
+ * The duplicate and receipt checks run before the sequence number is taken,
+ * so a refused append leaves no gap. SQLite runs one write transaction at a
+ * time, so check-then-insert is safe.
+ * @module
+ */
+import type BetterSqlite3 from "better-sqlite3";
+import type { StoredEventName } from "@parley/protocol";
+import { MESSAGE_EVENT_NAMES, RECEIPT_EVENT_NAMES, type AppendRequest, type AppendResult, type StateChange } from "./types.js";
+
+const MESSAGE_NAMES_SQL = MESSAGE_EVENT_NAMES.map((name) => `'${name}'`).join(", ");
+
+interface OriginalRow {
+  seq: number;
+  id: string;
+  ts: string;
+  name: string;
+  payload: string;
+}
+
+export class SqliteAppender {
+  private readonly findByClientId: BetterSqlite3.Statement<[string, string, string], OriginalRow>;
+  private readonly findMessageAuthor: BetterSqlite3.Statement<[string, string], { user_id: string | null }>;
+  private readonly findReceipt: BetterSqlite3.Statement<[string, string, string, string], { seq: number }>;
+  private readonly takeSeqActive: BetterSqlite3.Statement<[string], { last_seq: number }>;
+  private readonly takeSeqAny: BetterSqlite3.Statement<[string], { last_seq: number }>;
+  private readonly contactStatus: BetterSqlite3.Statement<[string], { status: string }>;
+  private readonly insertEvent: BetterSqlite3.Statement<[string, number, string, string, string | null, string | null, string | null, string, string]>;
+  private readonly upsertParticipant: BetterSqlite3.Statement<[string, string, string, number, string, string, string | null]>;
+  private readonly participantLeft: BetterSqlite3.Statement<[string, string, string]>;
+  private readonly contactEnded: BetterSqlite3.Statement<[string, string]>;
+  private readonly attachMedia: BetterSqlite3.Statement<[string, string, string]>;
+  /** Runs a batch in one transaction (BEGIN IMMEDIATE … COMMIT, rolled back on a throw). */
+  private readonly inTransaction: (requests: AppendRequest[]) => AppendResult[];
+
+  constructor(private readonly db: BetterSqlite3.Database) {
+    this.findByClientId = db.prepare("SELECT seq, id, ts, name, payload FROM events WHERE chat_id = ? AND user_id = ? AND client_id = ?");
+    this.findMessageAuthor = db.prepare(`SELECT user_id FROM events WHERE chat_id = ? AND id = ? AND name IN (${MESSAGE_NAMES_SQL})`);
+    this.findReceipt = db.prepare("SELECT seq FROM events WHERE chat_id = ? AND ref_id = ? AND user_id = ? AND name = ?");
+    this.takeSeqActive = db.prepare("UPDATE contacts SET last_seq = last_seq + 1 WHERE id = ? AND status = 'active' RETURNING last_seq");
+    this.takeSeqAny = db.prepare("UPDATE contacts SET last_seq = last_seq + 1 WHERE id = ? RETURNING last_seq");
+    this.contactStatus = db.prepare("SELECT status FROM contacts WHERE id = ?");
+    this.insertEvent = db.prepare(
+      "INSERT INTO events (chat_id, seq, id, name, user_id, client_id, ref_id, payload, ts) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    );
+    // A participant who left and comes back keeps one row: rejoining clears left_at.
+    this.upsertParticipant = db.prepare(
+      "INSERT INTO participants (chat_id, user_id, nickname, is_agent, channel, joined_at, left_at) VALUES (?, ?, ?, ?, ?, ?, ?) " +
+        "ON CONFLICT (chat_id, user_id) DO UPDATE SET nickname = excluded.nickname, joined_at = excluded.joined_at, left_at = NULL",
+    );
+    this.participantLeft = db.prepare("UPDATE participants SET left_at = ? WHERE chat_id = ? AND user_id = ?");
+    this.contactEnded = db.prepare("UPDATE contacts SET status = 'ended', ended_at = ? WHERE id = ?");
+    this.attachMedia = db.prepare("INSERT INTO message_media (chat_id, message_id, media_id) VALUES (?, ?, ?)");
+    this.inTransaction = db.transaction((requests: AppendRequest[]) => requests.map((request) => this.appendOne(request))).immediate;
+  }
+
+  /** Appends every request in one transaction; one result per request, in order. Throws (and rolls back) as a whole. */
+  appendBatch(requests: AppendRequest[]): AppendResult[] {
+    return this.inTransaction(requests);
+  }
+
+  private appendOne(req: AppendRequest): AppendResult {
+    if (req.clientId !== undefined && req.userId !== null) {
+      const original = this.findByClientId.get(req.chatId, req.userId, req.clientId);
+      if (original !== undefined) {
+        const { seq, id, ts, name, payload } = original;
+        return { status: "duplicate", seq, id, ts, name: name as StoredEventName, data: JSON.parse(payload) as unknown };
+      }
+    }
+    const isReceipt = RECEIPT_EVENT_NAMES.includes(req.name);
+    if (isReceipt) {
+      if (req.refId === undefined) throw new Error("a receipt needs refId");
+      const message = this.findMessageAuthor.get(req.chatId, req.refId);
+      if (message === undefined) return { status: "messageNotFound" };
+      // Nobody acknowledges their own message.
+      if (message.user_id === req.userId) return { status: "receiptIgnored" };
+      if (req.userId !== null && this.findReceipt.get(req.chatId, req.refId, req.userId, req.name) !== undefined) {
+        return { status: "receiptIgnored" };
+      }
+    }
+    // Receipts are still accepted after the end, so the last messages can be marked seen.
+    const head = (isReceipt ? this.takeSeqAny : this.takeSeqActive).get(req.chatId);
+    if (head === undefined) {
+      return { status: this.contactStatus.get(req.chatId) === undefined ? "contactNotFound" : "contactEnded" };
+    }
+    this.insertEvent.run(
+      req.chatId,
+      head.last_seq,
+      req.id,
+      req.name,
+      req.userId,
+      req.clientId ?? null,
+      req.refId ?? null,
+      JSON.stringify(req.data),
+      req.ts,
+    );
+    if (req.change !== undefined) this.applyChange(req.chatId, req.change);
+    return { status: "appended", seq: head.last_seq, id: req.id, ts: req.ts };
+  }
+
+  private applyChange(chatId: string, change: StateChange): void {
+    switch (change.kind) {
+      case "participantJoined": {
+        const p = change.participant;
+        this.upsertParticipant.run(chatId, p.userId, p.nickname, p.isAgent ? 1 : 0, p.channel, p.joinedAt, p.leftAt);
+        return;
+      }
+      case "participantLeft":
+        this.participantLeft.run(change.at, chatId, change.userId);
+        return;
+      case "contactEnded":
+        this.contactEnded.run(change.at, chatId);
+        return;
+      case "mediaAttached":
+        this.attachMedia.run(chatId, change.messageId, change.mediaId);
+        return;
+    }
+  }
+}
