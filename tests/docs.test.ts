@@ -25,6 +25,16 @@ describe("docs", () => {
     for (const key of Object.keys(DEFAULT_LIMITS)) expect(page, key).toContain(`\`${key}\``);
   });
 
+  it("deploy.md's table has every environment variable the server reads, and every close code", () => {
+    const page = doc("deploy.md");
+    const config = readFileSync(fileURLToPath(new URL("../packages/server/src/config.ts", import.meta.url)), "utf8");
+    const names = new Set([...config.matchAll(/env\.([A-Z][A-Z0-9_]+)/g)].map((m) => m[1] as string));
+    for (const key of Object.keys(DEFAULT_LIMITS)) names.add(`PARLEY_${key.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase()}`);
+    expect(names.size).toBeGreaterThan(20);
+    for (const name of names) expect(page, name).toMatch(new RegExp(`^\\| \`${name}\` \\|`, "m"));
+    for (const code of Object.values(CLOSE_CODES)) expect(page, String(code)).toContain(`| ${code} |`);
+  });
+
   it("protocol.md lists every close code", () => {
     const page = doc("protocol.md");
     for (const code of Object.values(CLOSE_CODES)) expect(page, String(code)).toContain(`| ${code} |`);

@@ -22,8 +22,9 @@ export async function tempDataDir(): Promise<{ dir: string; remove: () => Promis
 }
 
 /** Creates an agent with the real CLI, as an operator would. */
-export async function addAgent(dataDir: string, username: string, password: string): Promise<void> {
-  await run(process.execPath, [CLI, "agent", "add", username, "--password", password, "--data-dir", dataDir]);
+export async function addAgent(dataDir: string, username: string, password: string, databaseUrl?: string): Promise<void> {
+  const database = databaseUrl === undefined ? [] : ["--database-url", databaseUrl];
+  await run(process.execPath, [CLI, "agent", "add", username, "--password", password, "--data-dir", dataDir, ...database]);
 }
 
 /** Logs an agent in over REST and returns the token. */
@@ -112,6 +113,8 @@ export class ServerProcess {
   constructor(
     readonly port: number,
     readonly dataDir: string,
+    /** More environment, e.g. `REDIS_URL` for a node of a cluster. */
+    private readonly env: Record<string, string> = {},
   ) {}
 
   get url(): string {
@@ -128,6 +131,7 @@ export class ServerProcess {
           PARLEY_CONTACTS_PER_MINUTE: "10000",
           PARLEY_MESSAGES_PER_SECOND: "1000",
           PARLEY_MESSAGES_BURST: "1000",
+          ...this.env,
         }, stdio: ["ignore", "pipe", "pipe"] },
     );
     this.child = child;
@@ -160,11 +164,12 @@ export class ServerProcess {
     await exited;
   }
 
-  async stop(): Promise<void> {
+  /** SIGTERM (a graceful shutdown); resolves with the exit code, null when it was not running. */
+  async stop(): Promise<number | null> {
     const child = this.child;
-    if (!child || child.exitCode !== null) return;
-    const exited = new Promise((resolve) => child.once("exit", resolve));
+    if (!child || child.exitCode !== null || child.signalCode !== null) return null;
+    const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
     child.kill("SIGTERM");
-    await exited;
+    return exited;
   }
 }

@@ -66,9 +66,17 @@ export interface LiveChatSdkOptions {
 /** Options of `init`. */
 export interface InitOptions {
   /**
-   * Base URL of the Parley server, e.g. `https://chat.example.com`, or several
-   * (one per node): the SDK connects to `ws(s)://<host>/v1/socket` and moves to
-   * the next URL whenever a connection fails or drops.
+   * Base URL of the Parley server, e.g. `https://chat.example.com` (one node,
+   * or a load balancer), or the URLs of several nodes. The SDK connects to
+   * `ws(s)://<host>/v1/socket` on the first; whenever a connection fails or
+   * drops (refused, 4503 shutting down, abnormal close) it moves on to the next
+   * URL with backoff, and resumes there. Uploads and downloads go to the node
+   * the socket is on.
+   *
+   * @example
+   * ```js
+   * LIVECHATSDK.init({ serverUrl: ["http://a:8080", "http://b:8080"] });
+   * ```
    */
   serverUrl: string | string[];
 }

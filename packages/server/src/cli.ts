@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /**
  * The `parley` command:
- *   parley [serve] [--port P] [--host H] [--data-dir D] [--database-url U] [--secret S] [--allowed-origins O]
+ *   parley [serve] [--port P] [--host H] [--data-dir D] [--database-url U] [--redis-url U] [--secret S] [--allowed-origins O]
  *   parley agent add <username> --password <pw> [--nickname N] [--data-dir D] [--database-url U]
  *   parley token agent <username> [--data-dir D] [--database-url U] [--ttl 12h]
  *   parley migrate [--data-dir D] [--database-url U]
@@ -16,11 +16,12 @@ import { openStore } from "./store/open.js";
 import { DuplicateUsernameError, StoreUnavailableError, type Store } from "./store/types.js";
 
 const USAGE = `Usage:
-  parley [serve] [--port 8080] [--host 0.0.0.0] [--data-dir ./data] [--database-url postgres://…] [--secret S] [--allowed-origins *]
+  parley [serve] [--port 8080] [--host 0.0.0.0] [--data-dir ./data] [--database-url postgres://…] [--redis-url redis://…] [--secret S] [--allowed-origins *]
   parley agent add <username> --password <pw> [--nickname N] [--data-dir D] [--database-url U]
   parley token agent <username> [--data-dir D] [--database-url U] [--ttl 12h]
   parley migrate [--data-dir D] [--database-url U]
-DATABASE_URL (or --database-url) selects PostgreSQL; without it, SQLite in the data directory.`;
+DATABASE_URL (or --database-url) selects PostgreSQL; without it, SQLite in the data directory.
+REDIS_URL (or --redis-url) connects the node to the others over Redis; without it, one node.`;
 
 /** A failure to report as one line and exit 1, without a stack trace. */
 class UsageError extends Error {}
@@ -38,6 +39,7 @@ function parse(args: string[]) {
       "data-dir": { type: "string" },
       "database-url": { type: "string" },
       secret: { type: "string" },
+      "redis-url": { type: "string" },
       "allowed-origins": { type: "string" },
       password: { type: "string" },
       nickname: { type: "string" },
@@ -178,7 +180,7 @@ async function main(argv: string[]): Promise<void> {
   }
   const [command = "serve", sub, ...rest] = positionals;
   const serveFlags: ServeFlags = {};
-  for (const key of ["port", "host", "data-dir", "database-url", "secret", "allowed-origins"] as const) {
+  for (const key of ["port", "host", "data-dir", "database-url", "secret", "allowed-origins", "redis-url"] as const) {
     const value = values[key];
     if (value !== undefined) serveFlags[key] = value;
   }

@@ -38,6 +38,10 @@ export interface ParleyConfig {
    * limits: `false` (none, the default), `true` (any), or a list of addresses/CIDRs.
    */
   trustProxy: boolean | string[];
+  /** Redis for fan-out between nodes (`redis://…`); null runs one node with the in-process bus. */
+  redisUrl: string | null;
+  /** Prefix of every Redis channel, so that installations (or tests) can share one Redis. */
+  redisPrefix: string;
   /**
    * Web origins (`https://shop.example.com`) whose pages may call the HTTP API
    * and open sockets from a browser (CORS and the WebSocket `Origin` check), or
@@ -64,6 +68,9 @@ export interface ConfigInput {
   helloTimeoutMs?: number;
   /** `true`, `false`, or proxy addresses/CIDRs (a list, or a comma-separated string). */
   trustProxy?: boolean | string | string[];
+  /** `redis://…` or `rediss://…`; empty or absent for one node without Redis. */
+  redisUrl?: string;
+  redisPrefix?: string;
   /** `"*"`, or origins (a list, or a comma-separated string). */
   allowedOrigins?: string | string[];
 }
@@ -82,6 +89,7 @@ export const DEFAULT_DATA_DIR = "./data";
 export const DEFAULT_CONTACTS_PER_MINUTE = 30;
 export const DEFAULT_LOGINS_PER_MINUTE = 10;
 export const DEFAULT_UPLOADS_PER_MINUTE = 60;
+export const DEFAULT_REDIS_PREFIX = "parley:";
 /** HS256 wants a key at least as long as its hash (32 bytes); refuse weak secrets. */
 const MIN_SECRET_LENGTH = 32;
 
@@ -184,8 +192,35 @@ export function resolveConfig(input: ConfigInput): ParleyConfig {
     loginsPerMinute: toInteger("loginsPerMinute", input.loginsPerMinute ?? DEFAULT_LOGINS_PER_MINUTE, 1),
     helloTimeoutMs: toInteger("helloTimeoutMs", input.helloTimeoutMs ?? 10_000, 1),
     trustProxy: resolveTrustProxy(input.trustProxy),
+    redisUrl: resolveRedisUrl(input.redisUrl),
+    redisPrefix: resolveRedisPrefix(input.redisPrefix),
     allowedOrigins: resolveAllowedOrigins(input.allowedOrigins),
   };
+}
+
+/** `REDIS_URL`: checked for its form here; whether Redis answers is checked when the server starts. */
+function resolveRedisUrl(value: string | undefined): string | null {
+  if (value === undefined || value.trim() === "") return null;
+  let url: URL;
+  try {
+    url = new URL(value.trim());
+  } catch {
+    throw new ConfigError(`REDIS_URL must be a URL such as redis://127.0.0.1:6379, got ${JSON.stringify(value)}`);
+  }
+  if (url.protocol !== "redis:" && url.protocol !== "rediss:") {
+    throw new ConfigError(`REDIS_URL must start with redis:// or rediss://, got ${JSON.stringify(url.protocol)}`);
+  }
+  if (url.hostname === "") throw new ConfigError("REDIS_URL must name a host, such as redis://127.0.0.1:6379");
+  return value.trim();
+}
+
+/** `PARLEY_REDIS_PREFIX`: printable, no spaces, at most 64 characters. */
+function resolveRedisPrefix(value: string | undefined): string {
+  if (value === undefined) return DEFAULT_REDIS_PREFIX;
+  if (!/^[\x21-\x7e]{1,64}$/.test(value)) {
+    throw new ConfigError(`PARLEY_REDIS_PREFIX must be 1 to 64 printable characters without spaces, got ${JSON.stringify(value)}`);
+  }
+  return value;
 }
 
 /** `PARLEY_TRUST_PROXY`: `true`, `false`, or a comma-separated list of proxy addresses or CIDRs. */
@@ -231,6 +266,7 @@ export interface ServeFlags {
   "data-dir"?: string;
   "database-url"?: string;
   secret?: string;
+  "redis-url"?: string;
   "allowed-origins"?: string;
 }
 
@@ -252,6 +288,9 @@ export function configInputFromFlagsAndEnv(flags: ServeFlags, env: NodeJS.Proces
   if (env.PARLEY_UPLOADS_PER_MINUTE !== undefined) input.uploadsPerMinute = env.PARLEY_UPLOADS_PER_MINUTE;
   if (env.PARLEY_LOGINS_PER_MINUTE !== undefined) input.loginsPerMinute = env.PARLEY_LOGINS_PER_MINUTE;
   if (env.PARLEY_TRUST_PROXY !== undefined) input.trustProxy = env.PARLEY_TRUST_PROXY;
+  const redisUrl = flags["redis-url"] ?? env.REDIS_URL;
+  if (redisUrl !== undefined) input.redisUrl = redisUrl;
+  if (env.PARLEY_REDIS_PREFIX !== undefined) input.redisPrefix = env.PARLEY_REDIS_PREFIX;
   const allowedOrigins = flags["allowed-origins"] ?? env.PARLEY_ALLOWED_ORIGINS;
   if (allowedOrigins !== undefined) input.allowedOrigins = allowedOrigins;
   return input;

@@ -8,3 +8,5 @@ export { ConfigError, type ConfigInput, type ParleyConfig } from "./config.js";
 export type { Store } from "./store/types.js";
 export type { Bus, BusHandler } from "./bus/types.js";
 export { MemoryBroker, MemoryBus } from "./bus/memory.js";
+export { RedisBus, RedisUnavailableError, type RedisBusOptions } from "./bus/redis.js";
+export type { ParleyMetrics } from "./metrics.js";

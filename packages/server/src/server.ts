@@ -9,19 +9,22 @@ import { join } from "node:path";
 import { TokenService } from "./auth/tokens.js";
 import type { BlobStore } from "./blobs/types.js";
 import { MemoryBus } from "./bus/memory.js";
+import { RedisBus } from "./bus/redis.js";
 import type { Bus } from "./bus/types.js";
 import { ChatFeed } from "./chat/feed.js";
 import { ChatService } from "./chat/service.js";
 import { resolveConfig, type ConfigInput, type ParleyConfig } from "./config.js";
 import { buildApp } from "./http/app.js";
+import { instrumentBus, instrumentStore } from "./instrument.js";
 import { OriginPolicy } from "./http/origins.js";
 import { createLogger, type Logger } from "./logger.js";
+import { ParleyMetrics } from "./metrics.js";
 import { MediaLibrary } from "./media/library.js";
 import type { Watermarks } from "./realtime/connection.js";
 import { FanoutHub } from "./realtime/hub.js";
 import { SocketServer } from "./realtime/socket-server.js";
 import { openBlobStore, openStore } from "./store/open.js";
-import type { Store } from "./store/types.js";
+import { StoreUnavailableError, type Store } from "./store/types.js";
 
 /** Options of {@link createParleyServer}; all optional. */
 export interface ParleyServerOptions extends ConfigInput {
@@ -44,9 +47,16 @@ export interface ParleyServer {
   /** Issues and verifies tokens with this server's secret. */
   readonly tokens: TokenService;
   readonly logger: Logger;
+  /** This server's Prometheus registry (served at `/metrics`). */
+  readonly metrics: ParleyMetrics;
   /** Migrates the store and starts listening; port 0 picks a free port. */
   listen(): Promise<{ url: string; port: number }>;
-  /** Graceful stop: refuse new connections, close sockets with 4503, commit pending writes, close what it owns. */
+  /**
+   * Graceful stop: `/readyz` turns 503, new sockets are refused, frames being
+   * handled are answered, sockets are closed with 4503 (reconnect elsewhere),
+   * HTTP requests in flight finish, pending writes commit, and what the server
+   * owns is closed.
+   */
   close(): Promise<void>;
 }
 
@@ -54,16 +64,43 @@ export function createParleyServer(options: ParleyServerOptions = {}): ParleySer
   const config = resolveConfig(options);
   const logger = options.logger ?? createLogger(config.logLevel);
   const store = options.store ?? openStore(config, logger);
-  const bus = options.bus ?? new MemoryBus({ onMalformed: () => logger.warn("dropped a malformed bus envelope") });
+  const onMalformed = (raw: string): void => {
+    metrics.busDropped.inc();
+    logger.warn({ bytes: raw.length }, "dropped a malformed bus envelope");
+  };
+  // REDIS_URL: fan-out between nodes over Redis; otherwise one node with an in-process bus.
+  const ownRedis =
+    options.bus === undefined && config.redisUrl !== null
+      ? new RedisBus({
+          url: config.redisUrl,
+          prefix: config.redisPrefix,
+          onMalformed,
+          onError: (error, what) => logger.warn({ err: error }, `${what} failed`),
+        })
+      : undefined;
+  const bus: Bus = options.bus ?? ownRedis ?? new MemoryBus({ onMalformed });
   const blobs = options.blobs ?? openBlobStore(config, logger);
   const tokens = new TokenService(config.secret);
-  const hub = new FanoutHub(logger);
+  let isClosing = false;
+  const hub = new FanoutHub(logger, (type, recipients) => metrics.eventsOut.inc({ type }, recipients));
+  const metrics: ParleyMetrics = new ParleyMetrics({
+    // Read when scraped, once the socket server below exists.
+    openConnections: (): number => sockets.openCount,
+    servedChats: () => hub.chatCount,
+    chatsByState: () => store.countContactsByState(),
+    isBusConnected: () => bus.isConnected !== false,
+  });
+  const measuredStore = instrumentStore(store, metrics);
+  const measuredBus = instrumentBus(bus, metrics);
   // Uploads are spooled here while they are judged; whatever a crash left behind is removed at start.
   const spoolDir = join(config.dataDir, "spool");
-  const media = new MediaLibrary({ store, blobs, limits: config.limits, spoolDir, secret: config.secret });
-  const feed = new ChatFeed(bus, logger);
-  const chat = new ChatService({ store, bus, limits: config.limits, logger, listener: hub, media, feed });
-  hub.setSource((chatId, afterSeq, limit) => chat.eventsAfter(chatId, afterSeq, limit));
+  const media = new MediaLibrary({ store: measuredStore, blobs, limits: config.limits, spoolDir, secret: config.secret });
+  const feed = new ChatFeed(measuredBus, logger);
+  const chat = new ChatService({ store: measuredStore, bus: measuredBus, limits: config.limits, logger, listener: hub, media, feed });
+  hub.setSource(
+    (chatId, afterSeq, limit) => chat.eventsAfter(chatId, afterSeq, limit),
+    (chatId) => chat.follow(chatId),
+  );
   const origins = new OriginPolicy(config.allowedOrigins);
   const app = buildApp({
     logger,
@@ -77,14 +114,26 @@ export function createParleyServer(options: ParleyServerOptions = {}): ParleySer
     contactsPerMinute: config.contactsPerMinute,
     loginsPerMinute: config.loginsPerMinute,
     trustProxy: config.trustProxy,
+    metrics,
+    readiness: {
+      // The database answers and has every migration this build knows.
+      store: () =>
+        store.ready().then(
+          () => undefined,
+          (error: unknown) => (error instanceof StoreUnavailableError ? error.reason : error instanceof Error ? error.message : String(error)),
+        ),
+      bus: () => Promise.resolve(bus.isConnected === false ? "not connected" : undefined),
+      server: () => Promise.resolve(isClosing ? "shutting down" : undefined),
+    },
     origins,
   });
-  const sockets = new SocketServer({
+  const sockets: SocketServer = new SocketServer({
     chat,
     hub,
     tokens,
     limits: config.limits,
     logger,
+    metrics,
     helloTimeoutMs: config.helloTimeoutMs,
     origins,
     ...(options.watermarks === undefined ? {} : { watermarks: options.watermarks }),
@@ -99,7 +148,10 @@ export function createParleyServer(options: ParleyServerOptions = {}): ParleySer
     bus,
     tokens,
     logger,
+    metrics,
     async listen() {
+      // An unreachable Redis stops the start here, with a message naming the URL.
+      await ownRedis?.start();
       await store.migrate();
       await rm(spoolDir, { recursive: true, force: true });
       await app.listen({ port: config.port, host: config.host });
@@ -111,6 +163,7 @@ export function createParleyServer(options: ParleyServerOptions = {}): ParleySer
     },
     close() {
       closing ??= (async () => {
+        isClosing = true;
         await sockets.close();
         await app.close();
         chat.close();

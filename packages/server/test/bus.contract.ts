@@ -4,7 +4,7 @@ import type { Bus } from "../src/bus/types.js";
 
 export interface BusFactory {
   /** Nodes of one cluster: each call gives another node on the same medium. */
-  create(): Promise<{ node: () => Bus; cleanup: () => Promise<void> }>;
+  create(): Promise<{ node: () => Promise<Bus>; cleanup: () => Promise<void> }>;
 }
 
 /** Collects messages and resolves when `count` arrived. */
@@ -32,16 +32,16 @@ export function busContract(name: string, factory: BusFactory): void {
     it("delivers to other nodes in publish order, never to the publisher", async () => {
       const medium = await factory.create();
       cleanup = medium.cleanup;
-      const a = medium.node();
-      const b = medium.node();
+      const a = await medium.node();
+      const b = await medium.node();
       const c = collector(50);
       const own: unknown[] = [];
-      b.subscribe("ch", c.handler);
-      a.subscribe("ch", (m) => own.push(m));
+      await b.subscribe("ch", c.handler).ready;
+      await a.subscribe("ch", (m) => own.push(m)).ready;
       for (let i = 0; i < 50; i++) await a.publish("ch", { i });
       // A marker from b proves a's handler has seen everything b published before it.
       const marker = collector(1);
-      a.subscribe("ch", marker.handler);
+      await a.subscribe("ch", marker.handler).ready;
       await b.publish("ch", { marker: true });
       await c.done;
       await marker.done;
@@ -53,12 +53,13 @@ export function busContract(name: string, factory: BusFactory): void {
     it("keeps channels apart and stops after unsubscribe", async () => {
       const medium = await factory.create();
       cleanup = medium.cleanup;
-      const a = medium.node();
-      const b = medium.node();
+      const a = await medium.node();
+      const b = await medium.node();
       const one: unknown[] = [];
       const stop = b.subscribe("one", (m) => one.push(m));
+      await stop.ready;
       const two = collector(2);
-      b.subscribe("two", two.handler);
+      await b.subscribe("two", two.handler).ready;
       await a.publish("one", 1);
       await a.publish("two", "x");
       stop();
@@ -69,16 +70,35 @@ export function busContract(name: string, factory: BusFactory): void {
       expect(two.received).toEqual(["x", "y"]);
     });
 
+    it("keeps delivering to the other handlers of a channel when one unsubscribes", async () => {
+      const medium = await factory.create();
+      cleanup = medium.cleanup;
+      const a = await medium.node();
+      const b = await medium.node();
+      const first = collector(1);
+      const stopFirst = b.subscribe("ch", first.handler);
+      await stopFirst.ready;
+      const second = collector(2);
+      await b.subscribe("ch", second.handler).ready;
+      await a.publish("ch", 1);
+      await first.done;
+      stopFirst();
+      await a.publish("ch", 2);
+      await second.done;
+      expect(second.received).toEqual([1, 2]);
+      expect(first.received).toEqual([1]);
+    });
+
     it("delivers nothing after close", async () => {
       const medium = await factory.create();
       cleanup = medium.cleanup;
-      const a = medium.node();
-      const b = medium.node();
+      const a = await medium.node();
+      const b = await medium.node();
       const got: unknown[] = [];
-      b.subscribe("ch", (m) => got.push(m));
-      const witness = medium.node();
+      await b.subscribe("ch", (m) => got.push(m)).ready;
+      const witness = await medium.node();
       const seen = collector(1);
-      witness.subscribe("ch", seen.handler);
+      await witness.subscribe("ch", seen.handler).ready;
       await b.close();
       await a.publish("ch", "after close");
       await seen.done;

@@ -11,7 +11,7 @@ busContract("memory", {
       node: () => {
         const bus = new MemoryBus({ broker });
         nodes.push(bus);
-        return bus;
+        return Promise.resolve(bus);
       },
       cleanup: async () => {
         for (const bus of nodes) await bus.close();

@@ -164,10 +164,10 @@ it("drops malformed chat feed messages from the bus, and passes well-formed ones
     const { client: watcher } = await RawClient.connect(node.wsUrl, (await node.server.tokens.issueAgent(agent)).token);
     await watcher.request({ t: "watchChats" });
     const chat = { id: "CHAT_00000000-0000-4000-8000-00000000000a", status: "waiting", nickname: "Zed", createdAt: "2026-01-01T00:00:00.000Z", endedAt: null, agents: [], lastSeq: 1 };
-    await other.publish("parley:chat-feed", { change: "started", chat: { ...chat, id: "not-a-chat-id" } });
-    await other.publish("parley:chat-feed", { change: "exploded", chat });
-    await other.publish("parley:chat-feed", "garbage");
-    await other.publish("parley:chat-feed", { change: "started", chat });
+    await other.publish("chat-feed", { change: "started", chat: { ...chat, id: "not-a-chat-id" } });
+    await other.publish("chat-feed", { change: "exploded", chat });
+    await other.publish("chat-feed", "garbage");
+    await other.publish("chat-feed", { change: "started", chat });
     const frame = await watcher.next((f) => f.t === "chatFeed");
     expect(frame).toEqual({ t: "chatFeed", change: "started", chat });
     expect(watcher.unconsumed.filter((f) => f.t === "chatFeed")).toEqual([]);

@@ -6,6 +6,7 @@ import { fileURLToPath } from "node:url";
 import { afterAll, expect, it } from "vitest";
 import { TokenService } from "../src/auth/tokens.js";
 import { tempDir } from "./helpers.js";
+import { freePort } from "./redis-support.js";
 
 const root = fileURLToPath(new URL("../../..", import.meta.url));
 const cli = fileURLToPath(new URL("../dist/cli.js", import.meta.url));
@@ -44,4 +45,15 @@ it("fails clearly on a bad option", async () => {
   const unknown = await parley("frobnicate");
   expect(unknown.code).toBe(1);
   expect(unknown.stderr).toMatch(/unknown command/);
+});
+
+it("refuses a REDIS_URL that is not one, or that no Redis answers, at start and with a clear message", async () => {
+  const wrong = await parley("serve", "--port", "0", "--data-dir", dir.path, "--redis-url", "http://127.0.0.1:6379");
+  expect(wrong.code).toBe(1);
+  expect(wrong.stderr).toMatch(/REDIS_URL must start with redis:\/\/ or rediss:\/\//);
+  const port = await freePort();
+  const unreachable = await parley("serve", "--port", "0", "--data-dir", dir.path, "--redis-url", `redis://127.0.0.1:${port}`);
+  expect(unreachable.code).toBe(1);
+  expect(unreachable.stderr).toContain(`parley: cannot connect to Redis at redis://127.0.0.1:${port}`);
+  expect(unreachable.stderr).not.toMatch(/\n\s+at /);
 });

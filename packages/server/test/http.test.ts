@@ -1,3 +1,4 @@
+import { ParleyMetrics } from "../src/metrics.js";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { FastifyInstance } from "fastify";
 import { DEFAULT_LIMITS } from "@parley/protocol";
@@ -31,6 +32,8 @@ describe("REST (in-process)", () => {
     uploadsPerMinute: 60,
     contactsPerMinute: 3,
     loginsPerMinute: 5,
+    metrics: new ParleyMetrics({ openConnections: () => 0, servedChats: () => 0, isBusConnected: () => true }),
+    readiness: {},
   });
 
   beforeEach(async () => {

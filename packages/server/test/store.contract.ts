@@ -204,6 +204,16 @@ export function storeContract(name: string, factory: StoreFactory): void {
       expect((await store.append(message(chatId(), customer, "nowhere"))).status).toBe("contactNotFound");
     });
 
+    it("counts chats by state", async () => {
+      const before = await store.countContactsByState();
+      const { chatId: ended, customer } = await newChat(store);
+      await newChat(store);
+      await newChat(store);
+      const at = ts();
+      await store.append({ chatId: ended, id: `EVT_${randomUUID()}`, name: "contactEnded", userId: customer, ts: at, data: {}, change: { kind: "contactEnded", at } });
+      expect(await store.countContactsByState()).toEqual({ active: before.active + 2, ended: before.ended + 1 });
+    });
+
     it("pages events forward and messages backward", async () => {
       const { chatId: id, customer } = await newChat(store);
       for (let i = 0; i < 25; i++) await store.append(message(id, customer, `m${i}`));

@@ -136,6 +136,11 @@ describe("config", () => {
       // The generated secret is kept and reused.
       expect(resolveConfig(input).secret).toBe(config.secret);
       expect(limitEnvName("maxFrameBytes")).toBe("PARLEY_MAX_FRAME_BYTES");
+      expect(config).toMatchObject({ redisUrl: null, redisPrefix: "parley:" });
+      const redis = resolveConfig(
+        configInputFromFlagsAndEnv({ "data-dir": dir.path, "redis-url": "redis://10.0.0.5:6380/2" }, { REDIS_URL: "redis://other", PARLEY_REDIS_PREFIX: "acme:" }),
+      );
+      expect(redis).toMatchObject({ redisUrl: "redis://10.0.0.5:6380/2", redisPrefix: "acme:" });
     } finally {
       dir.remove();
     }
@@ -152,6 +157,10 @@ describe("config", () => {
       expect(() => resolveConfig({ dataDir: dir.path, logLevel: "loud" })).toThrow(/LOG_LEVEL/);
       expect(() => resolveConfig({ dataDir: dir.path, secret: "short" })).toThrow(/secret/);
       expect(() => resolveConfig({ dataDir: dir.path, trustProxy: "yes please" })).toThrow(/PARLEY_TRUST_PROXY/);
+      expect(() => resolveConfig({ dataDir: dir.path, redisUrl: "localhost:6379" })).toThrow(/REDIS_URL must start with redis:\/\//);
+      expect(() => resolveConfig({ dataDir: dir.path, redisUrl: "not a url" })).toThrow(/REDIS_URL must be a URL/);
+      expect(() => resolveConfig({ dataDir: dir.path, redisPrefix: "has space" })).toThrow(/PARLEY_REDIS_PREFIX/);
+      expect(() => resolveConfig({ dataDir: dir.path, redisPrefix: "" })).toThrow(/PARLEY_REDIS_PREFIX/);
       expect(() => resolveConfig({ dataDir: dir.path, allowedOrigins: "shop.example.com" })).toThrow(/PARLEY_ALLOWED_ORIGINS/);
       expect(() => resolveConfig({ dataDir: dir.path, allowedOrigins: "https://shop.example.com/path" })).toThrow(/PARLEY_ALLOWED_ORIGINS/);
       expect(() => resolveConfig({ dataDir: dir.path, allowedOrigins: " , " })).toThrow(/PARLEY_ALLOWED_ORIGINS/);

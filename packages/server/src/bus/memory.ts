@@ -6,7 +6,7 @@
  * @module
  */
 import { randomUUID } from "node:crypto";
-import { parseEnvelope, type Bus, type BusHandler } from "./types.js";
+import { parseEnvelope, readySubscription, type Bus, type BusHandler, type BusSubscription } from "./types.js";
 
 type RawListener = (raw: string) => void;
 
@@ -75,7 +75,7 @@ export class MemoryBus implements Bus {
     return Promise.resolve();
   }
 
-  subscribe(channel: string, handler: BusHandler): () => void {
+  subscribe(channel: string, handler: BusHandler): BusSubscription {
     if (this.closed) throw new Error("the bus is closed");
     const stop = this.broker.listen(channel, (raw) => {
       const envelope = parseEnvelope(raw);
@@ -91,7 +91,7 @@ export class MemoryBus implements Bus {
       this.unsubscribers.delete(unsubscribe);
     };
     this.unsubscribers.add(unsubscribe);
-    return unsubscribe;
+    return readySubscription(unsubscribe);
   }
 
   close(): Promise<void> {

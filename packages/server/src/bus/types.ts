@@ -9,14 +9,39 @@
 /** Called with each message another node published on a channel. */
 export type BusHandler = (message: unknown, fromNode: string) => void;
 
+/**
+ * Stops a subscription when called. `ready` settles once the medium delivers
+ * the channel (a Redis SUBSCRIBE takes a round trip): whoever reads state from
+ * the store and then relies on the bus for what follows must await it first,
+ * or an event committed in between could be missed.
+ */
+export type BusSubscription = (() => void) & { readonly ready: Promise<void> };
+
 export interface Bus {
   /** This node's id; other nodes see it as `fromNode`. */
   readonly nodeId: string;
   /** Sends a JSON-serialisable message to every other node subscribed to the channel. */
   publish(channel: string, message: unknown): Promise<void>;
   /** Delivers the channel's messages from other nodes, in publish order. Returns the unsubscribe. */
-  subscribe(channel: string, handler: BusHandler): () => void;
+  subscribe(channel: string, handler: BusHandler): BusSubscription;
+  /**
+   * Whether messages flow right now. Absent means always (an in-process bus).
+   * `/readyz` reports a bus that is not connected.
+   */
+  readonly isConnected?: boolean;
+  /**
+   * Calls `listener` each time the bus is back after losing its connection:
+   * messages published meanwhile may never arrive, so whoever relies on the
+   * bus catches up from the store. Absent when the bus cannot lose messages.
+   * Returns the unregister.
+   */
+  onReconnect?(listener: () => void): () => void;
   close(): Promise<void>;
+}
+
+/** A subscription that is delivering already (an in-process medium). */
+export function readySubscription(unsubscribe: () => void): BusSubscription {
+  return Object.assign(unsubscribe, { ready: Promise.resolve() });
 }
 
 /** What travels on the wire: the message tagged with its node. */

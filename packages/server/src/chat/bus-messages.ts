@@ -9,8 +9,14 @@ import { TypeCompiler } from "@sinclair/typebox/compiler";
 import { CHAT_ID_PATTERN, USER_ID_PATTERN, type IsWritingEvent, type StoredEventName } from "@parley/protocol";
 import type { StoredEvent } from "../store/types.js";
 
-/** The one channel carrying chat traffic between nodes. */
-export const CHAT_CHANNEL = "parley:chat";
+/**
+ * The bus channel of one chat (the bus adds its own prefix, e.g. `parley:`).
+ * A node subscribes to it while it has a participant of the chat connected,
+ * so it receives only the traffic of the chats it serves.
+ */
+export function chatChannel(chatId: string): string {
+  return `chat:${chatId}`;
+}
 
 const ChatId = Type.String({ pattern: CHAT_ID_PATTERN });
 const UserId = Type.String({ pattern: USER_ID_PATTERN });

@@ -12,8 +12,12 @@ import { CHAT_ID_PATTERN, USER_ID_PATTERN, type ChatFeedFrame, type ChatFeedUpda
 import type { Logger } from "pino";
 import type { Bus } from "../bus/types.js";
 
-/** The bus channel of the chat feed, apart from chat traffic so that it can be followed alone. */
-export const FEED_CHANNEL = "parley:chat-feed";
+/**
+ * The bus channel of the chat feed, apart from chat traffic so that it can be
+ * followed alone; every node follows it. (The bus adds its prefix: on Redis,
+ * `parley:chat-feed` by default.)
+ */
+export const FEED_CHANNEL = "chat-feed";
 
 /** Someone who receives the feed's frames (an agent's socket). */
 export interface FeedWatcher {

@@ -41,7 +41,7 @@ import type { MediaLibrary } from "../media/library.js";
 import type { AppendRequest, ContactListQuery, ParticipantRecord, StateChange, Store, StoredEvent } from "../store/types.js";
 import { toChatListItem, toChatSummary, toMessagePreview } from "./chat-list.js";
 import type { ChatFeed, FeedWatcher } from "./feed.js";
-import { CHAT_CHANNEL, parseChatBusMessage, type ChatBusMessage } from "./bus-messages.js";
+import { chatChannel, parseChatBusMessage, type ChatBusMessage } from "./bus-messages.js";
 import { multimediaContent, toContactInfo, toHistoryEntry, toRendition, toUser, userRef, withoutInlineFile } from "./payloads.js";
 import { ChatStateCache, isPresent, presentParticipants, type ChatState } from "./state.js";
 import { TypingTracker } from "./typing.js";
@@ -55,6 +55,21 @@ export interface ChatListener {
   onSignal(chatId: string, data: IsWritingEvent): void;
   /** Whether the user has a socket in this chat on this node. */
   isOnline(chatId: string, userId: string): boolean;
+  /** The bus came back after an outage: what it lost must be read from the store. */
+  onBusReconnected(): void;
+}
+
+/** This node following a chat's bus channel; `stop` when the node's last participant of it goes. */
+export interface ChatFollow {
+  /** Settles once the chat's events from other nodes are delivered. */
+  readonly ready: Promise<void>;
+  stop(): void;
+}
+
+interface Followed {
+  count: number;
+  unsubscribe: () => void;
+  ready: Promise<void>;
 }
 
 export interface ChatServiceOptions {
@@ -136,7 +151,9 @@ export class ChatService {
   private readonly feed: ChatFeed | undefined;
   private readonly cache: ChatStateCache;
   private readonly typing: TypingTracker;
-  private readonly unsubscribe: () => void;
+  /** Chats whose channel this node follows; only their cached state is kept current. */
+  private readonly followed = new Map<string, Followed>();
+  private readonly stopReconnectWatch: () => void;
 
   constructor(options: ChatServiceOptions) {
     ({ store: this.store, bus: this.bus, limits: this.limits, logger: this.logger, listener: this.listener, media: this.media } = options);
@@ -145,12 +162,51 @@ export class ChatService {
     this.typing = new TypingTracker(this.limits.typingTimeoutMs, (chatId, user, bwrite) =>
       this.emitSignal({ bwrite, chatId, user }),
     );
-    this.unsubscribe = this.bus.subscribe(CHAT_CHANNEL, (message, fromNode) => this.onBusMessage(message, fromNode));
+    this.stopReconnectWatch = this.bus.onReconnect?.(() => this.busReconnected()) ?? (() => {});
   }
 
   close(): void {
-    this.unsubscribe();
+    this.stopReconnectWatch();
+    for (const followed of this.followed.values()) followed.unsubscribe();
+    this.followed.clear();
     this.typing.close();
+  }
+
+  /**
+   * Receives the chat's events and typing from other nodes until `stop`.
+   * Reference-counted: the channel is subscribed on the first follow and
+   * unsubscribed on the last stop. Reading the chat from the store must wait
+   * for `ready`, or an event committed elsewhere in between could be missed.
+   */
+  follow(chatId: string): ChatFollow {
+    let followed = this.followed.get(chatId);
+    if (followed === undefined) {
+      const subscription = this.bus.subscribe(chatChannel(chatId), (message, fromNode) => this.onBusMessage(chatId, message, fromNode));
+      const created: Followed = {
+        count: 0,
+        unsubscribe: subscription,
+        // Whatever was cached before may have missed events from other nodes: read afresh from now on.
+        ready: subscription.ready.then(() => this.cache.forget(chatId)),
+      };
+      followed = created;
+      this.followed.set(chatId, created);
+    }
+    const entry = followed;
+    entry.count += 1;
+    let isStopped = false;
+    return {
+      ready: entry.ready,
+      stop: () => {
+        if (isStopped) return;
+        isStopped = true;
+        entry.count -= 1;
+        if (entry.count > 0 || this.followed.get(chatId) !== entry) return;
+        this.followed.delete(chatId);
+        entry.unsubscribe();
+        // No longer kept current by the bus.
+        this.cache.forget(chatId);
+      },
+    };
   }
 
   // -- contacts -------------------------------------------------------------
@@ -456,11 +512,20 @@ export class ChatService {
     return this.store.eventsAfter(chatId, afterSeq, limit);
   }
 
-  /** The chat's state; `CONTACT_NOT_FOUND` when there is none. */
+  /**
+   * The chat's state; `CONTACT_NOT_FOUND` when there is none. Cached for the
+   * chats this node follows; read from the store for the others, whose
+   * events from other nodes this node does not receive.
+   */
   async requireChat(chatId: string): Promise<ChatState> {
-    const state = await this.cache.get(chatId);
+    const state = await this.stateOf(chatId);
     if (state === undefined) throw new ParleyError("CONTACT_NOT_FOUND");
     return state;
+  }
+
+  /** The cached state of a chat this node follows; the store's for any other. */
+  private stateOf(chatId: string): Promise<ChatState | undefined> {
+    return this.followed.has(chatId) ? this.cache.get(chatId) : this.cache.load(chatId);
   }
 
   /** Uploading needs what sending needs: a present participant of an active chat. */
@@ -519,7 +584,7 @@ export class ChatService {
   // -- internals --------------------------------------------------------------
 
   private async reloadChat(chatId: string): Promise<ChatState> {
-    const state = await this.cache.reload(chatId);
+    const state = await (this.followed.has(chatId) ? this.cache.reload(chatId) : this.cache.load(chatId));
     if (state === undefined) throw new ParleyError("CONTACT_NOT_FOUND");
     return state;
   }
@@ -553,7 +618,7 @@ export class ChatService {
   private async refused(chatId: string, status: string): Promise<never> {
     if (status === "contactEnded") {
       // The store knew better than our cache (another node ended it): catch up.
-      await this.cache.reload(chatId);
+      if (this.followed.has(chatId)) await this.cache.reload(chatId);
       throw new ParleyError("CONTACT_ENDED");
     }
     if (status === "contactNotFound") throw new ParleyError("CONTACT_NOT_FOUND");
@@ -576,7 +641,7 @@ export class ChatService {
     const isMembership = event.name === "userAdded" || event.name === "userLeft" || event.name === "contactEnded";
     const preview = toMessagePreview(event);
     if (!isMembership && preview === undefined) return;
-    const state = await this.cache.get(event.chatId);
+    const state = await this.stateOf(event.chatId);
     if (state === undefined) return;
     // The cache may already be past this event; the summary then tells the newer state, which is what a queue wants.
     const chat = toChatSummary(state.contact, state.participants.values(), Math.max(state.lastSeq, event.seq));
@@ -588,6 +653,13 @@ export class ChatService {
     feed.announce({ change, chat });
   }
 
+  /** Events published during the outage may never arrive: forget cached states, let the hub catch up. */
+  private busReconnected(): void {
+    this.logger.info({ chats: this.followed.size }, "bus reconnected: catching up from the store");
+    for (const chatId of this.followed.keys()) this.cache.forget(chatId);
+    this.listener.onBusReconnected();
+  }
+
   private emitSignal(data: IsWritingEvent): void {
     this.listener.onSignal(data.chatId, data);
     this.publish({ kind: "signal", chatId: data.chatId, data });
@@ -595,15 +667,17 @@ export class ChatService {
 
   private publish(message: ChatBusMessage): void {
     // The event is committed; a bus failure only delays other nodes, which fill gaps from the store.
-    this.bus.publish(CHAT_CHANNEL, message).catch((error: unknown) => {
+    const chatId = message.kind === "event" ? message.event.chatId : message.chatId;
+    this.bus.publish(chatChannel(chatId), message).catch((error: unknown) => {
       this.logger.warn({ err: error }, "bus publish failed");
     });
   }
 
-  private onBusMessage(raw: unknown, fromNode: string): void {
+  private onBusMessage(chatId: string, raw: unknown, fromNode: string): void {
     const message = parseChatBusMessage(raw);
-    if (message === undefined) {
-      this.logger.warn({ fromNode }, "dropped a malformed bus message");
+    const messageChat = message?.kind === "event" ? message.event.chatId : message?.chatId;
+    if (message === undefined || messageChat !== chatId) {
+      this.logger.warn({ fromNode, chatId }, "dropped a malformed bus message");
       return;
     }
     if (message.kind === "event") {

@@ -66,10 +66,18 @@ export function applyEvent(state: ChatState, event: StoredEvent): void {
   }
 }
 
-/** The cache itself, bounded: the least recently loaded chats are forgotten first. */
+/**
+ * The cache itself, bounded: the least recently loaded chats are forgotten
+ * first. It is only current for the chats whose bus channel this node follows
+ * (see `ChatService.follow`); the service reads the others afresh.
+ */
 export class ChatStateCache {
   private readonly states = new Map<string, ChatState>();
   private readonly loading = new Map<string, Promise<ChatState | undefined>>();
+  /** Reads from the store in progress, per chat. */
+  private readonly reading = new Map<string, number>();
+  /** Chats that saw an event while being read: the read may predate it and is done again. */
+  private readonly changedWhileReading = new Set<string>();
 
   constructor(
     private readonly store: Store,
@@ -88,15 +96,30 @@ export class ChatStateCache {
     return pending;
   }
 
+  /** Reads the chat from the store without caching it. */
+  async load(chatId: string): Promise<ChatState | undefined> {
+    const record = await this.store.getContact(chatId);
+    return record === undefined ? undefined : fromRecord(record);
+  }
+
   /** Reads the chat from the store again, replacing what was cached. */
   async reload(chatId: string): Promise<ChatState | undefined> {
-    const record = await this.store.getContact(chatId);
-    if (record === undefined) {
-      this.states.delete(chatId);
-      return undefined;
+    let state: ChatState | undefined;
+    this.reading.set(chatId, (this.reading.get(chatId) ?? 0) + 1);
+    try {
+      // A few tries: under constant traffic the gap rule of apply() catches up anyway.
+      for (let attempt = 0; attempt < 3; attempt++) {
+        this.changedWhileReading.delete(chatId);
+        state = await this.load(chatId);
+        if (!this.changedWhileReading.has(chatId)) break;
+      }
+    } finally {
+      const left = (this.reading.get(chatId) ?? 1) - 1;
+      if (left === 0) this.reading.delete(chatId);
+      else this.reading.set(chatId, left);
     }
-    const state = fromRecord(record);
     this.states.delete(chatId);
+    if (state === undefined) return undefined;
     this.states.set(chatId, state);
     if (this.states.size > this.maxChats) {
       const oldest = this.states.keys().next().value;
@@ -105,9 +128,18 @@ export class ChatStateCache {
     return state;
   }
 
+  /** Drops the chat: the next use reads it from the store. */
+  forget(chatId: string): void {
+    this.states.delete(chatId);
+  }
+
   /** Applies a committed event to the cached chat, if this node has it. */
   apply(event: StoredEvent): void {
+    if (this.reading.has(event.chatId)) this.changedWhileReading.add(event.chatId);
     const state = this.states.get(event.chatId);
-    if (state !== undefined) applyEvent(state, event);
+    if (state === undefined) return;
+    // A gap means events this node never saw (a lost bus message): the state may be wrong, read it again.
+    if (event.seq > state.lastSeq + 1) this.states.delete(event.chatId);
+    else applyEvent(state, event);
   }
 }

@@ -13,6 +13,9 @@ import { contactRoutes } from "./contacts.js";
 import { corsRoutes } from "./cors.js";
 import { demoRoutes } from "./demo.js";
 import { installErrorHandlers } from "./errors.js";
+import { healthRoutes, type ReadinessCheck } from "./health.js";
+import { metricsRoutes } from "./metrics.js";
+import type { ParleyMetrics } from "../metrics.js";
 import { livechatRoutes } from "./livechat.js";
 import { mediaRoutes } from "./media.js";
 import { OriginPolicy } from "./origins.js";
@@ -36,6 +39,9 @@ export interface AppDeps {
   loginsPerMinute: number;
   /** Proxies whose `X-Forwarded-For` gives the client address (see config). */
   trustProxy: boolean | string[];
+  metrics: ParleyMetrics;
+  /** What `/readyz` checks, by name. */
+  readiness: Record<string, ReadinessCheck>;
   /** Which browser pages may call the API (CORS). Default: any origin. */
   origins?: OriginPolicy;
 }
@@ -53,7 +59,8 @@ export function buildApp(deps: AppDeps): FastifyInstance {
   });
   installErrorHandlers(app);
   corsRoutes(app, deps.origins ?? new OriginPolicy("*"));
-  app.get("/healthz", () => ({ status: "ok" }));
+  healthRoutes(app, deps);
+  metricsRoutes(app, deps);
   contactRoutes(app, deps);
   authRoutes(app, deps);
   chatRoutes(app, deps);

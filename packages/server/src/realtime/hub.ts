@@ -9,11 +9,16 @@
  * events from the store before going on. A new subscription buffers live
  * events until its join has replayed and answered, then starts at the seq the
  * reply announced.
+ *
+ * The hub follows a chat's bus channel while this node has at least one
+ * socket in the chat, and asks every subscription to catch up from the store
+ * when the bus comes back after an outage (a gap at the tail has no later
+ * event to reveal it).
  * @module
  */
 import type { IsWritingEvent } from "@parley/protocol";
 import type { Logger } from "pino";
-import type { ChatListener } from "../chat/service.js";
+import type { ChatFollow, ChatListener } from "../chat/service.js";
 import type { StoredEvent } from "../store/types.js";
 
 /** A socket as the hub sees it. */
@@ -25,6 +30,9 @@ export interface Subscriber {
 }
 
 export type FetchEventsAfter = (chatId: string, afterSeq: number, limit: number) => Promise<StoredEvent[]>;
+
+/** Starts following a chat's events from other nodes. */
+export type FollowChat = (chatId: string) => ChatFollow;
 
 const FILL_PAGE = 200;
 
@@ -39,6 +47,8 @@ export class ChatSubscription {
   private isLive = false;
   private isFilling = false;
   private isClosed = false;
+  /** Whether the store must be read for events the bus may have lost. */
+  private mustCatchUp = false;
   private readonly pending = new Map<number, string>();
 
   constructor(
@@ -46,6 +56,8 @@ export class ChatSubscription {
     readonly subscriber: Subscriber,
     private readonly fetchAfter: FetchEventsAfter,
     private readonly logger: Logger,
+    /** Settles once events of the chat from other nodes reach this subscription. */
+    readonly ready: Promise<void> = Promise.resolve(),
   ) {}
 
   get live(): boolean {
@@ -62,6 +74,14 @@ export class ChatSubscription {
   close(): void {
     this.isClosed = true;
     this.pending.clear();
+  }
+
+  /** Reads the store for events after the last delivered one (the bus may have lost some). */
+  catchUp(): void {
+    if (this.isClosed) return;
+    this.mustCatchUp = true;
+    // Not live yet: start() catches up once the join has answered.
+    if (this.isLive) void this.fill();
   }
 
   /** Offers a committed event (its frame already serialised). */
@@ -92,7 +112,7 @@ export class ChatSubscription {
       this.deliver(frame);
     }
     for (const seq of this.pending.keys()) if (seq < this.nextSeq) this.pending.delete(seq);
-    if (this.pending.size > 0) void this.fill();
+    if (this.pending.size > 0 || this.mustCatchUp) void this.fill();
   }
 
   /** Fetches the missing events from the store up to the first buffered one. */
@@ -100,9 +120,13 @@ export class ChatSubscription {
     if (this.isFilling || this.isClosed) return;
     this.isFilling = true;
     try {
-      while (!this.isClosed && this.pending.size > 0 && !this.pending.has(this.nextSeq)) {
+      while (!this.isClosed && (this.mustCatchUp || (this.pending.size > 0 && !this.pending.has(this.nextSeq)))) {
+        const isCatchingUp = this.mustCatchUp;
+        this.mustCatchUp = false;
         const events = await this.fetchAfter(this.chatId, this.nextSeq - 1, FILL_PAGE);
         if (this.isClosed) return;
+        // A full page when catching up: there may be more after it.
+        if (isCatchingUp && events.length === FILL_PAGE) this.mustCatchUp = true;
         if (events.length === 0) break;
         for (const event of events) {
           if (event.seq !== this.nextSeq) break;
@@ -113,6 +137,7 @@ export class ChatSubscription {
         }
       }
     } catch (error) {
+      // The next event, or the next bus reconnect, tries again.
       this.logger.error({ err: error, chatId: this.chatId }, "filling a gap from the store failed");
     } finally {
       this.isFilling = false;
@@ -126,55 +151,85 @@ export class ChatSubscription {
   }
 }
 
+/** Told how many sockets each event or signal was written to (metrics). */
+export type DeliveryObserver = (type: string, recipients: number) => void;
+
+interface LocalChat {
+  subscriptions: Set<ChatSubscription>;
+  follow: ChatFollow;
+}
+
 export class FanoutHub implements ChatListener {
-  private readonly chats = new Map<string, Set<ChatSubscription>>();
+  private readonly chats = new Map<string, LocalChat>();
   private fetchAfter: FetchEventsAfter = () => Promise.resolve([]);
+  private followChat: FollowChat = () => ({ ready: Promise.resolve(), stop: () => {} });
 
-  constructor(private readonly logger: Logger) {}
+  constructor(
+    private readonly logger: Logger,
+    private readonly observeDelivery: DeliveryObserver = () => {},
+  ) {}
 
-  /** Where gaps are filled from (the chat service, once it exists). */
-  setSource(fetchAfter: FetchEventsAfter): void {
+  /** Where gaps are filled from, and how a chat's channel is followed (the chat service, once it exists). */
+  setSource(fetchAfter: FetchEventsAfter, followChat?: FollowChat): void {
     this.fetchAfter = fetchAfter;
+    if (followChat !== undefined) this.followChat = followChat;
   }
 
-  /** A new subscription, buffering until {@link ChatSubscription.start}. */
+  /**
+   * A new subscription, buffering until {@link ChatSubscription.start}. The
+   * first one of a chat on this node starts following the chat's channel;
+   * await its `ready` before reading the chat's head.
+   */
   subscribe(subscriber: Subscriber, chatId: string): ChatSubscription {
-    const subscription = new ChatSubscription(chatId, subscriber, (c, a, l) => this.fetchAfter(c, a, l), this.logger);
-    let set = this.chats.get(chatId);
-    if (set === undefined) {
-      set = new Set();
-      this.chats.set(chatId, set);
+    let chat = this.chats.get(chatId);
+    if (chat === undefined) {
+      chat = { subscriptions: new Set(), follow: this.followChat(chatId) };
+      this.chats.set(chatId, chat);
     }
-    set.add(subscription);
+    const subscription = new ChatSubscription(chatId, subscriber, (c, a, l) => this.fetchAfter(c, a, l), this.logger, chat.follow.ready);
+    chat.subscriptions.add(subscription);
     return subscription;
   }
 
   unsubscribe(subscription: ChatSubscription): void {
     subscription.close();
-    const set = this.chats.get(subscription.chatId);
-    if (set === undefined) return;
-    set.delete(subscription);
-    if (set.size === 0) this.chats.delete(subscription.chatId);
+    const chat = this.chats.get(subscription.chatId);
+    if (chat === undefined) return;
+    chat.subscriptions.delete(subscription);
+    if (chat.subscriptions.size > 0) return;
+    this.chats.delete(subscription.chatId);
+    chat.follow.stop();
+  }
+
+  /** How many chats this node has sockets in. */
+  get chatCount(): number {
+    return this.chats.size;
+  }
+
+  onBusReconnected(): void {
+    for (const chat of this.chats.values()) for (const subscription of chat.subscriptions) subscription.catchUp();
   }
 
   onEvent(event: StoredEvent): void {
-    const set = this.chats.get(event.chatId);
-    if (set === undefined) return;
+    const chat = this.chats.get(event.chatId);
+    if (chat === undefined) return;
     const frame = eventFrame(event);
-    for (const subscription of set) subscription.offer(event.seq, frame);
+    for (const subscription of chat.subscriptions) subscription.offer(event.seq, frame);
+    this.observeDelivery(event.name, chat.subscriptions.size);
   }
 
   onSignal(chatId: string, data: IsWritingEvent): void {
-    const set = this.chats.get(chatId);
-    if (set === undefined) return;
+    const chat = this.chats.get(chatId);
+    if (chat === undefined) return;
     const frame = JSON.stringify({ t: "signal", chatId, name: "isWriting", data });
-    for (const subscription of set) if (subscription.live) subscription.subscriber.write(frame, true);
+    for (const subscription of chat.subscriptions) if (subscription.live) subscription.subscriber.write(frame, true);
+    this.observeDelivery("isWriting", chat.subscriptions.size);
   }
 
   isOnline(chatId: string, userId: string): boolean {
-    const set = this.chats.get(chatId);
-    if (set === undefined) return false;
-    for (const subscription of set) if (subscription.subscriber.userId === userId) return true;
+    const chat = this.chats.get(chatId);
+    if (chat === undefined) return false;
+    for (const subscription of chat.subscriptions) if (subscription.subscriber.userId === userId) return true;
     return false;
   }
 }

@@ -24,6 +24,7 @@ import type { Logger } from "pino";
 import type { TokenClaims, TokenService } from "../auth/tokens.js";
 import type { FeedWatcher } from "../chat/feed.js";
 import type { ChatService } from "../chat/service.js";
+import type { ParleyMetrics } from "../metrics.js";
 import { ParleyError, toWireError } from "../errors.js";
 import { TokenBucket } from "../rate/token-bucket.js";
 import type { Connection } from "./connection.js";
@@ -36,6 +37,7 @@ export interface SessionDeps {
   tokens: TokenService;
   limits: Limits;
   logger: Logger;
+  metrics: ParleyMetrics;
 }
 
 const REPLAY_PAGE = 200;
@@ -59,6 +61,9 @@ export class Session implements Subscriber {
    */
   private readonly sendsInProgress = new Map<string, Promise<unknown>>();
   private readonly logger: Logger;
+  /** Frames being handled; a graceful shutdown waits for them. */
+  private readonly inFlight = new Set<Promise<unknown>>();
+  private isDraining = false;
 
   constructor(
     private readonly connection: Connection,
@@ -80,10 +85,22 @@ export class Session implements Subscriber {
     this.connection.write(frame, volatile);
   }
 
+  /**
+   * Stops taking frames and resolves once those being handled are answered
+   * (a send in flight is committed and acknowledged before the socket closes).
+   * A frame arriving later goes unanswered: the SDK sends it again, with the
+   * same client id, wherever it reconnects.
+   */
+  drain(): Promise<void> {
+    this.isDraining = true;
+    return Promise.allSettled([...this.inFlight]).then(() => undefined);
+  }
+
   /** Handles one inbound WebSocket message. Never throws. */
   handleMessage(data: Buffer, isBinary: boolean): void {
-    if (this.phase === "closed") return;
+    if (this.phase === "closed" || this.isDraining) return;
     const parsed = parseFrame(data, isBinary, this.deps.limits.maxFrameBytes);
+    if (parsed.ok) this.deps.metrics.framesIn.inc({ type: parsed.frame.t });
     if (this.phase === "hello") {
       if (!parsed.ok || parsed.frame.t !== "hello") {
         this.sendError(parsed.ok ? wireError("HELLO_REQUIRED") : parsed.error);
@@ -92,6 +109,7 @@ export class Session implements Subscriber {
       }
       this.phase = "authenticating";
       this.helloVerdict = this.authenticate(parsed.frame.token);
+      this.track(this.helloVerdict);
       return;
     }
     if (!parsed.ok) {
@@ -101,10 +119,19 @@ export class Session implements Subscriber {
     if (this.phase === "authenticating") {
       // Frames sent right behind the hello wait for its verdict (in order) rather than being refused.
       const frame = parsed.frame;
-      void this.helloVerdict.then((accepted) => (accepted ? this.dispatch(frame) : undefined));
+      this.track(this.helloVerdict.then((accepted) => (accepted ? this.dispatch(frame) : undefined)));
       return;
     }
-    void this.dispatch(parsed.frame);
+    this.track(this.dispatch(parsed.frame));
+  }
+
+  private track(work: Promise<unknown>): void {
+    this.inFlight.add(work);
+    const done = (): void => {
+      this.inFlight.delete(work);
+    };
+    // Both ways: a rejection here is already answered or logged by the handler.
+    work.then(done, done);
   }
 
   /** The socket closed: stop deliveries and typing. */
@@ -228,6 +255,8 @@ export class Session implements Subscriber {
     }
     const subscription = this.deps.hub.subscribe(this, chatId);
     try {
+      // The head is read below: only once this node receives the chat's events from the others.
+      await subscription.ready;
       const options: { nickname?: string; isResume: boolean } = { isResume: afterSeq !== undefined };
       if (frame.nickname !== undefined) options.nickname = frame.nickname;
       const outcome = await this.deps.chat.join(claims, chatId, options);
@@ -367,11 +396,13 @@ export class Session implements Subscriber {
   }
 
   private answerError(rid: number | undefined, error: WireError): void {
-    if (rid === undefined) this.sendError(error);
-    else this.connection.writeFrame({ t: "reply", rid, ok: false, error });
+    if (rid === undefined) return this.sendError(error);
+    this.deps.metrics.errors.inc({ code: error.code });
+    this.connection.writeFrame({ t: "reply", rid, ok: false, error });
   }
 
   private sendError(error: WireError): void {
+    this.deps.metrics.errors.inc({ code: error.code });
     this.connection.writeFrame({ t: "error", error });
   }
 }

@@ -66,10 +66,26 @@ export class SocketServer {
     });
   }
 
-  /** Closes every socket with 4503 and waits for them (terminating stragglers). */
-  async close(graceMs = 2000): Promise<void> {
+  /** Open sessions (the `parley_connections_open` metric). */
+  get openCount(): number {
+    return this.live.size;
+  }
+
+  /**
+   * Graceful stop: refuses new sockets, lets every session answer the frames
+   * it is handling (up to `drainMs`: a send in flight is committed and
+   * acknowledged), then closes every socket with 4503 — reconnect, elsewhere
+   * when there are other nodes — and waits for them (terminating stragglers).
+   */
+  async close(graceMs = 2000, drainMs = 5000): Promise<void> {
     this.isClosing = true;
     clearInterval(this.heartbeat);
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      Promise.all([...this.live.values()].map((entry) => entry.session.drain())),
+      new Promise<void>((resolve) => (timer = setTimeout(resolve, drainMs))),
+    ]);
+    clearTimeout(timer);
     const sockets = [...this.live.keys()];
     await Promise.all(
       sockets.map(

@@ -141,6 +141,17 @@ export class SqliteStore implements Store {
     return Number(row.n);
   }
 
+  async countContactsByState(): Promise<Record<"active" | "ended", number>> {
+    const rows = await this.db
+      .selectFrom("contacts")
+      .select((eb) => ["status", eb.fn.countAll<number>().as("n")])
+      .groupBy("status")
+      .execute();
+    const counts = { active: 0, ended: 0 };
+    for (const row of rows) counts[row.status] = Number(row.n);
+    return counts;
+  }
+
   async getMeta(key: string): Promise<string | undefined> {
     const row = await this.db.selectFrom("meta").select(["value"]).where("key", "=", key).executeTakeFirst();
     return row?.value;

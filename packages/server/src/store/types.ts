@@ -222,6 +222,8 @@ export interface Store {
   createAgent(agent: AgentRecord): Promise<void>;
   findAgentByUsername(username: string): Promise<AgentRecord | undefined>;
   countAgents(): Promise<number>;
+  /** How many chats are active and how many ended (the `parley_chats` metric). */
+  countContactsByState(): Promise<Record<"active" | "ended", number>>;
 
   /** A small key/value table for markers such as "the demo agent was announced". */
   getMeta(key: string): Promise<string | undefined>;

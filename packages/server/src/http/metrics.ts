@@ -1,0 +1,36 @@
+/**
+ * `GET /metrics` in the Prometheus text format, and the count of coded
+ * errors answered over REST (socket errors are counted by the session).
+ * @module
+ */
+import type { FastifyInstance } from "fastify";
+import type { ParleyMetrics } from "../metrics.js";
+
+/** Error bodies are small; a large one is a file, not an error. */
+const MAX_ERROR_BODY = 4096;
+
+/** The code of an error answer: `{ error: { code } }`, or the back-office calls' `{ code }`. */
+function errorCodeOf(payload: unknown): string | undefined {
+  if (typeof payload !== "string" || payload.length > MAX_ERROR_BODY) return undefined;
+  try {
+    const body = JSON.parse(payload) as { error?: { code?: unknown }; code?: unknown } | null;
+    const code = body?.error?.code ?? body?.code;
+    return typeof code === "string" ? code : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export function metricsRoutes(app: FastifyInstance, deps: { metrics: ParleyMetrics }): void {
+  app.get("/metrics", async (_request, reply) => {
+    const { contentType, body } = await deps.metrics.render();
+    return reply.type(contentType).send(body);
+  });
+  app.addHook("onSend", async (_request, reply, payload) => {
+    if (reply.statusCode >= 400) {
+      const code = errorCodeOf(payload);
+      if (code !== undefined) deps.metrics.errors.inc({ code });
+    }
+    return payload;
+  });
+}
