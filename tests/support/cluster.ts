@@ -4,6 +4,7 @@
  * whose customer and agent send without pause, each counting what was
  * acknowledged, what was refused and what arrived.
  */
+import { expect } from "vitest";
 import { createLiveChatSdk, LiveChatError, type Contact, type LiveChatSdk } from "@parley/sdk";
 import { freshDatabase, type TestDatabase } from "../../packages/server/test/pg-support.js";
 import { randomPrefix, removePrefix, TEST_REDIS_URL } from "../../packages/server/test/redis-support.js";
@@ -196,4 +197,31 @@ export async function countSide(sender: Side, recipient: Side, stored: Map<strin
 /** The texts a sender meant to send, in order. */
 export function sentOrder(nickname: string, count: number): string[] {
   return Array.from({ length: count }, (_, i) => `${nickname}-${i}`);
+}
+
+/**
+ * The counts once the senders are done, for both directions of every chat,
+ * against the history read by the customer's SDK: every send ended one way or
+ * the other; the store holds every acknowledged text, each text at most once
+ * and in the order sent; the recipient received exactly what is stored.
+ */
+export async function expectCounts(t: Traffic, messagesPerSender: number): Promise<void> {
+  for (const [i, chat] of t.chats.entries()) {
+    const stored = await storedTexts(chat.customer.contact, chat.customerSdk);
+    for (const [sender, recipient] of [
+      [chat.customer, chat.agent],
+      [chat.agent, chat.customer],
+    ] as const) {
+      const count = await countSide(sender, recipient, stored);
+      const intended = sentOrder(sender.nickname, messagesPerSender);
+      // Every send ended one way or the other.
+      expect([...count.acknowledged, ...count.refused].sort(), `chat ${i} ${sender.nickname}`).toEqual([...intended].sort());
+      // Stored: in the order sent, each at most once, every acknowledged one among them.
+      expect(count.stored, `stored texts of ${sender.nickname}`).toEqual(intended.filter((text) => count.stored.includes(text)));
+      expect(new Set(count.stored).size).toBe(count.stored.length);
+      for (const text of count.acknowledged) expect(count.stored).toContain(text);
+      // Received: exactly what is stored, once each, in order.
+      expect(count.received, `${recipient.nickname} received from ${sender.nickname}`).toEqual(count.stored);
+    }
+  }
 }
