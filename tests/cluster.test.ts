@@ -19,7 +19,7 @@ let cluster: Cluster;
 
 beforeAll(async () => {
   cluster = await startCluster(["alice", "bob"]);
-}, 60_000);
+}, 120_000);
 
 afterAll(async () => {
   await cluster?.close();
