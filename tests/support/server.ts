@@ -151,7 +151,8 @@ export class ServerProcess {
       }
     };
     void probe();
-    await waitFor(() => healthy || exited, () => `server on ${this.port} to become healthy`);
+    // Generous: a loaded machine may take long to start a node and run its migrations.
+    await waitFor(() => healthy || exited, () => `server on ${this.port} to become healthy`, 60_000);
     if (!healthy) throw new Error(`server exited at start:\n${this.output}`);
   }
 

@@ -36,6 +36,8 @@ import { checkFrameSize } from "./validate.js";
 
 /** Maximum lengths of the page details in `POST /v1/contacts` (the protocol's `StartContactBody`). */
 const PAGE_FIELD_LIMITS = { uri: 2048, title: 512, userAgent: 512 } as const;
+/** How long sends wait before going out again after a `STORE_UNAVAILABLE` reply. */
+const STORE_RETRY_MS = 500;
 
 /** What the SDK instance gives its `LIVECHAT`. Internal. */
 export interface Runtime {
@@ -93,6 +95,8 @@ export class LiveChat {
   private _removeOnlineListener: (() => void) | undefined;
   private readonly _pacer: SendPacer;
   private _pacerTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Sends wait until then after the database was reported away (epoch ms). */
+  private _sendsHeldUntil = 0;
   /** The login token: media uploads authenticate with it. */
   private _token = "";
   /** Uploads waiting for the session to be connected. */
@@ -404,7 +408,7 @@ export class LiveChat {
         if (entry.chatId !== null && this._contacts.get(entry.chatId)?.isJoinedOnSocket !== true) return false;
         if (entry.frame.t !== "send") return true;
         // Once one send waits for a token, every later send waits too: order is kept.
-        if (paced || !this._pacer.take()) paced = true;
+        if (paced || Date.now() < this._sendsHeldUntil || !this._pacer.take()) paced = true;
         return !paced;
       },
       (frame) => connection.write(frame),
@@ -413,7 +417,7 @@ export class LiveChat {
       this._pacerTimer = setTimeout(() => {
         this._pacerTimer = undefined;
         this._flush();
-      }, Math.max(1, this._pacer.waitMs()));
+      }, Math.max(1, this._pacer.waitMs(), this._sendsHeldUntil - Date.now()));
     }
   }
 
@@ -485,6 +489,15 @@ export class LiveChat {
           const retryAfterMs = Number(frame.error.details?.retryAfterMs);
           entry.sent = false;
           this._pacer.hold(Number.isFinite(retryAfterMs) && retryAfterMs > 0 ? retryAfterMs : 1_000);
+          this._flush();
+          break;
+        }
+        if (entry && entry.frame.t === "send" && !frame.ok && frame.error?.code === "STORE_UNAVAILABLE") {
+          // The database was away for a moment and nothing was changed: keep the send in its place
+          // and write it again, same clientId, a little later (a commit the reply missed is answered
+          // with the original message, never stored twice).
+          entry.sent = false;
+          this._sendsHeldUntil = Date.now() + STORE_RETRY_MS;
           this._flush();
           break;
         }
