@@ -31,7 +31,8 @@ beforeAll(async () => {
   await a.start();
   await b.start();
   await addAgent((dirs[1] as { dir: string }).dir, "alice", "alice-password", database.url);
-});
+  // Two node processes may take long to become healthy on a loaded machine.
+}, 120_000);
 
 afterAll(async () => {
   await a.stop();
