@@ -149,7 +149,8 @@ export class Contact {
    * Sends a text message. Resolves with the message id (`MSG_<uuid>`) once the
    * server committed it; survives reconnects (re-sent with the same client id).
    * Rejects with `TEXT_EMPTY`, `TEXT_TOO_LONG`, `FRAME_TOO_LARGE`, `CONTACT_ENDED`,
-   * `RATE_LIMITED`, `NOT_JOINED`, `LOGGED_OUT`, …
+   * `NOT_JOINED`, `LOGGED_OUT`, … — never `RATE_LIMITED` nor `STORE_UNAVAILABLE`,
+   * which keep the send in the outbox until the server takes it.
    */
   sendMessage(text: string): Promise<string> {
     const refused = this._refusal() ?? checkText(text, this._host.limits);
