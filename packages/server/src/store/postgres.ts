@@ -18,7 +18,7 @@
  * discards the broken connection and the next operation opens a fresh one.
  * @module
  */
-import { Kysely, PostgresDialect } from "kysely";
+import { Kysely, PostgresDialect, sql } from "kysely";
 import type pg from "pg";
 import type { StoredEventName } from "@parley/protocol";
 import { GroupCommitter } from "./group-commit.js";
@@ -65,37 +65,48 @@ const UNIQUE_VIOLATION = "23505";
  */
 async function lockChats(trx: Trx, chatIds: string[]): Promise<void> {
   const ids = [...new Set(chatIds)];
-  if (ids.length > 1) await trx.selectFrom("contacts").select(["id"]).where("id", "in", ids).orderBy("id").forNoKeyUpdate().execute();
+  await trx.selectFrom("contacts").select(["id"]).where("id", "in", ids).orderBy("id").forNoKeyUpdate().execute();
 }
 
 /**
- * One append inside a transaction. The chat's row is locked first
- * (`FOR NO KEY UPDATE`: it excludes other appends to the chat but not inserts
- * that merely reference it, such as an upload's media row), so appends to one
- * chat run one after the other whichever node makes them. Each statement
- * after the lock sees every append committed before it, which makes the
- * duplicate and receipt checks safe; they run before the sequence number is
- * taken, so a refused append leaves no gap.
+ * One append inside a transaction that already holds the chat's row lock
+ * (taken by {@link lockChats}, `FOR NO KEY UPDATE`: it excludes other appends
+ * to the chat but not inserts that merely reference it, such as an upload's
+ * media row), so appends to one chat run one after the other whichever node
+ * makes them. Each statement after the lock sees every append committed
+ * before it, which makes the duplicate and receipt checks safe; they run
+ * before the sequence number is taken, so a refused append leaves no gap.
+ *
+ * A message costs two round trips: the chat's status read together with the
+ * duplicate check, then the sequence number taken and the event inserted in
+ * one statement. Appends of a batch run one after the other on one
+ * connection while holding their chats' locks, so every round trip saved
+ * shortens the time other nodes wait for those locks.
  *
  * The unique indexes stay as a backstop: if a duplicate ever got past the
  * checks, its insert fails, the transaction rolls back (no seq is taken) and
  * the group committer retries it alone, when the check finds the original.
  */
 async function appendInTransaction(trx: Trx, req: AppendRequest): Promise<AppendResult> {
-  const contact = await trx.selectFrom("contacts").select(["status"]).where("id", "=", req.chatId).forNoKeyUpdate().executeTakeFirst();
-  if (contact === undefined) return { status: "contactNotFound" };
-  if (req.clientId !== undefined && req.userId !== null) {
-    const original = await trx
-      .selectFrom("events")
-      .select(["seq", "id", "ts", "name", "payload"])
-      .where("chat_id", "=", req.chatId)
-      .where("user_id", "=", req.userId)
-      .where("client_id", "=", req.clientId)
+  const { userId, clientId } = req;
+  let status: "active" | "ended";
+  if (clientId !== undefined && userId !== null) {
+    const row = await trx
+      .selectFrom("contacts as c")
+      .leftJoin("events as e", (join) => join.onRef("e.chat_id", "=", "c.id").on("e.user_id", "=", userId).on("e.client_id", "=", clientId))
+      .select(["c.status", "e.seq", "e.id", "e.ts", "e.name", "e.payload"])
+      .where("c.id", "=", req.chatId)
       .executeTakeFirst();
-    if (original !== undefined) {
-      const { seq, id, ts, name, payload } = original;
+    if (row === undefined) return { status: "contactNotFound" };
+    const { seq, id, ts, name, payload } = row;
+    if (seq !== null && id !== null && ts !== null && name !== null && payload !== null) {
       return { status: "duplicate", seq, id, ts, name: name as StoredEventName, data: JSON.parse(payload) as unknown };
     }
+    status = row.status;
+  } else {
+    const row = await trx.selectFrom("contacts").select(["status"]).where("id", "=", req.chatId).executeTakeFirst();
+    if (row === undefined) return { status: "contactNotFound" };
+    status = row.status;
   }
   const isReceipt = RECEIPT_EVENT_NAMES.includes(req.name);
   if (isReceipt) {
@@ -121,29 +132,17 @@ async function appendInTransaction(trx: Trx, req: AppendRequest): Promise<Append
     if (existing !== undefined) return { status: "receiptIgnored" };
   }
   // Receipts are still accepted after the end, so the last messages can be marked seen.
-  if (!isReceipt && contact.status !== "active") return { status: "contactEnded" };
-  const head = await trx
-    .updateTable("contacts")
-    .set((eb) => ({ last_seq: eb("last_seq", "+", 1) }))
-    .where("id", "=", req.chatId)
-    .returning(["last_seq"])
-    .executeTakeFirstOrThrow();
-  await trx
-    .insertInto("events")
-    .values({
-      chat_id: req.chatId,
-      seq: head.last_seq,
-      id: req.id,
-      name: req.name,
-      user_id: req.userId,
-      client_id: req.clientId ?? null,
-      ref_id: req.refId ?? null,
-      payload: JSON.stringify(req.data),
-      ts: req.ts,
-    })
-    .execute();
+  if (!isReceipt && status !== "active") return { status: "contactEnded" };
+  // Taking the sequence number and inserting the event in one statement saves a round trip under the lock.
+  const inserted = await sql<{ seq: number }>`
+    WITH head AS (UPDATE contacts SET last_seq = last_seq + 1 WHERE id = ${req.chatId} RETURNING last_seq)
+    INSERT INTO events (chat_id, seq, id, name, user_id, client_id, ref_id, payload, ts)
+    VALUES (${req.chatId}, (SELECT last_seq FROM head), ${req.id}, ${req.name}, ${req.userId}, ${req.clientId ?? null}, ${req.refId ?? null}, ${JSON.stringify(req.data)}, ${req.ts})
+    RETURNING seq`.execute(trx);
+  const seq = inserted.rows[0]?.seq;
+  if (seq === undefined) throw new Error(`chat ${req.chatId} has no head row`);
   if (req.change !== undefined) await applyChange(trx, req.chatId, req.change);
-  return { status: "appended", seq: head.last_seq, id: req.id, ts: req.ts };
+  return { status: "appended", seq, id: req.id, ts: req.ts };
 }
 
 export class PostgresStore implements Store {
@@ -169,7 +168,11 @@ export class PostgresStore implements Store {
           for (const request of requests) results.push(await appendInTransaction(trx, request));
           return results;
         }),
-      commitOne: (request) => this.db.transaction().execute((trx) => appendInTransaction(trx, request)),
+      commitOne: (request) =>
+        this.db.transaction().execute(async (trx) => {
+          await lockChats(trx, [request.chatId]);
+          return appendInTransaction(trx, request);
+        }),
       // A batch cut off by the database going away fails as a whole; its clients retry (idempotently).
       isRetryableAlone: (error) => !isConnectionError(error),
     });
