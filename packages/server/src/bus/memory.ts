@@ -10,29 +10,51 @@ import { parseEnvelope, readySubscription, type Bus, type BusHandler, type BusSu
 
 type RawListener = (raw: string) => void;
 
+/** A listener and the node it belongs to, if it said so. */
+interface Listening {
+  listener: RawListener;
+  node: string | undefined;
+}
+
 /** The shared medium: channels of raw string messages. */
 export class MemoryBroker {
-  private readonly channels = new Map<string, Set<RawListener>>();
+  private readonly channels = new Map<string, Set<Listening>>();
   private readonly queue: (() => void)[] = [];
   private draining = false;
 
-  /** Queues a raw message for every listener of the channel. */
-  publishRaw(channel: string, raw: string): void {
+  /**
+   * Queues a raw message for every listener of the channel; with `fromNode`,
+   * the publishing node's own listeners are skipped, as they would drop it.
+   */
+  publishRaw(channel: string, raw: string, fromNode?: string): void {
     const listeners = this.channels.get(channel);
     if (listeners === undefined) return;
-    for (const listener of [...listeners]) this.queue.push(() => listener(raw));
+    for (const { listener, node } of [...listeners]) {
+      if (fromNode !== undefined && node === fromNode) continue;
+      this.queue.push(() => listener(raw));
+    }
     this.scheduleDrain();
   }
 
-  listen(channel: string, listener: RawListener): () => void {
+  /** Whether a node other than `node` listens on the channel. */
+  hasListenerBesides(channel: string, node: string): boolean {
+    const listeners = this.channels.get(channel);
+    if (listeners === undefined) return false;
+    for (const listening of listeners) if (listening.node !== node) return true;
+    return false;
+  }
+
+  /** Listens on a channel; `node` names the listener's node so its own messages can be skipped. */
+  listen(channel: string, listener: RawListener, node?: string): () => void {
     let listeners = this.channels.get(channel);
     if (listeners === undefined) {
       listeners = new Set();
       this.channels.set(channel, listeners);
     }
-    listeners.add(listener);
+    const listening: Listening = { listener, node };
+    listeners.add(listening);
     return () => {
-      listeners.delete(listener);
+      listeners.delete(listening);
       if (listeners.size === 0) this.channels.delete(channel);
     };
   }
@@ -71,7 +93,10 @@ export class MemoryBus implements Bus {
 
   publish(channel: string, message: unknown): Promise<void> {
     if (this.closed) return Promise.reject(new Error("the bus is closed"));
-    this.broker.publishRaw(channel, JSON.stringify({ node: this.nodeId, message }));
+    // A node never receives its own messages: with no other node listening (a
+    // single embedded server), there is nothing to serialise or deliver.
+    if (!this.broker.hasListenerBesides(channel, this.nodeId)) return Promise.resolve();
+    this.broker.publishRaw(channel, JSON.stringify({ node: this.nodeId, message }), this.nodeId);
     return Promise.resolve();
   }
 
@@ -85,7 +110,7 @@ export class MemoryBus implements Bus {
       }
       if (envelope.node === this.nodeId) return;
       handler(envelope.message, envelope.node);
-    });
+    }, this.nodeId);
     const unsubscribe = (): void => {
       stop();
       this.unsubscribers.delete(unsubscribe);

@@ -38,8 +38,8 @@ import type { Bus } from "../bus/types.js";
 import { ParleyError } from "../errors.js";
 import { inlineUploadId, newChatId, newEventId, newMessageId, newUserId } from "../ids.js";
 import type { MediaLibrary } from "../media/library.js";
-import type { AppendRequest, ContactListQuery, ParticipantRecord, StateChange, Store, StoredEvent } from "../store/types.js";
-import { toChatListItem, toChatSummary, toMessagePreview } from "./chat-list.js";
+import { MESSAGE_EVENT_NAMES, type AppendRequest, type ContactListQuery, type ParticipantRecord, type StateChange, type Store, type StoredEvent } from "../store/types.js";
+import { listStatus, toChatListItem, toChatSummary, toMessagePreview } from "./chat-list.js";
 import type { ChatFeed, FeedWatcher } from "./feed.js";
 import { chatChannel, parseChatBusMessage, type ChatBusMessage } from "./bus-messages.js";
 import { multimediaContent, toContactInfo, toHistoryEntry, toRendition, toUser, userRef, withoutInlineFile } from "./payloads.js";
@@ -631,24 +631,25 @@ export class ChatService {
     this.cache.apply(event);
     this.listener.onEvent(event);
     this.publish({ kind: "event", event });
-    if (this.feed !== undefined) {
+    // Agents' feed follows messages and membership; receipts, the bulk of events, never reach it.
+    if (this.feed !== undefined && (MESSAGE_EVENT_NAMES.includes(event.name) || isMembershipEvent(event.name))) {
       this.announce(this.feed, event).catch((error: unknown) => this.logger.warn({ err: error }, "chat feed announce failed"));
     }
   }
 
   /** The feed's change for a committed event, if it is one agents follow. */
   private async announce(feed: ChatFeed, event: StoredEvent): Promise<void> {
-    const isMembership = event.name === "userAdded" || event.name === "userLeft" || event.name === "contactEnded";
-    const preview = toMessagePreview(event);
-    if (!isMembership && preview === undefined) return;
     const state = await this.stateOf(event.chatId);
     if (state === undefined) return;
-    // The cache may already be past this event; the summary then tells the newer state, which is what a queue wants.
-    const chat = toChatSummary(state.contact, state.participants.values(), Math.max(state.lastSeq, event.seq));
-    if (preview !== undefined) {
-      if (chat.status === "waiting") feed.announce({ change: "message", chatId: event.chatId, lastSeq: event.seq, message: preview });
+    if (MESSAGE_EVENT_NAMES.includes(event.name)) {
+      // Only a waiting chat's messages reach the queue: its status decides before any preview is built.
+      if (listStatus(state.contact.status, state.participants.values()) !== "waiting") return;
+      const preview = toMessagePreview(event);
+      if (preview !== undefined) feed.announce({ change: "message", chatId: event.chatId, lastSeq: event.seq, message: preview });
       return;
     }
+    // The cache may already be past this event; the summary then tells the newer state, which is what a queue wants.
+    const chat = toChatSummary(state.contact, state.participants.values(), Math.max(state.lastSeq, event.seq));
     const change = event.name === "contactEnded" ? "ended" : event.seq === 1 ? "started" : "updated";
     feed.announce({ change, chat });
   }
@@ -687,4 +688,9 @@ export class ChatService {
       this.listener.onSignal(message.chatId, message.data);
     }
   }
+}
+
+/** Events that change a chat's membership or status, as the agents' feed tells them. */
+function isMembershipEvent(name: StoredEvent["name"]): boolean {
+  return name === "userAdded" || name === "userLeft" || name === "contactEnded";
 }

@@ -29,11 +29,18 @@ export class TypingTracker {
     const key = `${chatId} ${user.id}`;
     const writer = this.writers.get(key);
     if (bwrite) {
-      if (writer !== undefined) clearTimeout(writer.timer);
+      if (writer !== undefined) {
+        // Still writing: push the silence deadline back on the same timer
+        // rather than allocating a new one for every frame.
+        writer.user = user;
+        writer.sessionId = sessionId;
+        writer.timer.refresh();
+        return;
+      }
       const timer = setTimeout(() => this.stop(key, chatId), this.timeoutMs);
       timer.unref();
       this.writers.set(key, { user, sessionId, timer });
-      if (writer === undefined) this.emit(chatId, user, true);
+      this.emit(chatId, user, true);
     } else if (writer !== undefined) {
       this.stop(key, chatId);
     } else {

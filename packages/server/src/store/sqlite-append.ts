@@ -14,6 +14,9 @@ import type BetterSqlite3 from "better-sqlite3";
 import type { StoredEventName } from "@parley/protocol";
 import { MESSAGE_EVENT_NAMES, RECEIPT_EVENT_NAMES, type AppendRequest, type AppendResult, type StateChange } from "./types.js";
 
+/** How many committed messages' authors are remembered for their receipts. */
+const KNOWN_AUTHORS = 20_000;
+
 const MESSAGE_NAMES_SQL = MESSAGE_EVENT_NAMES.map((name) => `'${name}'`).join(", ");
 
 interface OriginalRow {
@@ -36,6 +39,13 @@ export class SqliteAppender {
   private readonly participantLeft: BetterSqlite3.Statement<[string, string, string]>;
   private readonly contactEnded: BetterSqlite3.Statement<[string, string]>;
   private readonly attachMedia: BetterSqlite3.Statement<[string, string, string]>;
+  /**
+   * Authors of recently committed messages, by chat and message id, oldest
+   * first. Receipts mostly name a message committed moments before, so they
+   * find its author here without a query. Events are never deleted, so an
+   * entry stays true; only committed messages are added.
+   */
+  private readonly authors = new Map<string, string | null>();
   /** Runs a batch in one transaction (BEGIN IMMEDIATE … COMMIT, rolled back on a throw). */
   private readonly inTransaction: (requests: AppendRequest[]) => AppendResult[];
 
@@ -62,7 +72,27 @@ export class SqliteAppender {
 
   /** Appends every request in one transaction; one result per request, in order. Throws (and rolls back) as a whole. */
   appendBatch(requests: AppendRequest[]): AppendResult[] {
-    return this.inTransaction(requests);
+    const results = this.inTransaction(requests);
+    // Committed: only now may the messages' authors be remembered.
+    results.forEach((result, i) => {
+      const request = requests[i]!;
+      if (result.status === "appended" && MESSAGE_EVENT_NAMES.includes(request.name)) {
+        this.rememberAuthor(request.chatId, request.id, request.userId);
+      }
+    });
+    return results;
+  }
+
+  private rememberAuthor(chatId: string, messageId: string, userId: string | null): void {
+    this.authors.set(`${chatId} ${messageId}`, userId);
+    if (this.authors.size > KNOWN_AUTHORS) this.authors.delete(this.authors.keys().next().value!);
+  }
+
+  /** The message's author (null for a system message), or undefined when the chat has no such message. */
+  private messageAuthor(chatId: string, messageId: string): { user_id: string | null } | undefined {
+    const known = this.authors.get(`${chatId} ${messageId}`);
+    if (known !== undefined) return { user_id: known };
+    return this.findMessageAuthor.get(chatId, messageId);
   }
 
   private appendOne(req: AppendRequest): AppendResult {
@@ -76,7 +106,7 @@ export class SqliteAppender {
     const isReceipt = RECEIPT_EVENT_NAMES.includes(req.name);
     if (isReceipt) {
       if (req.refId === undefined) throw new Error("a receipt needs refId");
-      const message = this.findMessageAuthor.get(req.chatId, req.refId);
+      const message = this.messageAuthor(req.chatId, req.refId);
       if (message === undefined) return { status: "messageNotFound" };
       // Nobody acknowledges their own message.
       if (message.user_id === req.userId) return { status: "receiptIgnored" };
