@@ -4,30 +4,13 @@
  * stored twice, and everything works again once the database is back,
  * without a restart.
  */
-import { randomUUID } from "node:crypto";
 import { afterEach, expect, it } from "vitest";
 import { PostgresStore } from "../src/store/postgres.js";
 import { StoreUnavailableError, type AppendRequest, type AppendResult } from "../src/store/types.js";
 import { RawClient, startContact, startServer, type Frame, type Running } from "./helpers.js";
 import { PgRelay, describePostgres, freshDatabase, terminateConnections, type TestDatabase } from "./pg-support.js";
+import { message, newChat } from "./store-fixtures.js";
 
-const ts = () => new Date().toISOString();
-
-async function newChat(store: PostgresStore): Promise<{ chatId: string; customer: string }> {
-  const chatId = `CHAT_${randomUUID()}`;
-  const customer = `USER_${randomUUID()}`;
-  await store.createContact({
-    contact: { id: chatId, createdAt: ts(), customerUserId: customer, nickname: "Customer", email: null, pageUri: null, pageTitle: null, userAgent: null, clientIp: null },
-    customer: { userId: customer, nickname: "Customer", isAgent: false, channel: "web", joinedAt: ts(), leftAt: null },
-    firstEvent: { id: `EVT_${randomUUID()}`, name: "userAdded", userId: customer, ts: ts(), data: {} },
-  });
-  return { chatId, customer };
-}
-
-function message(chatId: string, userId: string, clientId: string): AppendRequest {
-  const id = `MSG_${randomUUID()}`;
-  return { chatId, id, name: "message", userId, ts: ts(), data: { id, chatId, text: clientId }, clientId };
-}
 
 /** What a client does with STORE_UNAVAILABLE: send the same thing again, same clientId. Any other error fails the test. */
 async function appendUntilCommitted(store: PostgresStore, request: AppendRequest, failures: { count: number }): Promise<AppendResult> {

@@ -2,29 +2,12 @@
  * Several nodes on one PostgreSQL database: separate PostgresStore instances,
  * each with its own pool, as separate processes would have.
  */
-import { randomUUID } from "node:crypto";
 import { afterEach, expect, it } from "vitest";
 import { PostgresStore } from "../src/store/postgres.js";
-import type { AppendRequest, AppendResult } from "../src/store/types.js";
+import type { AppendResult } from "../src/store/types.js";
 import { describePostgres, freshDatabase, queryDatabase, type TestDatabase } from "./pg-support.js";
+import { message, newChat } from "./store-fixtures.js";
 
-const ts = () => new Date().toISOString();
-
-async function newChat(store: PostgresStore): Promise<{ chatId: string; customer: string }> {
-  const chatId = `CHAT_${randomUUID()}`;
-  const customer = `USER_${randomUUID()}`;
-  await store.createContact({
-    contact: { id: chatId, createdAt: ts(), customerUserId: customer, nickname: "Customer", email: null, pageUri: null, pageTitle: null, userAgent: null, clientIp: null },
-    customer: { userId: customer, nickname: "Customer", isAgent: false, channel: "web", joinedAt: ts(), leftAt: null },
-    firstEvent: { id: `EVT_${randomUUID()}`, name: "userAdded", userId: customer, ts: ts(), data: {} },
-  });
-  return { chatId, customer };
-}
-
-function message(chatId: string, userId: string, clientId: string): AppendRequest {
-  const id = `MSG_${randomUUID()}`;
-  return { chatId, id, name: "message", userId, ts: ts(), data: { id, chatId, text: clientId }, clientId };
-}
 
 describePostgres("PostgreSQL store shared by several nodes", () => {
   let database: TestDatabase;

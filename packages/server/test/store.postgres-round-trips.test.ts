@@ -4,30 +4,12 @@
  * to those chats wait for every round trip of it: the count is what keeps
  * acknowledgements fast in cluster mode.
  */
-import { randomUUID } from "node:crypto";
 import pg from "pg";
 import { afterEach, expect, it, vi } from "vitest";
 import { PostgresStore } from "../src/store/postgres.js";
-import type { AppendRequest } from "../src/store/types.js";
 import { describePostgres, freshDatabase, type TestDatabase } from "./pg-support.js";
+import { message, newChat } from "./store-fixtures.js";
 
-const ts = () => new Date().toISOString();
-
-async function newChat(store: PostgresStore): Promise<{ chatId: string; customer: string }> {
-  const chatId = `CHAT_${randomUUID()}`;
-  const customer = `USER_${randomUUID()}`;
-  await store.createContact({
-    contact: { id: chatId, createdAt: ts(), customerUserId: customer, nickname: "Customer", email: null, pageUri: null, pageTitle: null, userAgent: null, clientIp: null },
-    customer: { userId: customer, nickname: "Customer", isAgent: false, channel: "web", joinedAt: ts(), leftAt: null },
-    firstEvent: { id: `EVT_${randomUUID()}`, name: "userAdded", userId: customer, ts: ts(), data: {} },
-  });
-  return { chatId, customer };
-}
-
-function message(chatId: string, userId: string, clientId: string): AppendRequest {
-  const id = `MSG_${randomUUID()}`;
-  return { chatId, id, name: "message", userId, ts: ts(), data: { id, chatId, text: clientId }, clientId };
-}
 
 /** Records the text of every statement sent to PostgreSQL from now on, still sending it. */
 function recordStatements(): string[] {

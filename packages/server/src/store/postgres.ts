@@ -26,7 +26,7 @@ import { createPgPool, isConnectionError, redactUrl } from "./pg-pool.js";
 import { POSTGRES_MIGRATIONS, migratePostgres } from "./postgres-migrations.js";
 import { pendingMigrations } from "./readiness.js";
 import type { Database } from "./schema.js";
-import { listContacts } from "./contact-list.js";
+import { listContacts, toContact } from "./contact-list.js";
 import { applyChange, toEvent, toMedia, toParticipant, type Trx } from "./sql-common.js";
 import {
   DuplicateUsernameError,
@@ -325,21 +325,7 @@ export class PostgresStore implements Store {
     const participants = await this.guard(
       this.db.selectFrom("participants").selectAll().where("chat_id", "=", chatId).orderBy("joined_at").execute(),
     );
-    return {
-      id: row.id,
-      status: row.status,
-      createdAt: row.created_at,
-      endedAt: row.ended_at,
-      lastSeq: row.last_seq,
-      customerUserId: row.customer_user_id,
-      nickname: row.nickname,
-      email: row.email,
-      pageUri: row.page_uri,
-      pageTitle: row.page_title,
-      userAgent: row.user_agent,
-      clientIp: row.client_ip,
-      participants: participants.map(toParticipant),
-    };
+    return { ...toContact(row), participants: participants.map(toParticipant) };
   }
 
   append(request: AppendRequest): Promise<AppendResult> {
