@@ -26,8 +26,18 @@ import { createPgPool, isConnectionError, redactUrl } from "./pg-pool.js";
 import { POSTGRES_MIGRATIONS, migratePostgres } from "./postgres-migrations.js";
 import { pendingMigrations } from "./readiness.js";
 import type { Database } from "./schema.js";
-import { listContacts, toContact } from "./contact-list.js";
-import { applyChange, toEvent, toMedia, toParticipant, type Trx } from "./sql-common.js";
+import {
+  insertContact,
+  insertMedia,
+  selectContact,
+  selectEvent,
+  selectEventsAfter,
+  selectMedia,
+  selectMediaOfMessage,
+  selectMessagesBefore,
+} from "./sql-queries.js";
+import { listContacts } from "./contact-list.js";
+import { applyChange, type Trx } from "./sql-common.js";
 import {
   DuplicateUsernameError,
   MESSAGE_EVENT_NAMES,
@@ -275,57 +285,15 @@ export class PostgresStore implements Store {
   }
 
   createContact(input: NewContact): Promise<StoredEvent> {
-    const { contact, customer, firstEvent } = input;
-    return this.guard(
-      this.db.transaction().execute(async (trx) => {
-        await trx
-          .insertInto("contacts")
-          .values({
-            id: contact.id,
-            status: "active",
-            created_at: contact.createdAt,
-            ended_at: null,
-            last_seq: 1,
-            customer_user_id: contact.customerUserId,
-            nickname: contact.nickname,
-            email: contact.email,
-            page_uri: contact.pageUri,
-            page_title: contact.pageTitle,
-            user_agent: contact.userAgent,
-            client_ip: contact.clientIp,
-          })
-          .execute();
-        await applyChange(trx, contact.id, { kind: "participantJoined", participant: customer });
-        await trx
-          .insertInto("events")
-          .values({
-            chat_id: contact.id,
-            seq: 1,
-            id: firstEvent.id,
-            name: firstEvent.name,
-            user_id: firstEvent.userId,
-            client_id: null,
-            ref_id: null,
-            payload: JSON.stringify(firstEvent.data),
-            ts: firstEvent.ts,
-          })
-          .execute();
-        return { chatId: contact.id, seq: 1, ...firstEvent };
-      }),
-    );
+    return this.guard(insertContact(this.db, input));
   }
 
   listContacts(query: ContactListQuery): Promise<ContactListEntry[]> {
     return this.guard(listContacts(this.db, query));
   }
 
-  async getContact(chatId: string): Promise<ContactWithParticipants | undefined> {
-    const row = await this.guard(this.db.selectFrom("contacts").selectAll().where("id", "=", chatId).executeTakeFirst());
-    if (row === undefined) return undefined;
-    const participants = await this.guard(
-      this.db.selectFrom("participants").selectAll().where("chat_id", "=", chatId).orderBy("joined_at").execute(),
-    );
-    return { ...toContact(row), participants: participants.map(toParticipant) };
+  getContact(chatId: string): Promise<ContactWithParticipants | undefined> {
+    return this.guard(selectContact(this.db, chatId));
   }
 
   append(request: AppendRequest): Promise<AppendResult> {
@@ -333,91 +301,28 @@ export class PostgresStore implements Store {
     return this.guard(this.committer.submit(request));
   }
 
-  async getEvent(chatId: string, id: string): Promise<StoredEvent | undefined> {
-    const row = await this.guard(this.db.selectFrom("events").selectAll().where("chat_id", "=", chatId).where("id", "=", id).executeTakeFirst());
-    return row === undefined ? undefined : toEvent(row);
+  getEvent(chatId: string, id: string): Promise<StoredEvent | undefined> {
+    return this.guard(selectEvent(this.db, chatId, id));
   }
 
-  async eventsAfter(chatId: string, afterSeq: number, limit: number): Promise<StoredEvent[]> {
-    const rows = await this.guard(
-      this.db
-        .selectFrom("events")
-        .selectAll()
-        .where("chat_id", "=", chatId)
-        .where("seq", ">", afterSeq)
-        .orderBy("seq", "asc")
-        .limit(limit)
-        .execute(),
-    );
-    return rows.map(toEvent);
+  eventsAfter(chatId: string, afterSeq: number, limit: number): Promise<StoredEvent[]> {
+    return this.guard(selectEventsAfter(this.db, chatId, afterSeq, limit));
   }
 
-  async messagesBefore(chatId: string, beforeSeq: number | undefined, limit: number): Promise<MessagePage> {
-    // One row more than asked tells whether older messages exist.
-    const rows = await this.guard(
-      this.db
-        .selectFrom("events")
-        .selectAll()
-        .where("chat_id", "=", chatId)
-        .where("name", "in", MESSAGE_EVENT_NAMES)
-        .$if(beforeSeq !== undefined, (qb) => qb.where("seq", "<", beforeSeq ?? 0))
-        .orderBy("seq", "desc")
-        .limit(limit + 1)
-        .execute(),
-    );
-    const hasMore = rows.length > limit;
-    return { events: rows.slice(0, limit).reverse().map(toEvent), hasMore };
+  messagesBefore(chatId: string, beforeSeq: number | undefined, limit: number): Promise<MessagePage> {
+    return this.guard(selectMessagesBefore(this.db, chatId, beforeSeq, limit));
   }
 
-  async createMedia(media: MediaRecord): Promise<void> {
-    const { fullsize, thumbnail } = media;
-    await this.guard(
-      this.db
-        .insertInto("media")
-        .values({
-          id: media.id,
-          chat_id: media.chatId,
-          user_id: media.userId,
-          message_type: media.messageType,
-          document_type: media.documentType,
-          file_name: media.fileName,
-          original_size: media.originalSize,
-          resized: media.resized ? 1 : 0,
-          blob_key: fullsize.blobKey,
-          mime_type: fullsize.mimeType,
-          size: fullsize.size,
-          width: fullsize.width,
-          height: fullsize.height,
-          thumb_blob_key: thumbnail?.blobKey ?? null,
-          thumb_mime_type: thumbnail?.mimeType ?? null,
-          thumb_size: thumbnail?.size ?? null,
-          thumb_width: thumbnail?.width ?? null,
-          thumb_height: thumbnail?.height ?? null,
-          created_at: media.createdAt,
-        })
-        .onConflict((oc) => oc.column("id").doNothing())
-        .execute(),
-    );
+  createMedia(media: MediaRecord): Promise<void> {
+    return this.guard(insertMedia(this.db, media));
   }
 
-  async getMedia(mediaId: string): Promise<MediaRecord | undefined> {
-    const row = await this.guard(this.db.selectFrom("media").selectAll().where("id", "=", mediaId).executeTakeFirst());
-    return row === undefined ? undefined : toMedia(row);
+  getMedia(mediaId: string): Promise<MediaRecord | undefined> {
+    return this.guard(selectMedia(this.db, mediaId));
   }
 
-  async mediaOfMessage(chatId: string, messageId: string): Promise<MediaRecord | undefined> {
-    const row = await this.guard(
-      this.db
-        .selectFrom("message_media")
-        .innerJoin("media", "media.id", "message_media.media_id")
-        .selectAll("media")
-        .where("message_media.chat_id", "=", chatId)
-        .where("message_media.message_id", "=", messageId)
-        // A message refers to a file of its own chat only, whatever the caller asks.
-        .whereRef("media.chat_id", "=", "message_media.chat_id")
-        .executeTakeFirst(),
-    );
-    return row === undefined ? undefined : toMedia(row);
+  mediaOfMessage(chatId: string, messageId: string): Promise<MediaRecord | undefined> {
+    return this.guard(selectMediaOfMessage(this.db, chatId, messageId));
   }
 
   /** Turns "the database is away" into {@link StoreUnavailableError}; any other error passes unchanged. */
