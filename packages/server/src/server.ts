@@ -16,7 +16,7 @@ import { ChatService } from "./chat/service.js";
 import { resolveConfig, type ConfigInput, type ParleyConfig } from "./config.js";
 import { buildApp } from "./http/app.js";
 import { instrumentBus, instrumentStore } from "./instrument.js";
-import { OriginPolicy } from "./http/origins.js";
+import { OriginPolicy } from "./policy/origins.js";
 import { createLogger, type Logger } from "./logger.js";
 import { ParleyMetrics } from "./metrics.js";
 import { MediaLibrary } from "./media/library.js";

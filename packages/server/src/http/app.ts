@@ -18,7 +18,7 @@ import { metricsRoutes } from "./metrics.js";
 import type { ParleyMetrics } from "../metrics.js";
 import { livechatRoutes } from "./livechat.js";
 import { mediaRoutes } from "./media.js";
-import { OriginPolicy } from "./origins.js";
+import { OriginPolicy } from "../policy/origins.js";
 import { sdkRoutes } from "./sdk-bundle.js";
 import { widgetRoutes } from "./widget.js";
 

@@ -22,7 +22,7 @@ import { Kysely, PostgresDialect, sql } from "kysely";
 import type pg from "pg";
 import type { StoredEventName } from "@parley/protocol";
 import { GroupCommitter } from "./group-commit.js";
-import { createPgPool, isConnectionError, redactUrl } from "./pg-pool.js";
+import { createPgPool, isConnectionError, redactUrl } from "../db/pg-pool.js";
 import { POSTGRES_MIGRATIONS, migratePostgres } from "./postgres-migrations.js";
 import { pendingMigrations } from "./readiness.js";
 import type { Database } from "./schema.js";

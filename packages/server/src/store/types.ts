@@ -5,7 +5,9 @@
  * @module
  */
 import type { DocumentType, MediaMessageType, StoredEventName } from "@parley/protocol";
-import { ParleyError } from "../errors.js";
+import { StoreUnavailableError } from "../db/unavailable.js";
+
+export { StoreUnavailableError };
 
 /** An agent account. The password is only ever kept as a scrypt hash. */
 export interface AgentRecord {
@@ -180,23 +182,6 @@ export class DuplicateUsernameError extends Error {
   constructor(readonly username: string) {
     super(`an agent named "${username}" already exists`);
     this.name = "DuplicateUsernameError";
-  }
-}
-
-/**
- * The database cannot be used right now: unreachable, restarting, a dropped
- * connection, or its schema is behind this build. Clients see
- * `STORE_UNAVAILABLE` and retry; `reason` is for operators (logs, `/readyz`)
- * and never sent to clients, as it may name hosts.
- */
-export class StoreUnavailableError extends ParleyError {
-  constructor(
-    readonly reason: string,
-    options?: { cause?: unknown },
-  ) {
-    super("STORE_UNAVAILABLE");
-    this.name = "StoreUnavailableError";
-    if (options?.cause !== undefined) this.cause = options.cause;
   }
 }
 
