@@ -8,7 +8,7 @@
  */
 import type { IsWritingEvent } from "@parley/protocol";
 import type { Logger } from "pino";
-import type { Bus } from "../bus/types.js";
+import type { Bus, JsonText } from "../bus/types.js";
 import { ParleyError } from "../errors.js";
 import type { AppendRequest, AppendResult, CommittedEvent, NewContact, StateChange, Store } from "../store/types.js";
 import type { AgentsFeed } from "./agents-feed.js";
@@ -107,7 +107,7 @@ export class CommitPipeline {
     this.feed.committed(event);
   }
 
-  private publish(chatId: string, message: ChatBusMessage | ReturnType<typeof eventBusMessage>): void {
+  private publish(chatId: string, message: JsonText | Extract<ChatBusMessage, { kind: "signal" }>): void {
     // The event is committed; a bus failure only delays other nodes, which fill gaps from the store.
     this.bus.publish(chatChannel(chatId), message).catch((error: unknown) => {
       this.logger.warn({ err: error }, "bus publish failed");
