@@ -45,7 +45,8 @@ import { chatChannel, parseChatBusMessage, type ChatBusMessage } from "./bus-mes
 import { multimediaContent, toContactInfo, toHistoryEntry, toRendition, toUser, userRef, withoutInlineFile } from "./payloads.js";
 import { ChatStateCache, isPresent, presentParticipants, type ChatState } from "./state.js";
 import { TypingTracker } from "./typing.js";
-import { validateCaption, validateFileName, validateLink, validateNickname, validateText } from "./validation.js";
+import { AgentNames } from "../auth/agent-names.js";
+import { validateCaption, validateCustomerNickname, validateFileName, validateLink, validateNickname, validateText } from "./validation.js";
 
 /** Receives what must reach this node's sockets. */
 export interface ChatListener {
@@ -150,6 +151,8 @@ export class ChatService {
   private readonly media: MediaLibrary;
   private readonly feed: ChatFeed | undefined;
   private readonly cache: ChatStateCache;
+  /** Agents' names, which customers may not take or imitate. */
+  private readonly agentNames: AgentNames;
   private readonly typing: TypingTracker;
   /** Chats whose channel this node follows; only their cached state is kept current. */
   private readonly followed = new Map<string, Followed>();
@@ -159,6 +162,7 @@ export class ChatService {
     ({ store: this.store, bus: this.bus, limits: this.limits, logger: this.logger, listener: this.listener, media: this.media } = options);
     this.feed = options.feed;
     this.cache = new ChatStateCache(this.store);
+    this.agentNames = new AgentNames(this.store);
     this.typing = new TypingTracker(this.limits.typingTimeoutMs, (chatId, user, bwrite) =>
       this.emitSignal({ bwrite, chatId, user }),
     );
@@ -213,7 +217,8 @@ export class ChatService {
 
   /** A customer starts a chat: they are its first participant, recorded by a `userAdded` event (seq 1). */
   async startContact(input: StartContactInput): Promise<{ chatId: string; user: UserRef }> {
-    const nickname = validateNickname(input.nickname, this.limits);
+    const nickname = await validateCustomerNickname(input.nickname, this.limits, this.agentNames);
+    if (input.uri !== undefined) validateLink(input.uri, this.limits);
     const chatId = newChatId();
     const userId = newUserId();
     const ts = now();
@@ -258,7 +263,9 @@ export class ChatService {
       if (presentParticipants(state).length >= this.limits.maxParticipants) {
         throw new ParleyError("PARTICIPANTS_LIMIT", undefined, { limit: this.limits.maxParticipants });
       }
-      const nickname = validateNickname(options.nickname ?? who.nickname, this.limits);
+      const given = options.nickname ?? who.nickname;
+      const nickname =
+        who.role === "agent" ? validateNickname(given, this.limits) : await validateCustomerNickname(given, this.limits, this.agentNames);
       const ts = now();
       const participant: ParticipantRecord = {
         userId: who.userId,
@@ -565,20 +572,6 @@ export class ChatService {
   /** Stops handing the feed to `watcher`. */
   unwatchChats(watcher: FeedWatcher): void {
     this.feed?.unwatch(watcher);
-  }
-
-  /**
-   * Reading a chat's files needs a customer token of that chat, or an agent
-   * who is or was in it (a transcript stays readable after the chat ended).
-   */
-  async requireReader(who: TokenClaims, chatId: string): Promise<void> {
-    if (who.role === "customer") {
-      if (who.chatId !== chatId) throw new ParleyError("FORBIDDEN");
-      await this.requireChat(chatId);
-      return;
-    }
-    const state = await this.requireChat(chatId);
-    if (!state.participants.has(who.userId)) throw new ParleyError("FORBIDDEN");
   }
 
   // -- internals --------------------------------------------------------------
