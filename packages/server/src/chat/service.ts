@@ -29,6 +29,7 @@ import {
   type MediaResult,
   type MultimediaMessageEvent,
   type MultimediaMessageStoredEvent,
+  normalizeNickname,
   parseBase64,
   WATCH_SNAPSHOT_LIMIT,
 } from "@parley/protocol";
@@ -264,8 +265,9 @@ export class ChatService {
         throw new ParleyError("PARTICIPANTS_LIMIT", undefined, { limit: this.limits.maxParticipants });
       }
       const given = options.nickname ?? who.nickname;
-      const nickname =
-        who.role === "agent" ? validateNickname(given, this.limits) : await validateCustomerNickname(given, this.limits, this.agentNames);
+      // A customer keeps the name it started with (judged then); a new one must not be an agent's.
+      const isNewCustomerName = who.role === "customer" && normalizeNickname(given) !== who.nickname;
+      const nickname = isNewCustomerName ? await validateCustomerNickname(given, this.limits, this.agentNames) : validateNickname(given, this.limits);
       const ts = now();
       const participant: ParticipantRecord = {
         userId: who.userId,
