@@ -11,8 +11,10 @@
  * - A **customer** token reads only the one chat it opens, and never the list
  *   of chats nor the back-office calls.
  *
- * A signed download link is a capability for one file for a few minutes; it
- * is only given to a session that joined the chat, which this rule allows.
+ * The socket applies it too: `join` (and so `history` and `media`, which
+ * need a joined chat) and the chat feed. A signed download link is a
+ * capability for one file for a few minutes; it is only given to a session
+ * that joined the chat, which this rule allows.
  * @module
  */
 import type { ChatState } from "../chat/state.js";

@@ -46,6 +46,7 @@ import { chatChannel, parseChatBusMessage, type ChatBusMessage } from "./bus-mes
 import { multimediaContent, toContactInfo, toHistoryEntry, toRendition, toUser, userRef, withoutInlineFile } from "./payloads.js";
 import { ChatStateCache, isPresent, presentParticipants, type ChatState } from "./state.js";
 import { TypingTracker } from "./typing.js";
+import { mayRead } from "../auth/access.js";
 import { AgentNames } from "../auth/agent-names.js";
 import { validateCaption, validateCustomerNickname, validateFileName, validateLink, validateNickname, validateText } from "./validation.js";
 
@@ -255,7 +256,8 @@ export class ChatService {
    * resume by someone who was in it.
    */
   async join(who: TokenClaims, chatId: string, options: { nickname?: string; isResume: boolean }): Promise<JoinOutcome> {
-    if (who.role === "customer" && who.chatId !== chatId) throw new ParleyError("FORBIDDEN");
+    // Joining reads the chat: the one read rule decides (any agent; a customer, its own chat).
+    if (!mayRead(who, { kind: "chat", chatId })) throw new ParleyError("FORBIDDEN");
     let state = await this.requireChat(chatId);
     const known = state.participants.get(who.userId);
     if (state.contact.status === "ended") {
@@ -556,7 +558,7 @@ export class ChatService {
    * `lastSeq`, so the newer of two views of a chat is plain to see.
    */
   async watchChats(who: TokenClaims, watcher: FeedWatcher): Promise<ChatListItem[]> {
-    if (who.role !== "agent") throw new ParleyError("FORBIDDEN", "The chat feed is for agents.");
+    if (!mayRead(who, { kind: "chatList" })) throw new ParleyError("FORBIDDEN", "The chat feed is for agents.");
     if (this.feed === undefined) throw new ParleyError("UNAVAILABLE", "This server has no chat feed.");
     this.feed.watch(watcher);
     try {
