@@ -9,6 +9,8 @@ import type { Limits } from "./limits.js";
 
 // Control characters would let a nickname forge line breaks or hide text in logs and UIs.
 const CONTROL_CHARS = /\p{Cc}/u;
+/** Format characters (bidi overrides and isolates, zero-width characters, the BOM) and line/paragraph separators. */
+const FORMAT_CHARS = /[\p{Cf}\p{Zl}\p{Zp}]/u;
 
 /**
  * A message text: whitespace-only counts as empty (`TEXT_EMPTY`); length is
@@ -86,8 +88,8 @@ export function checkCaption(caption: unknown, limits: Pick<Limits, "maxCaptionL
 }
 
 /**
- * A media file name: a plain name, never a path. No `/` or `\`, no control
- * characters, not `.` or `..`, not blank, at most `maxFileNameLength`
+ * A media file name: a plain name, never a path. No `/` or `\`, no control,
+ * format or line-separator characters, not `.` or `..`, not blank, at most `maxFileNameLength`
  * characters (`FILE_NAME_INVALID`). Absent is fine: the server names the file.
  */
 export function checkFileName(name: unknown, limits: Pick<Limits, "maxFileNameLength">): WireError | null {
@@ -98,5 +100,7 @@ export function checkFileName(name: unknown, limits: Pick<Limits, "maxFileNameLe
   if (name.length > limits.maxFileNameLength) return invalid("tooLong");
   if (/[/\\]/.test(name) || name === "." || name === "..") return invalid("path");
   if (CONTROL_CHARS.test(name)) return invalid("controlCharacters");
+  // A right-to-left override turns "invoice\u202Efdp.exe" into "invoiceexe.pdf" on screen.
+  if (FORMAT_CHARS.test(name)) return invalid("formatCharacters");
   return null;
 }
