@@ -39,8 +39,11 @@ export class AgentNames {
     const names = await this.store.listAgentNames();
     const skeletons = new Set<string>();
     for (const agent of names) {
-      skeletons.add(skeleton(agent.username));
-      skeletons.add(skeleton(agent.nickname));
+      for (const name of [agent.username, agent.nickname]) {
+        // A name of punctuation alone ("...") has an empty skeleton: it would reserve every other such name.
+        const reserved = skeleton(name);
+        if (reserved !== "") skeletons.add(reserved);
+      }
     }
     this.skeletons = skeletons;
     this.readAt = startedAt;
