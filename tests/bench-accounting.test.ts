@@ -7,8 +7,10 @@ import { describe, expect, it } from "vitest";
 import { DeliveryLedger } from "../bench/lib/delivery-ledger.js";
 import { LatencyRecorder, percentile } from "../bench/lib/stats.js";
 import { decodeMessage, encodeMessage } from "../bench/load/contact-center.js";
-import { judgeStep } from "../bench/ramp.js";
+import { judgeStep, type StepReport } from "../bench/ramp.js";
+import { textLatencyVerdict } from "../bench/report.js";
 import type { StepResult } from "../bench/load/messages.js";
+import type { LatencySummary } from "../bench/lib/stats.js";
 
 describe("percentiles", () => {
   it("are nearest-rank: the smallest sample with p % of the samples at or below it", () => {
@@ -109,6 +111,8 @@ describe("a step of the ramp", () => {
     events: 500,
     elapsedMs: 1000,
     latency: { count: 100, p50: 2, p95: 10, p99: 20, max: 30 },
+    textLatency: { count: 95, p50: 2, p95: 9, p99: 15, max: 20 },
+    imageLatency: { count: 5, p50: 8, p95: 30, p99: 30, max: 30 },
     ackLatency: { count: 100, p50: 2, p95: 10, p99: 20, max: 30 },
     errors: { lost: 0, duplicated: 0, outOfOrder: 0 },
     settled: true,
@@ -124,5 +128,40 @@ describe("a step of the ramp", () => {
     expect(judgeStep(step({ errors: { lost: 1, duplicated: 0, outOfOrder: 0 } }), 50).verdict).toMatch(/1 lost/);
     expect(judgeStep(step({ sendErrors: 2 }), 50).verdict).toMatch(/2 sends refused/);
     expect(judgeStep(step({ settled: false }), 50).verdict).toMatch(/did not drain/);
+  });
+});
+
+describe("texts' latency apart from images'", () => {
+  const latency = (p99: number): LatencySummary => ({ count: 100, p50: p99 / 2, p95: p99, p99, max: p99 });
+  const step = (offered: number, textP99: number, imageP99: number, sustained: boolean): StepReport => ({
+    messagesPerSecondPerParticipant: offered / 60,
+    offeredMessagesPerSecond: offered,
+    eventsPerSecond: offered * 5,
+    latencyMs: latency(Math.max(textP99, imageP99)),
+    textLatencyMs: latency(textP99),
+    imageLatencyMs: latency(imageP99),
+    ackLatencyMs: latency(5),
+    serverCpuCores: 0.5,
+    loadCpuCores: 0.3,
+    eventsPerCpuSecond: offered * 10,
+    serverRssBytes: 100 * 2 ** 20,
+    errors: { lost: 0, duplicated: 0, outOfOrder: 0 },
+    sendErrors: 0,
+    settled: true,
+    sustained,
+    verdict: sustained ? "sustained" : "p99 over the bound",
+  });
+
+  it("the texts' target is met when their p99 stays within the bound at every sustained step, whatever the images' latency", () => {
+    const verdict = textLatencyVerdict([step(100, 10, 40, true), step(200, 30, 45, true), step(400, 900, 2000, false)], 50);
+    expect(verdict).toMatch(/: met \(highest 30 ms, at 200 messages\/s; images' p99 there 45 ms\)/);
+  });
+
+  it("is missed, naming the step, when the texts' p99 went over the bound at a sustained step", () => {
+    expect(textLatencyVerdict([step(100, 10, 20, true), step(200, 60, 20, true)], 50)).toMatch(/\*\*missed\*\* \(highest 60 ms, at 200 messages\/s/);
+  });
+
+  it("is not judged when no step was sustained", () => {
+    expect(textLatencyVerdict([step(100, 80, 90, false)], 50)).toMatch(/not judged/);
   });
 });

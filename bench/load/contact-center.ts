@@ -6,8 +6,8 @@
  * @module
  */
 import { DeliveryLedger } from "../lib/delivery-ledger.js";
-import { LatencyRecorder } from "../lib/stats.js";
-import type { ChatHandle, ChatListener, Session, TargetAdapter } from "./adapter.js";
+import { LatencyRecorder, type LatencySummary } from "../lib/stats.js";
+import type { ChatHandle, ChatListener, MessageKind, Session, TargetAdapter } from "./adapter.js";
 import type { StepCommand, StepResult, WorkloadSetup } from "./messages.js";
 
 /** The text of a bench message: the sender's number in this chat and the send time. */
@@ -31,13 +31,32 @@ interface Sender {
 
 const SCHEDULER_TICK_MS = 5;
 
+/** Latencies from send to the recipient's callback: every message, and texts and images apart. */
+class MessageLatencies {
+  readonly all = new LatencyRecorder();
+  readonly text = new LatencyRecorder();
+  readonly image = new LatencyRecorder();
+  /** Send → the server's acknowledgment (the commit). */
+  readonly ack = new LatencyRecorder();
+
+  record(kind: MessageKind, ms: number): void {
+    this.all.record(ms);
+    (kind === "image" ? this.image : this.text).record(ms);
+  }
+
+  /** The summaries so far, then a fresh start. */
+  take(): { latency: LatencySummary; textLatency: LatencySummary; imageLatency: LatencySummary; ackLatency: LatencySummary } {
+    const taken = { latency: this.all.summary(), textLatency: this.text.summary(), imageLatency: this.image.summary(), ackLatency: this.ack.summary() };
+    for (const recorder of [this.all, this.text, this.image, this.ack]) recorder.reset();
+    return taken;
+  }
+}
+
 export class ContactCenter {
   private readonly sessions: Session[] = [];
   private readonly senders: Sender[] = [];
   private readonly ledger = new DeliveryLedger();
-  private readonly latency = new LatencyRecorder();
-  /** Send → the server's acknowledgment (the commit). */
-  private readonly ackLatency = new LatencyRecorder();
+  private readonly latencies = new MessageLatencies();
   private events = 0;
   private pending = 0;
   private lastEventAt = 0;
@@ -57,11 +76,11 @@ export class ContactCenter {
       this.lastEventAt = performance.now();
     };
     return {
-      message: (id, text) => {
+      message: (id, text, kind) => {
         event();
         const decoded = decodeMessage(text);
         if (decoded !== undefined) {
-          this.latency.record(performance.timeOrigin + performance.now() - decoded.sentAt);
+          this.latencies.record(kind, performance.timeOrigin + performance.now() - decoded.sentAt);
           this.ledger.received(stream, decoded.n);
         }
         chat()?.markSeen(id);
@@ -124,7 +143,7 @@ export class ContactCenter {
     counters.sent++;
     sender.chat.send(text, withImage ? this.image : undefined).then(
       () => {
-        this.ackLatency.record(performance.timeOrigin + performance.now() - sentAt);
+        this.latencies.ack.record(performance.timeOrigin + performance.now() - sentAt);
         this.pending--;
         counters.acknowledged++;
         this.ledger.acknowledged(sender.stream, n);
@@ -139,8 +158,7 @@ export class ContactCenter {
 
   /** Sends at the step's rate for its duration, then waits for the traffic to drain. */
   async step(command: StepCommand): Promise<StepResult> {
-    this.latency.reset();
-    this.ackLatency.reset();
+    this.latencies.take();
     const eventsBefore = this.events;
     const interval = 1000 / command.messagesPerSecondPerParticipant;
     const counters = { offered: 0, sent: 0, acknowledged: 0, sendErrors: 0 };
@@ -184,8 +202,7 @@ export class ContactCenter {
       sendErrors: counters.sendErrors,
       events: this.events - eventsBefore,
       elapsedMs: Math.max(command.durationMs, lastTrafficAt - startedAt),
-      latency: this.latency.summary(),
-      ackLatency: this.ackLatency.summary(),
+      ...this.latencies.take(),
       errors: this.ledger.errors(),
       settled,
     };

@@ -40,8 +40,12 @@ export interface StepResult {
   events: number;
   /** From the step's first send to the last event of its traffic (or the drain timeout). */
   elapsedMs: number;
-  /** Send → the recipient's callback. */
+  /** Send → the recipient's callback, every message. */
   latency: LatencySummary;
+  /** The same, texts only: the latency target is judged on them. */
+  textLatency: LatencySummary;
+  /** The same, messages carrying an image only. */
+  imageLatency: LatencySummary;
   /** Send → the sender's acknowledgment (committed). */
   ackLatency: LatencySummary;
   /** Since the start of the run. */
