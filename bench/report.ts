@@ -6,6 +6,8 @@ import { p50p99, round, type LatencySummary } from "./lib/stats.js";
 import type { IdleReport } from "./idle.js";
 import type { BenchOptions } from "./options.js";
 import type { RampReport, StepReport } from "./ramp.js";
+import type { SoakReport } from "./soak.js";
+import { soakMarkdown } from "./soak-report.js";
 
 type Percentiles = { p50: number; p95: number; p99: number; max: number };
 
@@ -42,6 +44,9 @@ export interface BenchResults {
     failures: number;
     baseline?: IdleReport;
   };
+  soak?: SoakReport;
+  /** Why a soak that was asked for did not run. */
+  soakNotRun?: string;
 }
 
 const percentiles = (summary: LatencySummary | undefined): Percentiles =>
@@ -107,8 +112,8 @@ function stepsTable(name: string, steps: StepReport[]): string[] {
   return lines;
 }
 
-/** The results as Markdown: the comparison table, every step, the errors, the idle test. */
-export function markdown(results: BenchResults): string {
+/** The results as Markdown: the comparison table, every step, the errors, the idle test (not the soak: see {@link markdown}). */
+export function resultsMarkdown(results: BenchResults): string {
   const lines: string[] = [];
   const { parley, baseline, ratio: r } = results;
   if (parley !== undefined || baseline !== undefined) {
@@ -150,26 +155,52 @@ export function markdown(results: BenchResults): string {
   return lines.join("\n");
 }
 
+/** The soak's section, or why it did not run; empty when no soak was asked for. */
+export function soakSection(results: BenchResults): string {
+  if (results.soak !== undefined) return soakMarkdown(results.soak);
+  if (results.soakNotRun !== undefined) return `Soak: not run — ${results.soakNotRun}\n`;
+  return "";
+}
+
+/** Everything the run measured, as Markdown. */
+export function markdown(results: BenchResults): string {
+  return [resultsMarkdown(results), soakSection(results)].filter((part) => part !== "").join("\n");
+}
+
 export function describeRun(results: BenchResults): string {
   const m = results.machine;
   const o = results.options;
   return [
     `Machine: ${m.cpuModel}, ${m.cores} cores, ${m.memoryGiB} GiB, ${m.platform}; Node.js ${m.node}; ${m.date.slice(0, 16).replace("T", " ")} UTC.`,
     `${results.pinning}. Mode: ${results.mode}${o.quick ? ", quick run" : ""}.`,
-    `Workload: ${o.chats} chats, ${o.chatsPerAgent} per agent socket, ${Math.round(o.imageShare * 100)} % of messages with an image; ` +
-      `ramp from ${o.startRate} msg/s per participant, ×${o.rampFactor} per ${o.stepMs / 1000} s step.`,
+    `Workload: ${o.chats} chats, ${o.chatsPerAgent} per agent socket, ${Math.round(o.imageShare * 100)} % of messages with an image` +
+      (o.skipRamp ? "." : `; ramp from ${o.startRate} msg/s per participant, ×${o.rampFactor} per ${o.stepMs / 1000} s step.`),
   ].join("\n");
 }
 
-const START = "<!-- bench:results:start -->";
-const END = "<!-- bench:results:end -->";
+const RESULTS = { start: "<!-- bench:results:start -->", end: "<!-- bench:results:end -->" };
+const SOAK = { start: "<!-- bench:soak:start -->", end: "<!-- bench:soak:end -->" };
 
-/** Replaces the text between the results markers of docs/performance.md. */
+/** `page` with the text between `markers` replaced by `body`. */
+function replaceSection(page: string, file: string, markers: { start: string; end: string }, body: string): string {
+  const start = page.indexOf(markers.start);
+  const end = page.indexOf(markers.end);
+  if (start < 0 || end < start) throw new Error(`${file} has no ${markers.start} … ${markers.end} section`);
+  return page.slice(0, start) + [markers.start, "", body, markers.end].join("\n") + page.slice(end + markers.end.length);
+}
+
+/**
+ * Rewrites the sections of docs/performance.md this run has figures for: the
+ * results (ramp, idle test) and the soak each have markers of their own, so a
+ * soak run alone leaves the last full run's results in place, and the other way round.
+ */
 export async function writeDocs(file: string, results: BenchResults, note: string): Promise<void> {
-  const page = await readFile(file, "utf8");
-  const start = page.indexOf(START);
-  const end = page.indexOf(END);
-  if (start < 0 || end < start) throw new Error(`${file} has no ${START} … ${END} section`);
-  const section = [START, "", describeRun(results), note === "" ? "" : `\n${note}`, "", markdown(results), END].join("\n");
-  await writeFile(file, page.slice(0, start) + section + page.slice(end + END.length));
+  let page = await readFile(file, "utf8");
+  const header = describeRun(results) + (note === "" ? "" : `\n\n${note}`);
+  if (results.parley !== undefined || results.baseline !== undefined || results.idle !== undefined) {
+    page = replaceSection(page, file, RESULTS, [header, "", "", resultsMarkdown(results)].join("\n"));
+  }
+  const soak = soakSection(results);
+  if (soak !== "") page = replaceSection(page, file, SOAK, [header, "", soak].join("\n"));
+  await writeFile(file, page);
 }
