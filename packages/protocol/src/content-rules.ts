@@ -48,6 +48,13 @@ export function checkLink(url: unknown, limits: Pick<Limits, "maxUrlLength">): W
  */
 const NICKNAME_FORBIDDEN = /[\p{C}\p{Zl}\p{Zp}]|(?! )\s/u;
 
+/**
+ * The one format character a nickname may hold: a zero-width joiner between
+ * two pictographs, which makes one emoji of them (👩‍💻). Between letters it
+ * would hide text, so it is removed only there before the check above.
+ */
+const EMOJI_JOINER = /(?<=\p{Extended_Pictographic}\uFE0F?)\u200D(?=\p{Extended_Pictographic})/gu;
+
 /** A nickname as it is stored and compared: NFC-normalised and trimmed. */
 export function normalizeNickname(raw: string): string {
   return raw.normalize("NFC").trim();
@@ -72,7 +79,7 @@ export function checkNickname(raw: unknown, limits: Pick<Limits, "maxNicknameLen
   const nickname = normalizeNickname(raw);
   if (nickname === "") return invalid("empty");
   if (nickname.length > max) return invalid("tooLong");
-  if (NICKNAME_FORBIDDEN.test(nickname)) return invalid("forbiddenCharacters");
+  if (NICKNAME_FORBIDDEN.test(nickname.replace(EMOJI_JOINER, ""))) return invalid("forbiddenCharacters");
   if (nickname.includes("  ")) return invalid("repeatedSpaces");
   return null;
 }

@@ -48,6 +48,7 @@ describe("identity", () => {
       ["a bidi isolate", "Carla\u2066x\u2069"],
       ["a zero-width space", "Ali\u200Bce"],
       ["a zero-width joiner", "Ca\u200Drla"],
+      ["a zero-width joiner after an emoji, before a letter", "Carla \u{1F469}\u200Dx"],
       ["a byte order mark inside", "Car\uFEFFla"],
       ["a line separator", "Carla\u2028[12:00] Agent: hi"],
       ["a paragraph separator", "Carla\u2029x"],
@@ -66,6 +67,11 @@ describe("identity", () => {
       // The message says what is allowed.
       expect(body.error.message).toContain("1 to 64 characters");
       expect(await chatCount()).toBe(before);
+    });
+
+    it("accepts an emoji joined by a zero-width joiner (one pictograph)", async () => {
+      const response = await startChat({ nickname: "Carla \u{1F469}\u200D\u{1F4BB}" });
+      expect(response.status).toBe(201);
     });
 
     it("stores nicknames NFC-normalised and trimmed, single inner spaces allowed", async () => {
