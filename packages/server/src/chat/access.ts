@@ -1,7 +1,8 @@
 /**
- * The access policy: who may act in a chat, read it, or upload to it,
+ * The access policy of acting in a chat: who may act in it or upload to it,
  * decided from the chat's state (cached, so the send path reads no
- * database). Each check throws the coded error a refused caller gets.
+ * database). Each check throws the coded error a refused caller gets. Who
+ * may read a chat is the one rule of `auth/access.ts`.
  * @module
  */
 import type { TokenClaims } from "../auth/tokens.js";
@@ -52,19 +53,5 @@ export class ChatAccess {
   async requireSender(who: TokenClaims, chatId: string): Promise<void> {
     if (who.role === "customer" && who.chatId !== chatId) throw new ParleyError("FORBIDDEN");
     await this.requireActiveParticipant(who, chatId);
-  }
-
-  /**
-   * Reading a chat's files needs a customer token of that chat, or an agent
-   * who is or was in it (a transcript stays readable after the chat ended).
-   */
-  async requireReader(who: TokenClaims, chatId: string): Promise<void> {
-    if (who.role === "customer") {
-      if (who.chatId !== chatId) throw new ParleyError("FORBIDDEN");
-      await this.requireChat(chatId);
-      return;
-    }
-    const state = await this.requireChat(chatId);
-    if (!state.participants.has(who.userId)) throw new ParleyError("FORBIDDEN");
   }
 }

@@ -8,6 +8,7 @@
  */
 import { WATCH_SNAPSHOT_LIMIT, type ChatListItem } from "@parley/protocol";
 import type { Logger } from "pino";
+import { mayRead } from "../auth/access.js";
 import type { TokenClaims } from "../auth/tokens.js";
 import { ParleyError } from "../errors.js";
 import { MESSAGE_EVENT_NAMES, type ContactListQuery, type StoredEvent, type Store } from "../store/types.js";
@@ -51,7 +52,7 @@ export class AgentsFeed {
    * `lastSeq`, so the newer of two views of a chat is plain to see.
    */
   async watch(who: TokenClaims, watcher: FeedWatcher): Promise<ChatListItem[]> {
-    if (who.role !== "agent") throw new ParleyError("FORBIDDEN", "The chat feed is for agents.");
+    if (!mayRead(who, { kind: "chatList" })) throw new ParleyError("FORBIDDEN", "The chat feed is for agents.");
     if (this.feed === undefined) throw new ParleyError("UNAVAILABLE", "This server has no chat feed.");
     this.feed.watch(watcher);
     try {

@@ -4,7 +4,9 @@
  * its state change in one transaction.
  * @module
  */
-import type { AckResult, ContactEndedEvent, ContactInfo, Limits, User, UserAddedEvent, UserLeftEvent, UserRef } from "@parley/protocol";
+import { normalizeNickname, type AckResult, type ContactEndedEvent, type ContactInfo, type Limits, type User, type UserAddedEvent, type UserLeftEvent, type UserRef } from "@parley/protocol";
+import { mayRead } from "../auth/access.js";
+import type { AgentNames } from "../auth/agent-names.js";
 import type { TokenClaims } from "../auth/tokens.js";
 import { ParleyError } from "../errors.js";
 import { newChatId, newEventId, newUserId } from "../ids.js";
@@ -13,7 +15,7 @@ import type { ChatAccess } from "./access.js";
 import { toContactInfo, toUser, userRef } from "./payloads.js";
 import type { CommitPipeline } from "./pipeline.js";
 import { presentParticipants } from "./state.js";
-import { validateNickname } from "./validation.js";
+import { validateCustomerNickname, validateLink, validateNickname } from "./validation.js";
 
 /** Details of a customer starting a chat. */
 export interface StartContactInput {
@@ -42,6 +44,8 @@ export interface MembershipOptions {
   access: ChatAccess;
   pipeline: CommitPipeline;
   presence: Presence;
+  /** Agents' names, which customers may not take or imitate. */
+  agentNames: AgentNames;
   limits: Limits;
   /** Told when a chat ends, so its writers are forgotten. */
   onEnded: (chatId: string) => void;
@@ -53,16 +57,18 @@ export class ChatMembership {
   private readonly access: ChatAccess;
   private readonly pipeline: CommitPipeline;
   private readonly presence: Presence;
+  private readonly agentNames: AgentNames;
   private readonly limits: Limits;
   private readonly onEnded: (chatId: string) => void;
 
   constructor(options: MembershipOptions) {
-    ({ access: this.access, pipeline: this.pipeline, presence: this.presence, limits: this.limits, onEnded: this.onEnded } = options);
+    ({ access: this.access, pipeline: this.pipeline, presence: this.presence, agentNames: this.agentNames, limits: this.limits, onEnded: this.onEnded } = options);
   }
 
   /** A customer starts a chat: they are its first participant, recorded by a `userAdded` event (seq 1). */
   async startContact(input: StartContactInput): Promise<{ chatId: string; user: UserRef }> {
-    const nickname = validateNickname(input.nickname, this.limits);
+    const nickname = await validateCustomerNickname(input.nickname, this.limits, this.agentNames);
+    if (input.uri !== undefined) validateLink(input.uri, this.limits);
     const chatId = newChatId();
     const userId = newUserId();
     const ts = now();
@@ -97,7 +103,8 @@ export class ChatMembership {
    * resume by someone who was in it.
    */
   async join(who: TokenClaims, chatId: string, options: { nickname?: string; isResume: boolean }): Promise<JoinOutcome> {
-    if (who.role === "customer" && who.chatId !== chatId) throw new ParleyError("FORBIDDEN");
+    // Joining reads the chat: the one read rule decides (any agent; a customer, its own chat).
+    if (!mayRead(who, { kind: "chat", chatId })) throw new ParleyError("FORBIDDEN");
     let state = await this.access.requireChat(chatId);
     const known = state.participants.get(who.userId);
     if (state.contact.status === "ended") {
@@ -106,7 +113,10 @@ export class ChatMembership {
       if (presentParticipants(state).length >= this.limits.maxParticipants) {
         throw new ParleyError("PARTICIPANTS_LIMIT", undefined, { limit: this.limits.maxParticipants });
       }
-      const nickname = validateNickname(options.nickname ?? who.nickname, this.limits);
+      const given = options.nickname ?? who.nickname;
+      // A customer keeps the name it started with (judged then); a new one must not be an agent's.
+      const isNewCustomerName = who.role === "customer" && normalizeNickname(given) !== who.nickname;
+      const nickname = isNewCustomerName ? await validateCustomerNickname(given, this.limits, this.agentNames) : validateNickname(given, this.limits);
       const ts = now();
       const participant: ParticipantRecord = {
         userId: who.userId,

@@ -11,6 +11,7 @@
  */
 import type { AckResult, ChatListItem, HistoryResult, Limits, MediaFormat, MediaResult, ReceiptResult, SendResult, UserRef } from "@parley/protocol";
 import type { Logger } from "pino";
+import { AgentNames } from "../auth/agent-names.js";
 import type { TokenClaims } from "../auth/tokens.js";
 import type { Bus } from "../bus/types.js";
 import type { MediaLibrary } from "../media/library.js";
@@ -65,6 +66,7 @@ export class ChatService {
       access: this.access,
       pipeline,
       presence: delivery,
+      agentNames: new AgentNames(store),
       limits,
       onEnded: (chatId) => this.typing.clearChat(chatId),
     });
@@ -148,10 +150,6 @@ export class ChatService {
 
   requireSender(who: TokenClaims, chatId: string): Promise<void> {
     return this.access.requireSender(who, chatId);
-  }
-
-  requireReader(who: TokenClaims, chatId: string): Promise<void> {
-    return this.access.requireReader(who, chatId);
   }
 
   // -- the agents' feed -------------------------------------------------------
