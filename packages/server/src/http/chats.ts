@@ -12,15 +12,13 @@ import {
   type ChatListItem,
   type ChatListResponse,
 } from "@parley/protocol";
-import type { FastifyInstance, FastifyRequest } from "fastify";
-import type { TokenService } from "../auth/tokens.js";
+import type { FastifyInstance } from "fastify";
 import type { ChatService } from "../chat/service.js";
 import { ParleyError } from "../errors.js";
 import type { ContactListQuery } from "../store/types.js";
 
 export interface ChatRoutesDeps {
   chat: ChatService;
-  tokens: TokenService;
 }
 
 /** The cursor names the last chat of a page: Base64url of `[createdAt, id]`. */
@@ -40,18 +38,8 @@ function decodeCursor(cursor: string): { createdAt: string; id: string } {
   throw new ParleyError("VALIDATION_FAILED", "The cursor is not one this server gave.", { path: "/cursor", problem: "unknown cursor" });
 }
 
-/** Agents only: an Authorization Bearer agent token. */
-export async function requireAgent(tokens: TokenService, request: FastifyRequest): Promise<void> {
-  const header = request.headers.authorization;
-  if (header === undefined) throw new ParleyError("AUTH_REQUIRED");
-  if (!header.startsWith("Bearer ")) throw new ParleyError("AUTH_INVALID_TOKEN", "Use an Authorization: Bearer token.");
-  const claims = await tokens.verify(header.slice(7).trim());
-  if (claims.role !== "agent") throw new ParleyError("FORBIDDEN", "The chat list is for agents.");
-}
-
 export function chatRoutes(app: FastifyInstance, deps: ChatRoutesDeps): void {
-  app.get<{ Querystring: ChatListQuery }>("/v1/chats", { schema: { querystring: ChatListQuery } }, async (request, reply) => {
-    await requireAgent(deps.tokens, request);
+  app.get<{ Querystring: ChatListQuery }>("/v1/chats", { schema: { querystring: ChatListQuery }, config: { auth: { role: "agent" } } }, async (request, reply) => {
     const { status, q, cursor } = request.query;
     const limit = request.query.limit === undefined ? CHAT_LIST_DEFAULT_LIMIT : Number(request.query.limit);
     if (limit < 1 || limit > CHAT_LIST_MAX_LIMIT) {
