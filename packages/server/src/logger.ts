@@ -59,10 +59,12 @@ export function createLogger(level: LogLevel, destination?: DestinationStream): 
     formatters: { log: redactFields },
     hooks: {
       logMethod(this: Logger, args: unknown[], method: (...args: unknown[]) => void) {
-        method.apply(
-          this,
-          args.map((arg) => (typeof arg === "string" ? redactText(arg) : arg)),
-        );
+        const redacted = args.map((arg) => (typeof arg === "string" ? redactText(arg) : arg));
+        // Without a message pino uses the error's own, after this hook: give it the redacted one.
+        const [first] = args;
+        const error = first instanceof Error ? first : (first as { err?: unknown } | null)?.err;
+        if (args.length === 1 && error instanceof Error) redacted.push(redactText(error.message));
+        method.apply(this, redacted);
       },
     },
   };
