@@ -92,6 +92,27 @@ async function serve(flags: ServeFlags): Promise<void> {
     throw error;
   }
   for (const warning of startWarnings(server.config)) console.error(`parley: warning: ${warning}`);
+  // Ready to stop before anything is printed: whoever reads the banner may stop the server at once.
+  let stopping = false;
+  const stop = (signal: string): void => {
+    if (stopping) return;
+    stopping = true;
+    server.logger.info({ signal }, "shutting down");
+    // close() bounds itself; this is the last resort if closing the store or the bus hangs.
+    setTimeout(() => {
+      console.error(`parley: did not stop within ${server.config.shutdownTimeoutMs} ms; exiting`);
+      process.exit(1);
+    }, server.config.shutdownTimeoutMs + 5000).unref();
+    server.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        console.error(error);
+        process.exit(1);
+      },
+    );
+  };
+  process.on("SIGINT", () => stop("SIGINT"));
+  process.on("SIGTERM", () => stop("SIGTERM"));
   // First start on an empty install: make a demo agent so the newcomer can log in at once.
   if ((await server.store.countAgents()) === 0 && (await server.store.getMeta(DEMO_MARKER)) === undefined) {
     const password = randomBytes(12).toString("base64url");
@@ -118,26 +139,6 @@ async function serve(flags: ServeFlags): Promise<void> {
   } else {
     console.log(`Parley is running at ${url} (demo page: ${url}/, agent console: ${url}/console; commands: npx parley --help)`);
   }
-  let stopping = false;
-  const stop = (signal: string): void => {
-    if (stopping) return;
-    stopping = true;
-    server.logger.info({ signal }, "shutting down");
-    // close() bounds itself; this is the last resort if closing the store or the bus hangs.
-    setTimeout(() => {
-      console.error(`parley: did not stop within ${server.config.shutdownTimeoutMs} ms; exiting`);
-      process.exit(1);
-    }, server.config.shutdownTimeoutMs + 5000).unref();
-    server.close().then(
-      () => process.exit(0),
-      (error: unknown) => {
-        console.error(error);
-        process.exit(1);
-      },
-    );
-  };
-  process.on("SIGINT", () => stop("SIGINT"));
-  process.on("SIGTERM", () => stop("SIGTERM"));
 }
 
 async function agentAdd(positionals: string[], values: ReturnType<typeof parse>["values"]): Promise<void> {
