@@ -13,9 +13,11 @@ import {
   type ChatListResponse,
 } from "@parley/protocol";
 import type { FastifyInstance } from "fastify";
+import { authorizeRead } from "../auth/access.js";
 import type { ChatService } from "../chat/service.js";
 import { ParleyError } from "../errors.js";
 import type { ContactListQuery } from "../store/types.js";
+import { claimsOf } from "./authenticate.js";
 
 export interface ChatRoutesDeps {
   chat: ChatService;
@@ -39,7 +41,9 @@ function decodeCursor(cursor: string): { createdAt: string; id: string } {
 }
 
 export function chatRoutes(app: FastifyInstance, deps: ChatRoutesDeps): void {
-  app.get<{ Querystring: ChatListQuery }>("/v1/chats", { schema: { querystring: ChatListQuery }, config: { auth: { role: "agent" } } }, async (request, reply) => {
+  const options = { schema: { querystring: ChatListQuery }, config: { auth: { role: "any" } as const } };
+  app.get<{ Querystring: ChatListQuery }>("/v1/chats", options, async (request, reply) => {
+    await authorizeRead(claimsOf(request), { kind: "chatList" }, deps.chat);
     const { status, q, cursor } = request.query;
     const limit = request.query.limit === undefined ? CHAT_LIST_DEFAULT_LIMIT : Number(request.query.limit);
     if (limit < 1 || limit > CHAT_LIST_MAX_LIMIT) {

@@ -11,6 +11,7 @@ import type { Readable } from "node:stream";
 import { Type, type Static } from "@sinclair/typebox";
 import { CHAT_ID_PATTERN, MESSAGE_ID_PATTERN, UploadQuery, type Limits, type UploadResponse } from "@parley/protocol";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import { authorizeRead } from "../auth/access.js";
 import { toRendition } from "../chat/payloads.js";
 import type { ChatService } from "../chat/service.js";
 import { validateFileName } from "../chat/validation.js";
@@ -145,7 +146,7 @@ export function mediaRoutes(app: FastifyInstance, deps: MediaRoutesDeps): void {
         verifyMediaLink(deps.secret, { chatId, messageId, format }, expires, signature);
         linkExpiresAt = Number(expires);
       } else {
-        await deps.chat.requireReader(request.claims, chatId);
+        await authorizeRead(request.claims, { kind: "chat", chatId }, deps.chat);
       }
       return sendFile(request, reply, chatId, messageId, format, linkExpiresAt);
     },
@@ -160,7 +161,7 @@ export function mediaRoutes(app: FastifyInstance, deps: MediaRoutesDeps): void {
       const { chatId, messageId } = request.params;
       if (!new RegExp(CHAT_ID_PATTERN).test(chatId)) throw new ParleyError("CONTACT_NOT_FOUND");
       if (!new RegExp(MESSAGE_ID_PATTERN).test(messageId)) throw new ParleyError("MESSAGE_NOT_FOUND");
-      await deps.chat.requireChat(chatId);
+      await authorizeRead(claimsOf(request), { kind: "backOffice", chatId }, deps.chat);
       return await sendFile(request, reply, chatId, messageId, "fullsize");
     } catch (error) {
       return sendRefusal(request, reply, error, true);
