@@ -39,14 +39,14 @@ async function startContact(serverUrl: string, nickname: string): Promise<Starte
   return { chatId: body.contact.id, userId: body.user.id, token: body.token };
 }
 
-/** A chat holding a full history page of long messages, and its customer's token. */
-async function chatWithLongHistory(serverUrl: string): Promise<StartedContact & { messageIds: string[] }> {
+/** A chat holding `count` messages (by default a full history page of long ones), and its customer's token. */
+async function chatWithLongHistory(serverUrl: string, count = PAGE, text = LONG_TEXT): Promise<StartedContact & { messageIds: string[] }> {
   const contact = await startContact(serverUrl, "Seeder");
   const socket = await RawSocket.connect(serverUrl, contact.token);
   expect(await socket.request({ t: "join", chatId: contact.chatId })).toMatchObject({ ok: true });
   const rids: number[] = [];
-  for (let i = 0; i < PAGE; i++) {
-    rids.push(socket.sendRequest({ t: "send", chatId: contact.chatId, clientId: `seed-${i}`, kind: "text", text: LONG_TEXT }));
+  for (let i = 0; i < count; i++) {
+    rids.push(socket.sendRequest({ t: "send", chatId: contact.chatId, clientId: `seed-${i}`, kind: "text", text }));
   }
   await waitFor(() => rids.every((rid) => socket.replyTo(rid) !== undefined), () => "every seeding send to be answered", 60_000);
   const replies = rids.map((rid) => socket.replyTo(rid) as Frame);
@@ -59,6 +59,17 @@ async function chatWithLongHistory(serverUrl: string): Promise<StartedContact & 
 function expectExchangeStayedFast(effect: AttackEffect): void {
   expect(effect.slowestRoundTripMs, `round trips ${effect.roundTripsMs.map(Math.round).join(", ")} ms`).toBeLessThan(SLOWEST_ROUND_TRIP_MS);
   expect(effect.maxEventLoopDelayMs, "the longest event-loop stall").toBeLessThan(LONGEST_LOOP_STALL_MS);
+}
+
+/**
+ * The attacker runs in this process too: its frames go out in slices, one slice
+ * a turn, so that its own writing is not measured as the server's stall.
+ */
+async function flood(count: number, sendOne: (i: number) => void): Promise<void> {
+  for (let i = 0; i < count; i++) {
+    sendOne(i);
+    if (i % 100 === 99) await new Promise((resolve) => setImmediate(resolve));
+  }
 }
 
 const isRateLimited = (frame: Frame | undefined): boolean => (frame?.error as { code?: string } | undefined)?.code === "RATE_LIMITED";
@@ -89,9 +100,9 @@ describe("every request frame has a budget per connection", () => {
     const replies = rids.map((rid) => attacker.replyTo(rid) as Frame);
     const pages = replies.filter((reply) => reply.ok === true);
     const refused = replies.filter(isRateLimited);
-    // 8 MiB of answers at once is four or five pages of 1.8 MB; the rest waits for the budget.
+    // 8 MiB of answers at once is five pages of 1.8 MB, then one every two seconds (room left for a slow machine).
     expect(pages.length).toBeGreaterThan(0);
-    expect(pages.length).toBeLessThanOrEqual(8);
+    expect(pages.length).toBeLessThanOrEqual(15);
     expect(refused.length).toBe(rids.length - pages.length);
     for (const reply of refused) expect(retryAfterOf(reply)).toBeGreaterThan(0);
     attacker.close();
@@ -103,7 +114,7 @@ describe("every request frame has a budget per connection", () => {
       for (let wave = 0; wave < 4; wave++) {
         const attacker = await RawSocket.connect(server.url, chat.token);
         attacker.sendRequest({ t: "join", chatId: chat.chatId });
-        for (let i = 0; i < 300; i++) attacker.sendRequest({ t: "history", chatId: chat.chatId, limit: PAGE });
+        await flood(300, () => attacker.sendRequest({ t: "history", chatId: chat.chatId, limit: PAGE }));
         await waitFor(() => attacker.frames.some((f) => f.t === "reply" && f.rid !== 1), () => "a first history answer", 60_000);
         attacker.terminate();
       }
@@ -118,17 +129,17 @@ describe("every request frame has a budget per connection", () => {
     ["ping", () => ({ t: "ping" })],
     ["end", (chat: StartedContact) => ({ t: "end", chatId: chat.chatId })],
   ] as const)("refuses a flood of %s frames with RATE_LIMITED and keeps the exchange fast", async (type, frameFor) => {
-    const chat = await chatWithLongHistory(server.url);
+    const chat = await chatWithLongHistory(server.url, 3, "a message to answer");
     const attacker = await RawSocket.connect(server.url, chat.token);
     expect(await attacker.request({ t: "join", chatId: chat.chatId })).toMatchObject({ ok: true });
     const FLOOD = 3_000;
     const effect = await measureDuringAttack(exchange, async () => {
       const frame = frameFor(chat as StartedContact & { messageIds: string[] });
       const rids: number[] = [];
-      for (let i = 0; i < FLOOD; i++) {
+      await flood(FLOOD, () => {
         if (type === "typing") attacker.send(frame);
         else rids.push(attacker.sendRequest(frame));
-      }
+      });
       // The last frame's answer (or, for typing, a ping behind the flood) says the server read them all.
       const marker = attacker.sendRequest({ t: "ping" });
       await waitFor(() => attacker.replyTo(marker) !== undefined, () => `the server to read the ${type} flood`, 60_000);
@@ -144,7 +155,7 @@ describe("every request frame has a budget per connection", () => {
     }
     if (type === "typing") {
       // Frames without rid are told once per streak of refusals, not once per frame.
-      expect(limited.length).toBeLessThan(10);
+      expect(limited.length).toBeLessThan(FLOOD / 20);
     } else {
       expect(limited.length).toBeGreaterThan(FLOOD / 2);
     }
@@ -156,7 +167,7 @@ describe("every request frame has a budget per connection", () => {
     const FLOOD = 1_000;
     const rids: number[] = [];
     const effect = await measureDuringAttack(exchange, async () => {
-      for (let i = 0; i < FLOOD; i++) rids.push(attacker.sendRequest({ t: "watchChats" }));
+      await flood(FLOOD, () => rids.push(attacker.sendRequest({ t: "watchChats" })));
       await waitFor(() => rids.every((rid) => attacker.replyTo(rid) !== undefined), () => "every watchChats to be answered", 60_000);
     });
     expectExchangeStayedFast(effect);
@@ -235,6 +246,7 @@ describe("work read from a socket that then closed is dropped", () => {
         const attacker = await RawSocket.connect(server.url, chat.token);
         expect(await attacker.request({ t: "join", chatId: chat.chatId })).toMatchObject({ ok: true });
         for (let i = 0; i < 200; i++) attacker.sendRequest({ t: "history", chatId: chat.chatId, limit: PAGE });
+        // Closed in the same turn: every frame is read by the server before it hears of the close.
         attacker.close();
         await waitFor(() => attacker.closed !== undefined, () => "the attacker's socket to close", 60_000);
       }

@@ -88,9 +88,10 @@ export const DEFAULT_LIMITS: Readonly<Limits> = Object.freeze({
   maxParticipants: 20,
   maxContactsPerSession: 200,
   maxHistoryPage: 200,
-  // 50 units a second is 50 receipts or 5 history pages; the burst covers a console resuming every chat.
-  requestsPerSecond: 50,
-  requestsBurst: 500,
+  // 100 units a second is a console receiving 50 messages a second across its chats (a delivery and a
+  // read receipt each), or 10 history pages; the burst covers a console re-joining every chat at once.
+  requestsPerSecond: 100,
+  requestsBurst: 1_000,
   // A full history page of long messages is about 2 MiB: four at once, then one every two seconds.
   replyBytesPerSecond: 1024 * 1024,
   replyBytesBurst: 8 * 1024 * 1024,

@@ -51,6 +51,13 @@ export interface SharedLimits {
 }
 
 const REPLAY_PAGE = 200;
+/**
+ * Frames of one session handled at once; the rest wait their turn in arrival
+ * order. A burst admitted by the budget (a thousand receipts) then reaches the
+ * store as a few dozen small group commits instead of one that holds the event
+ * loop, and frames still waiting when the socket closes are dropped.
+ */
+const CONCURRENT_FRAMES = 32;
 
 /** Resolves after the I/O of this turn of the event loop, so a close already read from the socket is seen. */
 function nextTurn(): Promise<void> {
@@ -92,6 +99,8 @@ export class Session implements Subscriber {
   private hasToldRateLimited = false;
   /** The token counted against `socketsPerToken`, released on close. */
   private countedToken: string | undefined;
+  private framesRunning = 0;
+  private readonly framesWaiting: (() => void)[] = [];
 
   constructor(
     private readonly connection: Connection,
@@ -227,6 +236,30 @@ export class Session implements Subscriber {
   }
 
   private async dispatch(frame: ClientFrame): Promise<void> {
+    await this.takeTurn();
+    try {
+      await this.handle(frame);
+    } finally {
+      this.endTurn();
+    }
+  }
+
+  private takeTurn(): Promise<void> {
+    if (this.framesRunning < CONCURRENT_FRAMES) {
+      this.framesRunning += 1;
+      return Promise.resolve();
+    }
+    // The slot is handed over by endTurn: framesRunning stays as it is.
+    return new Promise((resolve) => this.framesWaiting.push(resolve));
+  }
+
+  private endTurn(): void {
+    const next = this.framesWaiting.shift();
+    if (next !== undefined) next();
+    else this.framesRunning -= 1;
+  }
+
+  private async handle(frame: ClientFrame): Promise<void> {
     const rid = ridOf(frame);
     // Read before the socket closed, handled after: dropped (a send comes again, with its client id, on the next socket).
     if (this.isClosed) return;
