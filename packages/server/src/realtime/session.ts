@@ -388,7 +388,7 @@ export class Session implements Subscriber {
       } else {
         history = await this.deps.chat.history(chatId, outcome.head + 1);
       }
-      if (this.phase === "closed") throw new ParleyError("UNAVAILABLE");
+      if (this.isClosed) throw new ParleyError("UNAVAILABLE");
       const result: JoinResult = { contact: outcome.contact, user: outcome.user, participants: outcome.participants, lastSeq, history };
       // The reply goes out before the buffered live events: write it here, not in dispatch.
       this.budget.chargeAnswer(this.connection.writeFrame({ t: "reply", rid: frame.rid, ok: true, result }));
@@ -424,7 +424,7 @@ export class Session implements Subscriber {
       this.feedWatcher = undefined;
       throw error;
     }
-    if (this.phase === "closed") {
+    if (this.isClosed) {
       this.deps.chat.unwatchChats(watcher);
       return;
     }
@@ -447,9 +447,9 @@ export class Session implements Subscriber {
         if (this.connection.isBacklogged) await this.connection.writeFlushed(frame);
         else this.connection.write(frame, false);
         cursor = event.seq;
-        if (this.phase === "closed") break;
+        if (this.isClosed) break;
       }
-      if (events.length < REPLAY_PAGE || this.phase === "closed") break;
+      if (events.length < REPLAY_PAGE || this.isClosed) break;
     }
     return cursor;
   }
