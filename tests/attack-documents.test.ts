@@ -9,6 +9,7 @@ import { afterAll, beforeAll, expect, it } from "vitest";
 import { measureDuringAttack, openExchange } from "./support/attack.js";
 import { docxWithHostileContentTypes } from "./support/media-files.js";
 import { startServerWithAgents, type InProcessServer } from "./support/server.js";
+import { startCustomer, uploadFile } from "./support/uploads.js";
 
 let server: InProcessServer;
 let agentToken: string;
@@ -23,29 +24,6 @@ afterAll(async () => {
   await server.close();
 });
 
-/** A customer's chat and token, as anyone on the internet gets them. */
-async function startCustomer(url: string): Promise<{ chatId: string; token: string }> {
-  const response = await fetch(`${url}/v1/contacts`, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({ nickname: "Mallory" }),
-  });
-  const body = (await response.json()) as { contact: { id: string }; token: string };
-  return { chatId: body.contact.id, token: body.token };
-}
-
-/** Uploads a file and returns the error code it was refused with ("stored" when it was not). */
-async function uploadDocument(url: string, customer: { chatId: string; token: string }, bytes: Buffer): Promise<string> {
-  const response = await fetch(`${url}/v1/contacts/${customer.chatId}/uploads?messageType=DOCUMENT&fileName=report.docx`, {
-    method: "POST",
-    headers: { authorization: `Bearer ${customer.token}`, "content-type": "application/octet-stream" },
-    body: bytes,
-  });
-  if (response.status === 201) return "stored";
-  const body = (await response.json()) as { error: { code: string } };
-  return body.error.code;
-}
-
 it(
   "a .docx under 1 KiB with hostile content types is refused without stalling the chats beside it",
   async () => {
@@ -58,7 +36,7 @@ it(
       const effect = await measureDuringAttack(exchange, () =>
         Promise.all(
           Array.from({ length: 3 }, async () => {
-            answers.push(await uploadDocument(server.url, attacker, file));
+            answers.push((await uploadFile(server.url, attacker, file, { messageType: "DOCUMENT", fileName: "report.docx" })).code);
           }),
         ),
       );

@@ -17,6 +17,8 @@ export interface MetricsSources {
   chatsByState?: () => Promise<Record<"active" | "ended", number>>;
   /** Whether the bus delivers right now. */
   isBusConnected(): boolean;
+  /** Image jobs running and waiting their turn on this node. */
+  imageJobs?: () => { active: number; queued: number };
 }
 
 /** Latency buckets in seconds: from a group commit's fraction of a millisecond to a stalled disk. */
@@ -80,6 +82,25 @@ export class ParleyMetrics {
         this.set(sources.isBusConnected() ? 1 : 0);
       },
     });
+    const imageJobs = sources.imageJobs;
+    if (imageJobs !== undefined) {
+      new Gauge({
+        name: "parley_image_jobs_active",
+        help: "Images being processed on this node (at most PARLEY_IMAGE_JOBS).",
+        registers,
+        collect() {
+          this.set(imageJobs().active);
+        },
+      });
+      new Gauge({
+        name: "parley_image_jobs_queued",
+        help: "Images admitted on this node and waiting their turn (at most PARLEY_IMAGE_QUEUE).",
+        registers,
+        collect() {
+          this.set(imageJobs().queued);
+        },
+      });
+    }
     this.framesIn = new Counter({ name: "parley_frames_in_total", help: "Client frames received, by type.", labelNames: ["type"], registers });
     this.eventsIn = new Counter({ name: "parley_events_in_total", help: "Events committed by this node, by type.", labelNames: ["type"], registers });
     this.eventsOut = new Counter({

@@ -19,6 +19,7 @@ import { instrumentBus, instrumentStore } from "./instrument.js";
 import { OriginPolicy } from "./http/origins.js";
 import { createLogger, type Logger } from "./logger.js";
 import { ParleyMetrics } from "./metrics.js";
+import { ImageJobs } from "./media/image-jobs.js";
 import { MediaLibrary } from "./media/library.js";
 import type { Watermarks } from "./realtime/connection.js";
 import { FanoutHub } from "./realtime/hub.js";
@@ -83,18 +84,28 @@ export function createParleyServer(options: ParleyServerOptions = {}): ParleySer
   const tokens = new TokenService(config.secret);
   let isClosing = false;
   const hub = new FanoutHub(logger, (type, recipients) => metrics.eventsOut.inc({ type }, recipients));
+  const imageJobs = new ImageJobs({ concurrent: config.imageJobs, queued: config.imageQueue, perClient: config.imageJobsPerAddress });
   const metrics: ParleyMetrics = new ParleyMetrics({
     // Read when scraped, once the socket server below exists.
     openConnections: (): number => sockets.openCount,
     servedChats: () => hub.chatCount,
     chatsByState: () => store.countContactsByState(),
     isBusConnected: () => bus.isConnected !== false,
+    imageJobs: () => ({ active: imageJobs.active, queued: imageJobs.queued }),
   });
   const measuredStore = instrumentStore(store, metrics);
   const measuredBus = instrumentBus(bus, metrics);
   // Uploads are spooled here while they are judged; whatever a crash left behind is removed at start.
   const spoolDir = join(config.dataDir, "spool");
-  const media = new MediaLibrary({ store: measuredStore, blobs, limits: config.limits, spoolDir, secret: config.secret });
+  const media = new MediaLibrary({
+    store: measuredStore,
+    blobs,
+    limits: config.limits,
+    spoolDir,
+    secret: config.secret,
+    imageJobs,
+    imageTimeoutMs: config.imageTimeoutMs,
+  });
   const feed = new ChatFeed(measuredBus, logger);
   const chat = new ChatService({ store: measuredStore, bus: measuredBus, limits: config.limits, logger, listener: hub, media, feed });
   hub.setSource(
