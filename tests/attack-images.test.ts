@@ -72,6 +72,7 @@ describe("images of extreme dimensions", () => {
           }),
         ),
       );
+      expectUnstalled(effect);
       // Refused for its shape, or (past this address's two images in progress) told to retry later.
       expect(answers.map((answer) => answer.code).every((code) => code === "IMAGE_DIMENSIONS_NOT_ALLOWED" || code === "RATE_LIMITED")).toBe(true);
       expect(answers.map((answer) => answer.code)).toContain("IMAGE_DIMENSIONS_NOT_ALLOWED");
@@ -81,7 +82,6 @@ describe("images of extreme dimensions", () => {
         maxDimension: 16_384,
         maxAspectRatio: 50,
       });
-      expectUnstalled(effect);
     },
     180_000,
   );
@@ -132,8 +132,8 @@ describe("costly images from many addresses", () => {
           }),
         ),
       );
-      expect(answers.map((answer) => answer.code)).toEqual(Array(4).fill("MEDIA_PROCESSING_TIMEOUT"));
       expectUnstalled(effect);
+      expect(answers.map((answer) => answer.code)).toEqual(Array(4).fill("MEDIA_PROCESSING_TIMEOUT"));
     },
     180_000,
   );
