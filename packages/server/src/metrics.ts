@@ -19,6 +19,8 @@ export interface MetricsSources {
   isBusConnected(): boolean;
   /** Image jobs running and waiting their turn on this node. */
   imageJobs?: () => { active: number; queued: number };
+  /** Office documents being judged on worker threads, and waiting for one. */
+  documentChecks?: () => { active: number; queued: number };
 }
 
 /** Latency buckets in seconds: from a group commit's fraction of a millisecond to a stalled disk. */
@@ -98,6 +100,25 @@ export class ParleyMetrics {
         registers,
         collect() {
           this.set(imageJobs().queued);
+        },
+      });
+    }
+    const documentChecks = sources.documentChecks;
+    if (documentChecks !== undefined) {
+      new Gauge({
+        name: "parley_document_checks_active",
+        help: "Office documents being judged on this node's worker threads.",
+        registers,
+        collect() {
+          this.set(documentChecks().active);
+        },
+      });
+      new Gauge({
+        name: "parley_document_checks_queued",
+        help: "Office documents waiting for a worker thread to judge them.",
+        registers,
+        collect() {
+          this.set(documentChecks().queued);
         },
       });
     }

@@ -19,6 +19,7 @@ import { instrumentBus, instrumentStore } from "./instrument.js";
 import { OriginPolicy } from "./http/origins.js";
 import { createLogger, type Logger } from "./logger.js";
 import { ParleyMetrics } from "./metrics.js";
+import { ContainerJudges } from "./media/container-judges.js";
 import { ImageJobs } from "./media/image-jobs.js";
 import { MediaLibrary } from "./media/library.js";
 import type { Watermarks } from "./realtime/connection.js";
@@ -61,6 +62,13 @@ export interface ParleyServer {
   close(): Promise<void>;
 }
 
+/**
+ * Office documents are judged on one worker thread: checking one takes milliseconds, and
+ * the machine's cores are better left to the event loop and images. 64 may wait (each is an
+ * upload already spooled); one that takes 10 s is a hostile file or a bug, and is refused.
+ */
+const DOCUMENT_JUDGES = { workers: 1, maxQueued: 64, timeoutMs: 10_000 };
+
 export function createParleyServer(options: ParleyServerOptions = {}): ParleyServer {
   const config = resolveConfig(options);
   const logger = options.logger ?? createLogger(config.logLevel);
@@ -84,6 +92,7 @@ export function createParleyServer(options: ParleyServerOptions = {}): ParleySer
   const tokens = new TokenService(config.secret);
   let isClosing = false;
   const hub = new FanoutHub(logger, (type, recipients) => metrics.eventsOut.inc({ type }, recipients));
+  const documentJudges = new ContainerJudges(DOCUMENT_JUDGES);
   const imageJobs = new ImageJobs({ concurrent: config.imageJobs, queued: config.imageQueue, perClient: config.imageJobsPerAddress });
   const metrics: ParleyMetrics = new ParleyMetrics({
     // Read when scraped, once the socket server below exists.
@@ -92,6 +101,7 @@ export function createParleyServer(options: ParleyServerOptions = {}): ParleySer
     chatsByState: () => store.countContactsByState(),
     isBusConnected: () => bus.isConnected !== false,
     imageJobs: () => ({ active: imageJobs.active, queued: imageJobs.queued }),
+    documentChecks: () => ({ active: documentJudges.active, queued: documentJudges.queued }),
   });
   const measuredStore = instrumentStore(store, metrics);
   const measuredBus = instrumentBus(bus, metrics);
@@ -105,6 +115,7 @@ export function createParleyServer(options: ParleyServerOptions = {}): ParleySer
     secret: config.secret,
     imageJobs,
     imageTimeoutMs: config.imageTimeoutMs,
+    containers: documentJudges.judge,
   });
   const feed = new ChatFeed(measuredBus, logger);
   const chat = new ChatService({ store: measuredStore, bus: measuredBus, limits: config.limits, logger, listener: hub, media, feed });
@@ -179,6 +190,7 @@ export function createParleyServer(options: ParleyServerOptions = {}): ParleySer
         await app.close();
         chat.close();
         feed.close();
+        await documentJudges.close();
         if (options.store === undefined) await store.close();
         if (options.blobs === undefined) await blobs.close();
         if (options.bus === undefined) await bus.close();

@@ -13,6 +13,7 @@ import type { BlobStore } from "../blobs/types.js";
 import { ParleyError } from "../errors.js";
 import { newUploadId } from "../ids.js";
 import type { MediaRecord, Store, StoredRendition } from "../store/types.js";
+import { judgeContainer, type ContainerJudge } from "./containers.js";
 import { detectDocumentType } from "./detect.js";
 import { displayFileName } from "./file-names.js";
 import { processImage, type ImageType, type Rendition } from "./image.js";
@@ -32,6 +33,8 @@ export interface MediaLibraryOptions {
   imageJobs: ImageJobs;
   /** The most one image may take to be processed, in ms. */
   imageTimeoutMs: number;
+  /** Judges ZIP and Compound File containers; the server runs them on worker threads. Default: on this thread. */
+  containers?: ContainerJudge | undefined;
 }
 
 /** Whose file it is. */
@@ -61,10 +64,12 @@ export class MediaLibrary {
   private readonly secret: string;
   private readonly imageJobs: ImageJobs;
   private readonly imageTimeoutMs: number;
+  private readonly containers: ContainerJudge;
 
   constructor(options: MediaLibraryOptions) {
     ({ store: this.store, blobs: this.blobs, limits: this.limits, spoolDir: this.spoolDir, secret: this.secret } = options);
     ({ imageJobs: this.imageJobs, imageTimeoutMs: this.imageTimeoutMs } = options);
+    this.containers = options.containers ?? judgeContainer;
   }
 
   /**
@@ -139,7 +144,7 @@ export class MediaLibrary {
     place: ImageJobPlace | undefined,
   ): Promise<MediaRecord> {
     try {
-      const documentType = await detectDocumentType(file.path, file.size);
+      const documentType = await detectDocumentType(file.path, file.size, this.containers);
       const spec = MEDIA_TYPES[documentType];
       if (spec.messageType !== declared.messageType) {
         throw new ParleyError(
