@@ -57,7 +57,7 @@ export interface ParleyConfig {
    * everyone else always find a thread.
    */
   imageJobs: number;
-  /** Images admitted beyond those running, waiting their turn; past it uploads are refused with `RATE_LIMITED`. */
+  /** Images ready to process (their upload complete) waiting their turn; past it they are refused with `RATE_LIMITED`. */
   imageQueue: number;
   /** Images one client address may have in progress at once (running or waiting); past it, `RATE_LIMITED`. */
   imageJobsPerAddress: number;

@@ -57,10 +57,21 @@ describe("image jobs", () => {
     expect(() => jobs.admit("203.0.113.9")).not.toThrow();
   });
 
-  it("refuses any job once running and waiting jobs fill the node's queue", () => {
+  it("refuses a job ready to run once running and waiting jobs fill the node's queue; admitted uploads hold no place in it", async () => {
     const jobs = new ImageJobs({ concurrent: 2, queued: 1, perClient: 8 });
-    for (let i = 0; i < 3; i++) jobs.admit(`client ${i}`);
-    expect(() => jobs.admit("newcomer")).toThrow(expect.objectContaining({ code: "RATE_LIMITED" }));
+    // Many uploads still arriving take no turn: only what is ready to run counts.
+    const arriving = Array.from({ length: 10 }, (_, i) => jobs.admit(`arriving ${i}`));
+    const held = [heldJob(), heldJob(), heldJob()];
+    const running = held.map((h, i) => jobs.admit(`client ${i}`).run(h.job));
+    await settle();
+    expect([jobs.active, jobs.queued]).toEqual([2, 1]);
+    await expect(arriving[0]!.run(() => Promise.resolve("too many"))).rejects.toMatchObject({
+      code: "RATE_LIMITED",
+      details: { retryAfterMs: expect.any(Number) },
+    });
+    for (const h of held) h.finish("done");
+    expect(await Promise.all(running)).toEqual(["done", "done", "done"]);
+    expect(await arriving[1]!.run(() => Promise.resolve("its turn"))).toBe("its turn");
   });
 
   it("passes the turn on when a job fails", async () => {

@@ -7,7 +7,7 @@
  * once held every thread for many seconds, and logins and uploads of everyone
  * else waited that long. So images run a few at a time, fewer than the pool
  * has threads; the rest wait their turn in a bounded queue, and one client
- * cannot take more than its share of places. A refusal is `RATE_LIMITED` with
+ * cannot have more than its share in progress. A refusal is `RATE_LIMITED` with
  * `retryAfterMs`, like every other limit of a client's pace.
  * @module
  */
@@ -17,7 +17,7 @@ import { ParleyError } from "../errors.js";
 export interface ImageJobLimits {
   /** Jobs running at once; below the thread pool's size, so other work always finds a thread. */
   concurrent: number;
-  /** Jobs admitted beyond those running, waiting their turn (or still arriving). */
+  /** Jobs ready to run (their file complete) waiting for a turn. */
   queued: number;
   /** Jobs one client may hold at once, running or waiting. */
   perClient: number;
@@ -38,7 +38,6 @@ const AVERAGE_WEIGHT = 0.2;
 
 export class ImageJobs {
   private running = 0;
-  private admitted = 0;
   private readonly turns: (() => void)[] = [];
   private readonly byClient = new Map<string, number>();
   private averageMs = FIRST_ESTIMATE_MS;
@@ -50,32 +49,29 @@ export class ImageJobs {
     return this.running;
   }
 
-  /** Jobs admitted and not running: waiting for a turn or still arriving. */
+  /** Jobs waiting for a turn. */
   get queued(): number {
-    return this.admitted - this.running;
+    return this.turns.length;
   }
 
   /**
-   * Admits one job of `client` (its address, or another key for one sender),
-   * before its bytes are even read.
+   * Admits one job of `client` (its address, or another key for one sender)
+   * before its bytes are even read: a client over its share is refused at
+   * once. The node's queue is checked when the job asks for its turn, once its
+   * file is complete, so slow uploads never hold places in it.
    * @throws ParleyError `RATE_LIMITED` with `details.retryAfterMs` when the
-   *   client already holds `perClient` places or the node's queue is full
+   *   client already holds `perClient` places
    */
   admit(client: string): ImageJobPlace {
     const held = this.byClient.get(client) ?? 0;
     if (held >= this.limits.perClient) throw this.refusal(1);
-    if (this.admitted >= this.limits.concurrent + this.limits.queued) {
-      throw this.refusal(Math.ceil((this.admitted - this.limits.concurrent + 1) / this.limits.concurrent));
-    }
     this.byClient.set(client, held + 1);
-    this.admitted += 1;
     let isReleased = false;
     return {
       run: (job) => this.runInTurn(job),
       release: () => {
         if (isReleased) return;
         isReleased = true;
-        this.admitted -= 1;
         const left = (this.byClient.get(client) ?? 1) - 1;
         if (left === 0) this.byClient.delete(client);
         else this.byClient.set(client, left);
@@ -83,9 +79,14 @@ export class ImageJobs {
     };
   }
 
+  /** @throws ParleyError `RATE_LIMITED` when every turn is taken and the queue is full */
   private async runInTurn<T>(job: () => Promise<T>): Promise<T> {
-    if (this.running >= this.limits.concurrent) await new Promise<void>((resolve) => this.turns.push(resolve));
-    else this.running += 1;
+    if (this.running < this.limits.concurrent) {
+      this.running += 1;
+    } else {
+      if (this.turns.length >= this.limits.queued) throw this.refusal(Math.ceil((this.turns.length + 1) / this.limits.concurrent));
+      await new Promise<void>((resolve) => this.turns.push(resolve));
+    }
     const started = performance.now();
     try {
       return await job();
