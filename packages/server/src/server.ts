@@ -12,11 +12,12 @@ import { MemoryBus } from "./bus/memory.js";
 import { RedisBus } from "./bus/redis.js";
 import type { Bus } from "./bus/types.js";
 import { ChatFeed } from "./chat/feed.js";
+import { ChatReplication } from "./chat/replication.js";
 import { ChatService } from "./chat/service.js";
 import { resolveConfig, type ConfigInput, type ParleyConfig } from "./config.js";
 import { buildApp } from "./http/app.js";
 import { instrumentBus, instrumentStore } from "./instrument.js";
-import { OriginPolicy } from "./http/origins.js";
+import { OriginPolicy } from "./policy/origins.js";
 import { createLogger, type Logger } from "./logger.js";
 import { ParleyMetrics } from "./metrics.js";
 import { ContainerJudges } from "./media/container-judges.js";
@@ -91,7 +92,6 @@ export function createParleyServer(options: ParleyServerOptions = {}): ParleySer
   const blobs = options.blobs ?? openBlobStore(config, logger);
   const tokens = new TokenService(config.secret);
   let isClosing = false;
-  const hub = new FanoutHub(logger, (type, recipients) => metrics.eventsOut.inc({ type }, recipients));
   const documentJudges = new ContainerJudges(DOCUMENT_JUDGES);
   const imageJobs = new ImageJobs({ concurrent: config.imageJobs, queued: config.imageQueue, perClient: config.imageJobsPerAddress });
   const metrics: ParleyMetrics = new ParleyMetrics({
@@ -118,11 +118,14 @@ export function createParleyServer(options: ParleyServerOptions = {}): ParleySer
     containers: documentJudges.judge,
   });
   const feed = new ChatFeed(measuredBus, logger);
-  const chat = new ChatService({ store: measuredStore, bus: measuredBus, limits: config.limits, logger, listener: hub, media, feed });
-  hub.setSource(
-    (chatId, afterSeq, limit) => chat.eventsAfter(chatId, afterSeq, limit),
-    (chatId) => chat.follow(chatId),
-  );
+  // One way down: the replication feeds the hub, the hub's sockets are where the chat service delivers.
+  const replication = new ChatReplication({ store: measuredStore, bus: measuredBus, logger });
+  const hub = new FanoutHub({
+    source: replication,
+    logger,
+    observeDelivery: (type, recipients) => metrics.eventsOut.inc({ type }, recipients),
+  });
+  const chat = new ChatService({ store: measuredStore, bus: measuredBus, limits: config.limits, logger, media, feed, replication, delivery: hub });
   const origins = new OriginPolicy(config.allowedOrigins);
   const app = buildApp({
     logger,
@@ -206,6 +209,7 @@ export function createParleyServer(options: ParleyServerOptions = {}): ParleySer
           clearTimeout(bound);
         }
         chat.close();
+        replication.close();
         feed.close();
         await documentJudges.close();
         if (options.store === undefined) await store.close();
