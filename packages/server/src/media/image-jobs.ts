@@ -41,6 +41,8 @@ export class ImageJobs {
   private readonly turns: (() => void)[] = [];
   private readonly byClient = new Map<string, number>();
   private averageMs = FIRST_ESTIMATE_MS;
+  /** Deferred jobs admitted whose turn has not been asked for yet: they count against the queue. */
+  private reserved = 0;
 
   constructor(private readonly limits: ImageJobLimits) {}
 
@@ -49,9 +51,9 @@ export class ImageJobs {
     return this.running;
   }
 
-  /** Jobs waiting for a turn. */
+  /** Jobs waiting for a turn, with deferred jobs admitted but not yet asking for it. */
   get queued(): number {
-    return this.turns.length;
+    return this.turns.length + this.reserved;
   }
 
   /**
@@ -63,15 +65,70 @@ export class ImageJobs {
    *   client already holds `perClient` places
    */
   admit(client: string): ImageJobPlace {
-    const held = this.byClient.get(client) ?? 0;
-    if (held >= this.limits.perClient) throw this.refusal(1);
-    this.byClient.set(client, held + 1);
+    return this.place(client, false);
+  }
+
+  /**
+   * Admits one job of `client` that will run after its message has
+   * committed. Its place in the queue is checked now, while the send can
+   * still be refused; once admitted, its turn is never refused.
+   * @throws ParleyError `RATE_LIMITED` with `details.retryAfterMs` when the
+   *   client already holds `perClient` places or the queue is full
+   */
+  admitDeferred(client: string): ImageJobPlace {
+    const ahead = this.turns.length + this.reserved;
+    if (this.running >= this.limits.concurrent && ahead >= this.limits.queued) {
+      throw this.refusal(Math.ceil((ahead + 1) / this.limits.concurrent));
+    }
+    return this.place(client, true);
+  }
+
+  /**
+   * A place for a job resumed at start (its message committed before a
+   * crash): no client's share, and its turn is never refused. Resume them one
+   * at a time so they add at most one job to the queue.
+   */
+  resumed(): ImageJobPlace {
+    this.reserved += 1;
     let isReleased = false;
+    let isReserved = true;
+    const unreserve = (): void => {
+      if (isReserved) this.reserved -= 1;
+      isReserved = false;
+    };
     return {
-      run: (job) => this.runInTurn(job),
+      run: (job) => {
+        unreserve();
+        return this.runInTurn(job, true);
+      },
       release: () => {
         if (isReleased) return;
         isReleased = true;
+        unreserve();
+      },
+    };
+  }
+
+  private place(client: string, isDeferred: boolean): ImageJobPlace {
+    const held = this.byClient.get(client) ?? 0;
+    if (held >= this.limits.perClient) throw this.refusal(1);
+    this.byClient.set(client, held + 1);
+    if (isDeferred) this.reserved += 1;
+    let isReleased = false;
+    let isReserved = isDeferred;
+    const unreserve = (): void => {
+      if (isReserved) this.reserved -= 1;
+      isReserved = false;
+    };
+    return {
+      run: (job) => {
+        unreserve();
+        return this.runInTurn(job, isDeferred);
+      },
+      release: () => {
+        if (isReleased) return;
+        isReleased = true;
+        unreserve();
         const left = (this.byClient.get(client) ?? 1) - 1;
         if (left === 0) this.byClient.delete(client);
         else this.byClient.set(client, left);
@@ -80,11 +137,11 @@ export class ImageJobs {
   }
 
   /** @throws ParleyError `RATE_LIMITED` when every turn is taken and the queue is full */
-  private async runInTurn<T>(job: () => Promise<T>): Promise<T> {
+  private async runInTurn<T>(job: () => Promise<T>, isAdmitted: boolean): Promise<T> {
     if (this.running < this.limits.concurrent) {
       this.running += 1;
     } else {
-      if (this.turns.length >= this.limits.queued) throw this.refusal(Math.ceil((this.turns.length + 1) / this.limits.concurrent));
+      if (!isAdmitted && this.turns.length >= this.limits.queued) throw this.refusal(Math.ceil((this.turns.length + 1) / this.limits.concurrent));
       await new Promise<void>((resolve) => this.turns.push(resolve));
     }
     const started = performance.now();

@@ -25,6 +25,9 @@ import {
   selectEventsAfter,
   selectMedia,
   selectMediaOfMessage,
+  selectPendingMedia,
+  updateMediaFailed,
+  updateMediaFinished,
   selectMessagesBefore,
 } from "./sql-queries.js";
 import { listContacts } from "./contact-list.js";
@@ -38,6 +41,8 @@ import {
   type ContactListQuery,
   type ContactWithParticipants,
   type MediaRecord,
+  type PendingMedia,
+  type ProcessedMedia,
   type MessagePage,
   type NewContact,
   type Store,
@@ -230,5 +235,17 @@ export class SqliteStore implements Store {
 
   mediaOfMessage(chatId: string, messageId: string): Promise<MediaRecord | undefined> {
     return selectMediaOfMessage(this.db, chatId, messageId);
+  }
+
+  finishMedia(mediaId: string, processed: ProcessedMedia): Promise<boolean> {
+    return updateMediaFinished(this.db, mediaId, processed);
+  }
+
+  failMedia(mediaId: string, failure: string): Promise<boolean> {
+    return updateMediaFailed(this.db, mediaId, failure);
+  }
+
+  pendingMedia(limit: number): Promise<PendingMedia[]> {
+    return selectPendingMedia(this.db, limit);
   }
 }
