@@ -13,7 +13,7 @@ import { createAgent } from "./auth/agents.js";
 import { AGENT_TOKEN_TTL_SECONDS, TokenService, parseTtl } from "./auth/tokens.js";
 import { ConfigError, configInputFromFlagsAndEnv, resolveConfig, type ServeFlags } from "./config.js";
 import { openStore } from "./store/open.js";
-import { DuplicateUsernameError, StoreUnavailableError, type Store } from "./store/types.js";
+import { DuplicateUsernameError, StoreCorruptError, StoreUnavailableError, type Store } from "./store/types.js";
 
 const USAGE = `Usage:
   parley [serve] [--port 8080] [--host 0.0.0.0] [--data-dir ./data] [--database-url postgres://…] [--redis-url redis://…] [--secret S] [--allowed-origins *]
@@ -199,6 +199,7 @@ async function main(argv: string[]): Promise<void> {
 
 main(process.argv.slice(2)).catch((error: unknown) => {
   if (error instanceof UsageError || error instanceof ConfigError) console.error(`parley: ${error.message}`);
+  else if (error instanceof StoreCorruptError) console.error(error.advice);
   else if (error instanceof StoreUnavailableError) console.error(`parley: the database is unavailable: ${error.reason}`);
   else console.error(error);
   process.exit(1);
