@@ -73,16 +73,33 @@ function storageFlags(values: ReturnType<typeof parse>["values"]): ServeFlags {
   return flags;
 }
 
+/**
+ * First start on an empty install: a demo agent, so the newcomer can log in at
+ * once. Nodes starting together on one new database each try; the username is
+ * unique, so one creates it and the others learn they lost (only the winner
+ * knows the password and prints it).
+ */
+async function createDemoAgent(store: Store): Promise<{ outcome: "created"; password: string } | { outcome: "createdElsewhere" | "notNeeded" }> {
+  if ((await store.countAgents()) > 0 || (await store.getMeta(DEMO_MARKER)) !== undefined) return { outcome: "notNeeded" };
+  const password = randomBytes(12).toString("base64url");
+  try {
+    await createAgent(store, { username: "demo", password, nickname: "Demo agent" });
+  } catch (error) {
+    if (error instanceof DuplicateUsernameError) return { outcome: "createdElsewhere" };
+    throw error;
+  }
+  await store.setMeta(DEMO_MARKER, new Date().toISOString());
+  return { outcome: "created", password };
+}
+
 async function serve(flags: ServeFlags): Promise<void> {
   // Loaded here only: the server pulls in the image and media libraries, which the admin commands never need.
   const { createParleyServer } = await import("./server.js");
   const server = createParleyServer(configInputFromFlagsAndEnv(flags, process.env));
   const { url } = await server.listen();
-  // First start on an empty install: make a demo agent so the newcomer can log in at once.
-  if ((await server.store.countAgents()) === 0 && (await server.store.getMeta(DEMO_MARKER)) === undefined) {
-    const password = randomBytes(12).toString("base64url");
-    await createAgent(server.store, { username: "demo", password, nickname: "Demo agent" });
-    await server.store.setMeta(DEMO_MARKER, new Date().toISOString());
+  const demo = await createDemoAgent(server.store);
+  if (demo.outcome === "created") {
+    const { password } = demo;
     console.log(
       [
         "",
@@ -102,6 +119,9 @@ async function serve(flags: ServeFlags): Promise<void> {
       ].join("\n"),
     );
   } else {
+    if (demo.outcome === "createdElsewhere") {
+      console.log("A demo agent (username: demo) was created by another node starting at the same time: its password is in that node's output.");
+    }
     console.log(`Parley is running at ${url} (demo page: ${url}/, agent console: ${url}/console)`);
   }
   let stopping = false;

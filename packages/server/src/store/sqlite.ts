@@ -137,25 +137,21 @@ export class SqliteStore implements Store {
   }
 
   async createAgent(agent: AgentRecord): Promise<void> {
-    try {
-      await this.guard(
-        this.db
-          .insertInto("agents")
+    const result = await this.guard(
+      this.db
+        .insertInto("agents")
         .values({
           id: agent.id,
           username: agent.username,
           nickname: agent.nickname,
           password_hash: agent.passwordHash,
-            created_at: agent.createdAt,
-          })
-          .execute(),
-      );
-    } catch (error) {
-      if (error instanceof Error && "code" in error && error.code === "SQLITE_CONSTRAINT_UNIQUE") {
-        throw new DuplicateUsernameError(agent.username);
-      }
-      throw error;
-    }
+          created_at: agent.createdAt,
+        })
+        // A taken username is an answer, not a failed statement: nodes starting together each try to create the demo agent.
+        .onConflict((oc) => oc.column("username").doNothing())
+        .executeTakeFirstOrThrow(),
+    );
+    if (result.numInsertedOrUpdatedRows === 0n) throw new DuplicateUsernameError(agent.username);
   }
 
   async findAgentByUsername(username: string): Promise<AgentRecord | undefined> {
