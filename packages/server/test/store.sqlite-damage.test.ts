@@ -2,19 +2,23 @@
  * A damaged SQLite file: refused at start by the real CLI with one paragraph
  * that says what to do, and, when a query meets damage after the start, the
  * node stops being ready instead of answering 500s while `/readyz` says ready.
+ * And a damaged media file: its download is cut short, the node keeps serving.
  */
 import { execFile } from "node:child_process";
-import { openSync, closeSync, statSync, truncateSync, writeSync } from "node:fs";
+import { closeSync, openSync, rmSync, statSync, truncateSync, writeSync } from "node:fs";
 import { randomBytes } from "node:crypto";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import BetterSqlite3 from "better-sqlite3";
 import { pino } from "pino";
 import { afterEach, describe, expect, it } from "vitest";
+import { randomUUID } from "node:crypto";
+import { FsBlobStore } from "../src/blobs/fs.js";
 import { createParleyServer, type ParleyServer } from "../src/index.js";
 import { SqliteStore } from "../src/store/sqlite.js";
 import { SECRET, tempDir } from "./helpers.js";
 import { message, newChat } from "./store-fixtures.js";
+import { waitFor } from "../../../tests/support/wait.js";
 
 const root = fileURLToPath(new URL("../../..", import.meta.url));
 const cli = fileURLToPath(new URL("../dist/cli.js", import.meta.url));
@@ -139,5 +143,79 @@ describe("damage met after the start", () => {
     const damageLogs = logLines.filter((line) => line.msg.includes("the SQLite database is damaged"));
     expect(damageLogs).toHaveLength(1);
     expect(damageLogs[0]?.level).toBe(50);
+  });
+});
+
+describe("a damaged media file", () => {
+  let server: ParleyServer | undefined;
+  afterEach(async () => {
+    await server?.close();
+    server = undefined;
+  });
+
+  it("is never served as if whole: a coded error or a cut download, logged, and the node keeps serving", async () => {
+    const dir = tempDir();
+    dirs.push(dir);
+    const logLines: { level: number }[] = [];
+    const logger = pino({ level: "warn" }, { write: (line: string) => logLines.push(JSON.parse(line) as { level: number }) });
+    server = createParleyServer({ dataDir: dir.path, secret: SECRET, port: 0, host: "127.0.0.1", logger });
+    const running = server;
+    const { url } = await running.listen();
+    const { chatId, customer } = await newChat(running.store);
+    const { token } = await running.tokens.issueCustomer({ id: customer, nickname: "Customer", chatId });
+
+    /** A document message as the chat domain records it, its bytes in the node's media directory; returns its download URL and file. */
+    const documentMessage = async (bytes: Buffer): Promise<{ download: () => Promise<Response>; key: string; file: string }> => {
+      const blobs = new FsBlobStore({ dir: join(dir.path, "media") });
+      const { key } = await blobs.put(bytes);
+      await blobs.close();
+      const mediaId = `UPLOAD_${randomUUID()}`;
+      const messageId = `MSG_${randomUUID()}`;
+      const fullsize = { blobKey: key, mimeType: "application/pdf", size: bytes.length, width: null, height: null };
+      await running.store.createMedia({
+        id: mediaId, chatId, userId: customer, messageType: "DOCUMENT", documentType: "PDF", fileName: "invoice.pdf",
+        originalSize: bytes.length, resized: false, fullsize, thumbnail: null, createdAt: new Date().toISOString(),
+      });
+      await running.store.append({
+        chatId, id: messageId, name: "multimediaMessage", userId: customer, ts: new Date().toISOString(), data: {},
+        change: { kind: "mediaAttached", mediaId, messageId },
+      });
+      return {
+        key,
+        file: join(dir.path, "media", key.slice(0, 2), key.slice(2, 4), key),
+        download: () => fetch(`${url}/v1/contacts/${chatId}/messages/${messageId}/media`, { headers: { authorization: `Bearer ${token}` } }),
+      };
+    };
+    /** Whether the damage of `key` was logged at `level` (pino's numbers: 40 warn, 50 error) or above. */
+    const logged = (key: string, level: number): boolean =>
+      logLines.some((line) => line.level >= level && JSON.stringify(line).includes(`the media file ${key} is damaged`));
+
+    // Cut short within its first chunk: found before the headers go out, so a coded error and no file headers.
+    const short = await documentMessage(randomBytes(200_000));
+    truncateSync(short.file, 50_000);
+    const refused = await short.download();
+    expect(refused.status).toBe(500);
+    expect(refused.headers.get("content-disposition")).toBeNull();
+    expect(await refused.json()).toMatchObject({ error: { code: "INTERNAL_ERROR" } });
+    expect(logged(short.key, 50)).toBe(true);
+
+    // Its last byte changed: the headers are out when the hash is known, so the body is cut before its end.
+    const bytes = randomBytes(300_000);
+    const changed = await documentMessage(bytes);
+    overwrite(changed.file, bytes.length - 1, 1);
+    const cut = await changed.download();
+    expect(cut.status).toBe(200);
+    await expect(cut.arrayBuffer()).rejects.toThrow();
+    // Fastify reports a stream that failed after its headers at warn level.
+    await waitFor(() => logged(changed.key, 40), () => "the cut download to be logged");
+
+    // Gone: a coded error as well.
+    const gone = await documentMessage(randomBytes(1000));
+    rmSync(gone.file);
+    const missing = await gone.download();
+    expect(missing.status).toBe(500);
+    expect(await missing.json()).toMatchObject({ error: { code: "INTERNAL_ERROR" } });
+
+    expect((await fetch(`${url}/readyz`)).status).toBe(200);
   });
 });
