@@ -2,15 +2,18 @@
  * Several `parley serve` processes started at the same moment on one new
  * PostgreSQL database: every node starts and stays up, whatever the order in
  * which they migrate and look for agents; exactly one demo agent exists, one
- * node prints its password, and that password logs in on every node.
+ * node prints its password, and that password logs in on every node. And the
+ * same for two processes sharing one SQLite data directory.
  */
+import { execFile } from "node:child_process";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import BetterSqlite3 from "better-sqlite3";
 import pg from "pg";
-import { expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { describePostgres, freshDatabase, queryDatabase, type TestDatabase } from "../packages/server/test/pg-support.js";
 import { CLI, freePort, loginAgent, ServerProcess, tempDataDir } from "./support/server.js";
 import { waitFor } from "./support/wait.js";
-import { execFile } from "node:child_process";
-import { promisify } from "node:util";
 
 const NODES = 3;
 const run = promisify(execFile);
@@ -22,11 +25,15 @@ interface Nodes {
   close(): Promise<void>;
 }
 
-/** Starts `NODES` nodes at once on `database`, each with its own data directory. */
-async function startNodes(database: TestDatabase): Promise<Nodes> {
-  const dirs = await Promise.all(Array.from({ length: NODES }, () => tempDataDir()));
+/** Starts `NODES` nodes at once on `database`, each with its own data directory; without a database, `count` nodes on one SQLite data directory. */
+async function startNodes(database: TestDatabase | undefined, count = NODES): Promise<Nodes> {
+  const shared = database === undefined ? await tempDataDir() : undefined;
+  const dirs = shared === undefined ? await Promise.all(Array.from({ length: count }, () => tempDataDir())) : [shared];
   const nodes: ServerProcess[] = [];
-  for (const dir of dirs) nodes.push(new ServerProcess(await freePort(), dir.dir, { DATABASE_URL: database.url }));
+  for (let i = 0; i < count; i++) {
+    const dir = shared ?? dirs[i]!;
+    nodes.push(new ServerProcess(await freePort(), dir.dir, database === undefined ? {} : { DATABASE_URL: database.url }));
+  }
   return {
     nodes,
     started: Promise.allSettled(nodes.map((node) => node.start())),
@@ -40,7 +47,7 @@ async function startNodes(database: TestDatabase): Promise<Nodes> {
 const outputs = (nodes: ServerProcess[]): string => nodes.map((node) => node.output).join("\n---\n");
 
 /** Every node up and ready, one demo agent, its password printed by one node only, and it logs in everywhere. */
-async function expectAllUpWithOneDemoAgent({ nodes, started }: Nodes, database: TestDatabase): Promise<void> {
+async function expectAllUpWithOneDemoAgent({ nodes, started }: Nodes, agentNames: () => Promise<string[]>): Promise<void> {
   expect((await started).map((result) => result.status), outputs(nodes)).toEqual(nodes.map(() => "fulfilled"));
   // The demo agent is made after the node listens: wait until each has said how it started, or died.
   await waitFor(
@@ -51,18 +58,41 @@ async function expectAllUpWithOneDemoAgent({ nodes, started }: Nodes, database: 
   expect(nodes.map((node) => node.hasExited), outputs(nodes)).toEqual(nodes.map(() => false));
   for (const node of nodes) expect((await fetch(`${node.url}/readyz`)).status).toBe(200);
 
-  expect(await queryDatabase<{ username: string }>(database.url, "select username from agents")).toEqual([{ username: "demo" }]);
+  expect(await agentNames()).toEqual(["demo"]);
   const printed = nodes.flatMap((node) => [...node.output.matchAll(/password: (\S+)/g)].map((match) => match[1]!));
   expect(printed, outputs(nodes)).toHaveLength(1);
   for (const node of nodes) await expect(loginAgent(node.url, "demo", printed[0]!)).resolves.toMatch(/\./);
 }
+
+/** The usernames of the agents stored in `database`. */
+async function agentsIn(database: TestDatabase): Promise<string[]> {
+  return (await queryDatabase<{ username: string }>(database.url, "select username from agents")).map((row) => row.username);
+}
+
+describe("processes starting together on one SQLite data directory", () => {
+  it("both start, one demo agent is created and its printed password logs in on both", { timeout: 120_000 }, async () => {
+    const cluster = await startNodes(undefined, 2);
+    try {
+      await expectAllUpWithOneDemoAgent(cluster, () => {
+        const db = new BetterSqlite3(join(cluster.nodes[0]!.dataDir, "parley.db"), { readonly: true });
+        try {
+          return Promise.resolve((db.prepare("select username from agents").all() as { username: string }[]).map((row) => row.username));
+        } finally {
+          db.close();
+        }
+      });
+    } finally {
+      await cluster.close();
+    }
+  });
+});
 
 describePostgres("nodes starting together on a fresh PostgreSQL database", () => {
   it("all migrate and start; one demo agent is created and its printed password logs in", { timeout: 120_000 }, async () => {
     const database = await freshDatabase();
     const cluster = await startNodes(database);
     try {
-      await expectAllUpWithOneDemoAgent(cluster, database);
+      await expectAllUpWithOneDemoAgent(cluster, () => agentsIn(database));
     } finally {
       await cluster.close();
       await database.drop();
@@ -99,7 +129,7 @@ describePostgres("nodes starting together on a fresh PostgreSQL database", () =>
       polling = false;
       await poll;
       await holder.query("rollback");
-      await expectAllUpWithOneDemoAgent(cluster, database);
+      await expectAllUpWithOneDemoAgent(cluster, () => agentsIn(database));
     } finally {
       await holder.end().catch(() => undefined);
       await cluster.close();
