@@ -31,7 +31,7 @@ import type {
   StartContactInfo,
   WebSocketConstructor,
 } from "./types.js";
-import { checkFrameSize } from "./validate.js";
+import { checkFrameSize, checkNicknameCharacters, startUri } from "./validate.js";
 
 
 /** Maximum lengths of the page details in `POST /v1/contacts` (the protocol's `StartContactBody`). */
@@ -236,13 +236,15 @@ export class LiveChat {
     if (!urls || urls.length === 0) throw new LiveChatError("NOT_INITIALIZED");
     const fetchImpl = this._runtime.fetch();
     if (!fetchImpl) throw new LiveChatError("NOT_INITIALIZED", "No fetch implementation: pass { fetch } to createLiveChatSdk.");
-    if (typeof info?.nickname !== "string" || info.nickname.trim() === "") throw new LiveChatError("NICKNAME_INVALID");
+    const badNickname = checkNicknameCharacters(info?.nickname, this._limits);
+    if (badNickname) throw badNickname;
     const body: StartContactInfo = { nickname: info.nickname };
     const page = typeof document === "undefined" ? undefined : globalThis;
     const email = info.email;
     // Page details filled in by the SDK are cut to the server's field limits: a long tracking URL
-    // must not stop a customer from starting a chat. Values given explicitly are sent as given.
-    const uri = info.uri ?? page?.location?.href?.slice(0, PAGE_FIELD_LIMITS.uri);
+    // must not stop a customer from starting a chat, nor a page that is not http(s) (file:, about:).
+    // Other values given explicitly are sent as given.
+    const uri = startUri(info.uri, page?.location?.href, { ...this._limits, maxUrlLength: Math.min(this._limits.maxUrlLength, PAGE_FIELD_LIMITS.uri) });
     const title = info.title ?? page?.document?.title?.slice(0, PAGE_FIELD_LIMITS.title);
     const userAgent = info.userAgent ?? page?.navigator?.userAgent?.slice(0, PAGE_FIELD_LIMITS.userAgent);
     if (email !== undefined) body.email = email;
@@ -268,7 +270,11 @@ export class LiveChat {
     const joining = this._joining.get(chatId);
     if (joining) return joining;
     const frame: FrameWithoutRid = { t: "join", chatId };
-    if (typeof nickname === "string") frame.nickname = nickname;
+    if (typeof nickname === "string") {
+      const badNickname = checkNicknameCharacters(nickname, this._limits);
+      if (badNickname) return Promise.reject(badNickname);
+      frame.nickname = nickname;
+    }
     // The contact is created synchronously with the reply, so the live events right behind it find it.
     const promise = this._request<Contact>(frame, { chatId: null, onDisconnect: "resend", timeout: true }, (result) => {
       this._joining.delete(chatId);
