@@ -3,7 +3,8 @@ import { mkdir, readdir, rm, truncate, utimes, writeFile } from "node:fs/promise
 import type { Readable } from "node:stream";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { BlobDamagedError, FsBlobStore } from "../src/blobs/fs.js";
+import { FsBlobStore } from "../src/blobs/fs.js";
+import { BlobDamagedError } from "../src/blobs/verify.js";
 import { blobStoreContract } from "./blob.contract.js";
 import { tempDir } from "./helpers.js";
 

@@ -17,17 +17,15 @@
  *
  * Damage: a file can still be cut short or changed on disk after it was
  * stored (a disk fault, a restore that went wrong). Since the name is the
- * hash, every read checks the bytes against it: `read` rejects with
- * {@link BlobDamagedError}, and an `open` stream holds its last chunk back
- * until the hash matches and fails with that error otherwise, so a reader
- * never receives a complete-looking file with the wrong bytes.
+ * hash, every read checks the bytes against it (see blobs/verify.ts).
  * @module
  */
 import { createHash, randomBytes } from "node:crypto";
 import { mkdir, open, readdir, readFile, rename, rm, stat, type FileHandle } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
-import { pipeline, Transform, type Readable } from "node:stream";
+import { pipeline, type Readable } from "node:stream";
 import { blobChunks, isBlobKey, type BlobInfo, type BlobSource, type BlobStore } from "./types.js";
+import { assertIntact, verifiedAgainst } from "./verify.js";
 
 /** Temp files untouched for this long are left over from a crash and are removed on start. */
 const STALE_TEMP_MS = 24 * 3600 * 1000;
@@ -83,7 +81,7 @@ export class FsBlobStore implements BlobStore {
     this.assertOpen();
     if (!isBlobKey(key)) return undefined;
     const bytes = await missingAsUndefined(readFile(this.pathOf(key)));
-    if (bytes !== undefined && createHash("sha256").update(bytes).digest("hex") !== key) throw new BlobDamagedError(key, bytes.byteLength);
+    if (bytes !== undefined) assertIntact(key, bytes);
     return bytes;
   }
 
@@ -192,46 +190,6 @@ export class FsBlobStore implements BlobStore {
       if (stats !== undefined && stats.mtimeMs < cutoff) await rm(path, { force: true }).catch(() => undefined);
     }
   }
-}
-
-/** A stored file whose bytes no longer hash to its name: cut short or changed on disk. */
-export class BlobDamagedError extends Error {
-  constructor(
-    readonly key: string,
-    /** How many bytes the file holds now. */
-    readonly size: number,
-  ) {
-    super(`the media file ${key} is damaged: its ${size} bytes do not hash to its name (restore it from a backup)`);
-    this.name = "BlobDamagedError";
-  }
-}
-
-/**
- * Passes the bytes through while hashing them, one chunk behind: the last
- * chunk goes out only once the whole content is known to hash to `key`, so
- * a damaged blob ends in an error (a download cut short), never in a
- * complete-looking file.
- */
-function verifiedAgainst(key: string): Transform {
-  const hash = createHash("sha256");
-  let size = 0;
-  let held: Buffer | undefined;
-  return new Transform({
-    transform(chunk: Buffer, _encoding, done) {
-      hash.update(chunk);
-      size += chunk.byteLength;
-      const previous = held;
-      held = chunk;
-      done(null, previous);
-    },
-    flush(done) {
-      if (hash.digest("hex") !== key) {
-        done(new BlobDamagedError(key, size));
-        return;
-      }
-      done(null, held);
-    },
-  });
 }
 
 /** Writes the chunks to a new file at `path`, hashing them on the way, and fsyncs it. */
