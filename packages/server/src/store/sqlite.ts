@@ -13,7 +13,7 @@
  * ready for good: a damaged file does not heal, an operator must repair it.
  * @module
  */
-import { mkdirSync } from "node:fs";
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from "node:fs";
 import { join } from "node:path";
 import BetterSqlite3 from "better-sqlite3";
 import { Kysely, Migrator, SqliteDialect } from "kysely";
@@ -60,6 +60,18 @@ export interface SqliteStoreOptions {
   onCorrupt?: (error: StoreCorruptError) => void;
 }
 
+/**
+ * The database holds every chat: readable by its owner only. Created 0600
+ * before SQLite opens it (SQLite gives its -wal and -shm files the database's
+ * mode); a database an older version left readable by all is narrowed.
+ */
+function keepPrivate(file: string): void {
+  if (!existsSync(file)) closeSync(openSync(file, "a", 0o600));
+  for (const path of [file, `${file}-wal`, `${file}-shm`]) {
+    if (existsSync(path)) chmodSync(path, 0o600);
+  }
+}
+
 export class SqliteStore implements Store {
   private readonly db: Kysely<Database>;
   private readonly sqlite: BetterSqlite3.Database;
@@ -75,9 +87,10 @@ export class SqliteStore implements Store {
 
   /** Throws {@link StoreCorruptError} when the file is not a database or its header is damaged. */
   constructor(options: SqliteStoreOptions) {
-    mkdirSync(options.dataDir, { recursive: true });
+    mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
     this.path = join(options.dataDir, options.fileName ?? "parley.db");
     this.onCorrupt = options.onCorrupt;
+    keepPrivate(this.path);
     const sqlite = new BetterSqlite3(this.path);
     this.sqlite = sqlite;
     try {
