@@ -138,6 +138,7 @@ export function createParleyServer(options: ParleyServerOptions = {}): ParleySer
     metrics,
     helloTimeoutMs: config.helloTimeoutMs,
     origins,
+    trustProxy: config.trustProxy,
     ...(options.watermarks === undefined ? {} : { watermarks: options.watermarks }),
   });
   sockets.attach(app.server);
