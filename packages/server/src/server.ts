@@ -12,11 +12,12 @@ import { MemoryBus } from "./bus/memory.js";
 import { RedisBus } from "./bus/redis.js";
 import type { Bus } from "./bus/types.js";
 import { ChatFeed } from "./chat/feed.js";
+import { ChatReplication } from "./chat/replication.js";
 import { ChatService } from "./chat/service.js";
 import { resolveConfig, type ConfigInput, type ParleyConfig } from "./config.js";
 import { buildApp } from "./http/app.js";
 import { instrumentBus, instrumentStore } from "./instrument.js";
-import { OriginPolicy } from "./http/origins.js";
+import { OriginPolicy } from "./policy/origins.js";
 import { createLogger, type Logger } from "./logger.js";
 import { ParleyMetrics } from "./metrics.js";
 import { MediaLibrary } from "./media/library.js";
@@ -82,7 +83,6 @@ export function createParleyServer(options: ParleyServerOptions = {}): ParleySer
   const blobs = options.blobs ?? openBlobStore(config, logger);
   const tokens = new TokenService(config.secret);
   let isClosing = false;
-  const hub = new FanoutHub(logger, (type, recipients) => metrics.eventsOut.inc({ type }, recipients));
   const metrics: ParleyMetrics = new ParleyMetrics({
     // Read when scraped, once the socket server below exists.
     openConnections: (): number => sockets.openCount,
@@ -96,11 +96,14 @@ export function createParleyServer(options: ParleyServerOptions = {}): ParleySer
   const spoolDir = join(config.dataDir, "spool");
   const media = new MediaLibrary({ store: measuredStore, blobs, limits: config.limits, spoolDir, secret: config.secret });
   const feed = new ChatFeed(measuredBus, logger);
-  const chat = new ChatService({ store: measuredStore, bus: measuredBus, limits: config.limits, logger, listener: hub, media, feed });
-  hub.setSource(
-    (chatId, afterSeq, limit) => chat.eventsAfter(chatId, afterSeq, limit),
-    (chatId) => chat.follow(chatId),
-  );
+  // One way down: the replication feeds the hub, the hub's sockets are where the chat service delivers.
+  const replication = new ChatReplication({ store: measuredStore, bus: measuredBus, logger });
+  const hub = new FanoutHub({
+    source: replication,
+    logger,
+    observeDelivery: (type, recipients) => metrics.eventsOut.inc({ type }, recipients),
+  });
+  const chat = new ChatService({ store: measuredStore, bus: measuredBus, limits: config.limits, logger, media, feed, replication, delivery: hub });
   const origins = new OriginPolicy(config.allowedOrigins);
   const app = buildApp({
     logger,
@@ -184,6 +187,7 @@ export function createParleyServer(options: ParleyServerOptions = {}): ParleySer
           clearTimeout(bound);
         }
         chat.close();
+        replication.close();
         feed.close();
         if (options.store === undefined) await store.close();
         if (options.blobs === undefined) await blobs.close();

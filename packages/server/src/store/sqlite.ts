@@ -48,7 +48,7 @@ import {
   type MessagePage,
   type NewContact,
   type Store,
-  type StoredEvent,
+  type CommittedEvent,
 } from "./types.js";
 
 export interface SqliteStoreOptions {
@@ -221,7 +221,7 @@ export class SqliteStore implements Store {
     );
   }
 
-  createContact(input: NewContact): Promise<StoredEvent> {
+  createContact(input: NewContact): Promise<CommittedEvent> {
     return this.guard(insertContact(this.db, input));
   }
 
@@ -238,11 +238,11 @@ export class SqliteStore implements Store {
     return this.guard(this.committer.submit(request));
   }
 
-  getEvent(chatId: string, id: string): Promise<StoredEvent | undefined> {
+  getEvent(chatId: string, id: string): Promise<CommittedEvent | undefined> {
     return this.guard(selectEvent(this.db, chatId, id));
   }
 
-  eventsAfter(chatId: string, afterSeq: number, limit: number): Promise<StoredEvent[]> {
+  eventsAfter(chatId: string, afterSeq: number, limit: number): Promise<CommittedEvent[]> {
     return this.guard(selectEventsAfter(this.db, chatId, afterSeq, limit));
   }
 
