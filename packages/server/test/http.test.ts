@@ -10,6 +10,7 @@ import { ChatReplication } from "../src/chat/replication.js";
 import { ChatService } from "../src/chat/service.js";
 import { buildApp } from "../src/http/app.js";
 import { createLogger } from "../src/logger.js";
+import { ImageJobs } from "../src/media/image-jobs.js";
 import { MediaLibrary } from "../src/media/library.js";
 import { FanoutHub } from "../src/realtime/hub.js";
 import { SqliteStore } from "../src/store/sqlite.js";
@@ -46,7 +47,8 @@ describe("REST (in-process)", () => {
     const replication = new ChatReplication({ store, bus, logger });
     const hub = new FanoutHub({ source: replication, logger });
     const blobs = new FsBlobStore({ dir: `${dir.path}/media` });
-    media = new MediaLibrary({ store, blobs, limits: DEFAULT_LIMITS, spoolDir: `${dir.path}/spool`, secret: SECRET });
+    const imageJobs = new ImageJobs({ concurrent: 2, queued: 32, perClient: 2 });
+    media = new MediaLibrary({ store, blobs, limits: DEFAULT_LIMITS, spoolDir: `${dir.path}/spool`, secret: SECRET, imageJobs, imageTimeoutMs: 10_000 });
     chat = new ChatService({ store, bus, limits: DEFAULT_LIMITS, logger, media, replication, delivery: hub });
     app = buildApp({ ...appDeps(), logger, trustProxy: false });
     await app.ready();

@@ -172,14 +172,27 @@ export class ChatMembership {
     return { seq: await this.endChat(chatId, null) };
   }
 
-  private async endChat(chatId: string, by: UserRef | null): Promise<number> {
+  /**
+   * The store refuses a second `contactEnded` in the same transaction that
+   * checks the chat is active, so two ends racing from different sessions or
+   * nodes store one event; the one that lost sees an ended chat (`null`), as
+   * if it had come second.
+   */
+  private async endChat(chatId: string, by: UserRef | null): Promise<number | null> {
     const ts = now();
     const data: ContactEndedEvent = { chatId, user: by, reason: by === null ? "endedByServer" : "endedByParticipant", ts };
-    const seq = await this.pipeline.appendChange(
-      { chatId, id: newEventId(), name: "contactEnded", userId: by?.id ?? null, ts, data },
-      { kind: "contactEnded", at: ts },
-    );
+    const result = await this.pipeline.append({
+      chatId,
+      id: newEventId(),
+      name: "contactEnded",
+      userId: by?.id ?? null,
+      ts,
+      data,
+      change: { kind: "contactEnded", at: ts },
+    });
+    if (result.status === "contactEnded") return null;
+    if (result.status !== "appended") return this.pipeline.refused(chatId, result.status);
     this.onEnded(chatId);
-    return seq;
+    return result.seq;
   }
 }
