@@ -17,7 +17,7 @@ import { FsBlobStore } from "../src/blobs/fs.js";
 import { createParleyServer, type ParleyServer } from "../src/index.js";
 import { SqliteStore } from "../src/store/sqlite.js";
 import { SECRET, tempDir } from "./helpers.js";
-import { message, newChat } from "./store-fixtures.js";
+import { message, newChat, stub } from "./store-fixtures.js";
 import { waitFor } from "../../../tests/support/wait.js";
 
 const root = fileURLToPath(new URL("../../..", import.meta.url));
@@ -177,7 +177,7 @@ describe("a damaged media file", () => {
         originalSize: bytes.length, resized: false, fullsize, thumbnail: null, createdAt: new Date().toISOString(),
       });
       await running.store.append({
-        chatId, id: messageId, name: "multimediaMessage", userId: customer, ts: new Date().toISOString(), data: {},
+        chatId, id: messageId, name: "multimediaMessage", userId: customer, ts: new Date().toISOString(), data: stub({}),
         change: { kind: "mediaAttached", mediaId, messageId },
       });
       return {
