@@ -26,8 +26,10 @@ import { POSTGRES_MIGRATIONS, migratePostgres } from "./postgres-migrations.js";
 import { pendingMigrations } from "./readiness.js";
 import type { Database } from "./schema.js";
 import {
+  insertAgent,
   insertContact,
   insertMedia,
+  upsertMeta,
   selectContact,
   selectEvent,
   selectEventsAfter,
@@ -38,7 +40,6 @@ import {
 import { listContacts } from "./contact-list.js";
 import { applyChange, duplicateOf, payloadOf, type Trx } from "./sql-common.js";
 import {
-  DuplicateUsernameError,
   MESSAGE_EVENT_NAMES,
   RECEIPT_EVENT_NAMES,
   StoreUnavailableError,
@@ -207,22 +208,8 @@ export class PostgresStore implements Store {
     await this.db.destroy();
   }
 
-  async createAgent(agent: AgentRecord): Promise<void> {
-    const result = await this.guard(
-      this.db
-        .insertInto("agents")
-        .values({
-          id: agent.id,
-          username: agent.username,
-          nickname: agent.nickname,
-          password_hash: agent.passwordHash,
-          created_at: agent.createdAt,
-        })
-        // A taken username is an answer, not a failed statement: nodes starting together each try to create the demo agent.
-        .onConflict((oc) => oc.column("username").doNothing())
-        .executeTakeFirstOrThrow(),
-    );
-    if (result.numInsertedOrUpdatedRows === 0n) throw new DuplicateUsernameError(agent.username);
+  createAgent(agent: AgentRecord): Promise<void> {
+    return this.guard(insertAgent(this.db, agent));
   }
 
   async findAgentByUsername(username: string): Promise<AgentRecord | undefined> {
@@ -270,14 +257,8 @@ export class PostgresStore implements Store {
     return row?.value;
   }
 
-  async setMeta(key: string, value: string): Promise<void> {
-    await this.guard(
-      this.db
-        .insertInto("meta")
-        .values({ key, value })
-        .onConflict((oc) => oc.column("key").doUpdateSet({ value }))
-        .execute(),
-    );
+  setMeta(key: string, value: string): Promise<void> {
+    return this.guard(upsertMeta(this.db, key, value));
   }
 
   createContact(input: NewContact): Promise<CommittedEvent> {

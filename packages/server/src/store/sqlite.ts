@@ -24,8 +24,10 @@ import { asCorruptError, checkIntegrity, isCorruptionError } from "./sqlite-inte
 import { pendingMigrations } from "./readiness.js";
 import type { Database } from "./schema.js";
 import {
+  insertAgent,
   insertContact,
   insertMedia,
+  upsertMeta,
   selectContact,
   selectEvent,
   selectEventsAfter,
@@ -35,7 +37,6 @@ import {
 } from "./sql-queries.js";
 import { listContacts } from "./contact-list.js";
 import {
-  DuplicateUsernameError,
   StoreCorruptError,
   StoreUnavailableError,
   type AgentRecord,
@@ -149,22 +150,8 @@ export class SqliteStore implements Store {
     await this.db.destroy();
   }
 
-  async createAgent(agent: AgentRecord): Promise<void> {
-    const result = await this.guard(
-      this.db
-        .insertInto("agents")
-        .values({
-          id: agent.id,
-          username: agent.username,
-          nickname: agent.nickname,
-          password_hash: agent.passwordHash,
-          created_at: agent.createdAt,
-        })
-        // A taken username is an answer, not a failed statement: nodes starting together each try to create the demo agent.
-        .onConflict((oc) => oc.column("username").doNothing())
-        .executeTakeFirstOrThrow(),
-    );
-    if (result.numInsertedOrUpdatedRows === 0n) throw new DuplicateUsernameError(agent.username);
+  createAgent(agent: AgentRecord): Promise<void> {
+    return this.guard(insertAgent(this.db, agent));
   }
 
   async findAgentByUsername(username: string): Promise<AgentRecord | undefined> {
@@ -211,14 +198,8 @@ export class SqliteStore implements Store {
     return row?.value;
   }
 
-  async setMeta(key: string, value: string): Promise<void> {
-    await this.guard(
-      this.db
-        .insertInto("meta")
-        .values({ key, value })
-        .onConflict((oc) => oc.column("key").doUpdateSet({ value }))
-        .execute(),
-    );
+  setMeta(key: string, value: string): Promise<void> {
+    return this.guard(upsertMeta(this.db, key, value));
   }
 
   createContact(input: NewContact): Promise<CommittedEvent> {
