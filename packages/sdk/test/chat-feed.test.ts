@@ -1,18 +1,12 @@
 /** The agents' chat feed on the session's socket: snapshot, changes, and a fresh snapshot after each reconnect. */
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { ChatListItem, ChatSummary, MessagePreview } from "@parley/protocol";
 import { createLiveChatSdk } from "../src/index.node.js";
 import type { ChatFeedEvent } from "../src/types.js";
-import { FakeServer, WAIT_MS } from "./support/fake-server.js";
+import { useFakeServer, WAIT_MS } from "./support/fake-server.js";
 import { AGENT, CHAT_ID, CUSTOMER_REF, OTHER_CHAT_ID, TEST_OPTIONS, collectSession, loggedIn, nextSessionEvent, nextState, rejection } from "./support/fixtures.js";
 
-let server: FakeServer;
-beforeEach(async () => {
-  server = await FakeServer.start();
-});
-afterEach(async () => {
-  await server.close();
-});
+const fake = useFakeServer();
 
 function summary(id: string, overrides: Partial<ChatSummary> = {}): ChatSummary {
   return { id, status: "waiting", nickname: "Bob", createdAt: "2025-01-01T10:00:00.000Z", endedAt: null, agents: [], lastSeq: 1, ...overrides };
@@ -52,7 +46,7 @@ function recorder() {
 
 describe("watchChats", () => {
   it("resolves with the snapshot, then applies every change; an older view of a chat is ignored", async () => {
-    const { sdk, conn } = await loggedIn(server);
+    const { sdk, conn } = await loggedIn(fake.server);
     const feedEvents = recorder();
     const watching = sdk.LIVECHAT.watchChats(feedEvents.listener);
     const ask = await conn.next("watchChats");
@@ -81,7 +75,7 @@ describe("watchChats", () => {
   });
 
   it("asks again after a reconnect and starts from the fresh snapshot; not live in between", async () => {
-    const { sdk, conn } = await loggedIn(server);
+    const { sdk, conn } = await loggedIn(fake.server);
     const feedEvents = recorder();
     const watching = sdk.LIVECHAT.watchChats(feedEvents.listener);
     conn.reply((await conn.next("watchChats")).rid, { chats: [item(CHAT_ID)] });
@@ -93,7 +87,7 @@ describe("watchChats", () => {
     expect(feed.isLive).toBe(false);
     expect([...feed.chats.keys()]).toEqual([CHAT_ID]); // the last known view meanwhile
 
-    const conn2 = await server.nextConnection();
+    const conn2 = await fake.server.nextConnection();
     await conn2.acceptHello(AGENT);
     const again = await conn2.next("watchChats");
     expect(feed.isLive).toBe(false);
@@ -108,10 +102,10 @@ describe("watchChats", () => {
 
   it("waits for the connection when asked while logging in", async () => {
     const sdk = createLiveChatSdk(TEST_OPTIONS);
-    sdk.init({ serverUrl: server.url });
+    sdk.init({ serverUrl: fake.server.url });
     const login = sdk.LIVECHAT.login("token-1");
     const watching = sdk.LIVECHAT.watchChats(() => undefined);
-    const conn = await server.nextConnection();
+    const conn = await fake.server.nextConnection();
     await conn.acceptHello(AGENT);
     await login;
     conn.reply((await conn.next("watchChats")).rid, { chats: [] });
@@ -120,7 +114,7 @@ describe("watchChats", () => {
   });
 
   it("rejects with the server's refusal (a customer gets FORBIDDEN), and before login with NOT_LOGGED_IN", async () => {
-    const { sdk, conn } = await loggedIn(server, { userId: CUSTOMER_REF.id, role: "customer", nickname: "Bob", chatId: CHAT_ID });
+    const { sdk, conn } = await loggedIn(fake.server, { userId: CUSTOMER_REF.id, role: "customer", nickname: "Bob", chatId: CHAT_ID });
     const watching = sdk.LIVECHAT.watchChats(() => undefined);
     conn.replyError((await conn.next("watchChats")).rid, "FORBIDDEN", "Agents only.");
     expect(await rejection(watching)).toMatchObject({ code: "FORBIDDEN" });
@@ -129,7 +123,7 @@ describe("watchChats", () => {
   });
 
   it("rejects with LOGGED_OUT when the session ends before the snapshot", async () => {
-    const { sdk, conn } = await loggedIn(server);
+    const { sdk, conn } = await loggedIn(fake.server);
     const watching = sdk.LIVECHAT.watchChats(() => undefined);
     await conn.next("watchChats");
     await sdk.LIVECHAT.logout();
@@ -137,13 +131,13 @@ describe("watchChats", () => {
   });
 
   it("reports a refused re-subscription with the error event", async () => {
-    const { sdk, conn } = await loggedIn(server);
+    const { sdk, conn } = await loggedIn(fake.server);
     const errors = collectSession(sdk.LIVECHAT, "error");
     const watching = sdk.LIVECHAT.watchChats(() => undefined);
     conn.reply((await conn.next("watchChats")).rid, { chats: [] });
     const feed = await watching;
     conn.close(4503);
-    const conn2 = await server.nextConnection();
+    const conn2 = await fake.server.nextConnection();
     await conn2.acceptHello(AGENT);
     const reported = nextSessionEvent(sdk.LIVECHAT, "error");
     conn2.replyError((await conn2.next("watchChats")).rid, "STORE_UNAVAILABLE", "The database is not answering.");
@@ -154,7 +148,7 @@ describe("watchChats", () => {
   });
 
   it("stops: no more changes, nothing asked after a reconnect", async () => {
-    const { sdk, conn } = await loggedIn(server);
+    const { sdk, conn } = await loggedIn(fake.server);
     const feedEvents = recorder();
     const watching = sdk.LIVECHAT.watchChats(feedEvents.listener);
     conn.reply((await conn.next("watchChats")).rid, { chats: [] });
@@ -162,7 +156,7 @@ describe("watchChats", () => {
     feed.stop();
     conn.send({ t: "chatFeed", change: "started", chat: summary(OTHER_CHAT_ID) });
     conn.close(4503);
-    const conn2 = await server.nextConnection();
+    const conn2 = await fake.server.nextConnection();
     const connected = nextState(sdk.LIVECHAT, "connected");
     await conn2.acceptHello(AGENT);
     await connected;

@@ -1,7 +1,7 @@
 /** The session's `error` event (what nothing else reports) and the optional debug logger. */
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { createLiveChatSdk } from "../src/index.node.js";
-import { FakeServer } from "./support/fake-server.js";
+import { useFakeServer } from "./support/fake-server.js";
 import {
   AGENT,
   CHAT_ID,
@@ -16,17 +16,11 @@ import {
   textMessage,
 } from "./support/fixtures.js";
 
-let server: FakeServer;
-beforeEach(async () => {
-  server = await FakeServer.start();
-});
-afterEach(async () => {
-  await server.close();
-});
+const fake = useFakeServer();
 
 describe("the error event", () => {
   it("reports an error frame, which answers a frame without a request id", async () => {
-    const { sdk, conn } = await loggedIn(server);
+    const { sdk, conn } = await loggedIn(fake.server);
     const contact = await joined(sdk, conn);
     const reported = nextSessionEvent(sdk.LIVECHAT, "error");
     contact.isWriting(true);
@@ -45,7 +39,7 @@ describe("the error event", () => {
   });
 
   it("reports a delivery receipt the server refused, with the receipt", async () => {
-    const { sdk, conn } = await loggedIn(server);
+    const { sdk, conn } = await loggedIn(fake.server);
     const contact = await joined(sdk, conn);
     const reported = nextSessionEvent(sdk.LIVECHAT, "error");
     const handed = nextEvent(contact, "message");
@@ -64,12 +58,12 @@ describe("the error event", () => {
   });
 
   it("reports a chat that cannot be re-joined after a reconnect, which then stops", async () => {
-    const { sdk, conn } = await loggedIn(server);
+    const { sdk, conn } = await loggedIn(fake.server);
     const contact = await joined(sdk, conn);
     const errors = collectSession(sdk.LIVECHAT, "error");
     const reported = nextSessionEvent(sdk.LIVECHAT, "error");
     conn.close(4503);
-    const conn2 = await server.nextConnection();
+    const conn2 = await fake.server.nextConnection();
     await conn2.acceptHello(AGENT);
     const rejoin = await conn2.next("join");
     conn2.replyError(rejoin.rid, "FORBIDDEN", "Not any more.");
@@ -81,10 +75,10 @@ describe("the error event", () => {
 
   it("stays quiet for the error frame of a refused login: the login's rejection carries it", async () => {
     const sdk = createLiveChatSdk(TEST_OPTIONS);
-    sdk.init({ serverUrl: server.url });
+    sdk.init({ serverUrl: fake.server.url });
     const errors = collectSession(sdk.LIVECHAT, "error");
     const login = sdk.LIVECHAT.login("forged");
-    const conn = await server.nextConnection();
+    const conn = await fake.server.nextConnection();
     await conn.next("hello");
     conn.send({ t: "error", error: { code: "AUTH_INVALID_TOKEN", message: "Bad token." } });
     conn.close(4401);
@@ -93,7 +87,7 @@ describe("the error event", () => {
   });
 
   it("stays quiet for what the application itself caused (a receipt still unanswered when it left the chat)", async () => {
-    const { sdk, conn } = await loggedIn(server);
+    const { sdk, conn } = await loggedIn(fake.server);
     const contact = await joined(sdk, conn);
     const errors = collectSession(sdk.LIVECHAT, "error");
     const handed = nextEvent(contact, "message");
@@ -113,9 +107,9 @@ describe("the debug logger", () => {
   it("logs frames in and out and state changes, never the token", async () => {
     const lines: string[] = [];
     const sdk = createLiveChatSdk(TEST_OPTIONS);
-    sdk.init({ serverUrl: server.url, debug: (line) => lines.push(line) });
+    sdk.init({ serverUrl: fake.server.url, debug: (line) => lines.push(line) });
     const login = sdk.LIVECHAT.login("secret-token-123");
-    const conn = await server.nextConnection();
+    const conn = await fake.server.nextConnection();
     await conn.acceptHello(AGENT);
     await login;
     const contact = await joined(sdk, conn);
@@ -140,9 +134,9 @@ describe("the debug logger", () => {
   it("replaces inline file contents by their length", async () => {
     const lines: string[] = [];
     const sdk = createLiveChatSdk(TEST_OPTIONS);
-    sdk.init({ serverUrl: server.url, debug: (line) => lines.push(line) });
+    sdk.init({ serverUrl: fake.server.url, debug: (line) => lines.push(line) });
     const login = sdk.LIVECHAT.login("token-1");
-    const conn = await server.nextConnection();
+    const conn = await fake.server.nextConnection();
     await conn.acceptHello(AGENT);
     await login;
     const contact = await joined(sdk, conn);

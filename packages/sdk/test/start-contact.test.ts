@@ -1,15 +1,9 @@
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { createLiveChatSdk } from "../src/index.node.js";
-import { FakeServer } from "./support/fake-server.js";
+import { useFakeServer } from "./support/fake-server.js";
 import { CHAT_ID, CUSTOMER_REF, TEST_OPTIONS, joinResult, nextState, rejection } from "./support/fixtures.js";
 
-let server: FakeServer;
-beforeEach(async () => {
-  server = await FakeServer.start();
-});
-afterEach(async () => {
-  await server.close();
-});
+const fake = useFakeServer();
 
 function fakeFetch(status: number, body: unknown, calls: { url: string; body: unknown }[]): typeof fetch {
   return (async (url: string | URL | Request, init?: RequestInit) => {
@@ -23,9 +17,9 @@ describe("startContact", () => {
     const calls: { url: string; body: unknown }[] = [];
     const fetch = fakeFetch(201, { contact: { id: CHAT_ID }, user: CUSTOMER_REF, token: "customer-token" }, calls);
     const sdk = createLiveChatSdk({ ...TEST_OPTIONS, fetch });
-    sdk.init({ serverUrl: server.url });
+    sdk.init({ serverUrl: fake.server.url });
     const starting = sdk.LIVECHAT.startContact({ nickname: "Bob", email: "bob@example.com" });
-    const conn = await server.nextConnection();
+    const conn = await fake.server.nextConnection();
     expect(await conn.next("hello")).toMatchObject({ token: "customer-token" });
     conn.welcome({ userId: CUSTOMER_REF.id, role: "customer", nickname: "Bob", chatId: CHAT_ID });
     const join = await conn.next("join");
@@ -33,14 +27,14 @@ describe("startContact", () => {
     conn.reply(join.rid, joinResult());
     const contact = await starting;
     expect(contact.contact.id).toBe(CHAT_ID);
-    expect(calls).toEqual([{ url: `${server.url}/v1/contacts`, body: { nickname: "Bob", email: "bob@example.com" } }]);
+    expect(calls).toEqual([{ url: `${fake.server.url}/v1/contacts`, body: { nickname: "Bob", email: "bob@example.com" } }]);
     await sdk.LIVECHAT.logout();
   });
 
   it("rejects with the server's code", async () => {
     const fetch = fakeFetch(400, { error: { code: "NICKNAME_INVALID", message: "bad nickname" } }, []);
     const sdk = createLiveChatSdk({ ...TEST_OPTIONS, fetch });
-    sdk.init({ serverUrl: server.url });
+    sdk.init({ serverUrl: fake.server.url });
     expect(await rejection(sdk.LIVECHAT.startContact({ nickname: "Bob\u0000" }))).toMatchObject({
       code: "NICKNAME_INVALID",
       message: "bad nickname",
@@ -52,10 +46,10 @@ describe("startContact", () => {
 describe("login timeout", () => {
   it("rejects with REQUEST_TIMEOUT and closes when no welcome comes", async () => {
     const sdk = createLiveChatSdk({ ...TEST_OPTIONS, requestTimeoutMs: 100 });
-    sdk.init({ serverUrl: server.url });
+    sdk.init({ serverUrl: fake.server.url });
     const closed = nextState(sdk.LIVECHAT, "closed");
     const login = sdk.LIVECHAT.login("t");
-    const conn = await server.nextConnection();
+    const conn = await fake.server.nextConnection();
     await conn.next("hello");
     expect((await rejection(login)).code).toBe("REQUEST_TIMEOUT");
     expect((await closed).reason).toBe("loginTimeout");
