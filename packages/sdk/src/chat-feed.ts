@@ -28,6 +28,7 @@ export interface ChatFeedHost {
  * given to `watchChats` hears of each change.
  */
 export class ChatFeed {
+  private readonly _host: ChatFeedHost;
   private readonly _chats = new Map<string, ChatListItem>();
   private readonly _events = new Emitter<{ change: ChatFeedEvent }>();
   /** Whether the snapshot of the current socket arrived. */
@@ -40,10 +41,8 @@ export class ChatFeed {
   readonly ready: Promise<ChatFeed>;
 
   /** @internal Created by `LIVECHAT.watchChats`. */
-  constructor(
-    private readonly host: ChatFeedHost,
-    listener: ChatFeedListener,
-  ) {
+  constructor(host: ChatFeedHost, listener: ChatFeedListener) {
+    this._host = host;
     this._events.on("change", listener);
     this.ready = new Promise((resolve, reject) => (this._ready = { resolve, reject }));
   }
@@ -58,7 +57,7 @@ export class ChatFeed {
    * While it is not (reconnecting), `chats` is the last known view.
    */
   get isLive(): boolean {
-    return this._hasSnapshot && !this._isStopped && this.host.isConnected();
+    return this._hasSnapshot && !this._isStopped && this._host.isConnected();
   }
 
   /** Stops following the chats: no more changes, nothing asked after a reconnect. */
@@ -69,7 +68,7 @@ export class ChatFeed {
     this._events.off("change");
     this._ready?.resolve(this);
     this._ready = null;
-    this.host.stopped(this);
+    this._host.stopped(this);
   }
 
   /** @internal Asks the server for a snapshot and the changes after it (at once, and after each welcome). */
@@ -77,7 +76,7 @@ export class ChatFeed {
     if (this._isStopped || this._isAsking) return;
     this._isAsking = true;
     // "drop": a request lost with its socket is asked again on the next welcome.
-    this.host
+    this._host
       .request<void>({ t: "watchChats" }, { chatId: null, onDisconnect: "drop", timeout: false }, (result) => {
         this._isAsking = false;
         if (!this._isStopped) this._snapshot((result as WatchChatsResult).chats);
@@ -90,12 +89,12 @@ export class ChatFeed {
           this._ready.reject(error);
           this._ready = null;
           this._isStopped = true;
-          this.host.stopped(this);
+          this._host.stopped(this);
           return;
         }
         const context: ErrorContext = { code: error.code, message: error.message, source: "request", request: { t: "watchChats" } };
         if (error.details !== undefined) context.details = error.details;
-        this.host.reportError(context);
+        this._host.reportError(context);
       });
   }
 

@@ -32,7 +32,10 @@ export class JoinedContacts implements ContactHost {
   private readonly _joining = new Map<string, Promise<Contact>>();
   private readonly _resumer: Resumer<Contact>;
 
-  constructor(private readonly deps: JoinedContactsDeps) {
+  private readonly _deps: JoinedContactsDeps;
+
+  constructor(deps: JoinedContactsDeps) {
+    this._deps = deps;
     this._resumer = new Resumer<Contact>({
       request: deps.outbox.request,
       isCurrent: (contact) => this._contacts.get(contact.chatId) === contact,
@@ -48,19 +51,19 @@ export class JoinedContacts implements ContactHost {
   // --- ContactHost: what each contact gets from its session -------------------
 
   get userId(): string {
-    return this.deps.session.identity?.userId ?? "";
+    return this._deps.session.identity?.userId ?? "";
   }
 
   get limits(): Limits {
-    return this.deps.session.limits;
+    return this._deps.session.limits;
   }
 
   get token(): string {
-    return this.deps.session.token;
+    return this._deps.session.token;
   }
 
   get http(): HttpTransports {
-    const { runtime } = this.deps;
+    const { runtime } = this._deps;
     return {
       get fetch() {
         return runtime.fetch();
@@ -72,28 +75,28 @@ export class JoinedContacts implements ContactHost {
   }
 
   serverUrls(): string[] {
-    return this.deps.session.serverUrlsByPreference();
+    return this._deps.session.serverUrlsByPreference();
   }
 
   whenConnected(): Promise<void> {
-    return this.deps.session.whenConnected();
+    return this._deps.session.whenConnected();
   }
 
   retryDelay(attempt: number): number {
-    const { runtime } = this.deps;
+    const { runtime } = this._deps;
     return backoff(attempt, runtime.minReconnectDelayMs, runtime.maxReconnectDelayMs, runtime.random);
   }
 
   now(): number {
-    return this.deps.runtime.now();
+    return this._deps.runtime.now();
   }
 
   request<T>(frame: FrameWithoutRid, options: RequestOptions, transform?: (result: unknown) => T): Promise<T> {
-    return this.deps.outbox.request(frame, options, transform);
+    return this._deps.outbox.request(frame, options, transform);
   }
 
   writeVolatile(frame: ClientFrame): boolean {
-    return this.deps.session.write(frame);
+    return this._deps.session.write(frame);
   }
 
   resume(contact: Contact): void {
@@ -102,7 +105,7 @@ export class JoinedContacts implements ContactHost {
 
   ended(contact: Contact): void {
     // Sends already written get the server's own answer (one committed just before the end resolves).
-    this.deps.outbox.failQueued(contact.chatId, new LiveChatError("CONTACT_ENDED"), (entry) => entry.frame.t === "send" && !entry.sent);
+    this._deps.outbox.failQueued(contact.chatId, new LiveChatError("CONTACT_ENDED"), (entry) => entry.frame.t === "send" && !entry.sent);
   }
 
   isJoined(chatId: string): boolean {
@@ -115,7 +118,7 @@ export class JoinedContacts implements ContactHost {
     if (error.details !== undefined) context.details = error.details;
     if (about.chatId !== undefined) context.chatId = about.chatId;
     if (about.request !== undefined) context.request = about.request;
-    this.deps.reportError(context);
+    this._deps.reportError(context);
   }
 
   // --- the session's side --------------------------------------------------------
@@ -139,12 +142,12 @@ export class JoinedContacts implements ContactHost {
     const frame: FrameWithoutRid = { t: "join", chatId };
     if (typeof nickname === "string") frame.nickname = nickname;
     // The contact is created synchronously with the reply, so the live events right behind it find it.
-    const promise = this.deps.outbox
+    const promise = this._deps.outbox
       .request<Contact>(frame, { chatId: null, onDisconnect: "resend", timeout: true }, (result) => {
         this._joining.delete(chatId);
         const contact = new Contact(this, result as JoinResult, nickname);
         this._contacts.set(chatId, contact);
-        queueMicrotask(() => this.deps.outbox.flush());
+        queueMicrotask(() => this._deps.outbox.flush());
         return contact;
       })
       .catch((error: unknown) => {
@@ -180,7 +183,7 @@ export class JoinedContacts implements ContactHost {
   /** Fails what still waits for an ended chat: it is not re-joined, so it would never go out. */
   failEnded(): void {
     for (const contact of this._contacts.values()) {
-      if (contact.hasEnded) this.deps.outbox.failQueued(contact.chatId, new LiveChatError("CONTACT_ENDED"));
+      if (contact.hasEnded) this._deps.outbox.failQueued(contact.chatId, new LiveChatError("CONTACT_ENDED"));
     }
   }
 
@@ -194,6 +197,6 @@ export class JoinedContacts implements ContactHost {
   private _forget(contact: Contact, error: LiveChatError): void {
     if (this._contacts.get(contact.chatId) === contact) this._contacts.delete(contact.chatId);
     contact.detach(error);
-    this.deps.outbox.failQueued(contact.chatId, error);
+    this._deps.outbox.failQueued(contact.chatId, error);
   }
 }

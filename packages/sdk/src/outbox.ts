@@ -62,16 +62,19 @@ export class OutboxPump {
   /** Sends wait until then after the database was reported away (epoch ms). */
   private _sendsHeldUntil = 0;
 
-  constructor(private readonly config: OutboxConfig) {
+  private readonly _config: OutboxConfig;
+
+  constructor(config: OutboxConfig) {
+    this._config = config;
     this._pacer = new SendPacer(config.now);
   }
 
   /** Queues a request; see {@link RequestFn}. Rejects at once with `NOT_LOGGED_IN` or `FRAME_TOO_LARGE`. */
   readonly request: RequestFn = <T>(frameWithoutRid: FrameWithoutRid, options: RequestOptions, transform?: (result: unknown) => T) => {
-    if (!this.config.session.isOpen()) return Promise.reject(new LiveChatError("NOT_LOGGED_IN"));
-    const { rid, promise } = this._requests.open<T>(options.timeout ? this.config.requestTimeoutMs : null, transform);
+    if (!this._config.session.isOpen()) return Promise.reject(new LiveChatError("NOT_LOGGED_IN"));
+    const { rid, promise } = this._requests.open<T>(options.timeout ? this._config.requestTimeoutMs : null, transform);
     const frame = { ...frameWithoutRid, rid } as ClientFrame;
-    const tooLarge = checkFrameSize(JSON.stringify(frame), this.config.session.limits());
+    const tooLarge = checkFrameSize(JSON.stringify(frame), this._config.session.limits());
     if (tooLarge) {
       this._requests.reject(rid, tooLarge);
       return promise;
@@ -83,12 +86,12 @@ export class OutboxPump {
 
   /** Writes what may go now, in order. */
   flush(): void {
-    const { session } = this.config;
+    const { session } = this._config;
     if (!session.isConnected()) return;
     let paced = false;
     this._queue.flush(
       (entry) => {
-        if (entry.chatId !== null && !this.config.isJoinedOnSocket(entry.chatId)) return false;
+        if (entry.chatId !== null && !this._config.isJoinedOnSocket(entry.chatId)) return false;
         if (entry.frame.t !== "send") return true;
         // Once one send waits for a token, every later send waits too: order is kept.
         if (paced || Date.now() < this._sendsHeldUntil || !this._pacer.take()) paced = true;

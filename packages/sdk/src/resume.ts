@@ -101,7 +101,11 @@ export interface ResumeHost<C extends Resumable> {
 
 /** Re-joins chats with `afterSeq`: the server replays what was missed, then answers. */
 export class Resumer<C extends Resumable> {
-  constructor(private readonly host: ResumeHost<C>) {}
+  private readonly _host: ResumeHost<C>;
+
+  constructor(host: ResumeHost<C>) {
+    this._host = host;
+  }
 
   /** Re-joins one chat, unless a re-join is in flight or it ended. */
   resume(contact: C, onResumed?: () => void): void {
@@ -111,18 +115,18 @@ export class Resumer<C extends Resumable> {
     const frame: Omit<JoinFrame, "rid"> = { t: "join", chatId: contact.chatId, afterSeq: point.lastSeq };
     if (contact.nickname !== undefined) frame.nickname = contact.nickname;
     // "drop": a re-join lost with its socket is issued again on the next welcome.
-    this.host.request<void>(frame, { chatId: null, onDisconnect: "drop", timeout: false }, (result) => {
-      if (!this.host.isCurrent(contact)) return;
+    this._host.request<void>(frame, { chatId: null, onDisconnect: "drop", timeout: false }, (result) => {
+      if (!this._host.isCurrent(contact)) return;
       contact.resumed(result as JoinResult);
       onResumed?.();
-      queueMicrotask(() => this.host.flush());
+      queueMicrotask(() => this._host.flush());
     }).then(
       () => undefined,
       (error: unknown) => {
         point.resumeFailed();
-        if (!(error instanceof LiveChatError) || !this.host.isCurrent(contact)) return;
+        if (!(error instanceof LiveChatError) || !this._host.isCurrent(contact)) return;
         if (error.code === "CONNECTION_CLOSED" || error.code === "LOGGED_OUT") return;
-        this.host.lost(contact, error);
+        this._host.lost(contact, error);
       },
     );
   }

@@ -76,10 +76,13 @@ export class Session {
   /** Uploads waiting for the session to be connected. */
   private readonly _connectedWaiters: { resolve(): void; reject(error: LiveChatError): void }[] = [];
 
-  constructor(
-    private readonly runtime: Runtime,
-    private readonly handlers: SessionHandlers,
-  ) {}
+  private readonly _runtime: Runtime;
+  private readonly _handlers: SessionHandlers;
+
+  constructor(runtime: Runtime, handlers: SessionHandlers) {
+    this._runtime = runtime;
+    this._handlers = handlers;
+  }
 
   /** The connection state. */
   get state(): ConnectionState {
@@ -123,9 +126,9 @@ export class Session {
 
   /** Opens the session; see `LiveChat.login`. */
   login(token: string, callbackFN: LogoutCallback | undefined): Promise<LoginResult> {
-    const urls = this.runtime.serverUrls();
+    const urls = this._runtime.serverUrls();
     if (!urls || urls.length === 0) return Promise.reject(new LiveChatError("NOT_INITIALIZED"));
-    const WebSocketImpl = this.runtime.WebSocket();
+    const WebSocketImpl = this._runtime.WebSocket();
     if (!WebSocketImpl) {
       return Promise.reject(
         new LiveChatError("NOT_INITIALIZED", "No WebSocket implementation: pass { WebSocket } to createLiveChatSdk."),
@@ -136,28 +139,28 @@ export class Session {
     this._callback = typeof callbackFN === "function" ? callbackFN : undefined;
     this._token = token;
 
-    const log = this.runtime.log();
+    const log = this._runtime.log();
     const connection: Connection = new Connection(
       {
         urls,
         token,
         WebSocket: WebSocketImpl,
-        minReconnectDelayMs: this.runtime.minReconnectDelayMs,
-        maxReconnectDelayMs: this.runtime.maxReconnectDelayMs,
-        stableConnectionMs: this.runtime.stableConnectionMs,
-        heartbeatMs: this.runtime.heartbeatMs,
-        random: this.runtime.random,
+        minReconnectDelayMs: this._runtime.minReconnectDelayMs,
+        maxReconnectDelayMs: this._runtime.maxReconnectDelayMs,
+        stableConnectionMs: this._runtime.stableConnectionMs,
+        heartbeatMs: this._runtime.heartbeatMs,
+        random: this._runtime.random,
         log,
       },
       {
         onWelcome: (frame) => connection === this._connection && this._welcomed(connection, frame),
-        onFrame: (frame) => connection === this._connection && this.handlers.frame(frame),
-        onDropped: () => connection === this._connection && this.handlers.dropped(),
+        onFrame: (frame) => connection === this._connection && this._handlers.frame(frame),
+        onDropped: () => connection === this._connection && this._handlers.dropped(),
         onClosed: (reason, code, error) => connection === this._connection && this._closedByServer(reason, code, error),
         onState: (context) => {
           log?.(`state ${context.previous} → ${context.state}${context.reason ? ` (${context.reason}${context.code ? `, ${context.code}` : ""})` : ""}`);
           this._state = context.state;
-          this.handlers.state(context);
+          this._handlers.state(context);
         },
       },
     );
@@ -165,7 +168,7 @@ export class Session {
     const promise = new Promise<LoginResult>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.end(new LiveChatError("REQUEST_TIMEOUT"), "loginTimeout");
-      }, this.runtime.requestTimeoutMs);
+      }, this._runtime.requestTimeoutMs);
       this._login = { resolve, reject, timer };
     });
     this._listenOnline();
@@ -190,7 +193,7 @@ export class Session {
 
   /** The server URLs, the one the current socket goes to first (media HTTP calls go there). */
   serverUrlsByPreference(): string[] {
-    const urls = this.runtime.serverUrls() ?? [];
+    const urls = this._runtime.serverUrls() ?? [];
     const current = this._connection?.serverUrl;
     return current === undefined || !urls.includes(current) ? urls : [current, ...urls.filter((url) => url !== current)];
   }
@@ -211,7 +214,7 @@ export class Session {
     this._callback = undefined;
     this._identity = null;
     for (const waiter of this._connectedWaiters.splice(0)) waiter.reject(new LiveChatError(error.code, error.message, error.details));
-    this.handlers.ended(error);
+    this._handlers.ended(error);
   }
 
   private _welcomed(connection: Connection, frame: WelcomeFrame): void {
@@ -227,7 +230,7 @@ export class Session {
         user: { id: frame.identity.userId, nickname: frame.identity.nickname, isAgent: frame.identity.role === "agent" },
       });
     }
-    this.handlers.welcomed(() => {
+    this._handlers.welcomed(() => {
       if (this._connection === connection) connection.markStable();
     });
   }
