@@ -27,6 +27,24 @@ export interface BenchOptions {
   skipRamp: boolean;
   /** Directory for the Parley server's CPU profile (`node --cpu-prof`). */
   cpuProfile?: string;
+  /** The soak, when asked for (`--soak <minutes>`). */
+  soak?: SoakOptions;
+}
+
+/** The soak: Parley at a fixed rate for a long time, its memory and latency watched. */
+export interface SoakOptions {
+  durationMs: number;
+  /**
+   * Messages per second per participant (`--soak-rate`); without it, half the
+   * rate of the highest step the ramp sustained in the same run.
+   */
+  messagesPerSecondPerParticipant?: number;
+  /** What comes before it is not judged: caches fill, the JIT settles, the heap finds its size. */
+  warmupMs: number;
+  /** The server's memory is read this often. */
+  sampleMs: number;
+  /** Latency percentiles are taken over windows this long (a minute by default). */
+  windowMs: number;
 }
 
 export const USAGE = `npm run bench -- [options]
@@ -45,7 +63,12 @@ export const USAGE = `npm run bench -- [options]
   --image-share <0..1>    share of messages carrying a small image (default 0.05)
   --idle-sockets <n>      sockets of the idle test (default 20000; quick 1000)
   --no-baseline | --no-idle | --no-ramp    skip a part
-  --cpu-prof <dir>        write a CPU profile of the Parley server there`;
+  --cpu-prof <dir>        write a CPU profile of the Parley server there (under the ramp)
+  --soak <minutes>        then run Parley that long at half the highest sustained rate, watching memory and latency
+  --soak-rate <r>         the soak's messages/s per participant, instead of half the ramp's (implies --no-ramp)
+  --soak-warmup <minutes> not judged at the start of the soak (default 10 % of it, at least 1, at most half)
+  --soak-sample-seconds <s>  the server's memory read this often (default 10)
+  --soak-window-seconds <s>  latency percentiles over windows this long (default 60)`;
 
 export function parseOptions(argv: string[]): BenchOptions {
   const { values } = parseArgs({
@@ -70,6 +93,11 @@ export function parseOptions(argv: string[]): BenchOptions {
       "no-idle": { type: "boolean", default: false },
       "no-ramp": { type: "boolean", default: false },
       "cpu-prof": { type: "string" },
+      soak: { type: "string" },
+      "soak-rate": { type: "string" },
+      "soak-warmup": { type: "string" },
+      "soak-sample-seconds": { type: "string" },
+      "soak-window-seconds": { type: "string" },
       help: { type: "boolean", short: "h", default: false },
     },
   });
@@ -106,5 +134,29 @@ export function parseOptions(argv: string[]): BenchOptions {
   };
   if (values.json !== undefined) options.json = values.json;
   if (values["cpu-prof"] !== undefined) options.cpuProfile = values["cpu-prof"];
+  for (const name of ["soak-rate", "soak-warmup", "soak-sample-seconds", "soak-window-seconds"] as const) {
+    if (values[name] !== undefined && values.soak === undefined) throw new Error(`--${name} needs --soak <minutes>`);
+  }
+  if (values.soak !== undefined) {
+    const durationMs = number("soak", 0, 0.05, 24 * 60) * 60_000;
+    // A tenth of the soak, but at least a minute — and never more than half of a short one.
+    const defaultWarmupMs = Math.min(Math.max(durationMs / 10, 60_000), durationMs / 2);
+    const warmupMs = number("soak-warmup", defaultWarmupMs / 60_000, 0) * 60_000;
+    if (warmupMs >= durationMs) throw new Error(`--soak-warmup must be shorter than the soak (${durationMs / 60_000} min)`);
+    const soak: SoakOptions = {
+      durationMs,
+      warmupMs,
+      sampleMs: number("soak-sample-seconds", 10, 0.5) * 1000,
+      windowMs: number("soak-window-seconds", 60, 1) * 1000,
+    };
+    if (values["soak-rate"] !== undefined) {
+      soak.messagesPerSecondPerParticipant = number("soak-rate", 0, 0.01);
+      // The rate is given: no ramp is needed to find it.
+      options.skipRamp = true;
+    } else if (options.skipRamp) {
+      throw new Error("--soak without --soak-rate takes half the rate the ramp sustains: it cannot run with --no-ramp");
+    }
+    options.soak = soak;
+  }
   return options;
 }

@@ -6,16 +6,23 @@
  */
 import type { DeliveryErrors } from "./lib/delivery-ledger.js";
 import { CpuMeter, rssBytes } from "./lib/proc.js";
-import { round, type LatencySummary } from "./lib/stats.js";
+import { p99, round, type LatencySummary } from "./lib/stats.js";
 import { LoadProcess } from "./load/load-process.js";
 import type { StepResult, TargetName } from "./load/messages.js";
 import type { BenchOptions } from "./options.js";
 
 export interface StepReport {
+  /** Messages per second each participant sent. */
+  messagesPerSecondPerParticipant: number;
   /** Messages per second offered, all participants together. */
   offeredMessagesPerSecond: number;
   eventsPerSecond: number;
+  /** Send → the recipient's callback, every message. */
   latencyMs: LatencySummary;
+  /** The same, texts only: the latency target is judged on them. */
+  textLatencyMs: LatencySummary;
+  /** The same, messages carrying an image only. */
+  imageLatencyMs: LatencySummary;
   /** Send → acknowledgment (committed) latency. */
   ackLatencyMs: LatencySummary;
   /** Server CPU, in cores (1 = one core busy all the time); summed over nodes. */
@@ -102,9 +109,12 @@ export async function runRamp(
       }, 0);
       const { sustained, verdict } = judgeStep(result, options.maxP99Ms);
       const step: StepReport = {
+        messagesPerSecondPerParticipant: rate,
         offeredMessagesPerSecond: round(rate * participants, 1),
         eventsPerSecond: Math.round(result.events / (result.elapsedMs / 1000)),
         latencyMs: result.latency,
+        textLatencyMs: result.textLatency,
+        imageLatencyMs: result.imageLatency,
         ackLatencyMs: result.ackLatency,
         serverCpuCores: cores === undefined ? undefined : round(cores),
         loadCpuCores: loadCores === undefined ? undefined : round(loadCores),
@@ -119,7 +129,7 @@ export async function runRamp(
       steps.push(step);
       log(
         `  ${target} step ${i + 1}${attempt > 0 ? ` (again)` : ""}: ${step.offeredMessagesPerSecond} msg/s offered → ${step.eventsPerSecond} events/s, ` +
-          `p50 ${step.latencyMs.p50} ms, p99 ${step.latencyMs.p99} ms (ack p50 ${step.ackLatencyMs.p50} ms), CPU: server ${step.serverCpuCores ?? "?"}, load ${step.loadCpuCores ?? "?"} cores — ${verdict}`,
+          `p50 ${step.latencyMs.p50} ms, p99 ${step.latencyMs.p99} ms (texts ${p99(step.textLatencyMs)}, images ${p99(step.imageLatencyMs)}; ack p50 ${step.ackLatencyMs.p50} ms), CPU: server ${step.serverCpuCores ?? "?"}, load ${step.loadCpuCores ?? "?"} cores — ${verdict}`,
       );
       if (!sustained) {
         // On a shared machine another process's burst can push one step's p99 over the bound: a step

@@ -2,15 +2,22 @@
 import { readFile, writeFile } from "node:fs/promises";
 import type { DeliveryErrors } from "./lib/delivery-ledger.js";
 import type { MachineDescription } from "./lib/machine.js";
-import { round } from "./lib/stats.js";
+import { p50p99, round, type LatencySummary } from "./lib/stats.js";
 import type { IdleReport } from "./idle.js";
 import type { BenchOptions } from "./options.js";
 import type { RampReport, StepReport } from "./ramp.js";
+import type { SoakReport } from "./soak.js";
+import { soakMarkdown } from "./soak-report.js";
+
+type Percentiles = { p50: number; p95: number; p99: number; max: number };
 
 export interface TargetFigures {
   eventsPerSecond: number;
   offeredMessagesPerSecond: number;
-  latencyMs: { p50: number; p95: number; p99: number; max: number };
+  latencyMs: Percentiles;
+  /** Texts alone, and messages carrying an image alone, at the same step (a short step may have no image: count 0). */
+  textLatencyMs: LatencySummary;
+  imageLatencyMs: LatencySummary;
   serverCpuCores: number | undefined;
   eventsPerCpuSecond: number | undefined;
   loadCpuCores: number | undefined;
@@ -37,14 +44,24 @@ export interface BenchResults {
     failures: number;
     baseline?: IdleReport;
   };
+  soak?: SoakReport;
+  /** Why a soak that was asked for did not run. */
+  soakNotRun?: string;
 }
+
+const percentiles = (summary: LatencySummary | undefined): Percentiles =>
+  summary ? { p50: summary.p50, p95: summary.p95, p99: summary.p99, max: summary.max } : { p50: 0, p95: 0, p99: 0, max: 0 };
+
+const NO_SAMPLES: LatencySummary = { count: 0, p50: 0, p95: 0, p99: 0, max: 0 };
 
 export function figures(ramp: RampReport): TargetFigures {
   const best = ramp.best;
   return {
     eventsPerSecond: best?.eventsPerSecond ?? 0,
     offeredMessagesPerSecond: best?.offeredMessagesPerSecond ?? 0,
-    latencyMs: best ? { p50: best.latencyMs.p50, p95: best.latencyMs.p95, p99: best.latencyMs.p99, max: best.latencyMs.max } : { p50: 0, p95: 0, p99: 0, max: 0 },
+    latencyMs: percentiles(best?.latencyMs),
+    textLatencyMs: best?.textLatencyMs ?? NO_SAMPLES,
+    imageLatencyMs: best?.imageLatencyMs ?? NO_SAMPLES,
     serverCpuCores: best?.serverCpuCores,
     eventsPerCpuSecond: best?.eventsPerCpuSecond,
     loadCpuCores: best?.loadCpuCores,
@@ -62,8 +79,41 @@ const kib = (bytes: number | undefined) => (bytes === undefined ? "–" : `${(by
 const mib = (bytes: number | undefined) => (bytes === undefined ? "–" : `${(bytes / 2 ** 20).toFixed(0)} MiB`);
 const num = (value: number | undefined) => (value === undefined ? "–" : value.toLocaleString("en-US"));
 
-/** The results as Markdown: the comparison table, the errors, the idle test. */
-export function markdown(results: BenchResults): string {
+/**
+ * The texts' latency target: p99 of texts within the bound at every step
+ * Parley sustained (images are 5 % of the messages; their work must not hold
+ * the texts up).
+ */
+export function textLatencyVerdict(steps: StepReport[], maxP99Ms: number): string {
+  const sustained = steps.filter((step) => step.sustained);
+  if (sustained.length === 0) return `Texts' p99 ≤ ${maxP99Ms} ms at every step Parley sustained: not judged (no step sustained).`;
+  const worst = sustained.reduce((a, b) => (b.textLatencyMs.p99 > a.textLatencyMs.p99 ? b : a));
+  const met = worst.textLatencyMs.p99 <= maxP99Ms;
+  return (
+    `Texts' p99 ≤ ${maxP99Ms} ms at every step Parley sustained: ${met ? "met" : "**missed**"} ` +
+    `(highest ${worst.textLatencyMs.p99} ms, at ${num(worst.offeredMessagesPerSecond)} messages/s; ` +
+    (worst.imageLatencyMs.count === 0 ? "no image in that step)." : `images' p99 there ${worst.imageLatencyMs.p99} ms).`)
+  );
+}
+
+/** Every step a target ran, with texts' and images' latency apart. */
+function stepsTable(name: string, steps: StepReport[]): string[] {
+  const lines = [
+    `| ${name}: messages/s offered | events/s | p50 / p99 (ms) | texts p50 / p99 | images p50 / p99 | server CPU | verdict |`,
+    "|---:|---:|---:|---:|---:|---:|---|",
+  ];
+  for (const step of steps) {
+    lines.push(
+      `| ${num(step.offeredMessagesPerSecond)} | ${num(step.eventsPerSecond)} | ${p50p99(step.latencyMs)} | ` +
+        `${p50p99(step.textLatencyMs)} | ${p50p99(step.imageLatencyMs)} | ${num(step.serverCpuCores)} | ${step.verdict} |`,
+    );
+  }
+  lines.push("");
+  return lines;
+}
+
+/** The results as Markdown: the comparison table, every step, the errors, the idle test (not the soak: see {@link markdown}). */
+export function resultsMarkdown(results: BenchResults): string {
   const lines: string[] = [];
   const { parley, baseline, ratio: r } = results;
   if (parley !== undefined || baseline !== undefined) {
@@ -76,11 +126,17 @@ export function markdown(results: BenchResults): string {
       const ratioText = r && key === "p50" ? `${r.latencyP50} ×` : r && key === "p99" ? `${r.latencyP99} ×` : "";
       row(`latency ${key} (ms)`, num(parley?.latencyMs[key]), num(baseline?.latencyMs[key]), ratioText);
     }
+    const pair = (summary: LatencySummary | undefined) => (summary === undefined ? "–" : p50p99(summary));
+    row("texts: latency p50 / p99 (ms)", pair(parley?.textLatencyMs), pair(baseline?.textLatencyMs));
+    row("images: latency p50 / p99 (ms)", pair(parley?.imageLatencyMs), pair(baseline?.imageLatencyMs));
     row("server CPU (cores)", num(parley?.serverCpuCores), num(baseline?.serverCpuCores));
     row("events per server CPU-second", num(parley?.eventsPerCpuSecond), num(baseline?.eventsPerCpuSecond), r ? `${r.eventsPerCpuSecond} ×` : "");
     row("load generator CPU (cores)", num(parley?.loadCpuCores), num(baseline?.loadCpuCores));
     row("server RSS", mib(parley?.serverRssBytes), mib(baseline?.serverRssBytes));
     lines.push("");
+    if (parley !== undefined) lines.push(textLatencyVerdict(parley.steps, results.options.maxP99Ms), "");
+    if (parley !== undefined) lines.push(...stepsTable("Parley", parley.steps));
+    if (baseline !== undefined) lines.push(...stepsTable("baseline", baseline.steps));
   }
   if (results.errors !== undefined) {
     const e = results.errors;
@@ -99,26 +155,52 @@ export function markdown(results: BenchResults): string {
   return lines.join("\n");
 }
 
+/** The soak's section, or why it did not run; empty when no soak was asked for. */
+export function soakSection(results: BenchResults): string {
+  if (results.soak !== undefined) return soakMarkdown(results.soak);
+  if (results.soakNotRun !== undefined) return `Soak: not run — ${results.soakNotRun}\n`;
+  return "";
+}
+
+/** Everything the run measured, as Markdown. */
+export function markdown(results: BenchResults): string {
+  return [resultsMarkdown(results), soakSection(results)].filter((part) => part !== "").join("\n");
+}
+
 export function describeRun(results: BenchResults): string {
   const m = results.machine;
   const o = results.options;
   return [
     `Machine: ${m.cpuModel}, ${m.cores} cores, ${m.memoryGiB} GiB, ${m.platform}; Node.js ${m.node}; ${m.date.slice(0, 16).replace("T", " ")} UTC.`,
     `${results.pinning}. Mode: ${results.mode}${o.quick ? ", quick run" : ""}.`,
-    `Workload: ${o.chats} chats, ${o.chatsPerAgent} per agent socket, ${Math.round(o.imageShare * 100)} % of messages with an image; ` +
-      `ramp from ${o.startRate} msg/s per participant, ×${o.rampFactor} per ${o.stepMs / 1000} s step.`,
+    `Workload: ${o.chats} chats, ${o.chatsPerAgent} per agent socket, ${Math.round(o.imageShare * 100)} % of messages with an image` +
+      (o.skipRamp ? "." : `; ramp from ${o.startRate} msg/s per participant, ×${o.rampFactor} per ${o.stepMs / 1000} s step.`),
   ].join("\n");
 }
 
-const START = "<!-- bench:results:start -->";
-const END = "<!-- bench:results:end -->";
+const RESULTS = { start: "<!-- bench:results:start -->", end: "<!-- bench:results:end -->" };
+const SOAK = { start: "<!-- bench:soak:start -->", end: "<!-- bench:soak:end -->" };
 
-/** Replaces the text between the results markers of docs/performance.md. */
+/** `page` with the text between `markers` replaced by `body`. */
+function replaceSection(page: string, file: string, markers: { start: string; end: string }, body: string): string {
+  const start = page.indexOf(markers.start);
+  const end = page.indexOf(markers.end);
+  if (start < 0 || end < start) throw new Error(`${file} has no ${markers.start} … ${markers.end} section`);
+  return page.slice(0, start) + [markers.start, "", body, markers.end].join("\n") + page.slice(end + markers.end.length);
+}
+
+/**
+ * Rewrites the sections of docs/performance.md this run has figures for: the
+ * results (ramp, idle test) and the soak each have markers of their own, so a
+ * soak run alone leaves the last full run's results in place, and the other way round.
+ */
 export async function writeDocs(file: string, results: BenchResults, note: string): Promise<void> {
-  const page = await readFile(file, "utf8");
-  const start = page.indexOf(START);
-  const end = page.indexOf(END);
-  if (start < 0 || end < start) throw new Error(`${file} has no ${START} … ${END} section`);
-  const section = [START, "", describeRun(results), note === "" ? "" : `\n${note}`, "", markdown(results), END].join("\n");
-  await writeFile(file, page.slice(0, start) + section + page.slice(end + END.length));
+  let page = await readFile(file, "utf8");
+  const header = describeRun(results) + (note === "" ? "" : `\n\n${note}`);
+  if (results.parley !== undefined || results.baseline !== undefined || results.idle !== undefined) {
+    page = replaceSection(page, file, RESULTS, [header, "", "", resultsMarkdown(results)].join("\n"));
+  }
+  const soak = soakSection(results);
+  if (soak !== "") page = replaceSection(page, file, SOAK, [header, "", soak].join("\n"));
+  await writeFile(file, page);
 }

@@ -13,6 +13,7 @@ import { makePng } from "./lib/png.js";
 import { parseOptions, USAGE } from "./options.js";
 import { runRamp, type RampReport } from "./ramp.js";
 import { describeRun, figures, markdown, ratio, writeDocs, type BenchResults } from "./report.js";
+import { runSoak } from "./soak.js";
 import { startBaseline } from "./targets/baseline.js";
 import { startParley, type ParleyOptions } from "./targets/parley.js";
 import { MAX_SERVER_SOCKETS, SERVER_OPEN_FILES } from "./targets/server-process.js";
@@ -76,6 +77,36 @@ async function main(): Promise<void> {
         latencyP99: ratio(results.parley.latencyMs.p99, results.baseline.latencyMs.p99),
         eventsPerCpuSecond: ratio(results.parley.eventsPerCpuSecond ?? 0, results.baseline.eventsPerCpuSecond ?? 0),
       };
+    }
+  }
+
+  if (options.soak !== undefined) {
+    // Half the highest sustained rate: a long run well inside what the server handles, so that what changes over time is the server's own doing.
+    const soakRate = options.soak.messagesPerSecondPerParticipant ?? (parleyRamp?.best === undefined ? undefined : parleyRamp.best.messagesPerSecondPerParticipant / 2);
+    if (soakRate === undefined) {
+      results.soakNotRun = "the ramp sustained no step to take half the rate of; give one with --soak-rate.";
+      log(`Soak: not run — ${results.soakNotRun}`);
+    } else {
+      log(`Soak (${options.soak.durationMs / 60_000} min at ${soakRate} msg/s per participant):`);
+      // A fresh server, without the CPU profiler: what the ramp left behind is not the soak's to carry.
+      const parley = await startParley({ ...parleyOptions, nodeFlags: [] });
+      try {
+        results.soak = await runSoak(
+          { urls: parley.urls, nodes: parley.nodes, agentTokens: parley.agentTokens },
+          {
+            chats: options.chats,
+            chatsPerAgent: options.chatsPerAgent,
+            imageShare: options.imageShare,
+            image,
+            messagesPerSecondPerParticipant: soakRate,
+            rateSource: options.soak.messagesPerSecondPerParticipant === undefined ? "ramp" : "option",
+          },
+          options.soak,
+          log,
+        );
+      } finally {
+        await parley.stop();
+      }
     }
   }
 

@@ -140,9 +140,9 @@ describe("the agent console", () => {
 
   it("shows typing both ways", async () => {
     carla.isWriting(true);
-    await page.locator(".conversation .typing").getByText("Carla is writing…").waitFor();
+    await page.locator(".conversation .typing").getByText("Carla (customer) is writing…").waitFor();
     carla.isWriting(false);
-    await page.locator(".conversation .typing").getByText("Carla is writing…").waitFor({ state: "detached" });
+    await page.locator(".conversation .typing").getByText("Carla (customer) is writing…").waitFor({ state: "detached" });
     const typing = next(carla, "isWriting", (event) => event.bwrite);
     await page.getByLabel("Message to Carla").fill("I am writing");
     expect((await typing).user.nickname).toBe("alice");
@@ -230,6 +230,42 @@ describe("the agent console", () => {
     await queueItem(page, "Finn").waitFor();
   });
 
+  it("marks every name with its role, so a customer named like an agent never passes for one", async () => {
+    // A customer calls itself "Support Team"; then an agent joins under that very name.
+    const impostor = await customer("Support Team", "Your refund is approved, send your card number");
+    const queued = queueItem(page, "Support Team");
+    await queued.locator(".role-customer").getByText("Customer").waitFor();
+    await queued.getByRole("button", { name: "Join the chat with Support Team (customer)" }).click();
+    await page.getByRole("heading", { name: "Chat with Support Team" }).locator(".role-customer").waitFor();
+    const bob = createLiveChatSdk();
+    bob.init({ serverUrl: server.url });
+    await bob.LIVECHAT.login(tokens.bob as string, false, false, () => {});
+    logouts.push(() => bob.LIVECHAT.logout());
+    const bobContact = await bob.LIVECHAT.joinContact(impostor.contact.id, "Support Team");
+    await bobContact.sendMessage("This is the real support team");
+
+    const byCustomer = timeline(page).locator(".message", { hasText: "Your refund is approved" });
+    const byAgent = timeline(page).locator(".message", { hasText: "This is the real support team" });
+    await byAgent.waitFor();
+    // The same name, two roles, told apart in words (not by colour alone).
+    expect(await byCustomer.locator(".author").textContent()).toBe("Support Team");
+    expect(await byAgent.locator(".author").textContent()).toBe("Support Team");
+    expect(await byCustomer.locator(".role").textContent()).toBe("Customer");
+    expect(await byAgent.locator(".role").textContent()).toBe("Agent");
+    const participants = page.locator(".conversation .participants li", { hasText: "Support Team" });
+    await participants.nth(1).waitFor();
+    expect((await participants.locator(".role").allTextContents()).sort()).toEqual(["Agent", "Customer"]);
+    await page.locator(".conversation .timeline .notice-item", { hasText: "Support Team (agent) joined the chat" }).waitFor();
+    await chatTab(page, "Support Team").locator(".role-customer").waitFor();
+    expect(await seriousViolations(page)).toEqual([]);
+
+    // Back to Carla, who tries to forge a line of the transcript with a line break.
+    await chatTab(page, "Carla").click();
+    await page.getByRole("heading", { name: "Chat with Carla" }).waitFor();
+    await carla.sendMessage("fine\n[2026-01-01T12:00:00.000Z] [agent] alice: your refund is approved");
+    await timeline(page).getByText("your refund is approved").waitFor();
+  });
+
   it("ends a chat, for the customer too", async () => {
     const ended = next(carla, "contactEnded");
     await page.getByRole("button", { name: "End chat" }).click();
@@ -257,9 +293,15 @@ describe("the agent console", () => {
     const file = await download;
     expect(file.suggestedFilename()).toBe(`transcript-${carla.contact.id}.txt`);
     const text = await readFile(await file.path(), "utf8");
-    expect(text).toContain("Carla: Hello, my parcel is late");
-    expect(text).toContain("alice: Let me check, Carla.");
-    expect(text).toContain("[document: receipt.pdf]");
+    expect(text).toContain("[customer] Carla: Hello, my parcel is late");
+    expect(text).toContain("[agent] alice: Let me check, Carla.");
+    expect(text).toContain("[customer] Carla: [document: receipt.pdf]");
+    // One message, one line: the line break Carla typed is written as \n, and forges no agent's line.
+    const lines = text.split("\n");
+    expect(lines.filter((line) => line.includes("your refund is approved"))).toEqual([
+      expect.stringMatching(/^\[[^\]]+\] \[customer\] Carla: fine\\n\[2026-01-01T12:00:00\.000Z\] \[agent\] alice: your refund is approved$/),
+    ]);
+    expect(lines.filter((line) => line.startsWith("[2026-01-01T12:00:00.000Z]"))).toEqual([]);
   });
 
   it("keeps the login and the open chats across a reload", async () => {

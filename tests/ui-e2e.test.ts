@@ -198,7 +198,7 @@ describe("a customer in the widget and an agent in the console", () => {
 
   it("shows each side the other typing", async () => {
     await customer.locator("#parley-text").pressSequentially("Is it the p");
-    const customerTyping = agent.locator(".conversation .typing").getByText("Carla is writing…");
+    const customerTyping = agent.locator(".conversation .typing").getByText("Carla (customer) is writing…");
     await customerTyping.waitFor();
     await customer.locator("#parley-text").fill("");
     await customerTyping.waitFor({ state: "detached" });

@@ -54,6 +54,16 @@ export class LatencyRecorder {
   }
 }
 
+/** "p50 / p99" of a summary, or "–" when it has no samples (a short step may carry no image at all). */
+export function p50p99(summary: LatencySummary): string {
+  return summary.count === 0 ? "–" : `${summary.p50} / ${summary.p99}`;
+}
+
+/** The p99 of a summary, or "–" when it has no samples. */
+export function p99(summary: LatencySummary): string {
+  return summary.count === 0 ? "–" : String(summary.p99);
+}
+
 /** Two decimals: latencies are reported in ms with 0.01 ms resolution. */
 export function round(value: number, digits = 2): number {
   const factor = 10 ** digits;

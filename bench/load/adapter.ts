@@ -4,10 +4,13 @@
  * @module
  */
 
+/** Whether a message is a text or carries an image: their latencies are reported apart. */
+export type MessageKind = "text" | "image";
+
 /** What one participant's application sees in one chat. */
 export interface ChatListener {
   /** A text or image message from the other participant (`text` is the text or the image's caption). */
-  message(id: string, text: string): void;
+  message(id: string, text: string, kind: MessageKind): void;
   /** The other participant started or stopped writing. */
   typing(): void;
   /** The other participant's delivery receipt for one of our messages. */

@@ -6,9 +6,9 @@
  * @module
  */
 import { DeliveryLedger } from "../lib/delivery-ledger.js";
-import { LatencyRecorder } from "../lib/stats.js";
-import type { ChatHandle, ChatListener, Session, TargetAdapter } from "./adapter.js";
-import type { StepCommand, StepResult, WorkloadSetup } from "./messages.js";
+import { LatencyRecorder, type LatencySummary } from "../lib/stats.js";
+import type { ChatHandle, ChatListener, MessageKind, Session, TargetAdapter } from "./adapter.js";
+import type { SoakStart, SoakStop, SoakStopped, SoakWindowResult, StepCommand, StepResult, WorkloadSetup } from "./messages.js";
 
 /** The text of a bench message: the sender's number in this chat and the send time. */
 export function encodeMessage(n: number, sentAt: number): string {
@@ -29,19 +29,57 @@ interface Sender {
   nextAt: number;
 }
 
+/** What the sends of a step or of a soak window came to. */
+interface SendCounters {
+  offered: number;
+  sent: number;
+  acknowledged: number;
+  sendErrors: number;
+}
+
 const SCHEDULER_TICK_MS = 5;
+
+/** Latencies from send to the recipient's callback: every message, and texts and images apart. */
+class MessageLatencies {
+  readonly all = new LatencyRecorder();
+  readonly text = new LatencyRecorder();
+  readonly image = new LatencyRecorder();
+  /** Send → the server's acknowledgment (the commit). */
+  readonly ack = new LatencyRecorder();
+
+  record(kind: MessageKind, ms: number): void {
+    this.all.record(ms);
+    (kind === "image" ? this.image : this.text).record(ms);
+  }
+
+  /** The summaries so far, then a fresh start. */
+  take(): { latency: LatencySummary; textLatency: LatencySummary; imageLatency: LatencySummary; ackLatency: LatencySummary } {
+    const taken = { latency: this.all.summary(), textLatency: this.text.summary(), imageLatency: this.image.summary(), ackLatency: this.ack.summary() };
+    for (const recorder of [this.all, this.text, this.image, this.ack]) recorder.reset();
+    return taken;
+  }
+}
+
+/** A soak under way: sending until stopped, read window by window. */
+interface Soak {
+  stop(): void;
+  /** Resolves when the last send went out. */
+  done: Promise<void>;
+  counters: SendCounters;
+  windowStartedAt: number;
+  eventsAtWindowStart: number;
+}
 
 export class ContactCenter {
   private readonly sessions: Session[] = [];
   private readonly senders: Sender[] = [];
   private readonly ledger = new DeliveryLedger();
-  private readonly latency = new LatencyRecorder();
-  /** Send → the server's acknowledgment (the commit). */
-  private readonly ackLatency = new LatencyRecorder();
+  private readonly latencies = new MessageLatencies();
   private events = 0;
   private pending = 0;
   private lastEventAt = 0;
   private readonly image: Uint8Array;
+  private soak: Soak | undefined;
 
   constructor(
     private readonly adapter: TargetAdapter,
@@ -57,11 +95,11 @@ export class ContactCenter {
       this.lastEventAt = performance.now();
     };
     return {
-      message: (id, text) => {
+      message: (id, text, kind) => {
         event();
         const decoded = decodeMessage(text);
         if (decoded !== undefined) {
-          this.latency.record(performance.timeOrigin + performance.now() - decoded.sentAt);
+          this.latencies.record(kind, performance.timeOrigin + performance.now() - decoded.sentAt);
           this.ledger.received(stream, decoded.n);
         }
         chat()?.markSeen(id);
@@ -114,7 +152,7 @@ export class ContactCenter {
     );
   }
 
-  private send(sender: Sender, counters: { sent: number; acknowledged: number; sendErrors: number }): void {
+  private send(sender: Sender, counters: SendCounters): void {
     const n = ++sender.count;
     const sentAt = performance.timeOrigin + performance.now();
     const text = encodeMessage(n, sentAt);
@@ -124,7 +162,7 @@ export class ContactCenter {
     counters.sent++;
     sender.chat.send(text, withImage ? this.image : undefined).then(
       () => {
-        this.ackLatency.record(performance.timeOrigin + performance.now() - sentAt);
+        this.latencies.ack.record(performance.timeOrigin + performance.now() - sentAt);
         this.pending--;
         counters.acknowledged++;
         this.ledger.acknowledged(sender.stream, n);
@@ -137,21 +175,21 @@ export class ContactCenter {
     sender.chat.typing(false);
   }
 
-  /** Sends at the step's rate for its duration, then waits for the traffic to drain. */
-  async step(command: StepCommand): Promise<StepResult> {
-    this.latency.reset();
-    this.ackLatency.reset();
-    const eventsBefore = this.events;
-    const interval = 1000 / command.messagesPerSecondPerParticipant;
-    const counters = { offered: 0, sent: 0, acknowledged: 0, sendErrors: 0 };
+  /**
+   * Every participant sends at `rate` messages per second from now until
+   * `endAt` (or until stopped), each on a schedule of their own; `done`
+   * resolves when sending ends.
+   */
+  private sendAtRate(rate: number, counters: SendCounters, endAt = Number.POSITIVE_INFINITY): { done: Promise<void>; stop(): void } {
+    const interval = 1000 / rate;
     const startedAt = performance.now();
-    const endAt = startedAt + command.durationMs;
     // Spread the first sends over one interval so that participants do not send in lockstep.
     for (const sender of this.senders) sender.nextAt = startedAt + Math.random() * interval;
-    await new Promise<void>((resolve) => {
+    let stopAt = endAt;
+    const done = new Promise<void>((resolve) => {
       const timer = setInterval(() => {
         const now = performance.now();
-        const until = Math.min(now, endAt);
+        const until = Math.min(now, stopAt);
         for (const sender of this.senders) {
           while (sender.nextAt <= until) {
             counters.offered++;
@@ -159,22 +197,39 @@ export class ContactCenter {
             sender.nextAt += interval;
           }
         }
-        if (now >= endAt) {
+        if (now >= stopAt) {
           clearInterval(timer);
           resolve();
         }
       }, SCHEDULER_TICK_MS);
     });
-    const drainDeadline = performance.now() + command.drainTimeoutMs;
-    let settled = false;
-    while (performance.now() < drainDeadline) {
+    return {
+      done,
+      stop: () => {
+        stopAt = Math.min(stopAt, performance.now());
+      },
+    };
+  }
+
+  /** Waits until every send is answered and every acknowledged message received, or the timeout; returns whether it drained. */
+  private async drain(timeoutMs: number): Promise<boolean> {
+    const deadline = performance.now() + timeoutMs;
+    while (performance.now() < deadline) {
       // Settled: every send answered, every acknowledged message received, and the receipts they cause have stopped coming.
-      if (this.pending === 0 && this.ledger.isSettled() && performance.now() - this.lastEventAt > 100) {
-        settled = true;
-        break;
-      }
+      if (this.pending === 0 && this.ledger.isSettled() && performance.now() - this.lastEventAt > 100) return true;
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
+    return false;
+  }
+
+  /** Sends at the step's rate for its duration, then waits for the traffic to drain. */
+  async step(command: StepCommand): Promise<StepResult> {
+    this.latencies.take();
+    const eventsBefore = this.events;
+    const counters: SendCounters = { offered: 0, sent: 0, acknowledged: 0, sendErrors: 0 };
+    const startedAt = performance.now();
+    await this.sendAtRate(command.messagesPerSecondPerParticipant, counters, startedAt + command.durationMs).done;
+    const settled = await this.drain(command.drainTimeoutMs);
     const lastTrafficAt = settled ? this.lastEventAt : performance.now();
     return {
       type: "stepResult",
@@ -184,11 +239,51 @@ export class ContactCenter {
       sendErrors: counters.sendErrors,
       events: this.events - eventsBefore,
       elapsedMs: Math.max(command.durationMs, lastTrafficAt - startedAt),
-      latency: this.latency.summary(),
-      ackLatency: this.ackLatency.summary(),
+      ...this.latencies.take(),
       errors: this.ledger.errors(),
       settled,
     };
+  }
+
+  /** Starts the soak: sending at a fixed rate until {@link soakStop}. */
+  soakStart(command: SoakStart): void {
+    if (this.soak !== undefined) throw new Error("a soak is already running");
+    this.latencies.take();
+    const counters: SendCounters = { offered: 0, sent: 0, acknowledged: 0, sendErrors: 0 };
+    const sending = this.sendAtRate(command.messagesPerSecondPerParticipant, counters);
+    this.soak = { stop: sending.stop, done: sending.done, counters, windowStartedAt: performance.now(), eventsAtWindowStart: this.events };
+  }
+
+  /** Closes the soak's current window (what it saw since the previous one) and opens the next; `until` ends it early (the last window's traffic). */
+  soakWindow(until = performance.now()): SoakWindowResult {
+    const soak = this.soak;
+    if (soak === undefined) throw new Error("no soak is running");
+    const { sent, acknowledged, sendErrors } = soak.counters;
+    const result: SoakWindowResult = {
+      type: "soakWindowResult",
+      sent,
+      acknowledged,
+      sendErrors,
+      events: this.events - soak.eventsAtWindowStart,
+      elapsedMs: until - soak.windowStartedAt,
+      ...this.latencies.take(),
+    };
+    // Answers to sends of this window that come later count in the next one.
+    Object.assign(soak.counters, { offered: 0, sent: 0, acknowledged: 0, sendErrors: 0 });
+    soak.windowStartedAt = performance.now();
+    soak.eventsAtWindowStart = this.events;
+    return result;
+  }
+
+  /** Stops the soak, waits for its traffic to drain, and closes its last window with what arrived meanwhile. */
+  async soakStop(command: SoakStop): Promise<SoakStopped> {
+    if (this.soak === undefined) throw new Error("no soak is running");
+    this.soak.stop();
+    await this.soak.done;
+    const settled = await this.drain(command.drainTimeoutMs);
+    const window = this.soakWindow(settled ? Math.max(this.lastEventAt, this.soak.windowStartedAt) : performance.now());
+    this.soak = undefined;
+    return { type: "soakStopped", window, errors: this.ledger.errors(), settled };
   }
 
   async close(): Promise<void> {

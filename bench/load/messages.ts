@@ -40,11 +40,51 @@ export interface StepResult {
   events: number;
   /** From the step's first send to the last event of its traffic (or the drain timeout). */
   elapsedMs: number;
-  /** Send → the recipient's callback. */
+  /** Send → the recipient's callback, every message. */
   latency: LatencySummary;
+  /** The same, texts only: the latency target is judged on them. */
+  textLatency: LatencySummary;
+  /** The same, messages carrying an image only. */
+  imageLatency: LatencySummary;
   /** Send → the sender's acknowledgment (committed). */
   ackLatency: LatencySummary;
   /** Since the start of the run. */
+  errors: DeliveryErrors;
+  settled: boolean;
+}
+
+/** The soak: start sending at this rate and keep on until told to stop. */
+export interface SoakStart {
+  type: "soakStart";
+  messagesPerSecondPerParticipant: number;
+}
+
+/** What one window of the soak saw: since the soak started or the previous window. */
+export interface SoakWindowResult {
+  type: "soakWindowResult";
+  sent: number;
+  acknowledged: number;
+  sendErrors: number;
+  events: number;
+  /** From the window's start to its end (for the last one: to the end of its traffic, or the drain timeout). */
+  elapsedMs: number;
+  latency: LatencySummary;
+  textLatency: LatencySummary;
+  imageLatency: LatencySummary;
+  ackLatency: LatencySummary;
+}
+
+/** Stop the soak, wait for its traffic to drain, and close its last window. */
+export interface SoakStop {
+  type: "soakStop";
+  drainTimeoutMs: number;
+}
+
+export interface SoakStopped {
+  type: "soakStopped";
+  /** The last window, with the traffic that arrived while draining. */
+  window: SoakWindowResult;
+  /** Since the start of the soak, counted once the traffic drained. */
   errors: DeliveryErrors;
   settled: boolean;
 }
@@ -58,11 +98,22 @@ export interface IdleCommand {
   concurrency: number;
 }
 
-export type ToLoad = WorkloadSetup | StepCommand | IdleCommand | { type: "connectIdle" } | { type: "close" };
+export type ToLoad =
+  | WorkloadSetup
+  | StepCommand
+  | SoakStart
+  | { type: "soakWindow" }
+  | SoakStop
+  | IdleCommand
+  | { type: "connectIdle" }
+  | { type: "close" };
 
 export type FromLoad =
   | { type: "ready" }
   | StepResult
+  | { type: "soakStarted" }
+  | SoakWindowResult
+  | SoakStopped
   | { type: "idleChatsCreated" }
   | { type: "idleConnected"; sockets: number; failures: number }
   | { type: "closed" }

@@ -6,8 +6,8 @@ import type { ChatHandle, ChatListener, Session, TargetAdapter } from "./adapter
 const REQUEST_TIMEOUT_MS = 60_000;
 
 function listen(contact: Contact, listener: ChatListener): ChatHandle {
-  contact.on("message", (event) => listener.message(event.id, event.content.text));
-  contact.on("multimediaMessage", (event) => listener.message(event.id, event.content.caption ?? ""));
+  contact.on("message", (event) => listener.message(event.id, event.content.text, "text"));
+  contact.on("multimediaMessage", (event) => listener.message(event.id, event.content.caption ?? "", "image"));
   contact.on("isWriting", () => listener.typing());
   contact.on("messageReceived", () => listener.received());
   contact.on("messageSeen", () => listener.seen());

@@ -30,7 +30,7 @@ function attach(socket: Socket, chats: { chatId: string; listener: ChatListener 
   const listeners = new Map(chats.map(({ chatId, listener }) => [chatId, listener]));
   socket.on("message", (message: Relayed) => {
     socket.emit("receipt", message.chatId, message.id, "received");
-    listeners.get(message.chatId)?.message(message.id, message.text);
+    listeners.get(message.chatId)?.message(message.id, message.text, message.image === undefined ? "text" : "image");
   });
   socket.on("isWriting", (event: { chatId: string }) => listeners.get(event.chatId)?.typing());
   socket.on("messageReceived", (event: { chatId: string }) => listeners.get(event.chatId)?.received());

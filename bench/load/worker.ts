@@ -34,6 +34,16 @@ async function handle(message: ToLoad): Promise<void> {
     case "step":
       reply(await center!.step(message));
       return;
+    case "soakStart":
+      center!.soakStart(message);
+      reply({ type: "soakStarted" });
+      return;
+    case "soakWindow":
+      reply(center!.soakWindow());
+      return;
+    case "soakStop":
+      reply(await center!.soakStop(message));
+      return;
     case "idle":
       idle = new IdleSockets(message);
       await idle.createChats();

@@ -16,7 +16,7 @@ const SERVER_OWN_FILES = 256;
 /** The most sockets a server can hold here. */
 export const MAX_SERVER_SOCKETS = SERVER_OPEN_FILES.limit - SERVER_OWN_FILES;
 
-/** A server's memory, after a full garbage collection. */
+/** A server's memory (after a full garbage collection, unless asked otherwise). */
 export interface MemorySample {
   rss: number;
   heapUsed: number;
@@ -75,10 +75,16 @@ export class ServerProcess {
     }
   }
 
-  /** The server's memory after a full GC (the probe answers over IPC). */
-  memory(): Promise<MemorySample> {
+  /**
+   * The server's memory, after a full GC unless `collectGarbage` is false (the
+   * probe answers over IPC).
+   */
+  memory(options: { collectGarbage?: boolean; timeoutMs?: number } = {}): Promise<MemorySample> {
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error("the server's memory probe did not answer")), 30_000);
+      const timer = setTimeout(() => {
+        this.child.off("message", onMessage);
+        reject(new Error("the server's memory probe did not answer"));
+      }, options.timeoutMs ?? 30_000);
       const onMessage = (message: { type?: string } & MemorySample) => {
         if (message.type !== "benchMemory") return;
         clearTimeout(timer);
@@ -86,7 +92,7 @@ export class ServerProcess {
         resolve({ rss: message.rss, heapUsed: message.heapUsed, external: message.external, arrayBuffers: message.arrayBuffers });
       };
       this.child.on("message", onMessage);
-      this.child.send({ type: "benchMemory" });
+      this.child.send({ type: "benchMemory", gc: options.collectGarbage ?? true });
     });
   }
 

@@ -4,6 +4,7 @@
  * unread count, kept from the SDK contact's events.
  */
 import type { Contact, HistoryMessage, MultimediaMessageEvent, UserRef } from "@parley/sdk";
+import { withRole } from "./roles.js";
 
 export type Tick = "sending" | "sent" | "received" | "seen";
 
@@ -28,7 +29,7 @@ export type TimelineItem =
 export class Room {
   readonly items: TimelineItem[] = [];
   unread = 0;
-  /** Nicknames of the others writing now. */
+  /** The others writing now, named with their roles. */
   readonly typing = new Set<string>();
   hasEnded: boolean;
   /** Messages from others not yet marked seen. */
@@ -85,9 +86,9 @@ export class Room {
     this.items.push({ kind: "message", id, author, isMine: false, ts, body });
     this.unseen.add(id);
     if (!isVisible) this.unread += 1;
-    this.typing.delete(author.nickname);
+    this.typing.delete(withRole(author));
     const what = body.type === "text" ? body.text : body.type === "link" ? body.url : `${body.messageType === "IMAGE" ? "an image" : "a document"}, ${body.fileName}`;
-    this.announce(`${author.nickname}: ${what}`);
+    this.announce(`${withRole(author)}: ${what}`);
   }
 
   /** Set by the desk: whether this room is the one on screen (so its messages count as seen). */
@@ -116,19 +117,19 @@ export class Room {
     c.on("messageReceived", (e) => tick(e.messageID, "received"));
     c.on("messageSeen", (e) => tick(e.messageID, "seen"));
     c.on("isWriting", (e) => {
-      if (e.bwrite) this.typing.add(e.user.nickname);
-      else this.typing.delete(e.user.nickname);
+      if (e.bwrite) this.typing.add(withRole(e.user));
+      else this.typing.delete(withRole(e.user));
       this.changed();
     });
-    c.on("userAdded", (e) => this.notice(e.ts, `${e.user.nickname} joined the chat`));
+    c.on("userAdded", (e) => this.notice(e.ts, `${withRole(e.user)} joined the chat`));
     c.on("userLeft", (e) => {
-      this.typing.delete(e.user.nickname);
-      this.notice(e.ts, `${e.user.nickname} left the chat`);
+      this.typing.delete(withRole(e.user));
+      this.notice(e.ts, `${withRole(e.user)} left the chat`);
     });
     c.on("contactEnded", (e) => {
       this.hasEnded = true;
       this.typing.clear();
-      this.notice(e.ts, e.user === null ? "The chat was ended by the server." : `${e.user.nickname} ended the chat.`);
+      this.notice(e.ts, e.user === null ? "The chat was ended by the server." : `${withRole(e.user)} ended the chat.`);
     });
   }
 

@@ -53,7 +53,11 @@ export const ERRORS = {
   // Content
   TEXT_EMPTY: { status: 400, message: "The message text is empty." },
   TEXT_TOO_LONG: { status: 400, message: "The message text exceeds the maximum length." },
-  NICKNAME_INVALID: { status: 400, message: "The nickname is empty, too long or contains control characters." },
+  NICKNAME_INVALID: {
+    status: 400,
+    message: "Nicknames are 1 to maxNicknameLength (64 by default) characters: letters, digits, punctuation and single spaces; no control, format or line-separator characters.",
+  },
+  NICKNAME_RESERVED: { status: 409, message: "That nickname is an agent's name or looks like one; choose another." },
   INVALID_URL: { status: 400, message: "Links must be absolute http or https URLs." },
   CLIENT_ID_REUSED: { status: 409, message: "This client id was already used for a different message." },
   // Limits

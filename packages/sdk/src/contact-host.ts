@@ -13,6 +13,7 @@ import type { FrameWithoutRid, OutboxPump, RequestOptions } from "./outbox.js";
 import { Resumer } from "./resume.js";
 import type { Runtime, Session } from "./session.js";
 import type { ErrorContext } from "./types.js";
+import { checkNicknameCharacters } from "./validate.js";
 
 /** What the joined contacts need. */
 export interface JoinedContactsDeps {
@@ -140,7 +141,11 @@ export class JoinedContacts implements ContactHost {
     const joining = this._joining.get(chatId);
     if (joining) return joining;
     const frame: FrameWithoutRid = { t: "join", chatId };
-    if (typeof nickname === "string") frame.nickname = nickname;
+    if (typeof nickname === "string") {
+      const badNickname = checkNicknameCharacters(nickname, this._deps.session.limits);
+      if (badNickname) return Promise.reject(badNickname);
+      frame.nickname = nickname;
+    }
     // The contact is created synchronously with the reply, so the live events right behind it find it.
     const promise = this._deps.outbox
       .request<Contact>(frame, { chatId: null, onDisconnect: "resend", timeout: true }, (result) => {

@@ -7,6 +7,7 @@ import { LiveChatError } from "./errors.js";
 import { postJson } from "./http.js";
 import { OutboxPump, type FrameWithoutRid } from "./outbox.js";
 import { Session, type Runtime } from "./session.js";
+import { checkNicknameCharacters, startUri } from "./validate.js";
 import type {
   ChatFeedListener,
   ChatHistory,
@@ -117,13 +118,16 @@ export class LiveChat {
     if (!urls || urls.length === 0) throw new LiveChatError("NOT_INITIALIZED");
     const fetchImpl = this._runtime.fetch();
     if (!fetchImpl) throw new LiveChatError("NOT_INITIALIZED", "No fetch implementation: pass { fetch } to createLiveChatSdk.");
-    if (typeof info?.nickname !== "string" || info.nickname.trim() === "") throw new LiveChatError("NICKNAME_INVALID");
+    const limits = this._session.limits;
+    const badNickname = checkNicknameCharacters(info?.nickname, limits);
+    if (badNickname) throw badNickname;
     const body: StartContactInfo = { nickname: info.nickname };
     const page = typeof document === "undefined" ? undefined : globalThis;
     const email = info.email;
     // Page details filled in by the SDK are cut to the server's field limits: a long tracking URL
-    // must not stop a customer from starting a chat. Values given explicitly are sent as given.
-    const uri = info.uri ?? page?.location?.href?.slice(0, PAGE_FIELD_LIMITS.uri);
+    // must not stop a customer from starting a chat, nor a page that is not http(s) (file:, about:).
+    // Other values given explicitly are sent as given.
+    const uri = startUri(info.uri, page?.location?.href, { ...limits, maxUrlLength: Math.min(limits.maxUrlLength, PAGE_FIELD_LIMITS.uri) });
     const title = info.title ?? page?.document?.title?.slice(0, PAGE_FIELD_LIMITS.title);
     const userAgent = info.userAgent ?? page?.navigator?.userAgent?.slice(0, PAGE_FIELD_LIMITS.userAgent);
     if (email !== undefined) body.email = email;

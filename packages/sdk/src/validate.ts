@@ -1,4 +1,4 @@
-import { checkLink, checkText as checkTextRule, type Limits } from "@parley/protocol";
+import { checkLink, checkNickname, checkText as checkTextRule, type Limits } from "@parley/protocol";
 import { LiveChatError } from "./errors.js";
 
 /**
@@ -16,6 +16,33 @@ export function checkText(text: unknown, limits: Limits): LiveChatError | null {
 export function checkUrl(url: unknown, limits: Limits): LiveChatError | null {
   const violation = checkLink(url, limits);
   return violation === null ? null : LiveChatError.from(violation);
+}
+
+/**
+ * Nickname rules of the protocol (`NICKNAME_INVALID`): the characters only.
+ * The length is left to the server, whose `maxNicknameLength` the SDK may not
+ * know yet; the message still names the limit the SDK knows.
+ */
+export function checkNicknameCharacters(nickname: unknown, limits: Limits): LiveChatError | null {
+  const length = typeof nickname === "string" ? nickname.length : 0;
+  const violation = checkNickname(nickname, { maxNicknameLength: Math.max(limits.maxNicknameLength, length) });
+  return violation === null ? null : LiveChatError.from(violation);
+}
+
+/**
+ * A chat's start page for `startContact`: the one given must be an http(s)
+ * URL (`INVALID_URL`); the browser's own location is sent only when it is one
+ * (a `file:` or `about:` page starts its chat without it).
+ */
+export function startUri(given: string | undefined, location: string | undefined, limits: Limits): string | undefined {
+  if (given !== undefined) {
+    const violation = checkLink(given, limits);
+    if (violation !== null) throw LiveChatError.from(violation);
+    return given;
+  }
+  if (location === undefined) return undefined;
+  const cut = location.slice(0, limits.maxUrlLength);
+  return checkLink(cut, limits) === null ? cut : undefined;
 }
 
 let encoder: TextEncoder | undefined;

@@ -32,14 +32,29 @@ describe("startContact", () => {
   });
 
   it("rejects with the server's code", async () => {
-    const fetch = fakeFetch(400, { error: { code: "NICKNAME_INVALID", message: "bad nickname" } }, []);
+    const calls: { url: string; body: unknown }[] = [];
+    const fetch = fakeFetch(409, { error: { code: "NICKNAME_RESERVED", message: "an agent's name" } }, calls);
     const sdk = createLiveChatSdk({ ...TEST_OPTIONS, fetch });
     sdk.init({ serverUrl: fake.server.url });
-    expect(await rejection(sdk.LIVECHAT.startContact({ nickname: "Bob\u0000" }))).toMatchObject({
-      code: "NICKNAME_INVALID",
-      message: "bad nickname",
+    expect(await rejection(sdk.LIVECHAT.startContact({ nickname: "Support Team" }))).toMatchObject({
+      code: "NICKNAME_RESERVED",
+      message: "an agent's name",
     });
-    expect((await rejection(sdk.LIVECHAT.startContact({ nickname: "" }))).code).toBe("NICKNAME_INVALID");
+    expect(calls).toHaveLength(1);
+  });
+
+  it("refuses locally, sending nothing, a nickname the server would refuse and a start page that is not http(s)", async () => {
+    const calls: { url: string; body: unknown }[] = [];
+    const fetch = fakeFetch(500, {}, calls);
+    const sdk = createLiveChatSdk({ ...TEST_OPTIONS, fetch });
+    sdk.init({ serverUrl: fake.server.url });
+    for (const nickname of ["", "Bob\u0000", "Bob\u202Eevil", "Bo\u200Bb", "Bob\n[12:00] Agent: hi", "Bob  Smith"]) {
+      expect((await rejection(sdk.LIVECHAT.startContact({ nickname }))).code, JSON.stringify(nickname)).toBe("NICKNAME_INVALID");
+    }
+    for (const uri of ["javascript:alert(1)", "data:text/html,x", "/relative"]) {
+      expect((await rejection(sdk.LIVECHAT.startContact({ nickname: "Bob", uri }))).code, uri).toBe("INVALID_URL");
+    }
+    expect(calls).toEqual([]);
   });
 });
 

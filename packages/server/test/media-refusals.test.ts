@@ -55,6 +55,8 @@ describe("inline media frames", () => {
     ["a caption too long", { data: makePdf().toString("base64"), caption: "c".repeat(1001) }, "CAPTION_TOO_LONG"],
     ["a path as file name", { data: makePdf().toString("base64"), fileName: "..\\..\\boot.ini" }, "FILE_NAME_INVALID"],
     ["a control character in the file name", { data: makePdf().toString("base64"), fileName: "a\nb.pdf" }, "FILE_NAME_INVALID"],
+    ["a right-to-left override in the file name", { data: makePdf().toString("base64"), fileName: "invoice\u202Eexe.pdf" }, "FILE_NAME_INVALID"],
+    ["a zero-width space in the file name", { data: makePdf().toString("base64"), fileName: "in\u200Bvoice.pdf" }, "FILE_NAME_INVALID"],
     ["both data and uploadId", { data: "JVBE", uploadId: "UPLOAD_00000000-0000-4000-a000-000000000000" }, "INVALID_FRAME"],
     ["neither data nor uploadId", {}, "INVALID_FRAME"],
     ["an unknown upload id", { uploadId: "UPLOAD_00000000-0000-4000-a000-000000000000" }, "UPLOAD_NOT_FOUND"],

@@ -289,6 +289,7 @@ export function storeContract(name: string, factory: StoreFactory): void {
       expect(await store.findAgentByUsername("ann")).toEqual(agent);
       expect(await store.findAgentByUsername("bob")).toBeUndefined();
       expect(await store.countAgents()).toBe(1);
+      expect(await store.listAgentNames()).toEqual([{ username: "ann", nickname: "Ann" }]);
       await store.setMeta("k", "v1");
       await store.setMeta("k", "v2");
       expect(await store.getMeta("k")).toBe("v2");

@@ -6,6 +6,7 @@ import { saveBlob } from "../text.js";
 import { Composer } from "./Composer.js";
 import { ImageViewer } from "./ImageViewer.js";
 import { MessageView, type MediaAccess } from "./MessageView.js";
+import { RoleBadge } from "./RoleBadge.js";
 
 export function Conversation({ desk, room }: { desk: Desk; room: Room }) {
   const [fullImage, setFullImage] = useState<{ url: string; name: string } | undefined>(undefined);
@@ -56,8 +57,17 @@ export function Conversation({ desk, room }: { desk: Desk; room: Room }) {
       onDrop={room.hasEnded ? undefined : drop}
     >
       <header class="conversation-head">
-        <h2 id="conversation-heading">Chat with {room.customerNickname}</h2>
+        <h2 id="conversation-heading">
+          Chat with {room.customerNickname} <RoleBadge isAgent={false} />
+        </h2>
         <span class="muted chat-id">{room.id}</span>
+        <ul class="participants" aria-label="Participants">
+          {room.contact.participants.map((user) => (
+            <li key={user.id} data-user-id={user.id}>
+              <span class="nickname">{user.nickname}</span> <RoleBadge isAgent={user.isAgent} />
+            </li>
+          ))}
+        </ul>
         {room.hasEnded ? (
           <button type="button" onClick={() => desk.close(room.id)}>
             Close

@@ -2,6 +2,7 @@
 import { useEffect, useState } from "preact/hooks";
 import type { ChatListItem } from "@parley/protocol";
 import { listChats } from "../api.js";
+import { RoleBadge } from "./RoleBadge.js";
 
 interface Props {
   token: string;
@@ -69,7 +70,7 @@ export function EndedChats({ token, onOpen, selectedId, endedHere }: Props) {
               data-chat-id={chat.id}
               onClick={() => onOpen(chat.id)}
             >
-              <span class="nickname">{chat.nickname}</span>
+              <span class="nickname">{chat.nickname}</span> <RoleBadge isAgent={false} />
               <span class="muted"> · {new Date(chat.createdAt).toLocaleString()}</span>
               {chat.firstMessage !== null && <span class="first-message">{chat.firstMessage.text}</span>}
             </button>

@@ -5,6 +5,7 @@
 import { useEffect, useState } from "preact/hooks";
 import type { MediaBody, Tick, TimelineItem } from "../room.js";
 import { formatSize, formatTime, linkify, safeHttpUrl } from "../text.js";
+import { RoleBadge } from "./RoleBadge.js";
 
 /** How a file's preview and download are fetched: over the SDK in an open chat, over REST in a read-only one. */
 export interface MediaAccess {
@@ -98,9 +99,9 @@ export function MessageView({ item, access }: { item: TimelineItem; access: Medi
   }
   const tick = item.tick === undefined ? undefined : TICK_LABELS[item.tick];
   return (
-    <li class={`message ${item.isMine ? "mine" : "theirs"}`} data-id={item.id}>
+    <li class={`message ${item.isMine ? "mine" : "theirs"} ${item.author.isAgent ? "by-agent" : "by-customer"}`} data-id={item.id}>
       <div class="meta">
-        <span class="author">{item.author.nickname}</span> <time dateTime={item.ts}>{formatTime(item.ts)}</time>
+        <span class="author">{item.author.nickname}</span> <RoleBadge isAgent={item.author.isAgent} /> <time dateTime={item.ts}>{formatTime(item.ts)}</time>
       </div>
       {content}
       {tick !== undefined && (

@@ -1,5 +1,6 @@
 /** The chats this agent has open, with unread counts and who is writing. */
 import type { Desk } from "../desk.js";
+import { RoleBadge } from "./RoleBadge.js";
 
 export function MyChats({ desk, onSelect }: { desk: Desk; onSelect: (id: string) => void }) {
   const rooms = [...desk.rooms.values()];
@@ -19,7 +20,7 @@ export function MyChats({ desk, onSelect }: { desk: Desk; onSelect: (id: string)
                 data-chat-id={room.id}
                 onClick={() => onSelect(room.id)}
               >
-                <span class="nickname">{room.customerNickname}</span>
+                <span class="nickname">{room.customerNickname}</span> <RoleBadge isAgent={false} />
                 {room.hasEnded && <span class="muted"> (ended)</span>}
                 {room.typing.size > 0 && <span class="typing-dot"> writing…</span>}
                 {room.unread > 0 && (

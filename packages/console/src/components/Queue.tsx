@@ -4,6 +4,7 @@ import { LiveChatError } from "@parley/sdk";
 import type { Desk } from "../desk.js";
 import { useNow } from "../hooks.js";
 import { formatWaiting } from "../text.js";
+import { RoleBadge } from "./RoleBadge.js";
 
 export function Queue({ desk, onJoined }: { desk: Desk; onJoined: () => void }) {
   const now = useNow(30_000);
@@ -39,11 +40,13 @@ export function Queue({ desk, onJoined }: { desk: Desk; onJoined: () => void }) 
           {waiting.map((chat) => (
             <li key={chat.id} class="queue-item" data-chat-id={chat.id}>
               <div class="queue-head">
-                <strong class="nickname">{chat.nickname}</strong>
+                <span>
+                  <strong class="nickname">{chat.nickname}</strong> <RoleBadge isAgent={false} />
+                </span>
                 <span class="muted">waiting {formatWaiting(chat.createdAt, now)}</span>
               </div>
               <p class="first-message">{chat.firstMessage === null ? "No message yet" : chat.firstMessage.text}</p>
-              <button type="button" onClick={() => void join(chat.id)} aria-label={`Join the chat with ${chat.nickname}`}>
+              <button type="button" onClick={() => void join(chat.id)} aria-label={`Join the chat with ${chat.nickname} (customer)`}>
                 Join
               </button>
             </li>

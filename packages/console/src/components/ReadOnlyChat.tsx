@@ -4,19 +4,9 @@ import { fetchMedia, fetchTranscript, type Transcript } from "../api.js";
 import { fromHistory, type TimelineItem } from "../room.js";
 import type { AgentLogin } from "../session.js";
 import { saveBlob } from "../text.js";
+import { transcriptText } from "../transcript.js";
 import { ImageViewer } from "./ImageViewer.js";
 import { MessageView, type MediaAccess } from "./MessageView.js";
-
-/** The transcript as plain text: one line per message. */
-function transcriptText(chatId: string, transcript: Transcript): string {
-  const lines = [`Parley chat ${chatId}`, ""];
-  for (const message of transcript.chatTranscript) {
-    const content = message.content as { text?: string; url?: string; fileName?: string; user: { nickname: string } };
-    const what = content.text ?? content.url ?? `[${message.messageType === "IMAGE" ? "image" : "document"}: ${content.fileName ?? ""}]`;
-    lines.push(`[${message.ts}] ${content.user.nickname}: ${what}`);
-  }
-  return `${lines.join("\n")}\n`;
-}
 
 export function ReadOnlyChat({ chatId, login, onClose }: { chatId: string; login: AgentLogin; onClose: () => void }) {
   const [transcript, setTranscript] = useState<Transcript | undefined>(undefined);
@@ -49,7 +39,7 @@ export function ReadOnlyChat({ chatId, login, onClose }: { chatId: string; login
         <button
           type="button"
           disabled={transcript === undefined}
-          onClick={() => transcript !== undefined && saveBlob(new Blob([transcriptText(chatId, transcript)], { type: "text/plain;charset=utf-8" }), `transcript-${chatId}.txt`)}
+          onClick={() => transcript !== undefined && saveBlob(new Blob([transcriptText(chatId, transcript.chatTranscript)], { type: "text/plain;charset=utf-8" }), `transcript-${chatId}.txt`)}
         >
           Download transcript
         </button>

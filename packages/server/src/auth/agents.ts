@@ -1,4 +1,5 @@
 /** Agent accounts: creation and password login. @module */
+import { checkNickname, DEFAULT_LIMITS, normalizeNickname } from "@parley/protocol";
 import { newUserId } from "../ids.js";
 import type { AgentRecord, Store } from "../store/types.js";
 import { hashPassword, verifyPassword } from "./passwords.js";
@@ -17,10 +18,14 @@ export async function createAgent(store: Store, input: NewAgentInput): Promise<A
     throw new Error("the username must be 1-128 letters, digits, '.', '_', '@' or '-'");
   }
   if (input.password.length < 8) throw new Error("the password must be at least 8 characters long");
+  // The display name is what customers see: the same rules as every nickname.
+  const nickname = input.nickname === undefined || input.nickname.trim() === "" ? input.username : normalizeNickname(input.nickname);
+  const violation = checkNickname(nickname, DEFAULT_LIMITS);
+  if (violation !== null) throw new Error(`the nickname is refused: ${violation.message}`);
   const agent: AgentRecord = {
     id: newUserId(),
     username: input.username,
-    nickname: input.nickname?.trim() || input.username,
+    nickname,
     passwordHash: await hashPassword(input.password),
     createdAt: new Date().toISOString(),
   };

@@ -29,6 +29,7 @@ import {
   type MediaResult,
   type MultimediaMessageEvent,
   type MultimediaMessageStoredEvent,
+  normalizeNickname,
   parseBase64,
   WATCH_SNAPSHOT_LIMIT,
 } from "@parley/protocol";
@@ -45,7 +46,9 @@ import { chatChannel, parseChatBusMessage, type ChatBusMessage } from "./bus-mes
 import { multimediaContent, toContactInfo, toHistoryEntry, toRendition, toUser, userRef, withoutInlineFile } from "./payloads.js";
 import { ChatStateCache, isPresent, presentParticipants, type ChatState } from "./state.js";
 import { TypingTracker } from "./typing.js";
-import { validateCaption, validateFileName, validateLink, validateNickname, validateText } from "./validation.js";
+import { mayRead } from "../auth/access.js";
+import { AgentNames } from "../auth/agent-names.js";
+import { validateCaption, validateCustomerNickname, validateFileName, validateLink, validateNickname, validateText } from "./validation.js";
 
 /** Receives what must reach this node's sockets. */
 export interface ChatListener {
@@ -150,6 +153,8 @@ export class ChatService {
   private readonly media: MediaLibrary;
   private readonly feed: ChatFeed | undefined;
   private readonly cache: ChatStateCache;
+  /** Agents' names, which customers may not take or imitate. */
+  private readonly agentNames: AgentNames;
   private readonly typing: TypingTracker;
   /** Chats whose channel this node follows; only their cached state is kept current. */
   private readonly followed = new Map<string, Followed>();
@@ -159,6 +164,7 @@ export class ChatService {
     ({ store: this.store, bus: this.bus, limits: this.limits, logger: this.logger, listener: this.listener, media: this.media } = options);
     this.feed = options.feed;
     this.cache = new ChatStateCache(this.store);
+    this.agentNames = new AgentNames(this.store);
     this.typing = new TypingTracker(this.limits.typingTimeoutMs, (chatId, user, bwrite) =>
       this.emitSignal({ bwrite, chatId, user }),
     );
@@ -213,7 +219,8 @@ export class ChatService {
 
   /** A customer starts a chat: they are its first participant, recorded by a `userAdded` event (seq 1). */
   async startContact(input: StartContactInput): Promise<{ chatId: string; user: UserRef }> {
-    const nickname = validateNickname(input.nickname, this.limits);
+    const nickname = await validateCustomerNickname(input.nickname, this.limits, this.agentNames);
+    if (input.uri !== undefined) validateLink(input.uri, this.limits);
     const chatId = newChatId();
     const userId = newUserId();
     const ts = now();
@@ -249,7 +256,8 @@ export class ChatService {
    * resume by someone who was in it.
    */
   async join(who: TokenClaims, chatId: string, options: { nickname?: string; isResume: boolean }): Promise<JoinOutcome> {
-    if (who.role === "customer" && who.chatId !== chatId) throw new ParleyError("FORBIDDEN");
+    // Joining reads the chat: the one read rule decides (any agent; a customer, its own chat).
+    if (!mayRead(who, { kind: "chat", chatId })) throw new ParleyError("FORBIDDEN");
     let state = await this.requireChat(chatId);
     const known = state.participants.get(who.userId);
     if (state.contact.status === "ended") {
@@ -258,7 +266,10 @@ export class ChatService {
       if (presentParticipants(state).length >= this.limits.maxParticipants) {
         throw new ParleyError("PARTICIPANTS_LIMIT", undefined, { limit: this.limits.maxParticipants });
       }
-      const nickname = validateNickname(options.nickname ?? who.nickname, this.limits);
+      const given = options.nickname ?? who.nickname;
+      // A customer keeps the name it started with (judged then); a new one must not be an agent's.
+      const isNewCustomerName = who.role === "customer" && normalizeNickname(given) !== who.nickname;
+      const nickname = isNewCustomerName ? await validateCustomerNickname(given, this.limits, this.agentNames) : validateNickname(given, this.limits);
       const ts = now();
       const participant: ParticipantRecord = {
         userId: who.userId,
@@ -547,7 +558,7 @@ export class ChatService {
    * `lastSeq`, so the newer of two views of a chat is plain to see.
    */
   async watchChats(who: TokenClaims, watcher: FeedWatcher): Promise<ChatListItem[]> {
-    if (who.role !== "agent") throw new ParleyError("FORBIDDEN", "The chat feed is for agents.");
+    if (!mayRead(who, { kind: "chatList" })) throw new ParleyError("FORBIDDEN", "The chat feed is for agents.");
     if (this.feed === undefined) throw new ParleyError("UNAVAILABLE", "This server has no chat feed.");
     this.feed.watch(watcher);
     try {
@@ -565,20 +576,6 @@ export class ChatService {
   /** Stops handing the feed to `watcher`. */
   unwatchChats(watcher: FeedWatcher): void {
     this.feed?.unwatch(watcher);
-  }
-
-  /**
-   * Reading a chat's files needs a customer token of that chat, or an agent
-   * who is or was in it (a transcript stays readable after the chat ended).
-   */
-  async requireReader(who: TokenClaims, chatId: string): Promise<void> {
-    if (who.role === "customer") {
-      if (who.chatId !== chatId) throw new ParleyError("FORBIDDEN");
-      await this.requireChat(chatId);
-      return;
-    }
-    const state = await this.requireChat(chatId);
-    if (!state.participants.has(who.userId)) throw new ParleyError("FORBIDDEN");
   }
 
   // -- internals --------------------------------------------------------------

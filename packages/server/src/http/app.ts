@@ -1,6 +1,7 @@
 /** The Fastify application: REST routes and error mapping. Sockets attach to its server. @module */
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
 import type { Logger } from "pino";
+import type { LoginBackoff } from "../auth/login-backoff.js";
 import type { TokenService } from "../auth/tokens.js";
 import type { Limits } from "@parley/protocol";
 import type { ChatService } from "../chat/service.js";
@@ -37,6 +38,8 @@ export interface AppDeps {
   contactsPerMinute: number;
   /** `POST /v1/auth/login` per client address per minute. */
   loginsPerMinute: number;
+  /** Login attempts per username; one per app when absent. */
+  loginBackoff?: LoginBackoff;
   /** Proxies whose `X-Forwarded-For` gives the client address (see config). */
   trustProxy: boolean | string[];
   metrics: ParleyMetrics;

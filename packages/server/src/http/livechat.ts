@@ -7,6 +7,7 @@
 import { Type, type Static } from "@sinclair/typebox";
 import { ERRORS, type HistoryMessage } from "@parley/protocol";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import { authorizeRead } from "../auth/access.js";
 import type { TokenClaims, TokenService } from "../auth/tokens.js";
 import type { ChatService } from "../chat/service.js";
 import { ParleyError, toWireError } from "../errors.js";
@@ -72,9 +73,9 @@ export function livechatRoutes(app: FastifyInstance, deps: { chat: ChatService; 
 
   app.get<{ Params: { domain: string; chatId: string } }>(
     "/livechat/:domain/getContactTranscriptByChatID/:chatId",
-    asAgent(async (request) => {
+    asAgent(async (request, agent) => {
       const { chatId } = request.params;
-      const state = await deps.chat.requireChat(chatId);
+      const state = await authorizeRead(agent, { kind: "backOffice", chatId }, deps.chat);
       // Walk back through the history in pages, then give the transcript oldest first.
       const pages: HistoryMessage[][] = [];
       let beforeSeq: number | undefined;

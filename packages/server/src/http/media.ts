@@ -11,6 +11,7 @@ import type { Readable } from "node:stream";
 import { Type, type Static } from "@sinclair/typebox";
 import { CHAT_ID_PATTERN, ERRORS, MESSAGE_ID_PATTERN, UploadQuery, type Limits, type UploadResponse } from "@parley/protocol";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import { authorizeRead } from "../auth/access.js";
 import type { TokenClaims, TokenService } from "../auth/tokens.js";
 import { toRendition } from "../chat/payloads.js";
 import type { ChatService } from "../chat/service.js";
@@ -134,7 +135,7 @@ export function mediaRoutes(app: FastifyInstance, deps: MediaRoutesDeps): void {
         verifyMediaLink(deps.secret, { chatId, messageId, format }, expires, signature);
       } else {
         const claims: TokenClaims = await deps.tokens.verify(bearerToken(request));
-        await deps.chat.requireReader(claims, chatId);
+        await authorizeRead(claims, { kind: "chat", chatId }, deps.chat);
       }
       return sendFile(request, reply, chatId, messageId, format);
     },
@@ -154,7 +155,7 @@ export function mediaRoutes(app: FastifyInstance, deps: MediaRoutesDeps): void {
       const { chatId, messageId } = request.params;
       if (!new RegExp(CHAT_ID_PATTERN).test(chatId)) throw new ParleyError("CONTACT_NOT_FOUND");
       if (!new RegExp(MESSAGE_ID_PATTERN).test(messageId)) throw new ParleyError("MESSAGE_NOT_FOUND");
-      await deps.chat.requireChat(chatId);
+      await authorizeRead(claims, { kind: "backOffice", chatId }, deps.chat);
       return await sendFile(request, reply, chatId, messageId, "fullsize");
     } catch (error) {
       const wire = toWireError(error);

@@ -245,6 +245,10 @@ export class PostgresStore implements Store {
     };
   }
 
+  async listAgentNames(): Promise<Array<Pick<AgentRecord, "username" | "nickname">>> {
+    return this.guard(this.db.selectFrom("agents").select(["username", "nickname"]).execute());
+  }
+
   async countAgents(): Promise<number> {
     const row = await this.guard(
       this.db

@@ -141,6 +141,10 @@ export class SqliteStore implements Store {
     };
   }
 
+  async listAgentNames(): Promise<Array<Pick<AgentRecord, "username" | "nickname">>> {
+    return this.db.selectFrom("agents").select(["username", "nickname"]).execute();
+  }
+
   async countAgents(): Promise<number> {
     const row = await this.db
       .selectFrom("agents")

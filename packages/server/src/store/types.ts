@@ -222,6 +222,8 @@ export interface Store {
   createAgent(agent: AgentRecord): Promise<void>;
   findAgentByUsername(username: string): Promise<AgentRecord | undefined>;
   countAgents(): Promise<number>;
+  /** Every agent's username and display name (customers may not take them, see `auth/agent-names.ts`). */
+  listAgentNames(): Promise<Array<Pick<AgentRecord, "username" | "nickname">>>;
   /** How many chats are active and how many ended (the `parley_chats` metric). */
   countContactsByState(): Promise<Record<"active" | "ended", number>>;
 

@@ -1,0 +1,55 @@
+/**
+ * The one rule for reading chat content, applied by every route that serves
+ * it: the chat list, history, transcripts (JSON and the console's text),
+ * file downloads and the original product's `downloadDocument`.
+ *
+ * - An **agent** of the install may read **any** chat, joined or not, open or
+ *   ended: a contact center's agents take over transferred chats and look up
+ *   a customer's past chats, and the back-office calls (transcript, document
+ *   download) are made by integrations with an agent or service token that
+ *   never joins a chat.
+ * - A **customer** token reads only the one chat it opens, and never the list
+ *   of chats nor the back-office calls.
+ *
+ * The socket applies it too: `join` (and so `history` and `media`, which
+ * need a joined chat) and the chat feed. A signed download link is a
+ * capability for one file for a few minutes; it is only given to a session
+ * that joined the chat, which this rule allows.
+ * @module
+ */
+import type { ChatState } from "../chat/state.js";
+import { ParleyError } from "../errors.js";
+import type { TokenClaims } from "./tokens.js";
+
+/** What is read. */
+export type ReadTarget =
+  /** A chat's messages and files, through the Parley API. */
+  | { kind: "chat"; chatId: string }
+  /** A chat's messages and files, through the original product's back-office calls (agents only). */
+  | { kind: "backOffice"; chatId: string }
+  /** The summaries of every chat. */
+  | { kind: "chatList" };
+
+/** Where a chat's existence is checked, so an unknown chat is `CONTACT_NOT_FOUND` for those allowed to ask. */
+export interface ChatLookup {
+  requireChat(chatId: string): Promise<ChatState>;
+}
+
+/** Whether `who` may read `target` under the rule above (existence aside). */
+export function mayRead(who: TokenClaims, target: ReadTarget): boolean {
+  if (who.role === "agent") return true;
+  return target.kind === "chat" && who.chatId === target.chatId;
+}
+
+/**
+ * Throws `FORBIDDEN` unless `who` may read `target`; for one chat, then
+ * `CONTACT_NOT_FOUND` when there is no such chat, else returns its state.
+ */
+export async function authorizeRead(who: TokenClaims, target: { kind: "chat" | "backOffice"; chatId: string }, chats: ChatLookup): Promise<ChatState>;
+export async function authorizeRead(who: TokenClaims, target: { kind: "chatList" }, chats: ChatLookup): Promise<undefined>;
+export async function authorizeRead(who: TokenClaims, target: ReadTarget, chats: ChatLookup): Promise<ChatState | undefined> {
+  if (!mayRead(who, target)) {
+    throw new ParleyError("FORBIDDEN", target.kind === "chat" ? undefined : "Only agents may read this.");
+  }
+  return target.kind === "chatList" ? undefined : chats.requireChat(target.chatId);
+}

@@ -1,0 +1,52 @@
+/**
+ * The names customers may not take: every agent's username and display name,
+ * compared by confusable skeleton. Read from the store and kept for a few
+ * seconds, so a chat start costs no query; an agent added on another node or
+ * by the CLI is protected once the list is read again.
+ * @module
+ */
+import type { Store } from "../store/types.js";
+import { skeleton } from "./lookalikes.js";
+
+/** How long the agents' names are kept before the store is read again. */
+export const AGENT_NAMES_TTL_MS = 5_000;
+
+export class AgentNames {
+  private skeletons: Set<string> | undefined;
+  private readAt = 0;
+  private reading: Promise<Set<string>> | undefined;
+
+  constructor(
+    private readonly store: Pick<Store, "listAgentNames">,
+    private readonly ttlMs = AGENT_NAMES_TTL_MS,
+    private readonly clock: () => number = Date.now,
+  ) {}
+
+  /** Whether `nickname` is, or looks like, an agent's username or display name. */
+  async isReserved(nickname: string): Promise<boolean> {
+    return (await this.current()).has(skeleton(nickname));
+  }
+
+  private async current(): Promise<Set<string>> {
+    if (this.skeletons !== undefined && this.clock() - this.readAt < this.ttlMs) return this.skeletons;
+    // One read at a time: a burst of chat starts shares it.
+    this.reading ??= this.read().finally(() => (this.reading = undefined));
+    return this.reading;
+  }
+
+  private async read(): Promise<Set<string>> {
+    const startedAt = this.clock();
+    const names = await this.store.listAgentNames();
+    const skeletons = new Set<string>();
+    for (const agent of names) {
+      for (const name of [agent.username, agent.nickname]) {
+        // A name of punctuation alone ("...") has an empty skeleton: it would reserve every other such name.
+        const reserved = skeleton(name);
+        if (reserved !== "") skeletons.add(reserved);
+      }
+    }
+    this.skeletons = skeletons;
+    this.readAt = startedAt;
+    return skeletons;
+  }
+}
