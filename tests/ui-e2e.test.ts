@@ -83,8 +83,9 @@ beforeAll(async () => {
   // Typing is rate-limited per chat (2/s by default); here both sides type, faster than people would.
   ({ server } = await startServerWithAgents(["alice"], { limits: { typingPerSecond: 50 } }));
   browser = await launchChromium();
-  const customerContext = await browser.newContext({ viewport: { width: 1100, height: 760 }, acceptDownloads: true });
-  // bypassCSP lets the test inject axe-core into the console, whose policy allows only its own scripts.
+  // bypassCSP lets the test inject axe-core into the demo page and the console, whose policies allow
+  // only their own scripts (tests/widget.test.ts runs the demo page under its policy).
+  const customerContext = await browser.newContext({ viewport: { width: 1100, height: 760 }, acceptDownloads: true, bypassCSP: true });
   const agentContext = await browser.newContext({ viewport: { width: 1280, height: 800 }, acceptDownloads: true, bypassCSP: true });
   customer = await customerContext.newPage();
   agent = await agentContext.newPage();

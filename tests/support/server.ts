@@ -47,7 +47,14 @@ export interface InProcessServer {
 
 /** Starts a server in this process on a free port with its own data dir. */
 export async function startServer(
-  options: { limits?: Record<string, number>; contactsPerMinute?: number; dataDir?: string; allowedOrigins?: string } = {},
+  options: {
+    limits?: Record<string, number>;
+    contactsPerMinute?: number;
+    dataDir?: string;
+    allowedOrigins?: string;
+    /** HTTP timeouts and connection caps (config `http`). */
+    http?: Record<string, number>;
+  } = {},
 ): Promise<InProcessServer> {
   const data = options.dataDir ? { dir: options.dataDir, remove: async () => {} } : await tempDataDir();
   const server = createParleyServer({
@@ -60,6 +67,7 @@ export async function startServer(
     loginsPerMinute: 10_000,
     ...(options.limits ? { limits: options.limits } : {}),
     ...(options.allowedOrigins ? { allowedOrigins: options.allowedOrigins } : {}),
+    ...(options.http ? { http: options.http } : {}),
   });
   const { url, port } = await server.listen();
   return {
@@ -80,7 +88,7 @@ export async function startServer(
  */
 export async function startServerWithAgents(
   agents: string[],
-  options: { limits?: Record<string, number>; allowedOrigins?: string } = {},
+  options: { limits?: Record<string, number>; allowedOrigins?: string; http?: Record<string, number> } = {},
 ): Promise<{ server: InProcessServer; tokens: Record<string, string> }> {
   const data = await tempDataDir();
   for (const name of agents) await addAgent(data.dir, name, `${name}-password`);

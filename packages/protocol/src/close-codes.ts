@@ -19,6 +19,8 @@ export const CLOSE_CODES = {
   HELLO_TIMEOUT: 4408,
   /** The socket could not keep up with its events and was dropped. The SDK reconnects and resumes. */
   SLOW_CONSUMER: 4429,
+  /** Too many sockets are open with this token (`TOO_MANY_SOCKETS`). The SDK reconnects with backoff. */
+  TOO_MANY_SOCKETS: 4430,
   /** The client missed heartbeats. The SDK reconnects and resumes. */
   HEARTBEAT_TIMEOUT: 4410,
   /** The server is shutting down. The SDK reconnects (to another node when it has several) and resumes. */

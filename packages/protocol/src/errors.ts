@@ -62,6 +62,9 @@ export const ERRORS = {
   CLIENT_ID_REUSED: { status: 409, message: "This client id was already used for a different message." },
   // Limits
   RATE_LIMITED: { status: 429, message: "Too many requests; slow down and retry later." },
+  CONNECTION_LIMIT: { status: 429, message: "Too many open connections or requests in flight from this client; finish some and retry." },
+  REQUEST_BODY_TIMEOUT: { status: 408, message: "The request body arrived too slowly or stopped arriving." },
+  TOO_MANY_SOCKETS: { status: 429, message: "Too many open sockets from this address or with this token; close some and retry." },
   // Media
   MEDIA_INVALID_BASE64: { status: 400, message: "The file is not valid Base64, or it is truncated." },
   MEDIA_EMPTY: { status: 400, message: "The file is empty." },

@@ -27,6 +27,26 @@ export interface Limits {
   maxContactsPerSession: number;
   /** Largest page of history a client may request. */
   maxHistoryPage: number;
+  /**
+   * Request budget per connection, sustained: units per second, each request
+   * frame costing its weight (ping, typing, receipt 1; join, leave, end 2;
+   * history, media, watchChats 10). `send` has its own limit, `messagesPerSecond`.
+   */
+  requestsPerSecond: number;
+  /** Request units a connection may spend in a burst above the sustained rate. */
+  requestsBurst: number;
+  /** Bytes of answers (replies, and a join's replay) per connection per second, sustained. */
+  replyBytesPerSecond: number;
+  /** Bytes of answers a connection may take in a burst; history, media and watchChats are refused while it is spent. */
+  replyBytesBurst: number;
+  /** Joins and leaves per connection per second, sustained (the burst is twice `maxContactsPerSession`). */
+  membershipChangesPerSecond: number;
+  /** Leaves of one chat by one user per minute on a node: each leave, and the join after it, is a stored event. */
+  leavesPerChatPerMinute: number;
+  /** Open sockets per client address on a node; more are refused at the upgrade (429). */
+  socketsPerAddress: number;
+  /** Open sockets per token on a node; more are closed at `hello` (4430). */
+  socketsPerToken: number;
   /** After this long without a refresh, a writer is reported as stopped (`bwrite: false`). */
   typingTimeoutMs: number;
   /** Interval of server heartbeats; a client that hears nothing for twice this reconnects. */
@@ -68,6 +88,18 @@ export const DEFAULT_LIMITS: Readonly<Limits> = Object.freeze({
   maxParticipants: 20,
   maxContactsPerSession: 200,
   maxHistoryPage: 200,
+  // 100 units a second is a console receiving 50 messages a second across its chats (a delivery and a
+  // read receipt each), or 10 history pages; the burst covers a console re-joining every chat at once.
+  requestsPerSecond: 100,
+  requestsBurst: 1_000,
+  // A full history page of long messages is about 2 MiB: four at once, then one every two seconds.
+  replyBytesPerSecond: 1024 * 1024,
+  replyBytesBurst: 8 * 1024 * 1024,
+  membershipChangesPerSecond: 5,
+  leavesPerChatPerMinute: 6,
+  // A contact center's floor behind one NAT is a few hundred people; a token is one person's tabs.
+  socketsPerAddress: 200,
+  socketsPerToken: 20,
   typingTimeoutMs: 10_000,
   heartbeatMs: 25_000,
   maxMediaBytes: 25 * 1024 * 1024,

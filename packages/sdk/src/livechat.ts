@@ -21,6 +21,9 @@ import type {
 
 export type { Runtime } from "./session.js";
 
+/** A history page refused for the server's answer budget is asked again this many times at most. */
+const MAX_HISTORY_ATTEMPTS = 30;
+
 /** Maximum lengths of the page details in `POST /v1/contacts` (the protocol's `StartContactBody`). */
 const PAGE_FIELD_LIMITS = { uri: 2048, title: 512, userAgent: 512 } as const;
 
@@ -165,17 +168,30 @@ export class LiveChat {
     for (;;) {
       const frame: FrameWithoutRid = { t: "history", chatId: contact.contact.id, limit: this._session.limits.maxHistoryPage };
       if (beforeSeq !== undefined) frame.beforeSeq = beforeSeq;
-      const page = await this._outbox.request<HistoryResult>(frame, {
-        chatId: contact.contact.id,
-        onDisconnect: "resend",
-        timeout: true,
-      });
+      const page = await this._historyPage(frame, contact.contact.id);
       pages.unshift(page.messages);
       const oldest = page.messages[0];
       if (!all || !page.hasMore || !oldest) break;
       beforeSeq = oldest.data.seq;
     }
     return { messages: pages.flat() };
+  }
+
+  /**
+   * One page of history. The server counts the bytes it answers per connection:
+   * a long chat's pages may be refused with `RATE_LIMITED` for a while, and are
+   * asked again after `retryAfterMs` rather than failing the whole history.
+   */
+  private async _historyPage(frame: FrameWithoutRid, chatId: string): Promise<HistoryResult> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this._outbox.request<HistoryResult>(frame, { chatId, onDisconnect: "resend", timeout: true });
+      } catch (error) {
+        if (!(error instanceof LiveChatError) || error.code !== "RATE_LIMITED" || attempt >= MAX_HISTORY_ATTEMPTS) throw error;
+        const retryAfterMs = Number(error.details?.retryAfterMs);
+        await new Promise((resolve) => setTimeout(resolve, Number.isFinite(retryAfterMs) && retryAfterMs > 0 ? retryAfterMs : 1_000));
+      }
+    }
   }
 
   /**

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /**
  * The `parley` command:
- *   parley [serve] [--port P] [--host H] [--data-dir D] [--database-url U] [--redis-url U] [--secret S] [--allowed-origins O]
+ *   parley [serve] [--port P] [--host H] [--data-dir D] [--database-url U] [--redis-url U] [--secret S] [--allowed-origins O] [--shutdown-timeout MS]
  *   parley agent add <username> --password <pw> [--nickname N] [--data-dir D] [--database-url U]
  *   parley token agent <username> [--data-dir D] [--database-url U] [--ttl 12h]
  *   parley migrate [--data-dir D] [--database-url U]
@@ -12,11 +12,12 @@ import { parseArgs } from "node:util";
 import { createAgent } from "./auth/agents.js";
 import { AGENT_TOKEN_TTL_SECONDS, TokenService, parseTtl } from "./auth/tokens.js";
 import { ConfigError, configInputFromFlagsAndEnv, resolveConfig, type ServeFlags } from "./config.js";
+import { startWarnings } from "./start-warnings.js";
 import { openStore } from "./store/open.js";
 import { DuplicateUsernameError, StoreUnavailableError, type Store } from "./store/types.js";
 
 const USAGE = `Usage:
-  parley [serve] [--port 8080] [--host 0.0.0.0] [--data-dir ./data] [--database-url postgres://…] [--redis-url redis://…] [--secret S] [--allowed-origins *]
+  parley [serve] [--port 8080] [--host 0.0.0.0] [--data-dir ./data] [--database-url postgres://…] [--redis-url redis://…] [--secret S] [--allowed-origins *] [--shutdown-timeout 10000]
   parley agent add <username> --password <pw> [--nickname N] [--data-dir D] [--database-url U]
   parley token agent <username> [--data-dir D] [--database-url U] [--ttl 12h]
   parley migrate [--data-dir D] [--database-url U]
@@ -41,6 +42,7 @@ function parse(args: string[]) {
       secret: { type: "string" },
       "redis-url": { type: "string" },
       "allowed-origins": { type: "string" },
+      "shutdown-timeout": { type: "string" },
       password: { type: "string" },
       nickname: { type: "string" },
       ttl: { type: "string" },
@@ -77,7 +79,40 @@ async function serve(flags: ServeFlags): Promise<void> {
   // Loaded here only: the server pulls in the image and media libraries, which the admin commands never need.
   const { createParleyServer } = await import("./server.js");
   const server = createParleyServer(configInputFromFlagsAndEnv(flags, process.env));
-  const { url } = await server.listen();
+  let url: string;
+  try {
+    ({ url } = await server.listen());
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "EADDRINUSE") {
+      await server.close().catch(() => undefined);
+      throw new UsageError(
+        `port ${server.config.port} is already in use on ${server.config.host}; start with --port <another> (or PORT=<another>), or stop what uses it`,
+      );
+    }
+    throw error;
+  }
+  for (const warning of startWarnings(server.config)) console.error(`parley: warning: ${warning}`);
+  // Ready to stop before anything is printed: whoever reads the banner may stop the server at once.
+  let stopping = false;
+  const stop = (signal: string): void => {
+    if (stopping) return;
+    stopping = true;
+    server.logger.info({ signal }, "shutting down");
+    // close() bounds itself; this is the last resort if closing the store or the bus hangs.
+    setTimeout(() => {
+      console.error(`parley: did not stop within ${server.config.shutdownTimeoutMs} ms; exiting`);
+      process.exit(1);
+    }, server.config.shutdownTimeoutMs + 5000).unref();
+    server.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        console.error(error);
+        process.exit(1);
+      },
+    );
+  };
+  process.on("SIGINT", () => stop("SIGINT"));
+  process.on("SIGTERM", () => stop("SIGTERM"));
   // First start on an empty install: make a demo agent so the newcomer can log in at once.
   if ((await server.store.countAgents()) === 0 && (await server.store.getMeta(DEMO_MARKER)) === undefined) {
     const password = randomBytes(12).toString("base64url");
@@ -96,29 +131,14 @@ async function serve(flags: ServeFlags): Promise<void> {
         "   Get an agent token with:",
         `     curl -s -X POST ${url}/v1/auth/login -H 'content-type: application/json' \\`,
         `       -d '{"username":"demo","password":"${password}"}'`,
-        `   or: parley token agent demo --data-dir ${server.config.dataDir}`,
+        `   or, from this directory: npx parley token agent demo --data-dir ${server.config.dataDir}`,
         "  ==============================================================",
         "",
       ].join("\n"),
     );
   } else {
-    console.log(`Parley is running at ${url} (demo page: ${url}/, agent console: ${url}/console)`);
+    console.log(`Parley is running at ${url} (demo page: ${url}/, agent console: ${url}/console; commands: npx parley --help)`);
   }
-  let stopping = false;
-  const stop = (signal: string): void => {
-    if (stopping) return;
-    stopping = true;
-    server.logger.info({ signal }, "shutting down");
-    server.close().then(
-      () => process.exit(0),
-      (error: unknown) => {
-        console.error(error);
-        process.exit(1);
-      },
-    );
-  };
-  process.on("SIGINT", () => stop("SIGINT"));
-  process.on("SIGTERM", () => stop("SIGTERM"));
 }
 
 async function agentAdd(positionals: string[], values: ReturnType<typeof parse>["values"]): Promise<void> {
@@ -180,7 +200,7 @@ async function main(argv: string[]): Promise<void> {
   }
   const [command = "serve", sub, ...rest] = positionals;
   const serveFlags: ServeFlags = {};
-  for (const key of ["port", "host", "data-dir", "database-url", "secret", "allowed-origins", "redis-url"] as const) {
+  for (const key of ["port", "host", "data-dir", "database-url", "secret", "allowed-origins", "redis-url", "shutdown-timeout"] as const) {
     const value = values[key];
     if (value !== undefined) serveFlags[key] = value;
   }

@@ -50,7 +50,56 @@ export interface ParleyConfig {
    * The server's own origin is always allowed.
    */
   allowedOrigins: "*" | string[];
+  /** Timeouts and connection caps of the HTTP server (see {@link HttpGuards}). */
+  http: HttpGuards;
+  /** A graceful stop takes at most this long; then every connection left is closed. */
+  shutdownTimeoutMs: number;
+  /**
+   * A token that `/metrics` requires as `Authorization: Bearer <token>`; null
+   * leaves `/metrics` open to anyone who reaches the port (warned at start).
+   */
+  metricsToken: string | null;
 }
+
+/**
+ * What bounds a client's hold on the HTTP server: a stalled or trickled
+ * request is cut off, and no one address or token can hold every connection.
+ */
+export interface HttpGuards {
+  /** The request line and headers must arrive within this long (slowloris). */
+  headersTimeoutMs: number;
+  /** A whole request, body included, must arrive within this long (25 MiB on a slow phone fits). */
+  requestTimeoutMs: number;
+  /** A request body that sends nothing for this long is cut off with `REQUEST_BODY_TIMEOUT`. */
+  bodyIdleTimeoutMs: number;
+  /** Open connections to the whole server (WebSockets included); past it, new ones are answered 503 and closed. */
+  maxConnections: number;
+  /** Open connections from one client address; past it, new ones are answered 429 `CONNECTION_LIMIT` and closed. */
+  maxConnectionsPerAddress: number;
+  /** Requests in flight with one token (uploads are the long ones); past it, 429 `CONNECTION_LIMIT`. */
+  maxRequestsPerToken: number;
+}
+
+export const DEFAULT_HTTP_GUARDS: HttpGuards = {
+  headersTimeoutMs: 15_000,
+  requestTimeoutMs: 300_000,
+  bodyIdleTimeoutMs: 15_000,
+  maxConnections: 10_000,
+  maxConnectionsPerAddress: 256,
+  maxRequestsPerToken: 32,
+};
+
+/** `headersTimeoutMs` → `PARLEY_HEADERS_TIMEOUT_MS`. */
+const HTTP_GUARD_ENV: Record<keyof HttpGuards, string> = {
+  headersTimeoutMs: "PARLEY_HEADERS_TIMEOUT_MS",
+  requestTimeoutMs: "PARLEY_REQUEST_TIMEOUT_MS",
+  bodyIdleTimeoutMs: "PARLEY_BODY_IDLE_TIMEOUT_MS",
+  maxConnections: "PARLEY_MAX_CONNECTIONS",
+  maxConnectionsPerAddress: "PARLEY_MAX_CONNECTIONS_PER_ADDRESS",
+  maxRequestsPerToken: "PARLEY_MAX_REQUESTS_PER_TOKEN",
+};
+
+export const DEFAULT_SHUTDOWN_TIMEOUT_MS = 10_000;
 
 /** What a caller may set; everything is optional and validated by {@link resolveConfig}. */
 export interface ConfigInput {
@@ -73,6 +122,9 @@ export interface ConfigInput {
   redisPrefix?: string;
   /** `"*"`, or origins (a list, or a comma-separated string). */
   allowedOrigins?: string | string[];
+  http?: { [K in keyof HttpGuards]?: number | string };
+  shutdownTimeoutMs?: number | string;
+  metricsToken?: string;
 }
 
 /** Raised for a configuration value that cannot be used. */
@@ -144,7 +196,8 @@ export function resolveSecret(dataDir: string, given?: string): string {
     if (stored.length < MIN_SECRET_LENGTH) throw new ConfigError(`${file} holds a secret that is too short`);
     return stored;
   }
-  mkdirSync(dataDir, { recursive: true });
+  // The data directory holds the database, the media and this secret: its owner only.
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const secret = randomBytes(32).toString("base64url");
   // "wx": never overwrite a secret another process wrote meanwhile.
   writeFileSync(file, `${secret}\n`, { mode: 0o600, flag: "wx" });
@@ -195,7 +248,26 @@ export function resolveConfig(input: ConfigInput): ParleyConfig {
     redisUrl: resolveRedisUrl(input.redisUrl),
     redisPrefix: resolveRedisPrefix(input.redisPrefix),
     allowedOrigins: resolveAllowedOrigins(input.allowedOrigins),
+    http: resolveHttpGuards(input.http),
+    shutdownTimeoutMs: toInteger("shutdownTimeoutMs", input.shutdownTimeoutMs ?? DEFAULT_SHUTDOWN_TIMEOUT_MS, 1),
+    metricsToken: resolveMetricsToken(input.metricsToken),
   };
+}
+
+function resolveHttpGuards(input: ConfigInput["http"] = {}): HttpGuards {
+  const guards: HttpGuards = { ...DEFAULT_HTTP_GUARDS };
+  for (const [key, value] of Object.entries(input) as [keyof HttpGuards, number | string | undefined][]) {
+    if (!(key in DEFAULT_HTTP_GUARDS)) throw new ConfigError(`unknown HTTP option "${key}"`);
+    if (value !== undefined) guards[key] = toInteger(HTTP_GUARD_ENV[key], value, 1);
+  }
+  return guards;
+}
+
+/** `PARLEY_METRICS_TOKEN`: long enough not to be guessed. */
+function resolveMetricsToken(value: string | undefined): string | null {
+  if (value === undefined || value === "") return null;
+  if (value.length < 16) throw new ConfigError("PARLEY_METRICS_TOKEN must be at least 16 characters long");
+  return value;
 }
 
 /** `REDIS_URL`: checked for its form here; whether Redis answers is checked when the server starts. */
@@ -268,6 +340,7 @@ export interface ServeFlags {
   secret?: string;
   "redis-url"?: string;
   "allowed-origins"?: string;
+  "shutdown-timeout"?: string;
 }
 
 /** Flags win over the environment, which wins over defaults. */
@@ -293,5 +366,14 @@ export function configInputFromFlagsAndEnv(flags: ServeFlags, env: NodeJS.Proces
   if (env.PARLEY_REDIS_PREFIX !== undefined) input.redisPrefix = env.PARLEY_REDIS_PREFIX;
   const allowedOrigins = flags["allowed-origins"] ?? env.PARLEY_ALLOWED_ORIGINS;
   if (allowedOrigins !== undefined) input.allowedOrigins = allowedOrigins;
+  const http: NonNullable<ConfigInput["http"]> = {};
+  for (const [key, name] of Object.entries(HTTP_GUARD_ENV) as [keyof HttpGuards, string][]) {
+    const raw = env[name];
+    if (raw !== undefined && raw !== "") http[key] = raw;
+  }
+  input.http = http;
+  const shutdownTimeout = flags["shutdown-timeout"] ?? env.PARLEY_SHUTDOWN_TIMEOUT_MS;
+  if (shutdownTimeout !== undefined) input.shutdownTimeoutMs = shutdownTimeout;
+  if (env.PARLEY_METRICS_TOKEN !== undefined) input.metricsToken = env.PARLEY_METRICS_TOKEN;
   return input;
 }

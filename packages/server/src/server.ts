@@ -126,6 +126,8 @@ export function createParleyServer(options: ParleyServerOptions = {}): ParleySer
       server: () => Promise.resolve(isClosing ? "shutting down" : undefined),
     },
     origins,
+    http: config.http,
+    metricsToken: config.metricsToken,
   });
   const sockets: SocketServer = new SocketServer({
     chat,
@@ -136,6 +138,7 @@ export function createParleyServer(options: ParleyServerOptions = {}): ParleySer
     metrics,
     helloTimeoutMs: config.helloTimeoutMs,
     origins,
+    trustProxy: config.trustProxy,
     ...(options.watermarks === undefined ? {} : { watermarks: options.watermarks }),
   });
   sockets.attach(app.server);
@@ -164,8 +167,22 @@ export function createParleyServer(options: ParleyServerOptions = {}): ParleySer
     close() {
       closing ??= (async () => {
         isClosing = true;
-        await sockets.close();
-        await app.close();
+        // Idle keep-alive connections hold nothing: close them now, not when the browser lets go.
+        app.server.closeIdleConnections();
+        // Whatever is still open at the bound is closed, so a stop never waits on a client.
+        const bound = setTimeout(() => {
+          logger.warn({ timeoutMs: config.shutdownTimeoutMs }, "shutdown bound reached; closing every connection left");
+          app.server.closeAllConnections();
+        }, config.shutdownTimeoutMs);
+        bound.unref();
+        try {
+          // Sockets get most of the bound to answer what they handle and close with 4503; the rest is for HTTP.
+          const budget = config.shutdownTimeoutMs;
+          await sockets.close(Math.min(2000, Math.floor(budget * 0.2)), Math.min(5000, Math.floor(budget * 0.5)));
+          await app.close();
+        } finally {
+          clearTimeout(bound);
+        }
         chat.close();
         feed.close();
         if (options.store === undefined) await store.close();

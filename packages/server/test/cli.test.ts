@@ -1,5 +1,6 @@
 /** The `parley` CLI in a child process: the built one, as `npx parley` runs it (`npm test` builds first). */
-import { execFile } from "node:child_process";
+import { execFile, spawn } from "node:child_process";
+import net from "node:net";
 import { readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -57,3 +58,55 @@ it("refuses a REDIS_URL that is not one, or that no Redis answers, at start and 
   expect(unreachable.stderr).toContain(`parley: cannot connect to Redis at redis://127.0.0.1:${port}`);
   expect(unreachable.stderr).not.toMatch(/\n\s+at /);
 });
+
+/** Runs `parley serve` until it prints its banner, then stops it with SIGTERM; resolves with what it wrote. */
+function serveUntilRunning(...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [cli, "serve", ...args], { cwd: root, env: { ...process.env, LOG_LEVEL: "silent" } });
+    let stdout = "";
+    let stderr = "";
+    const deadline = setTimeout(() => {
+      child.kill("SIGKILL");
+      reject(new Error(`no banner within 30 s:\n${stdout}\n${stderr}`));
+    }, 30_000);
+    child.stdout.on("data", (chunk: Buffer) => {
+      stdout += chunk.toString();
+      if (stdout.includes("Parley is running")) child.kill("SIGTERM");
+    });
+    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+    child.once("exit", (code) => {
+      clearTimeout(deadline);
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+it("says in one line, without a stack, that the port is in use and how to choose another", async () => {
+  const holder = net.createServer();
+  await new Promise<void>((resolve) => holder.listen(0, "127.0.0.1", resolve));
+  const { port } = holder.address() as net.AddressInfo;
+  try {
+    const busy = await parley("serve", "--port", String(port), "--host", "127.0.0.1", "--data-dir", dir.path);
+    expect(busy.code).toBe(1);
+    expect(busy.stderr.trim().split("\n")).toEqual([
+      `parley: port ${port} is already in use on 127.0.0.1; start with --port <another> (or PORT=<another>), or stop what uses it`,
+    ]);
+  } finally {
+    holder.close();
+  }
+});
+
+it("warns at start, one line each, about what a first start leaves open, and names npx parley for commands", async () => {
+  const open = await serveUntilRunning("--port", "0", "--data-dir", dir.path);
+  expect(open.code).toBe(0);
+  const warnings = open.stderr.split("\n").filter((line) => line.startsWith("parley: warning: "));
+  expect(warnings).toHaveLength(3);
+  expect(warnings.join("\n")).toMatch(/all interfaces \(0\.0\.0\.0\)/);
+  expect(warnings.join("\n")).toMatch(/\/metrics is open .*PARLEY_METRICS_TOKEN/);
+  expect(warnings.join("\n")).toMatch(/every web site .*PARLEY_ALLOWED_ORIGINS/);
+  expect(open.stdout).toMatch(/npx parley/);
+
+  const closed = await serveUntilRunning("--port", "0", "--host", "127.0.0.1", "--allowed-origins", "https://shop.example.com", "--data-dir", dir.path);
+  expect(closed.code).toBe(0);
+  expect(closed.stderr).not.toContain("warning");
+}, 60_000);

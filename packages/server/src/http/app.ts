@@ -1,5 +1,5 @@
 /** The Fastify application: REST routes and error mapping. Sockets attach to its server. @module */
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from "fastify";
 import type { Logger } from "pino";
 import type { LoginBackoff } from "../auth/login-backoff.js";
 import type { TokenService } from "../auth/tokens.js";
@@ -7,19 +7,26 @@ import type { Limits } from "@parley/protocol";
 import type { ChatService } from "../chat/service.js";
 import type { MediaLibrary } from "../media/library.js";
 import type { Store } from "../store/types.js";
+import { DEFAULT_HTTP_GUARDS, type HttpGuards } from "../config.js";
 import { authRoutes } from "./auth.js";
 import { chatRoutes } from "./chats.js";
 import { consoleRoutes } from "./console.js";
 import { contactRoutes } from "./contacts.js";
 import { corsRoutes } from "./cors.js";
 import { demoRoutes } from "./demo.js";
+import { installAuthentication } from "./authenticate.js";
+import { installBodyGuards } from "./body-guard.js";
+import { capConnections, capRequestsInFlight } from "./connection-guard.js";
 import { installErrorHandlers } from "./errors.js";
+import { faviconRoutes } from "./favicon.js";
 import { healthRoutes, type ReadinessCheck } from "./health.js";
 import { metricsRoutes } from "./metrics.js";
 import type { ParleyMetrics } from "../metrics.js";
 import { livechatRoutes } from "./livechat.js";
 import { mediaRoutes } from "./media.js";
 import { OriginPolicy } from "./origins.js";
+import { installRequestLog } from "./request-log.js";
+import { installSecurityHeaders } from "./security-headers.js";
 import { sdkRoutes } from "./sdk-bundle.js";
 import { widgetRoutes } from "./widget.js";
 
@@ -47,9 +54,14 @@ export interface AppDeps {
   readiness: Record<string, ReadinessCheck>;
   /** Which browser pages may call the API (CORS). Default: any origin. */
   origins?: OriginPolicy;
+  /** Timeouts and connection caps. Default: {@link DEFAULT_HTTP_GUARDS}. */
+  http?: HttpGuards;
+  /** A token `/metrics` requires; null (the default) leaves it open. */
+  metricsToken?: string | null;
 }
 
 export function buildApp(deps: AppDeps): FastifyInstance {
+  const guards = deps.http ?? DEFAULT_HTTP_GUARDS;
   const app = Fastify({
     // pino's Logger is a FastifyBaseLogger; the cast only drops pino-specific members from the type.
     loggerInstance: deps.logger as FastifyBaseLogger,
@@ -59,11 +71,27 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     trustProxy: deps.trustProxy,
     // Validate strictly: unknown fields are errors, not silently removed; no type coercion.
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, useDefaults: true } },
+    // One line per request, at debug (request-log.ts), with credentials out of the URL.
+    logController: new LogController({ disableRequestLogging: true }),
+    http: {
+      // Headers that trickle in (slowloris) are cut off; checked every second rather than Node's 30 s.
+      headersTimeout: guards.headersTimeoutMs,
+      connectionsCheckingInterval: 1000,
+    },
+    // A backstop behind body-guard.ts, which answers a slow body first with a coded 408.
+    requestTimeout: guards.requestTimeoutMs + 5000,
   });
+  capConnections(app.server, guards, deps.trustProxy);
   installErrorHandlers(app);
+  installRequestLog(app);
+  installSecurityHeaders(app);
   corsRoutes(app, deps.origins ?? new OriginPolicy("*"));
+  // After CORS (a page of a refused origin learns nothing more), before every route.
+  installAuthentication(app, deps.tokens);
+  capRequestsInFlight(app, guards);
+  installBodyGuards(app, guards);
   healthRoutes(app, deps);
-  metricsRoutes(app, deps);
+  metricsRoutes(app, { metrics: deps.metrics, metricsToken: deps.metricsToken ?? null });
   contactRoutes(app, deps);
   authRoutes(app, deps);
   chatRoutes(app, deps);
@@ -72,6 +100,7 @@ export function buildApp(deps: AppDeps): FastifyInstance {
   livechatRoutes(app, deps);
   mediaRoutes(app, deps);
   demoRoutes(app);
+  faviconRoutes(app);
   consoleRoutes(app);
   return app;
 }

@@ -12,16 +12,15 @@ import {
   type ChatListItem,
   type ChatListResponse,
 } from "@parley/protocol";
-import type { FastifyInstance, FastifyRequest } from "fastify";
+import type { FastifyInstance } from "fastify";
 import { authorizeRead } from "../auth/access.js";
-import type { TokenClaims, TokenService } from "../auth/tokens.js";
 import type { ChatService } from "../chat/service.js";
 import { ParleyError } from "../errors.js";
 import type { ContactListQuery } from "../store/types.js";
+import { claimsOf } from "./authenticate.js";
 
 export interface ChatRoutesDeps {
   chat: ChatService;
-  tokens: TokenService;
 }
 
 /** The cursor names the last chat of a page: Base64url of `[createdAt, id]`. */
@@ -41,17 +40,10 @@ function decodeCursor(cursor: string): { createdAt: string; id: string } {
   throw new ParleyError("VALIDATION_FAILED", "The cursor is not one this server gave.", { path: "/cursor", problem: "unknown cursor" });
 }
 
-/** The claims of an Authorization Bearer token. */
-async function bearerClaims(tokens: TokenService, request: FastifyRequest): Promise<TokenClaims> {
-  const header = request.headers.authorization;
-  if (header === undefined) throw new ParleyError("AUTH_REQUIRED");
-  if (!header.startsWith("Bearer ")) throw new ParleyError("AUTH_INVALID_TOKEN", "Use an Authorization: Bearer token.");
-  return tokens.verify(header.slice(7).trim());
-}
-
 export function chatRoutes(app: FastifyInstance, deps: ChatRoutesDeps): void {
-  app.get<{ Querystring: ChatListQuery }>("/v1/chats", { schema: { querystring: ChatListQuery } }, async (request, reply) => {
-    await authorizeRead(await bearerClaims(deps.tokens, request), { kind: "chatList" }, deps.chat);
+  const options = { schema: { querystring: ChatListQuery }, config: { auth: { role: "any" } as const } };
+  app.get<{ Querystring: ChatListQuery }>("/v1/chats", options, async (request, reply) => {
+    await authorizeRead(claimsOf(request), { kind: "chatList" }, deps.chat);
     const { status, q, cursor } = request.query;
     const limit = request.query.limit === undefined ? CHAT_LIST_DEFAULT_LIMIT : Number(request.query.limit);
     if (limit < 1 || limit > CHAT_LIST_MAX_LIMIT) {

@@ -1,45 +1,31 @@
 /**
  * The original product's back-office REST calls, for integrations written
  * against it. They answer `{ result, error, ... }` and take an agent token as
- * a Bearer token, or in the `ctlivetoken` header or query parameter.
+ * a Bearer token, or in the `ctlivetoken` header or query parameter, checked
+ * by the authentication hook (authenticate.ts) before the body is read.
  * @module
  */
 import { Type, type Static } from "@sinclair/typebox";
 import { ERRORS, type HistoryMessage } from "@parley/protocol";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { authorizeRead } from "../auth/access.js";
-import type { TokenClaims, TokenService } from "../auth/tokens.js";
+import type { TokenClaims } from "../auth/tokens.js";
 import type { ChatService } from "../chat/service.js";
 import { ParleyError, toWireError } from "../errors.js";
+import { claimsOf, type AuthRule } from "./authenticate.js";
 
 const SendTextBody = Type.Object({ text: Type.String(), nickname: Type.Optional(Type.String({ maxLength: 256 })) });
 const EndBody = Type.Object({ chatID: Type.String() });
-/** A single-tenant install answers to the tenant name `default` only. */
-export const DOMAIN = "default";
+/** Back-office calls: an agent token, errors as `{ result: false, error, code }`. */
+const AGENT_BACK_OFFICE = { auth: { role: "agent", isBackOffice: true } satisfies AuthRule };
 
-/** The token of a back-office call: a Bearer token, or the `ctlivetoken` header or query parameter. */
-export function tokenOf(request: FastifyRequest): string | undefined {
-  const header = request.headers.authorization;
-  if (header?.startsWith("Bearer ")) return header.slice(7).trim();
-  const own = request.headers.ctlivetoken;
-  if (typeof own === "string" && own !== "") return own;
-  const query = request.query as Record<string, unknown> | undefined;
-  const fromQuery = query?.ctlivetoken;
-  return typeof fromQuery === "string" && fromQuery !== "" ? fromQuery : undefined;
-}
-
-export function livechatRoutes(app: FastifyInstance, deps: { chat: ChatService; tokens: TokenService }): void {
-  /** Runs a handler as an authenticated agent; any failure becomes `{ result: false, error }`. */
+export function livechatRoutes(app: FastifyInstance, deps: { chat: ChatService }): void {
+  /** Runs a handler as the agent the hook authenticated; any failure becomes `{ result: false, error }`. */
   const asAgent =
     <R extends FastifyRequest>(handler: (request: R, agent: TokenClaims) => Promise<Record<string, unknown>>) =>
     async (request: R, reply: FastifyReply) => {
       try {
-        if ((request.params as { domain?: string }).domain !== DOMAIN) throw new ParleyError("NOT_FOUND", "Unknown domain.");
-        const token = tokenOf(request);
-        if (token === undefined) throw new ParleyError("AUTH_REQUIRED");
-        const claims = await deps.tokens.verify(token);
-        if (claims.role !== "agent") throw new ParleyError("FORBIDDEN", "Back-office calls need an agent token.");
-        return { result: true, error: null, ...(await handler(request, claims)) };
+        return { result: true, error: null, ...(await handler(request, claimsOf(request))) };
       } catch (error) {
         const wire = toWireError(error);
         if (!(error instanceof ParleyError)) request.log.error({ err: error }, "back-office call failed");
@@ -49,7 +35,7 @@ export function livechatRoutes(app: FastifyInstance, deps: { chat: ChatService; 
 
   app.post<{ Params: { domain: string; chatId: string }; Body: Static<typeof SendTextBody> }>(
     "/livechat/:domain/sendTextMessageToActiveChat/:chatId",
-    { schema: { body: SendTextBody } },
+    { schema: { body: SendTextBody }, config: AGENT_BACK_OFFICE },
     asAgent(async (request, agent) => {
       const { chatId } = request.params;
       // join admits the agent once (a present participant is confirmed, not added again) and
@@ -64,7 +50,7 @@ export function livechatRoutes(app: FastifyInstance, deps: { chat: ChatService; 
 
   app.post<{ Params: { domain: string }; Body: Static<typeof EndBody> }>(
     "/livechat/:domain/endContactByChatID",
-    { schema: { body: EndBody } },
+    { schema: { body: EndBody }, config: AGENT_BACK_OFFICE },
     asAgent(async (request) => {
       await deps.chat.endByServer(request.body.chatID);
       return {};
@@ -73,6 +59,7 @@ export function livechatRoutes(app: FastifyInstance, deps: { chat: ChatService; 
 
   app.get<{ Params: { domain: string; chatId: string } }>(
     "/livechat/:domain/getContactTranscriptByChatID/:chatId",
+    { config: AGENT_BACK_OFFICE },
     asAgent(async (request, agent) => {
       const { chatId } = request.params;
       const state = await authorizeRead(agent, { kind: "backOffice", chatId }, deps.chat);

@@ -9,26 +9,24 @@
  */
 import type { Readable } from "node:stream";
 import { Type, type Static } from "@sinclair/typebox";
-import { CHAT_ID_PATTERN, ERRORS, MESSAGE_ID_PATTERN, UploadQuery, type Limits, type UploadResponse } from "@parley/protocol";
+import { CHAT_ID_PATTERN, MESSAGE_ID_PATTERN, UploadQuery, type Limits, type UploadResponse } from "@parley/protocol";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { authorizeRead } from "../auth/access.js";
-import type { TokenClaims, TokenService } from "../auth/tokens.js";
 import { toRendition } from "../chat/payloads.js";
 import type { ChatService } from "../chat/service.js";
 import { validateFileName } from "../chat/validation.js";
-import { ParleyError, toWireError } from "../errors.js";
+import { ParleyError } from "../errors.js";
 import type { MediaLibrary, StoredFormat } from "../media/library.js";
 import { verifyMediaLink } from "../media/signed-link.js";
 import type { Store } from "../store/types.js";
 import { attachmentDisposition } from "./content-disposition.js";
-import { DOMAIN, tokenOf } from "./livechat.js";
+import { claimsOf, sendRefusal } from "./authenticate.js";
 import { perAddressRateLimit } from "./rate-limit.js";
 
 export interface MediaRoutesDeps {
   chat: ChatService;
   media: MediaLibrary;
   store: Store;
-  tokens: TokenService;
   limits: Limits;
   secret: string;
   uploadsPerMinute: number;
@@ -48,16 +46,26 @@ const DownloadQuery = Type.Object(
   { additionalProperties: false },
 );
 
-function bearerToken(request: FastifyRequest): string {
-  const header = request.headers.authorization;
-  if (header === undefined) throw new ParleyError("AUTH_REQUIRED");
-  if (!header.startsWith("Bearer ")) throw new ParleyError("AUTH_INVALID_TOKEN", "Use an Authorization: Bearer token.");
-  return header.slice(7).trim();
+/** How long a browser may keep a download: never past its link's expiry. */
+export function cacheControlOf(linkExpiresAt: number | undefined, now = Date.now()): string {
+  if (linkExpiresAt === undefined) return "private, no-cache";
+  const seconds = Math.max(0, Math.floor((linkExpiresAt - now) / 1000));
+  return seconds === 0 ? "private, no-store" : `private, max-age=${seconds}`;
 }
 
 export function mediaRoutes(app: FastifyInstance, deps: MediaRoutesDeps): void {
-  /** Streams a stored rendition with headers that make it a download, never a page. */
-  const sendFile = async (request: FastifyRequest, reply: FastifyReply, chatId: string, messageId: string, format: StoredFormat) => {
+  /**
+   * Streams a stored rendition with headers that make it a download, never a page.
+   * `linkExpiresAt` (ms): the signed link's expiry, past which no cache may serve it.
+   */
+  const sendFile = async (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    chatId: string,
+    messageId: string,
+    format: StoredFormat,
+    linkExpiresAt?: number,
+  ) => {
     const record = await deps.store.mediaOfMessage(chatId, messageId);
     if (record === undefined) throw new ParleyError("MESSAGE_NOT_FOUND");
     const rendition = deps.media.rendition(record, format);
@@ -68,8 +76,9 @@ export function mediaRoutes(app: FastifyInstance, deps: MediaRoutesDeps): void {
       .header("x-content-type-options", "nosniff")
       // Even if a browser were told to render it, nothing in it may run or load.
       .header("content-security-policy", "default-src 'none'; sandbox")
-      // The bytes behind a message never change; they are a participant's, so no shared cache keeps them.
-      .header("cache-control", "private, max-age=86400, immutable")
+      // A participant's file, so no shared cache keeps it. Fetched by signed link: cached no longer than
+      // the link opens it. By token: revalidated each time (the ETag makes that cheap), so access is re-checked.
+      .header("cache-control", cacheControlOf(linkExpiresAt))
       .header("etag", etag);
     if (request.headers["if-none-match"] === etag) return reply.status(304).send();
     void reply.header("content-length", String(rendition.size));
@@ -85,10 +94,11 @@ export function mediaRoutes(app: FastifyInstance, deps: MediaRoutesDeps): void {
       "/v1/contacts/:chatId/uploads",
       {
         schema: { params: ChatParams, querystring: UploadQuery },
+        config: { auth: { role: "any" } },
         onRequest: perAddressRateLimit(deps.uploadsPerMinute),
       },
       async (request, reply) => {
-        const claims = await deps.tokens.verify(bearerToken(request));
+        const claims = claimsOf(request);
         const { chatId } = request.params;
         await deps.chat.requireSender(claims, chatId);
         const fileName = validateFileName(request.query.fileName, deps.limits);
@@ -127,17 +137,18 @@ export function mediaRoutes(app: FastifyInstance, deps: MediaRoutesDeps): void {
 
   app.get<{ Params: Static<typeof MessageParams>; Querystring: Static<typeof DownloadQuery> }>(
     "/v1/contacts/:chatId/messages/:messageId/media",
-    { schema: { params: MessageParams, querystring: DownloadQuery } },
+    { schema: { params: MessageParams, querystring: DownloadQuery }, config: { auth: { role: "any", allowSignedLink: true } } },
     async (request, reply) => {
       const { chatId, messageId } = request.params;
       const { format = "fullsize", expires, signature } = request.query;
-      if (expires !== undefined || signature !== undefined) {
+      let linkExpiresAt: number | undefined;
+      if (request.claims === null) {
         verifyMediaLink(deps.secret, { chatId, messageId, format }, expires, signature);
+        linkExpiresAt = Number(expires);
       } else {
-        const claims: TokenClaims = await deps.tokens.verify(bearerToken(request));
-        await authorizeRead(claims, { kind: "chat", chatId }, deps.chat);
+        await authorizeRead(request.claims, { kind: "chat", chatId }, deps.chat);
       }
-      return sendFile(request, reply, chatId, messageId, format);
+      return sendFile(request, reply, chatId, messageId, format, linkExpiresAt);
     },
   );
 
@@ -147,22 +158,16 @@ export function mediaRoutes(app: FastifyInstance, deps: MediaRoutesDeps): void {
     reply: FastifyReply,
   ) => {
     try {
-      if (request.params.domain !== undefined && request.params.domain !== DOMAIN) throw new ParleyError("NOT_FOUND", "Unknown domain.");
-      const token = tokenOf(request);
-      if (token === undefined) throw new ParleyError("AUTH_REQUIRED");
-      const claims = await deps.tokens.verify(token);
-      if (claims.role !== "agent") throw new ParleyError("FORBIDDEN", "Back-office calls need an agent token.");
       const { chatId, messageId } = request.params;
       if (!new RegExp(CHAT_ID_PATTERN).test(chatId)) throw new ParleyError("CONTACT_NOT_FOUND");
       if (!new RegExp(MESSAGE_ID_PATTERN).test(messageId)) throw new ParleyError("MESSAGE_NOT_FOUND");
-      await authorizeRead(claims, { kind: "backOffice", chatId }, deps.chat);
+      await authorizeRead(claimsOf(request), { kind: "backOffice", chatId }, deps.chat);
       return await sendFile(request, reply, chatId, messageId, "fullsize");
     } catch (error) {
-      const wire = toWireError(error);
-      if (!(error instanceof ParleyError)) request.log.error({ err: error }, "document download failed");
-      return reply.status(ERRORS[wire.code].status).send({ result: false, error: wire.message, code: wire.code });
+      return sendRefusal(request, reply, error, true);
     }
   };
-  app.get("/livechat/:domain/downloadDocument/:chatId/:messageId", downloadDocument);
-  app.get("/livechat/downloadDocument/:chatId/:messageId", downloadDocument);
+  const backOffice = { config: { auth: { role: "agent", isBackOffice: true } as const } };
+  app.get("/livechat/:domain/downloadDocument/:chatId/:messageId", backOffice, downloadDocument);
+  app.get("/livechat/downloadDocument/:chatId/:messageId", backOffice, downloadDocument);
 }

@@ -3,7 +3,10 @@
  * errors answered over REST (socket errors are counted by the session).
  * @module
  */
-import type { FastifyInstance } from "fastify";
+import { createHash, timingSafeEqual } from "node:crypto";
+import { wireError } from "@parley/protocol";
+import type { FastifyInstance, FastifyRequest } from "fastify";
+import { sendError } from "./errors.js";
 import type { ParleyMetrics } from "../metrics.js";
 
 /** Error bodies are small; a large one is a file, not an error. */
@@ -21,8 +24,17 @@ function errorCodeOf(payload: unknown): string | undefined {
   }
 }
 
-export function metricsRoutes(app: FastifyInstance, deps: { metrics: ParleyMetrics }): void {
-  app.get("/metrics", async (_request, reply) => {
+/** Whether the request carries `Authorization: Bearer <token>`; compared by digest, in constant time. */
+function hasMetricsToken(request: FastifyRequest, token: string): boolean {
+  const given = request.headers.authorization?.startsWith("Bearer ") === true ? request.headers.authorization.slice(7).trim() : "";
+  const digest = (text: string) => createHash("sha256").update(text).digest();
+  return timingSafeEqual(digest(given), digest(token));
+}
+
+export function metricsRoutes(app: FastifyInstance, deps: { metrics: ParleyMetrics; metricsToken?: string | null }): void {
+  app.get("/metrics", async (request, reply) => {
+    // PARLEY_METRICS_TOKEN: Prometheus sends it as `authorization: { credentials: … }`.
+    if (typeof deps.metricsToken === "string" && !hasMetricsToken(request, deps.metricsToken)) return sendError(reply, wireError("AUTH_REQUIRED"));
     const { contentType, body } = await deps.metrics.render();
     return reply.type(contentType).send(body);
   });

@@ -1,7 +1,7 @@
 /**
  * A token bucket: `capacity` tokens, refilled continuously at `ratePerSecond`.
- * Used for messages per connection, typing per chat and contacts per client
- * address. The clock is injectable so tests need no sleeping.
+ * Used for messages and request frames per connection, typing per chat, and
+ * contacts per client address. The clock is injectable so tests need no sleeping.
  * @module
  */
 
@@ -20,19 +20,35 @@ export class TokenBucket {
     this.updatedAt = clock();
   }
 
-  /** Takes one token if there is one. */
-  take(): boolean {
+  /** Takes `cost` tokens if there are that many. */
+  take(cost = 1): boolean {
     this.refill();
-    if (this.tokens < 1) return false;
-    this.tokens -= 1;
+    if (this.tokens < cost) return false;
+    this.tokens -= cost;
     return true;
   }
 
-  /** How long until the next token, in whole milliseconds (0 when one is available). */
-  retryAfterMs(): number {
+  /**
+   * Takes `cost` tokens whatever is left, going into debt: for a cost known
+   * only after the work (the bytes of an answer). {@link hasCredit} then
+   * stays false until the debt is paid back.
+   */
+  charge(cost: number): void {
     this.refill();
-    if (this.tokens >= 1) return 0;
-    return Math.ceil(((1 - this.tokens) / this.ratePerSecond) * 1000);
+    this.tokens -= cost;
+  }
+
+  /** Whether any token is left (not in debt, not empty). */
+  hasCredit(): boolean {
+    this.refill();
+    return this.tokens > 0;
+  }
+
+  /** How long until `cost` tokens are there, in whole milliseconds (0 when they are). */
+  retryAfterMs(cost = 1): number {
+    this.refill();
+    if (this.tokens >= cost) return 0;
+    return Math.ceil(((cost - this.tokens) / this.ratePerSecond) * 1000);
   }
 
   /** Whether the bucket is full, i.e. it remembers nothing and can be dropped. */

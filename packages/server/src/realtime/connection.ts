@@ -90,8 +90,15 @@ export class Connection {
     return new Promise((resolve) => this.ws.send(frame, () => resolve()));
   }
 
-  writeFrame(frame: object): void {
-    this.write(JSON.stringify(frame), false);
+  /**
+   * Serialises and writes a frame; returns its length in characters, for the
+   * answer budget. A closed socket gets nothing, and nothing is serialised for it.
+   */
+  writeFrame(frame: object): number {
+    if (!this.isOpen) return 0;
+    const text = JSON.stringify(frame);
+    this.write(text, false);
+    return text.length;
   }
 
   close(code: number, reason: string): void {

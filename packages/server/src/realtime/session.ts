@@ -26,10 +26,12 @@ import type { FeedWatcher } from "../chat/feed.js";
 import type { ChatService } from "../chat/service.js";
 import type { ParleyMetrics } from "../metrics.js";
 import { ParleyError, toWireError } from "../errors.js";
-import { TokenBucket } from "../rate/token-bucket.js";
+import { TokenBucket, type KeyedRateLimiter } from "../rate/token-bucket.js";
 import type { Connection } from "./connection.js";
+import { FrameBudget, HEAVY_FRAMES } from "./frame-budget.js";
 import { parseFrame } from "./frames.js";
 import { eventFrame, type ChatSubscription, type FanoutHub, type Subscriber } from "./hub.js";
+import type { SocketCounter } from "./socket-caps.js";
 
 export interface SessionDeps {
   chat: ChatService;
@@ -40,7 +42,27 @@ export interface SessionDeps {
   metrics: ParleyMetrics;
 }
 
+/** Limits shared by every session of a node (built by the socket server). */
+export interface SharedLimits {
+  /** Open sockets per token. */
+  socketsPerToken: SocketCounter;
+  /** Leaves per user per chat, keyed `userId chatId`. */
+  leaves: KeyedRateLimiter;
+}
+
 const REPLAY_PAGE = 200;
+/**
+ * Frames of one session handled at once; the rest wait their turn in arrival
+ * order. A burst admitted by the budget (a thousand receipts) then reaches the
+ * store as a few dozen small group commits instead of one that holds the event
+ * loop, and frames still waiting when the socket closes are dropped.
+ */
+const CONCURRENT_FRAMES = 32;
+
+/** Resolves after the I/O of this turn of the event loop, so a close already read from the socket is seen. */
+function nextTurn(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
 
 export class Session implements Subscriber {
   readonly sessionId = randomUUID();
@@ -60,17 +82,39 @@ export class Session implements Subscriber {
    * process than a text sent right after it, and must not be overtaken.
    */
   private readonly sendsInProgress = new Map<string, Promise<unknown>>();
+  /**
+   * The end in progress per chat. The chat service checks "still active" and
+   * then stores `contactEnded`; ends read before the first one commits would
+   * each store one, so a burst shares the first one's answer.
+   */
+  private readonly endsInProgress = new Map<string, Promise<unknown>>();
   private readonly logger: Logger;
   /** Frames being handled; a graceful shutdown waits for them. */
   private readonly inFlight = new Set<Promise<unknown>>();
   private isDraining = false;
+  private readonly budget: FrameBudget;
+  /** Frames with large answers, one at a time: each waits for the previous one's bytes to be counted. */
+  private largeAnswers: Promise<unknown> = Promise.resolve();
+  /** Whether a frame without `rid` was refused since the last one admitted (it is told once, not per frame). */
+  private hasToldRateLimited = false;
+  /** The token counted against `socketsPerToken`, released on close. */
+  private countedToken: string | undefined;
+  private framesRunning = 0;
+  private readonly framesWaiting: (() => void)[] = [];
 
   constructor(
     private readonly connection: Connection,
     private readonly deps: SessionDeps,
+    private readonly shared: SharedLimits,
   ) {
     this.sendBucket = new TokenBucket(deps.limits.messagesPerSecond, deps.limits.messagesBurst);
+    this.budget = new FrameBudget(deps.limits);
     this.logger = deps.logger.child({ sessionId: this.sessionId });
+  }
+
+  /** Whether the socket is gone or going: work for it is dropped, not done. */
+  private get isClosed(): boolean {
+    return this.phase === "closed" || !this.connection.isOpen;
   }
 
   get userId(): string {
@@ -116,6 +160,13 @@ export class Session implements Subscriber {
       this.answerError(parsed.rid, parsed.error);
       return;
     }
+    // Paid for on arrival, before any work: a refused frame costs a reply and nothing else.
+    const refusal = this.budget.admit(parsed.frame.t);
+    if (refusal !== undefined) {
+      this.refuse(ridOf(parsed.frame), refusal);
+      return;
+    }
+    this.hasToldRateLimited = false;
     if (this.phase === "authenticating") {
       // Frames sent right behind the hello wait for its verdict (in order) rather than being refused.
       const frame = parsed.frame;
@@ -134,9 +185,19 @@ export class Session implements Subscriber {
     work.then(done, done);
   }
 
+  /** A frame over budget: a request gets its reply; frames without `rid` are told once per streak. */
+  private refuse(rid: number | undefined, error: WireError): void {
+    if (rid !== undefined) return this.answerError(rid, error);
+    if (this.hasToldRateLimited) return;
+    this.hasToldRateLimited = true;
+    this.sendError(error);
+  }
+
   /** The socket closed: stop deliveries and typing. */
   handleClose(): void {
     this.phase = "closed";
+    if (this.countedToken !== undefined) this.shared.socketsPerToken.release(this.countedToken);
+    this.countedToken = undefined;
     for (const subscription of this.subscriptions.values()) this.deps.hub.unsubscribe(subscription);
     this.subscriptions.clear();
     if (this.feedWatcher !== undefined) this.deps.chat.unwatchChats(this.feedWatcher);
@@ -154,6 +215,12 @@ export class Session implements Subscriber {
       return false;
     }
     if (this.phase !== "authenticating") return false;
+    if (!this.shared.socketsPerToken.tryAcquire(token)) {
+      this.sendError(wireError("TOO_MANY_SOCKETS", undefined, { limit: this.shared.socketsPerToken.max }));
+      this.connection.close(CLOSE_CODES.TOO_MANY_SOCKETS, "TOO_MANY_SOCKETS");
+      return false;
+    }
+    this.countedToken = token;
     this.phase = "ready";
     const { userId, role, nickname, chatId } = this.claims;
     const welcome: WelcomeFrame = {
@@ -169,7 +236,33 @@ export class Session implements Subscriber {
   }
 
   private async dispatch(frame: ClientFrame): Promise<void> {
+    await this.takeTurn();
+    try {
+      await this.handle(frame);
+    } finally {
+      this.endTurn();
+    }
+  }
+
+  private takeTurn(): Promise<void> {
+    if (this.framesRunning < CONCURRENT_FRAMES) {
+      this.framesRunning += 1;
+      return Promise.resolve();
+    }
+    // The slot is handed over by endTurn: framesRunning stays as it is.
+    return new Promise((resolve) => this.framesWaiting.push(resolve));
+  }
+
+  private endTurn(): void {
+    const next = this.framesWaiting.shift();
+    if (next !== undefined) next();
+    else this.framesRunning -= 1;
+  }
+
+  private async handle(frame: ClientFrame): Promise<void> {
     const rid = ridOf(frame);
+    // Read before the socket closed, handled after: dropped (a send comes again, with its client id, on the next socket).
+    if (this.isClosed) return;
     try {
       if (frame.t === "join") {
         // join writes its own reply: it must precede the live events it lets through.
@@ -178,17 +271,41 @@ export class Session implements Subscriber {
       }
       if (frame.t === "watchChats") {
         // Like join: the snapshot reply must precede the feed frames that follow it.
-        await this.watchChats(this.claims as TokenClaims, frame.rid);
+        await this.withLargeAnswer(() => this.watchChats(this.claims as TokenClaims, frame.rid));
         return;
       }
       if ("chatId" in frame && !this.subscriptions.has(frame.chatId)) await this.refuseNotJoined(frame.chatId);
-      const result = await this.run(frame);
-      if (frame.t === "ping") this.connection.writeFrame(rid === undefined ? { t: "pong" } : { t: "pong", rid });
-      else if (rid !== undefined) this.connection.writeFrame({ t: "reply", rid, ok: true, result });
+      const result = HEAVY_FRAMES.has(frame.t) ? await this.withLargeAnswer(() => this.run(frame)) : await this.run(frame);
+      if (this.isClosed) return;
+      let bytes = 0;
+      if (frame.t === "ping") bytes = this.connection.writeFrame(rid === undefined ? { t: "pong" } : { t: "pong", rid });
+      else if (rid !== undefined) bytes = this.connection.writeFrame({ t: "reply", rid, ok: true, result });
+      this.budget.chargeAnswer(bytes);
     } catch (error) {
+      if (this.isClosed) return;
       if (!(error instanceof ParleyError)) this.logger.error({ err: error, t: frame.t }, "frame handler failed");
       this.answerError(rid, toWireError(error));
     }
+  }
+
+  /**
+   * Runs work whose answer may be large once the previous such work of this
+   * session is answered and counted: refused while the answer budget is spent,
+   * dropped when the socket closed meanwhile.
+   */
+  private withLargeAnswer<T>(work: () => Promise<T>): Promise<T> {
+    const turn = this.largeAnswers.then(async () => {
+      await nextTurn();
+      if (this.isClosed) throw new ParleyError("UNAVAILABLE");
+      const refusal = this.budget.admitLargeAnswer();
+      if (refusal !== undefined) throw new ParleyError(refusal.code, undefined, refusal.details);
+      return work();
+    });
+    this.largeAnswers = turn.then(
+      () => undefined,
+      () => undefined,
+    );
+    return turn;
   }
 
   private run(frame: ClientFrame): Promise<unknown> {
@@ -202,8 +319,7 @@ export class Session implements Subscriber {
       case "leave":
         return this.leave(claims, frame.chatId);
       case "end":
-        this.requireJoined(frame.chatId);
-        return this.deps.chat.end(claims, frame.chatId);
+        return this.end(claims, frame.chatId);
       case "send":
         return this.send(claims, frame);
       case "receipt":
@@ -244,6 +360,9 @@ export class Session implements Subscriber {
     const { chatId, afterSeq } = frame;
     if (this.joining.has(chatId)) throw new ParleyError("INVALID_FRAME", "A join of this chat is already in progress.");
     const previous = this.subscriptions.get(chatId);
+    this.admitMembershipChange();
+    // Joining again on the same socket replays or pages the chat again: paid from the answer budget.
+    if (previous !== undefined) this.admitLargeAnswer();
     if (previous === undefined && this.subscriptions.size + this.joining.size >= this.deps.limits.maxContactsPerSession) {
       throw new ParleyError("CONTACTS_PER_SESSION_LIMIT", undefined, { limit: this.deps.limits.maxContactsPerSession });
     }
@@ -257,6 +376,8 @@ export class Session implements Subscriber {
     try {
       // The head is read below: only once this node receives the chat's events from the others.
       await subscription.ready;
+      // A join queued behind a closed socket would store a userAdded event nobody asked for any more.
+      if (this.isClosed) throw new ParleyError("UNAVAILABLE");
       const options: { nickname?: string; isResume: boolean } = { isResume: afterSeq !== undefined };
       if (frame.nickname !== undefined) options.nickname = frame.nickname;
       const outcome = await this.deps.chat.join(claims, chatId, options);
@@ -267,10 +388,10 @@ export class Session implements Subscriber {
       } else {
         history = await this.deps.chat.history(chatId, outcome.head + 1);
       }
-      if (this.phase === "closed") throw new ParleyError("UNAVAILABLE");
+      if (this.isClosed) throw new ParleyError("UNAVAILABLE");
       const result: JoinResult = { contact: outcome.contact, user: outcome.user, participants: outcome.participants, lastSeq, history };
       // The reply goes out before the buffered live events: write it here, not in dispatch.
-      this.connection.writeFrame({ t: "reply", rid: frame.rid, ok: true, result });
+      this.budget.chargeAnswer(this.connection.writeFrame({ t: "reply", rid: frame.rid, ok: true, result }));
       this.subscriptions.set(chatId, subscription);
       subscription.start(lastSeq + 1);
     } catch (error) {
@@ -303,12 +424,12 @@ export class Session implements Subscriber {
       this.feedWatcher = undefined;
       throw error;
     }
-    if (this.phase === "closed") {
+    if (this.isClosed) {
       this.deps.chat.unwatchChats(watcher);
       return;
     }
     const result: WatchChatsResult = { chats };
-    this.connection.writeFrame({ t: "reply", rid, ok: true, result });
+    this.budget.chargeAnswer(this.connection.writeFrame({ t: "reply", rid, ok: true, result }));
     isLive = true;
     for (const frame of buffered) this.connection.write(frame, false);
   }
@@ -320,24 +441,39 @@ export class Session implements Subscriber {
     for (;;) {
       const events = await this.deps.chat.eventsAfter(chatId, cursor, REPLAY_PAGE);
       for (const event of events) {
+        const frame = eventFrame(event);
+        this.budget.chargeAnswer(frame.length);
         // Paced by the socket: a resume after a long absence may be far larger than the write queue.
-        if (this.connection.isBacklogged) await this.connection.writeFlushed(eventFrame(event));
-        else this.connection.write(eventFrame(event), false);
+        if (this.connection.isBacklogged) await this.connection.writeFlushed(frame);
+        else this.connection.write(frame, false);
         cursor = event.seq;
-        if (this.phase === "closed") break;
+        if (this.isClosed) break;
       }
-      if (events.length < REPLAY_PAGE || this.phase === "closed") break;
+      if (events.length < REPLAY_PAGE || this.isClosed) break;
     }
     return cursor;
   }
 
   private async leave(claims: TokenClaims, chatId: string): Promise<unknown> {
     const subscription = this.requireJoined(chatId);
+    this.admitMembershipChange();
+    // Per user, not per socket: a leave and the join after it are two stored events, and every watching agent hears both.
+    const retryAfterMs = this.shared.leaves.take(`${claims.userId} ${chatId}`);
+    if (retryAfterMs > 0) throw new ParleyError("RATE_LIMITED", undefined, { retryAfterMs });
     const result = await this.deps.chat.leave(claims, chatId);
     this.deps.hub.unsubscribe(subscription);
     this.subscriptions.delete(chatId);
     this.typingBuckets.delete(chatId);
     return result;
+  }
+
+  private end(claims: TokenClaims, chatId: string): Promise<unknown> {
+    this.requireJoined(chatId);
+    const inProgress = this.endsInProgress.get(chatId);
+    if (inProgress !== undefined) return inProgress;
+    const ending = this.deps.chat.end(claims, chatId).finally(() => this.endsInProgress.delete(chatId));
+    this.endsInProgress.set(chatId, ending);
+    return ending;
   }
 
   private send(claims: TokenClaims, frame: SendFrame): Promise<unknown> {
@@ -346,6 +482,8 @@ export class Session implements Subscriber {
       throw new ParleyError("RATE_LIMITED", undefined, { retryAfterMs: this.sendBucket.retryAfterMs() });
     }
     const commit = (): Promise<unknown> => {
+      // Queued behind an earlier send when the socket closed: not committed, the SDK sends it again with its client id.
+      if (this.isClosed) return Promise.reject(new ParleyError("UNAVAILABLE"));
       if (frame.kind === "media") {
         const { messageType, caption, fileName, data, uploadId } = frame;
         return this.deps.chat.sendMedia(claims, frame.chatId, frame.clientId, { messageType, caption, fileName, data, uploadId });
@@ -393,6 +531,16 @@ export class Session implements Subscriber {
   private history(frame: HistoryFrame): Promise<unknown> {
     this.requireJoined(frame.chatId);
     return this.deps.chat.history(frame.chatId, frame.beforeSeq, frame.limit);
+  }
+
+  private admitMembershipChange(): void {
+    const refusal = this.budget.admitMembershipChange();
+    if (refusal !== undefined) throw new ParleyError(refusal.code, undefined, refusal.details);
+  }
+
+  private admitLargeAnswer(): void {
+    const refusal = this.budget.admitLargeAnswer();
+    if (refusal !== undefined) throw new ParleyError(refusal.code, undefined, refusal.details);
   }
 
   private answerError(rid: number | undefined, error: WireError): void {

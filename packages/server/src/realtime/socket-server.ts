@@ -5,17 +5,22 @@
  */
 import type { IncomingMessage, Server } from "node:http";
 import type { Duplex } from "node:stream";
-import { CLOSE_CODES, SOCKET_PATH } from "@parley/protocol";
+import { CLOSE_CODES, SOCKET_PATH, wireError } from "@parley/protocol";
 import { WebSocketServer, type RawData, type WebSocket } from "ws";
 import type { OriginPolicy } from "../http/origins.js";
+import { KeyedRateLimiter } from "../rate/token-bucket.js";
+import { clientAddressResolver, type AddressOf } from "./client-address.js";
 import { Connection, DEFAULT_WATERMARKS, type Watermarks } from "./connection.js";
-import { Session, type SessionDeps } from "./session.js";
+import { Session, type SessionDeps, type SharedLimits } from "./session.js";
+import { SocketCounter } from "./socket-caps.js";
 
 export interface SocketServerOptions extends SessionDeps {
   helloTimeoutMs: number;
   watermarks?: Watermarks;
   /** Pages of other origins are refused before the upgrade (403); none given: any origin. */
   origins?: OriginPolicy;
+  /** Which proxies' `X-Forwarded-For` to believe for the client address (as the HTTP routes do); none: the peer's address. */
+  trustProxy?: boolean | string[];
 }
 
 interface Live {
@@ -36,8 +41,18 @@ export class SocketServer {
   private readonly live = new Map<WebSocket, Live>();
   private readonly heartbeat: NodeJS.Timeout;
   private isClosing = false;
+  private readonly socketsPerAddress: SocketCounter;
+  private readonly addressOf: AddressOf;
+  private readonly shared: SharedLimits;
 
   constructor(private readonly options: SocketServerOptions) {
+    const { limits } = options;
+    this.socketsPerAddress = new SocketCounter(limits.socketsPerAddress);
+    this.addressOf = clientAddressResolver(options.trustProxy ?? false);
+    this.shared = {
+      socketsPerToken: new SocketCounter(limits.socketsPerToken),
+      leaves: new KeyedRateLimiter(limits.leavesPerChatPerMinute / 60, limits.leavesPerChatPerMinute),
+    };
     this.wss = new WebSocketServer({
       noServer: true,
       // Compression costs CPU and memory per socket; chat frames are small.
@@ -62,6 +77,23 @@ export class SocketServer {
         socket.end("HTTP/1.1 403 Forbidden\r\nConnection: close\r\nContent-Length: 0\r\n\r\n");
         return;
       }
+      const address = this.addressOf(request);
+      if (!this.socketsPerAddress.tryAcquire(address)) {
+        const body = JSON.stringify({ error: wireError("TOO_MANY_SOCKETS", undefined, { limit: this.socketsPerAddress.max }) });
+        socket.end(
+          "HTTP/1.1 429 Too Many Requests\r\nConnection: close\r\nContent-Type: application/json\r\n" +
+            `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+        );
+        return;
+      }
+      // Counted from the upgrade: a socket that never completes it still held a connection.
+      let isReleased = false;
+      const release = (): void => {
+        if (isReleased) return;
+        isReleased = true;
+        this.socketsPerAddress.release(address);
+      };
+      socket.once("close", release);
       this.wss.handleUpgrade(request, socket, head, (ws) => this.accept(ws, socket));
     });
   }
@@ -106,7 +138,7 @@ export class SocketServer {
 
   private accept(ws: WebSocket, socket: Duplex): void {
     const connection = new Connection(ws, this.options.watermarks ?? DEFAULT_WATERMARKS, socket);
-    const session = new Session(connection, this.options);
+    const session = new Session(connection, this.options, this.shared);
     const entry: Live = { session, connection, isAlive: true };
     this.live.set(ws, entry);
     const helloTimer = setTimeout(() => {

@@ -8,7 +8,7 @@
  * the trade-off SQLite documents for WAL and the one we take for one machine.
  * @module
  */
-import { mkdirSync } from "node:fs";
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from "node:fs";
 import { join } from "node:path";
 import BetterSqlite3 from "better-sqlite3";
 import { Kysely, Migrator, SqliteDialect } from "kysely";
@@ -51,6 +51,18 @@ export interface SqliteStoreOptions {
   fileName?: string;
 }
 
+/**
+ * The database holds every chat: readable by its owner only. Created 0600
+ * before SQLite opens it (SQLite gives its -wal and -shm files the database's
+ * mode); a database an older version left readable by all is narrowed.
+ */
+function keepPrivate(file: string): void {
+  if (!existsSync(file)) closeSync(openSync(file, "a", 0o600));
+  for (const path of [file, `${file}-wal`, `${file}-shm`]) {
+    if (existsSync(path)) chmodSync(path, 0o600);
+  }
+}
+
 export class SqliteStore implements Store {
   private readonly db: Kysely<Database>;
   private readonly sqlite: BetterSqlite3.Database;
@@ -60,8 +72,10 @@ export class SqliteStore implements Store {
   private closed = false;
 
   constructor(options: SqliteStoreOptions) {
-    mkdirSync(options.dataDir, { recursive: true });
-    const sqlite = new BetterSqlite3(join(options.dataDir, options.fileName ?? "parley.db"));
+    mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
+    const file = join(options.dataDir, options.fileName ?? "parley.db");
+    keepPrivate(file);
+    const sqlite = new BetterSqlite3(file);
     this.sqlite = sqlite;
     sqlite.pragma("journal_mode = WAL");
     sqlite.pragma("synchronous = NORMAL");

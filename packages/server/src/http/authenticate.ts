@@ -1,0 +1,102 @@
+/**
+ * Authentication of HTTP routes, in one place: one `onRequest` hook reads the
+ * credential once — `Authorization: Bearer`, the `ctlivetoken` header or the
+ * `ctlivetoken` query parameter — verifies it, and sets its claims on the
+ * request. Routes declare what they need in their config (`auth`); the hook
+ * runs before the body is read, so an unauthenticated request with a large or
+ * stalled body is refused at once and its body is never read.
+ * @module
+ */
+import { ERRORS } from "@parley/protocol";
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import type { TokenClaims, TokenService } from "../auth/tokens.js";
+import { ParleyError, toWireError } from "../errors.js";
+import { sendError } from "./errors.js";
+
+/** What a route needs from its caller. */
+export interface AuthRule {
+  /** `agent`: an agent token; `any`: any valid token (a customer's or an agent's). */
+  role: "agent" | "any";
+  /** Media downloads: a signed link (`expires` and `signature` in the query) stands in for a token. */
+  allowSignedLink?: boolean;
+  /**
+   * The original product's back-office calls answer errors as
+   * `{ result: false, error, code }`, and live under `/:domain`.
+   */
+  isBackOffice?: boolean;
+}
+
+declare module "fastify" {
+  interface FastifyContextConfig {
+    /** Set on routes that need a token; see {@link AuthRule}. */
+    auth?: AuthRule;
+  }
+  interface FastifyRequest {
+    /** The verified claims of the request's token; null on routes without `auth` (and signed-link downloads). */
+    claims: TokenClaims | null;
+  }
+}
+
+/** A single-tenant install answers to the tenant name `default` only. */
+export const DOMAIN = "default";
+
+/** The one credential of a request: a Bearer token, or the `ctlivetoken` header or query parameter. */
+export function credentialOf(request: FastifyRequest): string | undefined {
+  const header = request.headers.authorization;
+  if (header?.startsWith("Bearer ") === true) return header.slice(7).trim();
+  const own = request.headers.ctlivetoken;
+  if (typeof own === "string" && own !== "") return own;
+  const query = request.query as Record<string, unknown> | undefined;
+  const fromQuery = query?.ctlivetoken;
+  if (typeof fromQuery === "string" && fromQuery !== "") return fromQuery;
+  if (header !== undefined) throw new ParleyError("AUTH_INVALID_TOKEN", "Use an Authorization: Bearer token.");
+  return undefined;
+}
+
+function hasSignedLink(request: FastifyRequest): boolean {
+  const query = request.query as Record<string, unknown> | undefined;
+  return query?.expires !== undefined || query?.signature !== undefined;
+}
+
+/** The claims a route's rule admits; throws the coded reason otherwise. */
+async function admit(tokens: TokenService, request: FastifyRequest, rule: AuthRule): Promise<TokenClaims | null> {
+  if (rule.isBackOffice === true && (request.params as { domain?: string }).domain !== undefined) {
+    if ((request.params as { domain?: string }).domain !== DOMAIN) throw new ParleyError("NOT_FOUND", "Unknown domain.");
+  }
+  if (rule.allowSignedLink === true && hasSignedLink(request)) return null;
+  const token = credentialOf(request);
+  if (token === undefined) throw new ParleyError("AUTH_REQUIRED");
+  const claims = await tokens.verify(token);
+  if (rule.role === "agent" && claims.role !== "agent") {
+    throw new ParleyError("FORBIDDEN", rule.isBackOffice === true ? "Back-office calls need an agent token." : "This call is for agents.");
+  }
+  return claims;
+}
+
+/** Answers a refusal in the route's own error shape. */
+export function sendRefusal(request: FastifyRequest, reply: FastifyReply, error: unknown, isBackOffice: boolean): FastifyReply {
+  const wire = toWireError(error);
+  if (!(error instanceof ParleyError)) request.log.error({ err: error }, "authentication failed");
+  if (isBackOffice) return reply.status(ERRORS[wire.code].status).send({ result: false, error: wire.message, code: wire.code });
+  return sendError(reply, wire);
+}
+
+/** Installs the hook; call before the routes are added. */
+export function installAuthentication(app: FastifyInstance, tokens: TokenService): void {
+  app.decorateRequest("claims", null);
+  app.addHook("onRequest", async (request, reply) => {
+    const rule = request.routeOptions.config.auth;
+    if (rule === undefined) return;
+    try {
+      request.claims = await admit(tokens, request, rule);
+    } catch (error) {
+      return sendRefusal(request, reply, error, rule.isBackOffice === true);
+    }
+  });
+}
+
+/** The claims set by the hook on a route whose rule needs a token. */
+export function claimsOf(request: FastifyRequest): TokenClaims {
+  if (request.claims === null) throw new ParleyError("AUTH_REQUIRED");
+  return request.claims;
+}
