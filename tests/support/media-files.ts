@@ -397,3 +397,40 @@ export function makeSvg(): Buffer {
     "utf8",
   );
 }
+
+/**
+ * A complete, valid PNG of `width × height` black 8-bit grey pixels. Black
+ * compresses about a thousand times, so even 1 × 39,000,000 (under the pixel
+ * cap, and many seconds of libvips work) is a file of about 75 KiB.
+ */
+export function blackPng(width: number, height: number): Buffer {
+  const header = Buffer.alloc(13);
+  header.writeUInt32BE(width, 0);
+  header.writeUInt32BE(height, 4);
+  header.set([8, 0, 0, 0, 0], 8); // bit depth 8, greyscale, deflate, adaptive filtering, no interlace
+  // Each row: a filter byte (none) and one byte per pixel.
+  const pixels = deflateSync(Buffer.alloc((1 + width) * height), { level: 9 });
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    pngChunk("IHDR", header),
+    pngChunk("IDAT", pixels),
+    pngChunk("IEND", Buffer.alloc(0)),
+  ]);
+}
+
+/**
+ * A .docx-shaped ZIP whose `[Content_Types].xml` holds one `Default` element
+ * with `attributeBytes` of name characters and no `=`: the input on which an
+ * attribute pattern that backtracks takes time growing with its square. The
+ * text is one repeated letter, so 64 KiB of it deflates to a few dozen bytes.
+ */
+export function docxWithHostileContentTypes(attributeBytes = 64 * 1024): Buffer {
+  const hostile = `${XML}<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default ${"a".repeat(attributeBytes)}/></Types>`;
+  return Buffer.from(
+    zipSync({
+      "[Content_Types].xml": strToU8(hostile),
+      "_rels/.rels": strToU8(packageRels("word/document.xml")),
+      "word/document.xml": strToU8(WORD_XML),
+    }, { level: 9 }),
+  );
+}

@@ -75,6 +75,8 @@ export const ERRORS = {
   },
   MEDIA_TYPE_MISMATCH: { status: 415, message: "The file's bytes are not of the kind the message declares (IMAGE or DOCUMENT)." },
   IMAGE_TOO_MANY_PIXELS: { status: 413, message: "The image has more pixels than allowed." },
+  IMAGE_DIMENSIONS_NOT_ALLOWED: { status: 422, message: "The image is wider or taller, or more elongated, than allowed." },
+  MEDIA_PROCESSING_TIMEOUT: { status: 422, message: "The file took longer to check or process than allowed." },
   MEDIA_CORRUPT: { status: 422, message: "The file is damaged or incomplete." },
   MEDIA_COMPRESSION_BOMB: { status: 422, message: "The document would expand to far more than it is allowed to hold." },
   FILE_NAME_INVALID: { status: 400, message: "File names must be plain names: no paths, no control characters, not too long." },

@@ -18,6 +18,7 @@ import type { DocumentType, MediaFormat, MediaMessageType, MediaRendition } from
 import type {
   ContactEventMap,
   ContactInfo,
+  EventPayloads,
   HistoryEntry,
   MultimediaMessageEvent,
   StoredEventName,
@@ -265,15 +266,18 @@ export type ReplyFrame =
 /**
  * A stored event of one chat. `seq` increases by exactly one per stored event
  * of that chat; a client resumes by re-joining with `afterSeq` = the last
- * `seq` it handled.
+ * `seq` it handled. A union over the event names: `switch (frame.name)`
+ * narrows `frame.data`.
  */
-export interface EventFrame<N extends StoredEventName = StoredEventName> {
-  t: "event";
-  chatId: string;
-  seq: number;
-  name: N;
-  data: ContactEventMap[N];
-}
+export type EventFrame<N extends StoredEventName = StoredEventName> = {
+  [K in N]: {
+    t: "event";
+    chatId: string;
+    seq: number;
+    name: K;
+    data: EventPayloads[K];
+  };
+}[N];
 
 /** A volatile event (typing): no sequence number, may be dropped under backpressure. */
 export interface SignalFrame {

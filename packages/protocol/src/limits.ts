@@ -55,6 +55,10 @@ export interface Limits {
   maxMediaBytes: number;
   /** Largest image in pixels (width × height); decoded images above it are refused. */
   maxImagePixels: number;
+  /** Largest width or height of an uploaded image, in pixels; larger ones are refused from their header. */
+  maxImageDimension: number;
+  /** Most times an uploaded image's longer side may exceed its shorter one; longer strips are refused from their header. */
+  maxImageAspectRatio: number;
   /** Maximum characters in a media caption. */
   maxCaptionLength: number;
   /** Maximum characters in a media file name. */
@@ -104,6 +108,11 @@ export const DEFAULT_LIMITS: Readonly<Limits> = Object.freeze({
   heartbeatMs: 25_000,
   maxMediaBytes: 25 * 1024 * 1024,
   maxImagePixels: 40_000_000,
+  // The cost of decoding and resizing follows the longest side as well as the pixel count: a strip of
+  // 1 × 39,000,000 pixels is under the pixel cap and kept libvips busy for twenty seconds. Phone
+  // panoramas (about 4:1 to 10:1) and long scrolling screenshots (about 20:1) stay well inside these.
+  maxImageDimension: 16_384,
+  maxImageAspectRatio: 50,
   maxCaptionLength: 1_000,
   maxFileNameLength: 255,
   maxInlineMediaBytes: 256 * 1024,

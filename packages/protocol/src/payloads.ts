@@ -174,8 +174,11 @@ export interface ContactEndedEvent {
   ts: string;
 }
 
-/** Payloads of the events stored in a chat's log, keyed by event name. */
-export interface StoredEventMap {
+/**
+ * Payloads of the events stored in a chat's log, keyed by event name: the one
+ * map every stored-event and event-frame type below is derived from.
+ */
+export interface EventPayloads {
   message: MessageEvent;
   link: LinkEvent;
   multimediaMessage: MultimediaMessageEvent;
@@ -187,8 +190,40 @@ export interface StoredEventMap {
   contactEnded: ContactEndedEvent;
 }
 
+/** @deprecated The same map as {@link EventPayloads}, by its former name. */
+export type StoredEventMap = EventPayloads;
+
 /** Name of an event stored in a chat's log (it has a sequence number). */
-export type StoredEventName = keyof StoredEventMap;
+export type StoredEventName = keyof EventPayloads;
+
+/**
+ * An event name with its payload, as a union over the names: a
+ * `switch (event.name)` narrows `event.data` to that name's payload.
+ */
+export type NamedEvent<N extends StoredEventName = StoredEventName> = { [K in N]: { name: K; data: EventPayloads[K] } }[N];
+
+/**
+ * One event of a chat's log, as the server stores and replays it. A union
+ * over the names (see {@link NamedEvent}), so `switch (event.name)` narrows
+ * `event.data`.
+ */
+export type StoredEvent<N extends StoredEventName = StoredEventName> = {
+  [K in N]: {
+    /** The chat (`CHAT_<uuid>`). */
+    chatId: string;
+    /** The event's place in the chat's log: 1, 2, 3… without gaps. */
+    seq: number;
+    /** `MSG_<uuid>` for messages, `EVT_<uuid>` for other events. */
+    id: string;
+    name: K;
+    /** Who caused the event, or null for the server. */
+    userId: string | null;
+    /** When the server committed it (ISO 8601). */
+    ts: string;
+    /** The payload exactly as the event frame carries it. */
+    data: EventPayloads[K];
+  };
+}[N];
 
 /** Names of the stored events, for validation. */
 export const STORED_EVENT_NAMES: readonly StoredEventName[] = [
@@ -204,7 +239,7 @@ export const STORED_EVENT_NAMES: readonly StoredEventName[] = [
 ];
 
 /** Every event a contact emits, keyed by the name given to `contact.on`. */
-export interface ContactEventMap extends StoredEventMap {
+export interface ContactEventMap extends EventPayloads {
   isWriting: IsWritingEvent;
 }
 

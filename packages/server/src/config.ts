@@ -50,6 +50,19 @@ export interface ParleyConfig {
    * The server's own origin is always allowed.
    */
   allowedOrigins: "*" | string[];
+  /**
+   * Images processed at once on this node. Each takes a thread of libuv's pool
+   * for as long as it runs, so this stays below the pool's size
+   * (`UV_THREADPOOL_SIZE`, 4 by default): logins, file reads and uploads of
+   * everyone else always find a thread.
+   */
+  imageJobs: number;
+  /** Images ready to process (their upload complete) waiting their turn; past it they are refused with `RATE_LIMITED`. */
+  imageQueue: number;
+  /** Images one client address may have in progress at once (running or waiting); past it, `RATE_LIMITED`. */
+  imageJobsPerAddress: number;
+  /** The most one image may take to be checked, resized and given its thumbnail; past it, `MEDIA_PROCESSING_TIMEOUT`. */
+  imageTimeoutMs: number;
   /** Timeouts and connection caps of the HTTP server (see {@link HttpGuards}). */
   http: HttpGuards;
   /** A graceful stop takes at most this long; then every connection left is closed. */
@@ -122,6 +135,10 @@ export interface ConfigInput {
   redisPrefix?: string;
   /** `"*"`, or origins (a list, or a comma-separated string). */
   allowedOrigins?: string | string[];
+  imageJobs?: number | string;
+  imageQueue?: number | string;
+  imageJobsPerAddress?: number | string;
+  imageTimeoutMs?: number | string;
   http?: { [K in keyof HttpGuards]?: number | string };
   shutdownTimeoutMs?: number | string;
   metricsToken?: string;
@@ -142,6 +159,21 @@ export const DEFAULT_CONTACTS_PER_MINUTE = 30;
 export const DEFAULT_LOGINS_PER_MINUTE = 10;
 export const DEFAULT_UPLOADS_PER_MINUTE = 60;
 export const DEFAULT_REDIS_PREFIX = "parley:";
+export const DEFAULT_IMAGE_QUEUE = 32;
+export const DEFAULT_IMAGE_JOBS_PER_ADDRESS = 2;
+/** Ten times what a 40-megapixel photo takes on one core; only a hostile image needs longer. */
+export const DEFAULT_IMAGE_TIMEOUT_MS = 10_000;
+
+/** libuv's thread pool size: what the environment set before the process started, else libuv's default of 4. */
+export function threadPoolSize(env: NodeJS.ProcessEnv = process.env): number {
+  const size = Number(env.UV_THREADPOOL_SIZE);
+  return Number.isInteger(size) && size > 0 ? size : 4;
+}
+
+/** Two image jobs at once, or fewer on a smaller pool, always leaving threads for the rest. */
+export function defaultImageJobs(poolSize = threadPoolSize()): number {
+  return Math.max(1, Math.min(2, poolSize - 2));
+}
 /** HS256 wants a key at least as long as its hash (32 bytes); refuse weak secrets. */
 const MIN_SECRET_LENGTH = 32;
 
@@ -248,10 +280,25 @@ export function resolveConfig(input: ConfigInput): ParleyConfig {
     redisUrl: resolveRedisUrl(input.redisUrl),
     redisPrefix: resolveRedisPrefix(input.redisPrefix),
     allowedOrigins: resolveAllowedOrigins(input.allowedOrigins),
+    imageJobs: resolveImageJobs(input.imageJobs),
+    imageQueue: toInteger("imageQueue", input.imageQueue ?? DEFAULT_IMAGE_QUEUE, 0),
+    imageJobsPerAddress: toInteger("imageJobsPerAddress", input.imageJobsPerAddress ?? DEFAULT_IMAGE_JOBS_PER_ADDRESS, 1),
+    imageTimeoutMs: toInteger("imageTimeoutMs", input.imageTimeoutMs ?? DEFAULT_IMAGE_TIMEOUT_MS, 1_000),
     http: resolveHttpGuards(input.http),
     shutdownTimeoutMs: toInteger("shutdownTimeoutMs", input.shutdownTimeoutMs ?? DEFAULT_SHUTDOWN_TIMEOUT_MS, 1),
     metricsToken: resolveMetricsToken(input.metricsToken),
   };
+}
+
+/** `PARLEY_IMAGE_JOBS`: at least 1, and below the thread pool's size so image work can never take every thread. */
+function resolveImageJobs(value: number | string | undefined): number {
+  const poolSize = threadPoolSize();
+  if (value === undefined) return defaultImageJobs(poolSize);
+  const jobs = toInteger("imageJobs", value, 1);
+  if (poolSize > 1 && jobs >= poolSize) {
+    throw new ConfigError(`PARLEY_IMAGE_JOBS must be below the thread pool's size (UV_THREADPOOL_SIZE, ${poolSize}), got ${jobs}`);
+  }
+  return jobs;
 }
 
 function resolveHttpGuards(input: ConfigInput["http"] = {}): HttpGuards {
@@ -366,6 +413,10 @@ export function configInputFromFlagsAndEnv(flags: ServeFlags, env: NodeJS.Proces
   if (env.PARLEY_REDIS_PREFIX !== undefined) input.redisPrefix = env.PARLEY_REDIS_PREFIX;
   const allowedOrigins = flags["allowed-origins"] ?? env.PARLEY_ALLOWED_ORIGINS;
   if (allowedOrigins !== undefined) input.allowedOrigins = allowedOrigins;
+  if (env.PARLEY_IMAGE_JOBS !== undefined) input.imageJobs = env.PARLEY_IMAGE_JOBS;
+  if (env.PARLEY_IMAGE_QUEUE !== undefined) input.imageQueue = env.PARLEY_IMAGE_QUEUE;
+  if (env.PARLEY_IMAGE_JOBS_PER_ADDRESS !== undefined) input.imageJobsPerAddress = env.PARLEY_IMAGE_JOBS_PER_ADDRESS;
+  if (env.PARLEY_IMAGE_TIMEOUT_MS !== undefined) input.imageTimeoutMs = env.PARLEY_IMAGE_TIMEOUT_MS;
   const http: NonNullable<ConfigInput["http"]> = {};
   for (const [key, name] of Object.entries(HTTP_GUARD_ENV) as [keyof HttpGuards, string][]) {
     const raw = env[name];

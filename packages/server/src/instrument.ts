@@ -6,7 +6,7 @@
  */
 import type { Bus } from "./bus/types.js";
 import type { ParleyMetrics } from "./metrics.js";
-import type { AppendRequest, AppendResult, NewContact, StoredEvent, Store } from "./store/types.js";
+import type { AppendRequest, AppendResult, CommittedEvent, NewContact, Store } from "./store/types.js";
 
 /** `target` with some methods replaced; the others bound to it. */
 function withOverrides<T extends object>(target: T, overrides: Partial<Record<keyof T, unknown>>): T {
@@ -31,7 +31,7 @@ export function instrumentStore(store: Store, metrics: ParleyMetrics): Store {
         stop();
       }
     },
-    createContact: async (contact: NewContact): Promise<StoredEvent> => {
+    createContact: async (contact: NewContact): Promise<CommittedEvent> => {
       const stop = metrics.storeAppendSeconds.startTimer();
       try {
         const event = await store.createContact(contact);

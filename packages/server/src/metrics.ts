@@ -17,6 +17,10 @@ export interface MetricsSources {
   chatsByState?: () => Promise<Record<"active" | "ended", number>>;
   /** Whether the bus delivers right now. */
   isBusConnected(): boolean;
+  /** Image jobs running and waiting their turn on this node. */
+  imageJobs?: () => { active: number; queued: number };
+  /** Office documents being judged on worker threads, and waiting for one. */
+  documentChecks?: () => { active: number; queued: number };
 }
 
 /** Latency buckets in seconds: from a group commit's fraction of a millisecond to a stalled disk. */
@@ -80,6 +84,44 @@ export class ParleyMetrics {
         this.set(sources.isBusConnected() ? 1 : 0);
       },
     });
+    const imageJobs = sources.imageJobs;
+    if (imageJobs !== undefined) {
+      new Gauge({
+        name: "parley_image_jobs_active",
+        help: "Images being processed on this node (at most PARLEY_IMAGE_JOBS).",
+        registers,
+        collect() {
+          this.set(imageJobs().active);
+        },
+      });
+      new Gauge({
+        name: "parley_image_jobs_queued",
+        help: "Images admitted on this node and waiting their turn (at most PARLEY_IMAGE_QUEUE).",
+        registers,
+        collect() {
+          this.set(imageJobs().queued);
+        },
+      });
+    }
+    const documentChecks = sources.documentChecks;
+    if (documentChecks !== undefined) {
+      new Gauge({
+        name: "parley_document_checks_active",
+        help: "Office documents being judged on this node's worker threads.",
+        registers,
+        collect() {
+          this.set(documentChecks().active);
+        },
+      });
+      new Gauge({
+        name: "parley_document_checks_queued",
+        help: "Office documents waiting for a worker thread to judge them.",
+        registers,
+        collect() {
+          this.set(documentChecks().queued);
+        },
+      });
+    }
     this.framesIn = new Counter({ name: "parley_frames_in_total", help: "Client frames received, by type.", labelNames: ["type"], registers });
     this.eventsIn = new Counter({ name: "parley_events_in_total", help: "Events committed by this node, by type.", labelNames: ["type"], registers });
     this.eventsOut = new Counter({

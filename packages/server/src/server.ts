@@ -12,13 +12,16 @@ import { MemoryBus } from "./bus/memory.js";
 import { RedisBus } from "./bus/redis.js";
 import type { Bus } from "./bus/types.js";
 import { ChatFeed } from "./chat/feed.js";
+import { ChatReplication } from "./chat/replication.js";
 import { ChatService } from "./chat/service.js";
 import { resolveConfig, type ConfigInput, type ParleyConfig } from "./config.js";
 import { buildApp } from "./http/app.js";
 import { instrumentBus, instrumentStore } from "./instrument.js";
-import { OriginPolicy } from "./http/origins.js";
+import { OriginPolicy } from "./policy/origins.js";
 import { createLogger, type Logger } from "./logger.js";
 import { ParleyMetrics } from "./metrics.js";
+import { ContainerJudges } from "./media/container-judges.js";
+import { ImageJobs } from "./media/image-jobs.js";
 import { MediaLibrary } from "./media/library.js";
 import type { Watermarks } from "./realtime/connection.js";
 import { FanoutHub } from "./realtime/hub.js";
@@ -60,6 +63,13 @@ export interface ParleyServer {
   close(): Promise<void>;
 }
 
+/**
+ * Office documents are judged on one worker thread: checking one takes milliseconds, and
+ * the machine's cores are better left to the event loop and images. 64 may wait (each is an
+ * upload already spooled); one that takes 10 s is a hostile file or a bug, and is refused.
+ */
+const DOCUMENT_JUDGES = { workers: 1, maxQueued: 64, timeoutMs: 10_000 };
+
 export function createParleyServer(options: ParleyServerOptions = {}): ParleyServer {
   const config = resolveConfig(options);
   const logger = options.logger ?? createLogger(config.logLevel);
@@ -82,25 +92,40 @@ export function createParleyServer(options: ParleyServerOptions = {}): ParleySer
   const blobs = options.blobs ?? openBlobStore(config, logger);
   const tokens = new TokenService(config.secret);
   let isClosing = false;
-  const hub = new FanoutHub(logger, (type, recipients) => metrics.eventsOut.inc({ type }, recipients));
+  const documentJudges = new ContainerJudges(DOCUMENT_JUDGES);
+  const imageJobs = new ImageJobs({ concurrent: config.imageJobs, queued: config.imageQueue, perClient: config.imageJobsPerAddress });
   const metrics: ParleyMetrics = new ParleyMetrics({
     // Read when scraped, once the socket server below exists.
     openConnections: (): number => sockets.openCount,
     servedChats: () => hub.chatCount,
     chatsByState: () => store.countContactsByState(),
     isBusConnected: () => bus.isConnected !== false,
+    imageJobs: () => ({ active: imageJobs.active, queued: imageJobs.queued }),
+    documentChecks: () => ({ active: documentJudges.active, queued: documentJudges.queued }),
   });
   const measuredStore = instrumentStore(store, metrics);
   const measuredBus = instrumentBus(bus, metrics);
   // Uploads are spooled here while they are judged; whatever a crash left behind is removed at start.
   const spoolDir = join(config.dataDir, "spool");
-  const media = new MediaLibrary({ store: measuredStore, blobs, limits: config.limits, spoolDir, secret: config.secret });
+  const media = new MediaLibrary({
+    store: measuredStore,
+    blobs,
+    limits: config.limits,
+    spoolDir,
+    secret: config.secret,
+    imageJobs,
+    imageTimeoutMs: config.imageTimeoutMs,
+    containers: documentJudges.judge,
+  });
   const feed = new ChatFeed(measuredBus, logger);
-  const chat = new ChatService({ store: measuredStore, bus: measuredBus, limits: config.limits, logger, listener: hub, media, feed });
-  hub.setSource(
-    (chatId, afterSeq, limit) => chat.eventsAfter(chatId, afterSeq, limit),
-    (chatId) => chat.follow(chatId),
-  );
+  // One way down: the replication feeds the hub, the hub's sockets are where the chat service delivers.
+  const replication = new ChatReplication({ store: measuredStore, bus: measuredBus, logger });
+  const hub = new FanoutHub({
+    source: replication,
+    logger,
+    observeDelivery: (type, recipients) => metrics.eventsOut.inc({ type }, recipients),
+  });
+  const chat = new ChatService({ store: measuredStore, bus: measuredBus, limits: config.limits, logger, media, feed, replication, delivery: hub });
   const origins = new OriginPolicy(config.allowedOrigins);
   const app = buildApp({
     logger,
@@ -184,7 +209,9 @@ export function createParleyServer(options: ParleyServerOptions = {}): ParleySer
           clearTimeout(bound);
         }
         chat.close();
+        replication.close();
         feed.close();
+        await documentJudges.close();
         if (options.store === undefined) await store.close();
         if (options.blobs === undefined) await blobs.close();
         if (options.bus === undefined) await bus.close();

@@ -23,10 +23,10 @@ class LossyBus implements Bus {
     return this.inner.publish(channel, message);
   }
   subscribe(channel: string, handler: BusHandler): BusSubscription {
-    return this.inner.subscribe(channel, (message, from) => {
+    return this.inner.subscribe(channel, (message, from, text) => {
       const seq = (message as { event?: { seq?: number } }).event?.seq;
       if (seq !== undefined && this.lostSeqs.has(seq)) return;
-      handler(message, from);
+      handler(message, from, text);
     });
   }
   close(): Promise<void> {

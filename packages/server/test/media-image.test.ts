@@ -34,7 +34,7 @@ afterAll(async () => {
 async function process(bytes: Buffer | Promise<Buffer>, type: ImageType): Promise<ProcessedImage> {
   const path = join(dir, `${written++}.upload`);
   await writeFile(path, await bytes);
-  return processImage(path, type, limits);
+  return processImage(path, type, limits, 10_000);
 }
 
 /** The colour of one pixel, as [r, g, b]. */
@@ -148,6 +148,24 @@ describe("refused images", () => {
       code: "IMAGE_TOO_MANY_PIXELS",
       details: { limit: limits.maxImagePixels, width: 100_000, height: 100_000 },
     });
+  });
+
+  // Only the header of each is read: pngClaimingPixels holds a single row, so none of them could be decoded.
+  it.each([
+    ["wider than 16,384 px", 16_385, 400],
+    ["taller than 16,384 px", 400, 16_385],
+    ["a strip of 1 × 39,000,000 (under the pixel cap)", 1, 39_000_000],
+    ["more elongated than 50 : 1", 5_100, 100],
+  ])("refuses an image %s from its header, as IMAGE_DIMENSIONS_NOT_ALLOWED", async (_name, width, height) => {
+    await expect(process(pngClaimingPixels(width, height), "PNG")).rejects.toMatchObject({
+      code: "IMAGE_DIMENSIONS_NOT_ALLOWED",
+      details: { width, height, maxDimension: 16_384, maxAspectRatio: 50 },
+    });
+  });
+
+  it("accepts a long screenshot of 16,384 × 328 px (exactly 50 : 1) and shrinks it", async () => {
+    const { fullsize } = await process(makePng({ width: 16_384, height: 328 }), "PNG");
+    expect([fullsize.width, fullsize.height]).toEqual([2048, 41]);
   });
 
   it("refuses a JPEG cut off in its scan data", async () => {

@@ -224,6 +224,20 @@ describe("WebSocket sessions", () => {
     await serverStillServes();
   });
 
+  it("stores one contactEnded when the customer and the agent end the chat at the same moment", async () => {
+    const pair = await chatPair();
+    const [byCustomer, byAgent] = await Promise.all([
+      pair.customer.request({ t: "end", chatId: pair.chatId }),
+      pair.agent.request({ t: "end", chatId: pair.chatId }),
+    ]);
+    // Both are answered ok; the one that lost the race changed nothing.
+    expect([byCustomer, byAgent].map((reply) => reply.ok)).toEqual([true, true]);
+    const seqs = [byCustomer, byAgent].map((reply) => (reply.result as { seq: number | null }).seq);
+    expect(seqs.filter((seq) => seq === null)).toHaveLength(1);
+    const events = await run.server.store.eventsAfter(pair.chatId, 0, 100);
+    expect(events.filter((event) => event.name === "contactEnded")).toHaveLength(1);
+  });
+
   it("lets a customer token open its own chat only", async () => {
     const mine = await startContact(run.url, "Me");
     const theirs = await startContact(run.url, "Them");

@@ -9,7 +9,7 @@ import { PostgresStore } from "../src/store/postgres.js";
 import { StoreUnavailableError, type AppendRequest, type AppendResult } from "../src/store/types.js";
 import { RawClient, startContact, startServer, type Frame, type Running } from "./helpers.js";
 import { PgRelay, describePostgres, freshDatabase, terminateConnections, type TestDatabase } from "./pg-support.js";
-import { message, newChat } from "./store-fixtures.js";
+import { message, newChat, stubText } from "./store-fixtures.js";
 
 
 /** What a client does with STORE_UNAVAILABLE: send the same thing again, same clientId. Any other error fails the test. */
@@ -60,7 +60,7 @@ describePostgres("PostgreSQL going away", () => {
     for (const { chatId } of chats) {
       const events = await store.eventsAfter(chatId, 0, 10_000);
       expect(events.map((e) => e.seq)).toEqual(Array.from({ length: perChat + 1 }, (_, i) => i + 1));
-      const clientIds = events.slice(1).map((e) => (e.data as { text: string }).text);
+      const clientIds = events.slice(1).map((e) => stubText(e));
       expect(new Set(clientIds).size).toBe(perChat);
     }
     await expect(store.ready()).resolves.toBeUndefined();

@@ -17,7 +17,6 @@
  * that joined the chat, which this rule allows.
  * @module
  */
-import type { ChatState } from "../chat/state.js";
 import { ParleyError } from "../errors.js";
 import type { TokenClaims } from "./tokens.js";
 
@@ -30,9 +29,13 @@ export type ReadTarget =
   /** The summaries of every chat. */
   | { kind: "chatList" };
 
-/** Where a chat's existence is checked, so an unknown chat is `CONTACT_NOT_FOUND` for those allowed to ask. */
-export interface ChatLookup {
-  requireChat(chatId: string): Promise<ChatState>;
+/**
+ * Where a chat's existence is checked, so an unknown chat is `CONTACT_NOT_FOUND`
+ * for those allowed to ask. Generic over the chat's state so that auth/ does
+ * not depend on the chat domain (which depends on it).
+ */
+export interface ChatLookup<State> {
+  requireChat(chatId: string): Promise<State>;
 }
 
 /** Whether `who` may read `target` under the rule above (existence aside). */
@@ -45,9 +48,9 @@ export function mayRead(who: TokenClaims, target: ReadTarget): boolean {
  * Throws `FORBIDDEN` unless `who` may read `target`; for one chat, then
  * `CONTACT_NOT_FOUND` when there is no such chat, else returns its state.
  */
-export async function authorizeRead(who: TokenClaims, target: { kind: "chat" | "backOffice"; chatId: string }, chats: ChatLookup): Promise<ChatState>;
-export async function authorizeRead(who: TokenClaims, target: { kind: "chatList" }, chats: ChatLookup): Promise<undefined>;
-export async function authorizeRead(who: TokenClaims, target: ReadTarget, chats: ChatLookup): Promise<ChatState | undefined> {
+export async function authorizeRead<State>(who: TokenClaims, target: { kind: "chat" | "backOffice"; chatId: string }, chats: ChatLookup<State>): Promise<State>;
+export async function authorizeRead(who: TokenClaims, target: { kind: "chatList" }, chats: ChatLookup<unknown>): Promise<undefined>;
+export async function authorizeRead<State>(who: TokenClaims, target: ReadTarget, chats: ChatLookup<State>): Promise<State | undefined> {
   if (!mayRead(who, target)) {
     throw new ParleyError("FORBIDDEN", target.kind === "chat" ? undefined : "Only agents may read this.");
   }

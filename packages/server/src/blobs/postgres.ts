@@ -23,8 +23,8 @@ import { createHash, randomUUID } from "node:crypto";
 import { createReadStream } from "node:fs";
 import { Readable } from "node:stream";
 import { Kysely, PostgresDialect, type ColumnType } from "kysely";
-import { createPgPool, isConnectionError, redactUrl } from "../store/pg-pool.js";
-import { StoreUnavailableError } from "../store/types.js";
+import { createPgPool, isConnectionError, redactUrl } from "../db/pg-pool.js";
+import { StoreUnavailableError } from "../db/unavailable.js";
 import { blobChunks, isBlobKey, type BlobInfo, type BlobSource, type BlobStore } from "./types.js";
 
 /** Bytes per stored chunk: large enough for few round trips, small enough to hold one per request. */

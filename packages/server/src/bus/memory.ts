@@ -6,7 +6,7 @@
  * @module
  */
 import { randomUUID } from "node:crypto";
-import { parseEnvelope, readySubscription, type Bus, type BusHandler, type BusSubscription } from "./types.js";
+import { envelopeText, parseEnvelope, readySubscription, type Bus, type BusHandler, type BusSubscription } from "./types.js";
 
 type RawListener = (raw: string) => void;
 
@@ -96,7 +96,7 @@ export class MemoryBus implements Bus {
     // A node never receives its own messages: with no other node listening (a
     // single embedded server), there is nothing to serialise or deliver.
     if (!this.broker.hasListenerBesides(channel, this.nodeId)) return Promise.resolve();
-    this.broker.publishRaw(channel, JSON.stringify({ node: this.nodeId, message }), this.nodeId);
+    this.broker.publishRaw(channel, envelopeText(this.nodeId, message), this.nodeId);
     return Promise.resolve();
   }
 
@@ -109,7 +109,7 @@ export class MemoryBus implements Bus {
         return;
       }
       if (envelope.node === this.nodeId) return;
-      handler(envelope.message, envelope.node);
+      handler(envelope.message, envelope.node, envelope.text);
     }, this.nodeId);
     const unsubscribe = (): void => {
       stop();

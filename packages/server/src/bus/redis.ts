@@ -15,7 +15,7 @@
 import { randomUUID } from "node:crypto";
 import { Redis, type RedisOptions } from "ioredis";
 import { ConfigError, DEFAULT_REDIS_PREFIX } from "../config.js";
-import { parseEnvelope, type Bus, type BusHandler, type BusSubscription } from "./types.js";
+import { envelopeText, parseEnvelope, type Bus, type BusHandler, type BusSubscription } from "./types.js";
 
 export interface RedisBusOptions {
   /** `redis://[user:password@]host:port[/db]` or `rediss://…` for TLS. */
@@ -157,7 +157,7 @@ export class RedisBus implements Bus {
   async publish(channel: string, message: unknown): Promise<void> {
     if (this.isClosed) throw new Error("the bus is closed");
     if (!this.isStarted) throw new Error("the bus is not started");
-    await this.publisher.publish(this.prefix + channel, JSON.stringify({ node: this.nodeId, message }));
+    await this.publisher.publish(this.prefix + channel, envelopeText(this.nodeId, message));
   }
 
   subscribe(channel: string, handler: BusHandler): BusSubscription {
@@ -213,7 +213,7 @@ export class RedisBus implements Bus {
     for (const handler of [...handlers]) {
       // A handler's failure must not stop delivery to the others, nor reach ioredis.
       try {
-        handler(envelope.message, envelope.node);
+        handler(envelope.message, envelope.node, envelope.text);
       } catch (error) {
         this.options.onError?.(error, `handler of ${channel}`);
       }

@@ -6,8 +6,13 @@
  * @module
  */
 
-/** Called with each message another node published on a channel. */
-export type BusHandler = (message: unknown, fromNode: string) => void;
+/**
+ * Called with each message another node published on a channel. `text` is
+ * the message's own JSON text when the envelope is laid out the way
+ * {@link envelopeText} writes it (undefined otherwise): a reader may reuse it
+ * rather than serialise `message` again, after checking it for itself.
+ */
+export type BusHandler = (message: unknown, fromNode: string, text: string | undefined) => void;
 
 /**
  * Stops a subscription when called. `ready` settles once the medium delivers
@@ -20,7 +25,10 @@ export type BusSubscription = (() => void) & { readonly ready: Promise<void> };
 export interface Bus {
   /** This node's id; other nodes see it as `fromNode`. */
   readonly nodeId: string;
-  /** Sends a JSON-serialisable message to every other node subscribed to the channel. */
+  /**
+   * Sends a JSON-serialisable message to every other node subscribed to the
+   * channel; a {@link JsonText} goes into the envelope as it is.
+   */
   publish(channel: string, message: unknown): Promise<void>;
   /** Delivers the channel's messages from other nodes, in publish order. Returns the unsubscribe. */
   subscribe(channel: string, handler: BusHandler): BusSubscription;
@@ -44,10 +52,30 @@ export function readySubscription(unsubscribe: () => void): BusSubscription {
   return Object.assign(unsubscribe, { ready: Promise.resolve() });
 }
 
+/**
+ * A message already serialised (JSON text): the envelope is built around the
+ * string, so what was serialised once for the store is not serialised again.
+ */
+export class JsonText {
+  constructor(readonly text: string) {}
+}
+
 /** What travels on the wire: the message tagged with its node. */
 export interface BusEnvelope {
   node: string;
   message: unknown;
+  /** The message's JSON text, cut from the envelope when it is laid out as {@link envelopeText} writes it. */
+  text: string | undefined;
+}
+
+function envelopeHead(node: string): string {
+  return `{"node":${JSON.stringify(node)},"message":`;
+}
+
+/** The envelope of a message, as JSON text: `{"node":…,"message":…}`. */
+export function envelopeText(node: string, message: unknown): string {
+  const text = message instanceof JsonText ? message.text : JSON.stringify(message);
+  return `${envelopeHead(node)}${text}}`;
 }
 
 /** Parses an envelope from the wire; undefined when it is malformed. */
@@ -61,5 +89,7 @@ export function parseEnvelope(raw: string): BusEnvelope | undefined {
   if (typeof value !== "object" || value === null) return undefined;
   const { node, message } = value as Record<string, unknown>;
   if (typeof node !== "string" || node === "" || message === undefined) return undefined;
-  return { node, message };
+  const head = envelopeHead(node);
+  const text = raw.startsWith(head) && raw.endsWith("}") ? raw.slice(head.length, -1) : undefined;
+  return { node, message, text };
 }

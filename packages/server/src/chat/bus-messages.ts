@@ -4,10 +4,11 @@
  * message is dropped, never trusted.
  * @module
  */
-import { Type, type Static, type TSchema } from "@sinclair/typebox";
+import { Type, type TSchema } from "@sinclair/typebox";
 import { TypeCompiler } from "@sinclair/typebox/compiler";
 import { CHAT_ID_PATTERN, USER_ID_PATTERN, type IsWritingEvent, type StoredEventName } from "@parley/protocol";
-import type { StoredEvent } from "../store/types.js";
+import { JsonText } from "../bus/types.js";
+import type { CommittedEvent, StoredEvent } from "../store/types.js";
 
 /**
  * The bus channel of one chat (the bus adds its own prefix, e.g. `parley:`).
@@ -92,15 +93,33 @@ const CHECK_EVENT = TypeCompiler.Compile(EventMessage);
 const CHECK_SIGNAL = TypeCompiler.Compile(SignalMessage);
 
 /** A chat message on the bus: a committed event, or a typing signal. */
-export type ChatBusMessage = { kind: "event"; event: StoredEvent } | { kind: "signal"; chatId: string; data: IsWritingEvent };
+export type ChatBusMessage = { kind: "event"; event: CommittedEvent } | { kind: "signal"; chatId: string; data: IsWritingEvent };
 
-/** The message when it is well-formed and self-consistent, undefined otherwise. */
-export function parseChatBusMessage(value: unknown): ChatBusMessage | undefined {
+/** The text of an event message up to its payload; the payload and `}}` follow. */
+function eventMessageHead(event: Omit<StoredEvent, "data">): string {
+  const { chatId, seq, id, name, userId, ts } = event;
+  return `{"kind":"event","event":{"chatId":${JSON.stringify(chatId)},"seq":${seq},"id":${JSON.stringify(id)},"name":"${name}","userId":${JSON.stringify(userId)},"ts":${JSON.stringify(ts)},"data":`;
+}
+
+/** A committed event as a bus message, built around its payload's text (serialised once, at commit). */
+export function eventBusMessage(event: CommittedEvent): JsonText {
+  return new JsonText(`${eventMessageHead(event)}${event.payload}}}`);
+}
+
+/**
+ * The message when it is well-formed and self-consistent, undefined otherwise.
+ * `text`, the message's JSON text as the bus received it, spares serialising
+ * the payload again when it is laid out as {@link eventBusMessage} writes it.
+ */
+export function parseChatBusMessage(value: unknown, text?: string): ChatBusMessage | undefined {
   if (CHECK_EVENT.Check(value)) {
-    const event = value.event as Static<typeof EventMessage>["event"] & { name: StoredEventName };
-    const data = event.data;
-    if (!PAYLOAD_CHECKS[event.name].Check(data)) return undefined;
-    if ((data as { chatId: string }).chatId !== event.chatId) return undefined;
+    const { data, ...header } = value.event;
+    const name = header.name as StoredEventName;
+    if (!PAYLOAD_CHECKS[name].Check(data)) return undefined;
+    if ((data as { chatId: string }).chatId !== header.chatId) return undefined;
+    const payload = (text === undefined ? undefined : payloadIn(text, { ...header, name })) ?? JSON.stringify(data);
+    // Checked against the schema of its name above.
+    const event = { ...header, name, data, payload } as CommittedEvent;
     return { kind: "event", event };
   }
   if (CHECK_SIGNAL.Check(value)) {
@@ -108,4 +127,45 @@ export function parseChatBusMessage(value: unknown): ChatBusMessage | undefined 
     return { kind: "signal", chatId: value.chatId, data: value.data };
   }
   return undefined;
+}
+
+/**
+ * The payload's text inside an event message's text, when the text is exactly
+ * the head this build writes for the parsed header, one JSON object, and
+ * `}}`: then the object is the `data` that was parsed and checked.
+ */
+function payloadIn(text: string, header: Omit<StoredEvent, "data">): string | undefined {
+  const head = eventMessageHead(header);
+  if (!text.startsWith(head) || !text.endsWith("}}")) return undefined;
+  const payload = text.slice(head.length, -2);
+  return isOneJsonObject(payload) ? payload : undefined;
+}
+
+/** Whether valid JSON text is one object and nothing after it (e.g. not `{…},"data":{…}`). */
+function isOneJsonObject(text: string): boolean {
+  if (!text.startsWith("{")) return false;
+  let depth = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (c === '"') {
+      i = closingQuote(text, i);
+      if (i < 0) return false;
+    } else if (c === "{" || c === "[") {
+      depth += 1;
+    } else if (c === "}" || c === "]") {
+      depth -= 1;
+      if (depth === 0) return i === text.length - 1;
+    }
+  }
+  return false;
+}
+
+/** The index of the quote closing the string that opens at `open`, or -1. */
+function closingQuote(text: string, open: number): number {
+  for (let i = text.indexOf('"', open + 1); i >= 0; i = text.indexOf('"', i + 1)) {
+    let backslashes = 0;
+    while (text[i - 1 - backslashes] === "\\") backslashes += 1;
+    if (backslashes % 2 === 0) return i;
+  }
+  return -1;
 }

@@ -1,7 +1,6 @@
 /** Chats as agents see them in the list and the feed, built from stored records. @module */
-import type { ChatAgent, ChatListItem, ChatListStatus, ChatSummary, MessagePreview, UserRef } from "@parley/protocol";
+import type { ChatAgent, ChatListItem, ChatListStatus, ChatSummary, MessagePreview } from "@parley/protocol";
 import type { ContactListEntry, ContactRecord, ParticipantRecord, StoredEvent } from "../store/types.js";
-import { MESSAGE_EVENT_NAMES } from "../store/types.js";
 
 const PREVIEW_CHARS = 200;
 
@@ -32,16 +31,23 @@ export function toChatSummary(
 
 /** The preview of a message event; undefined for any other event. */
 export function toMessagePreview(event: StoredEvent): MessagePreview | undefined {
-  if (!MESSAGE_EVENT_NAMES.includes(event.name)) return undefined;
-  const data = event.data as {
-    id: string;
-    messageType: string;
-    content: { text?: string; url?: string; fileName?: string; user: UserRef };
-    ts: string;
-  };
-  const kind = event.name === "message" ? "text" : event.name === "link" ? "link" : data.messageType === "IMAGE" ? "image" : "document";
-  const text = data.content.text ?? data.content.url ?? data.content.fileName ?? "";
-  return { id: data.id, kind, text: text.slice(0, PREVIEW_CHARS), user: data.content.user, ts: data.ts };
+  let kind: MessagePreview["kind"];
+  let text: string;
+  switch (event.name) {
+    case "message":
+      [kind, text] = ["text", event.data.content.text];
+      break;
+    case "link":
+      [kind, text] = ["link", event.data.content.url];
+      break;
+    case "multimediaMessage":
+      [kind, text] = [event.data.messageType === "IMAGE" ? "image" : "document", event.data.content.fileName];
+      break;
+    default:
+      return undefined;
+  }
+  const { id, content, ts } = event.data;
+  return { id, kind, text: text.slice(0, PREVIEW_CHARS), user: content.user, ts };
 }
 
 export function toChatListItem(entry: ContactListEntry): ChatListItem {

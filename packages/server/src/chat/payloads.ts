@@ -3,9 +3,7 @@ import type {
   ContactInfo,
   HistoryEntry,
   HistoryMessage,
-  LinkEvent,
   MediaRendition,
-  MessageEvent,
   MultimediaContent,
   MultimediaMessageEvent,
   User,
@@ -71,8 +69,10 @@ export function withoutInlineFile(event: MultimediaMessageEvent): MultimediaMess
 
 /** A stored message as history and transcripts give it (media: metadata only). */
 export function toHistoryEntry(event: StoredEvent): HistoryEntry {
-  const stored = event.data as MessageEvent | LinkEvent | MultimediaMessageEvent;
-  const data = stored.messageType === "IMAGE" || stored.messageType === "DOCUMENT" ? withoutInlineFile(stored) : stored;
+  if (event.name !== "message" && event.name !== "link" && event.name !== "multimediaMessage") {
+    throw new Error(`${event.name} is not a message`);
+  }
+  const data = event.name === "multimediaMessage" ? withoutInlineFile(event.data) : event.data;
   const message: HistoryMessage = {
     id: data.id,
     messageType: data.messageType,

@@ -6,7 +6,6 @@
  * refused there even if this cache is behind.
  * @module
  */
-import type { ContactEndedEvent, UserAddedEvent, UserLeftEvent } from "@parley/protocol";
 import type { ContactRecord, ContactWithParticipants, ParticipantRecord, StoredEvent, Store } from "../store/types.js";
 
 export interface ChatState {
@@ -38,7 +37,7 @@ export function applyEvent(state: ChatState, event: StoredEvent): void {
   state.lastSeq = event.seq;
   switch (event.name) {
     case "userAdded": {
-      const { user } = event.data as UserAddedEvent;
+      const { user } = event.data;
       state.participants.set(user.id, {
         userId: user.id,
         nickname: user.nickname,
@@ -50,13 +49,13 @@ export function applyEvent(state: ChatState, event: StoredEvent): void {
       return;
     }
     case "userLeft": {
-      const { user, ts } = event.data as UserLeftEvent;
+      const { user, ts } = event.data;
       const participant = state.participants.get(user.id);
       if (participant !== undefined) participant.leftAt = ts;
       return;
     }
     case "contactEnded": {
-      const { ts } = event.data as ContactEndedEvent;
+      const { ts } = event.data;
       state.contact.status = "ended";
       state.contact.endedAt = ts;
       return;
@@ -69,7 +68,7 @@ export function applyEvent(state: ChatState, event: StoredEvent): void {
 /**
  * The cache itself, bounded: the least recently loaded chats are forgotten
  * first. It is only current for the chats whose bus channel this node follows
- * (see `ChatService.follow`); the service reads the others afresh.
+ * (see `ChatReplication.follow`); the others are read afresh.
  */
 export class ChatStateCache {
   private readonly states = new Map<string, ChatState>();

@@ -24,7 +24,7 @@ import { metricsRoutes } from "./metrics.js";
 import type { ParleyMetrics } from "../metrics.js";
 import { livechatRoutes } from "./livechat.js";
 import { mediaRoutes } from "./media.js";
-import { OriginPolicy } from "./origins.js";
+import { OriginPolicy } from "../policy/origins.js";
 import { installRequestLog } from "./request-log.js";
 import { installSecurityHeaders } from "./security-headers.js";
 import { sdkRoutes } from "./sdk-bundle.js";

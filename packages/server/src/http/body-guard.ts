@@ -25,6 +25,9 @@ function hasBody(raw: IncomingMessage): boolean {
  */
 export function watchBody(source: NodeJS.ReadableStream & { complete?: boolean }, idleMs: number, totalMs: number): PassThrough {
   const body = new PassThrough();
+  // A request may be answered before anyone reads its body (a refusal); the later cut-off must not
+  // become an uncaught 'error' event, which would end the process. Readers still get the error.
+  body.on("error", () => {});
   const cutOff = (why: string, limitMs: number) => {
     source.unpipe(body);
     body.destroy(new ParleyError("REQUEST_BODY_TIMEOUT", `The request body ${why}.`, { timeoutMs: limitMs }));

@@ -9,7 +9,7 @@
 import { wireError } from "@parley/protocol";
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import { sendError } from "./errors.js";
-import type { OriginPolicy } from "./origins.js";
+import type { OriginPolicy } from "../policy/origins.js";
 
 const API_PREFIX = "/v1/";
 

@@ -111,13 +111,16 @@ export function mediaRoutes(app: FastifyInstance, deps: MediaRoutesDeps): void {
         const source = (request.body as Readable | undefined) ?? request.raw;
         let record;
         try {
-          record = await deps.media.fromStream(source, { chatId, userId: claims.userId }, {
+          // Images in progress are limited per client address (media/image-jobs.ts).
+          record = await deps.media.fromStream(source, { chatId, userId: claims.userId, address: request.ip }, {
             messageType: request.query.messageType,
             fileName,
           });
         } catch (error) {
           // Refused mid-body (too large): the rest is never read, so the connection cannot be reused.
           if (!request.raw.complete) void reply.header("connection", "close");
+          const retryAfterMs = error instanceof ParleyError && error.code === "RATE_LIMITED" ? error.details?.retryAfterMs : undefined;
+          if (typeof retryAfterMs === "number") void reply.header("retry-after", String(Math.ceil(retryAfterMs / 1000)));
           throw error;
         }
         const body: UploadResponse = {

@@ -13,8 +13,8 @@ import { open, type FileHandle } from "node:fs/promises";
 import type { DocumentType } from "@parley/protocol";
 import { fileTypeFromBuffer } from "file-type";
 import { ParleyError } from "../errors.js";
-import { CFB_SIGNATURE, detectLegacyOffice } from "./cfb.js";
-import { detectOfficeOpenXml } from "./ooxml.js";
+import { CFB_SIGNATURE } from "./cfb.js";
+import { judgeContainer, type ContainerJudge } from "./containers.js";
 
 /** How much of the start of a file is sniffed: what `file-type` needs for every format it knows. */
 const SNIFF_BYTES = 4100;
@@ -61,12 +61,14 @@ async function nameOf(head: Buffer): Promise<string> {
  *
  * @param path - the stored upload
  * @param size - its size in bytes
+ * @param judge - judges ZIP and Compound File containers: on this thread by
+ *   default, on a worker thread in the server (`container-judges.ts`)
  * @returns the accepted type the bytes are
  * @throws ParleyError `MEDIA_EMPTY` for an empty file; `MEDIA_TYPE_NOT_ALLOWED` (with
  *   `details.detected`) for anything not accepted; `MEDIA_CORRUPT` for a truncated PDF or a
  *   broken container; `MEDIA_COMPRESSION_BOMB` for a ZIP that would inflate far beyond a document
  */
-export async function detectDocumentType(path: string, size: number): Promise<DocumentType> {
+export async function detectDocumentType(path: string, size: number, judge: ContainerJudge = judgeContainer): Promise<DocumentType> {
   if (size === 0) throw new ParleyError("MEDIA_EMPTY");
   const handle = await open(path, "r");
   try {
@@ -79,8 +81,8 @@ export async function detectDocumentType(path: string, size: number): Promise<Do
       await checkPdfEnd(handle, size);
       return "PDF";
     }
-    if (startsWith(CFB_SIGNATURE)) return await detectLegacyOffice(handle, size);
-    if (startsWith(ZIP_SIGNATURE)) return await detectOfficeOpenXml(path);
+    if (startsWith(CFB_SIGNATURE)) return await judge("cfb", path, size);
+    if (startsWith(ZIP_SIGNATURE)) return await judge("zip", path, size);
     throw new ParleyError("MEDIA_TYPE_NOT_ALLOWED", undefined, { detected: await nameOf(head) });
   } finally {
     await handle.close();

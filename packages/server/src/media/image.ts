@@ -6,9 +6,13 @@
  * configured side and byte limits, and comes with a thumbnail.
  *
  * All work runs on libvips threads through sharp's asynchronous API, so a
- * large image never blocks the event loop.
+ * large image never blocks the event loop. What an image may cost is bounded
+ * before it is decoded (pixels, longest side, elongation, all read from the
+ * header) and while it is (a deadline per job); how many run at once is the
+ * business of `image-jobs.ts`.
  * @module
  */
+import { performance } from "node:perf_hooks";
 import { MEDIA_TYPES, type Limits } from "@parley/protocol";
 import sharp from "sharp";
 import { ParleyError } from "../errors.js";
@@ -16,6 +20,9 @@ import { ParleyError } from "../errors.js";
 // Every upload is read once from its own temporary file: caching decoded
 // images or open files would only hold memory and keep deleted files open.
 sharp.cache(false);
+// One libvips thread per image: an image job then takes one core at most, so the
+// number of jobs allowed at once (image-jobs.ts) is also the number of cores images can take.
+sharp.concurrency(1);
 
 /** One stored version of an image. */
 export interface Rendition {
@@ -39,7 +46,11 @@ export interface ProcessedImage {
 }
 
 /** The limits that shape stored images. */
-export type ImageLimits = Pick<Limits, "maxImagePixels" | "imageMaxSide" | "imageMaxBytes" | "thumbnailSide">;
+export type ImageLimits = Pick<
+  Limits,
+  "maxImagePixels" | "maxImageDimension" | "maxImageAspectRatio" | "imageMaxSide" | "imageMaxBytes" | "thumbnailSide"
+>;
+
 
 /** The accepted image types. */
 export type ImageType = "PNG" | "JPEG";
@@ -69,7 +80,9 @@ interface Size {
 
 /**
  * Reads the header and refuses what must not be decoded: an image of more
- * pixels than allowed, or one whose bytes are not the detected type.
+ * pixels than allowed, wider or taller than allowed or too elongated (work
+ * grows with the longest side too: a one-pixel strip under the pixel cap took
+ * libvips many seconds), or one whose bytes are not the detected type.
  * @returns the upright size of the image
  */
 async function readHeader(path: string, type: ImageType, limits: ImageLimits): Promise<Size> {
@@ -86,6 +99,16 @@ async function readHeader(path: string, type: ImageType, limits: ImageLimits): P
   const { width, height } = metadata;
   if (width * height > limits.maxImagePixels) {
     throw new ParleyError("IMAGE_TOO_MANY_PIXELS", undefined, { limit: limits.maxImagePixels, width, height });
+  }
+  const longer = Math.max(width, height);
+  const shorter = Math.max(1, Math.min(width, height));
+  if (longer > limits.maxImageDimension || longer / shorter > limits.maxImageAspectRatio) {
+    throw new ParleyError("IMAGE_DIMENSIONS_NOT_ALLOWED", undefined, {
+      width,
+      height,
+      maxDimension: limits.maxImageDimension,
+      maxAspectRatio: limits.maxImageAspectRatio,
+    });
   }
   return QUARTER_TURNS.has(metadata.orientation ?? 1) ? { width: height, height: width } : { width, height };
 }
@@ -107,16 +130,37 @@ function encode(image: sharp.Sharp, type: ImageType, stage: Stage): sharp.Sharp 
   return image.jpeg({ quality: JPEG_QUALITY });
 }
 
+/** When a job must be done by, in `performance.now()` milliseconds. */
+type Deadline = number;
+
+function timedOut(): ParleyError {
+  return new ParleyError("MEDIA_PROCESSING_TIMEOUT", "The image took longer to process than allowed.");
+}
+
 /** Decodes the upload, turns it upright, and re-encodes it in its own format; `fit` bounds its sides. */
-async function render(input: string | Buffer, type: ImageType, limits: ImageLimits, fit: Size, stage: Stage): Promise<Rendition> {
+async function render(
+  input: string | Buffer,
+  type: ImageType,
+  limits: ImageLimits,
+  fit: Size,
+  stage: Stage,
+  deadline: Deadline,
+): Promise<Rendition> {
+  const remainingMs = deadline - performance.now();
+  if (remainingMs <= 0) throw timedOut();
   // failOn "warning": a truncated or damaged JPEG only warns in libjpeg, and must be refused, not half-stored.
   const decoded = sharp(input, { limitInputPixels: limits.maxImagePixels, failOn: "warning" })
     .autoOrient()
     .resize({ width: fit.width, height: fit.height, fit: "inside", withoutEnlargement: true });
   try {
-    const { data, info } = await encode(decoded, type, stage).toBuffer({ resolveWithObject: true });
+    // libvips kills a pipeline past its timeout (whole seconds), freeing its thread. It checks as the
+    // image progresses, so a job may overrun: the bounds read from the header are what keep jobs short.
+    const pipeline = encode(decoded, type, stage).timeout({ seconds: Math.max(1, Math.ceil(remainingMs / 1000)) });
+    const { data, info } = await pipeline.toBuffer({ resolveWithObject: true });
     return { data, mimeType: MEDIA_TYPES[type].mimeType, size: data.length, width: info.width, height: info.height };
   } catch {
+    // A killed pipeline fails with "timeout" or, as the kill interrupts a decoder, with a decoding warning.
+    if (performance.now() >= deadline) throw timedOut();
     throw new ParleyError("MEDIA_CORRUPT", "The image cannot be decoded: it is damaged or incomplete.");
   }
 }
@@ -135,12 +179,12 @@ function shrinkFactor(bytes: number, budget: number): number {
  * The stored image: within `imageMaxSide` (never enlarged), then shrunk step
  * by step until its bytes fit `imageMaxBytes`.
  */
-async function renderFullsize(path: string, type: ImageType, limits: ImageLimits): Promise<Rendition> {
+async function renderFullsize(path: string, type: ImageType, limits: ImageLimits, deadline: Deadline): Promise<Rendition> {
   let fit: Size = { width: limits.imageMaxSide, height: limits.imageMaxSide };
   for (let tries = 0; tries <= MAX_SHRINK_TRIES; tries++) {
     // PNG is lossless and has no faster encoding worth a draft.
-    let rendition = await render(path, type, limits, fit, type === "JPEG" ? "draft" : "final");
-    if (type === "JPEG" && rendition.size <= limits.imageMaxBytes) rendition = await render(path, type, limits, fit, "final");
+    let rendition = await render(path, type, limits, fit, type === "JPEG" ? "draft" : "final", deadline);
+    if (type === "JPEG" && rendition.size <= limits.imageMaxBytes) rendition = await render(path, type, limits, fit, "final", deadline);
     if (rendition.size <= limits.imageMaxBytes) return rendition;
     fit = scaled(rendition, shrinkFactor(rendition.size, limits.imageMaxBytes));
   }
@@ -159,14 +203,24 @@ async function renderFullsize(path: string, type: ImageType, limits: ImageLimits
  *
  * @param path - the stored upload
  * @param type - the type `detectDocumentType` found in its bytes
+ * @param timeoutMs - the most the whole job may take (header, renditions, thumbnail)
  * @throws ParleyError `IMAGE_TOO_MANY_PIXELS` (details `{ limit, width, height }`) for an image over
- *   `maxImagePixels`; `MEDIA_CORRUPT` when it is not a decodable image of that type;
- *   `MEDIA_TOO_LARGE` in the unlikely case no smaller size fits `imageMaxBytes`
+ *   `maxImagePixels`; `IMAGE_DIMENSIONS_NOT_ALLOWED` (details `{ width, height, maxDimension,
+ *   maxAspectRatio }`) for one wider, taller or more elongated than allowed; `MEDIA_CORRUPT` when it
+ *   is not a decodable image of that type; `MEDIA_PROCESSING_TIMEOUT` when it takes longer than
+ *   `timeoutMs`; `MEDIA_TOO_LARGE` in the unlikely case no smaller size fits `imageMaxBytes`
  */
-export async function processImage(path: string, type: ImageType, limits: ImageLimits): Promise<ProcessedImage> {
+export async function processImage(
+  path: string,
+  type: ImageType,
+  limits: ImageLimits,
+  timeoutMs: number,
+): Promise<ProcessedImage> {
+  const deadline = performance.now() + timeoutMs;
   const upright = await readHeader(path, type, limits);
-  const fullsize = await renderFullsize(path, type, limits);
-  const thumbnail = await render(fullsize.data, type, limits, { width: limits.thumbnailSide, height: limits.thumbnailSide }, "final");
+  const fullsize = await renderFullsize(path, type, limits, deadline);
+  const thumbnailFit = { width: limits.thumbnailSide, height: limits.thumbnailSide };
+  const thumbnail = await render(fullsize.data, type, limits, thumbnailFit, "final", deadline);
   const resized = fullsize.width !== upright.width || fullsize.height !== upright.height;
   return { fullsize, thumbnail, resized };
 }

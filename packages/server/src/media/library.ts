@@ -13,9 +13,11 @@ import type { BlobStore } from "../blobs/types.js";
 import { ParleyError } from "../errors.js";
 import { newUploadId } from "../ids.js";
 import type { MediaRecord, Store, StoredRendition } from "../store/types.js";
+import { judgeContainer, type ContainerJudge } from "./containers.js";
 import { detectDocumentType } from "./detect.js";
 import { displayFileName } from "./file-names.js";
-import { processImage, type Rendition } from "./image.js";
+import { processImage, type ImageType, type Rendition } from "./image.js";
+import type { ImageJobPlace, ImageJobs } from "./image-jobs.js";
 import { signMediaLink } from "./signed-link.js";
 import { spoolBuffer, spoolToFile, type SpooledFile } from "./spool.js";
 
@@ -27,12 +29,23 @@ export interface MediaLibraryOptions {
   spoolDir: string;
   /** Signs download links. */
   secret: string;
+  /** Bounds how many images are processed at once, on this node and per client. */
+  imageJobs: ImageJobs;
+  /** The most one image may take to be processed, in ms. */
+  imageTimeoutMs: number;
+  /** Judges ZIP and Compound File containers; the server runs them on worker threads. Default: on this thread. */
+  containers?: ContainerJudge | undefined;
 }
 
 /** Whose file it is. */
 export interface MediaOwner {
   chatId: string;
   userId: string;
+  /**
+   * The client address the file came from (an HTTP upload); per-client image
+   * limits key on it. Socket sends, which do not carry it, key on the user.
+   */
+  address?: string | undefined;
 }
 
 /** What the sender declared about a file; only `messageType` is binding. */
@@ -49,15 +62,29 @@ export class MediaLibrary {
   private readonly limits: Limits;
   private readonly spoolDir: string;
   private readonly secret: string;
+  private readonly imageJobs: ImageJobs;
+  private readonly imageTimeoutMs: number;
+  private readonly containers: ContainerJudge;
 
   constructor(options: MediaLibraryOptions) {
     ({ store: this.store, blobs: this.blobs, limits: this.limits, spoolDir: this.spoolDir, secret: this.secret } = options);
+    ({ imageJobs: this.imageJobs, imageTimeoutMs: this.imageTimeoutMs } = options);
+    this.containers = options.containers ?? judgeContainer;
   }
 
-  /** An HTTP upload, streamed to disk (never held whole in memory), then judged and stored. */
+  /**
+   * An HTTP upload, streamed to disk (never held whole in memory), then judged
+   * and stored. An image's place among the image jobs is taken before a byte
+   * is read, so a client over its share is refused at once (`RATE_LIMITED`).
+   */
   async fromStream(source: Readable, owner: MediaOwner, declared: MediaDeclaration): Promise<MediaRecord> {
-    const file = await spoolToFile(source, { dir: this.spoolDir, maxBytes: this.limits.maxMediaBytes });
-    return this.ingest(file, owner, declared, newUploadId());
+    const place = this.admitImage(owner, declared);
+    try {
+      const file = await spoolToFile(source, { dir: this.spoolDir, maxBytes: this.limits.maxMediaBytes });
+      return await this.ingest(file, owner, declared, newUploadId(), place);
+    } finally {
+      place?.release();
+    }
   }
 
   /**
@@ -67,8 +94,19 @@ export class MediaLibrary {
   async fromBytes(bytes: Uint8Array, owner: MediaOwner, declared: MediaDeclaration, id: string): Promise<MediaRecord> {
     const known = await this.store.getMedia(id);
     if (known !== undefined && known.chatId === owner.chatId && known.userId === owner.userId) return known;
-    const file = await spoolBuffer(bytes, { dir: this.spoolDir, maxBytes: this.limits.maxMediaBytes });
-    return this.ingest(file, owner, declared, id);
+    const place = this.admitImage(owner, declared);
+    try {
+      const file = await spoolBuffer(bytes, { dir: this.spoolDir, maxBytes: this.limits.maxMediaBytes });
+      return await this.ingest(file, owner, declared, id, place);
+    } finally {
+      place?.release();
+    }
+  }
+
+  /** A place among the image jobs for a file declared as an image; only those are ever processed as images. */
+  private admitImage(owner: MediaOwner, declared: MediaDeclaration): ImageJobPlace | undefined {
+    if (declared.messageType !== "IMAGE") return undefined;
+    return this.imageJobs.admit(owner.address ?? `user:${owner.userId}`);
   }
 
   /** The Base64 of a file small enough to ride inline in events, or undefined. */
@@ -98,9 +136,15 @@ export class MediaLibrary {
     return signMediaLink(this.secret, { chatId, messageId, format }, this.limits.mediaLinkTtlMs);
   }
 
-  private async ingest(file: SpooledFile, owner: MediaOwner, declared: MediaDeclaration, id: string): Promise<MediaRecord> {
+  private async ingest(
+    file: SpooledFile,
+    owner: MediaOwner,
+    declared: MediaDeclaration,
+    id: string,
+    place: ImageJobPlace | undefined,
+  ): Promise<MediaRecord> {
     try {
-      const documentType = await detectDocumentType(file.path, file.size);
+      const documentType = await detectDocumentType(file.path, file.size, this.containers);
       const spec = MEDIA_TYPES[documentType];
       if (spec.messageType !== declared.messageType) {
         throw new ParleyError(
@@ -113,7 +157,7 @@ export class MediaLibrary {
       let thumbnail: StoredRendition | null = null;
       let resized = false;
       if (documentType === "PNG" || documentType === "JPEG") {
-        const image = await processImage(file.path, documentType, this.limits);
+        const image = await this.processInTurn(file.path, documentType, place);
         fullsize = await this.storeRendition(image.fullsize);
         thumbnail = await this.storeRendition(image.thumbnail);
         resized = image.resized;
@@ -139,6 +183,13 @@ export class MediaLibrary {
     } finally {
       await file.discard();
     }
+  }
+
+  /** Processes an image in its turn among the image jobs. */
+  private processInTurn(path: string, type: ImageType, place: ImageJobPlace | undefined) {
+    // A file is processed as an image only when declared as one (else MEDIA_TYPE_MISMATCH above), and those hold a place.
+    if (place === undefined) throw new Error("an image is processed without a place among the image jobs");
+    return place.run(() => processImage(path, type, this.limits, this.imageTimeoutMs));
   }
 
   private async storeRendition(rendition: Rendition): Promise<StoredRendition> {

@@ -11,6 +11,7 @@
  */
 import yauzl, { type Entry, type ZipFile } from "yauzl";
 import { ParleyError } from "../errors.js";
+import { parseContentTypes, type ContentTypes } from "./content-types.js";
 
 /** The Office Open XML types a ZIP package can be accepted as. */
 export type OfficeOpenXmlType = "DOCX" | "XLSX" | "PPTX";
@@ -135,33 +136,6 @@ async function inflateBounded(zip: ZipFile, entry: Entry, maxBytes: number): Pro
     stream.destroy();
   }
   return Buffer.concat(chunks);
-}
-
-/** Content types declared in `[Content_Types].xml`: defaults by extension and overrides by part name. */
-interface ContentTypes {
-  defaults: Map<string, string>;
-  overrides: Map<string, string>;
-}
-
-function parseContentTypes(xml: string): ContentTypes {
-  const types: ContentTypes = { defaults: new Map(), overrides: new Map() };
-  // The file is a flat list of empty elements; a full XML parser would add nothing but attack surface.
-  for (const [, element = "", attributeText = ""] of xml.matchAll(/<(?:[\w.-]+:)?(Default|Override)\b([^>]*)>/g)) {
-    const attributes = new Map<string, string>();
-    for (const [, name = "", , doubleQuoted, singleQuoted] of attributeText.matchAll(/([\w:.-]+)\s*=\s*("([^"]*)"|'([^']*)')/g)) {
-      attributes.set(name, (doubleQuoted ?? singleQuoted ?? "").trim());
-    }
-    const contentType = attributes.get("ContentType")?.toLowerCase();
-    if (contentType === undefined) continue;
-    if (element === "Default") {
-      const extension = attributes.get("Extension");
-      if (extension !== undefined) types.defaults.set(extension.toLowerCase(), contentType);
-    } else {
-      const partName = attributes.get("PartName");
-      if (partName !== undefined) types.overrides.set(partKey(partName.replace(/^\//, "")), contentType);
-    }
-  }
-  return types;
 }
 
 /** The content type a part has: its override if it has one, else the default for its extension. */

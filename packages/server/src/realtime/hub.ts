@@ -10,16 +10,19 @@
  * events until its join has replayed and answered, then starts at the seq the
  * reply announced.
  *
- * The hub follows a chat's bus channel while this node has at least one
+ * The hub is the one place that counts who follows a chat on this node: it
+ * follows the chat through its {@link EventSource} while it has at least one
  * socket in the chat, and asks every subscription to catch up from the store
- * when the bus comes back after an outage (a gap at the tail has no later
- * event to reveal it).
+ * when the source says the bus came back after an outage (a gap at the tail
+ * has no later event to reveal it).
  * @module
  */
 import type { IsWritingEvent } from "@parley/protocol";
 import type { Logger } from "pino";
-import type { ChatFollow, ChatListener } from "../chat/service.js";
-import type { StoredEvent } from "../store/types.js";
+import type { ChatDelivery } from "../chat/pipeline.js";
+import type { Presence } from "../chat/membership.js";
+import type { ChatFollow, EventSource } from "../chat/replication.js";
+import type { CommittedEvent } from "../store/types.js";
 
 /** A socket as the hub sees it. */
 export interface Subscriber {
@@ -29,16 +32,16 @@ export interface Subscriber {
   write(frame: string, volatile: boolean): void;
 }
 
-export type FetchEventsAfter = (chatId: string, afterSeq: number, limit: number) => Promise<StoredEvent[]>;
-
-/** Starts following a chat's events from other nodes. */
-export type FollowChat = (chatId: string) => ChatFollow;
+export type FetchEventsAfter = (chatId: string, afterSeq: number, limit: number) => Promise<CommittedEvent[]>;
 
 const FILL_PAGE = 200;
 
-/** The frame of a stored event, serialised once per event. */
-export function eventFrame(event: StoredEvent): string {
-  return JSON.stringify({ t: "event", chatId: event.chatId, seq: event.seq, name: event.name, data: event.data });
+/**
+ * The frame of a stored event, built around its payload's text (serialised
+ * once, at commit): `{"t":"event","chatId":…,"seq":…,"name":…,"data":…}`.
+ */
+export function eventFrame(event: CommittedEvent): string {
+  return `{"t":"event","chatId":${JSON.stringify(event.chatId)},"seq":${event.seq},"name":"${event.name}","data":${event.payload}}`;
 }
 
 export class ChatSubscription {
@@ -159,20 +162,24 @@ interface LocalChat {
   follow: ChatFollow;
 }
 
-export class FanoutHub implements ChatListener {
+export interface FanoutHubOptions {
+  /** Where gaps are filled from and chats are followed. */
+  source: EventSource;
+  logger: Logger;
+  observeDelivery?: DeliveryObserver;
+}
+
+export class FanoutHub implements ChatDelivery, Presence {
   private readonly chats = new Map<string, LocalChat>();
-  private fetchAfter: FetchEventsAfter = () => Promise.resolve([]);
-  private followChat: FollowChat = () => ({ ready: Promise.resolve(), stop: () => {} });
+  private readonly source: EventSource;
+  private readonly logger: Logger;
+  private readonly observeDelivery: DeliveryObserver;
+  private readonly fetchAfter: FetchEventsAfter;
 
-  constructor(
-    private readonly logger: Logger,
-    private readonly observeDelivery: DeliveryObserver = () => {},
-  ) {}
-
-  /** Where gaps are filled from, and how a chat's channel is followed (the chat service, once it exists). */
-  setSource(fetchAfter: FetchEventsAfter, followChat?: FollowChat): void {
-    this.fetchAfter = fetchAfter;
-    if (followChat !== undefined) this.followChat = followChat;
+  constructor(options: FanoutHubOptions) {
+    ({ source: this.source, logger: this.logger } = options);
+    this.observeDelivery = options.observeDelivery ?? (() => {});
+    this.fetchAfter = (chatId, afterSeq, limit) => this.source.eventsAfter(chatId, afterSeq, limit);
   }
 
   /**
@@ -183,10 +190,18 @@ export class FanoutHub implements ChatListener {
   subscribe(subscriber: Subscriber, chatId: string): ChatSubscription {
     let chat = this.chats.get(chatId);
     if (chat === undefined) {
-      chat = { subscriptions: new Set(), follow: this.followChat(chatId) };
+      const subscriptions = new Set<ChatSubscription>();
+      const follow = this.source.follow(chatId, {
+        onEvent: (event) => this.onEvent(event),
+        onSignal: (data) => this.onSignal(chatId, data),
+        catchUp: () => {
+          for (const subscription of subscriptions) subscription.catchUp();
+        },
+      });
+      chat = { subscriptions, follow };
       this.chats.set(chatId, chat);
     }
-    const subscription = new ChatSubscription(chatId, subscriber, (c, a, l) => this.fetchAfter(c, a, l), this.logger, chat.follow.ready);
+    const subscription = new ChatSubscription(chatId, subscriber, this.fetchAfter, this.logger, chat.follow.ready);
     chat.subscriptions.add(subscription);
     return subscription;
   }
@@ -206,11 +221,7 @@ export class FanoutHub implements ChatListener {
     return this.chats.size;
   }
 
-  onBusReconnected(): void {
-    for (const chat of this.chats.values()) for (const subscription of chat.subscriptions) subscription.catchUp();
-  }
-
-  onEvent(event: StoredEvent): void {
+  onEvent(event: CommittedEvent): void {
     const chat = this.chats.get(event.chatId);
     if (chat === undefined) return;
     const frame = eventFrame(event);

@@ -20,9 +20,8 @@
  */
 import { Kysely, PostgresDialect, sql } from "kysely";
 import type pg from "pg";
-import type { StoredEventName } from "@parley/protocol";
 import { GroupCommitter } from "./group-commit.js";
-import { createPgPool, isConnectionError, redactUrl } from "./pg-pool.js";
+import { createPgPool, isConnectionError, redactUrl } from "../db/pg-pool.js";
 import { POSTGRES_MIGRATIONS, migratePostgres } from "./postgres-migrations.js";
 import { pendingMigrations } from "./readiness.js";
 import type { Database } from "./schema.js";
@@ -37,7 +36,7 @@ import {
   selectMessagesBefore,
 } from "./sql-queries.js";
 import { listContacts } from "./contact-list.js";
-import { applyChange, type Trx } from "./sql-common.js";
+import { applyChange, duplicateOf, payloadOf, type Trx } from "./sql-common.js";
 import {
   DuplicateUsernameError,
   MESSAGE_EVENT_NAMES,
@@ -53,7 +52,7 @@ import {
   type MessagePage,
   type NewContact,
   type Store,
-  type StoredEvent,
+  type CommittedEvent,
 } from "./types.js";
 
 export interface PostgresStoreOptions {
@@ -110,7 +109,7 @@ async function appendInTransaction(trx: Trx, req: AppendRequest): Promise<Append
     if (row === undefined) return { status: "contactNotFound" };
     const { seq, id, ts, name, payload } = row;
     if (seq !== null && id !== null && ts !== null && name !== null && payload !== null) {
-      return { status: "duplicate", seq, id, ts, name: name as StoredEventName, data: JSON.parse(payload) as unknown };
+      return duplicateOf({ seq, id, ts, name, payload });
     }
     status = row.status;
   } else {
@@ -147,7 +146,7 @@ async function appendInTransaction(trx: Trx, req: AppendRequest): Promise<Append
   const inserted = await sql<{ seq: number }>`
     WITH head AS (UPDATE contacts SET last_seq = last_seq + 1 WHERE id = ${req.chatId} RETURNING last_seq)
     INSERT INTO events (chat_id, seq, id, name, user_id, client_id, ref_id, payload, ts)
-    VALUES (${req.chatId}, (SELECT last_seq FROM head), ${req.id}, ${req.name}, ${req.userId}, ${req.clientId ?? null}, ${req.refId ?? null}, ${JSON.stringify(req.data)}, ${req.ts})
+    VALUES (${req.chatId}, (SELECT last_seq FROM head), ${req.id}, ${req.name}, ${req.userId}, ${req.clientId ?? null}, ${req.refId ?? null}, ${payloadOf(req)}, ${req.ts})
     RETURNING seq`.execute(trx);
   const seq = inserted.rows[0]?.seq;
   if (seq === undefined) throw new Error(`chat ${req.chatId} has no head row`);
@@ -288,7 +287,7 @@ export class PostgresStore implements Store {
     );
   }
 
-  createContact(input: NewContact): Promise<StoredEvent> {
+  createContact(input: NewContact): Promise<CommittedEvent> {
     return this.guard(insertContact(this.db, input));
   }
 
@@ -305,11 +304,11 @@ export class PostgresStore implements Store {
     return this.guard(this.committer.submit(request));
   }
 
-  getEvent(chatId: string, id: string): Promise<StoredEvent | undefined> {
+  getEvent(chatId: string, id: string): Promise<CommittedEvent | undefined> {
     return this.guard(selectEvent(this.db, chatId, id));
   }
 
-  eventsAfter(chatId: string, afterSeq: number, limit: number): Promise<StoredEvent[]> {
+  eventsAfter(chatId: string, afterSeq: number, limit: number): Promise<CommittedEvent[]> {
     return this.guard(selectEventsAfter(this.db, chatId, afterSeq, limit));
   }
 

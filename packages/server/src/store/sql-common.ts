@@ -4,20 +4,35 @@
  * @module
  */
 import type { Selectable, Transaction } from "kysely";
-import type { StoredEventName } from "@parley/protocol";
+import type { NamedEvent } from "@parley/protocol";
 import type { Database, EventsTable, MediaTable, ParticipantsTable } from "./schema.js";
-import type { MediaRecord, ParticipantRecord, StateChange, StoredEvent } from "./types.js";
+import type { AppendRequest, AppendResult, CommittedEvent, MediaRecord, NewContact, ParticipantRecord, StateChange } from "./types.js";
 
-export function toEvent(row: Selectable<EventsTable>): StoredEvent {
-  return {
+/** A row of the events table. Its name and payload were written together from one typed event, so they match. */
+export function toEvent(row: Selectable<EventsTable>): CommittedEvent {
+  const event = {
     chatId: row.chat_id,
     seq: row.seq,
     id: row.id,
-    name: row.name as StoredEventName,
+    name: row.name,
     userId: row.user_id,
     ts: row.ts,
-    data: JSON.parse(row.payload) as unknown,
+    data: JSON.parse(row.payload),
+    payload: row.payload,
   };
+  return event as CommittedEvent;
+}
+
+/** The answer to an append whose client id was committed before: the original event, from its row. */
+export function duplicateOf(row: { seq: number; id: string; ts: string; name: string; payload: string }): AppendResult {
+  const { seq, id, ts, name, payload } = row;
+  const original = { name, data: JSON.parse(payload) };
+  return { status: "duplicate", seq, id, ts, ...(original as NamedEvent) };
+}
+
+/** The text of an appended event's payload: the one serialised at commit, else serialised here. */
+export function payloadOf(request: AppendRequest | NewContact["firstEvent"]): string {
+  return request.payload ?? JSON.stringify(request.data);
 }
 
 export function toParticipant(row: Selectable<ParticipantsTable>): ParticipantRecord {

@@ -8,21 +8,22 @@
 import type { Kysely } from "kysely";
 import { toContact } from "./contact-list.js";
 import type { Database } from "./schema.js";
-import { applyChange, toEvent, toMedia, toParticipant } from "./sql-common.js";
+import { applyChange, payloadOf, toEvent, toMedia, toParticipant } from "./sql-common.js";
 import {
   MESSAGE_EVENT_NAMES,
   type ContactWithParticipants,
   type MediaRecord,
   type MessagePage,
   type NewContact,
-  type StoredEvent,
+  type CommittedEvent,
 } from "./types.js";
 
 type Db = Kysely<Database>;
 
 /** A new chat, its customer and its first event (seq 1), in one transaction. */
-export function insertContact(db: Db, input: NewContact): Promise<StoredEvent> {
+export function insertContact(db: Db, input: NewContact): Promise<CommittedEvent> {
   const { contact, customer, firstEvent } = input;
+  const payload = payloadOf(firstEvent);
   return db.transaction().execute(async (trx) => {
     await trx
       .insertInto("contacts")
@@ -52,11 +53,12 @@ export function insertContact(db: Db, input: NewContact): Promise<StoredEvent> {
         user_id: firstEvent.userId,
         client_id: null,
         ref_id: null,
-        payload: JSON.stringify(firstEvent.data),
+        payload,
         ts: firstEvent.ts,
       })
       .execute();
-    return { chatId: contact.id, seq: 1, ...firstEvent };
+    const { id, name, userId, ts, data } = firstEvent;
+    return { chatId: contact.id, seq: 1, id, name, userId, ts, data, payload };
   });
 }
 
@@ -67,12 +69,12 @@ export async function selectContact(db: Db, chatId: string): Promise<ContactWith
   return { ...toContact(row), participants: participants.map(toParticipant) };
 }
 
-export async function selectEvent(db: Db, chatId: string, id: string): Promise<StoredEvent | undefined> {
+export async function selectEvent(db: Db, chatId: string, id: string): Promise<CommittedEvent | undefined> {
   const row = await db.selectFrom("events").selectAll().where("chat_id", "=", chatId).where("id", "=", id).executeTakeFirst();
   return row === undefined ? undefined : toEvent(row);
 }
 
-export async function selectEventsAfter(db: Db, chatId: string, afterSeq: number, limit: number): Promise<StoredEvent[]> {
+export async function selectEventsAfter(db: Db, chatId: string, afterSeq: number, limit: number): Promise<CommittedEvent[]> {
   const rows = await db
     .selectFrom("events")
     .selectAll()

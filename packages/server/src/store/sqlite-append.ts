@@ -11,7 +11,7 @@
  * @module
  */
 import type BetterSqlite3 from "better-sqlite3";
-import type { StoredEventName } from "@parley/protocol";
+import { duplicateOf, payloadOf } from "./sql-common.js";
 import { MESSAGE_EVENT_NAMES, RECEIPT_EVENT_NAMES, type AppendRequest, type AppendResult, type StateChange } from "./types.js";
 
 /** How many committed messages' authors are remembered for their receipts. */
@@ -99,8 +99,7 @@ export class SqliteAppender {
     if (req.clientId !== undefined && req.userId !== null) {
       const original = this.findByClientId.get(req.chatId, req.userId, req.clientId);
       if (original !== undefined) {
-        const { seq, id, ts, name, payload } = original;
-        return { status: "duplicate", seq, id, ts, name: name as StoredEventName, data: JSON.parse(payload) as unknown };
+        return duplicateOf(original);
       }
     }
     const isReceipt = RECEIPT_EVENT_NAMES.includes(req.name);
@@ -127,7 +126,7 @@ export class SqliteAppender {
       req.userId,
       req.clientId ?? null,
       req.refId ?? null,
-      JSON.stringify(req.data),
+      payloadOf(req),
       req.ts,
     );
     if (req.change !== undefined) this.applyChange(req.chatId, req.change);

@@ -41,7 +41,7 @@ import {
   type MessagePage,
   type NewContact,
   type Store,
-  type StoredEvent,
+  type CommittedEvent,
 } from "./types.js";
 
 export interface SqliteStoreOptions {
@@ -191,7 +191,7 @@ export class SqliteStore implements Store {
       .execute();
   }
 
-  createContact(input: NewContact): Promise<StoredEvent> {
+  createContact(input: NewContact): Promise<CommittedEvent> {
     return insertContact(this.db, input);
   }
 
@@ -208,11 +208,11 @@ export class SqliteStore implements Store {
     return this.committer.submit(request);
   }
 
-  getEvent(chatId: string, id: string): Promise<StoredEvent | undefined> {
+  getEvent(chatId: string, id: string): Promise<CommittedEvent | undefined> {
     return selectEvent(this.db, chatId, id);
   }
 
-  eventsAfter(chatId: string, afterSeq: number, limit: number): Promise<StoredEvent[]> {
+  eventsAfter(chatId: string, afterSeq: number, limit: number): Promise<CommittedEvent[]> {
     return selectEventsAfter(this.db, chatId, afterSeq, limit);
   }
 

@@ -4,8 +4,10 @@
  * it. Every implementation passes the contract suite in `test/store.contract.ts`.
  * @module
  */
-import type { DocumentType, MediaMessageType, StoredEventName } from "@parley/protocol";
-import { ParleyError } from "../errors.js";
+import type { DocumentType, MediaMessageType, NamedEvent, StoredEvent, StoredEventName } from "@parley/protocol";
+import { StoreUnavailableError } from "../db/unavailable.js";
+
+export { StoreUnavailableError };
 
 /** An agent account. The password is only ever kept as a scrypt hash. */
 export interface AgentRecord {
@@ -51,18 +53,21 @@ export interface ContactWithParticipants extends ContactRecord {
   participants: ParticipantRecord[];
 }
 
-/** One event of a chat's log. `data` is exactly the event's payload. */
-export interface StoredEvent {
-  chatId: string;
-  seq: number;
-  /** `MSG_<uuid>` for messages, `EVT_<uuid>` for other events. */
-  id: string;
-  name: StoredEventName;
-  /** Who caused the event, or null for the server. */
-  userId: string | null;
-  ts: string;
-  data: unknown;
-}
+/**
+ * One event of a chat's log (the protocol's union over event names, so
+ * `switch (event.name)` narrows `event.data`).
+ */
+export type { StoredEvent };
+
+/**
+ * A stored event with its payload as the JSON text it was stored as. The
+ * payload is serialised once, at commit: the stored row, the bus message and
+ * the socket frame are all built around this one string.
+ */
+export type CommittedEvent = StoredEvent & {
+  /** `data` as JSON text, byte for byte what the events table holds. */
+  readonly payload: string;
+};
 
 /** One stored rendition of a media file: its blob and what it is. */
 export interface StoredRendition {
@@ -107,20 +112,23 @@ export type StateChange =
   /** A multimedia message refers to an uploaded file (`messageId` is the event's id). */
   | { kind: "mediaAttached"; mediaId: string; messageId: string };
 
-/** A request to append one event to a chat's log. */
-export interface AppendRequest {
+/** Where and by whom an event is appended, whatever its name. */
+interface AppendFields {
   chatId: string;
   id: string;
-  name: StoredEventName;
   userId: string | null;
   ts: string;
-  data: unknown;
   /** Client-chosen id: a second append with the same (chat, user, clientId) is a duplicate. */
   clientId?: string;
   /** For receipts: the message the receipt is for. It must exist in the chat. */
   refId?: string;
   change?: StateChange;
+  /** `data` serialised already (once, at commit); the store serialises it when absent. */
+  payload?: string;
 }
+
+/** A request to append one event to a chat's log: its name with its payload, and where. */
+export type AppendRequest = AppendFields & NamedEvent;
 
 /** What became of an append. Nothing is stored unless `status` is `"appended"`. */
 export type AppendResult =
@@ -130,7 +138,7 @@ export type AppendResult =
    * its name and data so the caller can tell a true retry from a reused id.
    * Nothing is stored, whatever the request held.
    */
-  | { status: "duplicate"; seq: number; id: string; ts: string; name: StoredEventName; data: unknown }
+  | ({ status: "duplicate"; seq: number; id: string; ts: string } & NamedEvent)
   /** A receipt of this kind by this user for this message exists, or it is for the user's own message. */
   | { status: "receiptIgnored" }
   | { status: "messageNotFound" }
@@ -141,7 +149,7 @@ export type AppendResult =
 export interface NewContact {
   contact: Omit<ContactRecord, "lastSeq" | "status" | "endedAt">;
   customer: ParticipantRecord;
-  firstEvent: Omit<AppendRequest, "chatId" | "change" | "clientId" | "refId">;
+  firstEvent: { id: string; userId: string; ts: string; payload?: string } & NamedEvent<"userAdded">;
 }
 
 /** A page of messages, oldest first. */
@@ -183,23 +191,6 @@ export class DuplicateUsernameError extends Error {
   }
 }
 
-/**
- * The database cannot be used right now: unreachable, restarting, a dropped
- * connection, or its schema is behind this build. Clients see
- * `STORE_UNAVAILABLE` and retry; `reason` is for operators (logs, `/readyz`)
- * and never sent to clients, as it may name hosts.
- */
-export class StoreUnavailableError extends ParleyError {
-  constructor(
-    readonly reason: string,
-    options?: { cause?: unknown },
-  ) {
-    super("STORE_UNAVAILABLE");
-    this.name = "StoreUnavailableError";
-    if (options?.cause !== undefined) this.cause = options.cause;
-  }
-}
-
 /** Event names that make up history pages. */
 export const MESSAGE_EVENT_NAMES: readonly StoredEventName[] = ["message", "link", "multimediaMessage"];
 /** Event names that are receipts (deduplicated per message, user and name). */
@@ -231,7 +222,7 @@ export interface Store {
   getMeta(key: string): Promise<string | undefined>;
   setMeta(key: string, value: string): Promise<void>;
 
-  createContact(contact: NewContact): Promise<StoredEvent>;
+  createContact(contact: NewContact): Promise<CommittedEvent>;
   getContact(chatId: string): Promise<ContactWithParticipants | undefined>;
 
   /**
@@ -250,9 +241,9 @@ export interface Store {
   append(request: AppendRequest): Promise<AppendResult>;
 
   /** One event of a chat by its id (`MSG_…` or `EVT_…`). */
-  getEvent(chatId: string, id: string): Promise<StoredEvent | undefined>;
+  getEvent(chatId: string, id: string): Promise<CommittedEvent | undefined>;
   /** Events with `seq > afterSeq`, in order, at most `limit`. */
-  eventsAfter(chatId: string, afterSeq: number, limit: number): Promise<StoredEvent[]>;
+  eventsAfter(chatId: string, afterSeq: number, limit: number): Promise<CommittedEvent[]>;
   /** The newest `limit` messages with `seq < beforeSeq` (all when omitted), returned oldest first. */
   messagesBefore(chatId: string, beforeSeq: number | undefined, limit: number): Promise<MessagePage>;
 

@@ -1,0 +1,36 @@
+/**
+ * Idempotent sends: a send repeated with the same client id returns the
+ * message committed the first time, but only when it asks for that same
+ * message; a client id reused for another message is refused. These are the
+ * rules telling one from the other, checked only on the rare repeat, against
+ * the original the store read anyway.
+ * @module
+ */
+import type { LinkEvent, MessageEvent, MultimediaMessageEvent, NamedEvent } from "@parley/protocol";
+
+/**
+ * Whether a repeated text or link send asks for the committed message: same
+ * kind and same text or url. The sender's nickname, the time and the ids may differ.
+ */
+export function isSameMessage(repeat: NamedEvent<"message" | "link">, original: NamedEvent): boolean {
+  if (repeat.name === "message") return original.name === "message" && original.data.content.text === repeat.data.content.text;
+  return original.name === "link" && original.data.content.url === repeat.data.content.url;
+}
+
+/** Whether a repeated media send asks for the committed one: same kind, file and caption. */
+export function isSameMedia(repeat: MultimediaMessageEvent, original: NamedEvent): boolean {
+  if (original.name !== "multimediaMessage") return false;
+  const [a, b] = [repeat.content, original.data.content];
+  return (
+    repeat.messageType === original.data.messageType &&
+    a.documentType === b.documentType &&
+    a.size === b.size &&
+    a.fileName === b.fileName &&
+    a.caption === b.caption
+  );
+}
+
+/** A text or a link message as its event name with its payload. */
+export function messageEvent(data: MessageEvent | LinkEvent): NamedEvent<"message" | "link"> {
+  return data.messageType === "TEXT" ? { name: "message", data } : { name: "link", data };
+}

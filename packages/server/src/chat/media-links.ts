@@ -1,0 +1,46 @@
+/**
+ * Media links: where a participant downloads a multimedia message's file — a
+ * signed, short-lived path for the asked format, with the file's metadata.
+ * @module
+ */
+import type { MediaFormat, MediaResult } from "@parley/protocol";
+import type { TokenClaims } from "../auth/tokens.js";
+import { ParleyError } from "../errors.js";
+import type { MediaLibrary } from "../media/library.js";
+import type { Store } from "../store/types.js";
+import type { ChatAccess } from "./access.js";
+import { toRendition } from "./payloads.js";
+
+export class MediaLinks {
+  constructor(
+    private readonly store: Store,
+    private readonly access: ChatAccess,
+    private readonly media: MediaLibrary,
+  ) {}
+
+  /** The download of a message's file in `format` (`link` gives the full-size file). */
+  async linkOf(who: TokenClaims, chatId: string, messageId: string, format: MediaFormat): Promise<MediaResult> {
+    await this.access.requireParticipant(who, chatId);
+    const [event, record] = await Promise.all([this.store.getEvent(chatId, messageId), this.store.mediaOfMessage(chatId, messageId)]);
+    if (event?.name !== "multimediaMessage" || record === undefined) throw new ParleyError("MESSAGE_NOT_FOUND");
+    const { content } = event.data;
+    const stored = format === "thumbnail" ? "thumbnail" : "fullsize";
+    const rendition = this.media.rendition(record, stored);
+    const { path, expiresAt } = this.media.signedLink(chatId, messageId, stored);
+    return {
+      chatID: chatId,
+      messageID: messageId,
+      messageType: record.messageType,
+      format,
+      url: path,
+      expiresAt,
+      content: {
+        caption: content.caption,
+        fileName: content.fileName,
+        documentType: content.documentType,
+        user: content.user,
+        ...toRendition(rendition),
+      },
+    };
+  }
+}

@@ -1,0 +1,198 @@
+/**
+ * Membership: a customer starting a chat, participants joining (or resuming)
+ * and leaving, and the end of a chat. Each change is an event committed with
+ * its state change in one transaction.
+ * @module
+ */
+import { normalizeNickname, type AckResult, type ContactEndedEvent, type ContactInfo, type Limits, type User, type UserAddedEvent, type UserLeftEvent, type UserRef } from "@parley/protocol";
+import { mayRead } from "../auth/access.js";
+import type { AgentNames } from "../auth/agent-names.js";
+import type { TokenClaims } from "../auth/tokens.js";
+import { ParleyError } from "../errors.js";
+import { newChatId, newEventId, newUserId } from "../ids.js";
+import type { ParticipantRecord } from "../store/types.js";
+import type { ChatAccess } from "./access.js";
+import { toContactInfo, toUser, userRef } from "./payloads.js";
+import type { CommitPipeline } from "./pipeline.js";
+import { presentParticipants } from "./state.js";
+import { validateCustomerNickname, validateLink, validateNickname } from "./validation.js";
+
+/** Details of a customer starting a chat. */
+export interface StartContactInput {
+  nickname: string;
+  email?: string;
+  uri?: string;
+  title?: string;
+  userAgent?: string;
+  clientIp: string | null;
+}
+
+export interface JoinOutcome {
+  contact: ContactInfo;
+  user: User;
+  participants: User[];
+  /** The chat's head after the join. */
+  head: number;
+}
+
+/** Whether a user has a socket in a chat on this node (the `isOnline` of participants). */
+export interface Presence {
+  isOnline(chatId: string, userId: string): boolean;
+}
+
+export interface MembershipOptions {
+  access: ChatAccess;
+  pipeline: CommitPipeline;
+  presence: Presence;
+  /** Agents' names, which customers may not take or imitate. */
+  agentNames: AgentNames;
+  limits: Limits;
+  /** Told when a chat ends, so its writers are forgotten. */
+  onEnded: (chatId: string) => void;
+}
+
+const now = (): string => new Date().toISOString();
+
+export class ChatMembership {
+  private readonly access: ChatAccess;
+  private readonly pipeline: CommitPipeline;
+  private readonly presence: Presence;
+  private readonly agentNames: AgentNames;
+  private readonly limits: Limits;
+  private readonly onEnded: (chatId: string) => void;
+
+  constructor(options: MembershipOptions) {
+    ({ access: this.access, pipeline: this.pipeline, presence: this.presence, agentNames: this.agentNames, limits: this.limits, onEnded: this.onEnded } = options);
+  }
+
+  /** A customer starts a chat: they are its first participant, recorded by a `userAdded` event (seq 1). */
+  async startContact(input: StartContactInput): Promise<{ chatId: string; user: UserRef }> {
+    const nickname = await validateCustomerNickname(input.nickname, this.limits, this.agentNames);
+    if (input.uri !== undefined) validateLink(input.uri, this.limits);
+    const chatId = newChatId();
+    const userId = newUserId();
+    const ts = now();
+    const contact = {
+      id: chatId,
+      createdAt: ts,
+      customerUserId: userId,
+      nickname,
+      email: input.email ?? null,
+      pageUri: input.uri ?? null,
+      pageTitle: input.title ?? null,
+      userAgent: input.userAgent ?? null,
+      clientIp: input.clientIp,
+    };
+    const customer: ParticipantRecord = { userId, nickname, isAgent: false, channel: "web", joinedAt: ts, leftAt: null };
+    const data: UserAddedEvent = {
+      chatId,
+      user: toUser(customer, { ...contact, status: "active", endedAt: null }, false),
+      ts,
+    };
+    await this.pipeline.createContact({
+      contact,
+      customer,
+      firstEvent: { id: newEventId(), name: "userAdded", userId, ts, data },
+    });
+    return { chatId, user: userRef(customer) };
+  }
+
+  /**
+   * Joins a chat, or confirms the membership of a participant who resumes.
+   * A customer token opens only its own chat; an ended chat admits only a
+   * resume by someone who was in it.
+   */
+  async join(who: TokenClaims, chatId: string, options: { nickname?: string; isResume: boolean }): Promise<JoinOutcome> {
+    // Joining reads the chat: the one read rule decides (any agent; a customer, its own chat).
+    if (!mayRead(who, { kind: "chat", chatId })) throw new ParleyError("FORBIDDEN");
+    let state = await this.access.requireChat(chatId);
+    const known = state.participants.get(who.userId);
+    if (state.contact.status === "ended") {
+      if (!(options.isResume && known !== undefined)) throw new ParleyError("CONTACT_ENDED");
+    } else if (known === undefined || known.leftAt !== null) {
+      if (presentParticipants(state).length >= this.limits.maxParticipants) {
+        throw new ParleyError("PARTICIPANTS_LIMIT", undefined, { limit: this.limits.maxParticipants });
+      }
+      const given = options.nickname ?? who.nickname;
+      // A customer keeps the name it started with (judged then); a new one must not be an agent's.
+      const isNewCustomerName = who.role === "customer" && normalizeNickname(given) !== who.nickname;
+      const nickname = isNewCustomerName ? await validateCustomerNickname(given, this.limits, this.agentNames) : validateNickname(given, this.limits);
+      const ts = now();
+      const participant: ParticipantRecord = {
+        userId: who.userId,
+        nickname,
+        isAgent: who.role === "agent",
+        channel: who.role === "agent" ? "agent" : "web",
+        joinedAt: ts,
+        leftAt: null,
+      };
+      const data: UserAddedEvent = { chatId, user: toUser(participant, state.contact, true), ts };
+      await this.pipeline.appendChange(
+        { chatId, id: newEventId(), name: "userAdded", userId: who.userId, ts, data },
+        { kind: "participantJoined", participant },
+      );
+    }
+    // A join is rare next to sends: read the chat afresh so the head and participants are exact.
+    state = await this.access.requireFreshChat(chatId);
+    const me = state.participants.get(who.userId);
+    if (me === undefined) throw new ParleyError("INTERNAL_ERROR");
+    return {
+      contact: toContactInfo(state.contact),
+      user: toUser(me, state.contact, true),
+      participants: presentParticipants(state).map((p) =>
+        toUser(p, state.contact, p.userId === who.userId || this.presence.isOnline(chatId, p.userId)),
+      ),
+      head: state.lastSeq,
+    };
+  }
+
+  /** Leaves a chat; it stays open for the others. */
+  async leave(who: TokenClaims, chatId: string): Promise<AckResult> {
+    const { me } = await this.access.requireActiveParticipant(who, chatId);
+    const ts = now();
+    const data: UserLeftEvent = { chatId, user: userRef(me), ts };
+    const seq = await this.pipeline.appendChange(
+      { chatId, id: newEventId(), name: "userLeft", userId: who.userId, ts, data },
+      { kind: "participantLeft", userId: who.userId, at: ts },
+    );
+    return { seq };
+  }
+
+  /** Ends a chat for everyone. Ending an ended chat changes nothing (`seq: null`). */
+  async end(who: TokenClaims, chatId: string): Promise<AckResult> {
+    const { state, me } = await this.access.requireParticipant(who, chatId);
+    if (state.contact.status === "ended") return { seq: null };
+    return { seq: await this.endChat(chatId, userRef(me)) };
+  }
+
+  /** Ends a chat on behalf of the server (back-office calls). */
+  async endByServer(chatId: string): Promise<AckResult> {
+    const state = await this.access.requireChat(chatId);
+    if (state.contact.status === "ended") return { seq: null };
+    return { seq: await this.endChat(chatId, null) };
+  }
+
+  /**
+   * The store refuses a second `contactEnded` in the same transaction that
+   * checks the chat is active, so two ends racing from different sessions or
+   * nodes store one event; the one that lost sees an ended chat (`null`), as
+   * if it had come second.
+   */
+  private async endChat(chatId: string, by: UserRef | null): Promise<number | null> {
+    const ts = now();
+    const data: ContactEndedEvent = { chatId, user: by, reason: by === null ? "endedByServer" : "endedByParticipant", ts };
+    const result = await this.pipeline.append({
+      chatId,
+      id: newEventId(),
+      name: "contactEnded",
+      userId: by?.id ?? null,
+      ts,
+      data,
+      change: { kind: "contactEnded", at: ts },
+    });
+    if (result.status === "contactEnded") return null;
+    if (result.status !== "appended") return this.pipeline.refused(chatId, result.status);
+    this.onEnded(chatId);
+    return result.seq;
+  }
+}
