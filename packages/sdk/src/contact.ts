@@ -67,11 +67,14 @@ const OWN_SUPPRESSED: ReadonlySet<StoredEventName | "isWriting"> = new Set([
 ]);
 
 /** Events that get an automatic `received` receipt when they come from someone else. */
-const RECEIPTED: ReadonlySet<StoredEventName> = new Set(["message", "link", "multimediaMessage"]);
+function isReceipted(frame: EventFrame): frame is EventFrame<"message" | "link" | "multimediaMessage"> {
+  return frame.name === "message" || frame.name === "link" || frame.name === "multimediaMessage";
+}
 
-function authorOf(data: unknown): string | undefined {
-  const record = data as { user?: { id?: unknown } | null; content?: { user?: { id?: unknown } } } | null;
-  const id = record?.content?.user?.id ?? record?.user?.id;
+/** Who an event is from: `content.user` (messages) or `user` (receipts, joins, typing); none for the others. */
+function authorOf(data: ContactEvents[keyof ContactEvents]): string | undefined {
+  // Optional chaining all the same: a frame from a newer server may lack what this SDK expects.
+  const id = "content" in data ? data.content?.user?.id : "user" in data ? data.user?.id : undefined;
   return typeof id === "string" ? id : undefined;
 }
 
@@ -284,8 +287,8 @@ export class Contact implements Resumable {
     this._apply(frame);
     if (isOwn && OWN_SUPPRESSED.has(frame.name)) return;
     this._events.emit(frame.name, frame.data);
-    if (RECEIPTED.has(frame.name) && !isOwn) {
-      const messageId = (frame.data as { id?: unknown }).id;
+    if (isReceipted(frame) && !isOwn) {
+      const messageId = frame.data.id;
       if (typeof messageId === "string") {
         // Queued like a request (idempotent on the server) so that a drop right after the
         // event cannot lose it: the author's `messageReceived` depends on it.
@@ -329,17 +332,17 @@ export class Contact implements Resumable {
   private _apply(frame: EventFrame): void {
     switch (frame.name) {
       case "userAdded": {
-        const user = (frame as EventFrame<"userAdded">).data.user;
+        const user = frame.data.user;
         this.participants = [...this.participants.filter((p) => p.id !== user.id), user];
         break;
       }
       case "userLeft": {
-        const id = (frame as EventFrame<"userLeft">).data.user.id;
+        const id = frame.data.user.id;
         this.participants = this.participants.filter((p) => p.id !== id);
         break;
       }
       case "contactEnded": {
-        const ts = (frame as EventFrame<"contactEnded">).data.ts;
+        const ts = frame.data.ts;
         this.contact = { ...this.contact, status: "ended", endedAt: ts ?? new Date().toISOString() };
         this._typing.reset();
         this._host.ended(this);
