@@ -121,6 +121,11 @@ export class ServerProcess {
     return `http://127.0.0.1:${this.port}`;
   }
 
+  /** Whether the process was started and has exited since (crashed or stopped). */
+  get hasExited(): boolean {
+    return this.child !== undefined && (this.child.exitCode !== null || this.child.signalCode !== null);
+  }
+
   async start(): Promise<void> {
     const child = spawn(
       process.execPath,

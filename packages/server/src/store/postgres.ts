@@ -64,9 +64,6 @@ export interface PostgresStoreOptions {
   onConnectionError?: (error: Error) => void;
 }
 
-/** PostgreSQL's unique_violation. */
-const UNIQUE_VIOLATION = "23505";
-
 /**
  * Locks the rows of the batch's chats, in one statement ordered by id, so two
  * nodes committing batches over the same chats take the locks in the same
@@ -211,25 +208,21 @@ export class PostgresStore implements Store {
   }
 
   async createAgent(agent: AgentRecord): Promise<void> {
-    try {
-      await this.guard(
-        this.db
-          .insertInto("agents")
-          .values({
-            id: agent.id,
-            username: agent.username,
-            nickname: agent.nickname,
-            password_hash: agent.passwordHash,
-            created_at: agent.createdAt,
-          })
-          .execute(),
-      );
-    } catch (error) {
-      if (error instanceof Error && "code" in error && error.code === UNIQUE_VIOLATION) {
-        throw new DuplicateUsernameError(agent.username);
-      }
-      throw error;
-    }
+    const result = await this.guard(
+      this.db
+        .insertInto("agents")
+        .values({
+          id: agent.id,
+          username: agent.username,
+          nickname: agent.nickname,
+          password_hash: agent.passwordHash,
+          created_at: agent.createdAt,
+        })
+        // A taken username is an answer, not a failed statement: nodes starting together each try to create the demo agent.
+        .onConflict((oc) => oc.column("username").doNothing())
+        .executeTakeFirstOrThrow(),
+    );
+    if (result.numInsertedOrUpdatedRows === 0n) throw new DuplicateUsernameError(agent.username);
   }
 
   async findAgentByUsername(username: string): Promise<AgentRecord | undefined> {
