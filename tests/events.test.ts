@@ -1,9 +1,10 @@
 /**
  * Events beyond the seed example, end to end: leaving, typing that expires or
- * stops with its socket, and one socket carrying many chats.
+ * stops with its socket, one socket carrying many chats, and the agents' chat
+ * feed on that same socket.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createLiveChatSdk } from "@parley/sdk";
+import { createLiveChatSdk, type ChatFeedEvent } from "@parley/sdk";
 import { startServerWithAgents, type InProcessServer } from "./support/server.js";
 import { TcpProxy } from "./support/tcp-proxy.js";
 import { waitFor } from "./support/wait.js";
@@ -79,15 +80,15 @@ describe("typing", () => {
     const carla = await customer("Carla");
     const aliceSdk = await agent(agentToken);
     const alice = await aliceSdk.LIVECHAT.joinContact(carla.contact.contact.id, "Alice");
-    const seen: boolean[] = [];
-    alice.on("isWriting", (event) => {
-      expect(event.user.nickname).toBe("Carla");
-      seen.push(event.bwrite);
-    });
+    const seen: { nickname: string; bwrite: boolean }[] = [];
+    alice.on("isWriting", (event) => seen.push({ nickname: event.user.nickname, bwrite: event.bwrite }));
     carla.contact.isWriting(true);
     // Carla never says she stopped: the server does it for her.
     await waitFor(() => seen.length === 2, () => `started then stopped, got ${JSON.stringify(seen)}`);
-    expect(seen).toEqual([true, false]);
+    expect(seen).toEqual([
+      { nickname: "Carla", bwrite: true },
+      { nickname: "Carla", bwrite: false },
+    ]);
     await Promise.all([carla.sdk, aliceSdk].map((s) => s.LIVECHAT.logout()));
   });
 
@@ -122,6 +123,46 @@ describe("one socket per SDK session", () => {
       expect(proxy.connections).toBe(1);
       await aliceSdk.LIVECHAT.logout();
       await Promise.all(customers.map((c) => c.sdk.LIVECHAT.logout()));
+    } finally {
+      await proxy.close();
+    }
+  });
+});
+
+describe("the agents' chat feed", () => {
+  it("follows a chat from start to end on the session's one socket, and starts afresh after a reconnect", async () => {
+    const proxy = await TcpProxy.start(server.port);
+    try {
+      const aliceSdk = createLiveChatSdk({ minReconnectDelayMs: 20, maxReconnectDelayMs: 100 });
+      aliceSdk.init({ serverUrl: proxy.url });
+      await aliceSdk.LIVECHAT.login(agentToken);
+      const events: ChatFeedEvent[] = [];
+      const feed = await aliceSdk.LIVECHAT.watchChats((event) => events.push(event));
+      const changesOf = (chatId: string) =>
+        events.flatMap((event) => (event.change !== "snapshot" && event.chat.id === chatId ? [`${event.change}:${event.chat.status}`] : []));
+
+      const carla = await customer("Carla");
+      const chatId = carla.contact.contact.id;
+      await waitFor(() => feed.chats.get(chatId)?.status === "waiting", () => `Carla's chat in the feed, got ${JSON.stringify(events)}`);
+      await carla.contact.sendMessage("Is anyone there?");
+      await waitFor(() => feed.chats.get(chatId)?.firstMessage !== null, () => "Carla's first message in the feed");
+      expect(feed.chats.get(chatId)?.firstMessage).toMatchObject({ kind: "text", text: "Is anyone there?" });
+
+      // The socket drops: the SDK reconnects, asks again, and the feed starts from a fresh snapshot.
+      const snapshots = () => events.filter((event) => event.change === "snapshot").length;
+      proxy.dropAll();
+      await waitFor(() => snapshots() === 2 && feed.isLive, () => "a second snapshot after the reconnect");
+      expect(feed.chats.get(chatId)).toMatchObject({ status: "waiting", nickname: "Carla", firstMessage: { text: "Is anyone there?" } });
+
+      const alice = await aliceSdk.LIVECHAT.joinContact(chatId, "Alice");
+      await waitFor(() => feed.chats.get(chatId)?.status === "active", () => "the chat taken");
+      await aliceSdk.LIVECHAT.endContact(alice);
+      await waitFor(() => !feed.chats.has(chatId), () => "the chat gone from the feed");
+      expect(changesOf(chatId)).toEqual(["started:waiting", "message:waiting", "updated:active", "ended:ended"]);
+      expect(proxy.connections).toBe(2); // one socket at a time, the feed on it: none of its own
+
+      feed.stop();
+      await Promise.all([carla.sdk, aliceSdk].map((s) => s.LIVECHAT.logout()));
     } finally {
       await proxy.close();
     }

@@ -8,6 +8,7 @@ import { afterEach, expect, it } from "vitest";
 import { createLiveChatSdk } from "@parley/sdk";
 import { startServer, type Running } from "../packages/server/test/helpers.js";
 import { PgRelay, describePostgres, freshDatabase } from "../packages/server/test/pg-support.js";
+import { waitFor } from "./support/wait.js";
 
 const cleanups: (() => Promise<unknown>)[] = [];
 afterEach(async () => {
@@ -43,11 +44,10 @@ describePostgres("a send while the database is away", () => {
       (error: { code?: string }) => (outcome = `rejected ${error.code}`),
     );
     // Refused more than once: the SDK wrote it again while the database stayed away.
-    const deadline = Date.now() + 20_000;
-    while (outcome === undefined && (await storeRefusals(run)) < 2) {
-      if (Date.now() > deadline) throw new Error(`the server never refused the send twice (the send: ${outcome ?? "pending"})`);
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
+    await waitFor(
+      async () => outcome !== undefined || (await storeRefusals(run)) >= 2,
+      () => `the server to refuse the send twice (the send: ${outcome ?? "pending"})`,
+    );
     expect(outcome).toBeUndefined();
 
     await relay.start();

@@ -1,7 +1,7 @@
 /** The Socket.IO relay baseline as a child process, pinned like Parley. @module */
 import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
-import { freePort } from "./parley.js";
+import { freePort } from "../../tests/support/ports.js";
 import { ServerProcess } from "./server-process.js";
 
 const RELAY = fileURLToPath(new URL("../baselines/socketio-relay.ts", import.meta.url));

@@ -10,11 +10,11 @@
 import { execFile } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdtemp, rm } from "node:fs/promises";
-import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
+import { freePort } from "../../tests/support/ports.js";
 import { ServerProcess } from "./server-process.js";
 
 const run = promisify(execFile);
@@ -35,14 +35,6 @@ export const BENCH_SERVER_ENV: Record<string, string> = {
   PARLEY_REQUESTS_BURST: "1000000",
   PARLEY_SOCKETS_PER_ADDRESS: "1000000",
 };
-
-export async function freePort(): Promise<number> {
-  const probe = net.createServer();
-  await new Promise<void>((resolve) => probe.listen(0, "127.0.0.1", resolve));
-  const { port } = probe.address() as net.AddressInfo;
-  await new Promise<void>((resolve) => probe.close(() => resolve()));
-  return port;
-}
 
 const isHealthy = async (url: string) => (await fetch(`${url}/healthz`)).ok;
 

@@ -1,6 +1,5 @@
 import { spawn, execFile, type ChildProcess } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
-import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -107,14 +106,7 @@ export async function startServerWithAgents(
   return { server, tokens };
 }
 
-/** A free loopback port (for a child server that must come back on the same port). */
-export async function freePort(): Promise<number> {
-  const probe = net.createServer();
-  await new Promise<void>((resolve) => probe.listen(0, "127.0.0.1", resolve));
-  const { port } = probe.address() as net.AddressInfo;
-  await new Promise<void>((resolve) => probe.close(() => resolve()));
-  return port;
-}
+export { freePort } from "./ports.js";
 
 /** A server running as a separate process, so that it can be killed with SIGKILL. */
 export class ServerProcess {
@@ -130,6 +122,11 @@ export class ServerProcess {
 
   get url(): string {
     return `http://127.0.0.1:${this.port}`;
+  }
+
+  /** Whether the process was started and has exited since (crashed or stopped). */
+  get hasExited(): boolean {
+    return this.child !== undefined && (this.child.exitCode !== null || this.child.signalCode !== null);
   }
 
   async start(): Promise<void> {
@@ -151,19 +148,15 @@ export class ServerProcess {
     let healthy = false;
     let exited = false;
     child.once("exit", () => (exited = true));
-    const probe = async () => {
-      while (!healthy && !exited) {
-        try {
-          const response = await fetch(`${this.url}/healthz`);
-          healthy = response.ok;
-        } catch {
-          await new Promise((resolve) => setTimeout(resolve, 50));
-        }
+    const isHealthy = async (): Promise<boolean> => {
+      try {
+        return (await fetch(`${this.url}/healthz`)).ok;
+      } catch {
+        return false; // not listening yet
       }
     };
-    void probe();
     // Generous: a loaded machine may take long to start a node and run its migrations.
-    await waitFor(() => healthy || exited, () => `server on ${this.port} to become healthy`, 60_000);
+    await waitFor(async () => exited || (healthy = await isHealthy()), () => `server on ${this.port} to become healthy`, 60_000);
     if (!healthy) throw new Error(`server exited at start:\n${this.output}`);
   }
 

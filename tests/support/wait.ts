@@ -4,15 +4,35 @@
  * a timed assertion: the test passes as soon as the state is reached.
  */
 export async function waitFor(
-  condition: () => boolean,
+  condition: () => boolean | Promise<boolean>,
   describe: () => string,
   timeoutMs = 20_000,
 ): Promise<void> {
   const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
+  while (!(await condition())) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for: ${describe()}`);
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
+}
+
+/**
+ * Reads until `accept` takes a value and returns that value (e.g. polling
+ * `/readyz` until it turns red, then asserting on the answer); fails with
+ * the last value read when the time allowed is over.
+ */
+export async function readUntil<T>(
+  read: () => Promise<T>,
+  accept: (value: T) => boolean,
+  describe: string,
+  timeoutMs = 20_000,
+): Promise<T> {
+  let last: T | undefined;
+  await waitFor(
+    async () => accept((last = await read())),
+    () => `${describe} (last read: ${JSON.stringify(last)})`,
+    timeoutMs,
+  );
+  return last as T;
 }
 
 /** Resolves with the first value an event source emits that matches, or fails after the timeout. */

@@ -1,11 +1,9 @@
 /**
  * The agent's desk: the SDK session, the open chats (rooms), which one is on
- * screen, the queue feed and announcements. Components re-render on
- * `subscribe`; everything the agent does goes through here.
+ * screen, the queue (the SDK's chat feed) and announcements. Components
+ * re-render on `subscribe`; everything the agent does goes through here.
  */
-import { createLiveChatSdk, LiveChatError, type LiveChatSdk } from "@parley/sdk";
-import type { ChatListItem } from "@parley/protocol";
-import { QueueFeed } from "./feed.js";
+import { createLiveChatSdk, LiveChatError, type ChatFeed, type ChatFeedEvent, type ChatListItem, type LiveChatSdk } from "@parley/sdk";
 import { Room } from "./room.js";
 import { loadOpenChats, loadSoundOn, saveOpenChats, saveSoundOn, type AgentLogin } from "./session.js";
 import { messageTypeOf } from "./text.js";
@@ -19,7 +17,8 @@ export interface Upload {
 export class Desk {
   readonly sdk: LiveChatSdk = createLiveChatSdk();
   readonly rooms = new Map<string, Room>();
-  readonly feed: QueueFeed;
+  /** The open chats of the server, once the SDK's chat feed has its first snapshot. */
+  feed: ChatFeed | undefined;
   selectedId: string | undefined;
   /** The last thing said to screen readers (an ARIA live region shows it). */
   announcement = "";
@@ -36,32 +35,39 @@ export class Desk {
   constructor(
     readonly login: AgentLogin,
     private readonly loggedOut: () => void,
-  ) {
-    this.feed = new QueueFeed(login.token, {
-      changed: () => this.changed(),
-      started: (chat) => this.chatStarted(chat),
-      authFailed: () => this.loggedOut(),
-    });
-  }
+  ) {}
 
-  /** Opens the session and the feed, and rejoins the chats that were open before a reload. */
+  /** Opens the session and the queue's feed, and rejoins the chats that were open before a reload. */
   async start(): Promise<void> {
     this.sdk.init({ serverUrl: location.origin });
     this.sdk.LIVECHAT.on("state", (context) => {
       this.connectionState = context.state;
       this.changed();
     });
-    this.feed.start();
-    await this.sdk.LIVECHAT.login(this.login.token, false, false, (reason) => {
+    const loggingIn = this.sdk.LIVECHAT.login(this.login.token, false, false, (reason) => {
       if (reason !== "explicitLogout") this.loggedOut();
     });
+    // The feed rides the session's socket; the SDK asks again, with a fresh snapshot, after each reconnect.
+    this.sdk.LIVECHAT.watchChats((event) => this.queueChanged(event)).then(
+      (feed) => {
+        this.feed = feed;
+        this.changed();
+      },
+      (error: unknown) => {
+        // A failed login is the start's own failure; only a refusal of a live session is news.
+        if (error instanceof LiveChatError && this.sdk.LIVECHAT.state !== "closed") {
+          this.announce(`The queue is not available: ${error.message} (${error.code})`);
+        }
+      },
+    );
+    await loggingIn;
     for (const chatId of loadOpenChats()) {
       await this.join(chatId).catch(() => undefined);
     }
   }
 
   stop(): void {
-    this.feed.stop();
+    this.feed?.stop();
     void this.sdk.LIVECHAT.logout();
   }
 
@@ -75,8 +81,13 @@ export class Desk {
     for (const listener of this.listeners) listener();
   }
 
+  /** Whether the queue is up to date (connected, with its snapshot). */
+  get isQueueLive(): boolean {
+    return this.feed?.isLive === true;
+  }
+
   get waitingChats(): ChatListItem[] {
-    return [...this.feed.chats.values()].filter((chat) => chat.status === "waiting").sort((a, b) => (a.createdAt < b.createdAt ? -1 : 1));
+    return [...(this.feed?.chats.values() ?? [])].filter((chat) => chat.status === "waiting").sort((a, b) => (a.createdAt < b.createdAt ? -1 : 1));
   }
 
   get selected(): Room | undefined {
@@ -200,6 +211,11 @@ export class Desk {
 
   private announce(text: string): void {
     this.announcement = text;
+    this.changed();
+  }
+
+  private queueChanged(event: ChatFeedEvent): void {
+    if (event.change === "started") this.chatStarted(event.chat);
     this.changed();
   }
 

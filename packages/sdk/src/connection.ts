@@ -1,6 +1,7 @@
 import { CLOSE_CODES, DEFAULT_LIMITS, PROTOCOL_VERSION, SOCKET_PATH, TERMINAL_CLOSE_CODES } from "@parley/protocol";
 import type { ClientFrame, ServerFrame, WelcomeFrame, WireError } from "@parley/protocol";
 import { backoff } from "./backoff.js";
+import { frameLine, type DebugLogger } from "./debug.js";
 import type {
   ConnectionState,
   DisconnectReason,
@@ -23,6 +24,8 @@ export interface ConnectionConfig {
   /** Overrides the server's heartbeat interval. */
   heartbeatMs: number | undefined;
   random: () => number;
+  /** The debug logger: frames in and out (tokens redacted). */
+  log: DebugLogger | undefined;
 }
 
 /** What a {@link Connection} tells its owner. */
@@ -155,6 +158,7 @@ export class Connection {
     const urls = this.config.urls;
     const url = socketUrl(urls[this._urlIndex % urls.length] as string);
     this._lastError = undefined;
+    this.config.log?.(`connecting to ${url}`);
     this._setState("connecting", {});
     let socket: WebSocketLike;
     try {
@@ -177,9 +181,11 @@ export class Connection {
       try {
         frame = JSON.parse(event.data) as ServerFrame;
       } catch {
+        this.config.log?.(`in (not JSON, ignored) ${event.data.slice(0, 200)}`);
         return;
       }
       if (frame === null || typeof frame !== "object") return;
+      this.config.log?.(frameLine("in", frame));
       this._receive(frame);
     };
     socket.onclose = (event) => {
@@ -270,6 +276,7 @@ export class Connection {
     if (!socket || socket.readyState !== OPEN) return false;
     try {
       socket.send(JSON.stringify(frame));
+      this.config.log?.(frameLine("out", frame));
       return true;
     } catch {
       return false;

@@ -20,8 +20,9 @@ import { LiveChatError } from "./errors.js";
 import { multimediaResult } from "./media/download.js";
 import { readMediaContent, type MediaPayload } from "./media/input.js";
 import { upload, type MediaHost } from "./media/upload.js";
-import type { DisconnectPolicy } from "./outbox.js";
-import { newClientId } from "./outbox.js";
+import { newClientId } from "./client-id.js";
+import type { FrameWithoutRid, RequestOptions } from "./outbox.js";
+import { ResumePoint, type Resumable } from "./resume.js";
 import { TypingThrottle } from "./typing.js";
 import type {
   ContactEvents,
@@ -30,18 +31,6 @@ import type {
   SendMultimediaOptions,
 } from "./types.js";
 import { checkText, checkUrl } from "./validate.js";
-
-/** How a request is queued: see {@link DisconnectPolicy}. */
-export interface RequestOptions {
-  /** The frame waits until this chat is (re-)joined on the current socket; null: not gated. */
-  chatId: string | null;
-  onDisconnect: DisconnectPolicy;
-  /** Whether the request times out (`REQUEST_TIMEOUT`); sends do not. */
-  timeout: boolean;
-}
-
-/** A client frame before the SDK gives it a `rid`. */
-export type FrameWithoutRid = ClientFrame extends infer F ? (F extends { rid?: number } ? Omit<F, "rid"> : F) : never;
 
 /** What a contact needs from its session (media uploads and downloads included). Internal. */
 export interface ContactHost extends MediaHost {
@@ -61,6 +50,8 @@ export interface ContactHost extends MediaHost {
   ended(contact: Contact): void;
   /** Whether a chat is joined in this session. */
   isJoined(chatId: string): boolean;
+  /** A request the SDK made on its own failed: the application hears of it through the `error` event. */
+  reportError(error: LiveChatError, about: { chatId?: string; request?: FrameWithoutRid }): void;
 }
 
 /** Events whose author is read from `user` (or `content.user`) and that are not handed back to their author. */
@@ -76,11 +67,14 @@ const OWN_SUPPRESSED: ReadonlySet<StoredEventName | "isWriting"> = new Set([
 ]);
 
 /** Events that get an automatic `received` receipt when they come from someone else. */
-const RECEIPTED: ReadonlySet<StoredEventName> = new Set(["message", "link", "multimediaMessage"]);
+function isReceipted(frame: EventFrame): frame is EventFrame<"message" | "link" | "multimediaMessage"> {
+  return frame.name === "message" || frame.name === "link" || frame.name === "multimediaMessage";
+}
 
-function authorOf(data: unknown): string | undefined {
-  const record = data as { user?: { id?: unknown } | null; content?: { user?: { id?: unknown } } } | null;
-  const id = record?.content?.user?.id ?? record?.user?.id;
+/** Who an event is from: `content.user` (messages) or `user` (receipts, joins, typing); none for the others. */
+function authorOf(data: ContactEvents[keyof ContactEvents]): string | undefined {
+  // Optional chaining all the same: a frame from a newer server may lack what this SDK expects.
+  const id = "content" in data ? data.content?.user?.id : "user" in data ? data.user?.id : undefined;
   return typeof id === "string" ? id : undefined;
 }
 
@@ -90,15 +84,13 @@ function authorOf(data: unknown): string | undefined {
  * order, across reconnects. Your own messages, receipts, typing and joins are
  * not handed back to you; `contactEnded` always is.
  */
-export class Contact {
+export class Contact implements Resumable {
   /** The chat: `contact.contact.id` is the chat id (`CHAT_<uuid>`). */
   contact: ContactInfo;
   /** You, as a participant of this chat. */
   user: User;
   /** Everyone in the chat, you included; kept up to date by `userAdded` / `userLeft`. */
   participants: User[];
-  /** Sequence number of the last event handed to the application (or skipped as your own). */
-  lastSeq: number;
   /** The newest page of messages (oldest first) as the first join gave it. */
   history: { messages: HistoryEntry[]; hasMore: boolean };
 
@@ -106,8 +98,7 @@ export class Contact {
   private readonly _nickname: string | undefined;
   private readonly _events = new Emitter<ContactEvents>();
   private readonly _typing: TypingThrottle;
-  private _joinedOnSocket = true;
-  private _resuming = false;
+  private readonly _resumePoint: ResumePoint;
   /** Set when the contact no longer belongs to a live session (left, logged out). */
   private _detachedWith: LiveChatError | null = null;
   /** Uploads in flight: aborted when the contact can no longer send. */
@@ -120,12 +111,17 @@ export class Contact {
     this.contact = { ...result.contact };
     this.user = result.user;
     this.participants = [...result.participants];
-    this.lastSeq = result.lastSeq;
+    this._resumePoint = new ResumePoint(result.lastSeq);
     this.history = result.history;
     this._typing = new TypingThrottle(
       (bwrite) => this._host.writeVolatile({ t: "typing", chatId: this.contact.id, bwrite }),
       () => this._host.now(),
     );
+  }
+
+  /** Sequence number of the last event handed to the application (or skipped as your own). */
+  get lastSeq(): number {
+    return this._resumePoint.lastSeq;
   }
 
   /** Whether the chat has ended (a `contactEnded` event was received). */
@@ -256,9 +252,19 @@ export class Contact {
       .then(() => undefined);
   }
 
+  /** @internal The chat id (`contact.contact.id`). */
+  get chatId(): string {
+    return this.contact.id;
+  }
+
+  /** @internal Where this chat resumes from after a reconnect. */
+  get resumePoint(): ResumePoint {
+    return this._resumePoint;
+  }
+
   /** @internal Whether frames gated on this chat may be written on the current socket. */
   get isJoinedOnSocket(): boolean {
-    return this._joinedOnSocket && this._detachedWith === null;
+    return this._resumePoint.isJoinedOnSocket && this._detachedWith === null;
   }
 
   /** @internal The nickname given at join, re-used when re-joining. */
@@ -269,29 +275,29 @@ export class Contact {
   /** @internal A stored event arrived for this chat. */
   receiveEvent(frame: EventFrame): void {
     if (this._detachedWith || typeof frame.seq !== "number") return;
-    if (frame.seq <= this.lastSeq) return; // replayed or duplicated: already handled
-    if (frame.seq > this.lastSeq + 1) {
-      // A gap: ask for a replay from lastSeq rather than hand events out of order.
+    const verdict = this._resumePoint.accept(frame.seq);
+    if (verdict === "seen") return; // replayed or duplicated: already handled
+    if (verdict === "gap") {
+      // Ask for a replay from lastSeq rather than hand events out of order.
       this._host.resume(this);
       return;
     }
-    this.lastSeq = frame.seq;
     const author = authorOf(frame.data);
     const isOwn = author !== undefined && author === this._host.userId;
     this._apply(frame);
     if (isOwn && OWN_SUPPRESSED.has(frame.name)) return;
     this._events.emit(frame.name, frame.data);
-    if (RECEIPTED.has(frame.name) && !isOwn) {
-      const messageId = (frame.data as { id?: unknown }).id;
+    if (isReceipted(frame) && !isOwn) {
+      const messageId = frame.data.id;
       if (typeof messageId === "string") {
         // Queued like a request (idempotent on the server) so that a drop right after the
         // event cannot lose it: the author's `messageReceived` depends on it.
+        const receipt: FrameWithoutRid = { t: "receipt", chatId: this.contact.id, messageId, kind: "received" };
         this._host
-          .request<unknown>(
-            { t: "receipt", chatId: this.contact.id, messageId, kind: "received" },
-            { chatId: this.contact.id, onDisconnect: "resend", timeout: false },
-          )
-          .catch(() => undefined);
+          .request<unknown>(receipt, { chatId: this.contact.id, onDisconnect: "resend", timeout: false })
+          .catch((error: unknown) => {
+            if (error instanceof LiveChatError) this._host.reportError(error, { chatId: this.contact.id, request: receipt });
+          });
       }
     }
   }
@@ -303,35 +309,16 @@ export class Contact {
     this._events.emit("isWriting", frame.data);
   }
 
-  /** @internal Whether a resume (re-join with `afterSeq`) is in flight. */
-  get isResuming(): boolean {
-    return this._resuming;
-  }
-
-  /** @internal A resume was requested. */
-  resumeStarted(): void {
-    this._resuming = true;
-  }
-
   /** @internal The re-join was answered; replayed events have been handled. */
   resumed(result: JoinResult): void {
-    this._resuming = false;
-    this._joinedOnSocket = true;
     this.participants = [...result.participants];
     this.user = result.user;
-    // The reply's lastSeq covers replayed and skipped events; never go back.
-    if (result.lastSeq > this.lastSeq) this.lastSeq = result.lastSeq;
-  }
-
-  /** @internal The re-join failed. */
-  resumeFailed(): void {
-    this._resuming = false;
+    this._resumePoint.resumed(result.lastSeq);
   }
 
   /** @internal The socket dropped: frames for this chat wait for the re-join. */
   socketDropped(): void {
-    this._joinedOnSocket = false;
-    this._resuming = false;
+    this._resumePoint.socketDropped();
     this._typing.reset();
   }
 
@@ -345,17 +332,17 @@ export class Contact {
   private _apply(frame: EventFrame): void {
     switch (frame.name) {
       case "userAdded": {
-        const user = (frame as EventFrame<"userAdded">).data.user;
+        const user = frame.data.user;
         this.participants = [...this.participants.filter((p) => p.id !== user.id), user];
         break;
       }
       case "userLeft": {
-        const id = (frame as EventFrame<"userLeft">).data.user.id;
+        const id = frame.data.user.id;
         this.participants = this.participants.filter((p) => p.id !== id);
         break;
       }
       case "contactEnded": {
-        const ts = (frame as EventFrame<"contactEnded">).data.ts;
+        const ts = frame.data.ts;
         this.contact = { ...this.contact, status: "ended", endedAt: ts ?? new Date().toISOString() };
         this._typing.reset();
         this._host.ended(this);

@@ -10,8 +10,13 @@ export { backoff } from "./backoff.js";
 export { SDK_VERSION } from "./version.js";
 export type { LiveChat } from "./livechat.js";
 export type { Contact } from "./contact.js";
+export type { ChatFeed } from "./chat-feed.js";
 export type * from "./types.js";
 export type {
+  ChatAgent,
+  ChatListItem,
+  ChatListStatus,
+  ChatSummary,
   ContactEndedEvent,
   ContactEventMap,
   ContactEventName,
@@ -23,6 +28,7 @@ export type {
   JoinResult,
   Limits,
   LinkEvent,
+  MessagePreview,
   MessageEvent,
   MessageType,
   MultimediaMessageEvent,

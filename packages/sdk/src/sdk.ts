@@ -1,3 +1,4 @@
+import { debugLogger, type DebugLogger } from "./debug.js";
 import { LiveChatError } from "./errors.js";
 import { LiveChat } from "./livechat.js";
 import type { InitOptions, LiveChatSdkOptions, WebSocketConstructor } from "./types.js";
@@ -5,7 +6,10 @@ import { SDK_VERSION } from "./version.js";
 
 /** An SDK instance: what the browser global `LIVECHATSDK` is. */
 export interface LiveChatSdk {
-  /** Sets the server URL(s). Call before `LIVECHAT.login`; throws `VALIDATION_FAILED` for a URL that is not http(s)/ws(s). */
+  /**
+   * Sets the server URL(s) and the optional debug logger. Call before `LIVECHAT.login`;
+   * throws `VALIDATION_FAILED` for a URL that is not http(s)/ws(s).
+   */
   init(options: InitOptions): void;
   /** The realtime API: login, contacts, history, connection state. */
   readonly LIVECHAT: LiveChat;
@@ -52,8 +56,10 @@ function normalizeUrls(serverUrl: string | string[]): string[] {
  */
 export function createLiveChatSdk(options: LiveChatSdkOptions = {}): LiveChatSdk {
   let urls: string[] | undefined;
+  let log: DebugLogger | undefined;
   const LIVECHAT = new LiveChat({
     serverUrls: () => urls,
+    log: () => log,
     WebSocket: () =>
       options.WebSocket ?? (globalThis as { WebSocket?: WebSocketConstructor }).WebSocket ?? undefined,
     fetch: () => options.fetch ?? (typeof globalThis.fetch === "function" ? globalThis.fetch.bind(globalThis) : undefined),
@@ -70,6 +76,7 @@ export function createLiveChatSdk(options: LiveChatSdkOptions = {}): LiveChatSdk
   return {
     init(initOptions: InitOptions): void {
       urls = normalizeUrls(initOptions?.serverUrl);
+      log = debugLogger(initOptions?.debug);
     },
     LIVECHAT,
     version: SDK_VERSION,

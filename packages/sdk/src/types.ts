@@ -3,8 +3,12 @@
  * @module
  */
 import type {
+  ChatListItem,
+  ClientFrame,
   ContactEventMap,
   DocumentType,
+  ErrorCode,
+  ErrorFrame,
   HistoryEntry,
   MediaFormat,
   MediaMessageType,
@@ -79,6 +83,17 @@ export interface InitOptions {
    * ```
    */
   serverUrl: string | string[];
+  /**
+   * Debug logging, off by default: `true` writes with `console.debug`, a
+   * function gets each line. One line per frame in and out (the login token
+   * and inline file contents never appear) and per connection state change.
+   *
+   * @example
+   * ```js
+   * LIVECHATSDK.init({ serverUrl: "https://chat.example.com", debug: (line) => myLog.push(line) });
+   * ```
+   */
+  debug?: boolean | ((line: string) => void);
 }
 
 /** Resolution of `LIVECHAT.login`. */
@@ -163,11 +178,57 @@ export interface StateContext {
   reason?: DisconnectReason;
 }
 
+/** A client frame as the SDK queues it, before it is given its request id (`rid`). */
+export type RequestFrame = ClientFrame extends infer F ? (F extends { rid?: number } ? Omit<F, "rid"> : F) : never;
+
+/**
+ * Context of the `error` event: an error no promise carries, because nothing
+ * the application called waits for it.
+ */
+export interface ErrorContext {
+  /** Stable code from the registry (`docs/errors.md`). */
+  code: ErrorCode;
+  /** Human-readable message, not for parsing. */
+  message: string;
+  /** Machine-readable context the server or the SDK gave. */
+  details?: Record<string, unknown>;
+  /** The chat concerned, when there is one. */
+  chatId?: string;
+  /**
+   * Where it comes from:
+   * - `errorFrame`: the server refused a frame that had no request id to answer (typing, a malformed frame);
+   * - `request`: a request the SDK made on its own failed (a delivery receipt, the re-join of a chat
+   *   after a reconnect, the chat feed's re-subscription).
+   */
+  source: "errorFrame" | "request";
+  /** For `errorFrame`: the server's frame. */
+  frame?: ErrorFrame;
+  /** For `request`: the request that failed. */
+  request?: RequestFrame;
+}
+
 /** Events of `LIVECHAT.on(name, cb)`. */
 export interface LiveChatEventMap {
   /** The connection state changed. */
   state: StateContext;
+  /** An error nobody waits for: a server `error` frame, or a failed request the SDK made on its own. */
+  error: ErrorContext;
 }
+
+/**
+ * A change of the agents' chat feed, as the `LIVECHAT.watchChats` listener gets it:
+ * - `snapshot`: the open chats after (re)subscribing, at first and after every reconnect;
+ * - `started`: a customer started a chat (it is waiting);
+ * - `updated`: someone joined or left (an agent took the chat, or its last agent left it waiting again);
+ * - `ended`: the chat ended (it is no longer in `chats`);
+ * - `message`: the first message of a waiting chat (`chat.firstMessage`).
+ */
+export type ChatFeedEvent =
+  | { change: "snapshot"; chats: ChatListItem[] }
+  | { change: "started" | "updated" | "ended" | "message"; chat: ChatListItem };
+
+/** The listener of `LIVECHAT.watchChats`. */
+export type ChatFeedListener = (event: ChatFeedEvent) => void;
 
 /**
  * Events of `contact.on(name, cb)`: the protocol's {@link ContactEventMap}. Each

@@ -1,6 +1,6 @@
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { IsWritingEvent, LinkEvent, ReceiptEvent, UserAddedEvent, UserLeftEvent, ContactEndedEvent } from "@parley/protocol";
-import { FakeServer } from "./support/fake-server.js";
+import { useFakeServer } from "./support/fake-server.js";
 import {
   AGENT_REF,
   CHAT_ID,
@@ -17,17 +17,11 @@ import {
   textMessage,
 } from "./support/fixtures.js";
 
-let server: FakeServer;
-beforeEach(async () => {
-  server = await FakeServer.start();
-});
-afterEach(async () => {
-  await server.close();
-});
+const fake = useFakeServer();
 
 describe("joinContact", () => {
   it("sends join and builds the contact from the reply", async () => {
-    const { sdk, conn } = await loggedIn(server);
+    const { sdk, conn } = await loggedIn(fake.server);
     const joining = sdk.LIVECHAT.joinContact(CHAT_ID);
     const frame = await conn.next("join");
     expect(frame).toEqual({ t: "join", rid: frame.rid, chatId: CHAT_ID }); // nickname optional, no afterSeq
@@ -51,7 +45,7 @@ describe("joinContact", () => {
   });
 
   it("rejects with the server's code", async () => {
-    const { sdk, conn } = await loggedIn(server);
+    const { sdk, conn } = await loggedIn(fake.server);
     const joining = sdk.LIVECHAT.joinContact(CHAT_ID, "Ann");
     const frame = await conn.next("join");
     expect(frame.nickname).toBe("Ann");
@@ -64,7 +58,7 @@ describe("joinContact", () => {
 
 describe("events", () => {
   it("hands each event to its callback with the exact payload and sends received receipts", async () => {
-    const { sdk, conn } = await loggedIn(server);
+    const { sdk, conn } = await loggedIn(fake.server);
     const contact = await joined(sdk, conn);
 
     const message = textMessage(1);
@@ -119,7 +113,7 @@ describe("events", () => {
   });
 
   it("does not hand the user's own messages, receipts, typing and join back, but advances lastSeq", async () => {
-    const { sdk, conn } = await loggedIn(server);
+    const { sdk, conn } = await loggedIn(fake.server);
     const contact = await joined(sdk, conn);
     const messages = collect(contact, "message");
     const added = collect(contact, "userAdded");
@@ -145,7 +139,7 @@ describe("events", () => {
   });
 
   it("drops replayed or repeated sequence numbers", async () => {
-    const { sdk, conn } = await loggedIn(server);
+    const { sdk, conn } = await loggedIn(fake.server);
     const contact = await joined(sdk, conn, { lastSeq: 10 });
     const messages = collect(contact, "message");
     conn.event(CHAT_ID, 9, "message", textMessage(9));
@@ -160,7 +154,7 @@ describe("events", () => {
   });
 
   it("asks for a resume instead of emitting after a gap", async () => {
-    const { sdk, conn } = await loggedIn(server);
+    const { sdk, conn } = await loggedIn(fake.server);
     const contact = await joined(sdk, conn, { lastSeq: 1 });
     const messages = collect(contact, "message");
     conn.event(CHAT_ID, 3, "message", textMessage(3));
@@ -179,7 +173,7 @@ describe("events", () => {
 
 describe("sending", () => {
   it("sends text and links with a client id and resolves with the committed message id", async () => {
-    const { sdk, conn } = await loggedIn(server);
+    const { sdk, conn } = await loggedIn(fake.server);
     const contact = await joined(sdk, conn);
     const sending = contact.sendMessage("hello");
     const frame = await conn.next("send");
@@ -198,7 +192,7 @@ describe("sending", () => {
   });
 
   it("paces sends above the announced burst instead of having them refused, in order", async () => {
-    const { sdk, conn } = await loggedIn(server, undefined, { messagesBurst: 3, messagesPerSecond: 100 });
+    const { sdk, conn } = await loggedIn(fake.server, undefined, { messagesBurst: 3, messagesPerSecond: 100 });
     const contact = await joined(sdk, conn);
     const sends = ["a", "b", "c", "d"].map((text) => contact.sendMessage(text));
     const frames = [];
@@ -210,7 +204,7 @@ describe("sending", () => {
   });
 
   it("rejects with the server's code and forgets the send", async () => {
-    const { sdk, conn } = await loggedIn(server);
+    const { sdk, conn } = await loggedIn(fake.server);
     const contact = await joined(sdk, conn);
     const sending = contact.sendMessage("again");
     const frame = await conn.next("send");
@@ -220,7 +214,7 @@ describe("sending", () => {
   });
 
   it("re-sends a send refused with RATE_LIMITED after retryAfterMs, same clientId, in order", async () => {
-    const { sdk, conn } = await loggedIn(server);
+    const { sdk, conn } = await loggedIn(fake.server);
     const contact = await joined(sdk, conn);
     const first = contact.sendMessage("one");
     const second = contact.sendMessage("two");
@@ -238,7 +232,7 @@ describe("sending", () => {
   });
 
   it("validates locally with the server's codes and sends nothing for a refused message", async () => {
-    const { sdk, conn } = await loggedIn(server, undefined, { maxTextLength: 20, maxFrameBytes: 200 });
+    const { sdk, conn } = await loggedIn(fake.server, undefined, { maxTextLength: 20, maxFrameBytes: 200 });
     const contact = await joined(sdk, conn);
     expect((await rejection(contact.sendMessage(""))).code).toBe("TEXT_EMPTY");
     expect((await rejection(contact.sendMessage("   "))).code).toBe("TEXT_EMPTY");
@@ -258,7 +252,7 @@ describe("sending", () => {
   });
 
   it("after contactEnded: a written send gets the server's answer, new sends reject at once", async () => {
-    const { sdk, conn } = await loggedIn(server);
+    const { sdk, conn } = await loggedIn(fake.server);
     const contact = await joined(sdk, conn);
     const committed = contact.sendMessage("just in time");
     const refused = contact.sendMessage("too late");
@@ -274,7 +268,7 @@ describe("sending", () => {
   });
 
   it("markSeen sends a seen receipt with a rid and resolves on the reply", async () => {
-    const { sdk, conn } = await loggedIn(server);
+    const { sdk, conn } = await loggedIn(fake.server);
     const contact = await joined(sdk, conn);
     const marking = contact.markSeen(messageId(3));
     const frame = await conn.next("receipt");
@@ -286,7 +280,7 @@ describe("sending", () => {
 
   it("throttles typing: one true per burst, then false", async () => {
     let now = 1_000;
-    const { sdk, conn } = await loggedIn(server, undefined, {}, { now: () => now });
+    const { sdk, conn } = await loggedIn(fake.server, undefined, {}, { now: () => now });
     const contact = await joined(sdk, conn);
     contact.isWriting(true);
     now += 1_000;
@@ -306,7 +300,7 @@ describe("sending", () => {
 
 describe("leave and end", () => {
   it("endContact sends end; leave sends leave and the contact stops", async () => {
-    const { sdk, conn } = await loggedIn(server);
+    const { sdk, conn } = await loggedIn(fake.server);
     const contact = await joined(sdk, conn);
     const ending = sdk.LIVECHAT.endContact(contact);
     const end = await conn.next("end");

@@ -1,18 +1,12 @@
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { FakeServer } from "./support/fake-server.js";
+import { describe, expect, it } from "vitest";
+import { useFakeServer } from "./support/fake-server.js";
 import { CHAT_ID, OTHER_CHAT_ID, historyEntry, joined, loggedIn, rejection } from "./support/fixtures.js";
 
-let server: FakeServer;
-beforeEach(async () => {
-  server = await FakeServer.start();
-});
-afterEach(async () => {
-  await server.close();
-});
+const fake = useFakeServer();
 
 describe("getChatHistory", () => {
   it("fetches every page with beforeSeq and returns all messages oldest first", async () => {
-    const { sdk, conn } = await loggedIn(server, undefined, { maxHistoryPage: 2 });
+    const { sdk, conn } = await loggedIn(fake.server, undefined, { maxHistoryPage: 2 });
     await joined(sdk, conn, { lastSeq: 5 });
     const loading = sdk.LIVECHAT.getChatHistory(CHAT_ID, true);
     const first = await conn.next("history");
@@ -31,7 +25,7 @@ describe("getChatHistory", () => {
   });
 
   it("rejects with NOT_JOINED for a chat not joined in this session", async () => {
-    const { sdk, conn } = await loggedIn(server);
+    const { sdk, conn } = await loggedIn(fake.server);
     await joined(sdk, conn);
     expect((await rejection(sdk.LIVECHAT.getChatHistory(OTHER_CHAT_ID, true))).code).toBe("NOT_JOINED");
     await sdk.LIVECHAT.logout();

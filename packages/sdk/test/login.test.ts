@@ -1,25 +1,19 @@
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { createLiveChatSdk, LiveChatError } from "../src/index.node.js";
 import type { StateContext } from "../src/types.js";
-import { FakeServer } from "./support/fake-server.js";
+import { FakeServer, useFakeServer } from "./support/fake-server.js";
 import { AGENT, TEST_OPTIONS, joined, loggedIn, nextState, rejection } from "./support/fixtures.js";
 
-let server: FakeServer;
-beforeEach(async () => {
-  server = await FakeServer.start();
-});
-afterEach(async () => {
-  await server.close();
-});
+const fake = useFakeServer();
 
 describe("login", () => {
   it("sends hello with the token on /v1/socket and resolves with the welcomed user", async () => {
     const sdk = createLiveChatSdk(TEST_OPTIONS);
-    sdk.init({ serverUrl: server.url });
+    sdk.init({ serverUrl: fake.server.url });
     const states: StateContext[] = [];
     sdk.LIVECHAT.on("state", (context) => states.push(context));
     const login = sdk.LIVECHAT.login("jwt-abc", true, true);
-    const conn = await server.nextConnection();
+    const conn = await fake.server.nextConnection();
     expect(conn.path).toBe("/v1/socket");
     const hello = await conn.acceptHello(AGENT);
     expect(hello).toEqual({ t: "hello", token: "jwt-abc", v: 1 });
@@ -37,18 +31,18 @@ describe("login", () => {
     const error = await rejection(sdk.LIVECHAT.login("t"));
     expect(error).toBeInstanceOf(LiveChatError);
     expect(error.code).toBe("NOT_INITIALIZED");
-    sdk.init({ serverUrl: server.url });
+    sdk.init({ serverUrl: fake.server.url });
     expect((await rejection(sdk.LIVECHAT.joinContact("CHAT_x"))).code).toBe("NOT_LOGGED_IN");
     expect((await rejection(sdk.LIVECHAT.getChatHistory("CHAT_x", true))).code).toBe("NOT_LOGGED_IN");
   });
 
   it("rejects with AUTH_INVALID_TOKEN and stays closed when the server closes with 4401", async () => {
     const sdk = createLiveChatSdk(TEST_OPTIONS);
-    sdk.init({ serverUrl: server.url });
+    sdk.init({ serverUrl: fake.server.url });
     const reasons: string[] = [];
     const login = sdk.LIVECHAT.login("forged", false, false, (reason) => reasons.push(reason));
     const closed = nextState(sdk.LIVECHAT, "closed");
-    const conn = await server.nextConnection();
+    const conn = await fake.server.nextConnection();
     await conn.next("hello");
     conn.send({ t: "error", error: { code: "AUTH_INVALID_TOKEN", message: "bad signature" } });
     conn.close(4401, "auth");
@@ -61,9 +55,9 @@ describe("login", () => {
 
   it("rejects a pending login with AUTH_TOKEN_EXPIRED on 4402 without an error frame", async () => {
     const sdk = createLiveChatSdk(TEST_OPTIONS);
-    sdk.init({ serverUrl: server.url });
+    sdk.init({ serverUrl: fake.server.url });
     const login = sdk.LIVECHAT.login("old");
-    const conn = await server.nextConnection();
+    const conn = await fake.server.nextConnection();
     await conn.next("hello");
     conn.close(4402);
     expect((await rejection(login)).code).toBe("AUTH_TOKEN_EXPIRED");
@@ -72,9 +66,9 @@ describe("login", () => {
   it("calls the callback with keepaliveExpired when a logged-in session gets 4402, and fails pending requests", async () => {
     const reasons: string[] = [];
     const sdk = createLiveChatSdk(TEST_OPTIONS);
-    sdk.init({ serverUrl: server.url });
+    sdk.init({ serverUrl: fake.server.url });
     const login = sdk.LIVECHAT.login("t", false, false, (reason) => reasons.push(reason));
-    const conn = await server.nextConnection();
+    const conn = await fake.server.nextConnection();
     await conn.acceptHello(AGENT);
     await login;
     const joining = sdk.LIVECHAT.joinContact("CHAT_eaa2e7c0-9c26-40db-b720-d777ab68078d");
@@ -87,12 +81,12 @@ describe("login", () => {
   });
 
   it("logout closes with 1000, rejects pending requests with LOGGED_OUT and calls the callback", async () => {
-    const { sdk, conn } = await loggedIn(server);
+    const { sdk, conn } = await loggedIn(fake.server);
     const contact = await joined(sdk, conn);
     const reasons: string[] = [];
     // Re-login to attach a callback on a fresh session.
     const relogin = sdk.LIVECHAT.login("t2", false, false, (reason) => reasons.push(reason));
-    const conn2 = await server.nextConnection();
+    const conn2 = await fake.server.nextConnection();
     await conn2.acceptHello(AGENT);
     await relogin;
     expect((await conn.closed).code).toBe(1000);
@@ -111,9 +105,9 @@ describe("login", () => {
     const deadUrl = dead.url;
     await dead.close();
     const sdk = createLiveChatSdk(TEST_OPTIONS);
-    sdk.init({ serverUrl: [deadUrl, server.url] });
+    sdk.init({ serverUrl: [deadUrl, fake.server.url] });
     const login = sdk.LIVECHAT.login("t");
-    const conn = await server.nextConnection();
+    const conn = await fake.server.nextConnection();
     await conn.acceptHello(AGENT);
     await expect(login).resolves.toMatchObject({ result: true });
     await sdk.LIVECHAT.logout();

@@ -1,9 +1,9 @@
 import { randomBytes } from "node:crypto";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { MediaResult, MultimediaMessageEvent, UploadResponse, UserRef } from "@parley/protocol";
 import { base64ToBytes, bytesToBase64, decodeChunked, encodeChunked } from "../src/media/base64.js";
 import { UPLOAD_ATTEMPTS } from "../src/media/upload.js";
-import { FakeServer } from "./support/fake-server.js";
+import { useFakeServer } from "./support/fake-server.js";
 import {
   AGENT,
   AGENT_REF,
@@ -75,13 +75,7 @@ function mediaResult(format: MediaResult["format"], overrides: Partial<MediaResu
   };
 }
 
-let server: FakeServer;
-beforeEach(async () => {
-  server = await FakeServer.start();
-});
-afterEach(async () => {
-  await server.close();
-});
+const fake = useFakeServer();
 
 describe("Base64 of large files", () => {
   it("encodes and decodes in chunks exactly as Buffer does, for every tail length and past a MiB", () => {
@@ -106,7 +100,7 @@ describe("Base64 of large files", () => {
 
 describe("SendMultimediaMessage inline", () => {
   it("sends a media frame with the Base64 and resolves with the message the server answered", async () => {
-    const { sdk, conn } = await loggedIn(server);
+    const { sdk, conn } = await loggedIn(fake.server);
     const contact = await joined(sdk, conn);
     const png = randomBytes(300).toString("base64");
     const progress: [number, number][] = [];
@@ -141,7 +135,7 @@ describe("SendMultimediaMessage inline", () => {
   });
 
   it("takes a data: URL, bytes, an ArrayBuffer, a Blob or a File (whose name is the default fileName)", async () => {
-    const { sdk, conn } = await loggedIn(server);
+    const { sdk, conn } = await loggedIn(fake.server);
     const contact = await joined(sdk, conn);
     const bytes = new Uint8Array(randomBytes(200));
     const base64 = Buffer.from(bytes).toString("base64");
@@ -165,7 +159,7 @@ describe("SendMultimediaMessage inline", () => {
   });
 
   it("refuses locally with the server's codes and sends nothing for a refused file", async () => {
-    const { sdk, conn } = await loggedIn(server, AGENT, LIMITS);
+    const { sdk, conn } = await loggedIn(fake.server, AGENT, LIMITS);
     const contact = await joined(sdk, conn);
     const ok = Buffer.from("hello").toString("base64");
     const code = async (promise: Promise<unknown>) => (await rejection(promise)).code;
@@ -181,7 +175,7 @@ describe("SendMultimediaMessage inline", () => {
     const tooLarge = await rejection(contact.SendMultimediaMessage("DOCUMENT", { document: new Uint8Array(1_000_001) }));
     expect(tooLarge).toMatchObject({ code: "MEDIA_TOO_LARGE", details: { limit: 1_000_000 } });
     expect(await code(contact.SendMultimediaMessage("VIDEO" as "IMAGE", { img: ok }))).toBe("VALIDATION_FAILED");
-    expect(server.httpRequests).toHaveLength(0);
+    expect(fake.server.httpRequests).toHaveLength(0);
 
     const sending = contact.SendMultimediaMessage("IMAGE", { img: ok, caption: "x".repeat(20) });
     const frame = await conn.next("send");
@@ -196,7 +190,7 @@ describe("SendMultimediaMessage inline", () => {
   });
 
   it("re-sends an unanswered media send after a reconnect with the same clientId; resolves once", async () => {
-    const { sdk, conn } = await loggedIn(server);
+    const { sdk, conn } = await loggedIn(fake.server);
     const contact = await joined(sdk, conn);
     const png = randomBytes(100).toString("base64");
     let resolutions = 0;
@@ -208,7 +202,7 @@ describe("SendMultimediaMessage inline", () => {
     conn.terminate();
     await nextState(sdk.LIVECHAT, "disconnected");
 
-    const conn2 = await server.nextConnection();
+    const conn2 = await fake.server.nextConnection();
     await conn2.acceptHello(AGENT);
     const rejoin = await conn2.next("join");
     conn2.reply(rejoin.rid, joinResult({ lastSeq: 0 }));
@@ -225,7 +219,7 @@ describe("SendMultimediaMessage inline", () => {
 
 describe("SendMultimediaMessage by upload", () => {
   it("uploads with the token, retries a 503 after Retry-After, then sends the uploadId", async () => {
-    const { sdk, conn } = await loggedIn(server, AGENT, LIMITS);
+    const { sdk, conn } = await loggedIn(fake.server, AGENT, LIMITS);
     const contact = await joined(sdk, conn);
     const pdf = new Uint8Array(randomBytes(5_000));
     const progress: [number, number][] = [];
@@ -235,7 +229,7 @@ describe("SendMultimediaMessage by upload", () => {
       { onProgress: (sent, total) => progress.push([sent, total]) },
     );
 
-    const first = await server.nextRequest();
+    const first = await fake.server.nextRequest();
     expect(first.method).toBe("POST");
     expect(first.path).toBe(`/v1/contacts/${CHAT_ID}/uploads`);
     expect(Object.fromEntries(first.query)).toEqual({ messageType: "DOCUMENT", fileName: "report.pdf" });
@@ -244,7 +238,7 @@ describe("SendMultimediaMessage by upload", () => {
     expect(first.body.equals(Buffer.from(pdf))).toBe(true);
     first.respondError(503, "UNAVAILABLE", undefined, { "retry-after": "0" });
 
-    const second = await server.nextRequest();
+    const second = await fake.server.nextRequest();
     expect(second.body.equals(Buffer.from(pdf))).toBe(true);
     second.respond(201, uploadResponse(pdf.byteLength));
 
@@ -269,21 +263,27 @@ describe("SendMultimediaMessage by upload", () => {
       [0, 5_000],
       [5_000, 5_000],
     ]);
-    expect(server.httpRequests).toHaveLength(2);
+    expect(fake.server.httpRequests).toHaveLength(2);
     await sdk.LIVECHAT.logout();
   });
 
   it("reports progress as the bytes go out with XMLHttpRequest, and sends a File's bytes and name", async () => {
-    const { sdk, conn } = await loggedIn(server, AGENT, LIMITS, { XMLHttpRequest: NodeXhr as unknown as new () => XMLHttpRequest });
+    const { sdk, conn } = await loggedIn(fake.server, AGENT, LIMITS, { XMLHttpRequest: NodeXhr as unknown as new () => XMLHttpRequest });
     const contact = await joined(sdk, conn);
     const bytes = new Uint8Array(randomBytes(300_000));
     const progress: number[] = [];
+    const totals = new Set<number>();
     const sending = contact.SendMultimediaMessage(
       "IMAGE",
       { img: new File([bytes], "holiday.jpg") },
-      { onProgress: (sent, total) => (expect(total).toBe(300_000), progress.push(sent)) },
+      {
+        onProgress: (sent, total) => {
+          progress.push(sent);
+          totals.add(total);
+        },
+      },
     );
-    const request = await server.nextRequest();
+    const request = await fake.server.nextRequest();
     expect(request.query.get("fileName")).toBe("holiday.jpg");
     expect(request.query.get("messageType")).toBe("IMAGE");
     expect(request.headers.authorization).toBe("Bearer token-1");
@@ -297,50 +297,51 @@ describe("SendMultimediaMessage by upload", () => {
     expect(progress.length).toBeGreaterThan(3);
     expect(progress).toEqual([...progress].sort((a, b) => a - b));
     expect(progress.at(-1)).toBe(300_000);
+    expect([...totals]).toEqual([300_000]);
     await sdk.LIVECHAT.logout();
   });
 
   it("rejects with the server's code for a refused file (415), without retrying or sending", async () => {
-    const { sdk, conn } = await loggedIn(server, AGENT, LIMITS);
+    const { sdk, conn } = await loggedIn(fake.server, AGENT, LIMITS);
     const contact = await joined(sdk, conn);
     const sending = contact.SendMultimediaMessage("DOCUMENT", { document: new Uint8Array(randomBytes(2_000)) });
-    const request = await server.nextRequest();
+    const request = await fake.server.nextRequest();
     expect(request.query.has("fileName")).toBe(false);
     request.respondError(415, "MEDIA_TYPE_NOT_ALLOWED", { detected: "EXE" });
     expect(await rejection(sending)).toMatchObject({ code: "MEDIA_TYPE_NOT_ALLOWED", details: { detected: "EXE" } });
-    expect(server.httpRequests).toHaveLength(1);
+    expect(fake.server.httpRequests).toHaveLength(1);
     expect(conn.received.some((f) => f.t === "send")).toBe(false);
     await sdk.LIVECHAT.logout();
   });
 
   it("retries network failures, 429 and 5xx, then rejects with UPLOAD_FAILED after the last attempt", async () => {
-    const { sdk, conn } = await loggedIn(server, AGENT, LIMITS);
+    const { sdk, conn } = await loggedIn(fake.server, AGENT, LIMITS);
     const contact = await joined(sdk, conn);
     const sending = contact.SendMultimediaMessage("DOCUMENT", { document: new Uint8Array(randomBytes(2_000)) });
     for (let attempt = 1; attempt <= UPLOAD_ATTEMPTS; attempt++) {
-      const request = await server.nextRequest();
+      const request = await fake.server.nextRequest();
       if (attempt === 1) request.destroy();
       else if (attempt === 2) request.respondError(429, "RATE_LIMITED", { retryAfterMs: 10 });
       else request.respondError(503, "UNAVAILABLE");
     }
     expect(await rejection(sending)).toMatchObject({ code: "UPLOAD_FAILED", details: { attempts: UPLOAD_ATTEMPTS, cause: "UNAVAILABLE" } });
-    expect(server.httpRequests).toHaveLength(UPLOAD_ATTEMPTS);
+    expect(fake.server.httpRequests).toHaveLength(UPLOAD_ATTEMPTS);
     expect(conn.received.some((f) => f.t === "send")).toBe(false);
     await sdk.LIVECHAT.logout();
   });
 
   it("waits for the session to reconnect before uploading, then sends once the chat is re-joined", async () => {
-    const { sdk, conn } = await loggedIn(server, AGENT, LIMITS);
+    const { sdk, conn } = await loggedIn(fake.server, AGENT, LIMITS);
     const contact = await joined(sdk, conn);
     conn.terminate();
     await nextState(sdk.LIVECHAT, "disconnected");
     const sending = contact.SendMultimediaMessage("DOCUMENT", { document: new Uint8Array(randomBytes(2_000)) });
 
-    const conn2 = await server.nextConnection();
+    const conn2 = await fake.server.nextConnection();
     await conn2.next("hello");
-    expect(server.httpRequests).toHaveLength(0); // offline: no attempt spent
+    expect(fake.server.httpRequests).toHaveLength(0); // offline: no attempt spent
     conn2.welcome(AGENT, LIMITS);
-    const request = await server.nextRequest();
+    const request = await fake.server.nextRequest();
     request.respond(201, uploadResponse(2_000));
     const rejoin = await conn2.next("join");
     conn2.reply(rejoin.rid, joinResult());
@@ -352,10 +353,10 @@ describe("SendMultimediaMessage by upload", () => {
   });
 
   it("aborts an upload in flight on logout and on leave", async () => {
-    const { sdk, conn } = await loggedIn(server, AGENT, LIMITS);
+    const { sdk, conn } = await loggedIn(fake.server, AGENT, LIMITS);
     const contact = await joined(sdk, conn);
     const leaving = contact.SendMultimediaMessage("DOCUMENT", { document: new Uint8Array(randomBytes(2_000)) });
-    await server.nextRequest(); // never answered
+    await fake.server.nextRequest(); // never answered
     const left = sdk.LIVECHAT.leave(CHAT_ID);
     const leave = await conn.next("leave");
     conn.reply(leave.rid, { seq: 1 });
@@ -364,7 +365,7 @@ describe("SendMultimediaMessage by upload", () => {
 
     const contact2 = await joined(sdk, conn, {}, OTHER_CHAT_ID);
     const loggingOut = contact2.SendMultimediaMessage("DOCUMENT", { document: new Uint8Array(randomBytes(2_000)) });
-    await server.nextRequest();
+    await fake.server.nextRequest();
     await sdk.LIVECHAT.logout();
     expect((await rejection(loggingOut)).code).toBe("LOGGED_OUT");
     expect(conn.received.some((f) => f.t === "send")).toBe(false);
@@ -373,7 +374,7 @@ describe("SendMultimediaMessage by upload", () => {
 
 describe("GetMultimediaMessageInActiveChat", () => {
   it("link: resolves with the absolute URL and the metadata, downloads nothing", async () => {
-    const { sdk, conn } = await loggedIn(server);
+    const { sdk, conn } = await loggedIn(fake.server);
     const contact = await joined(sdk, conn);
     const getting = contact.GetMultimediaMessageInActiveChat(CHAT_ID, messageId(7), "link");
     const frame = await conn.next("media");
@@ -387,16 +388,16 @@ describe("GetMultimediaMessageInActiveChat", () => {
         messageID: messageId(7),
         messageType: "IMAGE",
         format: "link",
-        content: { ...result.content, url: `${server.url}${result.url}`, expiresAt: result.expiresAt },
+        content: { ...result.content, url: `${fake.server.url}${result.url}`, expiresAt: result.expiresAt },
       },
       error: null,
     });
-    expect(server.httpRequests).toHaveLength(0);
+    expect(fake.server.httpRequests).toHaveLength(0);
     await sdk.LIVECHAT.logout();
   });
 
   it("fullsize (the default) and thumbnail: downloads the signed URL and gives the bytes as Base64", async () => {
-    const { sdk, conn } = await loggedIn(server);
+    const { sdk, conn } = await loggedIn(fake.server);
     const contact = await joined(sdk, conn);
     for (const format of [undefined, "thumbnail"] as const) {
       const getting = contact.GetMultimediaMessageInActiveChat(CHAT_ID, messageId(7), format);
@@ -404,7 +405,7 @@ describe("GetMultimediaMessageInActiveChat", () => {
       expect(frame.format).toBe(format ?? "fullsize");
       const result = mediaResult(format ?? "fullsize");
       conn.reply(frame.rid, result);
-      const download = await server.nextRequest();
+      const download = await fake.server.nextRequest();
       expect(download.method).toBe("GET");
       expect(download.url).toBe(result.url);
       expect(download.headers.authorization).toBeUndefined();
@@ -418,7 +419,7 @@ describe("GetMultimediaMessageInActiveChat", () => {
   });
 
   it("a document comes as content.document, from another chat joined in the session", async () => {
-    const { sdk, conn } = await loggedIn(server);
+    const { sdk, conn } = await loggedIn(fake.server);
     const contact = await joined(sdk, conn);
     await joined(sdk, conn, {}, OTHER_CHAT_ID);
     const getting = contact.GetMultimediaMessageInActiveChat(OTHER_CHAT_ID, messageId(8));
@@ -431,7 +432,7 @@ describe("GetMultimediaMessageInActiveChat", () => {
       content: { caption: "", fileName: "a.pdf", documentType: "PDF", user: CUSTOMER_REF, mimeType: "application/pdf", size: 5 },
     });
     conn.reply(frame.rid, result);
-    (await server.nextRequest()).respond(200, new Uint8Array(Buffer.from("%PDF-")));
+    (await fake.server.nextRequest()).respond(200, new Uint8Array(Buffer.from("%PDF-")));
     const got = await getting;
     expect(got.data.content.document).toBe(Buffer.from("%PDF-").toString("base64"));
     expect(got.data.content.img).toBeUndefined();
@@ -439,7 +440,7 @@ describe("GetMultimediaMessageInActiveChat", () => {
   });
 
   it("rejects with NOT_JOINED for a chat not joined, and with the server's codes", async () => {
-    const { sdk, conn } = await loggedIn(server);
+    const { sdk, conn } = await loggedIn(fake.server);
     const contact = await joined(sdk, conn);
     expect(await rejection(contact.GetMultimediaMessageInActiveChat(OTHER_CHAT_ID, messageId(1)))).toMatchObject({
       code: "NOT_JOINED",
@@ -455,18 +456,18 @@ describe("GetMultimediaMessageInActiveChat", () => {
 
     const expired = contact.GetMultimediaMessageInActiveChat(CHAT_ID, messageId(7));
     conn.reply((await conn.next("media")).rid, mediaResult("fullsize"));
-    (await server.nextRequest()).respondError(403, "MEDIA_LINK_INVALID");
+    (await fake.server.nextRequest()).respondError(403, "MEDIA_LINK_INVALID");
     expect((await rejection(expired)).code).toBe("MEDIA_LINK_INVALID");
     await sdk.LIVECHAT.logout();
   });
 
   it("re-sends the media request after a reconnect", async () => {
-    const { sdk, conn } = await loggedIn(server);
+    const { sdk, conn } = await loggedIn(fake.server);
     const contact = await joined(sdk, conn);
     const getting = contact.GetMultimediaMessageInActiveChat(CHAT_ID, messageId(7), "link");
     const original = await conn.next("media");
     conn.terminate();
-    const conn2 = await server.nextConnection();
+    const conn2 = await fake.server.nextConnection();
     await conn2.acceptHello(AGENT);
     conn2.reply((await conn2.next("join")).rid, joinResult());
     const again = await conn2.next("media");
@@ -479,7 +480,7 @@ describe("GetMultimediaMessageInActiveChat", () => {
 
 describe("multimedia events", () => {
   it("hands others' multimediaMessage with a received receipt, skips your own, and hands multimediaMessageStored to everyone", async () => {
-    const { sdk, conn } = await loggedIn(server);
+    const { sdk, conn } = await loggedIn(fake.server);
     const contact = await joined(sdk, conn);
     const media = collect(contact, "multimediaMessage");
     const stored = collect(contact, "multimediaMessageStored");

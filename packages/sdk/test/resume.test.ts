@@ -1,5 +1,5 @@
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { FakeServer } from "./support/fake-server.js";
+import { describe, expect, it } from "vitest";
+import { useFakeServer } from "./support/fake-server.js";
 import {
   AGENT,
   CHAT_ID,
@@ -13,17 +13,11 @@ import {
   textMessage,
 } from "./support/fixtures.js";
 
-let server: FakeServer;
-beforeEach(async () => {
-  server = await FakeServer.start();
-});
-afterEach(async () => {
-  await server.close();
-});
+const fake = useFakeServer();
 
 describe("resume after a dropped socket", () => {
   it("reconnects, re-joins with afterSeq and hands every event exactly once, in order", async () => {
-    const { sdk, conn } = await loggedIn(server);
+    const { sdk, conn } = await loggedIn(fake.server);
     const contact = await joined(sdk, conn, { lastSeq: 4 });
     const messages = collect(contact, "message");
     const first = nextEvent(contact, "message");
@@ -36,7 +30,7 @@ describe("resume after a dropped socket", () => {
     conn.close(4503, "shutting down");
     expect(await disconnected).toMatchObject({ code: 4503, reason: "serverShutdown" });
 
-    const conn2 = await server.nextConnection();
+    const conn2 = await fake.server.nextConnection();
     await conn2.acceptHello(AGENT);
     const rejoin = await conn2.next("join");
     expect(rejoin).toMatchObject({ chatId: CHAT_ID, afterSeq: 5, nickname: "Ann" });
@@ -55,7 +49,7 @@ describe("resume after a dropped socket", () => {
   });
 
   it("re-sends an unanswered send with the same clientId after the re-join; the promise resolves once", async () => {
-    const { sdk, conn } = await loggedIn(server);
+    const { sdk, conn } = await loggedIn(fake.server);
     const contact = await joined(sdk, conn);
     let resolutions = 0;
     const sending = contact.sendMessage("survive").then((id) => {
@@ -69,7 +63,7 @@ describe("resume after a dropped socket", () => {
     // Made while offline: waits in the outbox behind the first one.
     const offline = contact.sendMessage("written offline");
 
-    const conn2 = await server.nextConnection();
+    const conn2 = await fake.server.nextConnection();
     await conn2.acceptHello(AGENT);
     const rejoin = await conn2.next("join");
     expect(rejoin.afterSeq).toBe(0);
@@ -89,21 +83,21 @@ describe("resume after a dropped socket", () => {
   });
 
   it("reconnects when the server stays silent for twice the heartbeat, after pinging", async () => {
-    const { sdk, conn } = await loggedIn(server, AGENT, {}, { heartbeatMs: 40 });
+    const { sdk, conn } = await loggedIn(fake.server, AGENT, {}, { heartbeatMs: 40 });
     expect(await conn.next("ping")).toEqual({ t: "ping" });
     // No pong: the SDK gives up on this socket and opens another.
-    const conn2 = await server.nextConnection();
+    const conn2 = await fake.server.nextConnection();
     await conn2.acceptHello(AGENT);
     await nextState(sdk.LIVECHAT, "connected");
     await sdk.LIVECHAT.logout();
   });
 
   it("re-sends a join that was in flight when the socket dropped", async () => {
-    const { sdk, conn } = await loggedIn(server);
+    const { sdk, conn } = await loggedIn(fake.server);
     const joining = sdk.LIVECHAT.joinContact(CHAT_ID);
     await conn.next("join");
     conn.terminate();
-    const conn2 = await server.nextConnection();
+    const conn2 = await fake.server.nextConnection();
     await conn2.acceptHello(AGENT);
     const again = await conn2.next("join");
     expect(again.afterSeq).toBeUndefined();

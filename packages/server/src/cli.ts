@@ -14,7 +14,7 @@ import { AGENT_TOKEN_TTL_SECONDS, TokenService, parseTtl } from "./auth/tokens.j
 import { ConfigError, configInputFromFlagsAndEnv, resolveConfig, type ServeFlags } from "./config.js";
 import { startWarnings } from "./start-warnings.js";
 import { openStore } from "./store/open.js";
-import { DuplicateUsernameError, StoreUnavailableError, type Store } from "./store/types.js";
+import { DuplicateUsernameError, StoreCorruptError, StoreUnavailableError, type Store } from "./store/types.js";
 
 const USAGE = `Usage:
   parley [serve] [--port 8080] [--host 0.0.0.0] [--data-dir ./data] [--database-url postgres://…] [--redis-url redis://…] [--secret S] [--allowed-origins *] [--shutdown-timeout 10000]
@@ -75,6 +75,25 @@ function storageFlags(values: ReturnType<typeof parse>["values"]): ServeFlags {
   return flags;
 }
 
+/**
+ * First start on an empty install: a demo agent, so the newcomer can log in at
+ * once. Nodes starting together on one new database each try; the username is
+ * unique, so one creates it and the others learn they lost (only the winner
+ * knows the password and prints it).
+ */
+async function createDemoAgent(store: Store): Promise<{ outcome: "created"; password: string } | { outcome: "createdElsewhere" | "notNeeded" }> {
+  if ((await store.countAgents()) > 0 || (await store.getMeta(DEMO_MARKER)) !== undefined) return { outcome: "notNeeded" };
+  const password = randomBytes(12).toString("base64url");
+  try {
+    await createAgent(store, { username: "demo", password, nickname: "Demo agent" });
+  } catch (error) {
+    if (error instanceof DuplicateUsernameError) return { outcome: "createdElsewhere" };
+    throw error;
+  }
+  await store.setMeta(DEMO_MARKER, new Date().toISOString());
+  return { outcome: "created", password };
+}
+
 async function serve(flags: ServeFlags): Promise<void> {
   // Loaded here only: the server pulls in the image and media libraries, which the admin commands never need.
   const { createParleyServer } = await import("./server.js");
@@ -113,11 +132,9 @@ async function serve(flags: ServeFlags): Promise<void> {
   };
   process.on("SIGINT", () => stop("SIGINT"));
   process.on("SIGTERM", () => stop("SIGTERM"));
-  // First start on an empty install: make a demo agent so the newcomer can log in at once.
-  if ((await server.store.countAgents()) === 0 && (await server.store.getMeta(DEMO_MARKER)) === undefined) {
-    const password = randomBytes(12).toString("base64url");
-    await createAgent(server.store, { username: "demo", password, nickname: "Demo agent" });
-    await server.store.setMeta(DEMO_MARKER, new Date().toISOString());
+  const demo = await createDemoAgent(server.store);
+  if (demo.outcome === "created") {
+    const { password } = demo;
     console.log(
       [
         "",
@@ -137,6 +154,9 @@ async function serve(flags: ServeFlags): Promise<void> {
       ].join("\n"),
     );
   } else {
+    if (demo.outcome === "createdElsewhere") {
+      console.log("A demo agent (username: demo) was created by another node starting at the same time: its password is in that node's output.");
+    }
     console.log(`Parley is running at ${url} (demo page: ${url}/, agent console: ${url}/console; commands: npx parley --help)`);
   }
 }
@@ -219,6 +239,7 @@ async function main(argv: string[]): Promise<void> {
 
 main(process.argv.slice(2)).catch((error: unknown) => {
   if (error instanceof UsageError || error instanceof ConfigError) console.error(`parley: ${error.message}`);
+  else if (error instanceof StoreCorruptError) console.error(error.advice);
   else if (error instanceof StoreUnavailableError) console.error(`parley: the database is unavailable: ${error.reason}`);
   else console.error(error);
   process.exit(1);

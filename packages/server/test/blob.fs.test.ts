@@ -1,8 +1,10 @@
 import { randomBytes } from "node:crypto";
-import { mkdir, readdir, rm, utimes, writeFile } from "node:fs/promises";
+import { mkdir, readdir, rm, truncate, utimes, writeFile } from "node:fs/promises";
+import type { Readable } from "node:stream";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { FsBlobStore } from "../src/blobs/fs.js";
+import { BlobDamagedError } from "../src/blobs/verify.js";
 import { blobStoreContract } from "./blob.contract.js";
 import { tempDir } from "./helpers.js";
 
@@ -78,5 +80,43 @@ describe("FsBlobStore on disk", () => {
     await store.close();
     await expect(store.put(Buffer.from("x"))).rejects.toThrow(/closed/);
     await expect(store.read("0".repeat(64))).rejects.toThrow(/closed/);
+  });
+
+  /** The bytes a stream gave before it ended or failed, and its error. */
+  async function consume(stream: Readable): Promise<{ bytes: number; error: unknown }> {
+    let bytes = 0;
+    try {
+      for await (const chunk of stream) bytes += (chunk as Buffer).byteLength;
+      return { bytes, error: undefined };
+    } catch (error) {
+      return { bytes, error };
+    }
+  }
+
+  it("refuses a blob whose file was cut short or changed on disk: read rejects, a stream fails before its end", async () => {
+    const dir = storeDir();
+    const store = new FsBlobStore({ dir });
+    const data = randomBytes(300_000);
+    const { key } = await store.put(data);
+    const path = join(dir, key.slice(0, 2), key.slice(2, 4), key);
+
+    await truncate(path, 100_000);
+    await expect(store.read(key)).rejects.toBeInstanceOf(BlobDamagedError);
+    const short = await consume((await store.open(key)) as Readable);
+    expect(short.error).toBeInstanceOf(BlobDamagedError);
+    expect(short.bytes).toBeLessThan(100_000);
+
+    // Same length, other bytes: only the hash tells, and the last chunk is never handed out.
+    await writeFile(path, Buffer.concat([data.subarray(0, 299_999), Buffer.from([data[299_999]! ^ 1])]));
+    await expect(store.read(key)).rejects.toThrow(`the media file ${key} is damaged`);
+    const changed = await consume((await store.open(key)) as Readable);
+    expect(changed.error).toBeInstanceOf(BlobDamagedError);
+    expect(changed.bytes).toBeLessThan(data.byteLength);
+
+    // Whole again: read and streamed in full.
+    await writeFile(path, data);
+    expect((await store.read(key))?.equals(data)).toBe(true);
+    expect(await consume((await store.open(key)) as Readable)).toEqual({ bytes: data.byteLength, error: undefined });
+    await store.close();
   });
 });

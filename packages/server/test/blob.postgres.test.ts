@@ -4,6 +4,7 @@ import { join } from "node:path";
 import type { Readable } from "node:stream";
 import { afterEach, beforeEach, expect, it } from "vitest";
 import { CHUNK_BYTES, PgBlobStore } from "../src/blobs/postgres.js";
+import { BlobDamagedError } from "../src/blobs/verify.js";
 import { PostgresStore } from "../src/store/postgres.js";
 import { blobStoreContract } from "./blob.contract.js";
 import { tempDir } from "./helpers.js";
@@ -99,5 +100,33 @@ describePostgres("PostgreSQL blob store", () => {
     } finally {
       await other.close();
     }
+  });
+
+  /** The bytes a stream gave before it ended or failed, and its error. */
+  async function consume(stream: Readable): Promise<{ bytes: number; error: unknown }> {
+    let bytes = 0;
+    try {
+      for await (const chunk of stream) bytes += (chunk as Buffer).byteLength;
+      return { bytes, error: undefined };
+    } catch (error) {
+      return { bytes, error };
+    }
+  }
+
+  it("refuses a blob whose chunks were changed or lost: read rejects, a stream fails before its end", async () => {
+    const data = randomBytes(3 * CHUNK_BYTES);
+    const { key } = await store.put(data);
+
+    await queryDatabase(database.url, "update blob_chunks set data = set_byte(data, 0, get_byte(data, 0) # 1) where idx = 2");
+    await expect(store.read(key)).rejects.toBeInstanceOf(BlobDamagedError);
+    const changed = await consume((await store.open(key)) as Readable);
+    expect(changed.error).toBeInstanceOf(BlobDamagedError);
+    expect(changed.bytes).toBeLessThan(data.length);
+
+    await queryDatabase(database.url, "delete from blob_chunks where idx = 2");
+    await expect(store.read(key)).rejects.toBeInstanceOf(BlobDamagedError);
+    const lost = await consume((await store.open(key)) as Readable);
+    expect(lost.error).toBeInstanceOf(Error);
+    expect(lost.bytes).toBeLessThan(data.length);
   });
 });

@@ -2,7 +2,9 @@ import { Redis } from "ioredis";
 import { afterEach, expect, it } from "vitest";
 import { RedisBus, RedisUnavailableError } from "../src/bus/redis.js";
 import { busContract } from "./bus.contract.js";
-import { RedisProcess, TEST_REDIS_URL, freePort, randomPrefix, removePrefix } from "./redis-support.js";
+import { freePort } from "../../../tests/support/ports.js";
+import { waitFor } from "../../../tests/support/wait.js";
+import { RedisProcess, TEST_REDIS_URL, randomPrefix, removePrefix } from "./redis-support.js";
 
 busContract("redis", {
   create() {
@@ -86,19 +88,14 @@ it("reports its connection, re-subscribes after Redis restarts, and says so", as
   const reconnected = new Promise<void>((resolve) => b.onReconnect(resolve));
   await redis.kill();
   // ioredis notices the closed socket; it then reports not connected until it is back.
-  await until(() => !b.isConnected);
+  await waitFor(() => !b.isConnected, () => "bus B to notice that Redis went away");
   await redis.restart();
   await reconnected;
-  await until(() => a.isConnected);
+  await waitFor(() => a.isConnected, () => "bus A to reconnect to Redis");
   await a.publish("ch", "after");
   await received(2);
   expect(got).toEqual(["before", "after"]);
 });
-
-/** Resolves once the condition holds, checking on each turn of the event loop (no sleep as an assertion). */
-async function until(condition: () => boolean): Promise<void> {
-  while (!condition()) await new Promise((resolve) => setTimeout(resolve, 10));
-}
 
 it("holds a subscription made before start until the bus has connected", async () => {
   const prefix = randomPrefix();

@@ -7,7 +7,7 @@ import { fileURLToPath } from "node:url";
 import { afterAll, expect, it } from "vitest";
 import { TokenService } from "../src/auth/tokens.js";
 import { tempDir } from "./helpers.js";
-import { freePort } from "./redis-support.js";
+import { freePort } from "../../../tests/support/ports.js";
 
 const root = fileURLToPath(new URL("../../..", import.meta.url));
 const cli = fileURLToPath(new URL("../dist/cli.js", import.meta.url));

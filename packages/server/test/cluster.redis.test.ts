@@ -8,6 +8,7 @@ import { afterEach, expect, it } from "vitest";
 import { createAgent } from "../src/auth/agents.js";
 import { SqliteStore } from "../src/store/sqlite.js";
 import { RawClient, SECRET, startContact, startServer, tempDir, type Frame, type Running } from "./helpers.js";
+import { waitFor } from "../../../tests/support/wait.js";
 import { RedisProcess, TEST_REDIS_URL, randomPrefix, removePrefix } from "./redis-support.js";
 
 const cleanups: (() => Promise<void> | void)[] = [];
@@ -28,11 +29,6 @@ async function cluster(redisUrl: string, prefix: string): Promise<{ a: Running; 
   cleanups.push(() => b.stop());
   const agent = await createAgent(store, { username: "ann", password: "secret-pass" });
   return { a, b, agentToken: (await b.server.tokens.issueAgent(agent)).token };
-}
-
-/** Resolves once the condition holds, checking on each turn of the timer loop. */
-async function until(condition: () => Promise<boolean> | boolean): Promise<void> {
-  while (!(await condition())) await new Promise((resolve) => setTimeout(resolve, 10));
 }
 
 it("carries every kind of event across nodes, on a channel followed only while the chat has a participant here", async () => {
@@ -74,10 +70,10 @@ it("carries every kind of event across nodes, on a channel followed only while t
 
   // The agent's last socket on node B goes: B stops following the chat.
   agent.close();
-  await until(async () => (await subscribers(contact.chatId)) === 1);
+  await waitFor(async () => (await subscribers(contact.chatId)) === 1, () => "one node to follow the chat's channel");
   await customer.request({ t: "end", chatId: contact.chatId });
   customer.close();
-  await until(async () => (await subscribers(contact.chatId)) === 0);
+  await waitFor(async () => (await subscribers(contact.chatId)) === 0, () => "no node to follow the chat's channel");
 
   // Back on node B after the end: the join replays what B never received over the bus.
   const { client: again } = await RawClient.connect(b.wsUrl, agentToken);
@@ -114,10 +110,10 @@ it("loses and duplicates nothing when Redis is killed and restarted during traff
     while (received.length < total) received.push(await agent.next((f) => f.t === "event" && f.name === "message", 15_000));
   })();
 
-  await until(() => received.length >= 10);
+  await waitFor(() => received.length >= 10, () => `ten messages at the agent, got ${received.length}`);
   await redisServer.kill();
   // Sends go on while Redis is away: the store commits them, node A answers.
-  await until(() => acked.length >= 30);
+  await waitFor(() => acked.length >= 30, () => `thirty acknowledgements, got ${acked.length}`);
   expect(a.server.bus.isConnected).toBe(false);
   await redisServer.restart();
   await Promise.all([sending, receiving]);

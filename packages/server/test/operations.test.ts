@@ -2,6 +2,7 @@
 import Fastify from "fastify";
 import { Redis } from "ioredis";
 import { afterEach, expect, it } from "vitest";
+import { readUntil } from "../../../tests/support/wait.js";
 import { healthRoutes } from "../src/http/health.js";
 import { metricsRoutes } from "../src/http/metrics.js";
 import { ParleyMetrics } from "../src/metrics.js";
@@ -109,15 +110,14 @@ it("turns /readyz red while Redis is away, keeps committing sends, and recovers 
   await raw.publish(`${prefix}chat:${contact.chatId}`, "{garbage");
   raw.disconnect();
   const dropped = async (): Promise<number | undefined> => sample(await (await fetch(`${node.url}/metrics`)).text(), "parley_bus_dropped_total");
-  while ((await dropped()) !== 1) await new Promise((resolve) => setTimeout(resolve, 10));
+  await readUntil(dropped, (count) => count === 1, "the garbage to be counted as dropped");
 
   await redis.kill();
   const readyz = async (): Promise<{ status: number; body: unknown }> => {
     const response = await fetch(`${node.url}/readyz`);
     return { status: response.status, body: await response.json() };
   };
-  let red = await readyz();
-  while (red.status === 200) red = await readyz();
+  const red = await readUntil(readyz, (answer) => answer.status !== 200, "/readyz to turn red without Redis");
   expect(red).toEqual({ status: 503, body: { status: "notReady", notReady: ["bus"], checks: { store: "ok", bus: "not connected", server: "ok" } } });
   // The store is the source of truth: a send is committed and acknowledged without Redis.
   const sent = await client.request({ t: "send", chatId: contact.chatId, clientId: "while-away", kind: "text", text: "still here" });
@@ -126,8 +126,7 @@ it("turns /readyz red while Redis is away, keeps committing sends, and recovers 
   expect(sample(await (await fetch(`${node.url}/metrics`)).text(), "parley_bus_connected")).toBe(0);
 
   await redis.restart();
-  let green = await readyz();
-  while (green.status !== 200) green = await readyz();
+  const green = await readUntil(readyz, (answer) => answer.status === 200, "/readyz to turn green with Redis back");
   expect(green.body).toMatchObject({ status: "ready" });
   expect(sample(await (await fetch(`${node.url}/metrics`)).text(), "parley_bus_reconnects_total")).toBe(1);
 });
@@ -154,7 +153,6 @@ it("turns /readyz red while PostgreSQL is away, naming the store, and green when
   expect(red.body.checks.store).not.toBe("ok");
 
   await relay.start();
-  let green = await readyz();
-  while (green.status !== 200) green = await readyz();
+  const green = await readUntil(readyz, (answer) => answer.status === 200, "/readyz to turn green with PostgreSQL back");
   expect(green.body.checks).toEqual({ store: "ok", bus: "ok", server: "ok" });
 });

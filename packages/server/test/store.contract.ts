@@ -5,9 +5,9 @@
  */
 import { randomUUID } from "node:crypto";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import type { AppendRequest, MediaRecord, ParticipantRecord, Store } from "../src/store/types.js";
+import type { AppendRequest, MediaRecord, Store } from "../src/store/types.js";
 import { DuplicateUsernameError, StoreUnavailableError } from "../src/store/types.js";
-import { stub, stubText } from "./store-fixtures.js";
+import { newChat, participant, stub, stubText, textMessage as message } from "./store-fixtures.js";
 
 export interface StoreFactory {
   /** A fresh, empty store location. */
@@ -18,27 +18,6 @@ const ts = () => new Date().toISOString();
 const chatId = () => `CHAT_${randomUUID()}`;
 const userId = () => `USER_${randomUUID()}`;
 const msgId = () => `MSG_${randomUUID()}`;
-
-function participant(id: string, isAgent = false): ParticipantRecord {
-  return { userId: id, nickname: isAgent ? "Agent" : "Customer", isAgent, channel: isAgent ? "agent" : "web", joinedAt: ts(), leftAt: null };
-}
-
-async function newChat(store: Store, createdAt = ts(), nickname = "Customer", id = chatId()): Promise<{ chatId: string; customer: string }> {
-  const customer = userId();
-  await store.createContact({
-    contact: { id, createdAt, customerUserId: customer, nickname, email: null, pageUri: null, pageTitle: null, userAgent: null, clientIp: "127.0.0.1" },
-    customer: participant(customer),
-    firstEvent: { id: `EVT_${randomUUID()}`, name: "userAdded", userId: customer, ts: ts(), data: stub({ chatId: id, who: customer }) },
-  });
-  return { chatId: id, customer };
-}
-
-function message(chat: string, user: string, text: string, clientId?: string): AppendRequest {
-  const id = msgId();
-  const request: AppendRequest = { chatId: chat, id, name: "message", userId: user, ts: ts(), data: stub({ id, chatId: chat, text }) };
-  if (clientId !== undefined) request.clientId = clientId;
-  return request;
-}
 
 function media(chat: string, user: string, withThumbnail: boolean): MediaRecord {
   const blob = (n: number) => n.toString(16).padStart(64, "0");

@@ -27,7 +27,7 @@ export function Queue({ desk, onJoined }: { desk: Desk; onJoined: () => void }) 
         Waiting chats <span class="count">{waiting.length}</span>
         {desk.newChats > 0 && <span class="badge">{desk.newChats} new</span>}
       </h2>
-      {!desk.feed.isConnected && <p class="muted">Connecting to the queue…</p>}
+      {!desk.isQueueLive && <p class="muted">Connecting to the queue…</p>}
       {error !== "" && (
         <p class="error" role="alert">
           {error}

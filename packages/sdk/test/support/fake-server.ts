@@ -7,6 +7,7 @@
  */
 import { createServer, type IncomingHttpHeaders, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { afterEach, beforeEach } from "vitest";
 import { WebSocketServer, type WebSocket } from "ws";
 import type { ClientFrame, ErrorCode, Limits, SessionIdentity, StoredEventMap } from "@parley/protocol";
 import { DEFAULT_LIMITS } from "@parley/protocol";
@@ -264,4 +265,25 @@ export class FakeServer {
     this.http.closeAllConnections();
     await new Promise<void>((resolve) => this.http.close(() => resolve()));
   }
+}
+
+/**
+ * A fresh fake server for each test of the file, closed after it: call once at
+ * the top of a test file and read `fake.server` inside the tests.
+ */
+export function useFakeServer(): { readonly server: FakeServer } {
+  let current: FakeServer | undefined;
+  beforeEach(async () => {
+    current = await FakeServer.start();
+  });
+  afterEach(async () => {
+    await current?.close();
+    current = undefined;
+  });
+  return {
+    get server(): FakeServer {
+      if (current === undefined) throw new Error("the fake server runs only inside a test");
+      return current;
+    },
+  };
 }

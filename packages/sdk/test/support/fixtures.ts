@@ -10,7 +10,7 @@ import type {
   UserRef,
 } from "@parley/protocol";
 import { createLiveChatSdk, type Contact, type LiveChat, type LiveChatSdk, type LiveChatSdkOptions } from "../../src/index.node.js";
-import type { ConnectionState, StateContext } from "../../src/types.js";
+import type { ConnectionState, LiveChatEventMap, StateContext } from "../../src/types.js";
 import { WAIT_MS, type FakeConnection, type FakeServer } from "./fake-server.js";
 
 export const CHAT_ID = "CHAT_eaa2e7c0-9c26-40db-b720-d777ab68078d";
@@ -105,6 +105,26 @@ export function collect<K extends keyof ContactEventMap>(contact: Contact, name:
   const events: ContactEventMap[K][] = [];
   contact.on(name, (event) => events.push(event));
   return events;
+}
+
+/** Records every `name` event of a session (`state`, `error`). */
+export function collectSession<K extends keyof LiveChatEventMap>(live: LiveChat, name: K): LiveChatEventMap[K][] {
+  const events: LiveChatEventMap[K][] = [];
+  live.on(name, (event) => events.push(event));
+  return events;
+}
+
+/** Resolves with the next `name` event of a session; fails after WAIT_MS. */
+export function nextSessionEvent<K extends keyof LiveChatEventMap>(live: LiveChat, name: K): Promise<LiveChatEventMap[K]> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no "${String(name)}" session event within ${WAIT_MS} ms`)), WAIT_MS);
+    const listener = (event: LiveChatEventMap[K]) => {
+      clearTimeout(timer);
+      live.off(name, listener);
+      resolve(event);
+    };
+    live.on(name, listener);
+  });
 }
 
 /** Resolves when the session reaches `state`; fails after WAIT_MS. */

@@ -14,13 +14,18 @@
  *
  * Several processes may share one directory: temp names are random and two
  * renames of the same content to the same name leave the same bytes.
+ *
+ * Damage: a file can still be cut short or changed on disk after it was
+ * stored (a disk fault, a restore that went wrong). Since the name is the
+ * hash, every read checks the bytes against it (see blobs/verify.ts).
  * @module
  */
 import { createHash, randomBytes } from "node:crypto";
 import { mkdir, open, readdir, readFile, rename, rm, stat, type FileHandle } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
-import type { Readable } from "node:stream";
+import { pipeline, type Readable } from "node:stream";
 import { blobChunks, isBlobKey, type BlobInfo, type BlobSource, type BlobStore } from "./types.js";
+import { assertIntact, verifiedAgainst } from "./verify.js";
 
 /** Temp files untouched for this long are left over from a crash and are removed on start. */
 const STALE_TEMP_MS = 24 * 3600 * 1000;
@@ -67,13 +72,17 @@ export class FsBlobStore implements BlobStore {
     if (!isBlobKey(key)) return undefined;
     // Open before streaming so that a missing blob is an `undefined`, not a stream that errors later.
     const file = await missingAsUndefined(open(this.pathOf(key), "r"));
-    return file?.createReadStream();
+    if (file === undefined) return undefined;
+    // The consumer sees a read error or the damage on the returned stream; destroying it closes the file.
+    return pipeline(file.createReadStream(), verifiedAgainst(key), () => undefined);
   }
 
   async read(key: string): Promise<Buffer | undefined> {
     this.assertOpen();
     if (!isBlobKey(key)) return undefined;
-    return missingAsUndefined(readFile(this.pathOf(key)));
+    const bytes = await missingAsUndefined(readFile(this.pathOf(key)));
+    if (bytes !== undefined) assertIntact(key, bytes);
+    return bytes;
   }
 
   async stat(key: string): Promise<{ size: number } | undefined> {

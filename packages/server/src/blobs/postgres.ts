@@ -21,11 +21,12 @@
  */
 import { createHash, randomUUID } from "node:crypto";
 import { createReadStream } from "node:fs";
-import { Readable } from "node:stream";
+import { pipeline, Readable } from "node:stream";
 import { Kysely, PostgresDialect, type ColumnType } from "kysely";
 import { createPgPool, isConnectionError, redactUrl } from "../db/pg-pool.js";
 import { StoreUnavailableError } from "../db/unavailable.js";
 import { blobChunks, isBlobKey, type BlobInfo, type BlobSource, type BlobStore } from "./types.js";
+import { assertIntact, verifiedAgainst } from "./verify.js";
 
 /** Bytes per stored chunk: large enough for few round trips, small enough to hold one per request. */
 export const CHUNK_BYTES = 256 * 1024;
@@ -95,7 +96,9 @@ export class PgBlobStore implements BlobStore {
     const blob = await this.guard(this.db.selectFrom("blobs").select(["upload_id", "chunk_count"]).where("key", "=", key).executeTakeFirst());
     if (blob === undefined) return undefined;
     // Byte mode with a one-chunk high-water mark: at most about one chunk is read ahead of the consumer.
-    return Readable.from(this.chunksOf(blob.upload_id, blob.chunk_count), { objectMode: false, highWaterMark: CHUNK_BYTES });
+    const chunks = Readable.from(this.chunksOf(blob.upload_id, blob.chunk_count), { objectMode: false, highWaterMark: CHUNK_BYTES });
+    // The consumer sees a failed query or the damage on the returned stream; destroying it stops the reads.
+    return pipeline(chunks, verifiedAgainst(key), () => undefined);
   }
 
   async read(key: string): Promise<Buffer | undefined> {
@@ -106,7 +109,9 @@ export class PgBlobStore implements BlobStore {
     const rows = await this.guard(
       this.db.selectFrom("blob_chunks").select(["data"]).where("upload_id", "=", blob.upload_id).orderBy("idx").execute(),
     );
-    return Buffer.concat(rows.map((row) => row.data));
+    const bytes = Buffer.concat(rows.map((row) => row.data));
+    assertIntact(key, bytes);
+    return bytes;
   }
 
   async stat(key: string): Promise<{ size: number } | undefined> {

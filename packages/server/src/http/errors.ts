@@ -3,7 +3,11 @@ import { ERRORS, wireError, type ErrorCode, type WireError } from "@parley/proto
 import type { FastifyError, FastifyInstance, FastifyReply } from "fastify";
 import { ParleyError } from "../errors.js";
 
+/** Headers a download sets before its file is read; an error found then (a missing or damaged file) is JSON instead. */
+const FILE_HEADERS = ["content-type", "content-length", "content-disposition", "etag"];
+
 export function sendError(reply: FastifyReply, error: WireError, status: number = ERRORS[error.code].status): FastifyReply {
+  for (const name of FILE_HEADERS) reply.removeHeader(name);
   return reply.status(status).send({ error });
 }
 

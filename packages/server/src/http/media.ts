@@ -83,6 +83,11 @@ export function mediaRoutes(app: FastifyInstance, deps: MediaRoutesDeps): void {
     if (request.headers["if-none-match"] === etag) return reply.status(304).send();
     void reply.header("content-length", String(rendition.size));
     const stream: Readable = await deps.media.open(rendition);
+    // A file found damaged after its first bytes went out can only be cut short (blobs/verify.ts); the
+    // error handler never sees it and request logging is off, so it is logged here.
+    stream.once("error", (error) => {
+      if (reply.raw.headersSent) request.log.error({ err: error }, "a download was cut short");
+    });
     return reply.send(stream);
   };
 

@@ -23,7 +23,13 @@ function connectionErrorLogger(logger: Logger | undefined): ((error: Error) => v
 
 /** The chat store: PostgreSQL when `databaseUrl` is set, else SQLite in `dataDir`. Not migrated yet. */
 export function openStore(config: StorageConfig, logger?: Logger): Store {
-  if (config.databaseUrl === undefined) return new SqliteStore({ dataDir: config.dataDir });
+  if (config.databaseUrl === undefined) {
+    return new SqliteStore({
+      dataDir: config.dataDir,
+      // Once: every later request fails the same way, and /readyz keeps saying why.
+      onCorrupt: (error) => logger?.error({ path: error.path, detail: error.detail }, "the SQLite database is damaged: this node is not ready until it is repaired"),
+    });
+  }
   const onConnectionError = connectionErrorLogger(logger);
   return new PostgresStore({ connectionString: config.databaseUrl, ...(onConnectionError === undefined ? {} : { onConnectionError }) });
 }

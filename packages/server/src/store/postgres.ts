@@ -26,8 +26,10 @@ import { POSTGRES_MIGRATIONS, migratePostgres } from "./postgres-migrations.js";
 import { pendingMigrations } from "./readiness.js";
 import type { Database } from "./schema.js";
 import {
+  insertAgent,
   insertContact,
   insertMedia,
+  upsertMeta,
   selectContact,
   selectEvent,
   selectEventsAfter,
@@ -41,7 +43,6 @@ import {
 import { listContacts } from "./contact-list.js";
 import { applyChange, duplicateOf, payloadOf, type Trx } from "./sql-common.js";
 import {
-  DuplicateUsernameError,
   MESSAGE_EVENT_NAMES,
   RECEIPT_EVENT_NAMES,
   StoreUnavailableError,
@@ -68,9 +69,6 @@ export interface PostgresStoreOptions {
   /** Errors of idle pooled connections (the database closed them); for logging. They never fail an operation by themselves. */
   onConnectionError?: (error: Error) => void;
 }
-
-/** PostgreSQL's unique_violation. */
-const UNIQUE_VIOLATION = "23505";
 
 /**
  * Locks the rows of the batch's chats, in one statement ordered by id, so two
@@ -215,26 +213,8 @@ export class PostgresStore implements Store {
     await this.db.destroy();
   }
 
-  async createAgent(agent: AgentRecord): Promise<void> {
-    try {
-      await this.guard(
-        this.db
-          .insertInto("agents")
-          .values({
-            id: agent.id,
-            username: agent.username,
-            nickname: agent.nickname,
-            password_hash: agent.passwordHash,
-            created_at: agent.createdAt,
-          })
-          .execute(),
-      );
-    } catch (error) {
-      if (error instanceof Error && "code" in error && error.code === UNIQUE_VIOLATION) {
-        throw new DuplicateUsernameError(agent.username);
-      }
-      throw error;
-    }
+  createAgent(agent: AgentRecord): Promise<void> {
+    return this.guard(insertAgent(this.db, agent));
   }
 
   async findAgentByUsername(username: string): Promise<AgentRecord | undefined> {
@@ -282,14 +262,8 @@ export class PostgresStore implements Store {
     return row?.value;
   }
 
-  async setMeta(key: string, value: string): Promise<void> {
-    await this.guard(
-      this.db
-        .insertInto("meta")
-        .values({ key, value })
-        .onConflict((oc) => oc.column("key").doUpdateSet({ value }))
-        .execute(),
-    );
+  setMeta(key: string, value: string): Promise<void> {
+    return this.guard(upsertMeta(this.db, key, value));
   }
 
   createContact(input: NewContact): Promise<CommittedEvent> {

@@ -10,7 +10,9 @@ import { toContact } from "./contact-list.js";
 import type { Database } from "./schema.js";
 import { applyChange, payloadOf, toEvent, toMedia, toParticipant } from "./sql-common.js";
 import {
+  DuplicateUsernameError,
   MESSAGE_EVENT_NAMES,
+  type AgentRecord,
   type ContactWithParticipants,
   type MediaRecord,
   type PendingMedia,
@@ -200,4 +202,30 @@ export async function selectPendingMedia(db: Db, limit: number): Promise<Pending
     .limit(limit)
     .execute();
   return rows.map((row) => ({ media: toMedia(row), messageId: row.message_id }));
+}
+
+/** A new agent; a taken username is `DuplicateUsernameError`. */
+export async function insertAgent(db: Db, agent: AgentRecord): Promise<void> {
+  const result = await db
+    .insertInto("agents")
+    .values({
+      id: agent.id,
+      username: agent.username,
+      nickname: agent.nickname,
+      password_hash: agent.passwordHash,
+      created_at: agent.createdAt,
+    })
+    // A taken username is an answer, not a failed statement: nodes starting together each try to create the demo agent.
+    .onConflict((oc) => oc.column("username").doNothing())
+    .executeTakeFirstOrThrow();
+  if (result.numInsertedOrUpdatedRows === 0n) throw new DuplicateUsernameError(agent.username);
+}
+
+/** Sets one install-wide value. */
+export async function upsertMeta(db: Db, key: string, value: string): Promise<void> {
+  await db
+    .insertInto("meta")
+    .values({ key, value })
+    .onConflict((oc) => oc.column("key").doUpdateSet({ value }))
+    .execute();
 }

@@ -6,6 +6,11 @@
  * survives a crash or `kill -9` of the process; only an operating-system crash
  * or power loss can lose the last commits (FULL would fsync each one). That is
  * the trade-off SQLite documents for WAL and the one we take for one machine.
+ *
+ * Damage: `migrate()` checks the file before anything is served from it and
+ * refuses a damaged one with {@link StoreCorruptError}. Damage found later by
+ * a query fails that operation with the same error and leaves the store not
+ * ready for good: a damaged file does not heal, an operator must repair it.
  * @module
  */
 import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from "node:fs";
@@ -15,11 +20,14 @@ import { Kysely, Migrator, SqliteDialect } from "kysely";
 import { GroupCommitter } from "./group-commit.js";
 import { MIGRATIONS } from "./migrations.js";
 import { SqliteAppender } from "./sqlite-append.js";
+import { asCorruptError, checkIntegrity, isCorruptionError } from "./sqlite-integrity.js";
 import { pendingMigrations } from "./readiness.js";
 import type { Database } from "./schema.js";
 import {
+  insertAgent,
   insertContact,
   insertMedia,
+  upsertMeta,
   selectContact,
   selectEvent,
   selectEventsAfter,
@@ -32,7 +40,7 @@ import {
 } from "./sql-queries.js";
 import { listContacts } from "./contact-list.js";
 import {
-  DuplicateUsernameError,
+  StoreCorruptError,
   StoreUnavailableError,
   type AgentRecord,
   type AppendRequest,
@@ -54,6 +62,8 @@ export interface SqliteStoreOptions {
   dataDir: string;
   /** Database file name inside `dataDir`. */
   fileName?: string;
+  /** Called once, with the first damage a query meets after start (for the error log). */
+  onCorrupt?: (error: StoreCorruptError) => void;
 }
 
 /**
@@ -75,17 +85,30 @@ export class SqliteStore implements Store {
   private appender: SqliteAppender | undefined;
   private readonly committer: GroupCommitter<AppendRequest, AppendResult>;
   private closed = false;
+  /** The database file. */
+  private readonly path: string;
+  private readonly onCorrupt: ((error: StoreCorruptError) => void) | undefined;
+  /** The first damage met, after which the store is never ready again. */
+  private corruption: StoreCorruptError | undefined;
 
+  /** Throws {@link StoreCorruptError} when the file is not a database or its header is damaged. */
   constructor(options: SqliteStoreOptions) {
     mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
-    const file = join(options.dataDir, options.fileName ?? "parley.db");
-    keepPrivate(file);
-    const sqlite = new BetterSqlite3(file);
+    this.path = join(options.dataDir, options.fileName ?? "parley.db");
+    this.onCorrupt = options.onCorrupt;
+    keepPrivate(this.path);
+    const sqlite = new BetterSqlite3(this.path);
     this.sqlite = sqlite;
-    sqlite.pragma("journal_mode = WAL");
-    sqlite.pragma("synchronous = NORMAL");
-    sqlite.pragma("foreign_keys = ON");
-    sqlite.pragma("busy_timeout = 5000");
+    try {
+      // The first statements to read the file: a truncated or foreign file fails here.
+      sqlite.pragma("journal_mode = WAL");
+      sqlite.pragma("synchronous = NORMAL");
+      sqlite.pragma("foreign_keys = ON");
+      sqlite.pragma("busy_timeout = 5000");
+    } catch (error) {
+      sqlite.close();
+      throw asCorruptError(this.path, error);
+    }
     this.db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
     this.committer = new GroupCommitter<AppendRequest, AppendResult>({
       commitBatch: (requests) => this.appendBatch(requests),
@@ -105,17 +128,21 @@ export class SqliteStore implements Store {
     });
   }
 
+  /** Checks the file for damage (see {@link checkIntegrity}), then migrates. */
   async migrate(): Promise<void> {
+    checkIntegrity(this.path);
     const migrator = new Migrator({ db: this.db, provider: { getMigrations: () => Promise.resolve(MIGRATIONS) } });
     const { error } = await migrator.migrateToLatest();
-    if (error !== undefined) throw error instanceof Error ? error : new Error(String(error));
+    if (error !== undefined) throw this.damageOf(error instanceof Error ? error : new Error(String(error)));
   }
 
   async ready(): Promise<void> {
+    if (this.corruption !== undefined) throw this.corruption;
     let pending: string[];
     try {
       pending = await pendingMigrations(this.db, MIGRATIONS);
     } catch (error) {
+      if (isCorruptionError(error)) throw this.damageOf(error);
       throw new StoreUnavailableError(`the SQLite database cannot be read: ${(error as Error).message}`, { cause: error });
     }
     if (pending.length > 0) throw new StoreUnavailableError(`the SQLite database lacks migrations ${pending.join(", ")}: run \`parley migrate\``);
@@ -128,28 +155,12 @@ export class SqliteStore implements Store {
     await this.db.destroy();
   }
 
-  async createAgent(agent: AgentRecord): Promise<void> {
-    try {
-      await this.db
-        .insertInto("agents")
-        .values({
-          id: agent.id,
-          username: agent.username,
-          nickname: agent.nickname,
-          password_hash: agent.passwordHash,
-          created_at: agent.createdAt,
-        })
-        .execute();
-    } catch (error) {
-      if (error instanceof Error && "code" in error && error.code === "SQLITE_CONSTRAINT_UNIQUE") {
-        throw new DuplicateUsernameError(agent.username);
-      }
-      throw error;
-    }
+  createAgent(agent: AgentRecord): Promise<void> {
+    return this.guard(insertAgent(this.db, agent));
   }
 
   async findAgentByUsername(username: string): Promise<AgentRecord | undefined> {
-    const row = await this.db.selectFrom("agents").selectAll().where("username", "=", username).executeTakeFirst();
+    const row = await this.guard(this.db.selectFrom("agents").selectAll().where("username", "=", username).executeTakeFirst());
     if (row === undefined) return undefined;
     return {
       id: row.id,
@@ -165,76 +176,96 @@ export class SqliteStore implements Store {
   }
 
   async countAgents(): Promise<number> {
-    const row = await this.db
-      .selectFrom("agents")
-      .select((eb) => eb.fn.countAll<number>().as("n"))
-      .executeTakeFirstOrThrow();
+    const row = await this.guard(
+      this.db
+        .selectFrom("agents")
+        .select((eb) => eb.fn.countAll<number>().as("n"))
+        .executeTakeFirstOrThrow(),
+    );
     return Number(row.n);
   }
 
   async countContactsByState(): Promise<Record<"active" | "ended", number>> {
-    const rows = await this.db
-      .selectFrom("contacts")
-      .select((eb) => ["status", eb.fn.countAll<number>().as("n")])
-      .groupBy("status")
-      .execute();
+    const rows = await this.guard(
+      this.db
+        .selectFrom("contacts")
+        .select((eb) => ["status", eb.fn.countAll<number>().as("n")])
+        .groupBy("status")
+        .execute(),
+    );
     const counts = { active: 0, ended: 0 };
     for (const row of rows) counts[row.status] = Number(row.n);
     return counts;
   }
 
   async getMeta(key: string): Promise<string | undefined> {
-    const row = await this.db.selectFrom("meta").select(["value"]).where("key", "=", key).executeTakeFirst();
+    const row = await this.guard(this.db.selectFrom("meta").select(["value"]).where("key", "=", key).executeTakeFirst());
     return row?.value;
   }
 
-  async setMeta(key: string, value: string): Promise<void> {
-    await this.db
-      .insertInto("meta")
-      .values({ key, value })
-      .onConflict((oc) => oc.column("key").doUpdateSet({ value }))
-      .execute();
+  setMeta(key: string, value: string): Promise<void> {
+    return this.guard(upsertMeta(this.db, key, value));
   }
 
   createContact(input: NewContact): Promise<CommittedEvent> {
-    return insertContact(this.db, input);
+    return this.guard(insertContact(this.db, input));
   }
 
   getContact(chatId: string): Promise<ContactWithParticipants | undefined> {
-    return selectContact(this.db, chatId);
+    return this.guard(selectContact(this.db, chatId));
   }
 
   listContacts(query: ContactListQuery): Promise<ContactListEntry[]> {
-    return listContacts(this.db, query);
+    return this.guard(listContacts(this.db, query));
   }
 
   append(request: AppendRequest): Promise<AppendResult> {
     if (this.closed) return Promise.reject(new Error("the store is closed"));
-    return this.committer.submit(request);
+    return this.guard(this.committer.submit(request));
   }
 
   getEvent(chatId: string, id: string): Promise<CommittedEvent | undefined> {
-    return selectEvent(this.db, chatId, id);
+    return this.guard(selectEvent(this.db, chatId, id));
   }
 
   eventsAfter(chatId: string, afterSeq: number, limit: number): Promise<CommittedEvent[]> {
-    return selectEventsAfter(this.db, chatId, afterSeq, limit);
+    return this.guard(selectEventsAfter(this.db, chatId, afterSeq, limit));
   }
 
   messagesBefore(chatId: string, beforeSeq: number | undefined, limit: number): Promise<MessagePage> {
-    return selectMessagesBefore(this.db, chatId, beforeSeq, limit);
+    return this.guard(selectMessagesBefore(this.db, chatId, beforeSeq, limit));
   }
 
   createMedia(media: MediaRecord): Promise<void> {
-    return insertMedia(this.db, media);
+    return this.guard(insertMedia(this.db, media));
   }
 
   getMedia(mediaId: string): Promise<MediaRecord | undefined> {
-    return selectMedia(this.db, mediaId);
+    return this.guard(selectMedia(this.db, mediaId));
   }
 
   mediaOfMessage(chatId: string, messageId: string): Promise<MediaRecord | undefined> {
-    return selectMediaOfMessage(this.db, chatId, messageId);
+    return this.guard(selectMediaOfMessage(this.db, chatId, messageId));
+  }
+
+  /** Turns damage met by a query into {@link StoreCorruptError}; any other error passes unchanged. */
+  private async guard<T>(work: Promise<T>): Promise<T> {
+    try {
+      return await work;
+    } catch (error) {
+      throw this.damageOf(error);
+    }
+  }
+
+  /** The damage as a {@link StoreCorruptError}, remembered (and reported once) so that the store is never ready again. */
+  private damageOf(error: unknown): unknown {
+    if (!isCorruptionError(error)) return error;
+    const damage = new StoreCorruptError(this.path, error.message, { cause: error });
+    if (this.corruption === undefined) {
+      this.corruption = damage;
+      this.onCorrupt?.(damage);
+    }
+    return damage;
   }
 
   finishMedia(mediaId: string, processed: ProcessedMedia): Promise<boolean> {

@@ -215,6 +215,37 @@ export class DuplicateUsernameError extends Error {
   }
 }
 
+/**
+ * The SQLite file is damaged: found by the check at start or by a query that
+ * hit a damaged page. Retrying cannot help, so the node stays not ready until
+ * an operator repairs the file and restarts it; clients see
+ * `STORE_UNAVAILABLE`, and nothing they sent was changed (SQLite rolls the
+ * failed transaction back).
+ */
+export class StoreCorruptError extends StoreUnavailableError {
+  constructor(
+    /** The database file. */
+    readonly path: string,
+    /** What SQLite reported. */
+    readonly detail: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`the SQLite database ${path} is corrupt: ${detail}`, options);
+    this.name = "StoreCorruptError";
+  }
+
+  /** What is wrong and what to do, as one paragraph for an operator at the console. */
+  get advice(): string {
+    const { path } = this;
+    return [
+      `parley: the SQLite database ${path} is damaged (${this.detail}), so Parley will not use it.`,
+      "Stop every Parley process that uses it, then either restore the file from a backup; or salvage",
+      `what is readable with \`sqlite3 ${path} ".recover" | sqlite3 recovered.db\` and put recovered.db in its`,
+      `place; or move ${path} (with its -wal and -shm files, if any) aside to start with an empty database.`,
+    ].join("\n");
+  }
+}
+
 /** Event names that make up history pages. */
 export const MESSAGE_EVENT_NAMES: readonly StoredEventName[] = ["message", "link", "multimediaMessage"];
 /** Event names that are receipts (deduplicated per message, user and name). */
