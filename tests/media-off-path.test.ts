@@ -188,3 +188,58 @@ describe("an image sent inline", () => {
     await c.close();
   });
 });
+
+describe("a send refused for the image queue", () => {
+  const strict = new ImageJobs({ concurrent: 1, queued: 16, perClient: 1 });
+  let strictServer: InProcessServer;
+  let agentToken: string;
+
+  beforeAll(async () => {
+    const started = await startServerWithAgents(["alice"], { imageJobQueue: strict });
+    strictServer = started.server;
+    agentToken = started.tokens.alice!;
+  });
+
+  afterAll(async () => {
+    await strictServer.close();
+  });
+
+  /** How many refusals the server has answered with RATE_LIMITED. */
+  async function rateLimited(): Promise<number> {
+    const text = await (await fetch(`${strictServer.url}/metrics`)).text();
+    const line = text.split("\n").find((l) => l.startsWith('parley_errors_total{code="RATE_LIMITED"}'));
+    return line === undefined ? 0 : Number(line.split(" ").at(-1));
+  }
+
+  it("is retried in its place: the sends behind it are not committed before it", async () => {
+    const customerSdk = createLiveChatSdk();
+    customerSdk.init({ serverUrl: strictServer.url });
+    const customer = await customerSdk.LIVECHAT.startContact({ nickname: "Carla" });
+    const agentSdk = createLiveChatSdk();
+    agentSdk.init({ serverUrl: strictServer.url });
+    await agentSdk.LIVECHAT.login(agentToken, false, false, () => {});
+    const agent = await agentSdk.LIVECHAT.joinContact(customer.contact.id, "Alice");
+    const atAgent = record(agent);
+
+    let open: () => void = () => undefined;
+    const gate = new Promise<void>((resolve) => (open = resolve));
+    const holder = strict.admit("test-gate");
+    const held = holder.run(() => gate).finally(() => holder.release());
+    const photo = base64(await makeJpeg({ width: 64, height: 48 }));
+    // The first image holds the customer's only place until processed; the second is over the share.
+    const sending = Promise.all([
+      customer.SendMultimediaMessage("IMAGE", { img: photo, fileName: "first.jpg" }),
+      customer.SendMultimediaMessage("IMAGE", { img: photo, fileName: "second.jpg" }),
+      customer.sendMessage("third"),
+    ]);
+    await waitFor(async () => (await rateLimited()) >= 1, () => "the second image to be refused with RATE_LIMITED");
+    open();
+    await held;
+    const [first, second, thirdId] = await sending;
+    await waitFor(() => atAgent.order.filter((e) => !e.startsWith("stored:")).length === 3, () => `all three at the agent: ${atAgent.order.join(", ")}`);
+    expect(atAgent.order.filter((e) => !e.startsWith("stored:"))).toEqual([`media:${first.id}`, `media:${second.id}`, "text:third"]);
+    const history = await agentSdk.LIVECHAT.getChatHistory(customer.contact.id, true);
+    expect(history.messages.map((entry) => entry.data.id)).toEqual([first.id, second.id, thirdId]);
+    await Promise.all([customerSdk.LIVECHAT.logout(), agentSdk.LIVECHAT.logout()]);
+  });
+});
