@@ -190,7 +190,7 @@ describe("an image sent inline", () => {
 });
 
 describe("a send refused for the image queue", () => {
-  const strict = new ImageJobs({ concurrent: 1, queued: 16, perClient: 1 });
+  const strict = new ImageJobs({ concurrent: 1, queued: 1, perClient: 8 });
   let strictServer: InProcessServer;
   let agentToken: string;
 
@@ -226,7 +226,7 @@ describe("a send refused for the image queue", () => {
     const holder = strict.admit("test-gate");
     const held = holder.run(() => gate).finally(() => holder.release());
     const photo = base64(await makeJpeg({ width: 64, height: 48 }));
-    // The first image holds the customer's only place until processed; the second is over the share.
+    // The first image takes the queue's only place while the test holds the turn; the second finds the queue full.
     const sending = Promise.all([
       customer.SendMultimediaMessage("IMAGE", { img: photo, fileName: "first.jpg" }),
       customer.SendMultimediaMessage("IMAGE", { img: photo, fileName: "second.jpg" }),

@@ -65,22 +65,25 @@ export class ImageJobs {
    *   client already holds `perClient` places
    */
   admit(client: string): ImageJobPlace {
-    return this.place(client, false);
+    return this.place(client);
   }
 
   /**
-   * Admits one job of `client` that will run after its message has
-   * committed. Its place in the queue is checked now, while the send can
-   * still be refused; once admitted, its turn is never refused.
-   * @throws ParleyError `RATE_LIMITED` with `details.retryAfterMs` when the
-   *   client already holds `perClient` places or the queue is full
+   * Admits one job that will run after its message has committed (an image
+   * sent inline). Its place in the queue is checked now, while the send can
+   * still be refused; once admitted, its turn is never refused. It counts in
+   * no client's share: it is held until the image is processed, long after
+   * the send, and a sender is already paced by its message rate; a share
+   * refusal would only stall its later sends (they are held behind a refused
+   * one so as not to overtake it).
+   * @throws ParleyError `RATE_LIMITED` with `details.retryAfterMs` when the queue is full
    */
-  admitDeferred(client: string): ImageJobPlace {
+  admitDeferred(): ImageJobPlace {
     const ahead = this.turns.length + this.reserved;
     if (this.running >= this.limits.concurrent && ahead >= this.limits.queued) {
       throw this.refusal(Math.ceil((ahead + 1) / this.limits.concurrent));
     }
-    return this.place(client, true);
+    return this.resumed();
   }
 
   /**
@@ -89,6 +92,11 @@ export class ImageJobs {
    * at a time so they add at most one job to the queue.
    */
   resumed(): ImageJobPlace {
+    return this.unshared();
+  }
+
+  /** A place in no client's share whose turn is never refused (the queue was checked, or is bypassed on purpose). */
+  private unshared(): ImageJobPlace {
     this.reserved += 1;
     let isReleased = false;
     let isReserved = true;
@@ -109,26 +117,16 @@ export class ImageJobs {
     };
   }
 
-  private place(client: string, isDeferred: boolean): ImageJobPlace {
+  private place(client: string): ImageJobPlace {
     const held = this.byClient.get(client) ?? 0;
     if (held >= this.limits.perClient) throw this.refusal(1);
     this.byClient.set(client, held + 1);
-    if (isDeferred) this.reserved += 1;
     let isReleased = false;
-    let isReserved = isDeferred;
-    const unreserve = (): void => {
-      if (isReserved) this.reserved -= 1;
-      isReserved = false;
-    };
     return {
-      run: (job) => {
-        unreserve();
-        return this.runInTurn(job, isDeferred);
-      },
+      run: (job) => this.runInTurn(job, false),
       release: () => {
         if (isReleased) return;
         isReleased = true;
-        unreserve();
         const left = (this.byClient.get(client) ?? 1) - 1;
         if (left === 0) this.byClient.delete(client);
         else this.byClient.set(client, left);

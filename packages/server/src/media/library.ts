@@ -106,17 +106,16 @@ export class MediaLibrary {
    * Bytes sent inline. `id` is derived from the send, so a retried send finds
    * the file recorded the first time instead of processing it again. An
    * image is recorded `pending` (its clean original only); its place among
-   * the image jobs is taken now, so a send over the client's share or past a
-   * full queue is refused before anything is committed.
+   * the image jobs is taken now, so a send past a full queue is refused
+   * before anything is committed.
    */
   async fromBytes(bytes: Uint8Array, owner: MediaOwner, declared: MediaDeclaration, id: string): Promise<InlineFile> {
     const known = await this.store.getMedia(id);
-    const client = owner.address ?? `user:${owner.userId}`;
     if (known !== undefined && known.chatId === owner.chatId && known.userId === owner.userId) {
       // Still pending: the first try may not have committed, so this one may have to start the processing.
-      return { media: known, place: known.state === "pending" ? this.imageJobs.admitDeferred(client) : undefined };
+      return { media: known, place: known.state === "pending" ? this.imageJobs.admitDeferred() : undefined };
     }
-    const place = declared.messageType === "IMAGE" ? this.imageJobs.admitDeferred(client) : undefined;
+    const place = declared.messageType === "IMAGE" ? this.imageJobs.admitDeferred() : undefined;
     try {
       const file = await spoolBuffer(bytes, { dir: this.spoolDir, maxBytes: this.limits.maxMediaBytes });
       const media = await this.ingest(file, owner, declared, id, place, true);
