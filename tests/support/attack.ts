@@ -68,14 +68,15 @@ export interface AttackEffect {
 
 /**
  * Runs `attack` and, beside it, round trips of `exchange` until the attack
- * settles (at least `minRoundTrips`). The server must run in this process for
- * the event-loop figure to be the server's.
+ * settles (at least `minRoundTrips`), giving up after `deadlineMs`. The server
+ * must run in this process for the event-loop figure to be the server's.
  */
 export async function measureDuringAttack(
   exchange: Exchange,
   attack: () => Promise<unknown>,
-  { minRoundTrips = 3 } = {},
+  { minRoundTrips = 3, deadlineMs = 180_000 } = {},
 ): Promise<AttackEffect> {
+  const deadline = performance.now() + deadlineMs;
   const histogram = monitorEventLoopDelay({ resolution: 10 });
   histogram.enable();
   const roundTripsMs: number[] = [];
@@ -87,6 +88,7 @@ export async function measureDuringAttack(
   attacking.catch(() => {});
   try {
     while (!isAttackSettled || roundTripsMs.length < minRoundTrips) {
+      if (performance.now() > deadline) throw new Error(`the attack did not settle within ${deadlineMs} ms`);
       roundTripsMs.push(await exchange.roundTrip());
     }
     await attacking;
