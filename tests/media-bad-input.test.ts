@@ -44,6 +44,7 @@ beforeAll(async () => {
   getHistory = () => agentSdk.LIVECHAT.getChatHistory(customer.contact.id, true);
   agent.on("multimediaMessage", (event) => atAgent.push(event.id));
   agent.on("message", (event) => atAgent.push(event.content.text));
+  agent.on("multimediaMessageStored", (event) => atAgent.push(`stored:${event.messageID}`));
   logouts.push(() => customerSdk.LIVECHAT.logout(), () => agentSdk.LIVECHAT.logout());
 });
 
@@ -107,6 +108,8 @@ describe("refused files", () => {
   it("still accepts a good file afterwards", async () => {
     const message = await customer.SendMultimediaMessage("IMAGE", { img: base64(await makeJpeg({ width: 50, height: 50 })), fileName: "ok.jpg" });
     await waitFor(() => atAgent.includes(message.id), () => "the agent to get the good image");
-    expect((await storedBlobs()).length).toBe(2); // the image and its thumbnail
+    await waitFor(() => atAgent.includes(`stored:${message.id}`), () => "the agent to get the image's multimediaMessageStored");
+    // The original stripped of its metadata (sent at once), then the re-encoded image and its thumbnail.
+    expect((await storedBlobs()).length).toBe(3);
   });
 });

@@ -86,6 +86,20 @@ function record(contact: Contact) {
 
 const base64 = (bytes: Uint8Array) => Buffer.from(bytes).toString("base64");
 
+/** The EXIF (APP1 body) the server writes into a stripped original: the orientation tag and nothing else. */
+function orientationOnlyExif(orientation: number): Buffer {
+  const tiff = Buffer.alloc(26);
+  tiff.write("II", 0, "latin1");
+  tiff.writeUInt16LE(42, 2);
+  tiff.writeUInt32LE(8, 4);
+  tiff.writeUInt16LE(1, 8);
+  tiff.writeUInt16LE(0x0112, 10);
+  tiff.writeUInt16LE(3, 12);
+  tiff.writeUInt32LE(1, 14);
+  tiff.writeUInt16LE(orientation, 18);
+  return Buffer.concat([Buffer.from("Exif\0\0", "latin1"), tiff]);
+}
+
 describe("every accepted type", () => {
   it("round-trips between two SDK users, typed by its bytes", async () => {
     const chat = await chatWithAgent();
@@ -226,17 +240,26 @@ describe("images are re-encoded", () => {
     const photo = await makeJpeg({ width: 400, height: 200, orientation: 6, gps: true });
     const original = await sharp(photo).metadata();
     expect(original.exif).toBeDefined();
-    await chat.customer.SendMultimediaMessage("IMAGE", { img: base64(photo), caption: "", fileName: "p.jpg" });
+    const message = await chat.customer.SendMultimediaMessage("IMAGE", { img: base64(photo), caption: "", fileName: "p.jpg" });
     await waitFor(() => chat.atAgent.media.length === 1, () => "the agent to get the photo");
     const event = chat.atAgent.media[0]!;
     expect([event.content.width, event.content.height]).toEqual([200, 400]);
-    const received = Buffer.from(event.content.img ?? "", "base64");
+    // Delivered at once: the original with its metadata stripped, keeping only an EXIF that holds the orientation.
+    const inline = Buffer.from(event.content.img ?? "", "base64");
+    const inlineMeta = await sharp(inline).metadata();
+    expect([inlineMeta.width, inlineMeta.height, inlineMeta.orientation]).toEqual([400, 200, 6]);
+    expect(inlineMeta.exif).toEqual(orientationOnlyExif(6));
+    expect(inline.includes(Buffer.from("Fixture Camera 3000"))).toBe(false);
+    // Once processed: upright, with no metadata at all, and a thumbnail.
+    await waitFor(() => chat.atAgent.stored.length === 1, () => "the agent to get multimediaMessageStored");
+    expect(chat.atAgent.stored[0]).toMatchObject({ messageID: message.id, formats: { fullsize: { width: 200, height: 400 }, thumbnail: { width: 160, height: 320 } } });
+    const fetched = await chat.agent.GetMultimediaMessageInActiveChat(chat.chatId, message.id);
+    const received = Buffer.from(fetched.data.content.img ?? "", "base64");
     const meta = await sharp(received).metadata();
     expect([meta.width, meta.height]).toEqual([200, 400]);
     expect(meta.exif).toBeUndefined();
     expect(meta.orientation).toBeUndefined();
     expect(received.includes(Buffer.from("Fixture Camera 3000"))).toBe(false);
-    expect(event.content.thumbnail).toMatchObject({ width: 160, height: 320 });
     await chat.close();
   });
 });

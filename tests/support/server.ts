@@ -4,7 +4,7 @@ import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
-import { createParleyServer } from "@parley/server";
+import { createParleyServer, type ImageJobs } from "@parley/server";
 import { waitFor } from "./wait.js";
 
 const run = promisify(execFile);
@@ -54,6 +54,8 @@ export async function startServer(
     allowedOrigins?: string;
     /** HTTP timeouts and connection caps (config `http`). */
     http?: Record<string, number>;
+    /** The image job queue, for a test that holds its turns. */
+    imageJobQueue?: ImageJobs;
   } = {},
 ): Promise<InProcessServer> {
   const data = options.dataDir ? { dir: options.dataDir, remove: async () => {} } : await tempDataDir();
@@ -68,6 +70,7 @@ export async function startServer(
     ...(options.limits ? { limits: options.limits } : {}),
     ...(options.allowedOrigins ? { allowedOrigins: options.allowedOrigins } : {}),
     ...(options.http ? { http: options.http } : {}),
+    ...(options.imageJobQueue ? { imageJobQueue: options.imageJobQueue } : {}),
   });
   const { url, port } = await server.listen();
   return {
@@ -88,7 +91,7 @@ export async function startServer(
  */
 export async function startServerWithAgents(
   agents: string[],
-  options: { limits?: Record<string, number>; allowedOrigins?: string; http?: Record<string, number> } = {},
+  options: { limits?: Record<string, number>; allowedOrigins?: string; http?: Record<string, number>; imageJobQueue?: ImageJobs } = {},
 ): Promise<{ server: InProcessServer; tokens: Record<string, string> }> {
   const data = await tempDataDir();
   for (const name of agents) await addAgent(data.dir, name, `${name}-password`);

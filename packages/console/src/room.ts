@@ -18,6 +18,10 @@ export interface MediaBody {
   caption: string;
   /** A displayable URL of the image's preview once known (data: or blob:). */
   previewUrl?: string;
+  /** Set by `multimediaMessageStored`: the thumbnail can be fetched now. */
+  isStored?: boolean;
+  /** Why the file's processing failed, when it did. */
+  failure?: string;
 }
 
 export type MessageBody = { type: "text"; text: string } | { type: "link"; url: string } | MediaBody;
@@ -106,6 +110,13 @@ export class Room {
         this.incoming(e.id, e.content.user, e.ts, body, this.isVisible());
       }),
     );
+    c.on("multimediaMessageStored", (e) => {
+      const item = this.items.find((entry) => entry.id === e.messageID);
+      if (item?.kind !== "message" || item.body.type !== "media") return;
+      if (e.error) item.body.failure = `${e.error.message} (${String(e.error.details?.reason ?? e.error.code)})`;
+      else item.body.isStored = true;
+      this.changed();
+    });
     const tick = (messageId: string, value: Tick) => {
       const item = this.items.find((entry) => entry.id === messageId);
       if (item?.kind !== "message" || !item.isMine) return;

@@ -84,6 +84,8 @@ export const ERRORS = {
   UPLOAD_NOT_FOUND: { status: 404, message: "No upload with that id by this sender in this chat." },
   MEDIA_FORMAT_UNAVAILABLE: { status: 404, message: "That format does not exist for this message (thumbnails exist for images only)." },
   MEDIA_LINK_INVALID: { status: 403, message: "The download link is invalid or has expired." },
+  MEDIA_NOT_READY: { status: 409, message: "The image is still being processed; its thumbnail is ready once multimediaMessageStored arrives." },
+  MEDIA_PROCESSING_FAILED: { status: 422, message: "The image could not be processed; only its original, stripped of metadata, is available." },
   /** Kept so the code is never reused: no longer raised now that media are supported. */
   MEDIA_NOT_SUPPORTED: { status: 501, message: "Multimedia messages are not supported by this server." },
   // Server and transport

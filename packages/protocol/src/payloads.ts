@@ -5,6 +5,8 @@
  * @module
  */
 
+import type { WireError } from "./errors.js";
+
 /** A participant as it appears inside messages: `event.content.user`. */
 export interface UserRef {
   /** `USER_<uuid>`. */
@@ -111,8 +113,12 @@ export interface MultimediaMessageEvent {
 }
 
 /**
- * Payload of `multimediaMessageStored`: a file too large to ride inline has
- * been resized (images) and stored, and can be fetched in these formats.
+ * Payload of `multimediaMessageStored`: the file has been resized (images)
+ * and stored, and can be fetched in these formats. It follows the
+ * `multimediaMessage` of every image sent inline (which was delivered at once
+ * with its original, stripped of metadata) and of every file too large to
+ * ride inline. When an image's processing could not be finished, `error` says
+ * why (`MEDIA_PROCESSING_FAILED`) and `formats` holds only the stripped original.
  */
 export interface MultimediaMessageStoredEvent {
   /** The multimedia message the file belongs to. */
@@ -126,6 +132,8 @@ export interface MultimediaMessageStoredEvent {
   /** Bytes as the sender uploaded them. */
   originalSize: number;
   ts: string;
+  /** Set when the processing failed: `code` is `MEDIA_PROCESSING_FAILED`, `details.reason` the code that stopped it. */
+  error?: WireError;
 }
 
 /** Payload of `messageReceived` and `messageSeen`: a receipt for one message. */

@@ -10,3 +10,4 @@ export type { Bus, BusHandler } from "./bus/types.js";
 export { MemoryBroker, MemoryBus } from "./bus/memory.js";
 export { RedisBus, RedisUnavailableError, type RedisBusOptions } from "./bus/redis.js";
 export type { ParleyMetrics } from "./metrics.js";
+export { ImageJobs, type ImageJobLimits, type ImageJobPlace } from "./media/image-jobs.js";

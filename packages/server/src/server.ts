@@ -29,6 +29,9 @@ import { SocketServer } from "./realtime/socket-server.js";
 import { openBlobStore, openStore } from "./store/open.js";
 import { StoreUnavailableError, type Store } from "./store/types.js";
 
+/** How long a stop waits for image jobs in progress before closing the store under them. */
+const MEDIA_DRAIN_MS = 2_000;
+
 /** Options of {@link createParleyServer}; all optional. */
 export interface ParleyServerOptions extends ConfigInput {
   /** A store to use instead of the configured one (see store/open.ts). The caller keeps ownership: `close()` leaves it open. */
@@ -41,6 +44,8 @@ export interface ParleyServerOptions extends ConfigInput {
   logger?: Logger;
   /** Per-socket backpressure thresholds (defaults: 1 MiB and 8 MiB). */
   watermarks?: Watermarks;
+  /** The image job queue to use instead of one sized by `imageJobs`, `imageQueue` and `imageJobsPerAddress`. */
+  imageJobQueue?: ImageJobs;
 }
 
 export interface ParleyServer {
@@ -93,7 +98,7 @@ export function createParleyServer(options: ParleyServerOptions = {}): ParleySer
   const tokens = new TokenService(config.secret);
   let isClosing = false;
   const documentJudges = new ContainerJudges(DOCUMENT_JUDGES);
-  const imageJobs = new ImageJobs({ concurrent: config.imageJobs, queued: config.imageQueue, perClient: config.imageJobsPerAddress });
+  const imageJobs = options.imageJobQueue ?? new ImageJobs({ concurrent: config.imageJobs, queued: config.imageQueue, perClient: config.imageJobsPerAddress });
   const metrics: ParleyMetrics = new ParleyMetrics({
     // Read when scraped, once the socket server below exists.
     openConnections: (): number => sockets.openCount,
@@ -187,6 +192,13 @@ export function createParleyServer(options: ParleyServerOptions = {}): ParleySer
       const host = config.host === "0.0.0.0" || config.host === "::" ? "127.0.0.1" : config.host;
       const url = `http://${host.includes(":") ? `[${host}]` : host}:${port}`;
       logger.info({ url }, "parley listening");
+      // Images whose message committed before a crash, still to be processed: finished in the background, one at a time.
+      void chat.resumeMediaProcessing().then(
+        (resumed) => {
+          if (resumed > 0) logger.info({ resumed }, "resumed pending image processing");
+        },
+        (error: unknown) => logger.warn({ err: error }, "resuming pending image processing failed; retried at next start"),
+      );
       return { url, port };
     },
     close() {
@@ -208,6 +220,8 @@ export function createParleyServer(options: ParleyServerOptions = {}): ParleySer
         } finally {
           clearTimeout(bound);
         }
+        // Jobs running get a moment to finish; any cut short stay pending and are resumed at the next start.
+        await Promise.race([chat.mediaProcessingIdle(), new Promise((resolve) => setTimeout(resolve, MEDIA_DRAIN_MS).unref())]);
         chat.close();
         replication.close();
         feed.close();

@@ -57,6 +57,29 @@ describe("image jobs", () => {
     expect(() => jobs.admit("203.0.113.9")).not.toThrow();
   });
 
+  it("checks a deferred job's place in the queue when admitted, counts it there at once, and never refuses its turn", async () => {
+    const jobs = new ImageJobs({ concurrent: 1, queued: 2, perClient: 1 });
+    const running = heldJob();
+    const holder = jobs.admit("someone");
+    const first = holder.run(running.job).finally(() => holder.release());
+    await settle();
+    // Two deferred jobs fill the queue before either asks for its turn; a third is refused now, while its send can be.
+    const deferred = [jobs.admitDeferred(), jobs.admitDeferred()];
+    expect(jobs.queued).toBe(2);
+    expect(() => jobs.admitDeferred()).toThrow(expect.objectContaining({ code: "RATE_LIMITED" }));
+    // They count in no client's share: the same sender's upload is still admitted.
+    expect(() => jobs.admit("user:sender").release()).not.toThrow();
+    const later = deferred.map((place) => place.run(() => Promise.resolve("processed")).finally(() => place.release()));
+    await settle();
+    expect([jobs.active, jobs.queued]).toEqual([1, 2]);
+    running.finish("done");
+    expect(await Promise.all([first, ...later])).toEqual(["done", "processed", "processed"]);
+    expect([jobs.active, jobs.queued]).toEqual([0, 0]);
+    // A released place that never ran leaves the queue too.
+    jobs.admitDeferred().release();
+    expect(jobs.queued).toBe(0);
+  });
+
   it("refuses a job ready to run once running and waiting jobs fill the node's queue; admitted uploads hold no place in it", async () => {
     const jobs = new ImageJobs({ concurrent: 2, queued: 1, perClient: 8 });
     // Many uploads still arriving take no turn: only what is ready to run counts.

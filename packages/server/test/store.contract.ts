@@ -33,7 +33,14 @@ function media(chat: string, user: string, withThumbnail: boolean): MediaRecord 
     fullsize: { blobKey: blob(1), mimeType: withThumbnail ? "image/png" : "application/pdf", size: 900_000, width: withThumbnail ? 2048 : null, height: withThumbnail ? 1536 : null },
     thumbnail: withThumbnail ? { blobKey: blob(2), mimeType: "image/png", size: 20_000, width: 320, height: 240 } : null,
     createdAt: ts(),
+    state: "stored",
+    failure: null,
   };
+}
+
+/** An image sent inline, recorded before its processing: its clean original only. */
+function pendingImage(chat: string, user: string): MediaRecord {
+  return { ...media(chat, user, true), resized: false, thumbnail: null, state: "pending" };
 }
 
 function mediaMessage(chat: string, user: string, mediaId: string, clientId: string): AppendRequest {
@@ -339,6 +346,47 @@ export function storeContract(name: string, factory: StoreFactory): void {
       const refused = mediaMessage(id, customer, file.id, "m2");
       expect((await store.append(refused)).status).toBe("contactEnded");
       expect(await store.mediaOfMessage(id, refused.id)).toBeUndefined();
+    });
+
+    it("keeps an image's processing durable: pending until finished or failed, by the first who does it", async () => {
+      const { chatId: id, customer } = await newChat(store);
+      const sent = pendingImage(id, customer);
+      const unsent = pendingImage(id, customer);
+      await store.createMedia(sent);
+      await store.createMedia(unsent);
+      const request = mediaMessage(id, customer, sent.id, "p1");
+      await store.append(request);
+      // Both were created in the same millisecond: compare in id order.
+      const mine = (list: { media: MediaRecord; messageId: string | null }[]) =>
+        list.filter((entry) => entry.media.chatId === id).sort((a, b) => a.media.id.localeCompare(b.media.id));
+      const expected = [
+        { media: sent, messageId: request.id },
+        { media: unsent, messageId: null },
+      ].sort((a, b) => a.media.id.localeCompare(b.media.id));
+      expect(mine(await store.pendingMedia(1000))).toEqual(expected);
+
+      await store.close();
+      store = await location.open();
+      await store.migrate();
+      expect(mine(await store.pendingMedia(1000))).toEqual(expected);
+
+      const blob = (n: number) => n.toString(16).padStart(64, "0");
+      const processed = {
+        fullsize: { blobKey: blob(7), mimeType: "image/png", size: 800_000, width: 2048, height: 1536 },
+        thumbnail: { blobKey: blob(8), mimeType: "image/png", size: 9_000, width: 320, height: 240 },
+        resized: true,
+      };
+      expect(await store.finishMedia(sent.id, processed)).toBe(true);
+      // A second node finishing the same file, or failing it, changes nothing.
+      expect(await store.finishMedia(sent.id, { ...processed, resized: false })).toBe(false);
+      expect(await store.failMedia(sent.id, "MEDIA_CORRUPT")).toBe(false);
+      expect(await store.mediaOfMessage(id, request.id)).toEqual({ ...sent, ...processed, state: "stored", failure: null });
+
+      expect(await store.failMedia(unsent.id, "MEDIA_PROCESSING_TIMEOUT")).toBe(true);
+      expect(await store.finishMedia(unsent.id, processed)).toBe(false);
+      expect(await store.getMedia(unsent.id)).toEqual({ ...unsent, state: "failed", failure: "MEDIA_PROCESSING_TIMEOUT" });
+      expect(mine(await store.pendingMedia(1000))).toEqual([]);
+      expect(await store.finishMedia(`UPLOAD_${randomUUID()}`, processed)).toBe(false);
     });
 
     it("keeps media after close and reopen", async () => {

@@ -174,7 +174,7 @@ describe("a damaged media file", () => {
       const fullsize = { blobKey: key, mimeType: "application/pdf", size: bytes.length, width: null, height: null };
       await running.store.createMedia({
         id: mediaId, chatId, userId: customer, messageType: "DOCUMENT", documentType: "PDF", fileName: "invoice.pdf",
-        originalSize: bytes.length, resized: false, fullsize, thumbnail: null, createdAt: new Date().toISOString(),
+        originalSize: bytes.length, resized: false, fullsize, thumbnail: null, createdAt: new Date().toISOString(), state: "stored", failure: null,
       });
       await running.store.append({
         chatId, id: messageId, name: "multimediaMessage", userId: customer, ts: new Date().toISOString(), data: stub({}),

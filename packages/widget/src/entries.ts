@@ -46,6 +46,7 @@ export function entryOf(message: AnyMessage, myId: string): Entry {
   if (media.inline && media.img !== undefined) {
     entry.thumbnail = entry.fullsize = `data:${media.mimeType};base64,${media.img}`;
   }
-  entry.hasThumbnail = media.thumbnail !== undefined;
+  // An image sent inline is committed before its thumbnail exists: every image has one once stored, so try.
+  entry.hasThumbnail = media.thumbnail !== undefined || message.messageType === "IMAGE";
   return entry;
 }

@@ -277,7 +277,11 @@ export class ChatSession {
     contact.on("multimediaMessage", incoming);
     contact.on("multimediaMessageStored", (event) => {
       const entry = this.state.entries.find((e) => e.id === event.messageID);
-      if (entry && entry.thumbnail === undefined && event.formats.thumbnail) void this.loadThumbnail(entry.key);
+      if (!entry) return;
+      // The original shown so far stays when processing failed; the reason is shown with it.
+      if (event.error) this.patch(entry.key, { status: "failed", text: `${entry.text} (${String(event.error.details?.reason ?? event.error.code)})`.trim() });
+      // The processed thumbnail replaces the original shown meanwhile (an inline image's, stripped of metadata).
+      else if (event.formats.thumbnail) void this.loadThumbnail(entry.key);
     });
     contact.on("messageReceived", (event) => this.receipt(event.messageID, "received"));
     contact.on("messageSeen", (event) => this.receipt(event.messageID, "seen"));

@@ -39,12 +39,17 @@ function Media({ id, body, access }: { id: string; body: MediaBody; access: Medi
     let isCurrent = true;
     access
       .preview(id)
-      .then((url) => isCurrent && setPreview(url))
+      .then((url) => {
+        if (!isCurrent) return;
+        setPreview(url);
+        setError("");
+      })
       .catch(() => isCurrent && setError("Preview unavailable"));
     return () => {
       isCurrent = false;
     };
-  }, [id, body.messageType, preview, access]);
+    // Retried once the file is stored: before that, the thumbnail of an image being processed is not ready.
+  }, [id, body.messageType, preview, access, body.isStored]);
   useEffect(() => {
     if (body.previewUrl !== undefined) setPreview(body.previewUrl);
   }, [body.previewUrl]);
@@ -58,6 +63,7 @@ function Media({ id, body, access }: { id: string; body: MediaBody; access: Medi
         </button>
         {body.caption !== "" && <figcaption>{body.caption}</figcaption>}
         {error !== "" && <p class="error">{error}</p>}
+        {body.failure !== undefined && <p class="error">{body.failure}</p>}
       </figure>
     );
   }

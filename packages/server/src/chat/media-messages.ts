@@ -1,20 +1,26 @@
 /**
- * Sending an image or a document: the file is judged by its bytes and stored
- * before anything is committed (a bad file is refused with its code and
- * nothing is stored); then the message is committed, with, for a file too
- * large to ride inline, its `multimediaMessageStored` notice in the same
- * group commit.
+ * Sending an image or a document: the file is judged by its bytes before
+ * anything is committed (a bad file is refused with its code and nothing is
+ * stored); then the message is committed and the sender acknowledged.
+ *
+ * A file already stored (a document, an HTTP upload) that is too large to
+ * ride inline gets its `multimediaMessageStored` notice in the same group
+ * commit. An image sent inline is committed with its original stripped of
+ * metadata and re-encoded afterwards (media-processing.ts), which appends the
+ * notice: the session's next sends never wait for image work.
  * @module
  */
-import { parseBase64, type Limits, type MediaMessageType, type MultimediaMessageEvent, type MultimediaMessageStoredEvent, type SendResult } from "@parley/protocol";
+import { parseBase64, type Limits, type MediaMessageType, type MultimediaMessageEvent, type MultimediaMessageStoredEvent, type SendResult, type UserRef } from "@parley/protocol";
 import type { TokenClaims } from "../auth/tokens.js";
 import { ParleyError } from "../errors.js";
 import { inlineUploadId, newEventId, newMessageId } from "../ids.js";
+import type { ImageJobPlace } from "../media/image-jobs.js";
 import type { MediaLibrary } from "../media/library.js";
 import type { AppendResult, MediaRecord, Store } from "../store/types.js";
 import type { ChatAccess } from "./access.js";
 import { isSameMedia } from "./idempotency.js";
 import { multimediaContent, toRendition, userRef, withoutInlineFile } from "./payloads.js";
+import type { MediaProcessing } from "./media-processing.js";
 import type { CommitPipeline } from "./pipeline.js";
 import { validateCaption, validateFileName } from "./validation.js";
 
@@ -34,6 +40,7 @@ export interface MediaMessagesOptions {
   access: ChatAccess;
   pipeline: CommitPipeline;
   media: MediaLibrary;
+  processing: MediaProcessing;
   limits: Limits;
 }
 
@@ -43,9 +50,11 @@ export class MediaMessages {
   private readonly pipeline: CommitPipeline;
   private readonly media: MediaLibrary;
   private readonly limits: Limits;
+  private readonly processing: MediaProcessing;
 
   constructor(options: MediaMessagesOptions) {
     ({ store: this.store, access: this.access, pipeline: this.pipeline, media: this.media, limits: this.limits } = options);
+    this.processing = options.processing;
   }
 
   /**
@@ -55,7 +64,28 @@ export class MediaMessages {
   async send(who: TokenClaims, chatId: string, clientId: string, media: OutgoingMedia): Promise<SendResult> {
     const { me } = await this.access.requireActiveParticipant(who, chatId);
     const caption = validateCaption(media.caption, this.limits);
-    const record = await this.fileOf(who, chatId, clientId, media);
+    const { media: record, place } = await this.fileOf(who, chatId, clientId, media);
+    try {
+      const sent = await this.commit(who, chatId, clientId, caption, record, userRef(me));
+      // Whether appended now or by an earlier try, a pending image is processed (once per node: see MediaProcessing).
+      if (record.state === "pending" && place !== undefined) this.processing.start(record, chatId, sent.id, place);
+      else place?.release();
+      return sent;
+    } catch (error) {
+      // Nothing committed: the pending file has no message; a retried send with the same client id finds it again.
+      place?.release();
+      throw error;
+    }
+  }
+
+  private async commit(
+    who: TokenClaims,
+    chatId: string,
+    clientId: string,
+    caption: string,
+    record: MediaRecord,
+    me: UserRef,
+  ): Promise<SendResult> {
     const id = newMessageId();
     const ts = now();
     const base64 = await this.media.inlineBase64(record);
@@ -63,7 +93,7 @@ export class MediaMessages {
       id,
       chatId,
       messageType: record.messageType,
-      content: multimediaContent(record, caption, userRef(me), base64),
+      content: multimediaContent(record, caption, me, base64),
       ts,
     };
     const pending: Promise<AppendResult>[] = [
@@ -78,7 +108,8 @@ export class MediaMessages {
         change: { kind: "mediaAttached", mediaId: record.id, messageId: id },
       }),
     ];
-    if (base64 === undefined) {
+    // A pending image's notice follows its processing; a stored file too large to ride inline has it now.
+    if (base64 === undefined && record.state === "stored") {
       const stored: MultimediaMessageStoredEvent = {
         messageID: id,
         chatId,
@@ -106,7 +137,12 @@ export class MediaMessages {
   }
 
   /** The file to send: an upload of the same sender and chat, or the inline Base64 judged and stored now. */
-  private async fileOf(who: TokenClaims, chatId: string, clientId: string, media: OutgoingMedia): Promise<MediaRecord> {
+  private async fileOf(
+    who: TokenClaims,
+    chatId: string,
+    clientId: string,
+    media: OutgoingMedia,
+  ): Promise<{ media: MediaRecord; place: ImageJobPlace | undefined }> {
     const fileName = validateFileName(media.fileName, this.limits);
     if (media.uploadId !== undefined && media.data === undefined) {
       const record = await this.store.getMedia(media.uploadId);
@@ -114,7 +150,7 @@ export class MediaMessages {
       if (record.messageType !== media.messageType) {
         throw new ParleyError("MEDIA_TYPE_MISMATCH", undefined, { messageType: media.messageType, detected: record.documentType });
       }
-      return record;
+      return { media: record, place: undefined };
     }
     if (media.data !== undefined && media.uploadId === undefined) {
       const parsed = parseBase64(media.data);

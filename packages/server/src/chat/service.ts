@@ -21,6 +21,7 @@ import { AgentsFeed } from "./agents-feed.js";
 import type { ChatFeed, FeedWatcher } from "./feed.js";
 import { MediaLinks } from "./media-links.js";
 import { MediaMessages, type OutgoingMedia } from "./media-messages.js";
+import { MediaProcessing } from "./media-processing.js";
 import { ChatMembership, type JoinOutcome, type Presence, type StartContactInput } from "./membership.js";
 import { ChatMessages, type OutgoingMessage } from "./messages.js";
 import { userRef } from "./payloads.js";
@@ -53,6 +54,7 @@ export class ChatService {
   private readonly membership: ChatMembership;
   private readonly messages: ChatMessages;
   private readonly mediaMessages: MediaMessages;
+  private readonly mediaProcessing: MediaProcessing;
   private readonly mediaLinks: MediaLinks;
 
   constructor(options: ChatServiceOptions) {
@@ -71,7 +73,8 @@ export class ChatService {
       onEnded: (chatId) => this.typing.clearChat(chatId),
     });
     this.messages = new ChatMessages({ store, access: this.access, pipeline, limits });
-    this.mediaMessages = new MediaMessages({ store, access: this.access, pipeline, media, limits });
+    this.mediaProcessing = new MediaProcessing({ store, pipeline, media, logger });
+    this.mediaMessages = new MediaMessages({ store, access: this.access, pipeline, media, processing: this.mediaProcessing, limits });
     this.mediaLinks = new MediaLinks(store, this.access, media);
   }
 
@@ -109,6 +112,16 @@ export class ChatService {
 
   sendMedia(who: TokenClaims, chatId: string, clientId: string, media: OutgoingMedia): Promise<SendResult> {
     return this.mediaMessages.send(who, chatId, clientId, media);
+  }
+
+  /** Finishes the image jobs a crash left pending (see MediaProcessing.resume); resolves with how many. */
+  resumeMediaProcessing(): Promise<number> {
+    return this.mediaProcessing.resume();
+  }
+
+  /** Resolves once this node's image jobs have ended. */
+  mediaProcessingIdle(): Promise<void> {
+    return this.mediaProcessing.idle();
   }
 
   mediaLink(who: TokenClaims, chatId: string, messageId: string, format: MediaFormat): Promise<MediaResult> {

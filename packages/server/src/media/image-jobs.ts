@@ -41,6 +41,8 @@ export class ImageJobs {
   private readonly turns: (() => void)[] = [];
   private readonly byClient = new Map<string, number>();
   private averageMs = FIRST_ESTIMATE_MS;
+  /** Deferred jobs admitted whose turn has not been asked for yet: they count against the queue. */
+  private reserved = 0;
 
   constructor(private readonly limits: ImageJobLimits) {}
 
@@ -49,9 +51,9 @@ export class ImageJobs {
     return this.running;
   }
 
-  /** Jobs waiting for a turn. */
+  /** Jobs waiting for a turn, with deferred jobs admitted but not yet asking for it. */
   get queued(): number {
-    return this.turns.length;
+    return this.turns.length + this.reserved;
   }
 
   /**
@@ -63,12 +65,65 @@ export class ImageJobs {
    *   client already holds `perClient` places
    */
   admit(client: string): ImageJobPlace {
+    return this.place(client);
+  }
+
+  /**
+   * Admits one job that will run after its message has committed (an image
+   * sent inline). Its place in the queue is checked now, while the send can
+   * still be refused; once admitted, its turn is never refused. It counts in
+   * no client's share: it is held until the image is processed, long after
+   * the send, and a sender is already paced by its message rate; a share
+   * refusal would only stall its later sends (they are held behind a refused
+   * one so as not to overtake it).
+   * @throws ParleyError `RATE_LIMITED` with `details.retryAfterMs` when the queue is full
+   */
+  admitDeferred(): ImageJobPlace {
+    const ahead = this.turns.length + this.reserved;
+    if (this.running >= this.limits.concurrent && ahead >= this.limits.queued) {
+      throw this.refusal(Math.ceil((ahead + 1) / this.limits.concurrent));
+    }
+    return this.resumed();
+  }
+
+  /**
+   * A place for a job resumed at start (its message committed before a
+   * crash): no client's share, and its turn is never refused. Resume them one
+   * at a time so they add at most one job to the queue.
+   */
+  resumed(): ImageJobPlace {
+    return this.unshared();
+  }
+
+  /** A place in no client's share whose turn is never refused (the queue was checked, or is bypassed on purpose). */
+  private unshared(): ImageJobPlace {
+    this.reserved += 1;
+    let isReleased = false;
+    let isReserved = true;
+    const unreserve = (): void => {
+      if (isReserved) this.reserved -= 1;
+      isReserved = false;
+    };
+    return {
+      run: (job) => {
+        unreserve();
+        return this.runInTurn(job, true);
+      },
+      release: () => {
+        if (isReleased) return;
+        isReleased = true;
+        unreserve();
+      },
+    };
+  }
+
+  private place(client: string): ImageJobPlace {
     const held = this.byClient.get(client) ?? 0;
     if (held >= this.limits.perClient) throw this.refusal(1);
     this.byClient.set(client, held + 1);
     let isReleased = false;
     return {
-      run: (job) => this.runInTurn(job),
+      run: (job) => this.runInTurn(job, false),
       release: () => {
         if (isReleased) return;
         isReleased = true;
@@ -80,11 +135,11 @@ export class ImageJobs {
   }
 
   /** @throws ParleyError `RATE_LIMITED` when every turn is taken and the queue is full */
-  private async runInTurn<T>(job: () => Promise<T>): Promise<T> {
+  private async runInTurn<T>(job: () => Promise<T>, isAdmitted: boolean): Promise<T> {
     if (this.running < this.limits.concurrent) {
       this.running += 1;
     } else {
-      if (this.turns.length >= this.limits.queued) throw this.refusal(Math.ceil((this.turns.length + 1) / this.limits.concurrent));
+      if (!isAdmitted && this.turns.length >= this.limits.queued) throw this.refusal(Math.ceil((this.turns.length + 1) / this.limits.concurrent));
       await new Promise<void>((resolve) => this.turns.push(resolve));
     }
     const started = performance.now();

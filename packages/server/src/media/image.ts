@@ -73,7 +73,7 @@ const MAX_SHRINK_TRIES = 10;
 /** EXIF orientations 5–8 turn the image a quarter: its stored width is its upright height. */
 const QUARTER_TURNS = new Set([5, 6, 7, 8]);
 
-interface Size {
+export interface Size {
   width: number;
   height: number;
 }
@@ -85,11 +85,11 @@ interface Size {
  * libvips many seconds), or one whose bytes are not the detected type.
  * @returns the upright size of the image
  */
-async function readHeader(path: string, type: ImageType, limits: ImageLimits): Promise<Size> {
+export async function readImageHeader(input: string | Buffer, type: ImageType, limits: ImageLimits): Promise<Size> {
   let metadata: sharp.Metadata;
   try {
     // No pixel limit here: the header is read only to report the size, and the limit is applied below with the real numbers.
-    metadata = await sharp(path, { limitInputPixels: false }).metadata();
+    metadata = await sharp(input, { limitInputPixels: false }).metadata();
   } catch {
     throw new ParleyError("MEDIA_CORRUPT", "The image header cannot be read.");
   }
@@ -179,7 +179,7 @@ function shrinkFactor(bytes: number, budget: number): number {
  * The stored image: within `imageMaxSide` (never enlarged), then shrunk step
  * by step until its bytes fit `imageMaxBytes`.
  */
-async function renderFullsize(path: string, type: ImageType, limits: ImageLimits, deadline: Deadline): Promise<Rendition> {
+async function renderFullsize(path: string | Buffer, type: ImageType, limits: ImageLimits, deadline: Deadline): Promise<Rendition> {
   let fit: Size = { width: limits.imageMaxSide, height: limits.imageMaxSide };
   for (let tries = 0; tries <= MAX_SHRINK_TRIES; tries++) {
     // PNG is lossless and has no faster encoding worth a draft.
@@ -201,7 +201,7 @@ async function renderFullsize(path: string, type: ImageType, limits: ImageLimits
  * shrunk further until it fits `imageMaxBytes`. The thumbnail is made from the
  * cleaned image, its longest side at most `thumbnailSide`, never enlarged.
  *
- * @param path - the stored upload
+ * @param path - the stored upload, or its bytes
  * @param type - the type `detectDocumentType` found in its bytes
  * @param timeoutMs - the most the whole job may take (header, renditions, thumbnail)
  * @throws ParleyError `IMAGE_TOO_MANY_PIXELS` (details `{ limit, width, height }`) for an image over
@@ -211,13 +211,13 @@ async function renderFullsize(path: string, type: ImageType, limits: ImageLimits
  *   `timeoutMs`; `MEDIA_TOO_LARGE` in the unlikely case no smaller size fits `imageMaxBytes`
  */
 export async function processImage(
-  path: string,
+  path: string | Buffer,
   type: ImageType,
   limits: ImageLimits,
   timeoutMs: number,
 ): Promise<ProcessedImage> {
   const deadline = performance.now() + timeoutMs;
-  const upright = await readHeader(path, type, limits);
+  const upright = await readImageHeader(path, type, limits);
   const fullsize = await renderFullsize(path, type, limits, deadline);
   const thumbnailFit = { width: limits.thumbnailSide, height: limits.thumbnailSide };
   const thumbnail = await render(fullsize.data, type, limits, thumbnailFit, "final", deadline);

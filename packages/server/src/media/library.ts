@@ -5,21 +5,29 @@
  * resized to the limits, a thumbnail made), and the results go to the blob
  * store under their content hash. Nothing is recorded unless all of it
  * succeeded.
+ *
+ * An image sent inline (on the socket, where the sender's next messages wait
+ * for it) is not re-encoded before its message commits: its header is
+ * checked and its metadata stripped without decoding (strip.ts), that clean
+ * original is recorded `pending`, and the re-encoding runs afterwards in its
+ * turn among the image jobs ({@link MediaLibrary.process}).
  * @module
  */
+import { readFile } from "node:fs/promises";
 import type { Readable } from "node:stream";
 import { MEDIA_TYPES, type Limits, type MediaMessageType } from "@parley/protocol";
 import type { BlobStore } from "../blobs/types.js";
 import { ParleyError } from "../errors.js";
 import { newUploadId } from "../ids.js";
-import type { MediaRecord, Store, StoredRendition } from "../store/types.js";
+import type { MediaRecord, ProcessedMedia, Store, StoredRendition } from "../store/types.js";
 import { judgeContainer, type ContainerJudge } from "./containers.js";
 import { detectDocumentType } from "./detect.js";
 import { displayFileName } from "./file-names.js";
-import { processImage, type ImageType, type Rendition } from "./image.js";
+import { processImage, readImageHeader, type ImageType, type Rendition } from "./image.js";
 import type { ImageJobPlace, ImageJobs } from "./image-jobs.js";
 import { signMediaLink } from "./signed-link.js";
 import { spoolBuffer, spoolToFile, type SpooledFile } from "./spool.js";
+import { stripImageMetadata } from "./strip.js";
 
 export interface MediaLibraryOptions {
   store: Store;
@@ -56,6 +64,13 @@ export interface MediaDeclaration {
 
 export type StoredFormat = "fullsize" | "thumbnail";
 
+/** A file sent inline: its record, and for a pending image the place its processing holds among the image jobs. */
+export interface InlineFile {
+  media: MediaRecord;
+  /** Set when `media` is pending: pass it to {@link MediaLibrary.process}, which releases it. */
+  place: ImageJobPlace | undefined;
+}
+
 export class MediaLibrary {
   private readonly store: Store;
   private readonly blobs: BlobStore;
@@ -89,17 +104,55 @@ export class MediaLibrary {
 
   /**
    * Bytes sent inline. `id` is derived from the send, so a retried send finds
-   * the file recorded the first time instead of processing it again.
+   * the file recorded the first time instead of processing it again. An
+   * image is recorded `pending` (its clean original only); its place among
+   * the image jobs is taken now, so a send past a full queue is refused
+   * before anything is committed.
    */
-  async fromBytes(bytes: Uint8Array, owner: MediaOwner, declared: MediaDeclaration, id: string): Promise<MediaRecord> {
+  async fromBytes(bytes: Uint8Array, owner: MediaOwner, declared: MediaDeclaration, id: string): Promise<InlineFile> {
     const known = await this.store.getMedia(id);
-    if (known !== undefined && known.chatId === owner.chatId && known.userId === owner.userId) return known;
-    const place = this.admitImage(owner, declared);
+    if (known !== undefined && known.chatId === owner.chatId && known.userId === owner.userId) {
+      // Still pending: the first try may not have committed, so this one may have to start the processing.
+      return { media: known, place: known.state === "pending" ? this.imageJobs.admitDeferred() : undefined };
+    }
+    const place = declared.messageType === "IMAGE" ? this.imageJobs.admitDeferred() : undefined;
     try {
       const file = await spoolBuffer(bytes, { dir: this.spoolDir, maxBytes: this.limits.maxMediaBytes });
-      return await this.ingest(file, owner, declared, id, place);
-    } finally {
+      const media = await this.ingest(file, owner, declared, id, place, true);
+      if (media.state !== "pending") place?.release();
+      return { media, place: media.state === "pending" ? place : undefined };
+    } catch (error) {
       place?.release();
+      throw error;
+    }
+  }
+
+  /**
+   * Re-encodes a pending image in its turn and records the result: `stored`
+   * with its renditions, or `failed` with the code that stopped it (a file
+   * that cannot be decoded, took too long, ...). Releases `place`.
+   * @returns the file as now recorded (unchanged when another node finished it first)
+   * @throws what is not the file's fault (the store or blob store unavailable): it stays pending, resumed at the next start
+   */
+  async process(media: MediaRecord, place: ImageJobPlace): Promise<MediaRecord> {
+    try {
+      const type = media.documentType;
+      if (type !== "PNG" && type !== "JPEG") throw new Error(`${media.id} is a ${type}, not an image`);
+      let processed: ProcessedMedia;
+      try {
+        const original = await this.blobs.read(media.fullsize.blobKey);
+        if (original === undefined) throw new ParleyError("MEDIA_PROCESSING_FAILED", "The file to process is missing.");
+        const image = await place.run(() => processImage(original, type, this.limits, this.imageTimeoutMs));
+        processed = { fullsize: await this.storeRendition(image.fullsize), thumbnail: await this.storeRendition(image.thumbnail), resized: image.resized };
+      } catch (error) {
+        if (!(error instanceof ParleyError)) throw error;
+        await this.store.failMedia(media.id, error.code);
+        return (await this.store.getMedia(media.id)) ?? media;
+      }
+      await this.store.finishMedia(media.id, processed);
+      return (await this.store.getMedia(media.id)) ?? media;
+    } finally {
+      place.release();
     }
   }
 
@@ -107,6 +160,11 @@ export class MediaLibrary {
   private admitImage(owner: MediaOwner, declared: MediaDeclaration): ImageJobPlace | undefined {
     if (declared.messageType !== "IMAGE") return undefined;
     return this.imageJobs.admit(owner.address ?? `user:${owner.userId}`);
+  }
+
+  /** A place among the image jobs for a job resumed at start (see `ImageJobs.resumed`). */
+  resumedPlace(): ImageJobPlace {
+    return this.imageJobs.resumed();
   }
 
   /** The Base64 of a file small enough to ride inline in events, or undefined. */
@@ -117,9 +175,16 @@ export class MediaLibrary {
     return bytes.toString("base64");
   }
 
-  /** One stored rendition of a file; `MEDIA_FORMAT_UNAVAILABLE` for a thumbnail of a document. */
+  /**
+   * One stored rendition of a file; `MEDIA_FORMAT_UNAVAILABLE` for a thumbnail
+   * of a document. The fullsize of an image still processing is its original
+   * stripped of metadata; its thumbnail is `MEDIA_NOT_READY`, and
+   * `MEDIA_PROCESSING_FAILED` when the processing failed.
+   */
   rendition(media: MediaRecord, format: StoredFormat): StoredRendition {
     if (format === "fullsize") return media.fullsize;
+    if (media.state === "pending") throw new ParleyError("MEDIA_NOT_READY");
+    if (media.state === "failed") throw new ParleyError("MEDIA_PROCESSING_FAILED", undefined, { reason: media.failure });
     if (media.thumbnail === null) throw new ParleyError("MEDIA_FORMAT_UNAVAILABLE");
     return media.thumbnail;
   }
@@ -142,6 +207,7 @@ export class MediaLibrary {
     declared: MediaDeclaration,
     id: string,
     place: ImageJobPlace | undefined,
+    isDeferred = false,
   ): Promise<MediaRecord> {
     try {
       const documentType = await detectDocumentType(file.path, file.size, this.containers);
@@ -156,7 +222,15 @@ export class MediaLibrary {
       let fullsize: StoredRendition;
       let thumbnail: StoredRendition | null = null;
       let resized = false;
-      if (documentType === "PNG" || documentType === "JPEG") {
+      let state: MediaRecord["state"] = "stored";
+      if ((documentType === "PNG" || documentType === "JPEG") && isDeferred) {
+        // Cheap and bounded before the commit: the header's limits, then a linear walk that drops the metadata.
+        const size = await readImageHeader(file.path, documentType, this.limits);
+        const clean = stripImageMetadata(await readFile(file.path), documentType);
+        const blob = await this.blobs.put(clean);
+        fullsize = { blobKey: blob.key, mimeType: spec.mimeType, size: blob.size, width: size.width, height: size.height };
+        state = "pending";
+      } else if (documentType === "PNG" || documentType === "JPEG") {
         const image = await this.processInTurn(file.path, documentType, place);
         fullsize = await this.storeRendition(image.fullsize);
         thumbnail = await this.storeRendition(image.thumbnail);
@@ -177,6 +251,8 @@ export class MediaLibrary {
         fullsize,
         thumbnail,
         createdAt: new Date().toISOString(),
+        state,
+        failure: null,
       };
       await this.store.createMedia(media);
       return media;

@@ -33,6 +33,9 @@ import { parseFrame } from "./frames.js";
 import { eventFrame, type ChatSubscription, type FanoutHub, type Subscriber } from "./hub.js";
 import type { SocketCounter } from "./socket-caps.js";
 
+/** How long, past its retry delay, a refused send holds the later sends of its chat when it is not sent again. */
+const HELD_SEND_MS = 10_000;
+
 export interface SessionDeps {
   chat: ChatService;
   hub: FanoutHub;
@@ -82,6 +85,14 @@ export class Session implements Subscriber {
    * process than a text sent right after it, and must not be overtaken.
    */
   private readonly sendsInProgress = new Map<string, Promise<unknown>>();
+  /**
+   * Per chat, a send refused with a code the client retries in place
+   * (`RATE_LIMITED`, `STORE_UNAVAILABLE`: nothing was stored). The sends behind
+   * it, often already on the wire, are refused alike until it comes again, so
+   * its retry is not overtaken by them (an image over its client's share of the
+   * image queue was, by the text sent right after it).
+   */
+  private readonly heldSends = new Map<string, { clientId: string; error: ParleyError; until: number }>();
   /**
    * The end in progress per chat. The chat service checks "still active" and
    * then stores `contactEnded`; ends read before the first one commits would
@@ -484,6 +495,11 @@ export class Session implements Subscriber {
     const commit = (): Promise<unknown> => {
       // Queued behind an earlier send when the socket closed: not committed, the SDK sends it again with its client id.
       if (this.isClosed) return Promise.reject(new ParleyError("UNAVAILABLE"));
+      const held = this.heldSends.get(frame.chatId);
+      if (held !== undefined) {
+        if (held.clientId !== frame.clientId && Date.now() < held.until) return Promise.reject(held.error);
+        this.heldSends.delete(frame.chatId);
+      }
       if (frame.kind === "media") {
         const { messageType, caption, fileName, data, uploadId } = frame;
         return this.deps.chat.sendMedia(claims, frame.chatId, frame.clientId, { messageType, caption, fileName, data, uploadId });
@@ -491,7 +507,18 @@ export class Session implements Subscriber {
       const message = frame.kind === "text" ? { kind: "text" as const, text: frame.text } : { kind: "link" as const, url: frame.url };
       return this.deps.chat.send(claims, frame.chatId, frame.clientId, message);
     };
-    return this.afterPreviousSend(frame.chatId, commit);
+    const committed = (): Promise<unknown> =>
+      commit().catch((error: unknown) => {
+        if (error instanceof ParleyError && (error.code === "RATE_LIMITED" || error.code === "STORE_UNAVAILABLE") && frame.clientId !== undefined) {
+          if (!this.heldSends.has(frame.chatId)) {
+            const retryAfterMs = Number(error.details?.retryAfterMs ?? 0);
+            // A client that never retries holds its later sends a bounded while only.
+            this.heldSends.set(frame.chatId, { clientId: frame.clientId, error, until: Date.now() + (Number.isFinite(retryAfterMs) ? retryAfterMs : 0) + HELD_SEND_MS });
+          }
+        }
+        throw error;
+      });
+    return this.afterPreviousSend(frame.chatId, committed);
   }
 
   /** Runs `commit` once the previous send of this session to `chatId` has settled (however it did). */

@@ -128,9 +128,20 @@ const m003_contact_list: Migration = {
   },
 };
 
+const m005_media_state: Migration = {
+  async up(db: Kysely<unknown>): Promise<void> {
+    // Images sent inline are processed after their message commits: the job is durable as a pending row
+    // (its clean original in the blob store) and resumed at start. Files recorded before were all stored.
+    await db.schema.alterTable("media").addColumn("state", "text", (c) => c.notNull().defaultTo("stored")).execute();
+    await db.schema.alterTable("media").addColumn("failure", "text").execute();
+    await db.schema.createIndex("media_pending").on("media").columns(["state", "created_at"]).execute();
+  },
+};
+
 /** Every migration by name; names sort in the order they apply. */
 export const MIGRATIONS: Record<string, Migration> = {
   "001_initial": m001_initial,
   "002_media": m002_media,
   "003_contact_list": m003_contact_list,
+  "005_media_state": m005_media_state,
 };

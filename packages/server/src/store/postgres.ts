@@ -35,6 +35,9 @@ import {
   selectEventsAfter,
   selectMedia,
   selectMediaOfMessage,
+  selectPendingMedia,
+  updateMediaFailed,
+  updateMediaFinished,
   selectMessagesBefore,
 } from "./sql-queries.js";
 import { listContacts } from "./contact-list.js";
@@ -50,6 +53,8 @@ import {
   type ContactListQuery,
   type ContactWithParticipants,
   type MediaRecord,
+  type PendingMedia,
+  type ProcessedMedia,
   type MessagePage,
   type NewContact,
   type Store,
@@ -300,6 +305,18 @@ export class PostgresStore implements Store {
 
   mediaOfMessage(chatId: string, messageId: string): Promise<MediaRecord | undefined> {
     return this.guard(selectMediaOfMessage(this.db, chatId, messageId));
+  }
+
+  finishMedia(mediaId: string, processed: ProcessedMedia): Promise<boolean> {
+    return this.guard(updateMediaFinished(this.db, mediaId, processed));
+  }
+
+  failMedia(mediaId: string, failure: string): Promise<boolean> {
+    return this.guard(updateMediaFailed(this.db, mediaId, failure));
+  }
+
+  pendingMedia(limit: number): Promise<PendingMedia[]> {
+    return this.guard(selectPendingMedia(this.db, limit));
   }
 
   /** Turns "the database is away" into {@link StoreUnavailableError}; any other error passes unchanged. */

@@ -73,6 +73,9 @@ export interface MediaTable {
   thumb_width: number | null;
   thumb_height: number | null;
   created_at: string;
+  /** pending, stored or failed. */
+  state: string;
+  failure: string | null;
 }
 
 export interface MessageMediaTable {

@@ -69,6 +69,8 @@ export function toMedia(row: Selectable<MediaTable>): MediaRecord {
     fullsize: { blobKey: row.blob_key, mimeType: row.mime_type, size: row.size, width: row.width, height: row.height },
     thumbnail,
     createdAt: row.created_at,
+    state: row.state as MediaRecord["state"],
+    failure: row.failure,
   };
 }
 

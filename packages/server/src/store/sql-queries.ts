@@ -15,6 +15,8 @@ import {
   type AgentRecord,
   type ContactWithParticipants,
   type MediaRecord,
+  type PendingMedia,
+  type ProcessedMedia,
   type MessagePage,
   type NewContact,
   type CommittedEvent,
@@ -128,6 +130,8 @@ export async function insertMedia(db: Db, media: MediaRecord): Promise<void> {
       thumb_width: thumbnail?.width ?? null,
       thumb_height: thumbnail?.height ?? null,
       created_at: media.createdAt,
+      state: media.state,
+      failure: media.failure,
     })
     .onConflict((oc) => oc.column("id").doNothing())
     .execute();
@@ -149,6 +153,55 @@ export async function selectMediaOfMessage(db: Db, chatId: string, messageId: st
     .whereRef("media.chat_id", "=", "message_media.chat_id")
     .executeTakeFirst();
   return row === undefined ? undefined : toMedia(row);
+}
+
+export async function updateMediaFinished(db: Db, mediaId: string, processed: ProcessedMedia): Promise<boolean> {
+  const { fullsize, thumbnail } = processed;
+  const result = await db
+    .updateTable("media")
+    .set({
+      state: "stored",
+      resized: processed.resized ? 1 : 0,
+      blob_key: fullsize.blobKey,
+      mime_type: fullsize.mimeType,
+      size: fullsize.size,
+      width: fullsize.width,
+      height: fullsize.height,
+      thumb_blob_key: thumbnail?.blobKey ?? null,
+      thumb_mime_type: thumbnail?.mimeType ?? null,
+      thumb_size: thumbnail?.size ?? null,
+      thumb_width: thumbnail?.width ?? null,
+      thumb_height: thumbnail?.height ?? null,
+    })
+    // Only a pending file: the node whose update lands first finishes it, the others change nothing.
+    .where("id", "=", mediaId)
+    .where("state", "=", "pending")
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) > 0;
+}
+
+export async function updateMediaFailed(db: Db, mediaId: string, failure: string): Promise<boolean> {
+  const result = await db
+    .updateTable("media")
+    .set({ state: "failed", failure })
+    .where("id", "=", mediaId)
+    .where("state", "=", "pending")
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) > 0;
+}
+
+export async function selectPendingMedia(db: Db, limit: number): Promise<PendingMedia[]> {
+  const rows = await db
+    .selectFrom("media")
+    .leftJoin("message_media", (join) => join.onRef("message_media.media_id", "=", "media.id").onRef("message_media.chat_id", "=", "media.chat_id"))
+    .selectAll("media")
+    .select("message_media.message_id")
+    .where("media.state", "=", "pending")
+    .orderBy("media.created_at")
+    .orderBy("media.id")
+    .limit(limit)
+    .execute();
+  return rows.map((row) => ({ media: toMedia(row), messageId: row.message_id }));
 }
 
 /** A new agent; a taken username is `DuplicateUsernameError`. */

@@ -33,6 +33,9 @@ import {
   selectEventsAfter,
   selectMedia,
   selectMediaOfMessage,
+  selectPendingMedia,
+  updateMediaFailed,
+  updateMediaFinished,
   selectMessagesBefore,
 } from "./sql-queries.js";
 import { listContacts } from "./contact-list.js";
@@ -46,6 +49,8 @@ import {
   type ContactListQuery,
   type ContactWithParticipants,
   type MediaRecord,
+  type PendingMedia,
+  type ProcessedMedia,
   type MessagePage,
   type NewContact,
   type Store,
@@ -261,5 +266,17 @@ export class SqliteStore implements Store {
       this.onCorrupt?.(damage);
     }
     return damage;
+  }
+
+  finishMedia(mediaId: string, processed: ProcessedMedia): Promise<boolean> {
+    return updateMediaFinished(this.db, mediaId, processed);
+  }
+
+  failMedia(mediaId: string, failure: string): Promise<boolean> {
+    return updateMediaFailed(this.db, mediaId, failure);
+  }
+
+  pendingMedia(limit: number): Promise<PendingMedia[]> {
+    return selectPendingMedia(this.db, limit);
   }
 }

@@ -80,6 +80,27 @@ export interface StoredRendition {
 }
 
 /**
+ * Where a file is in its processing. An image sent inline is recorded
+ * `pending` with its metadata stripped (its `fullsize` is that clean
+ * original, it has no thumbnail yet); the re-encoding makes it `stored`, or
+ * `failed` when it cannot be finished. Everything else is `stored` at once.
+ */
+export type MediaState = "pending" | "stored" | "failed";
+
+/** What the image processing made of a pending file. */
+export interface ProcessedMedia {
+  fullsize: StoredRendition;
+  thumbnail: StoredRendition | null;
+  resized: boolean;
+}
+
+/** A file still to be processed, and the message that refers to it (null when none was committed). */
+export interface PendingMedia {
+  media: MediaRecord;
+  messageId: string | null;
+}
+
+/**
  * An uploaded and processed media file. It belongs to the chat and the sender
  * it was uploaded for; a message refers to it once sent (`mediaAttached`).
  */
@@ -102,6 +123,9 @@ export interface MediaRecord {
   /** Images only. */
   thumbnail: StoredRendition | null;
   createdAt: string;
+  state: MediaState;
+  /** The error code that made the processing fail; null unless `failed`. */
+  failure: string | null;
 }
 
 /** A state change committed in the same transaction as the event that records it. */
@@ -284,4 +308,16 @@ export interface Store {
   getMedia(mediaId: string): Promise<MediaRecord | undefined>;
   /** The file a multimedia message of this chat refers to. */
   mediaOfMessage(chatId: string, messageId: string): Promise<MediaRecord | undefined>;
+  /**
+   * Records the renditions of a `pending` file and makes it `stored`.
+   * @returns false when the file was not pending (another node finished it first): nothing changed
+   */
+  finishMedia(mediaId: string, processed: ProcessedMedia): Promise<boolean>;
+  /**
+   * Marks a `pending` file `failed` with the code that stopped it.
+   * @returns false when the file was not pending: nothing changed
+   */
+  failMedia(mediaId: string, failure: string): Promise<boolean>;
+  /** Up to `limit` pending files, oldest first, with the message each belongs to. */
+  pendingMedia(limit: number): Promise<PendingMedia[]>;
 }
