@@ -124,13 +124,13 @@ async function everyKindOfEvent(customerNode: ServerProcess, agentNode: ServerPr
   // The agent's node fetches the customer's file, stored through the other node, byte for byte.
   const fetched = await alice.GetMultimediaMessageInActiveChat(chatId, document.id);
   expect(Buffer.from(fetched.data.content.document ?? "", "base64").equals(doc)).toBe(true);
-  // An image, small enough to ride inline.
+  // An image, small enough to ride inline: delivered at once, then its stored notice once re-encoded.
   const png = await makePng({ width: 40, height: 30 });
   let inlineImage = "";
   customer.on("multimediaMessage", (e) => (inlineImage = e.content.img ?? ""));
   const image = await alice.SendMultimediaMessage("IMAGE", { img: base64(png), caption: "the parcel", fileName: "parcel.png" });
-  await expectAt("customer", `media:${image.id}`);
-  await expectAt("agent", `received:${image.id}`);
+  await expectAt("customer", [`media:${image.id}`, `stored:${image.id}`]);
+  await expectAt("agent", [`received:${image.id}`, `stored:${image.id}`]);
   expect(inlineImage.length).toBeGreaterThan(0);
 
   // A second agent joins from the customer's node, speaks and leaves.
