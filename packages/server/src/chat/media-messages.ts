@@ -10,7 +10,7 @@
  * notice: the session's next sends never wait for image work.
  * @module
  */
-import { parseBase64, type Limits, type MediaMessageType, type MultimediaMessageEvent, type MultimediaMessageStoredEvent, type SendResult, type UserRef } from "@parley/protocol";
+import { parseBase64, type Limits, type MediaMessageType, type MultimediaMessageEvent, type SendResult, type UserRef } from "@parley/protocol";
 import type { TokenClaims } from "../auth/tokens.js";
 import { ParleyError } from "../errors.js";
 import { inlineUploadId, newEventId, newMessageId } from "../ids.js";
@@ -19,7 +19,7 @@ import type { MediaLibrary } from "../media/library.js";
 import type { AppendResult, MediaRecord, Store } from "../store/types.js";
 import type { ChatAccess } from "./access.js";
 import { isSameMedia } from "./idempotency.js";
-import { multimediaContent, toRendition, userRef, withoutInlineFile } from "./payloads.js";
+import { multimediaContent, storedNotice, userRef, withoutInlineFile } from "./payloads.js";
 import type { MediaProcessing } from "./media-processing.js";
 import type { CommitPipeline } from "./pipeline.js";
 import { validateCaption, validateFileName } from "./validation.js";
@@ -110,16 +110,7 @@ export class MediaMessages {
     ];
     // A pending image's notice follows its processing; a stored file too large to ride inline has it now.
     if (base64 === undefined && record.state === "stored") {
-      const stored: MultimediaMessageStoredEvent = {
-        messageID: id,
-        chatId,
-        messageType: record.messageType,
-        formats: { fullsize: toRendition(record.fullsize) },
-        resized: record.resized,
-        originalSize: record.originalSize,
-        ts,
-      };
-      if (record.thumbnail !== null) stored.formats.thumbnail = toRendition(record.thumbnail);
+      const stored = storedNotice(record, chatId, id, ts);
       // Submitted in the same turn, both join one group commit: the message never commits without its notice.
       pending.push(this.pipeline.append({ chatId, id: newEventId(), name: "multimediaMessageStored", userId: who.userId, ts, data: stored, clientId: `${clientId}.stored` }));
     }

@@ -15,14 +15,13 @@
  * client id makes a second append a duplicate, so both sides hear once.
  * @module
  */
-import type { MultimediaMessageStoredEvent } from "@parley/protocol";
 import { ERRORS } from "@parley/protocol";
 import type { Logger } from "pino";
 import { newEventId } from "../ids.js";
 import type { ImageJobPlace } from "../media/image-jobs.js";
 import type { MediaLibrary } from "../media/library.js";
 import type { MediaRecord, Store } from "../store/types.js";
-import { toRendition } from "./payloads.js";
+import { storedNotice } from "./payloads.js";
 import type { CommitPipeline } from "./pipeline.js";
 
 /** Pending files read per round when resuming. */
@@ -97,16 +96,7 @@ export class MediaProcessing {
     // A file whose message never committed (a crash in between, a refused send) has nobody to tell.
     if (messageId === null || media.state === "pending") return;
     const ts = new Date().toISOString();
-    const data: MultimediaMessageStoredEvent = {
-      messageID: messageId,
-      chatId,
-      messageType: media.messageType,
-      formats: { fullsize: toRendition(media.fullsize) },
-      resized: media.resized,
-      originalSize: media.originalSize,
-      ts,
-    };
-    if (media.thumbnail !== null) data.formats.thumbnail = toRendition(media.thumbnail);
+    const data = storedNotice(media, chatId, messageId, ts);
     if (media.state === "failed") {
       data.error = { code: "MEDIA_PROCESSING_FAILED", message: ERRORS.MEDIA_PROCESSING_FAILED.message, details: { reason: media.failure } };
     }

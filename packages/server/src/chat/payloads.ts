@@ -6,6 +6,7 @@ import type {
   MediaRendition,
   MultimediaContent,
   MultimediaMessageEvent,
+  MultimediaMessageStoredEvent,
   User,
   UserRef,
 } from "@parley/protocol";
@@ -44,6 +45,21 @@ export function toRendition(rendition: StoredRendition): MediaRendition {
 }
 
 /** The content of a multimedia message; `base64` rides inline when given. */
+/** The `multimediaMessageStored` notice of a message's file: its formats as stored now. */
+export function storedNotice(media: MediaRecord, chatId: string, messageId: string, ts: string): MultimediaMessageStoredEvent {
+  const notice: MultimediaMessageStoredEvent = {
+    messageID: messageId,
+    chatId,
+    messageType: media.messageType,
+    formats: { fullsize: toRendition(media.fullsize) },
+    resized: media.resized,
+    originalSize: media.originalSize,
+    ts,
+  };
+  if (media.thumbnail !== null) notice.formats.thumbnail = toRendition(media.thumbnail);
+  return notice;
+}
+
 export function multimediaContent(media: MediaRecord, caption: string, user: UserRef, base64: string | undefined): MultimediaContent {
   const content: MultimediaContent = {
     caption,
