@@ -105,9 +105,25 @@ export async function selectMessagesBefore(db: Db, chatId: string, beforeSeq: nu
   return { events: rows.slice(0, limit).reverse().map(toEvent), hasMore };
 }
 
+/** A file's renditions as the media table's columns (a thumbnail's are null when it has none). */
+function renditionColumns({ fullsize, thumbnail, resized }: ProcessedMedia) {
+  return {
+    resized: resized ? 1 : 0,
+    blob_key: fullsize.blobKey,
+    mime_type: fullsize.mimeType,
+    size: fullsize.size,
+    width: fullsize.width,
+    height: fullsize.height,
+    thumb_blob_key: thumbnail?.blobKey ?? null,
+    thumb_mime_type: thumbnail?.mimeType ?? null,
+    thumb_size: thumbnail?.size ?? null,
+    thumb_width: thumbnail?.width ?? null,
+    thumb_height: thumbnail?.height ?? null,
+  };
+}
+
 /** Records a file once per id: a retried upload finds the row already there. */
 export async function insertMedia(db: Db, media: MediaRecord): Promise<void> {
-  const { fullsize, thumbnail } = media;
   await db
     .insertInto("media")
     .values({
@@ -118,17 +134,7 @@ export async function insertMedia(db: Db, media: MediaRecord): Promise<void> {
       document_type: media.documentType,
       file_name: media.fileName,
       original_size: media.originalSize,
-      resized: media.resized ? 1 : 0,
-      blob_key: fullsize.blobKey,
-      mime_type: fullsize.mimeType,
-      size: fullsize.size,
-      width: fullsize.width,
-      height: fullsize.height,
-      thumb_blob_key: thumbnail?.blobKey ?? null,
-      thumb_mime_type: thumbnail?.mimeType ?? null,
-      thumb_size: thumbnail?.size ?? null,
-      thumb_width: thumbnail?.width ?? null,
-      thumb_height: thumbnail?.height ?? null,
+      ...renditionColumns(media),
       created_at: media.createdAt,
       state: media.state,
       failure: media.failure,
@@ -156,22 +162,11 @@ export async function selectMediaOfMessage(db: Db, chatId: string, messageId: st
 }
 
 export async function updateMediaFinished(db: Db, mediaId: string, processed: ProcessedMedia): Promise<boolean> {
-  const { fullsize, thumbnail } = processed;
   const result = await db
     .updateTable("media")
     .set({
       state: "stored",
-      resized: processed.resized ? 1 : 0,
-      blob_key: fullsize.blobKey,
-      mime_type: fullsize.mimeType,
-      size: fullsize.size,
-      width: fullsize.width,
-      height: fullsize.height,
-      thumb_blob_key: thumbnail?.blobKey ?? null,
-      thumb_mime_type: thumbnail?.mimeType ?? null,
-      thumb_size: thumbnail?.size ?? null,
-      thumb_width: thumbnail?.width ?? null,
-      thumb_height: thumbnail?.height ?? null,
+      ...renditionColumns(processed),
     })
     // Only a pending file: the node whose update lands first finishes it, the others change nothing.
     .where("id", "=", mediaId)
