@@ -132,8 +132,18 @@ export class SqliteStore implements Store {
   async migrate(): Promise<void> {
     checkIntegrity(this.path);
     const migrator = new Migrator({ db: this.db, provider: { getMigrations: () => Promise.resolve(MIGRATIONS) } });
-    const { error } = await migrator.migrateToLatest();
-    if (error !== undefined) throw this.damageOf(error instanceof Error ? error : new Error(String(error)));
+    // Two processes started together on one data dir both find the migrations pending; SQLite's
+    // deferred transactions let both begin, and the one that writes second fails. Its migrations
+    // were committed by the other, so migrating again finds nothing left to do.
+    for (let attempt = 1; ; attempt += 1) {
+      const { error } = await migrator.migrateToLatest();
+      if (error === undefined) return;
+      if (attempt < MIGRATION_ATTEMPTS && isConcurrentMigration(error)) {
+        await new Promise((resolve) => setTimeout(resolve, 50 * attempt));
+        continue;
+      }
+      throw this.damageOf(error instanceof Error ? error : new Error(String(error)));
+    }
   }
 
   async ready(): Promise<void> {
@@ -279,4 +289,13 @@ export class SqliteStore implements Store {
   pendingMedia(limit: number): Promise<PendingMedia[]> {
     return selectPendingMedia(this.db, limit);
   }
+}
+
+/** Tries at migrating when another process migrates the same file at the same moment. */
+const MIGRATION_ATTEMPTS = 5;
+
+/** An error from losing a race with another process's migrations: a table it created, or its write lock. */
+function isConcurrentMigration(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return (typeof code === "string" && code.startsWith("SQLITE_BUSY")) || ((code === "SQLITE_SCHEMA" || code === "SQLITE_ERROR") && /already exists/.test((error as Error).message));
 }
