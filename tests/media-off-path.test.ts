@@ -11,7 +11,7 @@ import sharp from "sharp";
 import { createLiveChatSdk, type Contact } from "@parley/sdk";
 import type { MultimediaMessageEvent, MultimediaMessageStoredEvent } from "@parley/protocol";
 import { ImageJobs } from "@parley/server";
-import { makeJpeg } from "./support/media-files.js";
+import { makeJpeg, orientationOnlyExif } from "./support/media-files.js";
 import { startServerWithAgents, type InProcessServer } from "./support/server.js";
 import { waitFor } from "./support/wait.js";
 
@@ -92,20 +92,6 @@ async function downloads(contact: Contact, chatId: string, messageId: string, wi
     files.push(Buffer.from(thumb.data.content.img ?? "", "base64"));
   }
   return files;
-}
-
-/** The EXIF the server leaves in a stripped original: the orientation tag alone (see media/strip.ts). */
-function orientationOnlyExif(orientation: number): Buffer {
-  const tiff = Buffer.alloc(26);
-  tiff.write("II", 0, "latin1");
-  tiff.writeUInt16LE(42, 2);
-  tiff.writeUInt32LE(8, 4);
-  tiff.writeUInt16LE(1, 8);
-  tiff.writeUInt16LE(0x0112, 10);
-  tiff.writeUInt16LE(3, 12);
-  tiff.writeUInt32LE(1, 14);
-  tiff.writeUInt16LE(orientation, 18);
-  return Buffer.concat([Buffer.from("Exif\0\0", "latin1"), tiff]);
 }
 
 describe("an image sent inline", () => {

@@ -21,6 +21,7 @@ import {
   makePptx,
   makeXls,
   makeXlsx,
+  orientationOnlyExif,
 } from "./support/media-files.js";
 import { startServerWithAgents, type InProcessServer } from "./support/server.js";
 import { waitFor } from "./support/wait.js";
@@ -85,20 +86,6 @@ function record(contact: Contact) {
 }
 
 const base64 = (bytes: Uint8Array) => Buffer.from(bytes).toString("base64");
-
-/** The EXIF (APP1 body) the server writes into a stripped original: the orientation tag and nothing else. */
-function orientationOnlyExif(orientation: number): Buffer {
-  const tiff = Buffer.alloc(26);
-  tiff.write("II", 0, "latin1");
-  tiff.writeUInt16LE(42, 2);
-  tiff.writeUInt32LE(8, 4);
-  tiff.writeUInt16LE(1, 8);
-  tiff.writeUInt16LE(0x0112, 10);
-  tiff.writeUInt16LE(3, 12);
-  tiff.writeUInt32LE(1, 14);
-  tiff.writeUInt16LE(orientation, 18);
-  return Buffer.concat([Buffer.from("Exif\0\0", "latin1"), tiff]);
-}
 
 describe("every accepted type", () => {
   it("round-trips between two SDK users, typed by its bytes", async () => {

@@ -434,3 +434,17 @@ export function docxWithHostileContentTypes(attributeBytes = 64 * 1024): Buffer 
     }, { level: 9 }),
   );
 }
+
+/** The EXIF (APP1 body) the server writes into a stripped original: the orientation tag and nothing else (see media/strip.ts). */
+export function orientationOnlyExif(orientation: number): Buffer {
+  const tiff = Buffer.alloc(26);
+  tiff.write("II", 0, "latin1");
+  tiff.writeUInt16LE(42, 2);
+  tiff.writeUInt32LE(8, 4);
+  tiff.writeUInt16LE(1, 8);
+  tiff.writeUInt16LE(0x0112, 10);
+  tiff.writeUInt16LE(3, 12);
+  tiff.writeUInt32LE(1, 14);
+  tiff.writeUInt16LE(orientation, 18);
+  return Buffer.concat([Buffer.from("Exif\0\0", "latin1"), tiff]);
+}
