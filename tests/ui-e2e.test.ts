@@ -199,7 +199,7 @@ describe("a customer in the widget and an agent in the console", () => {
 
   it("shows each side the other typing", async () => {
     await customer.locator("#parley-text").pressSequentially("Is it the p");
-    const customerTyping = agent.locator(".conversation .typing").getByText("Carla (customer) is writing…");
+    const customerTyping = agent.locator(".conversation .typing").getByText("Carla (customer) is typing…");
     await customerTyping.waitFor();
     await customer.locator("#parley-text").fill("");
     await customerTyping.waitFor({ state: "detached" });
@@ -256,6 +256,7 @@ describe("a customer in the widget and an agent in the console", () => {
 
   it("has the agent end the chat, and the widget shows it ended", async () => {
     await agent.getByRole("button", { name: "End chat" }).click();
+    await agent.getByRole("dialog", { name: "End the chat with Carla?" }).getByRole("button", { name: "End chat" }).click();
     await agent.getByText("This chat has ended.").waitFor();
     await customer.getByText("The chat has ended.").waitFor();
     expect(await customer.locator("#parley-text").count()).toBe(0);
