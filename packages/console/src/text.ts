@@ -33,6 +33,17 @@ export function formatSize(bytes: number): string {
   return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 }
 
+/**
+ * When the customer began to wait: their first wait, so that a chat sent back
+ * to the queue keeps its time. The server's `firstWaitAt` when it gives one
+ * (a chat started before its customer queued, e.g. after a pre-chat form),
+ * else the chat's start, when its customer began waiting. Never a time that
+ * restarts at each return to the queue.
+ */
+export function waitingSince(chat: { createdAt: string; firstWaitAt?: string | null }): string {
+  return typeof chat.firstWaitAt === "string" && chat.firstWaitAt !== "" ? chat.firstWaitAt : chat.createdAt;
+}
+
 /** "just now", "4 min", "1 h 05 min". */
 export function formatWaiting(sinceIso: string, now: number): string {
   const minutes = Math.max(0, Math.floor((now - Date.parse(sinceIso)) / 60_000));
