@@ -186,6 +186,19 @@ describe("the console in ordinary use", () => {
     await page.locator(".conversation .typing").getByText("Carla (customer) is typing…").waitFor({ state: "detached" });
   });
 
+  it("makes www. addresses links, and no other scheme", async () => {
+    await carla.contact.sendMessage("Tracking: www.parcels.example/track/42. Not javascript:alert(1) nor JAVASCRIPT:www.parcels.example/x");
+    const message = timeline(page).locator(".message.theirs", { hasText: "Tracking:" });
+    await message.waitFor();
+    const anchors = message.locator("a");
+    expect(await anchors.evaluateAll((all) => all.map((a) => [a.textContent, a.getAttribute("href"), a.getAttribute("rel")]))).toEqual([
+      ["www.parcels.example/track/42", "https://www.parcels.example/track/42", "noopener noreferrer"],
+      ["www.parcels.example/x", "https://www.parcels.example/x", "noopener noreferrer"],
+    ]);
+    // Each message has its time.
+    expect(await message.locator("time").getAttribute("datetime")).toMatch(/^\d{4}-\d\d-\d\dT/);
+  });
+
   it("shows a message sent offline at once as pending, then sent, in the stored order after reconnecting", async () => {
     const composer = page.getByLabel("Message to Carla");
     await composer.fill("Let me look at your parcel.");
@@ -256,6 +269,7 @@ describe("the console in ordinary use", () => {
     // The safe choice has the focus; axe finds nothing serious with the dialog open.
     expect(await dialog.getByRole("button", { name: "Keep chatting" }).evaluate((element) => element === document.activeElement)).toBe(true);
     expect(await seriousViolations(page)).toEqual([]);
+    await page.screenshot({ path: new URL("../docs/screenshots/console-end-dialog.png", import.meta.url).pathname });
     await page.keyboard.press("Escape");
     await dialog.waitFor({ state: "hidden" });
     expect(await endButton.evaluate((element) => element === document.activeElement)).toBe(true);
@@ -278,6 +292,8 @@ describe("the console in ordinary use", () => {
     await readOnly.locator(".message.mine", { hasText: "Second, while offline" }).locator("[data-tick='seen']").waitFor();
     expect(await readOnly.locator(".message.mine [data-tick='sent']").count()).toBe(0);
     await readOnly.getByText("alice (agent) ended the chat.").waitFor();
+    expect(await seriousViolations(page)).toEqual([]);
+    await page.screenshot({ path: new URL("../docs/screenshots/console-read-only.png", import.meta.url).pathname });
   });
 
   it("downloads a transcript with the customer's details, joins, leaves and the end, in the agent's time zone", async () => {
