@@ -27,6 +27,9 @@ import type { Watermarks } from "./realtime/connection.js";
 import { FanoutHub } from "./realtime/hub.js";
 import { SocketServer } from "./realtime/socket-server.js";
 import { openBlobStore, openStore } from "./store/open.js";
+import { AgentRoles } from "./auth/agent-roles.js";
+import { TenantGate } from "./auth/tenant-gate.js";
+import { TenantStatusWatch } from "./realtime/tenant-status.js";
 import { StoreUnavailableError, type Store } from "./store/types.js";
 
 /** How long a stop waits for image jobs in progress before closing the store under them. */
@@ -103,12 +106,13 @@ export function createParleyServer(options: ParleyServerOptions = {}): ParleySer
     // Read when scraped, once the socket server below exists.
     openConnections: (): number => sockets.openCount,
     servedChats: () => hub.chatCount,
-    chatsByState: () => store.countContactsByState(),
+    chatsByState: () => store.countContactsByTenant(),
     isBusConnected: () => bus.isConnected !== false,
     imageJobs: () => ({ active: imageJobs.active, queued: imageJobs.queued }),
     documentChecks: () => ({ active: documentJudges.active, queued: documentJudges.queued }),
   });
   const measuredStore = instrumentStore(store, metrics);
+  const tenants = new TenantGate(store);
   const measuredBus = instrumentBus(bus, metrics);
   // Uploads are spooled here while they are judged; whatever a crash left behind is removed at start.
   const spoolDir = join(config.dataDir, "spool");
@@ -121,6 +125,7 @@ export function createParleyServer(options: ParleyServerOptions = {}): ParleySer
     imageJobs,
     imageTimeoutMs: config.imageTimeoutMs,
     containers: documentJudges.judge,
+    storageLimitOf: async (tenant) => (await tenants.find(tenant))?.limits.maxStorageBytes ?? null,
   });
   const feed = new ChatFeed(measuredBus, logger);
   // One way down: the replication feeds the hub, the hub's sockets are where the chat service delivers.
@@ -132,9 +137,15 @@ export function createParleyServer(options: ParleyServerOptions = {}): ParleySer
   });
   const chat = new ChatService({ store: measuredStore, bus: measuredBus, limits: config.limits, logger, media, feed, replication, delivery: hub });
   const origins = new OriginPolicy(config.allowedOrigins);
+  // The socket server is built below; a tenant disabled before then has no sockets to close.
+  const tenantStatus = new TenantStatusWatch(measuredBus, tenants, () => sockets as SocketServer | undefined, logger);
   const app = buildApp({
     logger,
     store,
+    tenants,
+    tenantHosts: config.tenantHosts,
+    roles: new AgentRoles(store),
+    tenantStatus,
     chat,
     media,
     tokens,
@@ -161,6 +172,7 @@ export function createParleyServer(options: ParleyServerOptions = {}): ParleySer
   });
   const sockets: SocketServer = new SocketServer({
     chat,
+    tenants,
     hub,
     tokens,
     limits: config.limits,
@@ -225,6 +237,7 @@ export function createParleyServer(options: ParleyServerOptions = {}): ParleySer
         chat.close();
         replication.close();
         feed.close();
+        tenantStatus.close();
         await documentJudges.close();
         if (options.store === undefined) await store.close();
         if (options.blobs === undefined) await blobs.close();

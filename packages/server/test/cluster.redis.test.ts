@@ -27,7 +27,7 @@ async function cluster(redisUrl: string, prefix: string): Promise<{ a: Running; 
   cleanups.push(() => a.stop());
   const b = await startServer({ store, secret: SECRET, redisUrl, redisPrefix: prefix, limits });
   cleanups.push(() => b.stop());
-  const agent = await createAgent(store, { username: "ann", password: "secret-pass" });
+  const agent = await createAgent(store.tenant("default"), { username: "ann", password: "secret-pass" });
   return { a, b, agentToken: (await b.server.tokens.issueAgent(agent)).token };
 }
 
@@ -38,7 +38,7 @@ it("carries every kind of event across nodes, on a channel followed only while t
   const redis = new Redis(TEST_REDIS_URL);
   cleanups.push(() => redis.disconnect());
   const subscribers = async (chatId: string): Promise<number> => {
-    const [, count] = (await redis.pubsub("NUMSUB", `${prefix}chat:${chatId}`)) as [string, number];
+    const [, count] = (await redis.pubsub("NUMSUB", `${prefix}chat:default:${chatId}`)) as [string, number];
     return count;
   };
 

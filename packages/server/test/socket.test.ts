@@ -14,7 +14,7 @@ describe("WebSocket sessions", () => {
 
   beforeAll(async () => {
     run = await startServer({ limits: { maxTextLength: 100, maxFrameBytes: 4096, messagesPerSecond: 1, messagesBurst: 5 } });
-    const agent = await createAgent(run.server.store, { username: "ann", password: "secret-pass", nickname: "Ann" });
+    const agent = await createAgent(run.server.store.tenant("default"), { username: "ann", password: "secret-pass", nickname: "Ann" });
     tokens = new TokenService(SECRET);
     agentToken = (await tokens.issueAgent(agent)).token;
   });
@@ -208,7 +208,7 @@ describe("WebSocket sessions", () => {
     expect(errorCode(await early.next((f) => f.t === "error"))).toBe("HELLO_REQUIRED");
     expect((await early.whenClosed()).code).toBe(4400);
 
-    const agent = await run.server.store.findAgentByUsername("ann");
+    const agent = await run.server.store.tenant("default").findAgentByUsername("ann");
     if (agent === undefined) throw new Error("no agent");
     const cases: [string, number, string][] = [
       ["not-a-token", 4401, "AUTH_INVALID_TOKEN"],
@@ -234,7 +234,7 @@ describe("WebSocket sessions", () => {
     expect([byCustomer, byAgent].map((reply) => reply.ok)).toEqual([true, true]);
     const seqs = [byCustomer, byAgent].map((reply) => (reply.result as { seq: number | null }).seq);
     expect(seqs.filter((seq) => seq === null)).toHaveLength(1);
-    const events = await run.server.store.eventsAfter(pair.chatId, 0, 100);
+    const events = await run.server.store.tenant("default").eventsAfter(pair.chatId, 0, 100);
     expect(events.filter((event) => event.name === "contactEnded")).toHaveLength(1);
   });
 
@@ -260,7 +260,7 @@ describe("WebSocket sessions", () => {
     expect(errorCode(await pair.customer.next((f) => f.t === "error"))).toBe("CONTACT_ENDED");
     expect(await pair.agent.request({ t: "end", chatId: pair.chatId })).toMatchObject({ result: { seq: null } });
 
-    const other = await run.server.tokens.issue({ userId: "USER_00000000-0000-4000-8000-000000000001", role: "agent", nickname: "Bob", username: "bob" }, 60);
+    const other = await run.server.tokens.issue({ userId: "USER_00000000-0000-4000-8000-000000000001", tenant: "default", role: "agent", nickname: "Bob", username: "bob" }, 60);
     const { client: bob } = await RawClient.connect(run.wsUrl, other.token);
     expect(errorCode(await bob.request({ t: "join", chatId: pair.chatId }))).toBe("CONTACT_ENDED");
 
@@ -311,7 +311,7 @@ describe("WebSocket sessions", () => {
     try {
       const contact = await startContact(small.url);
       const agents = await Promise.all(
-        [1, 2].map((n) => small.server.tokens.issue({ userId: `USER_00000000-0000-4000-8000-00000000000${n}`, role: "agent", nickname: `A${n}`, username: `a${n}` }, 60)),
+        [1, 2].map((n) => small.server.tokens.issue({ userId: `USER_00000000-0000-4000-8000-00000000000${n}`, tenant: "default", role: "agent", nickname: `A${n}`, username: `a${n}` }, 60)),
       );
       const [first, second] = await Promise.all(agents.map((a) => RawClient.connect(small.wsUrl, a.token)));
       expect(await first?.client.request({ t: "join", chatId: contact.chatId })).toMatchObject({ ok: true });
@@ -348,7 +348,7 @@ describe("backpressure and heartbeats", () => {
     const run = await startServer(options);
     const tokens = new TokenService(SECRET);
     const agent = async (username: string) => {
-      const record = await createAgent(run.server.store, { username, password: "secret-pass", nickname: username });
+      const record = await createAgent(run.server.store.tenant("default"), { username, password: "secret-pass", nickname: username });
       const { client } = await RawClient.connect(run.wsUrl, (await tokens.issueAgent(record)).token);
       return client;
     };

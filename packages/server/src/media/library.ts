@@ -43,10 +43,14 @@ export interface MediaLibraryOptions {
   imageTimeoutMs: number;
   /** Judges ZIP and Compound File containers; the server runs them on worker threads. Default: on this thread. */
   containers?: ContainerJudge | undefined;
+  /** A tenant's storage limit in bytes (null: none). Default: no limit for any tenant. */
+  storageLimitOf?: ((tenant: string) => Promise<number | null>) | undefined;
 }
 
 /** Whose file it is. */
 export interface MediaOwner {
+  /** The tenant of the chat: the file is recorded, found and counted in it. */
+  tenant: string;
   chatId: string;
   userId: string;
   /**
@@ -80,8 +84,10 @@ export class MediaLibrary {
   private readonly imageJobs: ImageJobs;
   private readonly imageTimeoutMs: number;
   private readonly containers: ContainerJudge;
+  private readonly storageLimitOf: (tenant: string) => Promise<number | null>;
 
   constructor(options: MediaLibraryOptions) {
+    this.storageLimitOf = options.storageLimitOf ?? (() => Promise.resolve(null));
     ({ store: this.store, blobs: this.blobs, limits: this.limits, spoolDir: this.spoolDir, secret: this.secret } = options);
     ({ imageJobs: this.imageJobs, imageTimeoutMs: this.imageTimeoutMs } = options);
     this.containers = options.containers ?? judgeContainer;
@@ -110,7 +116,7 @@ export class MediaLibrary {
    * before anything is committed.
    */
   async fromBytes(bytes: Uint8Array, owner: MediaOwner, declared: MediaDeclaration, id: string): Promise<InlineFile> {
-    const known = await this.store.getMedia(id);
+    const known = await this.store.tenant(owner.tenant).getMedia(id);
     if (known !== undefined && known.chatId === owner.chatId && known.userId === owner.userId) {
       // Still pending: the first try may not have committed, so this one may have to start the processing.
       return { media: known, place: known.state === "pending" ? this.imageJobs.admitDeferred() : undefined };
@@ -134,7 +140,8 @@ export class MediaLibrary {
    * @returns the file as now recorded (unchanged when another node finished it first)
    * @throws what is not the file's fault (the store or blob store unavailable): it stays pending, resumed at the next start
    */
-  async process(media: MediaRecord, place: ImageJobPlace): Promise<MediaRecord> {
+  async process(tenant: string, media: MediaRecord, place: ImageJobPlace): Promise<MediaRecord> {
+    const files = this.store.tenant(tenant);
     try {
       const type = media.documentType;
       if (type !== "PNG" && type !== "JPEG") throw new Error(`${media.id} is a ${type}, not an image`);
@@ -146,11 +153,11 @@ export class MediaLibrary {
         processed = { fullsize: await this.storeRendition(image.fullsize), thumbnail: await this.storeRendition(image.thumbnail), resized: image.resized };
       } catch (error) {
         if (!(error instanceof ParleyError)) throw error;
-        await this.store.failMedia(media.id, error.code);
-        return (await this.store.getMedia(media.id)) ?? media;
+        await files.failMedia(media.id, error.code);
+        return (await files.getMedia(media.id)) ?? media;
       }
-      await this.store.finishMedia(media.id, processed);
-      return (await this.store.getMedia(media.id)) ?? media;
+      await files.finishMedia(media.id, processed);
+      return (await files.getMedia(media.id)) ?? media;
     } finally {
       place.release();
     }
@@ -197,8 +204,20 @@ export class MediaLibrary {
   }
 
   /** A short-lived download path that needs no token. */
-  signedLink(chatId: string, messageId: string, format: StoredFormat): { path: string; expiresAt: string } {
-    return signMediaLink(this.secret, { chatId, messageId, format }, this.limits.mediaLinkTtlMs);
+  signedLink(tenant: string, chatId: string, messageId: string, format: StoredFormat): { path: string; expiresAt: string } {
+    return signMediaLink(this.secret, { tenant, chatId, messageId, format }, this.limits.mediaLinkTtlMs);
+  }
+
+  /**
+   * Refuses a file that would take the tenant past its storage limit. The
+   * file is counted at its uploaded size, before anything is stored: a resized
+   * image takes less, so the check errs on the side of the limit.
+   */
+  private async requireRoom(tenant: string, incoming: number): Promise<void> {
+    const limit = await this.storageLimitOf(tenant);
+    if (limit === null) return;
+    const used = await this.store.tenant(tenant).storedBytes();
+    if (used + incoming > limit) throw new ParleyError("TENANT_STORAGE_LIMIT", undefined, { limit, used });
   }
 
   private async ingest(
@@ -210,6 +229,7 @@ export class MediaLibrary {
     isDeferred = false,
   ): Promise<MediaRecord> {
     try {
+      await this.requireRoom(owner.tenant, file.size);
       const documentType = await detectDocumentType(file.path, file.size, this.containers);
       const spec = MEDIA_TYPES[documentType];
       if (spec.messageType !== declared.messageType) {
@@ -254,7 +274,7 @@ export class MediaLibrary {
         state,
         failure: null,
       };
-      await this.store.createMedia(media);
+      await this.store.tenant(owner.tenant).createMedia(media);
       return media;
     } finally {
       await file.discard();

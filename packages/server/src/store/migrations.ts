@@ -138,10 +138,69 @@ const m005_media_state: Migration = {
   },
 };
 
+/** Tables whose rows belong to one tenant: each gets a `tenant` column (see tenant-db.ts). */
+const TENANT_OWNED = ["contacts", "participants", "events", "media", "message_media"] as const;
+
+const m006_tenants: Migration = {
+  async up(db: Kysely<unknown>): Promise<void> {
+    // A tenant (the original product's domain) owns agents, chats and files. `default` is today's
+    // single-tenant install: it exists from this migration on, so an upgraded install needs no step.
+    await db.schema
+      .createTable("tenants")
+      .addColumn("name", "text", (c) => c.primaryKey())
+      .addColumn("display_name", "text", (c) => c.notNull())
+      .addColumn("status", "text", (c) => c.notNull())
+      .addColumn("max_agents", "integer")
+      .addColumn("max_active_chats", "integer")
+      .addColumn("max_storage_bytes", "bigint")
+      .addColumn("retention_days", "integer")
+      .addColumn("created_at", "text", (c) => c.notNull())
+      .execute();
+    await db
+      .insertInto("tenants" as never)
+      .values({ name: "default", display_name: "Default", status: "active", created_at: new Date().toISOString() } as never)
+      .execute();
+
+    // Usernames are unique per tenant, not per install: the agents table is rebuilt (SQLite cannot drop a
+    // column's UNIQUE). Agents from before tenants keep every power they had: they become admins.
+    await db.schema
+      .createTable("agents_006")
+      .addColumn("tenant", "text", (c) => c.notNull())
+      .addColumn("id", "text", (c) => c.primaryKey())
+      .addColumn("username", "text", (c) => c.notNull())
+      .addColumn("nickname", "text", (c) => c.notNull())
+      .addColumn("password_hash", "text", (c) => c.notNull())
+      .addColumn("role", "text", (c) => c.notNull())
+      .addColumn("disabled_at", "text")
+      .addColumn("created_at", "text", (c) => c.notNull())
+      .addUniqueConstraint("agents_tenant_username", ["tenant", "username"])
+      .execute();
+    await sql`insert into agents_006 (tenant, id, username, nickname, password_hash, role, disabled_at, created_at)
+      select 'default', id, username, nickname, password_hash, 'admin', null, created_at from agents`.execute(db);
+    await db.schema.dropTable("agents").execute();
+    await db.schema.alterTable("agents_006").renameTo("agents").execute();
+
+    // Existing rows are the default tenant's. The column default only serves this backfill: every insert
+    // names its tenant through tenant-db.ts, which the row types require.
+    for (const table of TENANT_OWNED) {
+      await db.schema.alterTable(table).addColumn("tenant", "text", (c) => c.notNull().defaultTo("default")).execute();
+    }
+    // The chat list and the retention job read one tenant's chats by age.
+    await db.schema.createIndex("contacts_tenant_created").on("contacts").columns(["tenant", "created_at", "id"]).execute();
+    await db.schema
+      .createIndex("contacts_tenant_status_created")
+      .on("contacts")
+      .columns(["tenant", "status", "created_at", "id"])
+      .execute();
+    await db.schema.createIndex("media_tenant_created").on("media").columns(["tenant", "created_at"]).execute();
+  },
+};
+
 /** Every migration by name; names sort in the order they apply. */
 export const MIGRATIONS: Record<string, Migration> = {
   "001_initial": m001_initial,
   "002_media": m002_media,
   "003_contact_list": m003_contact_list,
   "005_media_state": m005_media_state,
+  "006_tenants": m006_tenants,
 };

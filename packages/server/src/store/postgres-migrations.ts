@@ -6,7 +6,7 @@
  * 001 to 003 are SQLite's own migrations (their DDL is valid on both, and
  * both lists are frozen), so the two stores hold the same tables and column
  * types and share their queries. 004 adds the media bytes, which only
- * PostgreSQL keeps in the database. 005 is shared again (SQLite has no 004).
+ * PostgreSQL keeps in the database. 005 and later are shared again (SQLite has no 004).
  * @module
  */
 import { Migrator, sql, type Kysely, type Migration } from "kysely";
@@ -50,6 +50,7 @@ export const POSTGRES_MIGRATIONS: Record<string, Migration> = {
   "003_contact_list": shared("003_contact_list"),
   "004_blobs": m004_blobs,
   "005_media_state": shared("005_media_state"),
+  "006_tenants": shared("006_tenants"),
 };
 
 /** Advisory lock key held while migrating ("parley" in ASCII), so only one node migrates at a time. */

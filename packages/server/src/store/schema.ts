@@ -1,14 +1,33 @@
 /** Table types of the SQL stores, as Kysely sees them. Column names are snake_case. */
 
+/** A tenant: the original product's domain. Not itself tenant-owned: install-level code reads it. */
+export interface TenantsTable {
+  name: string;
+  display_name: string;
+  /** active or disabled. */
+  status: string;
+  max_agents: number | null;
+  max_active_chats: number | null;
+  /** PostgreSQL returns bigint as text. */
+  max_storage_bytes: number | string | null;
+  retention_days: number | null;
+  created_at: string;
+}
+
 export interface AgentsTable {
+  tenant: string;
   id: string;
   username: string;
   nickname: string;
   password_hash: string;
+  /** agent, supervisor or admin. */
+  role: string;
+  disabled_at: string | null;
   created_at: string;
 }
 
 export interface ContactsTable {
+  tenant: string;
   id: string;
   status: "active" | "ended";
   created_at: string;
@@ -24,6 +43,7 @@ export interface ContactsTable {
 }
 
 export interface ParticipantsTable {
+  tenant: string;
   chat_id: string;
   user_id: string;
   nickname: string;
@@ -35,6 +55,7 @@ export interface ParticipantsTable {
 }
 
 export interface EventsTable {
+  tenant: string;
   chat_id: string;
   seq: number;
   id: string;
@@ -53,6 +74,7 @@ export interface MetaTable {
 }
 
 export interface MediaTable {
+  tenant: string;
   id: string;
   chat_id: string;
   user_id: string;
@@ -79,12 +101,14 @@ export interface MediaTable {
 }
 
 export interface MessageMediaTable {
+  tenant: string;
   chat_id: string;
   message_id: string;
   media_id: string;
 }
 
 export interface Database {
+  tenants: TenantsTable;
   media: MediaTable;
   message_media: MessageMediaTable;
   agents: AgentsTable;
