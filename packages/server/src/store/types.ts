@@ -6,6 +6,7 @@
  */
 import type { DocumentType, MediaMessageType, NamedEvent, StoredEvent, StoredEventName } from "@parley/protocol";
 import { StoreUnavailableError } from "../db/unavailable.js";
+import type { ApiKeyStore } from "./api-key-queries.js";
 
 export { StoreUnavailableError };
 
@@ -348,8 +349,8 @@ export interface Store {
   tenant(name: string): TenantStore;
 }
 
-/** Agents, chats, event logs and files of one tenant. All methods are async. */
-export interface TenantStore {
+/** Agents, chats, event logs, files and API keys of one tenant. All methods are async. */
+export interface TenantStore extends ApiKeyStore {
   /** The tenant every method is scoped to. */
   readonly name: string;
 
