@@ -90,6 +90,8 @@ export const ERRORS = {
   MEDIA_PROCESSING_FAILED: { status: 422, message: "The image could not be processed; only its original, stripped of metadata, is available." },
   /** Kept so the code is never reused: no longer raised now that media are supported. */
   MEDIA_NOT_SUPPORTED: { status: 501, message: "Multimedia messages are not supported by this server." },
+  // Tenants
+  TENANT_MISMATCH: { status: 403, message: "The request names two different tenants." },
   // Server and transport
   INTERNAL_ERROR: { status: 500, message: "The server failed to handle the request." },
   UNAVAILABLE: { status: 503, message: "The server is shutting down or a dependency is unavailable." },
