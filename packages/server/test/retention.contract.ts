@@ -115,8 +115,12 @@ export function retentionContract(name: string, factory: RetentionFactory): void
       const main = await tenantWithRetention(store, "default", 7);
       const count = RETENTION_BATCH + 30;
       const old: SeededChat[] = [];
-      for (let i = 0; i < count; i++) {
-        old.push(await datedChat(main, place.blobs, { createdAt: daysAgo(now, 20), lastAt: daysAgo(now, 9), endedAt: daysAgo(now, 8) }, { files: i % 10 === 0 ? [randomBytes(500)] : [] }));
+      // Seeded ten at a time: concurrent appends are committed together.
+      for (let i = 0; i < count; i += 10) {
+        const seeded = Array.from({ length: Math.min(10, count - i) }, (_, j) =>
+          datedChat(main, place.blobs, { createdAt: daysAgo(now, 20), lastAt: daysAgo(now, 9), endedAt: daysAgo(now, 8) }, { files: (i + j) % 10 === 0 ? [randomBytes(500)] : [] }),
+        );
+        old.push(...(await Promise.all(seeded)));
       }
       const kept = await datedChat(main, place.blobs, { createdAt: daysAgo(now, 3), lastAt: daysAgo(now, 2), endedAt: daysAgo(now, 1) });
 
@@ -133,7 +137,7 @@ export function retentionContract(name: string, factory: RetentionFactory): void
       expect(await exists("default", kept)).toBe(true);
       const runs = await main.listAudit({ action: "retention.run", limit: 10 });
       expect(runs.reduce((sum, entry) => sum + Number(entry.detail.chats), 0)).toBe(count);
-    });
+    }, 120_000);
 
     it("a node skips a tenant whose lease another node holds, and takes it once that lease expired", async () => {
       const main = await tenantWithRetention(store, "default", 1);
