@@ -5,12 +5,14 @@ import { useDesk } from "../hooks.js";
 import { Conversation } from "./Conversation.js";
 import { EndedChats } from "./EndedChats.js";
 import { MyChats } from "./MyChats.js";
+import { PrivacyView } from "./PrivacyView.js";
 import { Queue } from "./Queue.js";
 import { ReadOnlyChat } from "./ReadOnlyChat.js";
 
 export function DeskView({ desk, onLogout }: { desk: Desk; onLogout: () => void }) {
   useDesk(desk);
   const [readOnlyId, setReadOnlyId] = useState<string | undefined>(undefined);
+  const [showPrivacy, setShowPrivacy] = useState(false);
   const room = readOnlyId === undefined ? desk.selected : undefined;
   // A chat that ends here belongs in the ended list at once.
   const endedHere = [...desk.rooms.values()].filter((r) => r.hasEnded).length;
@@ -27,6 +29,9 @@ export function DeskView({ desk, onLogout }: { desk: Desk; onLogout: () => void 
           <input type="checkbox" checked={desk.isSoundOn} onChange={(e) => desk.setSound(e.currentTarget.checked)} />
           Sound on new chats
         </label>
+        <button type="button" onClick={() => setShowPrivacy(true)}>
+          Customer data
+        </button>
         <button type="button" onClick={onLogout}>
           Log out
         </button>
@@ -44,7 +49,9 @@ export function DeskView({ desk, onLogout }: { desk: Desk; onLogout: () => void 
           <EndedChats token={desk.login.token} onOpen={setReadOnlyId} selectedId={readOnlyId} endedHere={endedHere} />
         </nav>
         <main class="main" id="main">
-          {readOnlyId !== undefined ? (
+          {showPrivacy ? (
+            <PrivacyView token={desk.login.token} onClose={() => setShowPrivacy(false)} />
+          ) : readOnlyId !== undefined ? (
             <ReadOnlyChat key={readOnlyId} chatId={readOnlyId} login={desk.login} onClose={() => setReadOnlyId(undefined)} />
           ) : room !== undefined ? (
             <Conversation key={room.id} desk={desk} room={room} />
