@@ -35,6 +35,10 @@ import { installRequestLog } from "./request-log.js";
 import { installSecurityHeaders } from "./security-headers.js";
 import { storeAdmins } from "./tenant-admin.js";
 import { sdkRoutes } from "./sdk-bundle.js";
+import type { AgentRoles } from "../auth/agent-roles.js";
+import type { TenantGate } from "../auth/tenant-gate.js";
+import type { TenantStatusWatch } from "../realtime/tenant-status.js";
+import { tenantRoutes } from "./tenants.js";
 import { widgetRoutes } from "./widget.js";
 
 export interface AppDeps {
@@ -42,6 +46,14 @@ export interface AppDeps {
   store: Store;
   /** Where media bytes live (exports read them, erasure and retention reclaim them). */
   blobs: BlobStore;
+  /** Whether a tenant exists and is active (cached briefly). */
+  tenants: TenantGate;
+  /** Agents' roles, read from the store (cached briefly). */
+  roles: AgentRoles;
+  /** Tells every node a tenant changed. */
+  tenantStatus: TenantStatusWatch;
+  /** Host names mapped to tenants (config `tenantHosts`); none by default. */
+  tenantHosts?: Record<string, string>;
   chat: ChatService;
   media: MediaLibrary;
   tokens: TokenService;
@@ -100,7 +112,7 @@ export function buildApp(deps: AppDeps): FastifyInstance {
   installSecurityHeaders(app);
   corsRoutes(app, deps.origins ?? new OriginPolicy("*"));
   // After CORS (a page of a refused origin learns nothing more), before every route.
-  installAuthentication(app, deps.tokens, deps.apiKeys);
+  installAuthentication(app, deps.tokens, { gate: deps.tenants, hosts: deps.tenantHosts ?? {} }, deps.apiKeys);
   capRequestsInFlight(app, guards);
   installBodyGuards(app, guards);
   healthRoutes(app, deps);
@@ -108,6 +120,7 @@ export function buildApp(deps: AppDeps): FastifyInstance {
   contactRoutes(app, deps);
   authRoutes(app, deps);
   chatRoutes(app, deps);
+  tenantRoutes(app, deps);
   sdkRoutes(app);
   widgetRoutes(app);
   livechatRoutes(app, deps);
