@@ -237,6 +237,15 @@ describe("an API key", { timeout: 180_000 }, () => {
     const transcript = await json(await call(`/livechat/default/getContactTranscriptByChatID/${chatId}`, adminToken));
     expect(transcript.result).toBe(true);
     expect(JSON.stringify(transcript)).not.toContain("cross-tenant");
+    // A disabled tenant's keys are refused like its agents.
+    const store = new SqliteStore({ dataDir: dataDir.dir });
+    try {
+      await store.updateTenant("acme", { status: "disabled" });
+    } finally {
+      await store.close();
+    }
+    await waitFor(async () => (await call("/v1/chats", key)).status === 403, () => "the disabled tenant's key is refused");
+    expect(await codeOf(await call("/v1/chats", key))).toBe("TENANT_DISABLED");
   });
 
   it("with config:manage reads the audit log, where each key's creation and revocation is recorded once, and exports a customer", async () => {
