@@ -33,7 +33,7 @@ import { mediaRoutes } from "./media.js";
 import { OriginPolicy } from "../policy/origins.js";
 import { installRequestLog } from "./request-log.js";
 import { installSecurityHeaders } from "./security-headers.js";
-import { storeAdmins } from "./tenant-admin.js";
+import { tenantAdmins } from "./tenant-admin.js";
 import { sdkRoutes } from "./sdk-bundle.js";
 import type { AgentRoles } from "../auth/agent-roles.js";
 import type { TenantGate } from "../auth/tenant-gate.js";
@@ -125,7 +125,7 @@ export function buildApp(deps: AppDeps): FastifyInstance {
   widgetRoutes(app);
   livechatRoutes(app, deps);
   mediaRoutes(app, deps);
-  const admin = storeAdmins(deps.store);
+  const admin = tenantAdmins(deps.roles);
   apiKeyRoutes(app, { ...deps, admin });
   auditRoutes(app, { store: deps.store, admin });
   customerRoutes(app, { ...deps, admin, customerData: deps.customerData ?? DEFAULT_CUSTOMER_DATA_LIMITS });
