@@ -12,8 +12,6 @@ import path from "node:path";
 import { promisify } from "node:util";
 import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createAgent } from "../packages/server/src/auth/agents.js";
-import { SqliteStore } from "../packages/server/src/store/sqlite.js";
 import { CLI, ServerProcess, freePort, loginAgent, tempDataDir } from "./support/server.js";
 import { waitFor } from "./support/wait.js";
 
@@ -70,23 +68,9 @@ async function codeOf(response: Response): Promise<unknown> {
 
 beforeAll(async () => {
   dataDir = await tempDataDir();
-  // The CLI makes desk agents; the admin and the second tenant are made with the store's own calls.
+  await cli("agent", "add", "ada", "--password", "ada-password-1", "--nickname", "Ada", "--role", "admin");
   await cli("agent", "add", "bob", "--password", "bob-password-1", "--nickname", "Bob");
-  const store = new SqliteStore({ dataDir: dataDir.dir });
-  try {
-    await store.migrate();
-    await createAgent(store.tenant("default"), { username: "ada", password: "ada-password-1", nickname: "Ada", role: "admin" });
-    await store.createTenant({
-      name: "acme",
-      displayName: "Acme",
-      status: "active",
-      limits: { maxAgents: null, maxActiveChats: null, maxStorageBytes: null },
-      retentionDays: null,
-      createdAt: new Date().toISOString(),
-    });
-  } finally {
-    await store.close();
-  }
+  await cli("tenant", "add", "acme");
   server = new ServerProcess(await freePort(), dataDir.dir, { LOG_LEVEL: "debug" });
   await server.start();
   adminToken = await loginAgent(server.url, "ada", "ada-password-1");
@@ -238,12 +222,7 @@ describe("an API key", { timeout: 180_000 }, () => {
     expect(transcript.result).toBe(true);
     expect(JSON.stringify(transcript)).not.toContain("cross-tenant");
     // A disabled tenant's keys are refused like its agents.
-    const store = new SqliteStore({ dataDir: dataDir.dir });
-    try {
-      await store.updateTenant("acme", { status: "disabled" });
-    } finally {
-      await store.close();
-    }
+    await cli("tenant", "disable", "acme");
     await waitFor(async () => (await call("/v1/chats", key)).status === 403, () => "the disabled tenant's key is refused");
     expect(await codeOf(await call("/v1/chats", key))).toBe("TENANT_DISABLED");
   });
