@@ -5,12 +5,14 @@
  *   parley agent add <username> --password <pw> [--nickname N] [--tenant T] [--role agent|supervisor|admin] [--data-dir D] [--database-url U]
  *   parley token agent <username> [--tenant T] [--data-dir D] [--database-url U] [--ttl 12h]
  *   parley tenant add|list|disable|enable … (see cli-tenants.ts)
+ *   parley key add <name> --scopes a,b [--tenant T] | key list [--tenant T] | key revoke <id> [--tenant T]
  *   parley migrate [--data-dir D] [--database-url U]
  * @module
  */
 import { randomBytes } from "node:crypto";
 import { parseArgs } from "node:util";
 import { createAgent } from "./auth/agents.js";
+import { KEY_COMMANDS_USAGE, KeyCommandError, runKeyCommand } from "./cli-keys.js";
 import { AGENT_TOKEN_TTL_SECONDS, TokenService, parseTtl } from "./auth/tokens.js";
 import { ConfigError, configInputFromFlagsAndEnv, resolveConfig, type ServeFlags } from "./config.js";
 import { tenantCommand, TENANT_USAGE } from "./cli-tenants.js";
@@ -26,6 +28,7 @@ const USAGE = `Usage:
   parley agent add <username> --password <pw> [--nickname N] [--tenant default] [--role agent|supervisor|admin] [--data-dir D] [--database-url U]
   parley token agent <username> [--tenant default] [--data-dir D] [--database-url U] [--ttl 12h]
   ${TENANT_USAGE}
+  ${KEY_COMMANDS_USAGE}
   parley migrate [--data-dir D] [--database-url U]
 DATABASE_URL (or --database-url) selects PostgreSQL; without it, SQLite in the data directory.
 REDIS_URL (or --redis-url) connects the node to the others over Redis; without it, one node.`;
@@ -57,6 +60,7 @@ function parse(args: string[]) {
       password: { type: "string" },
       nickname: { type: "string" },
       ttl: { type: "string" },
+      scopes: { type: "string" },
       help: { type: "boolean", short: "h" },
     },
   });
@@ -233,6 +237,19 @@ async function tokenAgent(positionals: string[], values: ReturnType<typeof parse
   }
 }
 
+async function keyCommand(sub: string | undefined, positionals: string[], values: ReturnType<typeof parse>["values"]): Promise<void> {
+  const config = configFor({ ...storageFlags(values), ...(values["redis-url"] === undefined ? {} : { "redis-url": values["redis-url"] }) });
+  const store = await openMigratedStore(config);
+  try {
+    await runKeyCommand(store, config, { sub, positionals, tenant: values.tenant, scopes: values.scopes }, (line) => console.log(line));
+  } catch (error) {
+    if (error instanceof KeyCommandError) throw new UsageError(error.message);
+    throw error;
+  } finally {
+    await store.close();
+  }
+}
+
 async function main(argv: string[]): Promise<void> {
   let parsed: ReturnType<typeof parse>;
   try {
@@ -261,6 +278,7 @@ async function main(argv: string[]): Promise<void> {
   }
   if (command === "agent" && sub === "add") return agentAdd(rest, values);
   if (command === "token" && sub === "agent") return tokenAgent(rest, values);
+  if (command === "key") return keyCommand(sub, rest, values);
   if (command === "tenant") {
     const store = await openMigratedStore(configFor(storageFlags(values)));
     try {

@@ -6,6 +6,7 @@
  * @module
  */
 import type { Kysely } from "kysely";
+import { apiKeyStore, type ApiKeyStore } from "./api-key-queries.js";
 import { listContacts } from "./contact-list.js";
 import type { Database } from "./schema.js";
 import {
@@ -26,6 +27,10 @@ import {
   updateMediaFailed,
   updateMediaFinished,
 } from "./sql-queries.js";
+import { appendAudit, listAudit } from "./audit-queries.js";
+import { eraseChat, selectChatMedia, selectCustomerChats } from "./customer-data-queries.js";
+import type { AuditEntry, AuditQuery, AuditRecord, CustomerSelector, DeletedBatch, ErasedChat } from "./lifecycle-store.js";
+import { claimLease, deleteChats, deleteOrphanMedia, releaseLease, selectExpiredChats, selectOrphanMedia } from "./retention-queries.js";
 import { TenantDb } from "./tenant-db.js";
 import type {
   AgentRecord,
@@ -54,12 +59,34 @@ export interface SqlBackend {
 
 export class SqlTenantStore implements TenantStore {
   private readonly db: TenantDb;
+  private readonly apiKeys: ApiKeyStore;
 
   constructor(
     readonly name: string,
     private readonly backend: SqlBackend,
   ) {
     this.db = new TenantDb(backend.db, name);
+    this.apiKeys = apiKeyStore(this.db);
+  }
+
+  createApiKey(...args: Parameters<ApiKeyStore["createApiKey"]>): ReturnType<ApiKeyStore["createApiKey"]> {
+    return this.backend.guard(this.apiKeys.createApiKey(...args));
+  }
+
+  listApiKeys(): ReturnType<ApiKeyStore["listApiKeys"]> {
+    return this.backend.guard(this.apiKeys.listApiKeys());
+  }
+
+  findApiKeyByHash(hash: string): ReturnType<ApiKeyStore["findApiKeyByHash"]> {
+    return this.backend.guard(this.apiKeys.findApiKeyByHash(hash));
+  }
+
+  revokeApiKey(id: string, at: string): ReturnType<ApiKeyStore["revokeApiKey"]> {
+    return this.backend.guard(this.apiKeys.revokeApiKey(id, at));
+  }
+
+  touchApiKey(id: string, at: string, notBefore: string): Promise<void> {
+    return this.backend.guard(this.apiKeys.touchApiKey(id, at, notBefore));
   }
 
   createAgent(agent: NewAgent): Promise<void> {
@@ -128,6 +155,52 @@ export class SqlTenantStore implements TenantStore {
 
   failMedia(mediaId: string, failure: string): Promise<boolean> {
     return this.backend.guard(updateMediaFailed(this.db, mediaId, failure));
+  }
+
+  // -- the data lifecycle (docs/privacy.md) -----------------------------------
+
+  appendAudit(entry: AuditEntry): Promise<AuditRecord> {
+    return this.backend.guard(appendAudit(this.db, entry));
+  }
+
+  listAudit(query: AuditQuery): Promise<AuditRecord[]> {
+    return this.backend.guard(listAudit(this.db, query));
+  }
+
+  claimLease(name: string, holder: string, now: Date, ttlMs: number): Promise<boolean> {
+    return this.backend.guard(claimLease(this.db, name, holder, now, ttlMs));
+  }
+
+  releaseLease(name: string, holder: string): Promise<void> {
+    return this.backend.guard(releaseLease(this.db, name, holder));
+  }
+
+  expiredChats(cutoff: string, limit: number): Promise<string[]> {
+    return this.backend.guard(selectExpiredChats(this.db, cutoff, limit));
+  }
+
+  deleteChats(chatIds: readonly string[]): Promise<DeletedBatch> {
+    return this.backend.guard(deleteChats(this.db, chatIds));
+  }
+
+  orphanMedia(cutoff: string, limit: number): Promise<string[]> {
+    return this.backend.guard(selectOrphanMedia(this.db, cutoff, limit));
+  }
+
+  deleteOrphanMedia(mediaIds: readonly string[]): Promise<DeletedBatch> {
+    return this.backend.guard(deleteOrphanMedia(this.db, mediaIds));
+  }
+
+  customerChats(selector: CustomerSelector, limit: number): Promise<string[]> {
+    return this.backend.guard(selectCustomerChats(this.db, selector, limit));
+  }
+
+  chatMedia(chatId: string): Promise<MediaRecord[]> {
+    return this.backend.guard(selectChatMedia(this.db, chatId));
+  }
+
+  eraseChat(chatId: string, at: string): Promise<ErasedChat | undefined> {
+    return this.backend.guard(eraseChat(this.db, chatId, at));
   }
 
   storedBytes(): Promise<number> {
