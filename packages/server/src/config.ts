@@ -8,7 +8,7 @@ import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { DEFAULT_LIMITS, type Limits } from "@parley/protocol";
-import { TENANT_NAME } from "./store/tenant-db.js";
+import { TENANT_PATTERN } from "@parley/protocol";
 import { LOG_LEVELS, type LogLevel } from "./logger.js";
 
 /** Everything the server needs to run, after defaults and validation. */
@@ -414,7 +414,7 @@ export function resolveTenantHosts(value: string | Record<string, string> | unde
   const hosts: Record<string, string> = {};
   for (const pair of pairs) {
     const [host, tenant] = pair;
-    if (pair.length !== 2 || host === undefined || host === "" || /[\s/:@]/.test(host) || tenant === undefined || !TENANT_NAME.test(tenant)) {
+    if (pair.length !== 2 || host === undefined || host === "" || /[\s/:@]/.test(host) || tenant === undefined || !new RegExp(TENANT_PATTERN).test(tenant)) {
       throw new ConfigError(`PARLEY_TENANT_HOSTS must be host=tenant pairs separated by commas (tenant: a-z, 0-9, -), got ${JSON.stringify(pair.join("="))}`);
     }
     hosts[host.toLowerCase()] = tenant;
