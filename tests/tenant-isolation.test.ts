@@ -231,7 +231,7 @@ const ROUTES: Record<string, (c: Context) => RestAttack[]> = {
     ),
 
   "POST /livechat/:domain/endContactByChatID": (c) =>
-    backOffice(c, "POST", (domain) => `/livechat/${domain}/endContactByChatID`, (ids) => ({ chatID: ids === "victim" ? c.victim.chat.chatId : ghost.chatId })),
+    backOffice(c, "POST", (domain) => `/livechat/${domain}/endContactByChatID`, (ids) => ({ chatID: ids === "victim" ? c.victim.endableChatId : ghost.chatId })),
 
   // Tenant administration (tenant-core): an admin of another tenant administers only their own.
   "GET /v1/tenants": (c) => [
@@ -313,6 +313,12 @@ function leaksIn(victim: TenantWorld, body: Buffer | string, sent = ""): string[
   return found;
 }
 
+/** The start of an answer's body for a failure message, or its type when it is not text. */
+function excerpt(answer: Answer): string {
+  const type = String(answer.headers["content-type"] ?? "");
+  return type.startsWith("application/json") ? answer.text.slice(0, 160) : `(${type}, ${answer.body.length} bytes)`;
+}
+
 function urlOf(c: Context, node: "node1" | "node2"): string {
   return c.install[node];
 }
@@ -327,17 +333,18 @@ async function tryRest(c: Context, route: string, attack: RestAttack, method = a
   if (expectation === "answered") return;
   // HEAD answers carry no body: only the status can be compared.
   const code = method === "HEAD" ? undefined : codeOf(answer);
-  expect.soft(answer.status, `${label} was not refused: ${answer.text.slice(0, 300)}`).toBeGreaterThanOrEqual(400);
+  expect.soft(answer.status, `${label} was not refused: ${answer.status} ${excerpt(answer)}`).toBeGreaterThanOrEqual(400);
   if (expectation === "refused") {
     if (method !== "HEAD") expect.soft(code, `${label}: a coded refusal`).toBeDefined();
   } else if ("code" in expectation) {
-    if (method !== "HEAD") expect.soft(code, `${label}: ${answer.status} ${answer.text.slice(0, 200)}`).toBe(expectation.code);
+    if (method !== "HEAD") expect.soft(code, `${label}: ${answer.status} ${excerpt(answer)}`).toBe(expectation.code);
   } else {
     const control = await call(urlOf(c, attack.node), { ...expectation.refused, method });
+    const want = { status: control.status, code: method === "HEAD" ? undefined : codeOf(control) };
     expect.soft(
       { status: answer.status, code },
-      `${label} is answered unlike ids that name nothing (${control.text.slice(0, 120)} vs ${answer.text.slice(0, 200)})`,
-    ).toEqual({ status: control.status, code: method === "HEAD" ? undefined : codeOf(control) });
+      `${label} is answered ${answer.status} ${code ?? ""}, ids that name nothing ${want.status} ${want.code ?? ""}`,
+    ).toEqual(want);
   }
 }
 
@@ -386,7 +393,7 @@ const FRAMES: Record<string, FrameEntry> = {
     ]),
   leave: (c) => both((from) => ({ name: "leave", from, frame: { t: "leave", chatId: c.victim.chat.chatId }, control: { t: "leave", chatId: ghost.chatId } })),
   end: (c) =>
-    both((from) => ({ name: "end", from, frame: { t: "end", chatId: c.victim.waitingChatId }, control: { t: "end", chatId: ghost.chatId } })),
+    both((from) => ({ name: "end", from, frame: { t: "end", chatId: c.victim.endableChatId }, control: { t: "end", chatId: ghost.chatId } })),
   "send:text": (c) =>
     both((from) => ({ name: "send text", from, frame: sendText(c.victim.chat.chatId), control: sendText(ghost.chatId) })),
   "send:link": (c) =>
@@ -521,10 +528,8 @@ async function tryFrame(c: Context, a: Attackers, key: string, attack: FrameAtta
   const control = await socket.request(attack.control);
   expect.soft(leaksIn(c.victim, JSON.stringify(reply), JSON.stringify(attack.frame)), `${label} leaked`).toEqual([]);
   expect.soft(reply.ok, `${label} was not refused: ${JSON.stringify(reply).slice(0, 300)}`).toBe(false);
-  expect.soft(
-    replyShape(reply),
-    `${label} is answered unlike ids that name nothing`,
-  ).toEqual(replyShape(control));
+  const [got, want] = [replyShape(reply), replyShape(control)];
+  expect.soft(got, `${label} is answered ${JSON.stringify(got).slice(0, 120)}, ids that name nothing ${JSON.stringify(want).slice(0, 120)}`).toEqual(want);
 }
 
 function replyShape(reply: Frame): unknown {

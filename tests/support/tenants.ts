@@ -14,7 +14,7 @@ import http, { type IncomingHttpHeaders } from "node:http";
 import { promisify } from "node:util";
 import { freshDatabase, type TestDatabase } from "../../packages/server/test/pg-support.js";
 import { randomPrefix, removePrefix, TEST_REDIS_URL } from "../../packages/server/test/redis-support.js";
-import { makePdf, makePng } from "./media-files.js";
+import { makeNoisyPng, makePdf } from "./media-files.js";
 import { RawSocket, type Frame } from "./raw-socket.js";
 import { CLI, freePort, ServerProcess, tempDataDir } from "./server.js";
 import { waitFor } from "./wait.js";
@@ -217,6 +217,8 @@ export interface TenantWorld {
   chat: SeededChat;
   /** A second chat, waiting for an agent, with one message. */
   waitingChatId: string;
+  /** A third chat, waiting, the target of attempts to end a chat (so that one that succeeds ends no chat another attack needs). */
+  endableChatId: string;
   /** Every id and text of this tenant's data: none may appear in an answer to the other tenant. */
   markers: Set<string>;
   /** SHA-256 of every file this tenant holds, as downloaded by its own participants. */
@@ -288,7 +290,8 @@ async function digestsOf(url: string, socket: RawSocket, chatId: string, message
  * Fills `tenant` with look-alike data through node `url`: both agents log in;
  * a customer "Carol" starts a chat which Alice joins; they exchange a text, a
  * link, receipts, an image and a PDF (uploaded, then sent); Carol leaves one
- * upload unsent; a customer "Dave" starts a second chat and waits in the queue.
+ * upload unsent; a customer "Dave" starts a second chat and waits in the queue,
+ * and "Frank" a third.
  */
 export async function seedTenant(url: string, tenant: string): Promise<TenantWorld> {
   const secret = `${tenant}-secret-${randomBytes(6).toString("hex")}`;
@@ -317,21 +320,17 @@ export async function seedTenant(url: string, tenant: string): Promise<TenantWor
   await expectOk(customer, { t: "receipt", chatId: started.chatId, messageId: sentLink.id, kind: "seen" });
 
   const chatCredential = { chatId: started.chatId, token: started.token };
-  const imageUpload = await upload(url, chatCredential, await makePng({ width: 320, height: 200 }), "IMAGE", `${secret}-photo.png`);
-  const pdfUpload = await upload(url, chatCredential, makePdf(), "DOCUMENT", `${secret}-invoice.pdf`);
-  const unsentUploadId = await upload(url, chatCredential, makePdf(), "DOCUMENT", `${secret}-draft.pdf`);
+  // Random pixels and the tenant's secret in the PDF: no file of one tenant has the bytes of the other's.
+  const imageUpload = await upload(url, chatCredential, await makeNoisyPng(160, 100), "IMAGE", `${secret}-photo.png`);
+  const pdfUpload = await upload(url, chatCredential, makePdf(`Invoice ${secret.replaceAll("-", " ")}`), "DOCUMENT", `${secret}-invoice.pdf`);
+  const unsentUploadId = await upload(url, chatCredential, makePdf(`Draft ${secret.replaceAll("-", " ")}`), "DOCUMENT", `${secret}-draft.pdf`);
   const image = await expectOk<{ id: string }>(customer, {
     t: "send", chatId: started.chatId, clientId: clientId(), kind: "media", messageType: "IMAGE", uploadId: imageUpload, caption: `${secret} photo`,
   });
   const pdf = await expectOk<{ id: string }>(customer, {
     t: "send", chatId: started.chatId, clientId: clientId(), kind: "media", messageType: "DOCUMENT", uploadId: pdfUpload, caption: `${secret} invoice`,
   });
-  // The thumbnail exists once the image's stored notice is out.
-  await waitFor(
-    () => agent.frames.some((f) => f.t === "event" && f.name === "multimediaMessageStored" && (f.data as { messageID?: string }).messageID === image.id),
-    () => `the stored notice of the ${tenant} image`,
-    30_000,
-  );
+  // An uploaded image was processed before it was sent: its thumbnail exists already.
   for (const id of [sentText.id, sentLink.id, image.id, pdf.id, imageUpload, pdfUpload, unsentUploadId]) markers.add(id);
   for (const value of [text, link, secret]) markers.add(value);
   const fileDigests = new Set([
@@ -345,6 +344,8 @@ export async function seedTenant(url: string, tenant: string): Promise<TenantWor
   await expectOk(dave, { t: "join", chatId: waiting.chatId });
   await expectOk(dave, { t: "send", chatId: waiting.chatId, clientId: clientId(), kind: "text", text: `${secret} is anyone there?` });
   dave.close();
+  const endable = await startChat(url, tenant, "Frank");
+  markers.add(endable.chatId).add(endable.userId);
 
   return {
     tenant,
@@ -360,6 +361,7 @@ export async function seedTenant(url: string, tenant: string): Promise<TenantWor
       unsentUploadId,
     },
     waitingChatId: waiting.chatId,
+    endableChatId: endable.chatId,
     markers,
     fileDigests,
   };
