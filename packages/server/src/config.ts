@@ -72,6 +72,8 @@ export interface ParleyConfig {
    * leaves `/metrics` open to anyone who reaches the port (warned at start).
    */
   metricsToken: string | null;
+  /** Between two runs of the retention job on this node (ms); the first runs 30 s after start. */
+  retentionIntervalMs: number;
 }
 
 /**
@@ -114,6 +116,9 @@ const HTTP_GUARD_ENV: Record<keyof HttpGuards, string> = {
 
 export const DEFAULT_SHUTDOWN_TIMEOUT_MS = 10_000;
 
+/** The retention job runs every 10 minutes on every node (a lease keeps them from doing the same work). */
+export const DEFAULT_RETENTION_INTERVAL_MS = 10 * 60 * 1000;
+
 /** What a caller may set; everything is optional and validated by {@link resolveConfig}. */
 export interface ConfigInput {
   port?: number | string;
@@ -142,6 +147,7 @@ export interface ConfigInput {
   http?: { [K in keyof HttpGuards]?: number | string };
   shutdownTimeoutMs?: number | string;
   metricsToken?: string;
+  retentionIntervalMs?: number | string;
 }
 
 /** Raised for a configuration value that cannot be used. */
@@ -287,6 +293,7 @@ export function resolveConfig(input: ConfigInput): ParleyConfig {
     http: resolveHttpGuards(input.http),
     shutdownTimeoutMs: toInteger("shutdownTimeoutMs", input.shutdownTimeoutMs ?? DEFAULT_SHUTDOWN_TIMEOUT_MS, 1),
     metricsToken: resolveMetricsToken(input.metricsToken),
+    retentionIntervalMs: toInteger("retentionIntervalMs", input.retentionIntervalMs ?? DEFAULT_RETENTION_INTERVAL_MS, 1_000),
   };
 }
 
@@ -426,5 +433,7 @@ export function configInputFromFlagsAndEnv(flags: ServeFlags, env: NodeJS.Proces
   const shutdownTimeout = flags["shutdown-timeout"] ?? env.PARLEY_SHUTDOWN_TIMEOUT_MS;
   if (shutdownTimeout !== undefined) input.shutdownTimeoutMs = shutdownTimeout;
   if (env.PARLEY_METRICS_TOKEN !== undefined) input.metricsToken = env.PARLEY_METRICS_TOKEN;
+  const retentionInterval = env.PARLEY_RETENTION_INTERVAL_MS;
+  if (retentionInterval !== undefined) input.retentionIntervalMs = retentionInterval;
   return input;
 }

@@ -23,6 +23,7 @@ export class MediaLinks {
     await this.access.requireParticipant(who, chatId);
     const [event, record] = await Promise.all([this.store.getEvent(chatId, messageId), this.store.mediaOfMessage(chatId, messageId)]);
     if (event?.name !== "multimediaMessage" || record === undefined) throw new ParleyError("MESSAGE_NOT_FOUND");
+    if (record.erasedAt != null) throw new ParleyError("MEDIA_ERASED");
     const { content } = event.data;
     const stored = format === "thumbnail" ? "thumbnail" : "fullsize";
     const rendition = this.media.rendition(record, stored);

@@ -68,6 +68,7 @@ export function mediaRoutes(app: FastifyInstance, deps: MediaRoutesDeps): void {
   ) => {
     const record = await deps.store.mediaOfMessage(chatId, messageId);
     if (record === undefined) throw new ParleyError("MESSAGE_NOT_FOUND");
+    if (record.erasedAt != null) throw new ParleyError("MEDIA_ERASED");
     const rendition = deps.media.rendition(record, format);
     const etag = `"${rendition.blobKey}"`;
     void reply

@@ -196,6 +196,53 @@ const m006_tenants: Migration = {
   },
 };
 
+const m007_lifecycle: Migration = {
+  async up(db: Kysely<unknown>): Promise<void> {
+    // Who did what, when and from where, per tenant. Append-only: the store has no method that updates or
+    // deletes a row, and retention leaves it alone (see docs/privacy.md).
+    await db.schema
+      .createTable("audit_log")
+      .addColumn("tenant", "text", (c) => c.notNull())
+      .addColumn("id", "text", (c) => c.primaryKey())
+      .addColumn("at", "text", (c) => c.notNull())
+      .addColumn("actor_type", "text", (c) => c.notNull())
+      .addColumn("actor_id", "text")
+      .addColumn("actor_name", "text")
+      .addColumn("action", "text", (c) => c.notNull())
+      .addColumn("target_type", "text")
+      .addColumn("target_id", "text")
+      .addColumn("detail", "text", (c) => c.notNull())
+      .addColumn("address", "text")
+      .execute();
+    // Admins page the log newest first, all actions or one.
+    await db.schema.createIndex("audit_log_tenant_at").on("audit_log").columns(["tenant", "at", "id"]).execute();
+    await db.schema.createIndex("audit_log_tenant_action_at").on("audit_log").columns(["tenant", "action", "at", "id"]).execute();
+
+    // A background job that must run on one node at a time holds its tenant's lease: a row taken over by
+    // compare-and-set only once its holder let it expire (see store/lifecycle-queries.ts).
+    await db.schema
+      .createTable("job_leases")
+      .addColumn("tenant", "text", (c) => c.notNull())
+      .addColumn("name", "text", (c) => c.notNull())
+      .addColumn("holder", "text", (c) => c.notNull())
+      .addColumn("expires_at", "text", (c) => c.notNull())
+      .addPrimaryKeyConstraint("job_leases_pk", ["tenant", "name"])
+      .execute();
+
+    // Erasure leaves a tombstone: the chat is still counted, its customer's data is gone.
+    await db.schema.alterTable("contacts").addColumn("erased_at", "text").execute();
+    await db.schema.alterTable("media").addColumn("erased_at", "text").execute();
+    // Retention finds ended chats by when they ended, and files no message refers to by age.
+    await db.schema.createIndex("contacts_tenant_status_ended").on("contacts").columns(["tenant", "status", "ended_at"]).execute();
+    await db.schema.createIndex("contacts_tenant_email").on("contacts").columns(["tenant", "email"]).execute();
+    await db.schema.createIndex("contacts_tenant_customer").on("contacts").columns(["tenant", "customer_user_id"]).execute();
+    // Whether a blob is still referenced, by any tenant's file.
+    await db.schema.createIndex("media_blob_key").on("media").columns(["blob_key"]).execute();
+    await db.schema.createIndex("media_thumb_blob_key").on("media").columns(["thumb_blob_key"]).execute();
+    await db.schema.createIndex("message_media_media").on("message_media").columns(["media_id"]).execute();
+  },
+};
+
 /** Every migration by name; names sort in the order they apply. */
 export const MIGRATIONS: Record<string, Migration> = {
   "001_initial": m001_initial,
@@ -203,4 +250,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   "003_contact_list": m003_contact_list,
   "005_media_state": m005_media_state,
   "006_tenants": m006_tenants,
+  "007_lifecycle": m007_lifecycle,
 };

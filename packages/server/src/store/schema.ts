@@ -40,6 +40,8 @@ export interface ContactsTable {
   page_title: string | null;
   user_agent: string | null;
   client_ip: string | null;
+  /** When the customer's data was erased (the chat stays, as a tombstone); null otherwise. */
+  erased_at: string | null;
 }
 
 export interface ParticipantsTable {
@@ -98,6 +100,8 @@ export interface MediaTable {
   /** pending, stored or failed. */
   state: string;
   failure: string | null;
+  /** When the file was erased (its bytes gone, its row kept); null otherwise. */
+  erased_at: string | null;
 }
 
 export interface MessageMediaTable {
@@ -107,7 +111,36 @@ export interface MessageMediaTable {
   media_id: string;
 }
 
+/** One recorded admin, supervisor or system action. Append-only. */
+export interface AuditLogTable {
+  tenant: string;
+  /** `AUD_<uuid>`. */
+  id: string;
+  at: string;
+  /** agent, api_key, cli or system. */
+  actor_type: string;
+  actor_id: string | null;
+  actor_name: string | null;
+  action: string;
+  target_type: string | null;
+  target_id: string | null;
+  /** JSON text: a small object, never secrets. */
+  detail: string;
+  /** The client address the action came from; null for the CLI and the system. */
+  address: string | null;
+}
+
+/** A background job's lease in one tenant: the node holding it does the work until it expires. */
+export interface JobLeasesTable {
+  tenant: string;
+  name: string;
+  holder: string;
+  expires_at: string;
+}
+
 export interface Database {
+  audit_log: AuditLogTable;
+  job_leases: JobLeasesTable;
   tenants: TenantsTable;
   media: MediaTable;
   message_media: MessageMediaTable;

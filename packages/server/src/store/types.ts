@@ -46,6 +46,8 @@ export interface ContactRecord {
   pageTitle: string | null;
   userAgent: string | null;
   clientIp: string | null;
+  /** When the customer's data was erased (the chat stays as a tombstone). */
+  erasedAt?: string | null;
 }
 
 /** A chat with everyone who ever joined it. */
@@ -126,6 +128,8 @@ export interface MediaRecord {
   state: MediaState;
   /** The error code that made the processing fail; null unless `failed`. */
   failure: string | null;
+  /** When the file was erased: its bytes are gone and its download answers `MEDIA_ERASED`. */
+  erasedAt?: string | null;
 }
 
 /** A state change committed in the same transaction as the event that records it. */
