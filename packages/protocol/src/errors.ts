@@ -43,6 +43,7 @@ export const ERRORS = {
   INVALID_CREDENTIALS: { status: 401, message: "Unknown username or wrong password." },
   FORBIDDEN: { status: 403, message: "This token does not give access to that chat." },
   ORIGIN_NOT_ALLOWED: { status: 403, message: "Pages of this origin may not use this server (see PARLEY_ALLOWED_ORIGINS)." },
+  API_KEY_SCOPE: { status: 403, message: "This API key's scopes do not allow this call." },
   // Chats and participants
   CONTACT_NOT_FOUND: { status: 404, message: "No chat with that id." },
   CONTACT_ENDED: { status: 409, message: "The chat has ended and accepts no more messages or participants." },
@@ -66,6 +67,7 @@ export const ERRORS = {
   REQUEST_BODY_TIMEOUT: { status: 408, message: "The request body arrived too slowly or stopped arriving." },
   TOO_MANY_SOCKETS: { status: 429, message: "Too many open sockets from this address or with this token; close some and retry." },
   CUSTOMER_DATA_TOO_LARGE: { status: 413, message: "The customer has more chats or files than one export or erasure may cover; ask a chat id at a time." },
+  API_KEY_LIMIT: { status: 409, message: "This tenant holds the maximum number of API keys; revoke one first." },
   // Media
   MEDIA_INVALID_BASE64: { status: 400, message: "The file is not valid Base64, or it is truncated." },
   MEDIA_EMPTY: { status: 400, message: "The file is empty." },

@@ -4,12 +4,14 @@
  *   parley [serve] [--port P] [--host H] [--data-dir D] [--database-url U] [--redis-url U] [--secret S] [--allowed-origins O] [--shutdown-timeout MS]
  *   parley agent add <username> --password <pw> [--nickname N] [--data-dir D] [--database-url U]
  *   parley token agent <username> [--data-dir D] [--database-url U] [--ttl 12h]
+ *   parley key add <name> --scopes a,b [--tenant T] | key list [--tenant T] | key revoke <id> [--tenant T]
  *   parley migrate [--data-dir D] [--database-url U]
  * @module
  */
 import { randomBytes } from "node:crypto";
 import { parseArgs } from "node:util";
 import { createAgent } from "./auth/agents.js";
+import { KEY_COMMANDS_USAGE, KeyCommandError, runKeyCommand } from "./cli-keys.js";
 import { AGENT_TOKEN_TTL_SECONDS, TokenService, parseTtl } from "./auth/tokens.js";
 import { ConfigError, configInputFromFlagsAndEnv, resolveConfig, type ServeFlags } from "./config.js";
 import { startWarnings } from "./start-warnings.js";
@@ -20,6 +22,7 @@ const USAGE = `Usage:
   parley [serve] [--port 8080] [--host 0.0.0.0] [--data-dir ./data] [--database-url postgres://…] [--redis-url redis://…] [--secret S] [--allowed-origins *] [--shutdown-timeout 10000]
   parley agent add <username> --password <pw> [--nickname N] [--data-dir D] [--database-url U]
   parley token agent <username> [--data-dir D] [--database-url U] [--ttl 12h]
+  ${KEY_COMMANDS_USAGE}
   parley migrate [--data-dir D] [--database-url U]
 DATABASE_URL (or --database-url) selects PostgreSQL; without it, SQLite in the data directory.
 REDIS_URL (or --redis-url) connects the node to the others over Redis; without it, one node.`;
@@ -46,6 +49,8 @@ function parse(args: string[]) {
       password: { type: "string" },
       nickname: { type: "string" },
       ttl: { type: "string" },
+      tenant: { type: "string" },
+      scopes: { type: "string" },
       help: { type: "boolean", short: "h" },
     },
   });
@@ -206,6 +211,19 @@ async function tokenAgent(positionals: string[], values: ReturnType<typeof parse
   }
 }
 
+async function keyCommand(sub: string | undefined, positionals: string[], values: ReturnType<typeof parse>["values"]): Promise<void> {
+  const config = configFor({ ...storageFlags(values), ...(values["redis-url"] === undefined ? {} : { "redis-url": values["redis-url"] }) });
+  const store = await openMigratedStore(config);
+  try {
+    await runKeyCommand(store, config, { sub, positionals, tenant: values.tenant, scopes: values.scopes }, (line) => console.log(line));
+  } catch (error) {
+    if (error instanceof KeyCommandError) throw new UsageError(error.message);
+    throw error;
+  } finally {
+    await store.close();
+  }
+}
+
 async function main(argv: string[]): Promise<void> {
   let parsed: ReturnType<typeof parse>;
   try {
@@ -234,6 +252,7 @@ async function main(argv: string[]): Promise<void> {
   }
   if (command === "agent" && sub === "add") return agentAdd(rest, values);
   if (command === "token" && sub === "agent") return tokenAgent(rest, values);
+  if (command === "key") return keyCommand(sub, rest, values);
   throw new UsageError(`unknown command "${positionals.join(" ")}"\n${USAGE}`);
 }
 

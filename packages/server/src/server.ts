@@ -6,6 +6,7 @@
 import { rm } from "node:fs/promises";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
+import { ApiKeys } from "./auth/api-keys.js";
 import { TokenService } from "./auth/tokens.js";
 import type { BlobStore } from "./blobs/types.js";
 import { MemoryBus } from "./bus/memory.js";
@@ -132,12 +133,18 @@ export function createParleyServer(options: ParleyServerOptions = {}): ParleySer
   });
   const chat = new ChatService({ store: measuredStore, bus: measuredBus, limits: config.limits, logger, media, feed, replication, delivery: hub });
   const origins = new OriginPolicy(config.allowedOrigins);
+  const apiKeys = new ApiKeys({
+    stores: (tenant) => measuredStore.tenant(tenant),
+    bus: measuredBus,
+    onTouchError: (error) => logger.warn({ err: error }, "recording an API key's last use failed"),
+  });
   const app = buildApp({
     logger,
     store,
     chat,
     media,
     tokens,
+    apiKeys,
     limits: config.limits,
     secret: config.secret,
     uploadsPerMinute: config.uploadsPerMinute,
@@ -186,6 +193,8 @@ export function createParleyServer(options: ParleyServerOptions = {}): ParleySer
       // An unreachable Redis stops the start here, with a message naming the URL.
       await ownRedis?.start();
       await store.migrate();
+      // Revocations made on other nodes reach this one before it serves a key.
+      await apiKeys.ready;
       await rm(spoolDir, { recursive: true, force: true });
       await app.listen({ port: config.port, host: config.host });
       const { port } = app.server.address() as AddressInfo;
@@ -223,6 +232,7 @@ export function createParleyServer(options: ParleyServerOptions = {}): ParleySer
         // Jobs running get a moment to finish; any cut short stay pending and are resumed at the next start.
         await Promise.race([chat.mediaProcessingIdle(), new Promise((resolve) => setTimeout(resolve, MEDIA_DRAIN_MS).unref())]);
         chat.close();
+        apiKeys.close();
         replication.close();
         feed.close();
         await documentJudges.close();

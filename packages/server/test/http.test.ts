@@ -3,6 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { FastifyInstance } from "fastify";
 import { DEFAULT_LIMITS } from "@parley/protocol";
 import { createAgent } from "../src/auth/agents.js";
+import { ApiKeys } from "../src/auth/api-keys.js";
 import { TokenService } from "../src/auth/tokens.js";
 import { FsBlobStore } from "../src/blobs/fs.js";
 import { MemoryBus } from "../src/bus/memory.js";
@@ -29,6 +30,7 @@ describe("REST (in-process)", () => {
     chat,
     media,
     tokens,
+    apiKeys: new ApiKeys({ stores: (tenant: string) => store.tenant(tenant) }),
     limits: DEFAULT_LIMITS,
     secret: SECRET,
     uploadsPerMinute: 60,

@@ -1,6 +1,7 @@
 /** The Fastify application: REST routes and error mapping. Sockets attach to its server. @module */
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from "fastify";
 import type { Logger } from "pino";
+import type { ApiKeys } from "../auth/api-keys.js";
 import type { LoginBackoff } from "../auth/login-backoff.js";
 import type { TokenService } from "../auth/tokens.js";
 import type { Limits } from "@parley/protocol";
@@ -8,6 +9,7 @@ import type { ChatService } from "../chat/service.js";
 import type { MediaLibrary } from "../media/library.js";
 import type { Store } from "../store/types.js";
 import { DEFAULT_HTTP_GUARDS, type HttpGuards } from "../config.js";
+import { apiKeyRoutes } from "./api-keys.js";
 import { authRoutes } from "./auth.js";
 import { chatRoutes } from "./chats.js";
 import { consoleRoutes } from "./console.js";
@@ -36,6 +38,8 @@ export interface AppDeps {
   chat: ChatService;
   media: MediaLibrary;
   tokens: TokenService;
+  /** Verifies API keys, and creates and revokes them. */
+  apiKeys: ApiKeys;
   limits: Limits;
   /** Signs media download links. */
   secret: string;
@@ -87,7 +91,7 @@ export function buildApp(deps: AppDeps): FastifyInstance {
   installSecurityHeaders(app);
   corsRoutes(app, deps.origins ?? new OriginPolicy("*"));
   // After CORS (a page of a refused origin learns nothing more), before every route.
-  installAuthentication(app, deps.tokens);
+  installAuthentication(app, deps.tokens, deps.apiKeys);
   capRequestsInFlight(app, guards);
   installBodyGuards(app, guards);
   healthRoutes(app, deps);
@@ -95,6 +99,7 @@ export function buildApp(deps: AppDeps): FastifyInstance {
   contactRoutes(app, deps);
   authRoutes(app, deps);
   chatRoutes(app, deps);
+  apiKeyRoutes(app, deps);
   sdkRoutes(app);
   widgetRoutes(app);
   livechatRoutes(app, deps);

@@ -1,14 +1,15 @@
 /**
  * Authentication of HTTP routes, in one place: one `onRequest` hook reads the
  * credential once — `Authorization: Bearer`, the `ctlivetoken` header or the
- * `ctlivetoken` query parameter — verifies it, and sets its claims on the
- * request. Routes declare what they need in their config (`auth`); the hook
+ * `ctlivetoken` query parameter — verifies it (a session token, or an API key
+ * `pk_…`, see auth/api-keys.ts), and sets its claims on the request. Routes declare what they need in their config (`auth`); the hook
  * runs before the body is read, so an unauthenticated request with a large or
  * stalled body is refused at once and its body is never read.
  * @module
  */
-import { ERRORS } from "@parley/protocol";
+import { ERRORS, type ApiKeyScope } from "@parley/protocol";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import { isApiKeyForm, type ApiKeyAuth, type ApiKeys } from "../auth/api-keys.js";
 import type { TokenClaims, TokenService } from "../auth/tokens.js";
 import { ParleyError, toWireError } from "../errors.js";
 import { sendError } from "./errors.js";
@@ -24,6 +25,11 @@ export interface AuthRule {
    * `{ result: false, error, code }`, and live under `/:domain`.
    */
   isBackOffice?: boolean;
+  /**
+   * The scope an API key needs to make this call. A route without one refuses
+   * API keys (`API_KEY_SCOPE`): a key opens only what is declared for it.
+   */
+  apiKeyScope?: ApiKeyScope;
 }
 
 declare module "fastify" {
@@ -32,8 +38,13 @@ declare module "fastify" {
     auth?: AuthRule;
   }
   interface FastifyRequest {
-    /** The verified claims of the request's token; null on routes without `auth` (and signed-link downloads). */
+    /**
+     * The verified claims of the request's token; null on routes without `auth` (and signed-link downloads).
+     * An API key acts as an agent of its tenant named after the key (see {@link apiKeyActor}).
+     */
     claims: TokenClaims | null;
+    /** The API key the request authenticated with; null for session tokens and routes without `auth`. */
+    apiKey: ApiKeyAuth | null;
   }
 }
 
@@ -58,15 +69,41 @@ function hasSignedLink(request: FastifyRequest): boolean {
   return query?.expires !== undefined || query?.signature !== undefined;
 }
 
+/**
+ * Who an API key acts as in a chat (a back-office send joins the chat): an
+ * agent whose user id is derived from the key's id, named after the key.
+ */
+export function apiKeyActor(key: ApiKeyAuth): TokenClaims {
+  return { userId: `USER_${key.keyId.slice("KEY_".length)}`, role: "agent", nickname: key.name, username: key.keyId };
+}
+
+/** How a route's rule admits a request's credential. */
+interface Verifiers {
+  tokens: TokenService;
+  apiKeys: ApiKeys;
+}
+
+/** Admits an API key where the rule declares a scope it holds; throws the coded reason otherwise. */
+async function admitApiKey(verifiers: Verifiers, request: FastifyRequest, rule: AuthRule, credential: string): Promise<TokenClaims> {
+  const key = await verifiers.apiKeys.verify(credential);
+  if (rule.apiKeyScope === undefined) throw new ParleyError("API_KEY_SCOPE", "API keys cannot make this call.");
+  if (!key.scopes.includes(rule.apiKeyScope)) {
+    throw new ParleyError("API_KEY_SCOPE", `This call needs the scope ${rule.apiKeyScope}.`, { required: rule.apiKeyScope });
+  }
+  request.apiKey = key;
+  return apiKeyActor(key);
+}
+
 /** The claims a route's rule admits; throws the coded reason otherwise. */
-async function admit(tokens: TokenService, request: FastifyRequest, rule: AuthRule): Promise<TokenClaims | null> {
+async function admit(verifiers: Verifiers, request: FastifyRequest, rule: AuthRule): Promise<TokenClaims | null> {
   if (rule.isBackOffice === true && (request.params as { domain?: string }).domain !== undefined) {
     if ((request.params as { domain?: string }).domain !== DOMAIN) throw new ParleyError("NOT_FOUND", "Unknown domain.");
   }
   if (rule.allowSignedLink === true && hasSignedLink(request)) return null;
   const token = credentialOf(request);
   if (token === undefined) throw new ParleyError("AUTH_REQUIRED");
-  const claims = await tokens.verify(token);
+  if (isApiKeyForm(token)) return admitApiKey(verifiers, request, rule, token);
+  const claims = await verifiers.tokens.verify(token);
   if (rule.role === "agent" && claims.role !== "agent") {
     throw new ParleyError("FORBIDDEN", rule.isBackOffice === true ? "Back-office calls need an agent token." : "This call is for agents.");
   }
@@ -82,13 +119,14 @@ export function sendRefusal(request: FastifyRequest, reply: FastifyReply, error:
 }
 
 /** Installs the hook; call before the routes are added. */
-export function installAuthentication(app: FastifyInstance, tokens: TokenService): void {
+export function installAuthentication(app: FastifyInstance, tokens: TokenService, apiKeys: ApiKeys): void {
   app.decorateRequest("claims", null);
+  app.decorateRequest("apiKey", null);
   app.addHook("onRequest", async (request, reply) => {
     const rule = request.routeOptions.config.auth;
     if (rule === undefined) return;
     try {
-      request.claims = await admit(tokens, request, rule);
+      request.claims = await admit({ tokens, apiKeys }, request, rule);
     } catch (error) {
       return sendRefusal(request, reply, error, rule.isBackOffice === true);
     }

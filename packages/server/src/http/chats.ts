@@ -41,7 +41,7 @@ function decodeCursor(cursor: string): { createdAt: string; id: string } {
 }
 
 export function chatRoutes(app: FastifyInstance, deps: ChatRoutesDeps): void {
-  const options = { schema: { querystring: ChatListQuery }, config: { auth: { role: "any" } as const } };
+  const options = { schema: { querystring: ChatListQuery }, config: { auth: { role: "any", apiKeyScope: "transcripts:read" } as const } };
   app.get<{ Querystring: ChatListQuery }>("/v1/chats", options, async (request, reply) => {
     await authorizeRead(claimsOf(request), { kind: "chatList" }, deps.chat);
     const { status, q, cursor } = request.query;

@@ -146,7 +146,7 @@ export function mediaRoutes(app: FastifyInstance, deps: MediaRoutesDeps): void {
 
   app.get<{ Params: Static<typeof MessageParams>; Querystring: Static<typeof DownloadQuery> }>(
     "/v1/contacts/:chatId/messages/:messageId/media",
-    { schema: { params: MessageParams, querystring: DownloadQuery }, config: { auth: { role: "any", allowSignedLink: true } } },
+    { schema: { params: MessageParams, querystring: DownloadQuery }, config: { auth: { role: "any", allowSignedLink: true, apiKeyScope: "transcripts:read" } } },
     async (request, reply) => {
       const { chatId, messageId } = request.params;
       const { format = "fullsize", expires, signature } = request.query;
@@ -161,7 +161,7 @@ export function mediaRoutes(app: FastifyInstance, deps: MediaRoutesDeps): void {
     },
   );
 
-  /** The original product's download: a back-office call with an agent token; errors answer `{ result: false }`. */
+  /** The original product's download: a back-office call with an agent token or API key; errors answer `{ result: false }`. */
   const downloadDocument = async (
     request: FastifyRequest<{ Params: { domain?: string; chatId: string; messageId: string } }>,
     reply: FastifyReply,
@@ -176,7 +176,7 @@ export function mediaRoutes(app: FastifyInstance, deps: MediaRoutesDeps): void {
       return sendRefusal(request, reply, error, true);
     }
   };
-  const backOffice = { config: { auth: { role: "agent", isBackOffice: true } as const } };
+  const backOffice = { config: { auth: { role: "agent", isBackOffice: true, apiKeyScope: "transcripts:read" } as const } };
   app.get("/livechat/:domain/downloadDocument/:chatId/:messageId", backOffice, downloadDocument);
   app.get("/livechat/downloadDocument/:chatId/:messageId", backOffice, downloadDocument);
 }

@@ -243,6 +243,27 @@ const m007_lifecycle: Migration = {
   },
 };
 
+const m008_api_keys: Migration = {
+  async up(db: Kysely<unknown>): Promise<void> {
+    // Long-lived credentials of integrations, one tenant's each. Only the SHA-256 of a key is kept (see
+    // auth/api-keys.ts); `prefix` is its first characters, shown so an admin can tell keys apart.
+    await db.schema
+      .createTable("api_keys")
+      .addColumn("tenant", "text", (c) => c.notNull())
+      .addColumn("id", "text", (c) => c.primaryKey())
+      .addColumn("name", "text", (c) => c.notNull())
+      .addColumn("prefix", "text", (c) => c.notNull())
+      .addColumn("hash", "text", (c) => c.notNull().unique())
+      .addColumn("scopes", "text", (c) => c.notNull())
+      .addColumn("created_at", "text", (c) => c.notNull())
+      .addColumn("created_by", "text", (c) => c.notNull())
+      .addColumn("last_used_at", "text")
+      .addColumn("revoked_at", "text")
+      .execute();
+    await db.schema.createIndex("api_keys_tenant_created").on("api_keys").columns(["tenant", "created_at"]).execute();
+  },
+};
+
 /** Every migration by name; names sort in the order they apply. */
 export const MIGRATIONS: Record<string, Migration> = {
   "001_initial": m001_initial,
@@ -251,4 +272,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   "005_media_state": m005_media_state,
   "006_tenants": m006_tenants,
   "007_lifecycle": m007_lifecycle,
+  "008_api_keys": m008_api_keys,
 };

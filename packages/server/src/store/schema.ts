@@ -138,6 +138,24 @@ export interface JobLeasesTable {
   expires_at: string;
 }
 
+/** An API key: its SHA-256, never the key itself. */
+export interface ApiKeysTable {
+  tenant: string;
+  /** `KEY_<uuid>`. */
+  id: string;
+  name: string;
+  /** The key's first characters, shown in lists. */
+  prefix: string;
+  /** Hex SHA-256 of the whole key. */
+  hash: string;
+  /** JSON array of scope names. */
+  scopes: string;
+  created_at: string;
+  created_by: string;
+  last_used_at: string | null;
+  revoked_at: string | null;
+}
+
 export interface Database {
   audit_log: AuditLogTable;
   job_leases: JobLeasesTable;
@@ -149,4 +167,5 @@ export interface Database {
   participants: ParticipantsTable;
   events: EventsTable;
   meta: MetaTable;
+  api_keys: ApiKeysTable;
 }

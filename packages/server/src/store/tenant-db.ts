@@ -35,7 +35,8 @@ export type TenantTable =
   | "media"
   | "message_media"
   | "audit_log"
-  | "job_leases";
+  | "job_leases"
+  | "api_keys";
 
 /** A row to insert into a tenant-owned table, without its tenant: the scope adds it. */
 export type TenantRow<T extends TenantTable> = Omit<Insertable<Database[T]>, "tenant">;
