@@ -23,6 +23,7 @@
  * sockets are on node 2 (and on node 1 as well).
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { unzipSync } from "fflate";
 import { CLIENT_FRAME_SCHEMAS } from "@parley/protocol";
 import { describePostgres } from "../packages/server/test/pg-support.js";
 import { RawSocket, type Frame } from "./support/raw-socket.js";
@@ -231,7 +232,66 @@ const ROUTES: Record<string, (c: Context) => RestAttack[]> = {
     ),
 
   "POST /livechat/:domain/endContactByChatID": (c) =>
-    backOffice(c, "POST", (domain) => `/livechat/${domain}/endContactByChatID`, (ids) => ({ chatID: ids === "victim" ? c.victim.endableChatId : ghost.chatId })),
+    backOffice(c, "POST", (domain) => `/livechat/${domain}/endContactByChatID`, (ids) => ({ chatID: ids === "victim" ? c.victim.endable.chatId : ghost.chatId })),
+
+  // API keys (api-keys): a tenant's admins manage its keys only.
+  "GET /v1/api-keys": (c) => [
+    { name: "the keys listed by the attacker's admin", node: "node2", call: { method: "GET", path: "/v1/api-keys", headers: bearer(c.attacker.tokens.alice) }, expect: "answered" },
+    { name: "the keys listed by the attacker's API key", node: "node2", call: { method: "GET", path: "/v1/api-keys", headers: bearer(c.attacker.apiKey.key) }, expect: "answered" },
+    {
+      name: "the keys listed by the attacker's admin on the victim's host name",
+      node: "node2",
+      call: { method: "GET", path: "/v1/api-keys", headers: bearer(c.attacker.tokens.alice, { host: TENANT_HOSTS[VICTIM]! }) },
+      expect: { code: "TENANT_MISMATCH" },
+    },
+  ],
+  "POST /v1/api-keys": (c) => [
+    {
+      name: "a key created by the attacker's admin on the victim's host name",
+      node: "node2",
+      call: { method: "POST", path: "/v1/api-keys", ...json({ name: "backdoor", scopes: ["config:manage"] }, bearer(c.attacker.tokens.alice, { host: TENANT_HOSTS[VICTIM]! })) },
+      expect: { code: "TENANT_MISMATCH" },
+    },
+  ],
+  "DELETE /v1/api-keys/:id": (c) =>
+    [["admin", c.attacker.tokens.alice], ["API key", c.attacker.apiKey.key]].map(([who, credential]) => ({
+      name: `the victim's key revoked by the attacker's ${who}`,
+      node: "node2",
+      call: { method: "DELETE", path: `/v1/api-keys/${c.victim.apiKey.id}`, headers: bearer(credential!) },
+      expect: { refused: { method: "DELETE", path: `/v1/api-keys/${ghost.keyId}`, headers: bearer(credential!) } },
+    })),
+
+  // The audit log and a customer's data (lifecycle): only the caller's tenant is searched.
+  "GET /v1/audit": (c) => [
+    { name: "the log read by the attacker's admin", node: "node2", call: { method: "GET", path: "/v1/audit?limit=100", headers: bearer(c.attacker.tokens.alice) }, expect: "answered" },
+    { name: "the log read by the attacker's agent", node: "node2", call: { method: "GET", path: "/v1/audit", headers: bearer(c.attacker.tokens.bob) }, expect: "refused" },
+    {
+      name: "the log read by the attacker's admin on the victim's host name",
+      node: "node2",
+      call: { method: "GET", path: "/v1/audit", headers: bearer(c.attacker.tokens.alice, { host: TENANT_HOSTS[VICTIM]! }) },
+      expect: { code: "TENANT_MISMATCH" },
+    },
+  ],
+  "GET /v1/customers/export": (c) => {
+    const exportBy = (query: string, headers: Record<string, string> = {}): Call => ({ method: "GET", path: `/v1/customers/export?${query}`, headers: bearer(c.attacker.tokens.alice, headers) });
+    return [
+      { name: "the victim's chat exported by the attacker's admin", node: "node2", call: exportBy(`chatId=${c.victim.chat.chatId}`), expect: { refused: exportBy(`chatId=${ghost.chatId}`) } },
+      { name: "the victim's customer exported by the attacker's admin", node: "node2", call: exportBy(`customerId=${c.victim.chat.customerUserId}`), expect: { refused: exportBy(`customerId=${ghost.userId}`) } },
+      // Both tenants have a Carol of this e-mail: the attacker gets its own.
+      { name: "the look-alike e-mail exported by the attacker's admin", node: "node2", call: exportBy("email=carol%40example.com"), expect: "answered" },
+      { name: "an export on the victim's host name", node: "node2", call: exportBy("email=carol%40example.com", { host: TENANT_HOSTS[VICTIM]! }), expect: { code: "TENANT_MISMATCH" } },
+    ];
+  },
+  "POST /v1/customers/erase": (c) => {
+    const erase = (selector: Record<string, string>, headers: Record<string, string> = {}): Call => ({ method: "POST", path: "/v1/customers/erase", ...json(selector, bearer(c.attacker.tokens.alice, headers)) });
+    return [
+      { name: "the victim's chat erased by the attacker's admin", node: "node2", call: erase({ chatId: c.victim.endable.chatId }), expect: { refused: erase({ chatId: ghost.chatId }) } },
+      { name: "the victim's customer erased by the attacker's admin", node: "node2", call: erase({ customerId: c.victim.chat.customerUserId }), expect: { refused: erase({ customerId: ghost.userId }) } },
+      { name: "an erasure on the victim's host name", node: "node2", call: erase({ email: "frank@example.com" }, { host: TENANT_HOSTS[VICTIM]! }), expect: { code: "TENANT_MISMATCH" } },
+      // Both tenants have a Frank of this e-mail: the attacker erases its own, and the victim's stays (checked after).
+      { name: "the look-alike e-mail erased by the attacker's admin", node: "node2", call: erase({ email: "frank@example.com" }), expect: "answered" },
+    ];
+  },
 
   // Tenant administration (tenant-core): an admin of another tenant administers only their own.
   "GET /v1/tenants": (c) => [
@@ -292,8 +352,11 @@ function backOffice(
     path: path(domain, ids) + query,
     ...(body === undefined ? { headers } : json(body(ids), headers)),
   });
+  const key = c.attacker.apiKey.key;
   return [
     { name: "under the attacker's domain", node: "node2", call: make(ATTACKER, "victim", bearer(token)), expect: { refused: make(ATTACKER, "ghost", bearer(token)) } },
+    { name: "under the attacker's domain, the attacker's API key", node: "node2", call: make(ATTACKER, "victim", bearer(key)), expect: { refused: make(ATTACKER, "ghost", bearer(key)) } },
+    { name: "under the victim's domain, the attacker's API key", node: "node2", call: make(VICTIM, "victim", bearer(key)), expect: { code: "TENANT_MISMATCH" } },
     { name: "under the attacker's domain, ctlivetoken header", node: "node2", call: make(ATTACKER, "victim", { ctlivetoken: token }), expect: { refused: make(ATTACKER, "ghost", { ctlivetoken: token }) } },
     { name: "under the victim's domain", node: "node2", call: make(VICTIM, "victim", bearer(token)), expect: { code: "TENANT_MISMATCH" } },
     { name: "under the victim's domain, ctlivetoken query", node: "node2", call: make(VICTIM, "victim", {}, `?ctlivetoken=${token}`), expect: { code: "TENANT_MISMATCH" } },
@@ -319,6 +382,13 @@ function excerpt(answer: Answer): string {
   return type.startsWith("application/json") ? answer.text.slice(0, 160) : `(${type}, ${answer.body.length} bytes)`;
 }
 
+/** The body, and when it is a ZIP (a customer export), each file in it and its names, searched one by one. */
+function unpacked(answer: Answer): Buffer[] {
+  if (!String(answer.headers["content-type"] ?? "").includes("zip") || answer.status !== 200) return [answer.body];
+  const files = unzipSync(new Uint8Array(answer.body));
+  return [answer.body, Buffer.from(Object.keys(files).join("\n")), ...Object.values(files).map((bytes) => Buffer.from(bytes))];
+}
+
 function urlOf(c: Context, node: "node1" | "node2"): string {
   return c.install[node];
 }
@@ -327,7 +397,7 @@ function urlOf(c: Context, node: "node1" | "node2"): string {
 async function tryRest(c: Context, route: string, attack: RestAttack, method = attack.call.method): Promise<void> {
   const label = `${route}: ${attack.name}${method !== attack.call.method ? ` (${method})` : ""}`;
   const answer = await call(urlOf(c, attack.node), { ...attack.call, method });
-  expect.soft(leaksIn(c.victim, answer.body, JSON.stringify(attack.call)), `${label} leaked`).toEqual([]);
+  for (const part of unpacked(answer)) expect.soft(leaksIn(c.victim, part, JSON.stringify(attack.call)), `${label} leaked`).toEqual([]);
   expect.soft(answer.status, `${label}: no server error`).toBeLessThan(500);
   const expectation = attack.expect;
   if (expectation === "answered") return;
@@ -378,6 +448,9 @@ const FRAMES: Record<string, FrameEntry> = {
     expect.soft(refusedForged.isWelcomed, `${a.label}: hello with a token re-pointed at the victim was welcomed`).toBe(false);
     expect.soft(helloCode(refusedForged), `${a.label}: the re-pointed token`).toBe("AUTH_INVALID_TOKEN");
     refusedForged.terminate();
+    const byKey = await RawSocket.connect(urlOf(c, "node2"), c.attacker.apiKey.key);
+    expect.soft(byKey.isWelcomed, `${a.label}: hello with the attacker's API key was welcomed`).toBe(false);
+    byKey.terminate();
     for (const [who, token] of [["agent", c.attacker.tokens.alice], ["customer", c.attacker.chat.customerToken]] as const) {
       const onVictimHost = await RawSocket.connect(urlOf(c, "node2"), token, { host: TENANT_HOSTS[VICTIM]! });
       expect.soft(onVictimHost.isWelcomed, `${a.label}: the attacker's ${who} was welcomed on the victim's host name`).toBe(false);
@@ -393,7 +466,7 @@ const FRAMES: Record<string, FrameEntry> = {
     ]),
   leave: (c) => both((from) => ({ name: "leave", from, frame: { t: "leave", chatId: c.victim.chat.chatId }, control: { t: "leave", chatId: ghost.chatId } })),
   end: (c) =>
-    both((from) => ({ name: "end", from, frame: { t: "end", chatId: c.victim.endableChatId }, control: { t: "end", chatId: ghost.chatId } })),
+    both((from) => ({ name: "end", from, frame: { t: "end", chatId: c.victim.endable.chatId }, control: { t: "end", chatId: ghost.chatId } })),
   "send:text": (c) =>
     both((from) => ({ name: "send text", from, frame: sendText(c.victim.chat.chatId), control: sendText(ghost.chatId) })),
   "send:link": (c) =>
@@ -562,13 +635,14 @@ for (const configuration of configurations) {
 
     beforeAll(async () => {
       c.install = await configuration.start();
-      c.victim = await seedTenant(c.install.node1, VICTIM);
-      c.attacker = await seedTenant(c.install.node1, ATTACKER);
+      c.victim = await seedTenant(c.install.node1, VICTIM, c.install.apiKeys[VICTIM]!);
+      c.attacker = await seedTenant(c.install.node1, ATTACKER, c.install.apiKeys[ATTACKER]!);
       historyBefore = await fullHistory(c.victim.agent, c.victim.chat.chatId);
     }, 120_000);
 
     afterAll(async () => {
-      for (const socket of [...attackerSockets, c.victim?.agent, c.victim?.chat.customer, c.attacker?.agent, c.attacker?.chat.customer]) socket?.terminate();
+      for (const world of [c.victim, c.attacker]) for (const socket of [world?.agent, world?.chat.customer, world?.endable.customer]) socket?.terminate();
+      for (const socket of attackerSockets) socket?.terminate();
       await c.install?.close();
     }, 60_000);
 
@@ -597,6 +671,9 @@ for (const configuration of configurations) {
           if (get === undefined) continue; // reported by the listing test
           for (const attack of get(c)) await tryRest(c, route, attack, method);
         }
+        // The victim's look-alike customer was neither ended nor erased by the attacker's erasure of its own.
+        const frank = await fullHistory(c.victim.endable.customer, c.victim.endable.chatId);
+        expect.soft(JSON.stringify(frank), "the victim's Frank after the attacker erased its own Frank").toContain(c.victim.endable.text);
         // The attacker's own list holds its chats, so a list without the victim's is a real answer.
         const own = await call(c.install.node2, { method: "GET", path: "/v1/chats", headers: bearer(c.attacker.tokens.bob) });
         expect.soft(own.text, "the attacker's agent lists its own chats").toContain(c.attacker.chat.chatId);

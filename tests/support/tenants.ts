@@ -107,13 +107,23 @@ export const ghost = {
   chatId: `CHAT_${randomUUID()}`,
   messageId: `MSG_${randomUUID()}`,
   uploadId: `UPLOAD_${randomUUID()}`,
+  userId: `USER_${randomUUID()}`,
+  keyId: `KEY_${randomUUID()}`,
 };
 
 // ---------------------------------------------------------------------------
 // The install
 
+/** An API key of a tenant with every scope, made with `parley key add`. */
+export interface InstallKey {
+  id: string;
+  key: string;
+}
+
 export interface TenantInstall {
   label: string;
+  /** Each tenant's API key, by tenant name. */
+  apiKeys: Record<string, InstallKey>;
   /** Node 1 serves the victim's chats; node 2 the attacker's agent. The same URL twice on SQLite. */
   node1: string;
   node2: string;
@@ -130,14 +140,22 @@ const INSTALL_ENV = {
   PARLEY_LOGINS_PER_MINUTE: "10000",
 };
 
-/** Creates both tenants and their agents with the real CLI, as an operator would. */
-async function addTenants(cli: (args: string[]) => Promise<string>): Promise<void> {
+/** Creates both tenants, their agents and an API key each with the real CLI, as an operator would. */
+async function addTenants(cli: (args: string[]) => Promise<string>): Promise<Record<string, InstallKey>> {
+  const apiKeys: Record<string, InstallKey> = {};
   for (const tenant of [VICTIM, ATTACKER]) {
     await cli(["tenant", "add", tenant, "--display-name", tenant === VICTIM ? "Acme Support" : "Acne Support"]);
     for (const agent of AGENTS) {
       await cli(["agent", "add", agent.username, "--password", passwordOf(tenant, agent.username), "--nickname", agent.nickname, "--tenant", tenant, "--role", agent.role]);
     }
+    // The key is alone on the last line; its id is in the line announcing it.
+    const printed = (await cli(["key", "add", "integration", "--scopes", "transcripts:read,chats:write,config:manage", "--tenant", tenant])).trim().split("\n");
+    const id = /\b(KEY_[0-9a-f-]{36})\b/.exec(printed.join("\n"))?.[1];
+    const key = printed[printed.length - 1]?.trim();
+    if (id === undefined || key === undefined) throw new Error(`parley key add printed no key: ${printed.join("\n")}`);
+    apiKeys[tenant] = { id, key };
   }
+  return apiKeys;
 }
 
 /** One `parley serve` on SQLite. */
@@ -145,8 +163,9 @@ export async function startSqliteInstall(): Promise<TenantInstall> {
   const data = await tempDataDir();
   const cli = async (args: string[]) => (await run(process.execPath, [CLI, ...args, "--data-dir", data.dir])).stdout;
   const node = new ServerProcess(await freePort(), data.dir, INSTALL_ENV);
+  let apiKeys: Record<string, InstallKey>;
   try {
-    await addTenants(cli);
+    apiKeys = await addTenants(cli);
     await node.start();
   } catch (error) {
     await node.stop();
@@ -155,6 +174,7 @@ export async function startSqliteInstall(): Promise<TenantInstall> {
   }
   return {
     label: "SQLite, one node",
+    apiKeys,
     node1: node.url,
     node2: node.url,
     cli,
@@ -185,12 +205,12 @@ export async function startPostgresInstall(): Promise<TenantInstall> {
   try {
     await one.start();
     await two.start();
-    await addTenants(cli);
+    const apiKeys = await addTenants(cli);
+    return { label: "PostgreSQL, two nodes and Redis", apiKeys, node1: one.url, node2: two.url, cli, close };
   } catch (error) {
     await close();
     throw error;
   }
-  return { label: "PostgreSQL, two nodes and Redis", node1: one.url, node2: two.url, cli, close };
 }
 
 // ---------------------------------------------------------------------------
@@ -217,8 +237,14 @@ export interface TenantWorld {
   chat: SeededChat;
   /** A second chat, waiting for an agent, with one message. */
   waitingChatId: string;
-  /** A third chat, waiting, the target of attempts to end a chat (so that one that succeeds ends no chat another attack needs). */
-  endableChatId: string;
+  /**
+   * A third chat, waiting, with one message: the target of attempts to end a
+   * chat or erase a customer (so that one that succeeds harms no chat another
+   * attack needs). Its customer's socket stays joined, to read it afterwards.
+   */
+  endable: { chatId: string; customer: RawSocket; text: string };
+  /** The tenant's API key (every scope). */
+  apiKey: InstallKey;
   /** Every id and text of this tenant's data: none may appear in an answer to the other tenant. */
   markers: Set<string>;
   /** SHA-256 of every file this tenant holds, as downloaded by its own participants. */
@@ -291,9 +317,9 @@ async function digestsOf(url: string, socket: RawSocket, chatId: string, message
  * a customer "Carol" starts a chat which Alice joins; they exchange a text, a
  * link, receipts, an image and a PDF (uploaded, then sent); Carol leaves one
  * upload unsent; a customer "Dave" starts a second chat and waits in the queue,
- * and "Frank" a third.
+ * and "Frank" a third, with a message.
  */
-export async function seedTenant(url: string, tenant: string): Promise<TenantWorld> {
+export async function seedTenant(url: string, tenant: string, apiKey: InstallKey): Promise<TenantWorld> {
   const secret = `${tenant}-secret-${randomBytes(6).toString("hex")}`;
   const markers = new Set<string>();
   const tokens = {} as Record<AgentName, string>;
@@ -346,6 +372,11 @@ export async function seedTenant(url: string, tenant: string): Promise<TenantWor
   dave.close();
   const endable = await startChat(url, tenant, "Frank");
   markers.add(endable.chatId).add(endable.userId);
+  const frank = await connect(url, endable.token);
+  await expectOk(frank, { t: "join", chatId: endable.chatId });
+  const frankText = `${secret} please delete nothing`;
+  await expectOk(frank, { t: "send", chatId: endable.chatId, clientId: clientId(), kind: "text", text: frankText });
+  markers.add(apiKey.id).add(apiKey.key);
 
   return {
     tenant,
@@ -361,7 +392,8 @@ export async function seedTenant(url: string, tenant: string): Promise<TenantWor
       unsentUploadId,
     },
     waitingChatId: waiting.chatId,
-    endableChatId: endable.chatId,
+    endable: { chatId: endable.chatId, customer: frank, text: frankText },
+    apiKey,
     markers,
     fileDigests,
   };
