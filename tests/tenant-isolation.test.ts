@@ -53,7 +53,7 @@ import {
   type Call,
   type TenantInstall,
   type TenantWorld,
-} from "./support/tenants.js";
+} from "./support/look-alike-tenants.js";
 import { waitFor } from "./support/wait.js";
 
 /** What an attack's answer must be. */
@@ -305,6 +305,10 @@ const ROUTES: Record<string, (c: Context) => RestAttack[]> = {
       call: { method: "POST", path: "/v1/tenants", ...json({ name: "acme-2", displayName: "Acme Support" }, bearer(c.attacker.tokens.alice)) },
       expect: "refused",
     },
+  ],
+  "GET /v1/tenants/:name": (c) => [
+    { name: "the victim read by the attacker's admin", node: "node2", call: { method: "GET", path: `/v1/tenants/${VICTIM}`, headers: bearer(c.attacker.tokens.alice) }, expect: "refused" },
+    { name: "the victim read by the attacker's API key", node: "node2", call: { method: "GET", path: `/v1/tenants/${VICTIM}`, headers: bearer(c.attacker.apiKey.key) }, expect: "refused" },
   ],
   "PATCH /v1/tenants/:name": (c) => [
     {

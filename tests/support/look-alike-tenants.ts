@@ -27,6 +27,9 @@ export const ATTACKER = "acne";
 /** Host names mapped to each tenant (`PARLEY_TENANT_HOSTS`). */
 export const TENANT_HOSTS: Record<string, string> = { [VICTIM]: "acme.test", [ATTACKER]: "acne.test" };
 
+/** How people see each tenant: a look-alike too, and a marker of its tenant's data. */
+export const DISPLAY_NAMES: Record<string, string> = { [VICTIM]: "Acme Support", [ATTACKER]: "Acne Support" };
+
 /** Agents of each tenant: same usernames, nicknames and roles in both, different passwords. */
 export const AGENTS = [
   { username: "alice", nickname: "Alice", role: "admin" },
@@ -144,7 +147,7 @@ const INSTALL_ENV = {
 async function addTenants(cli: (args: string[]) => Promise<string>): Promise<Record<string, InstallKey>> {
   const apiKeys: Record<string, InstallKey> = {};
   for (const tenant of [VICTIM, ATTACKER]) {
-    await cli(["tenant", "add", tenant, "--display-name", tenant === VICTIM ? "Acme Support" : "Acne Support"]);
+    await cli(["tenant", "add", tenant, "--display-name", DISPLAY_NAMES[tenant] ?? tenant]);
     for (const agent of AGENTS) {
       await cli(["agent", "add", agent.username, "--password", passwordOf(tenant, agent.username), "--nickname", agent.nickname, "--tenant", tenant, "--role", agent.role]);
     }
@@ -321,7 +324,7 @@ async function digestsOf(url: string, socket: RawSocket, chatId: string, message
  */
 export async function seedTenant(url: string, tenant: string, apiKey: InstallKey): Promise<TenantWorld> {
   const secret = `${tenant}-secret-${randomBytes(6).toString("hex")}`;
-  const markers = new Set<string>();
+  const markers = new Set<string>([DISPLAY_NAMES[tenant] ?? tenant]);
   const tokens = {} as Record<AgentName, string>;
   const agentIds = {} as Record<AgentName, string>;
   for (const { username } of AGENTS) {
