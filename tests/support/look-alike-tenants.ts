@@ -30,12 +30,19 @@ export const TENANT_HOSTS: Record<string, string> = { [VICTIM]: "acme.test", [AT
 /** How people see each tenant: a look-alike too, and a marker of its tenant's data. */
 export const DISPLAY_NAMES: Record<string, string> = { [VICTIM]: "Acme Support", [ATTACKER]: "Acne Support" };
 
-/** Agents of each tenant: same usernames, nicknames and roles in both, different passwords. */
+/**
+ * Agents of each tenant: the same usernames and nicknames in both, different
+ * passwords. Bob is an admin of the victim but a plain agent of the attacker,
+ * so a role remembered by username alone would make the attacker's Bob an admin.
+ */
 export const AGENTS = [
-  { username: "alice", nickname: "Alice", role: "admin" },
-  { username: "bob", nickname: "Bob", role: "agent" },
+  { username: "alice", nickname: "Alice", roles: { [VICTIM]: "admin", [ATTACKER]: "admin" } },
+  { username: "bob", nickname: "Bob", roles: { [VICTIM]: "admin", [ATTACKER]: "agent" } },
 ] as const;
 export type AgentName = (typeof AGENTS)[number]["username"];
+
+/** An agent of the victim only: a customer of the attacker may take this nickname (agents' names are reserved per tenant). */
+export const VICTIM_ONLY_AGENT = { username: "zoe", nickname: "Zoe" };
 
 export function passwordOf(tenant: string, username: string): string {
   return `${tenant}-${username}-password`;
@@ -149,7 +156,11 @@ async function addTenants(cli: (args: string[]) => Promise<string>): Promise<Rec
   for (const tenant of [VICTIM, ATTACKER]) {
     await cli(["tenant", "add", tenant, "--display-name", DISPLAY_NAMES[tenant] ?? tenant]);
     for (const agent of AGENTS) {
-      await cli(["agent", "add", agent.username, "--password", passwordOf(tenant, agent.username), "--nickname", agent.nickname, "--tenant", tenant, "--role", agent.role]);
+      await cli(["agent", "add", agent.username, "--password", passwordOf(tenant, agent.username), "--nickname", agent.nickname, "--tenant", tenant, "--role", agent.roles[tenant as typeof VICTIM]]);
+    }
+    if (tenant === VICTIM) {
+      const { username, nickname } = VICTIM_ONLY_AGENT;
+      await cli(["agent", "add", username, "--password", passwordOf(tenant, username), "--nickname", nickname, "--tenant", tenant, "--role", "agent"]);
     }
     // The key is alone on the last line; its id is in the line announcing it.
     const printed = (await cli(["key", "add", "integration", "--scopes", "transcripts:read,chats:write,config:manage", "--tenant", tenant])).trim().split("\n");
