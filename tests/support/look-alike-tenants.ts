@@ -15,7 +15,8 @@ import { promisify } from "node:util";
 import { freshDatabase, type TestDatabase } from "../../packages/server/test/pg-support.js";
 import { randomPrefix, removePrefix, TEST_REDIS_URL } from "../../packages/server/test/redis-support.js";
 import { makeNoisyPng, makePdf } from "./media-files.js";
-import { RawSocket, type Frame } from "./raw-socket.js";
+import WebSocket from "ws";
+import { RawSocket, socketUrl, type Frame } from "./raw-socket.js";
 import { CLI, freePort, ServerProcess, tempDataDir } from "./server.js";
 import { waitFor } from "./wait.js";
 
@@ -294,6 +295,43 @@ export async function connect(url: string, token: string, headers: Record<string
   const socket = await RawSocket.connect(url, token, headers);
   if (!socket.isWelcomed) throw new Error(`hello refused: ${JSON.stringify(socket.frames)} ${JSON.stringify(socket.closed)}`);
   return socket;
+}
+
+/**
+ * How a hello with `token` is answered: welcomed, or refused with a code — from
+ * the error frame, the close reason, or the body of a refused upgrade.
+ */
+export async function helloAnswer(url: string, token: string, headers: Record<string, string> = {}): Promise<{ welcomed: boolean; code?: string }> {
+  const ws = new WebSocket(socketUrl(url), { headers });
+  return new Promise((resolve, reject) => {
+    const done = (answer: { welcomed: boolean; code?: string }) => {
+      ws.terminate();
+      resolve(answer);
+    };
+    ws.on("unexpected-response", (_request, response) => {
+      const chunks: Buffer[] = [];
+      response.on("data", (chunk: Buffer) => chunks.push(chunk));
+      response.on("end", () => {
+        let code: string | undefined;
+        try {
+          code = (JSON.parse(Buffer.concat(chunks).toString("utf8")) as { error?: { code?: string } }).error?.code;
+        } catch {
+          code = undefined;
+        }
+        done({ welcomed: false, code: code ?? `upgrade refused with ${response.statusCode ?? 0}` });
+      });
+    });
+    ws.on("open", () => ws.send(JSON.stringify({ t: "hello", token, v: 1 })));
+    ws.on("message", (data: WebSocket.RawData) => {
+      const frame = JSON.parse(String(data)) as Frame;
+      if (frame.t === "welcome") done({ welcomed: true });
+      else if (frame.t === "error") done({ welcomed: false, code: (frame.error as { code?: string } | undefined)?.code });
+    });
+    ws.on("close", (_code, reason) => done({ welcomed: false, code: reason.toString() }));
+    ws.on("error", (error) => {
+      if (!error.message.startsWith("Unexpected server response")) reject(error);
+    });
+  });
 }
 
 let clientIds = 0;
