@@ -19,6 +19,7 @@ import { resolveConfig, type ConfigInput, type ParleyConfig } from "./config.js"
 import { buildApp } from "./http/app.js";
 import { instrumentBus, instrumentStore } from "./instrument.js";
 import { OriginPolicy } from "./policy/origins.js";
+import { RetentionJob } from "./lifecycle/retention.js";
 import { createLogger, type Logger } from "./logger.js";
 import { ParleyMetrics } from "./metrics.js";
 import { ContainerJudges } from "./media/container-judges.js";
@@ -139,9 +140,12 @@ export function createParleyServer(options: ParleyServerOptions = {}): ParleySer
     bus: measuredBus,
     onTouchError: (error) => logger.warn({ err: error }, "recording an API key's last use failed"),
   });
+  // Every node runs it; a lease per tenant keeps two nodes from doing the same work.
+  const retention = new RetentionJob({ store, blobs, logger, metrics, intervalMs: config.retentionIntervalMs });
   const app = buildApp({
     logger,
     store,
+    blobs,
     chat,
     media,
     tokens,
@@ -202,6 +206,7 @@ export function createParleyServer(options: ParleyServerOptions = {}): ParleySer
       const host = config.host === "0.0.0.0" || config.host === "::" ? "127.0.0.1" : config.host;
       const url = `http://${host.includes(":") ? `[${host}]` : host}:${port}`;
       logger.info({ url }, "parley listening");
+      retention.start();
       // Images whose message committed before a crash, still to be processed: finished in the background, one at a time.
       void chat.resumeMediaProcessing().then(
         (resumed) => {
@@ -214,6 +219,7 @@ export function createParleyServer(options: ParleyServerOptions = {}): ParleySer
     close() {
       closing ??= (async () => {
         isClosing = true;
+        const retentionStopped = retention.stop();
         // Idle keep-alive connections hold nothing: close them now, not when the browser lets go.
         app.server.closeIdleConnections();
         // Whatever is still open at the bound is closed, so a stop never waits on a client.
@@ -232,6 +238,7 @@ export function createParleyServer(options: ParleyServerOptions = {}): ParleySer
         }
         // Jobs running get a moment to finish; any cut short stay pending and are resumed at the next start.
         await Promise.race([chat.mediaProcessingIdle(), new Promise((resolve) => setTimeout(resolve, MEDIA_DRAIN_MS).unref())]);
+        await retentionStopped;
         chat.close();
         apiKeys.close();
         replication.close();

@@ -22,11 +22,13 @@ describe("REST (in-process)", () => {
   let store: SqliteStore;
   let chat: ChatService;
   let media: MediaLibrary;
+  let blobs: FsBlobStore;
   let dir: ReturnType<typeof tempDir>;
   const tokens = new TokenService(SECRET);
 
   const appDeps = () => ({
     store,
+    blobs,
     chat,
     media,
     tokens,
@@ -48,7 +50,7 @@ describe("REST (in-process)", () => {
     const bus = new MemoryBus();
     const replication = new ChatReplication({ store, bus, logger });
     const hub = new FanoutHub({ source: replication, logger });
-    const blobs = new FsBlobStore({ dir: `${dir.path}/media` });
+    blobs = new FsBlobStore({ dir: `${dir.path}/media` });
     const imageJobs = new ImageJobs({ concurrent: 2, queued: 32, perClient: 2 });
     media = new MediaLibrary({ store, blobs, limits: DEFAULT_LIMITS, spoolDir: `${dir.path}/spool`, secret: SECRET, imageJobs, imageTimeoutMs: 10_000 });
     chat = new ChatService({ store, bus, limits: DEFAULT_LIMITS, logger, media, replication, delivery: hub });

@@ -9,6 +9,7 @@ import pino from "pino";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { BlobStore } from "../src/blobs/types.js";
 import { RETENTION_BATCH, RetentionJob } from "../src/lifecycle/retention.js";
+import { ParleyMetrics } from "../src/metrics.js";
 import type { Store } from "../src/store/types.js";
 import { DAY, daysAgo, datedChat, tenantWithRetention, unsentFile, type SeededChat } from "./lifecycle-fixtures.js";
 
@@ -62,8 +63,17 @@ export function retentionContract(name: string, factory: RetentionFactory): void
       const freshUpload = await unsentFile(main, place.blobs, recentEnded, new Date(now.getTime() - 3600_000).toISOString());
       const otherStaleUpload = await unsentFile(other, place.blobs, keptForever, daysAgo(now, 3));
 
-      const run = await job().runOnce();
-      expect(run).toMatchObject({ skipped: 0, chats: 3, files: 3 + 2 });
+      const metrics = new ParleyMetrics({ openConnections: () => 0, servedChats: () => 0, isBusConnected: () => true });
+      const lines: Array<{ msg: string; retention?: unknown }> = [];
+      const logger = pino({ level: "info" }, { write: (line: string) => lines.push(JSON.parse(line) as { msg: string }) });
+      const run = await new RetentionJob({ store, blobs: place.blobs, logger, metrics, now: () => now }).runOnce();
+      expect(run).toMatchObject({ skipped: 0, chats: 3, files: 3 + 2, blobs: 4 });
+      // One log line per run, with the counts; the metrics per tenant.
+      expect(lines).toEqual([expect.objectContaining({ retention: { tenants: 2, skipped: 0, chats: 3, files: 5, blobs: 4 } })]);
+      const exposition = (await metrics.render()).body;
+      expect(exposition).toContain('parley_retention_deleted_chats_total{tenant="default"} 3');
+      expect(exposition).toContain('parley_retention_deleted_files_total{tenant="default"} 4');
+      expect(exposition).toContain('parley_retention_deleted_files_total{tenant="acme"} 1');
 
       for (const gone of [oldEnded, oldShared, abandoned]) {
         expect(await exists("default", gone), gone.chatId).toBe(false);
@@ -115,8 +125,12 @@ export function retentionContract(name: string, factory: RetentionFactory): void
       const main = await tenantWithRetention(store, "default", 7);
       const count = RETENTION_BATCH + 30;
       const old: SeededChat[] = [];
-      for (let i = 0; i < count; i++) {
-        old.push(await datedChat(main, place.blobs, { createdAt: daysAgo(now, 20), lastAt: daysAgo(now, 9), endedAt: daysAgo(now, 8) }, { files: i % 10 === 0 ? [randomBytes(500)] : [] }));
+      // Seeded ten at a time: concurrent appends are committed together.
+      for (let i = 0; i < count; i += 10) {
+        const seeded = Array.from({ length: Math.min(10, count - i) }, (_, j) =>
+          datedChat(main, place.blobs, { createdAt: daysAgo(now, 20), lastAt: daysAgo(now, 9), endedAt: daysAgo(now, 8) }, { files: (i + j) % 10 === 0 ? [randomBytes(500)] : [] }),
+        );
+        old.push(...(await Promise.all(seeded)));
       }
       const kept = await datedChat(main, place.blobs, { createdAt: daysAgo(now, 3), lastAt: daysAgo(now, 2), endedAt: daysAgo(now, 1) });
 
@@ -133,7 +147,7 @@ export function retentionContract(name: string, factory: RetentionFactory): void
       expect(await exists("default", kept)).toBe(true);
       const runs = await main.listAudit({ action: "retention.run", limit: 10 });
       expect(runs.reduce((sum, entry) => sum + Number(entry.detail.chats), 0)).toBe(count);
-    });
+    }, 120_000);
 
     it("a node skips a tenant whose lease another node holds, and takes it once that lease expired", async () => {
       const main = await tenantWithRetention(store, "default", 1);

@@ -7,14 +7,18 @@ import type { TokenService } from "../auth/tokens.js";
 import type { Limits } from "@parley/protocol";
 import type { ChatService } from "../chat/service.js";
 import type { MediaLibrary } from "../media/library.js";
+import type { BlobStore } from "../blobs/types.js";
+import { DEFAULT_CUSTOMER_DATA_LIMITS, type CustomerDataLimits } from "../lifecycle/customer-data.js";
 import type { Store } from "../store/types.js";
 import { DEFAULT_HTTP_GUARDS, type HttpGuards } from "../config.js";
 import { apiKeyRoutes } from "./api-keys.js";
+import { auditRoutes } from "./audit.js";
 import { authRoutes } from "./auth.js";
 import { chatRoutes } from "./chats.js";
 import { consoleRoutes } from "./console.js";
 import { contactRoutes } from "./contacts.js";
 import { corsRoutes } from "./cors.js";
+import { customerRoutes } from "./customers.js";
 import { demoRoutes } from "./demo.js";
 import { installAuthentication } from "./authenticate.js";
 import { installBodyGuards } from "./body-guard.js";
@@ -29,12 +33,15 @@ import { mediaRoutes } from "./media.js";
 import { OriginPolicy } from "../policy/origins.js";
 import { installRequestLog } from "./request-log.js";
 import { installSecurityHeaders } from "./security-headers.js";
+import { storeAdmins } from "./tenant-admin.js";
 import { sdkRoutes } from "./sdk-bundle.js";
 import { widgetRoutes } from "./widget.js";
 
 export interface AppDeps {
   logger: Logger;
   store: Store;
+  /** Where media bytes live (exports read them, erasure and retention reclaim them). */
+  blobs: BlobStore;
   chat: ChatService;
   media: MediaLibrary;
   tokens: TokenService;
@@ -62,6 +69,8 @@ export interface AppDeps {
   http?: HttpGuards;
   /** A token `/metrics` requires; null (the default) leaves it open. */
   metricsToken?: string | null;
+  /** How much one customer export or erasure may cover. Default: {@link DEFAULT_CUSTOMER_DATA_LIMITS}. */
+  customerData?: CustomerDataLimits;
 }
 
 export function buildApp(deps: AppDeps): FastifyInstance {
@@ -104,6 +113,9 @@ export function buildApp(deps: AppDeps): FastifyInstance {
   widgetRoutes(app);
   livechatRoutes(app, deps);
   mediaRoutes(app, deps);
+  const admin = storeAdmins(deps.store);
+  auditRoutes(app, { store: deps.store, admin });
+  customerRoutes(app, { ...deps, admin, customerData: deps.customerData ?? DEFAULT_CUSTOMER_DATA_LIMITS });
   demoRoutes(app);
   faviconRoutes(app);
   consoleRoutes(app);

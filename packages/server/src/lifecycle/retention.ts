@@ -138,6 +138,8 @@ export class RetentionJob {
       ];
       for (const pass of passes) {
         for (;;) {
+          // A stopping node leaves the rest to the next run, here or elsewhere.
+          if (this.stopped) return done;
           const ids = await pass.select();
           if (ids.length === 0) break;
           const batch = await pass.remove(ids);

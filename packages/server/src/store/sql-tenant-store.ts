@@ -25,6 +25,10 @@ import {
   updateMediaFailed,
   updateMediaFinished,
 } from "./sql-queries.js";
+import { appendAudit, listAudit } from "./audit-queries.js";
+import { eraseChat, selectChatMedia, selectCustomerChats } from "./customer-data-queries.js";
+import type { AuditEntry, AuditQuery, AuditRecord, CustomerSelector, DeletedBatch, ErasedChat } from "./lifecycle-store.js";
+import { claimLease, deleteChats, deleteOrphanMedia, releaseLease, selectExpiredChats, selectOrphanMedia } from "./retention-queries.js";
 import { TenantDb } from "./tenant-db.js";
 import type {
   AgentRecord,
@@ -127,5 +131,51 @@ export class SqlTenantStore implements TenantStore {
 
   failMedia(mediaId: string, failure: string): Promise<boolean> {
     return this.backend.guard(updateMediaFailed(this.db, mediaId, failure));
+  }
+
+  // -- the data lifecycle (docs/privacy.md) -----------------------------------
+
+  appendAudit(entry: AuditEntry): Promise<AuditRecord> {
+    return this.backend.guard(appendAudit(this.db, entry));
+  }
+
+  listAudit(query: AuditQuery): Promise<AuditRecord[]> {
+    return this.backend.guard(listAudit(this.db, query));
+  }
+
+  claimLease(name: string, holder: string, now: Date, ttlMs: number): Promise<boolean> {
+    return this.backend.guard(claimLease(this.db, name, holder, now, ttlMs));
+  }
+
+  releaseLease(name: string, holder: string): Promise<void> {
+    return this.backend.guard(releaseLease(this.db, name, holder));
+  }
+
+  expiredChats(cutoff: string, limit: number): Promise<string[]> {
+    return this.backend.guard(selectExpiredChats(this.db, cutoff, limit));
+  }
+
+  deleteChats(chatIds: readonly string[]): Promise<DeletedBatch> {
+    return this.backend.guard(deleteChats(this.db, chatIds));
+  }
+
+  orphanMedia(cutoff: string, limit: number): Promise<string[]> {
+    return this.backend.guard(selectOrphanMedia(this.db, cutoff, limit));
+  }
+
+  deleteOrphanMedia(mediaIds: readonly string[]): Promise<DeletedBatch> {
+    return this.backend.guard(deleteOrphanMedia(this.db, mediaIds));
+  }
+
+  customerChats(selector: CustomerSelector, limit: number): Promise<string[]> {
+    return this.backend.guard(selectCustomerChats(this.db, selector, limit));
+  }
+
+  chatMedia(chatId: string): Promise<MediaRecord[]> {
+    return this.backend.guard(selectChatMedia(this.db, chatId));
+  }
+
+  eraseChat(chatId: string, at: string): Promise<ErasedChat | undefined> {
+    return this.backend.guard(eraseChat(this.db, chatId, at));
   }
 }

@@ -6,6 +6,7 @@
  */
 import type { DocumentType, MediaMessageType, NamedEvent, StoredEvent, StoredEventName } from "@parley/protocol";
 import { StoreUnavailableError } from "../db/unavailable.js";
+import type { InstallLifecycleStore, TenantLifecycleStore } from "./lifecycle-store.js";
 
 export { StoreUnavailableError };
 
@@ -316,7 +317,7 @@ export const RECEIPT_EVENT_NAMES: readonly StoredEventName[] = ["messageReceived
  * markers and the jobs that visit every tenant. Everything a tenant owns
  * (agents, chats, events, files) is reached through {@link Store.tenant}.
  */
-export interface Store {
+export interface Store extends InstallLifecycleStore {
   /** Brings the schema to the latest version. Idempotent; safe when several nodes start at once. */
   migrate(): Promise<void>;
   /**
@@ -353,7 +354,7 @@ export interface Store {
 }
 
 /** Agents, chats, event logs and files of one tenant. All methods are async. */
-export interface TenantStore {
+export interface TenantStore extends TenantLifecycleStore {
   /** The tenant every method is scoped to. */
   readonly name: string;
 
