@@ -66,8 +66,8 @@ export const ERRORS = {
   CONNECTION_LIMIT: { status: 429, message: "Too many open connections or requests in flight from this client; finish some and retry." },
   REQUEST_BODY_TIMEOUT: { status: 408, message: "The request body arrived too slowly or stopped arriving." },
   TOO_MANY_SOCKETS: { status: 429, message: "Too many open sockets from this address or with this token; close some and retry." },
-  CUSTOMER_DATA_TOO_LARGE: { status: 413, message: "The customer has more chats or files than one export or erasure may cover; ask a chat id at a time." },
   API_KEY_LIMIT: { status: 409, message: "This tenant holds the maximum number of API keys; revoke one first." },
+  CUSTOMER_DATA_TOO_LARGE: { status: 413, message: "The customer has more chats or files than one export or erasure may cover; ask a chat id at a time." },
   // Media
   MEDIA_INVALID_BASE64: { status: 400, message: "The file is not valid Base64, or it is truncated." },
   MEDIA_EMPTY: { status: 400, message: "The file is empty." },
@@ -92,6 +92,8 @@ export const ERRORS = {
   /** Kept so the code is never reused: no longer raised now that media are supported. */
   MEDIA_NOT_SUPPORTED: { status: 501, message: "Multimedia messages are not supported by this server." },
   MEDIA_ERASED: { status: 410, message: "This file was erased at the customer's request; its bytes are gone." },
+  // Tenants
+  TENANT_MISMATCH: { status: 403, message: "The request names two different tenants." },
   // Server and transport
   INTERNAL_ERROR: { status: 500, message: "The server failed to handle the request." },
   UNAVAILABLE: { status: 503, message: "The server is shutting down or a dependency is unavailable." },

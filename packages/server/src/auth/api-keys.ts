@@ -28,7 +28,7 @@ import { createHash, randomBytes, randomUUID, timingSafeEqual } from "node:crypt
 import { API_KEY_SCOPE_ALIASES, MAX_API_KEYS_PER_TENANT, isApiKeyScope, type ApiKeyScope } from "@parley/protocol";
 import type { Bus, BusSubscription } from "../bus/types.js";
 import { ParleyError } from "../errors.js";
-import type { ApiKeyRecord, ApiKeyStore } from "../store/api-key-queries.js";
+import type { ApiKeyRecord, ApiKeyStore, RevokedApiKey } from "../store/api-key-queries.js";
 import { TENANT_NAME } from "../store/tenant-db.js";
 
 /** How a request authenticated with an API key is known to the routes. */
@@ -180,13 +180,12 @@ export class ApiKeys {
    * as soon as the bus carries the word (within `cacheMs` in any case).
    * @returns the key, and whether this call revoked it (false: it was revoked before); undefined when the tenant has no such key
    */
-  async revoke(tenant: string, keyId: string): Promise<{ record: ApiKeyRecord; isNew: boolean } | undefined> {
-    const at = new Date(this.now()).toISOString();
-    const record = await this.options.stores(tenant).revokeApiKey(keyId, at);
-    if (record === undefined) return undefined;
+  async revoke(tenant: string, keyId: string): Promise<RevokedApiKey | undefined> {
+    const revoked = await this.options.stores(tenant).revokeApiKey(keyId, new Date(this.now()).toISOString());
+    if (revoked === undefined) return undefined;
     this.evict(tenant, keyId);
     await this.options.bus?.publish(API_KEY_REVOCATIONS_CHANNEL, { tenant, keyId });
-    return { record, isNew: record.revokedAt === at };
+    return revoked;
   }
 
   /** The key a credential in key form names; throws `AUTH_INVALID_TOKEN` when it is malformed, unknown or revoked. */

@@ -12,6 +12,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { isApiKeyForm, type ApiKeyAuth, type ApiKeys } from "../auth/api-keys.js";
 import type { TokenClaims, TokenService } from "../auth/tokens.js";
 import { ParleyError, toWireError } from "../errors.js";
+import { DEFAULT_TENANT } from "../store/tenant-db.js";
 import { sendError } from "./errors.js";
 
 /** What a route needs from its caller. */
@@ -83,13 +84,24 @@ interface Verifiers {
   apiKeys: ApiKeys;
 }
 
-/** Admits an API key where the rule declares a scope it holds; throws the coded reason otherwise. */
+/**
+ * The tenant whose chats the chat routes serve when no `:domain` names one.
+ * The chat service serves the default tenant; a key of another tenant must
+ * not reach its chats through a route that names no tenant.
+ */
+const CHAT_ROUTES_TENANT = DEFAULT_TENANT;
+
+/** Admits an API key where the rule declares a scope it holds, in its own tenant; throws the coded reason otherwise. */
 async function admitApiKey(verifiers: Verifiers, request: FastifyRequest, rule: AuthRule, credential: string): Promise<TokenClaims> {
   const key = await verifiers.apiKeys.verify(credential);
   if (rule.apiKeyScope === undefined) throw new ParleyError("API_KEY_SCOPE", "API keys cannot make this call.");
   if (!key.scopes.includes(rule.apiKeyScope)) {
     throw new ParleyError("API_KEY_SCOPE", `This call needs the scope ${rule.apiKeyScope}.`, { required: rule.apiKeyScope });
   }
+  // Managing keys acts in the key's own tenant; every other route acts in the tenant its `:domain` names.
+  const domain = (request.params as { domain?: string }).domain;
+  const routeTenant = rule.apiKeyScope === "config:manage" ? key.tenant : (domain ?? CHAT_ROUTES_TENANT);
+  if (routeTenant !== key.tenant) throw new ParleyError("TENANT_MISMATCH", "This API key belongs to another tenant.");
   request.apiKey = key;
   return apiKeyActor(key);
 }

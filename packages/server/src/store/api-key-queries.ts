@@ -25,6 +25,13 @@ export interface ApiKeyRecord {
   revokedAt: string | null;
 }
 
+/** A key after a revocation, and whether that revocation is the one that took effect. */
+export interface RevokedApiKey {
+  record: ApiKeyRecord;
+  /** False when the key was revoked before. */
+  isNew: boolean;
+}
+
 /** What became of a request to create a key. */
 export type CreateApiKeyResult = { status: "created" } | { status: "limit"; limit: number };
 
@@ -43,10 +50,10 @@ export interface ApiKeyStore {
   findApiKeyByHash(hash: string): Promise<ApiKeyRecord | undefined>;
   /**
    * Revokes a key at `at`; revoking it again keeps the first time.
-   * @returns the key as it now is, or undefined when the tenant has no such key
+   * @returns the key as it now is and whether this call revoked it, or undefined when the tenant has no such key
    */
-  revokeApiKey(id: string, at: string): Promise<ApiKeyRecord | undefined>;
-  /** Sets `last_used_at` to `at` unless it is already `notBefore` or later (another node wrote it). */
+  revokeApiKey(id: string, at: string): Promise<RevokedApiKey | undefined>;
+  /** Sets `last_used_at` to `at` unless it is already later than `notBefore` (another node wrote it within the minute). */
   touchApiKey(id: string, at: string, notBefore: string): Promise<void>;
 }
 
@@ -108,11 +115,11 @@ export async function findApiKeyByHash(db: TenantDb, hash: string): Promise<ApiK
   return row === undefined ? undefined : toApiKey(row);
 }
 
-export async function revokeApiKey(db: TenantDb, id: string, at: string): Promise<ApiKeyRecord | undefined> {
+export async function revokeApiKey(db: TenantDb, id: string, at: string): Promise<RevokedApiKey | undefined> {
   return db.transaction(async (trx) => {
-    await trx.updateTable("api_keys").set({ revoked_at: at }).where("id", "=", id).where("revoked_at", "is", null).execute();
+    const updated = await trx.updateTable("api_keys").set({ revoked_at: at }).where("id", "=", id).where("revoked_at", "is", null).executeTakeFirst();
     const row = await trx.selectFrom("api_keys").select(COLUMNS).where("id", "=", id).executeTakeFirst();
-    return row === undefined ? undefined : toApiKey(row);
+    return row === undefined ? undefined : { record: toApiKey(row), isNew: Number(updated.numUpdatedRows) > 0 };
   });
 }
 
@@ -121,7 +128,7 @@ export async function touchApiKey(db: TenantDb, id: string, at: string, notBefor
     .updateTable("api_keys")
     .set({ last_used_at: at })
     .where("id", "=", id)
-    .where((eb) => eb.or([eb("last_used_at", "is", null), eb("last_used_at", "<", notBefore)]))
+    .where((eb) => eb.or([eb("last_used_at", "is", null), eb("last_used_at", "<=", notBefore)]))
     .execute();
 }
 

@@ -6,6 +6,7 @@
  * @module
  */
 import type { Kysely } from "kysely";
+import { apiKeyStore, type ApiKeyStore } from "./api-key-queries.js";
 import { listContacts } from "./contact-list.js";
 import type { Database } from "./schema.js";
 import {
@@ -57,12 +58,34 @@ export interface SqlBackend {
 
 export class SqlTenantStore implements TenantStore {
   private readonly db: TenantDb;
+  private readonly apiKeys: ApiKeyStore;
 
   constructor(
     readonly name: string,
     private readonly backend: SqlBackend,
   ) {
     this.db = new TenantDb(backend.db, name);
+    this.apiKeys = apiKeyStore(this.db);
+  }
+
+  createApiKey(...args: Parameters<ApiKeyStore["createApiKey"]>): ReturnType<ApiKeyStore["createApiKey"]> {
+    return this.backend.guard(this.apiKeys.createApiKey(...args));
+  }
+
+  listApiKeys(): ReturnType<ApiKeyStore["listApiKeys"]> {
+    return this.backend.guard(this.apiKeys.listApiKeys());
+  }
+
+  findApiKeyByHash(hash: string): ReturnType<ApiKeyStore["findApiKeyByHash"]> {
+    return this.backend.guard(this.apiKeys.findApiKeyByHash(hash));
+  }
+
+  revokeApiKey(id: string, at: string): ReturnType<ApiKeyStore["revokeApiKey"]> {
+    return this.backend.guard(this.apiKeys.revokeApiKey(id, at));
+  }
+
+  touchApiKey(id: string, at: string, notBefore: string): Promise<void> {
+    return this.backend.guard(this.apiKeys.touchApiKey(id, at, notBefore));
   }
 
   createAgent(agent: NewAgent): Promise<void> {

@@ -6,6 +6,7 @@
  */
 import type { DocumentType, MediaMessageType, NamedEvent, StoredEvent, StoredEventName } from "@parley/protocol";
 import { StoreUnavailableError } from "../db/unavailable.js";
+import type { ApiKeyStore } from "./api-key-queries.js";
 import type { InstallLifecycleStore, TenantLifecycleStore } from "./lifecycle-store.js";
 
 export { StoreUnavailableError };
@@ -353,8 +354,8 @@ export interface Store extends InstallLifecycleStore {
   tenant(name: string): TenantStore;
 }
 
-/** Agents, chats, event logs and files of one tenant. All methods are async. */
-export interface TenantStore extends TenantLifecycleStore {
+/** Agents, chats, event logs, files, audit log and API keys of one tenant. All methods are async. */
+export interface TenantStore extends TenantLifecycleStore, ApiKeyStore {
   /** The tenant every method is scoped to. */
   readonly name: string;
 

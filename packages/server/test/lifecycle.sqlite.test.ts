@@ -3,9 +3,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { FsBlobStore } from "../src/blobs/fs.js";
 import { SqliteStore } from "../src/store/sqlite.js";
-import { retentionContract } from "./retention.contract.js";
+import { lifecycleContract } from "./lifecycle.contract.js";
 
-retentionContract("SQLite and files", {
+lifecycleContract("SQLite and files", {
   async create() {
     const dir = await mkdtemp(join(tmpdir(), "parley-retention-"));
     const blobs = new FsBlobStore({ dir: join(dir, "media") });

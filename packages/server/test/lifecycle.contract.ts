@@ -1,8 +1,9 @@
 /**
- * The retention job against a real store and blob store: a seeded history
- * with dates in two tenants; exactly the chats past retention and their files
- * (rows and bytes) are gone, everything else is untouched; files never sent
- * go after a day; two nodes running at once delete each chat once.
+ * The data lifecycle against a real store and blob store. Retention: a seeded
+ * history with dates in two tenants; exactly the chats past retention and
+ * their files (rows and bytes) are gone, everything else is untouched; files
+ * never sent go after a day; two nodes running at once delete each chat once.
+ * Erasure at the store: what a chat keeps of its customer, and what it loses.
  */
 import { randomBytes } from "node:crypto";
 import pino from "pino";
@@ -14,21 +15,21 @@ import type { Store } from "../src/store/types.js";
 import { DAY, daysAgo, datedChat, tenantWithRetention, unsentFile, type SeededChat } from "./lifecycle-fixtures.js";
 
 /** Two stores (two nodes) over one database, and one blob store. */
-export interface RetentionPlace {
+export interface LifecyclePlace {
   open(): Promise<Store>;
   blobs: BlobStore;
   cleanup(): Promise<void>;
 }
 
-export interface RetentionFactory {
-  create(): Promise<RetentionPlace>;
+export interface LifecycleFactory {
+  create(): Promise<LifecyclePlace>;
 }
 
 const silent = pino({ level: "silent" });
 
-export function retentionContract(name: string, factory: RetentionFactory): void {
-  describe(`retention: ${name}`, () => {
-    let place: RetentionPlace;
+export function lifecycleContract(name: string, factory: LifecycleFactory): void {
+  describe(`data lifecycle: ${name}`, () => {
+    let place: LifecyclePlace;
     let store: Store;
     const now = new Date();
 
@@ -162,6 +163,36 @@ export function retentionContract(name: string, factory: RetentionFactory): void
       expect(await exists("default", old)).toBe(false);
       // Released at the end of the run: anyone may take it now.
       expect(await main.claimLease("retention", "node-elsewhere", later, 60_000)).toBe(true);
+    });
+
+    it("erases a customer's chat: every payload redacted, details cleared, files' rows emptied; again changes nothing", async () => {
+      const main = await tenantWithRetention(store, "default", null);
+      const other = await tenantWithRetention(store, "acme", null);
+      const chat = await datedChat(main, place.blobs, { createdAt: daysAgo(now, 3), lastAt: daysAgo(now, 2), endedAt: daysAgo(now, 1) }, { email: "Dana@Example.com" });
+      const twin = await datedChat(other, place.blobs, { createdAt: daysAgo(now, 3), lastAt: daysAgo(now, 2) }, { email: "dana@example.com" });
+      expect(await main.customerChats({ email: "dana@EXAMPLE.com" }, 10)).toEqual([chat.chatId]);
+      expect(await main.customerChats({ customerId: twin.customer }, 10)).toEqual([]);
+      expect(await main.eraseChat(twin.chatId, now.toISOString())).toBeUndefined();
+
+      const erased = await main.eraseChat(chat.chatId, now.toISOString());
+      expect(erased).toMatchObject({ chatId: chat.chatId, events: 4, files: 1, blobKeys: chat.blobKeys });
+      const text = JSON.stringify(await main.eventsAfter(chat.chatId, 0, 100));
+      for (const secret of ["Dana", "4711", "statement", "203.0.113.9", "Mozilla", "shop.example"]) expect(text).not.toContain(secret);
+      expect(await main.getContact(chat.chatId)).toMatchObject({
+        nickname: "[erased]",
+        email: null,
+        pageUri: null,
+        userAgent: null,
+        clientIp: null,
+        erasedAt: now.toISOString(),
+        participants: [{ userId: chat.customer, nickname: "[erased]" }],
+      });
+      expect(await main.chatMedia(chat.chatId)).toEqual([]);
+      expect(await main.eraseChat(chat.chatId, new Date().toISOString())).toMatchObject({ events: 0, files: 0, blobKeys: [] });
+      expect((await main.getContact(chat.chatId))?.erasedAt).toBe(now.toISOString());
+      // The other tenant's look-alike is untouched.
+      expect(JSON.stringify(await other.eventsAfter(twin.chatId, 0, 100))).toContain("4711");
+      expect(await other.chatMedia(twin.chatId)).toHaveLength(1);
     });
 
     it("leases are compare-and-set: of two holders asking at once, one gets it", async () => {

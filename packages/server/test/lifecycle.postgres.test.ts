@@ -1,10 +1,10 @@
 import { PgBlobStore } from "../src/blobs/postgres.js";
 import { PostgresStore } from "../src/store/postgres.js";
 import { describePostgres, freshDatabase } from "./pg-support.js";
-import { retentionContract } from "./retention.contract.js";
+import { lifecycleContract } from "./lifecycle.contract.js";
 
 describePostgres("PostgreSQL", () => {
-  retentionContract("PostgreSQL", {
+  lifecycleContract("PostgreSQL", {
     async create() {
       const database = await freshDatabase();
       const blobs = new PgBlobStore({ connectionString: database.url });
