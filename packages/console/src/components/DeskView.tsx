@@ -1,16 +1,21 @@
 /** The logged-in console: header, the chat lists, the chat on screen and the live region. */
 import { useState } from "preact/hooks";
+import type { ChatListItem } from "@parley/protocol";
 import type { Desk } from "../desk.js";
 import { useDesk } from "../hooks.js";
 import { Conversation } from "./Conversation.js";
 import { EndedChats } from "./EndedChats.js";
 import { MyChats } from "./MyChats.js";
+import { PrivacyView } from "./PrivacyView.js";
 import { Queue } from "./Queue.js";
 import { ReadOnlyChat } from "./ReadOnlyChat.js";
 
 export function DeskView({ desk, onLogout }: { desk: Desk; onLogout: () => void }) {
   useDesk(desk);
-  const [readOnlyId, setReadOnlyId] = useState<string | undefined>(undefined);
+  const [readOnly, setReadOnly] = useState<ChatListItem | undefined>(undefined);
+  const readOnlyId = readOnly?.id;
+  const closeReadOnly = () => setReadOnly(undefined);
+  const [showPrivacy, setShowPrivacy] = useState(false);
   const room = readOnlyId === undefined ? desk.selected : undefined;
   // A chat that ends here belongs in the ended list at once.
   const endedHere = [...desk.rooms.values()].filter((r) => r.hasEnded).length;
@@ -27,25 +32,45 @@ export function DeskView({ desk, onLogout }: { desk: Desk; onLogout: () => void 
           <input type="checkbox" checked={desk.isSoundOn} onChange={(e) => desk.setSound(e.currentTarget.checked)} />
           Sound on new chats
         </label>
+        <button type="button" onClick={() => setShowPrivacy(true)}>
+          Customer data
+        </button>
         <button type="button" onClick={onLogout}>
           Log out
         </button>
       </header>
       <div class="columns">
         <nav class="sidebar" aria-label="Chats">
-          <Queue desk={desk} onJoined={() => setReadOnlyId(undefined)} />
+          <Queue
+            desk={desk}
+            onJoined={() => {
+              setShowPrivacy(false);
+              closeReadOnly();
+            }}
+          />
           <MyChats
             desk={desk}
             onSelect={(id) => {
-              setReadOnlyId(undefined);
+              setShowPrivacy(false);
+              closeReadOnly();
               desk.select(id);
             }}
           />
-          <EndedChats token={desk.login.token} onOpen={setReadOnlyId} selectedId={readOnlyId} endedHere={endedHere} />
+          <EndedChats
+            token={desk.login.token}
+            onOpen={(chat) => {
+              setShowPrivacy(false);
+              setReadOnly(chat);
+            }}
+            selectedId={readOnlyId}
+            endedHere={endedHere}
+          />
         </nav>
         <main class="main" id="main">
-          {readOnlyId !== undefined ? (
-            <ReadOnlyChat key={readOnlyId} chatId={readOnlyId} login={desk.login} onClose={() => setReadOnlyId(undefined)} />
+          {showPrivacy ? (
+            <PrivacyView token={desk.login.token} onClose={() => setShowPrivacy(false)} />
+          ) : readOnlyId !== undefined ? (
+            <ReadOnlyChat key={readOnlyId} chatId={readOnlyId} outline={readOnly} login={desk.login} onClose={closeReadOnly} />
           ) : room !== undefined ? (
             <Conversation key={room.id} desk={desk} room={room} />
           ) : (
