@@ -103,7 +103,7 @@ afterAll(async () => {
   await dataDir?.remove();
 });
 
-describe("an API key", () => {
+describe("an API key", { timeout: 180_000 }, () => {
   it("made with the CLI is printed alone on the last line, and reads chats with each form of the credential", async () => {
     const key = await addKey("CRM reader", "transcripts:read");
     expect(key).toMatch(/^pk_default_[A-Za-z0-9_-]{43}$/);
@@ -233,6 +233,34 @@ describe("an API key", () => {
     expect((await call(`/v1/api-keys/${defaultKeyId}`, key, "bearer", { method: "DELETE" })).status).toBe(404);
     // The default tenant's key list is unchanged by acme's.
     expect((await cli("key", "list")).join("\n")).not.toContain("Acme CRM");
+  });
+
+  it("with config:manage reads the audit log, where each key's creation and revocation is recorded once, and exports a customer", async () => {
+    const key = await addKey("Compliance", "config:manage");
+    const made = (await json(await post("/v1/api-keys", key, { name: "Made then revoked", scopes: ["chats:write"] }))) as {
+      key: string;
+      apiKey: { id: string };
+    };
+    seen.push(made.key);
+    for (let i = 0; i < 2; i++) await call(`/v1/api-keys/${made.apiKey.id}`, adminToken, "bearer", { method: "DELETE" });
+    const audit = (await json(await call("/v1/audit?limit=100", key))) as {
+      entries: Array<{ action: string; actor: { type: string; id: string | null; name: string | null }; target: { id: string } | null }>;
+    };
+    const about = (id: string) => audit.entries.filter((entry) => entry.target?.id === id).map((entry) => [entry.action, entry.actor.type]);
+    expect(about(made.apiKey.id)).toEqual([
+      ["api_key.revoked", "agent"],
+      ["api_key.created", "api_key"],
+    ]);
+    const compliance = audit.entries.find((entry) => entry.action === "api_key.created" && entry.actor.type === "cli");
+    expect(compliance?.actor.name).toBe("cli");
+    expect(JSON.stringify(audit)).not.toContain(secretOf(made.key));
+    // The customer-data routes take an admin key as they take an admin's token.
+    const exported = await call(`/v1/customers/export?chatId=${chatId}`, key);
+    expect(exported.status).toBe(200);
+    expect(exported.headers.get("content-type")).toContain("zip");
+    await exported.arrayBuffer();
+    // Not with a key that lacks the scope.
+    expect(await codeOf(await call(`/v1/customers/export?chatId=${chatId}`, seen[0]!))).toBe("API_KEY_SCOPE");
   });
 
   it("is never stored in clear, and never written to the log", async () => {

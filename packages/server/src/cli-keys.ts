@@ -5,6 +5,7 @@
  * refuse it within their cache time (5 s).
  * @module
  */
+import { CLI_ACTOR } from "./audit/record.js";
 import { ApiKeys, API_KEY_REVOCATIONS_CHANNEL } from "./auth/api-keys.js";
 import { RedisBus } from "./bus/redis.js";
 import type { ParleyConfig } from "./config.js";
@@ -65,7 +66,7 @@ export async function runKeyCommand(store: Store, config: ParleyConfig, input: K
       const name = input.positionals[0];
       if (name === undefined || input.scopes === undefined) throw new KeyCommandError(`usage: ${KEY_USAGE}`);
       const scopes = input.scopes.split(",").map((scope) => scope.trim()).filter((scope) => scope !== "");
-      const { key, record } = await keys.create(tenant, { name, scopes, createdBy: "cli" });
+      const { key, record } = await keys.create(tenant, { name, scopes }, CLI_ACTOR);
       print(`API key "${record.name}" created for tenant ${tenant} (id ${record.id}, scopes ${record.scopes.join(",")}).`);
       print("It is shown only this once; Parley keeps only its hash:");
       // Alone on the last line, so that scripts can take it with `tail -n 1`.
@@ -81,7 +82,7 @@ export async function runKeyCommand(store: Store, config: ParleyConfig, input: K
     if (input.sub === "revoke") {
       const id = input.positionals[0];
       if (id === undefined) throw new KeyCommandError(`usage: ${KEY_USAGE}`);
-      const revoked = await keys.revoke(tenant, id);
+      const revoked = await keys.revoke(tenant, id, CLI_ACTOR);
       if (revoked === undefined) throw new KeyCommandError(`no API key ${id} in tenant ${tenant}`);
       if (!revoked.isNew) {
         print(`API key ${id} was already revoked (${revoked.record.revokedAt}).`);

@@ -4,6 +4,7 @@
  * the once-a-minute `last_used_at`, the per-tenant cap and tenant scoping.
  */
 import { afterEach, describe, expect, it } from "vitest";
+import { CLI_ACTOR, systemActor } from "../src/audit/record.js";
 import { ApiKeys, hashApiKey } from "../src/auth/api-keys.js";
 import { MemoryBroker, MemoryBus } from "../src/bus/memory.js";
 import { RedisBus } from "../src/bus/redis.js";
@@ -72,11 +73,15 @@ function suite(kind: string, open: () => Promise<{ store: Store; cleanup: () => 
     it("store the key's SHA-256 only, and find it in the tenant its text names", async () => {
       await setUp();
       const apiKeys = keys();
-      const { key, record } = await apiKeys.create("acme", { name: "CRM", scopes: ["transcripts:read", "admin"], createdBy: "cli" });
+      const { key, record } = await apiKeys.create("acme", { name: "CRM", scopes: ["transcripts:read", "admin"] }, CLI_ACTOR);
       expect(key).toMatch(/^pk_acme_[A-Za-z0-9_-]{43}$/);
       expect(record).toMatchObject({ name: "CRM", scopes: ["transcripts:read", "config:manage"], createdBy: "cli", revokedAt: null });
       expect(record.prefix).toBe(key.slice(0, "pk_acme_".length + 8));
-      const [stored] = await store.tenant("acme").listApiKeys();
+      const byAgent = await apiKeys.create("acme", { name: "Router", scopes: ["chats:write"] }, { actor: { type: "agent", id: "USER_1", name: "ada" }, address: "10.0.0.1" });
+      expect(byAgent.record.createdBy).toBe("USER_1");
+      const bySystem = await apiKeys.create("acme", { name: "Job", scopes: ["chats:write"] }, systemActor("provisioning"));
+      expect(bySystem.record.createdBy).toBe("provisioning");
+      const stored = (await store.tenant("acme").listApiKeys()).find((k) => k.id === record.id);
       expect(stored?.hash).toBe(hashApiKey(key));
       expect(JSON.stringify(stored)).not.toContain(key.slice("pk_acme_".length));
       expect(await apiKeys.verify(key)).toEqual({ kind: "apiKey", tenant: "acme", keyId: record.id, name: "CRM", scopes: ["transcripts:read", "config:manage"] });
@@ -92,22 +97,22 @@ function suite(kind: string, open: () => Promise<{ store: Store; cleanup: () => 
     it("refuse unknown scopes and empty names, and change nothing", async () => {
       await setUp();
       const apiKeys = keys();
-      expect(await codeOf(apiKeys.create("acme", { name: "x", scopes: ["transcripts:write"], createdBy: "cli" }))).toBe("VALIDATION_FAILED");
-      expect(await codeOf(apiKeys.create("acme", { name: "x", scopes: [], createdBy: "cli" }))).toBe("VALIDATION_FAILED");
-      expect(await codeOf(apiKeys.create("acme", { name: "  ", scopes: ["chats:write"], createdBy: "cli" }))).toBe("VALIDATION_FAILED");
+      expect(await codeOf(apiKeys.create("acme", { name: "x", scopes: ["transcripts:write"] }, CLI_ACTOR))).toBe("VALIDATION_FAILED");
+      expect(await codeOf(apiKeys.create("acme", { name: "x", scopes: [] }, CLI_ACTOR))).toBe("VALIDATION_FAILED");
+      expect(await codeOf(apiKeys.create("acme", { name: "  ", scopes: ["chats:write"] }, CLI_ACTOR))).toBe("VALIDATION_FAILED");
       expect(await store.tenant("acme").listApiKeys()).toEqual([]);
     });
 
     it("cap the keys a tenant holds, revoked ones not counted", async () => {
       await setUp();
       const apiKeys = keys({ maxPerTenant: 2 });
-      const first = await apiKeys.create("acme", { name: "one", scopes: ["chats:write"], createdBy: "cli" });
-      await apiKeys.create("acme", { name: "two", scopes: ["chats:write"], createdBy: "cli" });
-      expect(await codeOf(apiKeys.create("acme", { name: "three", scopes: ["chats:write"], createdBy: "cli" }))).toBe("API_KEY_LIMIT");
+      const first = await apiKeys.create("acme", { name: "one", scopes: ["chats:write"] }, CLI_ACTOR);
+      await apiKeys.create("acme", { name: "two", scopes: ["chats:write"] }, CLI_ACTOR);
+      expect(await codeOf(apiKeys.create("acme", { name: "three", scopes: ["chats:write"] }, CLI_ACTOR))).toBe("API_KEY_LIMIT");
       // Another tenant has its own allowance.
-      await apiKeys.create("default", { name: "elsewhere", scopes: ["chats:write"], createdBy: "cli" });
-      await apiKeys.revoke("acme", first.record.id);
-      await apiKeys.create("acme", { name: "three", scopes: ["chats:write"], createdBy: "cli" });
+      await apiKeys.create("default", { name: "elsewhere", scopes: ["chats:write"] }, CLI_ACTOR);
+      await apiKeys.revoke("acme", first.record.id, CLI_ACTOR);
+      await apiKeys.create("acme", { name: "three", scopes: ["chats:write"] }, CLI_ACTOR);
       expect((await apiKeys.list("acme")).map((key) => key.name)).toEqual(["three", "two", "one"]);
     });
 
@@ -115,7 +120,7 @@ function suite(kind: string, open: () => Promise<{ store: Store; cleanup: () => 
       await setUp();
       const time = clock();
       const apiKeys = keys({ now: time.now, cacheMs: 5000 });
-      const { key, record } = await apiKeys.create("acme", { name: "CRM", scopes: ["chats:write"], createdBy: "cli" });
+      const { key, record } = await apiKeys.create("acme", { name: "CRM", scopes: ["chats:write"] }, CLI_ACTOR);
       await apiKeys.verify(key);
       // Revoked in the store by someone this node does not hear from (no bus).
       await store.tenant("acme").revokeApiKey(record.id, new Date(time.now()).toISOString());
@@ -132,17 +137,26 @@ function suite(kind: string, open: () => Promise<{ store: Store; cleanup: () => 
       // An hour of cache: only the revocation message can make the second node refuse the key.
       const a = keys({ now: time.now, cacheMs: 3_600_000, bus: new MemoryBus({ broker }) });
       const b = keys({ now: time.now, cacheMs: 3_600_000, bus: new MemoryBus({ broker }) });
-      const { key, record } = await a.create("acme", { name: "CRM", scopes: ["chats:write"], createdBy: "cli" });
+      const { key, record } = await a.create("acme", { name: "CRM", scopes: ["chats:write"] }, CLI_ACTOR);
       await a.verify(key);
       await b.verify(key);
-      const revoked = await a.revoke("acme", record.id);
+      const revoked = await a.revoke("acme", record.id, CLI_ACTOR);
       expect(revoked?.isNew).toBe(true);
       expect(await codeOf(a.verify(key))).toBe("AUTH_INVALID_TOKEN");
       await waitFor(async () => (await codeOf(b.verify(key))) === "AUTH_INVALID_TOKEN", () => "the other node refuses the revoked key");
       // Revoking again changes nothing, and says so.
-      const again = await a.revoke("acme", record.id);
+      const again = await a.revoke("acme", record.id, CLI_ACTOR);
       expect(again).toMatchObject({ isNew: false, record: { revokedAt: revoked?.record.revokedAt } });
-      expect(await a.revoke("default", record.id)).toBeUndefined();
+      expect(await a.revoke("default", record.id, CLI_ACTOR)).toBeUndefined();
+      // Each action is in the tenant's audit log once, with who did it and never the key.
+      const audit = await store.tenant("acme").listAudit({ limit: 10 });
+      expect(audit.map((entry) => [entry.action, entry.actor.type, entry.target?.id])).toEqual([
+        ["api_key.revoked", "cli", record.id],
+        ["api_key.created", "cli", record.id],
+      ]);
+      expect(audit[1]!.detail).toEqual({ name: "CRM", scopes: ["chats:write"] });
+      expect(JSON.stringify(audit)).not.toContain(key.slice("pk_acme_".length));
+      expect(await store.tenant("default").listAudit({ limit: 10 })).toEqual([]);
     });
 
     it("write last_used_at at most once a minute per key", async () => {
@@ -161,7 +175,7 @@ function suite(kind: string, open: () => Promise<{ store: Store; cleanup: () => 
         });
       };
       const apiKeys = keys({ now: time.now, cacheMs: 1000, stores: counted });
-      const { key, record } = await apiKeys.create("acme", { name: "CRM", scopes: ["chats:write"], createdBy: "cli" });
+      const { key, record } = await apiKeys.create("acme", { name: "CRM", scopes: ["chats:write"] }, CLI_ACTOR);
       const lastUsed = async () => {
         await Promise.all(touches);
         return (await store.tenant("acme").listApiKeys()).find((k) => k.id === record.id)?.lastUsedAt;
@@ -226,9 +240,9 @@ describe("API key revocations over Redis", () => {
     const [a, b] = buses.map((bus) => new ApiKeys({ stores: (tenant) => store.tenant(tenant), bus, cacheMs: 3_600_000 }));
     try {
       await Promise.all([a!.ready, b!.ready]);
-      const { key, record } = await a!.create("default", { name: "Router", scopes: ["chats:write"], createdBy: "cli" });
+      const { key, record } = await a!.create("default", { name: "Router", scopes: ["chats:write"] }, CLI_ACTOR);
       await b!.verify(key);
-      await a!.revoke("default", record.id);
+      await a!.revoke("default", record.id, CLI_ACTOR);
       await waitFor(async () => (await codeOf(b!.verify(key))) === "AUTH_INVALID_TOKEN", () => "the other node refuses the revoked key");
     } finally {
       a!.close();

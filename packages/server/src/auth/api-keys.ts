@@ -26,6 +26,7 @@
  */
 import { createHash, randomBytes, randomUUID, timingSafeEqual } from "node:crypto";
 import { API_KEY_SCOPE_ALIASES, MAX_API_KEYS_PER_TENANT, isApiKeyScope, type ApiKeyScope } from "@parley/protocol";
+import { recordAudit, type AuditContext, type AuditLog } from "../audit/record.js";
 import type { Bus, BusSubscription } from "../bus/types.js";
 import { ParleyError } from "../errors.js";
 import type { ApiKeyRecord, ApiKeyStore, RevokedApiKey } from "../store/api-key-queries.js";
@@ -43,8 +44,8 @@ export interface ApiKeyAuth {
   scopes: ApiKeyScope[];
 }
 
-/** Where each tenant's keys are kept. */
-export type ApiKeyStores = (tenant: string) => ApiKeyStore;
+/** Where each tenant's keys are kept, and its audit log. */
+export type ApiKeyStores = (tenant: string) => ApiKeyStore & AuditLog;
 
 /** Every key starts so; nothing else Parley accepts does (session tokens start `eyJ`). */
 export const API_KEY_MARK = "pk_";
@@ -144,10 +145,11 @@ export class ApiKeys {
   }
 
   /**
-   * A new key of `tenant`. The key's text is returned this once; only its hash is stored.
-   * Throws `API_KEY_LIMIT` when the tenant holds the most keys allowed.
+   * A new key of `tenant`, made by `by` (recorded in the tenant's audit log as
+   * `api_key.created`). The key's text is returned this once; only its hash is
+   * stored. Throws `API_KEY_LIMIT` when the tenant holds the most keys allowed.
    */
-  async create(tenant: string, input: { name: string; scopes: readonly string[]; createdBy: string }): Promise<{ key: string; record: ApiKeyRecord }> {
+  async create(tenant: string, input: { name: string; scopes: readonly string[] }, by: AuditContext): Promise<{ key: string; record: ApiKeyRecord }> {
     if (!TENANT_NAME.test(tenant)) throw new ParleyError("VALIDATION_FAILED", "Invalid tenant name.", { path: "/tenant", problem: "invalid" });
     const name = normalizeKeyName(input.name);
     const scopes = normalizeScopes(input.scopes);
@@ -160,13 +162,15 @@ export class ApiKeys {
       hash: hashApiKey(key),
       scopes,
       createdAt: new Date(this.now()).toISOString(),
-      createdBy: input.createdBy,
+      // The agent's user id or the key's id; `cli` or the job's name otherwise.
+      createdBy: by.actor.id ?? by.actor.name ?? by.actor.type,
       lastUsedAt: null,
       revokedAt: null,
     };
     const limit = this.options.maxPerTenant ?? MAX_API_KEYS_PER_TENANT;
     const result = await this.options.stores(tenant).createApiKey(record, limit);
     if (result.status === "limit") throw new ParleyError("API_KEY_LIMIT", undefined, { limit: result.limit });
+    await this.audit(tenant, by, "api_key.created", record);
     return { key, record };
   }
 
@@ -176,16 +180,23 @@ export class ApiKeys {
   }
 
   /**
-   * Revokes a key of `tenant`: refused at once on this node, and on the others
-   * as soon as the bus carries the word (within `cacheMs` in any case).
+   * Revokes a key of `tenant` on behalf of `by`: refused at once on this node,
+   * and on the others as soon as the bus carries the word (within `cacheMs` in
+   * any case). Recorded as `api_key.revoked`, once: revoking it again records nothing.
    * @returns the key, and whether this call revoked it (false: it was revoked before); undefined when the tenant has no such key
    */
-  async revoke(tenant: string, keyId: string): Promise<RevokedApiKey | undefined> {
+  async revoke(tenant: string, keyId: string, by: AuditContext): Promise<RevokedApiKey | undefined> {
     const revoked = await this.options.stores(tenant).revokeApiKey(keyId, new Date(this.now()).toISOString());
     if (revoked === undefined) return undefined;
     this.evict(tenant, keyId);
     await this.options.bus?.publish(API_KEY_REVOCATIONS_CHANNEL, { tenant, keyId });
+    if (revoked.isNew) await this.audit(tenant, by, "api_key.revoked", revoked.record);
     return revoked;
+  }
+
+  /** The one place key management writes to the audit log: who, what, which key; never the key itself. */
+  private async audit(tenant: string, by: AuditContext, action: "api_key.created" | "api_key.revoked", key: ApiKeyRecord): Promise<void> {
+    await recordAudit(this.options.stores(tenant), by, action, { type: "api_key", id: key.id }, { name: key.name, scopes: key.scopes });
   }
 
   /** The key a credential in key form names; throws `AUTH_INVALID_TOKEN` when it is malformed, unknown or revoked. */

@@ -108,12 +108,12 @@ export function buildApp(deps: AppDeps): FastifyInstance {
   contactRoutes(app, deps);
   authRoutes(app, deps);
   chatRoutes(app, deps);
-  apiKeyRoutes(app, deps);
   sdkRoutes(app);
   widgetRoutes(app);
   livechatRoutes(app, deps);
   mediaRoutes(app, deps);
   const admin = storeAdmins(deps.store);
+  apiKeyRoutes(app, { ...deps, admin });
   auditRoutes(app, { store: deps.store, admin });
   customerRoutes(app, { ...deps, admin, customerData: deps.customerData ?? DEFAULT_CUSTOMER_DATA_LIMITS });
   demoRoutes(app);

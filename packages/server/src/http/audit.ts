@@ -50,7 +50,7 @@ function decodeCursor(cursor: string): { at: string; id: string } {
 export function auditRoutes(app: FastifyInstance, deps: { store: Store; admin: AdminResolver }): void {
   app.get<{ Querystring: Static<typeof AuditQuery> }>(
     "/v1/audit",
-    { schema: { querystring: AuditQuery }, config: { auth: { role: "agent" } } },
+    { schema: { querystring: AuditQuery }, config: { auth: { role: "agent", apiKeyScope: "config:manage" } } },
     async (request, reply) => {
       const caller = await deps.admin(request);
       const limit = request.query.limit === undefined ? AUDIT_DEFAULT_LIMIT : Number(request.query.limit);

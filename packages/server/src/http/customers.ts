@@ -56,9 +56,9 @@ function selectorKind(selector: CustomerSelector): string {
 }
 
 export function customerRoutes(app: FastifyInstance, deps: CustomerRoutesDeps): void {
-  const agentOnly = { auth: { role: "agent" } as const };
+  const admins = { auth: { role: "agent", apiKeyScope: "config:manage" } as const };
 
-  app.get<{ Querystring: Selector }>("/v1/customers/export", { schema: { querystring: Selector }, config: agentOnly }, async (request, reply) => {
+  app.get<{ Querystring: Selector }>("/v1/customers/export", { schema: { querystring: Selector }, config: admins }, async (request, reply) => {
     const caller = await deps.admin(request);
     const selector = selectorOf(request.query);
     const tenant = deps.store.tenant(caller.tenant);
@@ -86,7 +86,7 @@ export function customerRoutes(app: FastifyInstance, deps: CustomerRoutesDeps): 
       .send(zip.output);
   });
 
-  app.post<{ Body: Selector }>("/v1/customers/erase", { schema: { body: Selector }, config: agentOnly }, async (request, reply) => {
+  app.post<{ Body: Selector }>("/v1/customers/erase", { schema: { body: Selector }, config: admins }, async (request, reply) => {
     const caller = await deps.admin(request);
     const selector = selectorOf(request.body);
     const tenant = deps.store.tenant(caller.tenant);

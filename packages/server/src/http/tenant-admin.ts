@@ -1,8 +1,9 @@
 /**
  * Who may administer a tenant over REST: an agent whose role, read from the
  * store at each call, is `admin` in the request's tenant (the role in a token
- * is never trusted: a demoted or disabled admin loses the power at once). The
- * caller comes back with what the audit log records of them.
+ * is never trusted: a demoted or disabled admin loses the power at once), or
+ * an API key of the tenant with `config:manage`. The caller comes back with
+ * what the audit log records of them.
  * @module
  */
 import type { FastifyRequest } from "fastify";
@@ -26,9 +27,12 @@ function tenantOf(request: FastifyRequest): string {
   return typeof claims.tenant === "string" ? claims.tenant : DEFAULT_TENANT;
 }
 
-/** Admits the tenant's admins, as the store knows them now. */
+/** Admits the tenant's admins, as the store knows them now, and API keys with `config:manage` (of their own tenant). */
 export function storeAdmins(store: Store): AdminResolver {
   return async (request) => {
+    // The authentication hook admitted the key only where the route asks for config:manage, which it holds.
+    const key = request.apiKey;
+    if (key !== null) return { tenant: key.tenant, actor: { type: "api_key", id: key.keyId, name: key.name }, address: request.ip };
     const claims = claimsOf(request);
     const tenant = tenantOf(request);
     const refused = new ParleyError("FORBIDDEN", "Only the tenant's admins may do this.");

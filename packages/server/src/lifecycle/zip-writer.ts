@@ -82,6 +82,8 @@ export class ZipWriter {
       deflate.end();
       await drained;
     } catch (error) {
+      // A stream source (a blob being read) is let go too, not left open until collected.
+      (source as { destroy?: () => void }).destroy?.();
       deflate.destroy();
       await drained.catch(() => undefined);
       throw error;
