@@ -667,8 +667,10 @@ for (const configuration of configurations) {
 
     beforeAll(async () => {
       c.install = await configuration.start();
-      c.victim = await seedTenant(c.install.node1, VICTIM, c.install.apiKeys[VICTIM]!);
-      c.attacker = await seedTenant(c.install.node1, ATTACKER, c.install.apiKeys[ATTACKER]!);
+      [c.victim, c.attacker] = await Promise.all([
+        seedTenant(c.install.node1, VICTIM, c.install.apiKeys[VICTIM]!),
+        seedTenant(c.install.node1, ATTACKER, c.install.apiKeys[ATTACKER]!),
+      ]);
       historyBefore = await fullHistory(c.victim.agent, c.victim.chat.chatId);
     }, 120_000);
 
