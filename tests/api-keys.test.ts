@@ -145,10 +145,10 @@ describe("an API key", { timeout: 180_000 }, () => {
     expect(body.apiKey).toMatchObject({ prefix: body.key.slice(0, "pk_default_".length + 8), scopes: ["chats:write", "transcripts:read"] });
     expect(body.apiKey.createdBy).toMatch(/^USER_/);
 
-    for (const token of [agentToken, customerToken]) {
+    for (const [token, code] of [[agentToken, "ROLE_FORBIDDEN"], [customerToken, "FORBIDDEN"]] as const) {
       const refused = await post("/v1/api-keys", token, { name: "mine", scopes: ["chats:write"] });
       expect(refused.status).toBe(403);
-      expect(await codeOf(refused)).toBe("FORBIDDEN");
+      expect(await codeOf(refused)).toBe(code);
     }
     expect(await codeOf(await post("/v1/api-keys", adminToken, { name: "bad", scopes: ["everything"] }))).toBe("VALIDATION_FAILED");
 
@@ -218,21 +218,34 @@ describe("an API key", { timeout: 180_000 }, () => {
     expect(await json(mismatch)).toMatchObject({ result: false, code: "TENANT_MISMATCH" });
     const send = await post(`/livechat/default/sendTextMessageToActiveChat/${chatId}`, key, { text: "cross-tenant" });
     expect(await codeOf(send)).toBe("TENANT_MISMATCH");
-    // On its own domain, the default tenant's chat is not found.
-    const own = (await json(await call(`/livechat/acme/getContactTranscriptByChatID/${chatId}`, key))) as { result: boolean; code: string };
-    expect(own.result).toBe(false);
-    expect(own.code).toMatch(/NOT_FOUND$/);
-    // The chat list names no tenant and serves the default tenant's chats: refused to another tenant's key.
+    // On its own domain, the default tenant's chat does not exist.
+    const own = await call(`/livechat/acme/getContactTranscriptByChatID/${chatId}`, key);
+    expect(await json(own)).toMatchObject({ result: false, code: "CONTACT_NOT_FOUND" });
+    const sendOwn = await post(`/livechat/acme/sendTextMessageToActiveChat/${chatId}`, key, { text: "cross-tenant" });
+    expect(await codeOf(sendOwn)).toBe("CONTACT_NOT_FOUND");
+    // The chat list serves the key's own tenant, which has no chat.
     const list = await call("/v1/chats", key);
-    expect(list.status).toBe(403);
-    expect(await codeOf(list)).toBe("TENANT_MISMATCH");
+    expect(list.status).toBe(200);
+    expect((await json(list)).chats).toEqual([]);
     const keys = (await json(await call("/v1/api-keys", key))) as { apiKeys: Array<{ name: string; id: string }> };
     expect(keys.apiKeys.map((k) => k.name)).toEqual(["Acme CRM"]);
     await addKey("Default reader", "transcripts:read");
     const defaultKeyId = (await cli("key", "list")).find((line) => line.includes('"Default reader"'))!.split("  ")[0]!;
     expect((await call(`/v1/api-keys/${defaultKeyId}`, key, "bearer", { method: "DELETE" })).status).toBe(404);
-    // The default tenant's key list is unchanged by acme's.
+    // The default tenant's key list is unchanged by acme's, and its chat got nothing.
     expect((await cli("key", "list")).join("\n")).not.toContain("Acme CRM");
+    const transcript = await json(await call(`/livechat/default/getContactTranscriptByChatID/${chatId}`, adminToken));
+    expect(transcript.result).toBe(true);
+    expect(JSON.stringify(transcript)).not.toContain("cross-tenant");
+    // A disabled tenant's keys are refused like its agents.
+    const store = new SqliteStore({ dataDir: dataDir.dir });
+    try {
+      await store.updateTenant("acme", { status: "disabled" });
+    } finally {
+      await store.close();
+    }
+    await waitFor(async () => (await call("/v1/chats", key)).status === 403, () => "the disabled tenant's key is refused");
+    expect(await codeOf(await call("/v1/chats", key))).toBe("TENANT_DISABLED");
   });
 
   it("with config:manage reads the audit log, where each key's creation and revocation is recorded once, and exports a customer", async () => {

@@ -93,7 +93,13 @@ export const ERRORS = {
   MEDIA_NOT_SUPPORTED: { status: 501, message: "Multimedia messages are not supported by this server." },
   MEDIA_ERASED: { status: 410, message: "This file was erased at the customer's request; its bytes are gone." },
   // Tenants
+  TENANT_NOT_FOUND: { status: 404, message: "No tenant with that name." },
+  TENANT_DISABLED: { status: 403, message: "This tenant is disabled." },
   TENANT_MISMATCH: { status: 403, message: "The request names two different tenants." },
+  TENANT_AGENT_LIMIT: { status: 403, message: "The tenant has as many agents as its limit allows." },
+  TENANT_CHAT_LIMIT: { status: 403, message: "The tenant has as many active chats as its limit allows; retry later." },
+  TENANT_STORAGE_LIMIT: { status: 403, message: "The tenant's files fill its storage limit." },
+  ROLE_FORBIDDEN: { status: 403, message: "Your role does not allow this." },
   // Server and transport
   INTERNAL_ERROR: { status: 500, message: "The server failed to handle the request." },
   UNAVAILABLE: { status: 503, message: "The server is shutting down or a dependency is unavailable." },

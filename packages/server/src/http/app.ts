@@ -33,8 +33,12 @@ import { mediaRoutes } from "./media.js";
 import { OriginPolicy } from "../policy/origins.js";
 import { installRequestLog } from "./request-log.js";
 import { installSecurityHeaders } from "./security-headers.js";
-import { storeAdmins } from "./tenant-admin.js";
+import { tenantAdmins } from "./tenant-admin.js";
 import { sdkRoutes } from "./sdk-bundle.js";
+import type { AgentRoles } from "../auth/agent-roles.js";
+import type { TenantGate } from "../auth/tenant-gate.js";
+import type { TenantStatusWatch } from "../realtime/tenant-status.js";
+import { tenantRoutes } from "./tenants.js";
 import { widgetRoutes } from "./widget.js";
 
 export interface AppDeps {
@@ -42,6 +46,14 @@ export interface AppDeps {
   store: Store;
   /** Where media bytes live (exports read them, erasure and retention reclaim them). */
   blobs: BlobStore;
+  /** Whether a tenant exists and is active (cached briefly). */
+  tenants: TenantGate;
+  /** Agents' roles, read from the store (cached briefly). */
+  roles: AgentRoles;
+  /** Tells every node a tenant changed. */
+  tenantStatus: TenantStatusWatch;
+  /** Host names mapped to tenants (config `tenantHosts`); none by default. */
+  tenantHosts?: Record<string, string>;
   chat: ChatService;
   media: MediaLibrary;
   tokens: TokenService;
@@ -100,7 +112,7 @@ export function buildApp(deps: AppDeps): FastifyInstance {
   installSecurityHeaders(app);
   corsRoutes(app, deps.origins ?? new OriginPolicy("*"));
   // After CORS (a page of a refused origin learns nothing more), before every route.
-  installAuthentication(app, deps.tokens, deps.apiKeys);
+  installAuthentication(app, deps.tokens, { gate: deps.tenants, hosts: deps.tenantHosts ?? {} }, deps.apiKeys);
   capRequestsInFlight(app, guards);
   installBodyGuards(app, guards);
   healthRoutes(app, deps);
@@ -108,11 +120,12 @@ export function buildApp(deps: AppDeps): FastifyInstance {
   contactRoutes(app, deps);
   authRoutes(app, deps);
   chatRoutes(app, deps);
+  tenantRoutes(app, deps);
   sdkRoutes(app);
   widgetRoutes(app);
   livechatRoutes(app, deps);
   mediaRoutes(app, deps);
-  const admin = storeAdmins(deps.store);
+  const admin = tenantAdmins(deps.roles);
   apiKeyRoutes(app, { ...deps, admin });
   auditRoutes(app, { store: deps.store, admin });
   customerRoutes(app, { ...deps, admin, customerData: deps.customerData ?? DEFAULT_CUSTOMER_DATA_LIMITS });

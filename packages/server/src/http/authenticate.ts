@@ -5,15 +5,22 @@
  * `pk_…`, see auth/api-keys.ts), and sets its claims on the request. Routes declare what they need in their config (`auth`); the hook
  * runs before the body is read, so an unauthenticated request with a large or
  * stalled body is refused at once and its body is never read.
+ *
+ * The same hook settles the request's tenant (request-tenant.ts): the
+ * token's, the API key's (or the signed link's), which the route's `:domain`
+ * and the host name mapping must agree with, and which must be an active
+ * tenant.
  * @module
  */
 import { ERRORS, type ApiKeyScope } from "@parley/protocol";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { isApiKeyForm, type ApiKeyAuth, type ApiKeys } from "../auth/api-keys.js";
+import type { TenantGate } from "../auth/tenant-gate.js";
 import type { TokenClaims, TokenService } from "../auth/tokens.js";
 import { ParleyError, toWireError } from "../errors.js";
-import { DEFAULT_TENANT } from "../store/tenant-db.js";
+import { DEFAULT_TENANT, TENANT_NAME } from "../store/tenant-db.js";
 import { sendError } from "./errors.js";
+import { agreedTenant, tenantOfHost } from "./request-tenant.js";
 
 /** What a route needs from its caller. */
 export interface AuthRule {
@@ -46,11 +53,24 @@ declare module "fastify" {
     claims: TokenClaims | null;
     /** The API key the request authenticated with; null for session tokens and routes without `auth`. */
     apiKey: ApiKeyAuth | null;
+    /** Who the request is for, on routes with `auth`: its tenant, and the token's claims (null for a signed link). */
+    auth: RequestAuth;
   }
 }
 
-/** A single-tenant install answers to the tenant name `default` only. */
-export const DOMAIN = "default";
+/** The tenant of an authenticated request, and the claims of its token. */
+export interface RequestAuth {
+  /** Every query the route makes is this tenant's (`store.tenant(request.auth.tenant)`). */
+  tenant: string;
+  claims: TokenClaims | null;
+}
+
+/** What the hook needs besides the tokens. */
+export interface TenantResolution {
+  gate: TenantGate;
+  /** Host names mapped to tenants (config `tenantHosts`). */
+  hosts: Record<string, string>;
+}
 
 /** The one credential of a request: a Bearer token, or the `ctlivetoken` header or query parameter. */
 export function credentialOf(request: FastifyRequest): string | undefined {
@@ -70,56 +90,57 @@ function hasSignedLink(request: FastifyRequest): boolean {
   return query?.expires !== undefined || query?.signature !== undefined;
 }
 
+/** The `:domain` of a back-office route, when it names an existing tenant; `TENANT_NOT_FOUND` otherwise. */
+async function domainOf(request: FastifyRequest, rule: AuthRule, tenants: TenantResolution): Promise<string | undefined> {
+  const domain = (request.params as { domain?: string } | undefined)?.domain;
+  if (rule.isBackOffice !== true || domain === undefined) return undefined;
+  if (!TENANT_NAME.test(domain) || (await tenants.gate.find(domain)) === undefined) throw new ParleyError("TENANT_NOT_FOUND", "Unknown domain.");
+  return domain;
+}
+
 /**
  * Who an API key acts as in a chat (a back-office send joins the chat): an
- * agent whose user id is derived from the key's id, named after the key.
+ * agent of the key's tenant whose user id is derived from the key's id, named
+ * after the key.
  */
 export function apiKeyActor(key: ApiKeyAuth): TokenClaims {
-  return { userId: `USER_${key.keyId.slice("KEY_".length)}`, role: "agent", nickname: key.name, username: key.keyId };
+  return { userId: `USER_${key.keyId.slice("KEY_".length)}`, tenant: key.tenant, role: "agent", nickname: key.name, username: key.keyId };
 }
 
-/** How a route's rule admits a request's credential. */
-interface Verifiers {
-  tokens: TokenService;
-  apiKeys: ApiKeys;
-}
-
-/**
- * The tenant whose chats the chat routes serve when no `:domain` names one.
- * The chat service serves the default tenant; a key of another tenant must
- * not reach its chats through a route that names no tenant.
- */
-const CHAT_ROUTES_TENANT = DEFAULT_TENANT;
-
-/** Admits an API key where the rule declares a scope it holds, in its own tenant; throws the coded reason otherwise. */
-async function admitApiKey(verifiers: Verifiers, request: FastifyRequest, rule: AuthRule, credential: string): Promise<TokenClaims> {
-  const key = await verifiers.apiKeys.verify(credential);
+/** Admits an API key where the rule declares a scope it holds; throws the coded reason otherwise. */
+async function admitApiKey(apiKeys: ApiKeys, request: FastifyRequest, rule: AuthRule, credential: string): Promise<TokenClaims> {
+  const key = await apiKeys.verify(credential);
   if (rule.apiKeyScope === undefined) throw new ParleyError("API_KEY_SCOPE", "API keys cannot make this call.");
   if (!key.scopes.includes(rule.apiKeyScope)) {
     throw new ParleyError("API_KEY_SCOPE", `This call needs the scope ${rule.apiKeyScope}.`, { required: rule.apiKeyScope });
   }
-  // Managing keys acts in the key's own tenant; every other route acts in the tenant its `:domain` names.
-  const domain = (request.params as { domain?: string }).domain;
-  const routeTenant = rule.apiKeyScope === "config:manage" ? key.tenant : (domain ?? CHAT_ROUTES_TENANT);
-  if (routeTenant !== key.tenant) throw new ParleyError("TENANT_MISMATCH", "This API key belongs to another tenant.");
   request.apiKey = key;
   return apiKeyActor(key);
 }
 
-/** The claims a route's rule admits; throws the coded reason otherwise. */
-async function admit(verifiers: Verifiers, request: FastifyRequest, rule: AuthRule): Promise<TokenClaims | null> {
-  if (rule.isBackOffice === true && (request.params as { domain?: string }).domain !== undefined) {
-    if ((request.params as { domain?: string }).domain !== DOMAIN) throw new ParleyError("NOT_FOUND", "Unknown domain.");
+/** What a route's rule admits; throws the coded reason otherwise. */
+async function admit(tokens: TokenService, apiKeys: ApiKeys, tenants: TenantResolution, request: FastifyRequest, rule: AuthRule): Promise<RequestAuth> {
+  const domain = await domainOf(request, rule, tenants);
+  const host = tenantOfHost(tenants.hosts, request.headers.host);
+  let claims: TokenClaims | null = null;
+  let credited: string;
+  if (rule.allowSignedLink === true && hasSignedLink(request)) {
+    // The link's signature covers its tenant; the download route checks it.
+    const named = (request.query as Record<string, unknown> | undefined)?.tenant;
+    credited = typeof named === "string" ? named : DEFAULT_TENANT;
+  } else {
+    const token = credentialOf(request);
+    if (token === undefined) throw new ParleyError("AUTH_REQUIRED");
+    // A key's tenant is the one its text names: the route's `:domain` and the host must agree with it, as with a token's.
+    claims = isApiKeyForm(token) ? await admitApiKey(apiKeys, request, rule, token) : await tokens.verify(token);
+    if (rule.role === "agent" && claims.role !== "agent") {
+      throw new ParleyError("FORBIDDEN", rule.isBackOffice === true ? "Back-office calls need an agent token." : "This call is for agents.");
+    }
+    credited = claims.tenant;
   }
-  if (rule.allowSignedLink === true && hasSignedLink(request)) return null;
-  const token = credentialOf(request);
-  if (token === undefined) throw new ParleyError("AUTH_REQUIRED");
-  if (isApiKeyForm(token)) return admitApiKey(verifiers, request, rule, token);
-  const claims = await verifiers.tokens.verify(token);
-  if (rule.role === "agent" && claims.role !== "agent") {
-    throw new ParleyError("FORBIDDEN", rule.isBackOffice === true ? "Back-office calls need an agent token." : "This call is for agents.");
-  }
-  return claims;
+  const tenant = agreedTenant(credited, domain, host);
+  await tenants.gate.requireActive(tenant);
+  return { tenant, claims };
 }
 
 /** Answers a refusal in the route's own error shape. */
@@ -131,14 +152,16 @@ export function sendRefusal(request: FastifyRequest, reply: FastifyReply, error:
 }
 
 /** Installs the hook; call before the routes are added. */
-export function installAuthentication(app: FastifyInstance, tokens: TokenService, apiKeys: ApiKeys): void {
+export function installAuthentication(app: FastifyInstance, tokens: TokenService, tenants: TenantResolution, apiKeys: ApiKeys): void {
   app.decorateRequest("claims", null);
   app.decorateRequest("apiKey", null);
+  app.decorateRequest("auth", null as unknown as RequestAuth);
   app.addHook("onRequest", async (request, reply) => {
     const rule = request.routeOptions.config.auth;
     if (rule === undefined) return;
     try {
-      request.claims = await admit({ tokens, apiKeys }, request, rule);
+      request.auth = await admit(tokens, apiKeys, tenants, request, rule);
+      request.claims = request.auth.claims;
     } catch (error) {
       return sendRefusal(request, reply, error, rule.isBackOffice === true);
     }

@@ -97,7 +97,7 @@ export function customerRoutes(app: FastifyInstance, deps: CustomerRoutesDeps): 
         blobs: deps.blobs,
         limits: deps.customerData,
         endChat: async (chatId) => {
-          await deps.chat.endByServer(chatId);
+          await deps.chat.endByServer(caller.tenant, chatId);
         },
       },
       selector,
