@@ -23,6 +23,7 @@ import {
   selectMedia,
   selectMediaOfMessage,
   selectMessagesBefore,
+  sumStoredBytes,
   updateMediaFailed,
   updateMediaFinished,
 } from "./sql-queries.js";
@@ -200,5 +201,9 @@ export class SqlTenantStore implements TenantStore {
 
   eraseChat(chatId: string, at: string): Promise<ErasedChat | undefined> {
     return this.backend.guard(eraseChat(this.db, chatId, at));
+  }
+
+  storedBytes(): Promise<number> {
+    return this.backend.guard(sumStoredBytes(this.db));
   }
 }
