@@ -192,6 +192,7 @@ export function createParleyServer(options: ParleyServerOptions = {}): ParleySer
     helloTimeoutMs: config.helloTimeoutMs,
     origins,
     trustProxy: config.trustProxy,
+    tenantHosts: config.tenantHosts,
     ...(options.watermarks === undefined ? {} : { watermarks: options.watermarks }),
   });
   sockets.attach(app.server);

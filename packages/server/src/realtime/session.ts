@@ -32,6 +32,7 @@ import { FrameBudget, HEAVY_FRAMES } from "./frame-budget.js";
 import { parseFrame } from "./frames.js";
 import { eventFrame, type ChatSubscription, type FanoutHub, type Subscriber } from "./hub.js";
 import { DEFAULT_TENANT } from "../store/tenant-db.js";
+import { agreedTenant } from "../http/request-tenant.js";
 import type { TenantGate } from "../auth/tenant-gate.js";
 import type { SocketCounter } from "./socket-caps.js";
 
@@ -121,6 +122,8 @@ export class Session implements Subscriber {
     private readonly connection: Connection,
     private readonly deps: SessionDeps,
     private readonly shared: SharedLimits,
+    /** The tenant the upgrade's Host header maps to (`tenantHosts`), if any: the hello's token must be of it. */
+    private readonly hostTenant?: string,
   ) {
     this.sendBucket = new TokenBucket(deps.limits.messagesPerSecond, deps.limits.messagesBurst);
     this.budget = new FrameBudget(deps.limits);
@@ -232,6 +235,8 @@ export class Session implements Subscriber {
   private async authenticate(token: string): Promise<boolean> {
     try {
       const claims = await this.deps.tokens.verify(token);
+      // As on REST (http/request-tenant.ts): a token of another tenant than the host name's is refused, not served.
+      agreedTenant(claims.tenant, this.hostTenant);
       await this.deps.tenants.requireActive(claims.tenant);
       this.claims = claims;
     } catch (error) {

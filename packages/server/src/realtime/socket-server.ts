@@ -7,6 +7,7 @@ import type { IncomingMessage, Server } from "node:http";
 import type { Duplex } from "node:stream";
 import { CLOSE_CODES, SOCKET_PATH, wireError } from "@parley/protocol";
 import { WebSocketServer, type RawData, type WebSocket } from "ws";
+import { tenantOfHost } from "../http/request-tenant.js";
 import type { OriginPolicy } from "../policy/origins.js";
 import { KeyedRateLimiter } from "../rate/token-bucket.js";
 import { clientAddressResolver, type AddressOf } from "./client-address.js";
@@ -21,6 +22,8 @@ export interface SocketServerOptions extends SessionDeps {
   origins?: OriginPolicy;
   /** Which proxies' `X-Forwarded-For` to believe for the client address (as the HTTP routes do); none: the peer's address. */
   trustProxy?: boolean | string[];
+  /** Host names mapped to tenants (config `tenantHosts`): a hello's token must agree with the upgrade's Host, as on REST. */
+  tenantHosts?: Record<string, string>;
 }
 
 interface Live {
@@ -94,7 +97,8 @@ export class SocketServer {
         this.socketsPerAddress.release(address);
       };
       socket.once("close", release);
-      this.wss.handleUpgrade(request, socket, head, (ws) => this.accept(ws, socket));
+      const hostTenant = tenantOfHost(this.options.tenantHosts ?? {}, request.headers.host);
+      this.wss.handleUpgrade(request, socket, head, (ws) => this.accept(ws, socket, hostTenant));
     });
   }
 
@@ -151,9 +155,9 @@ export class SocketServer {
     await new Promise<void>((resolve) => this.wss.close(() => resolve()));
   }
 
-  private accept(ws: WebSocket, socket: Duplex): void {
+  private accept(ws: WebSocket, socket: Duplex, hostTenant: string | undefined): void {
     const connection = new Connection(ws, this.options.watermarks ?? DEFAULT_WATERMARKS, socket);
-    const session = new Session(connection, this.options, this.shared);
+    const session = new Session(connection, this.options, this.shared, hostTenant);
     const entry: Live = { session, connection, isAlive: true };
     this.live.set(ws, entry);
     const helloTimer = setTimeout(() => {
