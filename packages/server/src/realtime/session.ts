@@ -114,7 +114,7 @@ export class Session implements Subscriber {
   private readonly framesWaiting: (() => void)[] = [];
 
   constructor(
-    private readonly connection: Connection,
+    readonly connection: Connection,
     private readonly deps: SessionDeps,
     private readonly shared: SharedLimits,
   ) {
