@@ -146,6 +146,12 @@ export class Session implements Subscriber {
     return (this.sessionLogger ??= this.deps.logger.child({ sessionId: this.sessionId }));
   }
 
+  /** Run at each heartbeat: budgets that have refilled are dropped (an idle socket keeps none). */
+  forgetFullBudgets(): void {
+    this.budget.forgetFull();
+    if (this.sendBucket?.isFull() === true) this.sendBucket = undefined;
+  }
+
   /** Whether the socket is gone or going: work for it is dropped, not done. */
   private get isClosed(): boolean {
     return this.phase === "closed" || !this.connection.isOpen;

@@ -196,6 +196,7 @@ export class SocketServer {
         continue;
       }
       connection.isAlive = false;
+      session.forgetFullBudgets();
       ws.ping();
     }
   }
