@@ -34,6 +34,9 @@ export const BENCH_SERVER_ENV: Record<string, string> = {
   PARLEY_REQUESTS_PER_SECOND: "1000000",
   PARLEY_REQUESTS_BURST: "1000000",
   PARLEY_SOCKETS_PER_ADDRESS: "1000000",
+  // The idle test holds 20,000 connections from one address, above the HTTP guards' defaults.
+  PARLEY_MAX_CONNECTIONS: "1000000",
+  PARLEY_MAX_CONNECTIONS_PER_ADDRESS: "1000000",
 };
 
 const isHealthy = async (url: string) => (await fetch(`${url}/healthz`)).ok;
