@@ -15,3 +15,4 @@ export * from "./payloads.js";
 export * from "./frames.js";
 export * from "./rest.js";
 export * from "./chat-list.js";
+export * from "./desk.js";
