@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /**
  * The `parley` command:
- *   parley [serve] [--port P] [--host H] [--data-dir D] [--database-url U] [--redis-url U] [--secret S] [--allowed-origins O] [--shutdown-timeout MS]
+ *   parley [serve] [--port P] [--host H] [--data-dir D] [--database-url U] [--redis-url U] [--secret S] [--allowed-origins O] [--shutdown-timeout MS] [--agent-grace-seconds S]
  *   parley agent add <username> --password <pw> [--nickname N] [--data-dir D] [--database-url U]
  *   parley token agent <username> [--data-dir D] [--database-url U] [--ttl 12h]
  *   parley migrate [--data-dir D] [--database-url U]
@@ -17,7 +17,7 @@ import { openStore } from "./store/open.js";
 import { DuplicateUsernameError, StoreCorruptError, StoreUnavailableError, type Store } from "./store/types.js";
 
 const USAGE = `Usage:
-  parley [serve] [--port 8080] [--host 0.0.0.0] [--data-dir ./data] [--database-url postgres://…] [--redis-url redis://…] [--secret S] [--allowed-origins *] [--shutdown-timeout 10000]
+  parley [serve] [--port 8080] [--host 0.0.0.0] [--data-dir ./data] [--database-url postgres://…] [--redis-url redis://…] [--secret S] [--allowed-origins *] [--shutdown-timeout 10000] [--agent-grace-seconds 120]
   parley agent add <username> --password <pw> [--nickname N] [--data-dir D] [--database-url U]
   parley token agent <username> [--data-dir D] [--database-url U] [--ttl 12h]
   parley migrate [--data-dir D] [--database-url U]
@@ -43,6 +43,7 @@ function parse(args: string[]) {
       "redis-url": { type: "string" },
       "allowed-origins": { type: "string" },
       "shutdown-timeout": { type: "string" },
+      "agent-grace-seconds": { type: "string" },
       password: { type: "string" },
       nickname: { type: "string" },
       ttl: { type: "string" },
@@ -220,7 +221,7 @@ async function main(argv: string[]): Promise<void> {
   }
   const [command = "serve", sub, ...rest] = positionals;
   const serveFlags: ServeFlags = {};
-  for (const key of ["port", "host", "data-dir", "database-url", "secret", "allowed-origins", "redis-url", "shutdown-timeout"] as const) {
+  for (const key of ["port", "host", "data-dir", "database-url", "secret", "allowed-origins", "redis-url", "shutdown-timeout", "agent-grace-seconds"] as const) {
     const value = values[key];
     if (value !== undefined) serveFlags[key] = value;
   }

@@ -72,6 +72,8 @@ export interface ParleyConfig {
    * leaves `/metrics` open to anyone who reaches the port (warned at start).
    */
   metricsToken: string | null;
+  /** An agent with no socket on any node for this long has their active chats returned to the queue (see docs/routing.md). */
+  agentGraceSeconds: number;
 }
 
 /**
@@ -142,6 +144,7 @@ export interface ConfigInput {
   http?: { [K in keyof HttpGuards]?: number | string };
   shutdownTimeoutMs?: number | string;
   metricsToken?: string;
+  agentGraceSeconds?: number | string;
 }
 
 /** Raised for a configuration value that cannot be used. */
@@ -163,6 +166,8 @@ export const DEFAULT_IMAGE_QUEUE = 32;
 export const DEFAULT_IMAGE_JOBS_PER_ADDRESS = 2;
 /** Ten times what a 40-megapixel photo takes on one core; only a hostile image needs longer. */
 export const DEFAULT_IMAGE_TIMEOUT_MS = 10_000;
+/** Two minutes: a page reload, a laptop lid closed for a moment or a node's restart never return an agent's chats. */
+export const DEFAULT_AGENT_GRACE_SECONDS = 120;
 
 /** libuv's thread pool size: what the environment set before the process started, else libuv's default of 4. */
 export function threadPoolSize(env: NodeJS.ProcessEnv = process.env): number {
@@ -287,6 +292,7 @@ export function resolveConfig(input: ConfigInput): ParleyConfig {
     http: resolveHttpGuards(input.http),
     shutdownTimeoutMs: toInteger("shutdownTimeoutMs", input.shutdownTimeoutMs ?? DEFAULT_SHUTDOWN_TIMEOUT_MS, 1),
     metricsToken: resolveMetricsToken(input.metricsToken),
+    agentGraceSeconds: toInteger("agentGraceSeconds", input.agentGraceSeconds ?? DEFAULT_AGENT_GRACE_SECONDS, 1, 86_400),
   };
 }
 
@@ -388,6 +394,7 @@ export interface ServeFlags {
   "redis-url"?: string;
   "allowed-origins"?: string;
   "shutdown-timeout"?: string;
+  "agent-grace-seconds"?: string;
 }
 
 /** Flags win over the environment, which wins over defaults. */
@@ -426,5 +433,7 @@ export function configInputFromFlagsAndEnv(flags: ServeFlags, env: NodeJS.Proces
   const shutdownTimeout = flags["shutdown-timeout"] ?? env.PARLEY_SHUTDOWN_TIMEOUT_MS;
   if (shutdownTimeout !== undefined) input.shutdownTimeoutMs = shutdownTimeout;
   if (env.PARLEY_METRICS_TOKEN !== undefined) input.metricsToken = env.PARLEY_METRICS_TOKEN;
+  const agentGrace = flags["agent-grace-seconds"] ?? env.PARLEY_AGENT_GRACE_SECONDS;
+  if (agentGrace !== undefined) input.agentGraceSeconds = agentGrace;
   return input;
 }

@@ -49,6 +49,8 @@ export interface MembershipOptions {
   limits: Limits;
   /** Told when a chat ends, so its writers are forgotten. */
   onEnded: (chatId: string) => void;
+  /** Asked before an agent joins a chat they are not in; throws to refuse (the desk's capacity). */
+  admitAgent?: ((who: TokenClaims, chatId: string) => Promise<void>) | undefined;
 }
 
 const now = (): string => new Date().toISOString();
@@ -60,9 +62,11 @@ export class ChatMembership {
   private readonly agentNames: AgentNames;
   private readonly limits: Limits;
   private readonly onEnded: (chatId: string) => void;
+  private readonly admitAgent: MembershipOptions["admitAgent"];
 
   constructor(options: MembershipOptions) {
     ({ access: this.access, pipeline: this.pipeline, presence: this.presence, agentNames: this.agentNames, limits: this.limits, onEnded: this.onEnded } = options);
+    this.admitAgent = options.admitAgent;
   }
 
   /** A customer starts a chat: they are its first participant, recorded by a `userAdded` event (seq 1). */
@@ -117,6 +121,7 @@ export class ChatMembership {
       // A customer keeps the name it started with (judged then); a new one must not be an agent's.
       const isNewCustomerName = who.role === "customer" && normalizeNickname(given) !== who.nickname;
       const nickname = isNewCustomerName ? await validateCustomerNickname(given, this.limits, this.agentNames) : validateNickname(given, this.limits);
+      if (who.role === "agent") await this.admitAgent?.(who, chatId);
       const ts = now();
       const participant: ParticipantRecord = {
         userId: who.userId,

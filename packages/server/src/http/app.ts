@@ -5,6 +5,7 @@ import type { LoginBackoff } from "../auth/login-backoff.js";
 import type { TokenService } from "../auth/tokens.js";
 import type { Limits } from "@parley/protocol";
 import type { ChatService } from "../chat/service.js";
+import type { AgentDesk } from "../desk/desk.js";
 import type { MediaLibrary } from "../media/library.js";
 import type { Store } from "../store/types.js";
 import { DEFAULT_HTTP_GUARDS, type HttpGuards } from "../config.js";
@@ -58,6 +59,8 @@ export interface AppDeps {
   http?: HttpGuards;
   /** A token `/metrics` requires; null (the default) leaves it open. */
   metricsToken?: string | null;
+  /** The agents' desk (`GET /v1/chats?mine=true`). */
+  desk?: AgentDesk;
 }
 
 export function buildApp(deps: AppDeps): FastifyInstance {

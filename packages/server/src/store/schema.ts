@@ -1,4 +1,5 @@
 /** Table types of the SQL stores, as Kysely sees them. Column names are snake_case. */
+import type { ColumnType } from "kysely";
 
 /** A tenant: the original product's domain. Not itself tenant-owned: install-level code reads it. */
 export interface TenantsTable {
@@ -24,6 +25,22 @@ export interface AgentsTable {
   role: string;
   disabled_at: string | null;
   created_at: string;
+  /** Chats the agent handles at once; the column's default (3) when an insert leaves it out. */
+  capacity: ColumnType<number, number | undefined, number>;
+}
+
+/** An agent's desk status and when a socket of theirs was last seen (see desk/). */
+export interface AgentPresenceTable {
+  tenant: string;
+  agent_id: string;
+  /** available or away, as the agent set it. */
+  status: string;
+  status_at: string;
+  last_seen_at: string;
+  /** The last_seen_at whose grace period already returned the agent's chats. */
+  returned_for: string | null;
+  /** While set and in the future, a node is returning the agent's chats. */
+  lease_until: string | null;
 }
 
 export interface ContactsTable {
@@ -116,4 +133,5 @@ export interface Database {
   participants: ParticipantsTable;
   events: EventsTable;
   meta: MetaTable;
+  agent_presence: AgentPresenceTable;
 }

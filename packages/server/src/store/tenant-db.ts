@@ -27,7 +27,7 @@ import {
 import type { Database } from "./schema.js";
 
 /** The tables whose rows belong to one tenant (each has a `tenant` column). */
-export type TenantTable = "agents" | "contacts" | "participants" | "events" | "media" | "message_media";
+export type TenantTable = "agents" | "contacts" | "participants" | "events" | "media" | "message_media" | "agent_presence";
 
 /** A row to insert into a tenant-owned table, without its tenant: the scope adds it. */
 export type TenantRow<T extends TenantTable> = Omit<Insertable<Database[T]>, "tenant">;
