@@ -44,5 +44,5 @@ export interface AgentPresence {
  */
 export type PresenceFrame = { t: "presence" } & AgentPresence;
 
-/** Chats an agent handles at once unless set otherwise (`parley agent add --capacity`). */
+/** Chats an agent handles at once unless set otherwise (`PARLEY_AGENT_CAPACITY`, or the agent's own capacity). */
 export const DEFAULT_AGENT_CAPACITY = 3;

@@ -7,7 +7,7 @@
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { DEFAULT_LIMITS, type Limits } from "@parley/protocol";
+import { DEFAULT_AGENT_CAPACITY, DEFAULT_LIMITS, type Limits } from "@parley/protocol";
 import { LOG_LEVELS, type LogLevel } from "./logger.js";
 
 /** Everything the server needs to run, after defaults and validation. */
@@ -74,6 +74,8 @@ export interface ParleyConfig {
   metricsToken: string | null;
   /** An agent with no socket on any node for this long has their active chats returned to the queue (see docs/routing.md). */
   agentGraceSeconds: number;
+  /** Chats an agent handles at once unless their own capacity is set (see docs/routing.md). */
+  agentCapacity: number;
 }
 
 /**
@@ -145,6 +147,7 @@ export interface ConfigInput {
   shutdownTimeoutMs?: number | string;
   metricsToken?: string;
   agentGraceSeconds?: number | string;
+  agentCapacity?: number | string;
 }
 
 /** Raised for a configuration value that cannot be used. */
@@ -293,6 +296,7 @@ export function resolveConfig(input: ConfigInput): ParleyConfig {
     shutdownTimeoutMs: toInteger("shutdownTimeoutMs", input.shutdownTimeoutMs ?? DEFAULT_SHUTDOWN_TIMEOUT_MS, 1),
     metricsToken: resolveMetricsToken(input.metricsToken),
     agentGraceSeconds: toInteger("agentGraceSeconds", input.agentGraceSeconds ?? DEFAULT_AGENT_GRACE_SECONDS, 1, 86_400),
+    agentCapacity: toInteger("agentCapacity", input.agentCapacity ?? DEFAULT_AGENT_CAPACITY, 1, 100_000),
   };
 }
 
@@ -435,5 +439,6 @@ export function configInputFromFlagsAndEnv(flags: ServeFlags, env: NodeJS.Proces
   if (env.PARLEY_METRICS_TOKEN !== undefined) input.metricsToken = env.PARLEY_METRICS_TOKEN;
   const agentGrace = flags["agent-grace-seconds"] ?? env.PARLEY_AGENT_GRACE_SECONDS;
   if (agentGrace !== undefined) input.agentGraceSeconds = agentGrace;
+  if (env.PARLEY_AGENT_CAPACITY !== undefined) input.agentCapacity = env.PARLEY_AGENT_CAPACITY;
   return input;
 }

@@ -25,6 +25,8 @@ export interface AgentDeskOptions {
   logger: Logger;
   /** How long an agent may be without a socket before their chats return to the queue. */
   graceMs: number;
+  /** The capacity of an agent who has none of their own. */
+  defaultCapacity: number;
   deskOf: (tenant: string) => DeskStore;
   tenants: () => Promise<string[]>;
   /** A chat as the agents' list shows it; undefined when there is none. */
@@ -123,7 +125,8 @@ export class AgentDesk {
   async admitJoin(claims: TokenClaims, chatId: string): Promise<void> {
     if (claims.role !== "agent") return;
     const desk = this.options.deskOf(tenantOf(claims));
-    const [capacity, chats] = await Promise.all([desk.agentCapacity(claims.userId), desk.activeChatsOf(claims.userId)]);
+    const [own, chats] = await Promise.all([desk.agentCapacity(claims.userId), desk.activeChatsOf(claims.userId)]);
+    const capacity = own ?? this.options.defaultCapacity;
     const handling = chats.filter((id) => id !== chatId).length;
     if (handling >= capacity) throw new ParleyError("AGENT_CAPACITY_FULL", undefined, { capacity });
   }

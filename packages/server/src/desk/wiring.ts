@@ -29,6 +29,7 @@ export function createDesk({ config, store, bus, logger, chat }: DeskParts): Age
     bus,
     logger,
     graceMs: config.agentGraceSeconds * 1000,
+    defaultCapacity: config.agentCapacity,
     deskOf: (tenant) => store.tenant(tenant),
     tenants: async () => (await store.listTenants()).map((tenant) => tenant.name),
     chatItem: async (tenant, chatId) => {

@@ -4,7 +4,7 @@
  * {@link TenantDb}, so each reads and writes one tenant's rows only.
  * @module
  */
-import { DEFAULT_AGENT_CAPACITY, type ManualAgentStatus } from "@parley/protocol";
+import type { ManualAgentStatus } from "@parley/protocol";
 import type { TenantDb } from "./tenant-db.js";
 
 /** An agent's desk row as stored. */
@@ -29,8 +29,8 @@ export interface DeskStore {
   setAgentStatus(agentId: string, status: ManualAgentStatus, at: string): Promise<void>;
   /** The agent's desk row, undefined before their first socket. */
   agentDesk(agentId: string): Promise<AgentDeskRecord | undefined>;
-  /** Most chats the agent handles at once (the default when no such agent). */
-  agentCapacity(agentId: string): Promise<number>;
+  /** Most chats the agent handles at once; null when not set for them (the install's default applies). */
+  agentCapacity(agentId: string): Promise<number | null>;
   /** Active chats the user is in now (joined and not left), newest first. */
   activeChatsOf(userId: string): Promise<string[]>;
   /** Up to `limit` agents not seen since `seenBefore` whose chats were not yet returned for that absence, and not being returned now. */
@@ -74,7 +74,7 @@ export function deskQueries(db: TenantDb): DeskStore {
 
     async agentCapacity(agentId) {
       const row = await db.selectFrom("agents").select("capacity").where("id", "=", agentId).executeTakeFirst();
-      return row === undefined ? DEFAULT_AGENT_CAPACITY : Number(row.capacity);
+      return row === undefined || row.capacity === null ? null : Number(row.capacity);
     },
 
     async activeChatsOf(userId) {

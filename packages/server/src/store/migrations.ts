@@ -198,8 +198,8 @@ const m006_tenants: Migration = {
 
 const m009_desk: Migration = {
   async up(db: Kysely<unknown>): Promise<void> {
-    // The most chats an agent handles at once (the desk refuses a join past it).
-    await db.schema.alterTable("agents").addColumn("capacity", "integer", (c) => c.notNull().defaultTo(3)).execute();
+    // The most chats an agent handles at once (the desk refuses a join past it); null: the install's default.
+    await db.schema.alterTable("agents").addColumn("capacity", "integer").execute();
     // One row per agent who ever opened a socket: the status they set, and when a node last saw a socket of
     // theirs. The grace period is measured from last_seen_at, so it survives restarts and node deaths.
     // returned_for is the last_seen_at whose absence already returned the agent's chats; lease_until keeps

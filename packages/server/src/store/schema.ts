@@ -25,8 +25,8 @@ export interface AgentsTable {
   role: string;
   disabled_at: string | null;
   created_at: string;
-  /** Chats the agent handles at once; the column's default (3) when an insert leaves it out. */
-  capacity: ColumnType<number, number | undefined, number>;
+  /** Chats the agent handles at once; null (also when an insert leaves it out): the install's default. */
+  capacity: ColumnType<number | null, number | null | undefined, number | null>;
 }
 
 /** An agent's desk status and when a socket of theirs was last seen (see desk/). */
