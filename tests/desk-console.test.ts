@@ -71,4 +71,4 @@ it("a second tab shows the chats joined in the first, and keeps them across a re
   await waitFor(async () => (await second.getByLabel("Status").inputValue()) === "away", () => "the second tab to show the status set in the first");
   await first.close();
   await second.close();
-});
+}, 120_000);

@@ -6,7 +6,7 @@
  * the grace period after which a gone agent's chats are waiting again —
  * exactly once with two nodes, and across a restart of the only node.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { createLiveChatSdk, LiveChatError, type AgentPresence, type Contact, type LiveChatSdk } from "@parley/sdk";
 import type { ChatListResponse, StartContactResponse } from "@parley/protocol";
 import { createParleyServer } from "@parley/server";
@@ -14,6 +14,9 @@ import { describePostgres, freshDatabase, type TestDatabase } from "../packages/
 import { randomPrefix, removePrefix, TEST_REDIS_URL } from "../packages/server/test/redis-support.js";
 import { addAgent, freePort, loginAgent, ServerProcess, tempDataDir, TEST_SECRET } from "./support/server.js";
 import { waitFor } from "./support/wait.js";
+
+// Each test starts servers (some as processes, two on PostgreSQL and Redis): generous on a loaded machine.
+vi.setConfig({ testTimeout: 120_000, hookTimeout: 120_000 });
 
 /** What a test opened, closed after it in reverse order. */
 const cleanups: (() => Promise<unknown>)[] = [];
@@ -199,7 +202,7 @@ describe("presence and the grace period on one node", () => {
 
     // Alice's tab closes; Carol stays connected through the same time.
     await alice.LIVECHAT.logout();
-    await waitFor(() => log.includes("left:Alice"), () => `the customer to see Alice leave; saw ${log.join(", ")}`, 15_000);
+    await waitFor(() => log.includes("left:Alice"), () => `the customer to see Alice leave; saw ${log.join(", ")}`, 30_000);
     expect(await myChatIds(node.url, node.tokens.alice!)).toEqual([]);
     // Carol was online all along: still in the chat.
     expect(await myChatIds(node.url, node.tokens.carol!)).toEqual([contact.contact.id]);
@@ -237,7 +240,7 @@ describe("the grace period across a restart", () => {
     node = new ServerProcess(port, data.dir, env);
     await node.start();
     // The customer's SDK reconnects by itself and resumes: the leave arrives as a live event.
-    await waitFor(() => log.includes("left:Alice"), () => `the customer to see Alice leave after the restart; saw ${log.join(", ")}`, 20_000);
+    await waitFor(() => log.includes("left:Alice"), () => `the customer to see Alice leave after the restart; saw ${log.join(", ")}`, 30_000);
     expect(await myChatIds(node.url, token)).toEqual([]);
   });
 });
@@ -294,7 +297,7 @@ describePostgres("presence and the grace period on two nodes", () => {
     await waitFor(() => lastStatusOf(heard, aliceId) === "offline", () => `bob on B to see alice offline; heard ${JSON.stringify(heard)}`);
 
     // Both nodes sweep; one returns the chat.
-    await waitFor(() => log.includes("left:Alice"), () => `the customer to see Alice leave; saw ${log.join(", ")}`, 15_000);
+    await waitFor(() => log.includes("left:Alice"), () => `the customer to see Alice leave; saw ${log.join(", ")}`, 30_000);
     await bob.LIVECHAT.joinContact(contact.contact.id, "Bob");
     await waitFor(() => log.includes("added:Bob"), () => `the customer to see Bob join; saw ${log.join(", ")}`);
     expect(log).toEqual(["added:Alice", "left:Alice", "added:Bob"]);
@@ -322,7 +325,7 @@ describePostgres("presence and the grace period on two nodes", () => {
     // Nobody closes carol's socket cleanly: her node is gone, and with it the counts it repeated.
     await carolNode.kill();
     await waitFor(() => lastStatusOf(heard, carolId) === "offline", () => `bob to see carol offline; heard ${JSON.stringify(heard)}`);
-    await waitFor(() => log.includes("left:Carol"), () => `the customer to see Carol leave; saw ${log.join(", ")}`, 15_000);
+    await waitFor(() => log.includes("left:Carol"), () => `the customer to see Carol leave; saw ${log.join(", ")}`, 30_000);
     expect(log.filter((entry) => entry === "left:Carol")).toHaveLength(1);
   });
 });

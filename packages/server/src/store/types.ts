@@ -6,6 +6,7 @@
  */
 import type { DocumentType, MediaMessageType, NamedEvent, StoredEvent, StoredEventName } from "@parley/protocol";
 import { StoreUnavailableError } from "../db/unavailable.js";
+import type { DeskStore } from "./desk-queries.js";
 
 export { StoreUnavailableError };
 
@@ -349,7 +350,7 @@ export interface Store {
 }
 
 /** Agents, chats, event logs and files of one tenant. All methods are async. */
-export interface TenantStore {
+export interface TenantStore extends DeskStore {
   /** The tenant every method is scoped to. */
   readonly name: string;
 
