@@ -6,17 +6,21 @@
  * the grace period after which a gone agent's chats are waiting again —
  * exactly once with two nodes, and across a restart of the only node.
  */
+import { execFile } from "node:child_process";
+import { promisify } from "node:util";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { createLiveChatSdk, LiveChatError, type AgentPresence, type Contact, type LiveChatSdk } from "@parley/sdk";
 import type { ChatListResponse, StartContactResponse } from "@parley/protocol";
 import { createParleyServer } from "@parley/server";
 import { describePostgres, freshDatabase, type TestDatabase } from "../packages/server/test/pg-support.js";
 import { randomPrefix, removePrefix, TEST_REDIS_URL } from "../packages/server/test/redis-support.js";
-import { addAgent, freePort, loginAgent, ServerProcess, tempDataDir, TEST_SECRET } from "./support/server.js";
+import { addAgent, CLI, freePort, loginAgent, ServerProcess, tempDataDir, TEST_SECRET } from "./support/server.js";
 import { waitFor } from "./support/wait.js";
 
 // Each test starts servers (some as processes, two on PostgreSQL and Redis): generous on a loaded machine.
 vi.setConfig({ testTimeout: 120_000, hookTimeout: 120_000 });
+
+const run = promisify(execFile);
 
 /** What a test opened, closed after it in reverse order. */
 const cleanups: (() => Promise<unknown>)[] = [];
@@ -27,6 +31,7 @@ afterEach(async () => {
 
 interface Node {
   url: string;
+  dataDir: string;
   tokens: Record<string, string>;
 }
 
@@ -48,7 +53,7 @@ async function startNode(agents: string[], agentGraceSeconds = 120): Promise<Nod
   cleanups.push(() => data.remove(), () => server.close());
   const tokens: Record<string, string> = {};
   for (const name of agents) tokens[name] = await loginAgent(url, name, `${name}-password`);
-  return { url, tokens };
+  return { url, dataDir: data.dir, tokens };
 }
 
 async function sdkOn(url: string): Promise<LiveChatSdk> {
@@ -162,6 +167,26 @@ describe("capacity", () => {
     await alice.LIVECHAT.joinContact(fourth, "Alice");
     await waitFor(() => chats[3]!.log.includes("added:Alice"), () => `the customer to see Alice join; saw ${chats[3]!.log.join(", ")}`);
   });
+});
+
+it("an agent added with --capacity 1 is refused a second chat; a wrong --capacity is refused before anything is stored", async () => {
+  const node = await startNode(["alice"]);
+  const dataDir = node.dataDir;
+  await run(process.execPath, [CLI, "agent", "add", "solo", "--password", "solo-password", "--capacity", "1", "--data-dir", dataDir]);
+  const refused = await run(process.execPath, [CLI, "agent", "add", "none", "--password", "none-password", "--capacity", "0", "--data-dir", dataDir]).then(
+    () => "created",
+    (error: { stderr: string }) => error.stderr,
+  );
+  expect(refused).toContain("--capacity must be an integer between 1 and 100000");
+  expect(await loginAgent(node.url, "none", "none-password").catch(() => "refused")).toBe("refused");
+
+  const solo = await agentOn(node.url, await loginAgent(node.url, "solo", "solo-password"));
+  const [first, second] = await Promise.all([customerOn(node.url, "Jo"), customerOn(node.url, "Kim")]);
+  await solo.LIVECHAT.joinContact(first.contact.contact.id, "Solo");
+  await expect(solo.LIVECHAT.joinContact(second.contact.contact.id, "Solo")).rejects.toMatchObject({ code: "AGENT_CAPACITY_FULL", details: { capacity: 1 } });
+  // Alice has no capacity of her own: the install's default (3) applies.
+  const alice = await agentOn(node.url, node.tokens.alice!);
+  await alice.LIVECHAT.joinContact(second.contact.contact.id, "Alice");
 });
 
 describe("presence and the grace period on one node", () => {

@@ -2,7 +2,7 @@
 /**
  * The `parley` command:
  *   parley [serve] [--port P] [--host H] [--data-dir D] [--database-url U] [--redis-url U] [--secret S] [--allowed-origins O] [--shutdown-timeout MS] [--agent-grace-seconds S]
- *   parley agent add <username> --password <pw> [--nickname N] [--data-dir D] [--database-url U]
+ *   parley agent add <username> --password <pw> [--nickname N] [--capacity N] [--data-dir D] [--database-url U]
  *   parley token agent <username> [--data-dir D] [--database-url U] [--ttl 12h]
  *   parley migrate [--data-dir D] [--database-url U]
  * @module
@@ -19,7 +19,7 @@ import { DuplicateUsernameError, StoreCorruptError, StoreUnavailableError, type 
 
 const USAGE = `Usage:
   parley [serve] [--port 8080] [--host 0.0.0.0] [--data-dir ./data] [--database-url postgres://…] [--redis-url redis://…] [--secret S] [--allowed-origins *] [--shutdown-timeout 10000] [--agent-grace-seconds 120]
-  parley agent add <username> --password <pw> [--nickname N] [--data-dir D] [--database-url U]
+  parley agent add <username> --password <pw> [--nickname N] [--capacity N] [--data-dir D] [--database-url U]
   parley token agent <username> [--data-dir D] [--database-url U] [--ttl 12h]
   parley migrate [--data-dir D] [--database-url U]
 DATABASE_URL (or --database-url) selects PostgreSQL; without it, SQLite in the data directory.
@@ -47,6 +47,7 @@ function parse(args: string[]) {
       "agent-grace-seconds": { type: "string" },
       password: { type: "string" },
       nickname: { type: "string" },
+      capacity: { type: "string" },
       ttl: { type: "string" },
       help: { type: "boolean", short: "h" },
     },
@@ -168,13 +169,15 @@ async function serve(flags: ServeFlags): Promise<void> {
 async function agentAdd(positionals: string[], values: ReturnType<typeof parse>["values"]): Promise<void> {
   const username = positionals[0];
   if (username === undefined || values.password === undefined) {
-    throw new UsageError("parley agent add <username> --password <pw> [--nickname N] [--data-dir D] [--database-url U]");
+    throw new UsageError("parley agent add <username> --password <pw> [--nickname N] [--capacity N] [--data-dir D] [--database-url U]");
   }
+  const capacity = values.capacity === undefined ? undefined : agentCapacity(values.capacity);
   const store = await openMigratedStore(configFor(storageFlags(values)));
   try {
     const input: Parameters<typeof createAgent>[1] = { username, password: values.password };
     if (values.nickname !== undefined) input.nickname = values.nickname;
     const agent = await createAgent(store.tenant(DEFAULT_TENANT), input);
+    if (capacity !== undefined) await store.tenant(DEFAULT_TENANT).setAgentCapacity(agent.id, capacity);
     console.log(`Agent "${agent.username}" created (id ${agent.id}).`);
   } catch (error) {
     if (error instanceof DuplicateUsernameError) throw new UsageError(error.message);
@@ -185,6 +188,13 @@ async function agentAdd(positionals: string[], values: ReturnType<typeof parse>[
   } finally {
     await store.close();
   }
+}
+
+/** `--capacity`: the most chats the agent handles at once (without it, `PARLEY_AGENT_CAPACITY`). */
+function agentCapacity(value: string): number {
+  const capacity = /^\d{1,6}$/.test(value) ? Number(value) : Number.NaN;
+  if (!(capacity >= 1 && capacity <= 100_000)) throw new UsageError(`--capacity must be an integer between 1 and 100000, got ${JSON.stringify(value)}`);
+  return capacity;
 }
 
 async function tokenAgent(positionals: string[], values: ReturnType<typeof parse>["values"]): Promise<void> {

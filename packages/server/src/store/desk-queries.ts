@@ -31,6 +31,8 @@ export interface DeskStore {
   agentDesk(agentId: string): Promise<AgentDeskRecord | undefined>;
   /** Most chats the agent handles at once; null when not set for them (the install's default applies). */
   agentCapacity(agentId: string): Promise<number | null>;
+  /** Sets the agent's own capacity (null: the install's default); false when there is no such agent. */
+  setAgentCapacity(agentId: string, capacity: number | null): Promise<boolean>;
   /** Active chats the user is in now (joined and not left), newest first. */
   activeChatsOf(userId: string): Promise<string[]>;
   /** Up to `limit` agents not seen since `seenBefore` whose chats were not yet returned for that absence, and not being returned now. */
@@ -75,6 +77,11 @@ export function deskQueries(db: TenantDb): DeskStore {
     async agentCapacity(agentId) {
       const row = await db.selectFrom("agents").select("capacity").where("id", "=", agentId).executeTakeFirst();
       return row === undefined || row.capacity === null ? null : Number(row.capacity);
+    },
+
+    async setAgentCapacity(agentId, capacity) {
+      const result = await db.updateTable("agents").set({ capacity }).where("id", "=", agentId).executeTakeFirst();
+      return Number(result.numUpdatedRows) === 1;
     },
 
     async activeChatsOf(userId) {

@@ -150,6 +150,10 @@ export class SqlTenantStore implements TenantStore {
     return this.backend.guard(this.desk.agentCapacity(agentId));
   }
 
+  setAgentCapacity(agentId: string, capacity: number | null): Promise<boolean> {
+    return this.backend.guard(this.desk.setAgentCapacity(agentId, capacity));
+  }
+
   activeChatsOf(userId: string): Promise<string[]> {
     return this.backend.guard(this.desk.activeChatsOf(userId));
   }
