@@ -7,6 +7,7 @@
  * exactly once with two nodes, and across a restart of the only node.
  */
 import { execFile } from "node:child_process";
+import net from "node:net";
 import { promisify } from "node:util";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { createLiveChatSdk, LiveChatError, type AgentPresence, type Contact, type LiveChatSdk } from "@parley/sdk";
@@ -241,6 +242,72 @@ describe("presence and the grace period on one node", () => {
     expect(history.messages.map((m) => (m.data.content as { text?: string }).text)).toEqual(["my order is late", "let me look"]);
     expect(log).toEqual(["added:Alice", "added:Carol", "message:let me look", "left:Alice", "left:Carol", "added:Bob"]);
   });
+});
+
+/**
+ * A TCP gate in front of a node, on a port of its own: shut, it cuts the
+ * connections through it and refuses new ones (the agent's network is gone);
+ * opened again, it forwards as before.
+ */
+class Gate {
+  private server: net.Server | undefined;
+  private readonly sockets = new Set<net.Socket>();
+
+  constructor(
+    readonly port: number,
+    private readonly targetPort: number,
+  ) {}
+
+  get url(): string {
+    return `http://127.0.0.1:${this.port}`;
+  }
+
+  async open(): Promise<void> {
+    const server = net.createServer((client) => {
+      const upstream = net.connect(this.targetPort, "127.0.0.1");
+      for (const socket of [client, upstream]) {
+        this.sockets.add(socket);
+        socket.on("close", () => this.sockets.delete(socket));
+        socket.on("error", () => socket.destroy());
+      }
+      client.pipe(upstream).pipe(client);
+    });
+    await new Promise<void>((resolve) => server.listen(this.port, "127.0.0.1", resolve));
+    this.server = server;
+  }
+
+  async shut(): Promise<void> {
+    const server = this.server;
+    this.server = undefined;
+    for (const socket of this.sockets) socket.destroy();
+    if (server !== undefined) await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+}
+
+it("an agent whose network was gone past the grace period does not take the chat back when it returns", async () => {
+  const node = await startNode(["alice", "bob"], 1);
+  const gate = new Gate(await freePort(), Number(new URL(node.url).port));
+  await gate.open();
+  cleanups.push(() => gate.shut());
+  const { contact, log } = await customerOn(node.url, "Lou");
+  const alice = createLiveChatSdk({ maxReconnectDelayMs: 1_000 });
+  alice.init({ serverUrl: gate.url });
+  cleanups.push(() => alice.LIVECHAT.logout());
+  await alice.LIVECHAT.login(node.tokens.alice!, false, false, () => {});
+  const refusals: string[] = [];
+  alice.LIVECHAT.on("error", (error) => refusals.push(`${error.code}:${error.chatId ?? ""}`));
+  await alice.LIVECHAT.joinContact(contact.contact.id, "Alice");
+
+  await gate.shut();
+  await waitFor(() => log.includes("left:Alice"), () => `the customer to see Alice leave; saw ${log.join(", ")}`, 30_000);
+  await gate.open();
+  // Her SDK reconnects and resumes the chat it still holds: refused, nothing stored.
+  await waitFor(() => refusals.includes(`NOT_A_PARTICIPANT:${contact.contact.id}`), () => `alice's resume to be refused; got ${refusals.join(", ")}`, 30_000);
+  const bob = await agentOn(node.url, node.tokens.bob!);
+  await bob.LIVECHAT.joinContact(contact.contact.id, "Bob");
+  await waitFor(() => log.includes("added:Bob"), () => `the customer to see Bob join; saw ${log.join(", ")}`);
+  expect(log).toEqual(["added:Alice", "left:Alice", "added:Bob"]);
+  expect(await myChatIds(node.url, node.tokens.alice!)).toEqual([]);
 });
 
 describe("the grace period across a restart", () => {

@@ -114,6 +114,11 @@ export class ChatMembership {
     if (state.contact.status === "ended") {
       if (!(options.isResume && known !== undefined)) throw new ParleyError("CONTACT_ENDED");
     } else if (known === undefined || known.leftAt !== null) {
+      // An agent's socket coming back to a chat they left (in another tab, or returned to the queue while they
+      // were gone) does not take it again behind anyone's back: joining anew is a choice, made without afterSeq.
+      if (options.isResume && known !== undefined && who.role === "agent") {
+        throw new ParleyError("NOT_A_PARTICIPANT", "You left this chat, or it was returned to the queue while you were away; join it again to take it.");
+      }
       if (presentParticipants(state).length >= this.limits.maxParticipants) {
         throw new ParleyError("PARTICIPANTS_LIMIT", undefined, { limit: this.limits.maxParticipants });
       }
