@@ -55,6 +55,13 @@ export class Desk {
       this.status = presence.status;
       this.changed();
     });
+    // A chat this agent left in another tab, or that went back to the queue while they were away, is not theirs any more.
+    this.sdk.LIVECHAT.on("error", (context) => {
+      if (context.code !== "NOT_A_PARTICIPANT" || context.chatId === undefined || !this.rooms.has(context.chatId)) return;
+      const nickname = this.rooms.get(context.chatId)?.customerNickname ?? "a customer";
+      this.close(context.chatId);
+      this.announce(`The chat with ${nickname} is no longer yours: you left it, or it went back to the queue while you were away.`);
+    });
     const loggingIn = this.sdk.LIVECHAT.login(this.login.token, false, false, (reason) => {
       if (reason !== "explicitLogout") this.loggedOut();
     });
