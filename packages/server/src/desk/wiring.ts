@@ -32,14 +32,13 @@ export function createDesk({ config, store, bus, logger, chat }: DeskParts): Age
     defaultCapacity: config.agentCapacity,
     deskOf: (tenant) => store.tenant(tenant),
     tenants: async () => (await store.listTenants()).map((tenant) => tenant.name),
-    // The chat service serves the default tenant's chats for now; the tenant is passed on once it carries one.
-    chatItem: async (_tenant, chatId) => {
-      const found = await chat().listChats({ search: chatId, limit: 1 });
+    chatItem: async (tenant, chatId) => {
+      const found = await chat().listChats(tenant, { search: chatId, limit: 1 });
       return found.find((item) => item.id === chatId);
     },
-    returnChat: async (_tenant, agentId, chatId) => {
+    returnChat: async (tenant, agentId, chatId) => {
       // The agent leaves as a leave of their own would: a stored userLeft that the customer and history see.
-      const agent: TokenClaims = { userId: agentId, role: "agent", nickname: "" };
+      const agent: TokenClaims = { userId: agentId, role: "agent", nickname: "", tenant };
       try {
         await chat().leave(agent, chatId);
       } catch (error) {
