@@ -312,7 +312,8 @@ export class ChatSession {
   /** A send resolved: the entry gets its id, and any receipt that raced ahead of it. */
   private committed(key: string, id: string): void {
     const status: Status = this.saved?.receipts[id] ?? "sent";
-    this.patch(key, { id, status });
+    // The SDK gives the id only: the time shown is when this page learnt of the commit, within a moment of it.
+    this.patch(key, { id, status, ts: new Date().toISOString() });
   }
 
   private async loadThumbnail(key: string): Promise<void> {

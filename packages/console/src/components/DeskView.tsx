@@ -1,5 +1,6 @@
 /** The logged-in console: header, the chat lists, the chat on screen and the live region. */
 import { useState } from "preact/hooks";
+import type { ChatListItem } from "@parley/protocol";
 import type { Desk } from "../desk.js";
 import { useDesk } from "../hooks.js";
 import { Conversation } from "./Conversation.js";
@@ -11,7 +12,9 @@ import { StatusSwitch } from "./StatusSwitch.js";
 
 export function DeskView({ desk, onLogout }: { desk: Desk; onLogout: () => void }) {
   useDesk(desk);
-  const [readOnlyId, setReadOnlyId] = useState<string | undefined>(undefined);
+  const [readOnly, setReadOnly] = useState<ChatListItem | undefined>(undefined);
+  const readOnlyId = readOnly?.id;
+  const closeReadOnly = () => setReadOnly(undefined);
   const room = readOnlyId === undefined ? desk.selected : undefined;
   // A chat that ends here belongs in the ended list at once.
   const endedHere = [...desk.rooms.values()].filter((r) => r.hasEnded).length;
@@ -35,19 +38,19 @@ export function DeskView({ desk, onLogout }: { desk: Desk; onLogout: () => void 
       </header>
       <div class="columns">
         <nav class="sidebar" aria-label="Chats">
-          <Queue desk={desk} onJoined={() => setReadOnlyId(undefined)} />
+          <Queue desk={desk} onJoined={closeReadOnly} />
           <MyChats
             desk={desk}
             onSelect={(id) => {
-              setReadOnlyId(undefined);
+              closeReadOnly();
               desk.select(id);
             }}
           />
-          <EndedChats token={desk.login.token} onOpen={setReadOnlyId} selectedId={readOnlyId} endedHere={endedHere} />
+          <EndedChats token={desk.login.token} onOpen={setReadOnly} selectedId={readOnlyId} endedHere={endedHere} />
         </nav>
         <main class="main" id="main">
           {readOnlyId !== undefined ? (
-            <ReadOnlyChat key={readOnlyId} chatId={readOnlyId} login={desk.login} onClose={() => setReadOnlyId(undefined)} />
+            <ReadOnlyChat key={readOnlyId} chatId={readOnlyId} outline={readOnly} login={desk.login} onClose={closeReadOnly} />
           ) : room !== undefined ? (
             <Conversation key={room.id} desk={desk} room={room} />
           ) : (
