@@ -23,6 +23,7 @@ import {
   selectMedia,
   selectMediaOfMessage,
   selectMessagesBefore,
+  sumStoredBytes,
   updateMediaFailed,
   updateMediaFinished,
 } from "./sql-queries.js";
@@ -168,5 +169,9 @@ export class SqlTenantStore implements TenantStore {
 
   finishReturn(agent: GoneAgent): Promise<void> {
     return this.backend.guard(this.desk.finishReturn(agent));
+  }
+
+  storedBytes(): Promise<number> {
+    return this.backend.guard(sumStoredBytes(this.db));
   }
 }
