@@ -30,6 +30,7 @@ export const BENCH_SERVER_ENV: Record<string, string> = {
   PARLEY_MESSAGES_BURST: "100000",
   PARLEY_TYPING_PER_SECOND: "10000",
   PARLEY_MAX_CONTACTS_PER_SESSION: "10000",
+  PARLEY_AGENT_CAPACITY: "100000",
   // The load comes from one address and its agents' sockets answer every message with receipts.
   PARLEY_REQUESTS_PER_SECOND: "1000000",
   PARLEY_REQUESTS_BURST: "1000000",

@@ -28,6 +28,7 @@ export const FRAME_COSTS: Readonly<Record<BudgetedFrameType, number>> = Object.f
   join: 2,
   leave: 2,
   end: 2,
+  setStatus: 2,
   history: 10,
   media: 10,
   watchChats: 10,

@@ -24,6 +24,7 @@ import type { Logger } from "pino";
 import type { TokenClaims, TokenService } from "../auth/tokens.js";
 import type { FeedWatcher } from "../chat/feed.js";
 import type { ChatService } from "../chat/service.js";
+import type { AgentDesk } from "../desk/desk.js";
 import type { ParleyMetrics } from "../metrics.js";
 import { ParleyError, toWireError } from "../errors.js";
 import { TokenBucket, type KeyedRateLimiter } from "../rate/token-bucket.js";
@@ -47,6 +48,8 @@ export interface SessionDeps {
   limits: Limits;
   logger: Logger;
   metrics: ParleyMetrics;
+  /** The agents' desk: counts agents' sockets, takes `setStatus`, sends presence with the feed. */
+  desk?: AgentDesk;
 }
 
 /** Limits shared by every session of a node (built by the socket server). */
@@ -133,6 +136,8 @@ export class Session implements Subscriber {
   private largeAnswers: Promise<unknown> = SETTLED;
   /** Whether a frame without `rid` was refused since the last one admitted (it is told once, not per frame). */
   private hasToldRateLimited = false;
+  /** Whether the desk counts this socket among its agent's (told again on close). */
+  private isCountedByDesk = false;
   /** The key of the token counted against `socketsPerToken` ({@link tokenKey}), released on close. */
   private countedToken: string | undefined;
   private framesRunning = 0;
@@ -245,7 +250,9 @@ export class Session implements Subscriber {
     this.countedToken = undefined;
     for (const subscription of this.subscriptions.values()) this.deps.hub.unsubscribe(subscription);
     this.subscriptions.clear();
-    if (this.feedWatcher !== undefined) this.deps.chat.unwatchChats(this.tenant, this.feedWatcher);
+    if (this.feedWatcher !== undefined) this.stopWatching(this.feedWatcher);
+    if (this.isCountedByDesk && this.claims !== undefined) this.deps.desk?.socketClosed(this.claims);
+    this.isCountedByDesk = false;
     this.deps.chat.sessionClosed(this.sessionId);
   }
 
@@ -289,6 +296,10 @@ export class Session implements Subscriber {
     }
     this.countedToken = key;
     this.phase = "ready";
+    if (this.deps.desk !== undefined) {
+      this.deps.desk.socketOpened(this.claims);
+      this.isCountedByDesk = true;
+    }
     const { userId, role, nickname, chatId } = this.claims;
     const welcome: WelcomeFrame = {
       t: "welcome",
@@ -400,6 +411,9 @@ export class Session implements Subscriber {
         return this.deps.chat.mediaLink(claims, frame.chatId, frame.messageId, frame.format ?? "fullsize");
       case "ping":
         return Promise.resolve(null);
+      case "setStatus":
+        if (this.deps.desk === undefined) throw new ParleyError("UNAVAILABLE", "This server has no desk.");
+        return this.deps.desk.setStatus(claims, frame.status);
     }
   }
 
@@ -475,7 +489,7 @@ export class Session implements Subscriber {
    * answered, then writes them behind it. Asking again replaces the watcher.
    */
   private async watchChats(claims: TokenClaims, rid: number): Promise<void> {
-    if (this.feedWatcher !== undefined) this.deps.chat.unwatchChats(claims.tenant, this.feedWatcher);
+    if (this.feedWatcher !== undefined) this.stopWatching(this.feedWatcher);
     const buffered: string[] = [];
     let isLive = false;
     const watcher = {
@@ -496,10 +510,17 @@ export class Session implements Subscriber {
       this.deps.chat.unwatchChats(claims.tenant, watcher);
       return;
     }
+    // Agents' statuses ride along with the feed, buffered like it until the snapshot is answered.
+    this.deps.desk?.watch(claims, watcher);
     const result: WatchChatsResult = { chats };
     this.budget.chargeAnswer(this.connection.writeFrame({ t: "reply", rid, ok: true, result }));
     isLive = true;
     for (const frame of buffered) this.connection.write(frame, false);
+  }
+
+  private stopWatching(watcher: FeedWatcher): void {
+    this.deps.chat.unwatchChats(this.tenant, watcher);
+    if (this.claims !== undefined) this.deps.desk?.unwatch(this.claims, watcher);
   }
 
   /** Writes every stored event after `afterSeq`; returns the last seq the client now has. */
