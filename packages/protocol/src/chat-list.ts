@@ -63,6 +63,8 @@ export const ChatListQuery = Type.Object(
     cursor: Type.Optional(Type.String({ minLength: 1, maxLength: 512 })),
     /** The agent token or API key, for integrations that cannot set a header (prefer `Authorization: Bearer`). */
     ctlivetoken: Type.Optional(Type.String({ minLength: 1, maxLength: 4096 })),
+    /** `true`: only the active chats the calling agent is in now (their "My chats"), newest first, in one page. */
+    mine: Type.Optional(Type.Union([Type.Literal("true"), Type.Literal("false")])),
   },
   { additionalProperties: false },
 );

@@ -51,6 +51,8 @@ export const ERRORS = {
   PARTICIPANTS_LIMIT: { status: 409, message: "The chat has reached its maximum number of participants." },
   CONTACTS_PER_SESSION_LIMIT: { status: 409, message: "This session has joined the maximum number of chats." },
   MESSAGE_NOT_FOUND: { status: 404, message: "No message with that id in this chat." },
+  // Desk
+  AGENT_CAPACITY_FULL: { status: 409, message: "This agent already handles as many chats as their capacity allows; leave or end one first." },
   // Content
   TEXT_EMPTY: { status: 400, message: "The message text is empty." },
   TEXT_TOO_LONG: { status: 400, message: "The message text exceeds the maximum length." },

@@ -16,3 +16,4 @@ export * from "./frames.js";
 export * from "./rest.js";
 export * from "./chat-list.js";
 export * from "./api-keys.js";
+export * from "./desk.js";

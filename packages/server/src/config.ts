@@ -7,8 +7,7 @@
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { DEFAULT_LIMITS, type Limits } from "@parley/protocol";
-import { TENANT_PATTERN } from "@parley/protocol";
+import { DEFAULT_AGENT_CAPACITY, DEFAULT_LIMITS, TENANT_PATTERN, type Limits } from "@parley/protocol";
 import { LOG_LEVELS, type LogLevel } from "./logger.js";
 
 /** Everything the server needs to run, after defaults and validation. */
@@ -82,6 +81,10 @@ export interface ParleyConfig {
   metricsToken: string | null;
   /** Between two runs of the retention job on this node (ms); the first runs 30 s after start. */
   retentionIntervalMs: number;
+  /** An agent with no socket on any node for this long has their active chats returned to the queue (see docs/routing.md). */
+  agentGraceSeconds: number;
+  /** Chats an agent handles at once unless their own capacity is set (see docs/routing.md). */
+  agentCapacity: number;
 }
 
 /**
@@ -158,6 +161,8 @@ export interface ConfigInput {
   shutdownTimeoutMs?: number | string;
   metricsToken?: string;
   retentionIntervalMs?: number | string;
+  agentGraceSeconds?: number | string;
+  agentCapacity?: number | string;
 }
 
 /** Raised for a configuration value that cannot be used. */
@@ -179,6 +184,8 @@ export const DEFAULT_IMAGE_QUEUE = 32;
 export const DEFAULT_IMAGE_JOBS_PER_ADDRESS = 2;
 /** Ten times what a 40-megapixel photo takes on one core; only a hostile image needs longer. */
 export const DEFAULT_IMAGE_TIMEOUT_MS = 10_000;
+/** Two minutes: a page reload, a laptop lid closed for a moment or a node's restart never return an agent's chats. */
+export const DEFAULT_AGENT_GRACE_SECONDS = 120;
 
 /** libuv's thread pool size: what the environment set before the process started, else libuv's default of 4. */
 export function threadPoolSize(env: NodeJS.ProcessEnv = process.env): number {
@@ -305,6 +312,8 @@ export function resolveConfig(input: ConfigInput): ParleyConfig {
     shutdownTimeoutMs: toInteger("shutdownTimeoutMs", input.shutdownTimeoutMs ?? DEFAULT_SHUTDOWN_TIMEOUT_MS, 1),
     metricsToken: resolveMetricsToken(input.metricsToken),
     retentionIntervalMs: toInteger("retentionIntervalMs", input.retentionIntervalMs ?? DEFAULT_RETENTION_INTERVAL_MS, 1_000),
+    agentGraceSeconds: toInteger("agentGraceSeconds", input.agentGraceSeconds ?? DEFAULT_AGENT_GRACE_SECONDS, 1, 86_400),
+    agentCapacity: toInteger("agentCapacity", input.agentCapacity ?? DEFAULT_AGENT_CAPACITY, 1, 100_000),
   };
 }
 
@@ -433,6 +442,7 @@ export interface ServeFlags {
   "allowed-origins"?: string;
   "tenant-hosts"?: string;
   "shutdown-timeout"?: string;
+  "agent-grace-seconds"?: string;
 }
 
 /** Flags win over the environment, which wins over defaults. */
@@ -475,5 +485,8 @@ export function configInputFromFlagsAndEnv(flags: ServeFlags, env: NodeJS.Proces
   if (env.PARLEY_METRICS_TOKEN !== undefined) input.metricsToken = env.PARLEY_METRICS_TOKEN;
   const retentionInterval = env.PARLEY_RETENTION_INTERVAL_MS;
   if (retentionInterval !== undefined) input.retentionIntervalMs = retentionInterval;
+  const agentGrace = flags["agent-grace-seconds"] ?? env.PARLEY_AGENT_GRACE_SECONDS;
+  if (agentGrace !== undefined) input.agentGraceSeconds = agentGrace;
+  if (env.PARLEY_AGENT_CAPACITY !== undefined) input.agentCapacity = env.PARLEY_AGENT_CAPACITY;
   return input;
 }

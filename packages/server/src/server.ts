@@ -16,6 +16,7 @@ import { ChatFeed } from "./chat/feed.js";
 import { ChatReplication } from "./chat/replication.js";
 import { ChatService } from "./chat/service.js";
 import { resolveConfig, type ConfigInput, type ParleyConfig } from "./config.js";
+import { createDesk } from "./desk/wiring.js";
 import { buildApp } from "./http/app.js";
 import { instrumentBus, instrumentStore } from "./instrument.js";
 import { OriginPolicy } from "./policy/origins.js";
@@ -137,7 +138,19 @@ export function createParleyServer(options: ParleyServerOptions = {}): ParleySer
     logger,
     observeDelivery: (type, recipients) => metrics.eventsOut.inc({ type }, recipients),
   });
-  const chat = new ChatService({ store: measuredStore, bus: measuredBus, limits: config.limits, logger, media, feed, replication, delivery: hub });
+  // The desk returns a gone agent's chats through the chat service, which asks the desk before an agent joins.
+  const desk = createDesk({ config, store: measuredStore, bus: measuredBus, logger, chat: () => chat });
+  const chat: ChatService = new ChatService({
+    store: measuredStore,
+    bus: measuredBus,
+    limits: config.limits,
+    logger,
+    media,
+    feed,
+    replication,
+    delivery: hub,
+    admitAgent: (who, chatId) => desk.admitJoin(who, chatId),
+  });
   const origins = new OriginPolicy(config.allowedOrigins);
   const apiKeys = new ApiKeys({
     stores: (tenant) => measuredStore.tenant(tenant),
@@ -180,6 +193,7 @@ export function createParleyServer(options: ParleyServerOptions = {}): ParleySer
     origins,
     http: config.http,
     metricsToken: config.metricsToken,
+    desk,
   });
   const sockets: SocketServer = new SocketServer({
     chat,
@@ -193,6 +207,7 @@ export function createParleyServer(options: ParleyServerOptions = {}): ParleySer
     origins,
     trustProxy: config.trustProxy,
     tenantHosts: config.tenantHosts,
+    desk,
     ...(options.watermarks === undefined ? {} : { watermarks: options.watermarks }),
   });
   sockets.attach(app.server);
@@ -219,6 +234,7 @@ export function createParleyServer(options: ParleyServerOptions = {}): ParleySer
       const url = `http://${host.includes(":") ? `[${host}]` : host}:${port}`;
       logger.info({ url }, "parley listening");
       retention.start();
+      desk.start();
       // Images whose message committed before a crash, still to be processed: finished in the background, one at a time.
       void chat.resumeMediaProcessing().then(
         (resumed) => {
@@ -251,6 +267,7 @@ export function createParleyServer(options: ParleyServerOptions = {}): ParleySer
         // Jobs running get a moment to finish; any cut short stay pending and are resumed at the next start.
         await Promise.race([chat.mediaProcessingIdle(), new Promise((resolve) => setTimeout(resolve, MEDIA_DRAIN_MS).unref())]);
         await retentionStopped;
+        await desk.close();
         chat.close();
         apiKeys.close();
         replication.close();

@@ -9,6 +9,7 @@ import { MyChats } from "./MyChats.js";
 import { PrivacyView } from "./PrivacyView.js";
 import { Queue } from "./Queue.js";
 import { ReadOnlyChat } from "./ReadOnlyChat.js";
+import { StatusSwitch } from "./StatusSwitch.js";
 
 export function DeskView({ desk, onLogout }: { desk: Desk; onLogout: () => void }) {
   useDesk(desk);
@@ -28,6 +29,7 @@ export function DeskView({ desk, onLogout }: { desk: Desk; onLogout: () => void 
           Logged in as <strong>{desk.login.agent.nickname}</strong>
         </span>
         <span class={`state state-${desk.connectionState}`}>{desk.connectionState === "connected" ? "Online" : "Reconnecting…"}</span>
+        <StatusSwitch desk={desk} />
         <label class="sound">
           <input type="checkbox" checked={desk.isSoundOn} onChange={(e) => desk.setSound(e.currentTarget.checked)} />
           Sound on new chats

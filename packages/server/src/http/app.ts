@@ -6,6 +6,7 @@ import type { LoginBackoff } from "../auth/login-backoff.js";
 import type { TokenService } from "../auth/tokens.js";
 import type { Limits } from "@parley/protocol";
 import type { ChatService } from "../chat/service.js";
+import type { AgentDesk } from "../desk/desk.js";
 import type { MediaLibrary } from "../media/library.js";
 import type { BlobStore } from "../blobs/types.js";
 import { DEFAULT_CUSTOMER_DATA_LIMITS, type CustomerDataLimits } from "../lifecycle/customer-data.js";
@@ -83,6 +84,8 @@ export interface AppDeps {
   metricsToken?: string | null;
   /** How much one customer export or erasure may cover. Default: {@link DEFAULT_CUSTOMER_DATA_LIMITS}. */
   customerData?: CustomerDataLimits;
+  /** The agents' desk (`GET /v1/chats?mine=true`). */
+  desk?: AgentDesk;
 }
 
 export function buildApp(deps: AppDeps): FastifyInstance {

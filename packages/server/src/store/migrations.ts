@@ -264,6 +264,32 @@ const m008_api_keys: Migration = {
   },
 };
 
+const m009_desk: Migration = {
+  async up(db: Kysely<unknown>): Promise<void> {
+    // The most chats an agent handles at once (the desk refuses a join past it); null: the install's default.
+    await db.schema.alterTable("agents").addColumn("capacity", "integer").execute();
+    // One row per agent who ever opened a socket: the status they set, and when a node last saw a socket of
+    // theirs. The grace period is measured from last_seen_at, so it survives restarts and node deaths.
+    // returned_for is the last_seen_at whose absence already returned the agent's chats; lease_until keeps
+    // a second node from returning them too while the first one works.
+    await db.schema
+      .createTable("agent_presence")
+      .addColumn("tenant", "text", (c) => c.notNull())
+      .addColumn("agent_id", "text", (c) => c.notNull())
+      .addColumn("status", "text", (c) => c.notNull())
+      .addColumn("status_at", "text", (c) => c.notNull())
+      .addColumn("last_seen_at", "text", (c) => c.notNull())
+      .addColumn("returned_for", "text")
+      .addColumn("lease_until", "text")
+      .addPrimaryKeyConstraint("agent_presence_pk", ["tenant", "agent_id"])
+      .execute();
+    // The sweep looks for agents not seen since the grace period began.
+    await db.schema.createIndex("agent_presence_last_seen").on("agent_presence").columns(["tenant", "last_seen_at"]).execute();
+    // An agent's chats (My chats, capacity, the grace period's return) are found by the agent, not by the chat.
+    await db.schema.createIndex("participants_tenant_user").on("participants").columns(["tenant", "user_id", "left_at"]).execute();
+  },
+};
+
 /** Every migration by name; names sort in the order they apply. */
 export const MIGRATIONS: Record<string, Migration> = {
   "001_initial": m001_initial,
@@ -273,4 +299,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   "006_tenants": m006_tenants,
   "007_lifecycle": m007_lifecycle,
   "008_api_keys": m008_api_keys,
+  "009_desk": m009_desk,
 };

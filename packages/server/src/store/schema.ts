@@ -1,4 +1,5 @@
 /** Table types of the SQL stores, as Kysely sees them. Column names are snake_case. */
+import type { ColumnType } from "kysely";
 
 /** A tenant: the original product's domain. Not itself tenant-owned: install-level code reads it. */
 export interface TenantsTable {
@@ -24,6 +25,22 @@ export interface AgentsTable {
   role: string;
   disabled_at: string | null;
   created_at: string;
+  /** Chats the agent handles at once; null (also when an insert leaves it out): the install's default. */
+  capacity: ColumnType<number | null, number | null | undefined, number | null>;
+}
+
+/** An agent's desk status and when a socket of theirs was last seen (see desk/). */
+export interface AgentPresenceTable {
+  tenant: string;
+  agent_id: string;
+  /** available or away, as the agent set it. */
+  status: string;
+  status_at: string;
+  last_seen_at: string;
+  /** The last_seen_at whose grace period already returned the agent's chats. */
+  returned_for: string | null;
+  /** While set and in the future, a node is returning the agent's chats. */
+  lease_until: string | null;
 }
 
 export interface ContactsTable {
@@ -168,4 +185,5 @@ export interface Database {
   events: EventsTable;
   meta: MetaTable;
   api_keys: ApiKeysTable;
+  agent_presence: AgentPresenceTable;
 }

@@ -8,6 +8,7 @@
 import type { Kysely } from "kysely";
 import { apiKeyStore, type ApiKeyStore } from "./api-key-queries.js";
 import { listContacts } from "./contact-list.js";
+import { deskQueries, type AgentDeskRecord, type DeskStore, type GoneAgent } from "./desk-queries.js";
 import type { Database } from "./schema.js";
 import {
   countAgents,
@@ -60,12 +61,14 @@ export interface SqlBackend {
 export class SqlTenantStore implements TenantStore {
   private readonly db: TenantDb;
   private readonly apiKeys: ApiKeyStore;
+  private readonly desk: DeskStore;
 
   constructor(
     readonly name: string,
     private readonly backend: SqlBackend,
   ) {
     this.db = new TenantDb(backend.db, name);
+    this.desk = deskQueries(this.db);
     this.apiKeys = apiKeyStore(this.db);
   }
 
@@ -201,6 +204,44 @@ export class SqlTenantStore implements TenantStore {
 
   eraseChat(chatId: string, at: string): Promise<ErasedChat | undefined> {
     return this.backend.guard(eraseChat(this.db, chatId, at));
+  }
+
+  // -- the desk (store/desk-queries.ts) --------------------------------------
+
+  agentsSeen(agentIds: readonly string[], at: string): Promise<void> {
+    return this.backend.guard(this.desk.agentsSeen(agentIds, at));
+  }
+
+  setAgentStatus(agentId: string, status: AgentDeskRecord["status"], at: string): Promise<void> {
+    return this.backend.guard(this.desk.setAgentStatus(agentId, status, at));
+  }
+
+  agentDesk(agentId: string): Promise<AgentDeskRecord | undefined> {
+    return this.backend.guard(this.desk.agentDesk(agentId));
+  }
+
+  agentCapacity(agentId: string): Promise<number | null> {
+    return this.backend.guard(this.desk.agentCapacity(agentId));
+  }
+
+  setAgentCapacity(agentId: string, capacity: number | null): Promise<boolean> {
+    return this.backend.guard(this.desk.setAgentCapacity(agentId, capacity));
+  }
+
+  activeChatsOf(userId: string): Promise<string[]> {
+    return this.backend.guard(this.desk.activeChatsOf(userId));
+  }
+
+  goneAgents(seenBefore: string, now: string, limit: number): Promise<GoneAgent[]> {
+    return this.backend.guard(this.desk.goneAgents(seenBefore, now, limit));
+  }
+
+  leaseReturn(agent: GoneAgent, now: string, leaseUntil: string): Promise<boolean> {
+    return this.backend.guard(this.desk.leaseReturn(agent, now, leaseUntil));
+  }
+
+  finishReturn(agent: GoneAgent): Promise<void> {
+    return this.backend.guard(this.desk.finishReturn(agent));
   }
 
   storedBytes(): Promise<number> {

@@ -39,7 +39,8 @@ export type TenantTable =
   | "message_media"
   | "audit_log"
   | "job_leases"
-  | "api_keys";
+  | "api_keys"
+  | "agent_presence";
 
 /** A row to insert into a tenant-owned table, without its tenant: the scope adds it. */
 export type TenantRow<T extends TenantTable> = Omit<Insertable<Database[T]>, "tenant">;

@@ -8,6 +8,7 @@ import type { DocumentType, MediaMessageType, NamedEvent, StoredEvent, StoredEve
 import { StoreUnavailableError } from "../db/unavailable.js";
 import type { ApiKeyStore } from "./api-key-queries.js";
 import type { InstallLifecycleStore, TenantLifecycleStore } from "./lifecycle-store.js";
+import type { DeskStore } from "./desk-queries.js";
 
 export { StoreUnavailableError };
 
@@ -363,8 +364,8 @@ export interface Store extends InstallLifecycleStore {
   tenant(name: string): TenantStore;
 }
 
-/** Agents, chats, event logs, files, audit log and API keys of one tenant. All methods are async. */
-export interface TenantStore extends TenantLifecycleStore, ApiKeyStore {
+/** Agents, chats, event logs, files, audit log, API keys and the desk of one tenant. All methods are async. */
+export interface TenantStore extends TenantLifecycleStore, ApiKeyStore, DeskStore {
   /** The tenant every method is scoped to. */
   readonly name: string;
 
