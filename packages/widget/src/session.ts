@@ -61,7 +61,7 @@ export class ChatSession {
     private readonly config: WidgetConfig,
     private readonly strings: Strings,
   ) {
-    this.storage = new ChatStorage(config.serverUrl);
+    this.storage = new ChatStorage(config.serverUrl, config.tenant);
     this.sdk = createLiveChatSdk();
     this.sdk.init({ serverUrl: config.serverUrl });
     this.sdk.LIVECHAT.on("state", ({ state }) => this.update({ isConnected: state === "connected" }));
@@ -114,6 +114,7 @@ export class ChatSession {
       userAgent: navigator.userAgent.slice(0, 512),
     };
     if (email.trim() !== "") body.email = email.trim();
+    if (this.config.tenant !== undefined) body.tenant = this.config.tenant;
     try {
       // A network failure, or a CORS refusal (this site is not an allowed origin): the browser tells them apart to no one.
       const response = await fetch(`${this.config.serverUrl}/v1/contacts`, {
@@ -130,17 +131,21 @@ export class ChatSession {
       await this.open(this.saved);
     } catch (error) {
       const code = codeOf(error);
-      const notice =
-        code === "NICKNAME_INVALID"
-          ? this.strings.nicknameInvalid
-          : code === "RATE_LIMITED"
-            ? this.strings.rateLimited
-            : code === "UNREACHABLE"
-              ? this.strings.unreachable
-              : format(this.strings.startFailed, { code });
       this.forget();
-      this.update({ phase: "start", notice });
+      this.update({ phase: "start", notice: this.startRefusal(code) });
     }
+  }
+
+  /** What the customer is told when the chat could not start. */
+  private startRefusal(code: string): string {
+    if (code === "NICKNAME_INVALID") return this.strings.nicknameInvalid;
+    if (code === "RATE_LIMITED") return this.strings.rateLimited;
+    if (code === "UNREACHABLE") return this.strings.unreachable;
+    // The company's concurrent chats are at their limit: a wait, not a fault.
+    if (code === "TENANT_CHAT_LIMIT") return this.strings.busy;
+    // The company is unknown here or disabled (or the page names another one than its host): trying again will not help.
+    if (code.startsWith("TENANT_")) return format(this.strings.unavailable, { code });
+    return format(this.strings.startFailed, { code });
   }
 
   /** Leaves an ended chat behind and shows the name form again. */
