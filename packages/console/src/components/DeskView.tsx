@@ -1,5 +1,5 @@
 /** The logged-in console: header, the chat lists, the chat on screen and the live region. */
-import { useState } from "preact/hooks";
+import { useEffect, useState } from "preact/hooks";
 import type { Desk } from "../desk.js";
 import { useDesk } from "../hooks.js";
 import { Conversation } from "./Conversation.js";
@@ -7,10 +7,17 @@ import { EndedChats } from "./EndedChats.js";
 import { MyChats } from "./MyChats.js";
 import { Queue } from "./Queue.js";
 import { ReadOnlyChat } from "./ReadOnlyChat.js";
+import { TenantsView, useIsSuperAdmin } from "./TenantsView.js";
+import { DEFAULT_TENANT, tenantOfToken } from "../tenant.js";
 
 export function DeskView({ desk, onLogout }: { desk: Desk; onLogout: () => void }) {
   useDesk(desk);
   const [readOnlyId, setReadOnlyId] = useState<string | undefined>(undefined);
+  const tenant = tenantOfToken(desk.login.token);
+  const isSuperAdmin = useIsSuperAdmin(desk.login);
+  const [isTenantsShown, setTenantsShown] = useState(false);
+  // Opening a chat leaves the companies view.
+  useEffect(() => setTenantsShown(false), [desk.selectedId, readOnlyId]);
   const room = readOnlyId === undefined ? desk.selected : undefined;
   // A chat that ends here belongs in the ended list at once.
   const endedHere = [...desk.rooms.values()].filter((r) => r.hasEnded).length;
@@ -21,7 +28,18 @@ export function DeskView({ desk, onLogout }: { desk: Desk; onLogout: () => void 
         <h1>Parley console</h1>
         <span class="who">
           Logged in as <strong>{desk.login.agent.nickname}</strong>
+          {tenant !== DEFAULT_TENANT && (
+            <span class="tenant">
+              {" "}
+              at <strong data-tenant={tenant}>{tenant}</strong>
+            </span>
+          )}
         </span>
+        {isSuperAdmin && (
+          <button type="button" class="secondary" aria-pressed={isTenantsShown} onClick={() => setTenantsShown(!isTenantsShown)}>
+            Companies
+          </button>
+        )}
         <span class={`state state-${desk.connectionState}`}>{desk.connectionState === "connected" ? "Online" : "Reconnecting…"}</span>
         <label class="sound">
           <input type="checkbox" checked={desk.isSoundOn} onChange={(e) => desk.setSound(e.currentTarget.checked)} />
@@ -44,7 +62,9 @@ export function DeskView({ desk, onLogout }: { desk: Desk; onLogout: () => void 
           <EndedChats token={desk.login.token} onOpen={setReadOnlyId} selectedId={readOnlyId} endedHere={endedHere} />
         </nav>
         <main class="main" id="main">
-          {readOnlyId !== undefined ? (
+          {isTenantsShown ? (
+            <TenantsView token={desk.login.token} onClose={() => setTenantsShown(false)} />
+          ) : readOnlyId !== undefined ? (
             <ReadOnlyChat key={readOnlyId} chatId={readOnlyId} login={desk.login} onClose={() => setReadOnlyId(undefined)} />
           ) : room !== undefined ? (
             <Conversation key={room.id} desk={desk} room={room} />
