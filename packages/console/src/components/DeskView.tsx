@@ -24,7 +24,8 @@ export function DeskView({ desk, onLogout }: { desk: Desk; onLogout: () => void 
 
   return (
     <div class="desk">
-      <header class="topbar">
+      {/* data-companies: whether the companies view is offered, once the server said so. */}
+      <header class="topbar" data-companies={isSuperAdmin === undefined ? "checking" : isSuperAdmin ? "shown" : "hidden"}>
         <h1>Parley console</h1>
         <span class="who">
           Logged in as <strong>{desk.login.agent.nickname}</strong>
@@ -35,7 +36,7 @@ export function DeskView({ desk, onLogout }: { desk: Desk; onLogout: () => void 
             </span>
           )}
         </span>
-        {isSuperAdmin && (
+        {isSuperAdmin === true && (
           <button type="button" class="secondary" aria-pressed={isTenantsShown} onClick={() => setTenantsShown(!isTenantsShown)}>
             Companies
           </button>

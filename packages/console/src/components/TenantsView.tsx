@@ -13,19 +13,24 @@ import { TenantForm, type TenantFormValue } from "./TenantForm.js";
 import "../tenants.css";
 
 /**
- * Whether the agent administers the install's tenants. The console asks the
- * server (`GET /v1/tenants` answers only a super-administrator), so a role
- * changed since the login counts; agents of other tenants are not asked.
+ * Whether the agent administers the install's tenants; undefined until known.
+ * The console asks the server (`GET /v1/tenants` answers only a
+ * super-administrator), so a role changed since the login counts; agents of
+ * other tenants, and agents whose login names a role other than admin, are
+ * not asked.
  */
-export function useIsSuperAdmin(login: AgentLogin): boolean {
-  const [isSuperAdmin, setSuperAdmin] = useState(false);
+export function useIsSuperAdmin(login: AgentLogin): boolean | undefined {
+  const [isSuperAdmin, setSuperAdmin] = useState<boolean | undefined>(undefined);
   useEffect(() => {
     const role = (login.agent as { role?: string }).role;
-    if (tenantOfToken(login.token) !== DEFAULT_TENANT || (role !== undefined && role !== "admin")) return;
+    if (tenantOfToken(login.token) !== DEFAULT_TENANT || (role !== undefined && role !== "admin")) {
+      setSuperAdmin(false);
+      return;
+    }
     let isCurrent = true;
     listTenants(login.token).then(
       () => isCurrent && setSuperAdmin(true),
-      () => undefined, // refused or unreachable: no view
+      () => isCurrent && setSuperAdmin(false), // refused or unreachable: no view
     );
     return () => {
       isCurrent = false;
