@@ -60,7 +60,7 @@ it("moves on to the next URL when its node stops, resumes there, and uploads and
   cleanups.push(() => customerSdk.LIVECHAT.logout());
   expect(requested).toEqual([`${urlA}/v1/contacts`]);
 
-  const agentRecord = await createAgent(store, { username: "ann", password: "secret-pass" });
+  const agentRecord = await createAgent(store.tenant("default"), { username: "ann", password: "secret-pass" });
   const agentSdk = createLiveChatSdk();
   agentSdk.init({ serverUrl: urlB });
   await agentSdk.LIVECHAT.login((await a.tokens.issueAgent(agentRecord)).token);

@@ -14,6 +14,7 @@ import { AGENT_TOKEN_TTL_SECONDS, TokenService, parseTtl } from "./auth/tokens.j
 import { ConfigError, configInputFromFlagsAndEnv, resolveConfig, type ServeFlags } from "./config.js";
 import { startWarnings } from "./start-warnings.js";
 import { openStore } from "./store/open.js";
+import { DEFAULT_TENANT } from "./store/tenant-db.js";
 import { DuplicateUsernameError, StoreCorruptError, StoreUnavailableError, type Store } from "./store/types.js";
 
 const USAGE = `Usage:
@@ -82,10 +83,12 @@ function storageFlags(values: ReturnType<typeof parse>["values"]): ServeFlags {
  * knows the password and prints it).
  */
 async function createDemoAgent(store: Store): Promise<{ outcome: "created"; password: string } | { outcome: "createdElsewhere" | "notNeeded" }> {
-  if ((await store.countAgents()) > 0 || (await store.getMeta(DEMO_MARKER)) !== undefined) return { outcome: "notNeeded" };
+  const desk = store.tenant(DEFAULT_TENANT);
+  if ((await desk.countAgents()) > 0 || (await store.getMeta(DEMO_MARKER)) !== undefined) return { outcome: "notNeeded" };
   const password = randomBytes(12).toString("base64url");
   try {
-    await createAgent(store, { username: "demo", password, nickname: "Demo agent" });
+    // The first agent of a new install runs it, as every agent did before roles: an admin of `default`.
+    await createAgent(desk, { username: "demo", password, nickname: "Demo agent", role: "admin" });
   } catch (error) {
     if (error instanceof DuplicateUsernameError) return { outcome: "createdElsewhere" };
     throw error;
@@ -170,7 +173,7 @@ async function agentAdd(positionals: string[], values: ReturnType<typeof parse>[
   try {
     const input: Parameters<typeof createAgent>[1] = { username, password: values.password };
     if (values.nickname !== undefined) input.nickname = values.nickname;
-    const agent = await createAgent(store, input);
+    const agent = await createAgent(store.tenant(DEFAULT_TENANT), input);
     console.log(`Agent "${agent.username}" created (id ${agent.id}).`);
   } catch (error) {
     if (error instanceof DuplicateUsernameError) throw new UsageError(error.message);
@@ -197,7 +200,7 @@ async function tokenAgent(positionals: string[], values: ReturnType<typeof parse
   const config = configFor({ ...storageFlags(values), ...(values.secret === undefined ? {} : { secret: values.secret }) });
   const store = await openMigratedStore(config);
   try {
-    const agent = await store.findAgentByUsername(username);
+    const agent = await store.tenant(DEFAULT_TENANT).findAgentByUsername(username);
     if (agent === undefined) throw new UsageError(`no agent named "${username}"`);
     const { token } = await new TokenService(config.secret).issueAgent(agent, ttl);
     console.log(token);

@@ -6,7 +6,7 @@
  */
 import type { Bus } from "./bus/types.js";
 import type { ParleyMetrics } from "./metrics.js";
-import type { AppendRequest, AppendResult, CommittedEvent, NewContact, Store } from "./store/types.js";
+import type { AppendRequest, AppendResult, CommittedEvent, NewContact, Store, TenantStore } from "./store/types.js";
 
 /** `target` with some methods replaced; the others bound to it. */
 function withOverrides<T extends object>(target: T, overrides: Partial<Record<keyof T, unknown>>): T {
@@ -20,6 +20,13 @@ function withOverrides<T extends object>(target: T, overrides: Partial<Record<ke
 }
 
 export function instrumentStore(store: Store, metrics: ParleyMetrics): Store {
+  return withOverrides(store, {
+    tenant: (name: string): TenantStore => instrumentTenant(store.tenant(name), metrics),
+  });
+}
+
+/** One tenant's view, its appends and new chats timed and counted. */
+function instrumentTenant(store: TenantStore, metrics: ParleyMetrics): TenantStore {
   return withOverrides(store, {
     append: async (request: AppendRequest): Promise<AppendResult> => {
       const stop = metrics.storeAppendSeconds.startTimer();

@@ -27,6 +27,7 @@ import type { Watermarks } from "./realtime/connection.js";
 import { FanoutHub } from "./realtime/hub.js";
 import { SocketServer } from "./realtime/socket-server.js";
 import { openBlobStore, openStore } from "./store/open.js";
+import { DEFAULT_TENANT } from "./store/tenant-db.js";
 import { StoreUnavailableError, type Store } from "./store/types.js";
 
 /** How long a stop waits for image jobs in progress before closing the store under them. */
@@ -103,7 +104,7 @@ export function createParleyServer(options: ParleyServerOptions = {}): ParleySer
     // Read when scraped, once the socket server below exists.
     openConnections: (): number => sockets.openCount,
     servedChats: () => hub.chatCount,
-    chatsByState: () => store.countContactsByState(),
+    chatsByState: () => store.tenant(DEFAULT_TENANT).countContactsByState(),
     isBusConnected: () => bus.isConnected !== false,
     imageJobs: () => ({ active: imageJobs.active, queued: imageJobs.queued }),
     documentChecks: () => ({ active: documentJudges.active, queued: documentJudges.queued }),

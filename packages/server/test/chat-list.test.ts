@@ -20,8 +20,8 @@ let otherAgentToken: string;
 
 beforeAll(async () => {
   running = await startServer({ contactsPerMinute: 10_000 });
-  const ann = await createAgent(running.server.store, { username: "ann", password: "secret-pass", nickname: "Ann" });
-  const bob = await createAgent(running.server.store, { username: "bob", password: "secret-pass", nickname: "Bob" });
+  const ann = await createAgent(running.server.store.tenant("default"), { username: "ann", password: "secret-pass", nickname: "Ann" });
+  const bob = await createAgent(running.server.store.tenant("default"), { username: "bob", password: "secret-pass", nickname: "Bob" });
   agentToken = (await running.server.tokens.issueAgent(ann)).token;
   otherAgentToken = (await running.server.tokens.issueAgent(bob)).token;
 });
@@ -136,7 +136,7 @@ it("feeds agents on one node the chats started and taken on another", async () =
   const a = await startServer({ store, bus: new MemoryBus({ broker }), secret: SECRET });
   const b = await startServer({ store, bus: new MemoryBus({ broker }), secret: SECRET });
   try {
-    const agent = await createAgent(store, { username: "cid", password: "secret-pass", nickname: "Cid" });
+    const agent = await createAgent(store.tenant("default"), { username: "cid", password: "secret-pass", nickname: "Cid" });
     const token = (await b.server.tokens.issueAgent(agent)).token;
     const { client: watcher } = await RawClient.connect(b.wsUrl, token);
     expect(await watcher.request({ t: "watchChats" })).toMatchObject({ ok: true, result: { chats: [] } });
@@ -160,7 +160,7 @@ it("drops malformed chat feed messages from the bus, and passes well-formed ones
   const node = await startServer({ bus: new MemoryBus({ broker }), secret: SECRET });
   const other = new MemoryBus({ broker });
   try {
-    const agent = await createAgent(node.server.store, { username: "dee", password: "secret-pass", nickname: "Dee" });
+    const agent = await createAgent(node.server.store.tenant("default"), { username: "dee", password: "secret-pass", nickname: "Dee" });
     const { client: watcher } = await RawClient.connect(node.wsUrl, (await node.server.tokens.issueAgent(agent)).token);
     await watcher.request({ t: "watchChats" });
     const chat = { id: "CHAT_00000000-0000-4000-8000-00000000000a", status: "waiting", nickname: "Zed", createdAt: "2026-01-01T00:00:00.000Z", endedAt: null, agents: [], lastSeq: 1 };

@@ -27,7 +27,7 @@ async function cluster(redisUrl: string, prefix: string): Promise<{ a: Running; 
   cleanups.push(() => a.stop());
   const b = await startServer({ store, secret: SECRET, redisUrl, redisPrefix: prefix, limits });
   cleanups.push(() => b.stop());
-  const agent = await createAgent(store, { username: "ann", password: "secret-pass" });
+  const agent = await createAgent(store.tenant("default"), { username: "ann", password: "secret-pass" });
   return { a, b, agentToken: (await b.server.tokens.issueAgent(agent)).token };
 }
 

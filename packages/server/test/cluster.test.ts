@@ -51,7 +51,7 @@ it("delivers every event in order across nodes, filling bus losses from the stor
   const a = await startServer({ store, bus: new MemoryBus({ broker }), secret: SECRET });
   const b = await startServer({ store, bus: new LossyBus(new MemoryBus({ broker }), new Set([4, 6, 7])), secret: SECRET });
   try {
-    const agent = await createAgent(store, { username: "ann", password: "secret-pass" });
+    const agent = await createAgent(store.tenant("default"), { username: "ann", password: "secret-pass" });
     const agentToken = (await b.server.tokens.issueAgent(agent)).token;
     const contact = await startContact(a.url, "Carl");
     const { client: customer } = await RawClient.connect(a.wsUrl, contact.token);
@@ -87,7 +87,7 @@ it("fills a gap at the tail from the store when the bus reconnects", async () =>
   const a = await startServer({ store, bus: new MemoryBus({ broker }), secret: SECRET });
   const b = await startServer({ store, bus: lossy, secret: SECRET });
   try {
-    const agent = await createAgent(store, { username: "ann", password: "secret-pass" });
+    const agent = await createAgent(store.tenant("default"), { username: "ann", password: "secret-pass" });
     const contact = await startContact(a.url, "Carl");
     const { client: customer } = await RawClient.connect(a.wsUrl, contact.token);
     await customer.request({ t: "join", chatId: contact.chatId });

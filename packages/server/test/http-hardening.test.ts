@@ -53,7 +53,7 @@ describe("authentication before the body", () => {
 
   beforeAll(async () => {
     running = await startServer();
-    const agent = await createAgent(running.server.store, { username: "ann", password: "secret-pass", nickname: "Ann" });
+    const agent = await createAgent(running.server.store.tenant("default"), { username: "ann", password: "secret-pass", nickname: "Ann" });
     agentToken = (await running.server.tokens.issueAgent(agent)).token;
     const started = (await (
       await fetch(`${running.url}/v1/contacts`, { method: "POST", headers: { "content-type": "application/json" }, body: '{"nickname":"Carla"}' })
@@ -108,7 +108,7 @@ describe("logs", () => {
     const capture = logCapture("debug");
     const running = await startServer({ logger: capture.logger });
     try {
-      const agent = await createAgent(running.server.store, { username: "bea", password: "bea-password-123", nickname: "Bea" });
+      const agent = await createAgent(running.server.store.tenant("default"), { username: "bea", password: "bea-password-123", nickname: "Bea" });
       const token = (await running.server.tokens.issueAgent(agent)).token;
       const forged = `${token.slice(0, -4)}AAAA`;
       const list = `${running.url}/v1/chats`;

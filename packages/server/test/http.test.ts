@@ -89,9 +89,9 @@ describe("REST (in-process)", () => {
     expect(body.contact.id).toMatch(/^CHAT_/);
     expect(body.user).toMatchObject({ nickname: "Ann", isAgent: false });
     expect(await tokens.verify(body.token)).toMatchObject({ role: "customer", chatId: body.contact.id, userId: body.user.id });
-    const contact = await store.getContact(body.contact.id);
+    const contact = await store.tenant("default").getContact(body.contact.id);
     expect(contact?.pageUri).toBe("https://shop.example/p");
-    expect((await store.eventsAfter(body.contact.id, 0, 10)).map((e) => e.name)).toEqual(["userAdded"]);
+    expect((await store.tenant("default").eventsAfter(body.contact.id, 0, 10)).map((e) => e.name)).toEqual(["userAdded"]);
   });
 
   it.each([
@@ -121,7 +121,7 @@ describe("REST (in-process)", () => {
   });
 
   it("logs agents in, refusing bad credentials", async () => {
-    await createAgent(store, { username: "ann", password: "secret-pass", nickname: "Ann" });
+    await createAgent(store.tenant("default"), { username: "ann", password: "secret-pass", nickname: "Ann" });
     const ok = await post("/v1/auth/login", { username: "ann", password: "secret-pass" });
     expect(ok.statusCode).toBe(200);
     const body = ok.json<{ token: string; expiresAt: string; agent: { username: string } }>();
@@ -156,7 +156,7 @@ describe("REST (in-process)", () => {
   });
 
   it("rate-limits login attempts per address with Retry-After, right passwords included", async () => {
-    await createAgent(store, { username: "ann", password: "secret-pass" });
+    await createAgent(store.tenant("default"), { username: "ann", password: "secret-pass" });
     // Guesses at another account, so the per-account backoff (login-backoff.test.ts) leaves "ann" alone.
     const guess = { username: "bob", password: "guess" };
     for (let i = 0; i < 5; i++) expect((await post("/v1/auth/login", guess)).statusCode).toBe(401);
@@ -179,7 +179,7 @@ describe("REST (in-process)", () => {
   });
 
   it("serves the back-office calls to agents only", async () => {
-    const agent = await createAgent(store, { username: "ann", password: "secret-pass" });
+    const agent = await createAgent(store.tenant("default"), { username: "ann", password: "secret-pass" });
     const { token } = await tokens.issueAgent(agent);
     const started = (await post("/v1/contacts", { nickname: "C" })).json<{ contact: { id: string }; token: string }>();
     const chatId = started.contact.id;
@@ -189,7 +189,7 @@ describe("REST (in-process)", () => {
     expect(sent.json()).toMatchObject({ result: true, error: null, messageID: expect.stringMatching(/^MSG_/) });
     // A second call finds the agent in the chat already: it joins once.
     expect((await post(`/livechat/default/sendTextMessageToActiveChat/${chatId}`, { text: "again" }, auth)).json()).toMatchObject({ result: true });
-    const events = await store.eventsAfter(chatId, 0, 10);
+    const events = await store.tenant("default").eventsAfter(chatId, 0, 10);
     expect(events.map((e) => e.name)).toEqual(["userAdded", "userAdded", "message", "message"]);
     const transcript = await app.inject({ url: `/livechat/default/getContactTranscriptByChatID/${chatId}?ctlivetoken=${token}` });
     expect(transcript.json()).toMatchObject({ result: true, isChatActive: true, chatTranscript: [{ messageType: "TEXT", content: { text: "hello" } }, { content: { text: "again" } }] });

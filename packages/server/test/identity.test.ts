@@ -26,13 +26,13 @@ describe("identity", () => {
       body: JSON.stringify(body),
     });
   const startChat = (body: Record<string, unknown>) => post("/v1/contacts", body);
-  const chatCount = async () => (await run.server.store.countContactsByState()).active;
+  const chatCount = async () => (await run.server.store.tenant("default").countContactsByState()).active;
 
   beforeAll(async () => {
     run = await startServer({ trustProxy: true });
-    await createAgent(run.server.store, { username: "alice", password: "alice-pass", nickname: "Alice Martin" });
-    await createAgent(run.server.store, { username: "support", password: "support-pass", nickname: "Support Team" });
-    await createAgent(run.server.store, { username: "stranger", password: "stranger-pass", nickname: "Sam" });
+    await createAgent(run.server.store.tenant("default"), { username: "alice", password: "alice-pass", nickname: "Alice Martin" });
+    await createAgent(run.server.store.tenant("default"), { username: "support", password: "support-pass", nickname: "Support Team" });
+    await createAgent(run.server.store.tenant("default"), { username: "stranger", password: "stranger-pass", nickname: "Sam" });
     const login = async (username: string, password: string) =>
       ((await (await post("/v1/auth/login", { username, password })).json()) as { token: string }).token;
     aliceToken = await login("alice", "alice-pass");
@@ -146,7 +146,7 @@ describe("identity", () => {
       const response = await startChat({ nickname: "Eve", uri: "https://shop.example/cart?x=1" });
       expect(response.status).toBe(201);
       const { contact } = (await response.json()) as { contact: { id: string } };
-      expect((await run.server.store.getContact(contact.id))?.pageUri).toBe("https://shop.example/cart?x=1");
+      expect((await run.server.store.tenant("default").getContact(contact.id))?.pageUri).toBe("https://shop.example/cart?x=1");
     });
   });
 
@@ -186,7 +186,7 @@ describe("identity", () => {
         fileName: "offer.pdf",
       });
       const messageId = (sent.result as { id: string }).id;
-      const participants = async () => (await run.server.store.getContact(contact.chatId))?.participants.map((p) => p.userId);
+      const participants = async () => (await run.server.store.tenant("default").getContact(contact.chatId))?.participants.map((p) => p.userId);
       const before = await participants();
 
       const asStranger = { authorization: `Bearer ${strangerToken}` };

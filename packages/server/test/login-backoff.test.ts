@@ -19,7 +19,7 @@ describe("login backoff", () => {
     dir = tempDir();
     store = new SqliteStore({ dataDir: dir.path });
     await store.migrate();
-    await createAgent(store, { username: "ann", password: "secret-pass" });
+    await createAgent(store.tenant("default"), { username: "ann", password: "secret-pass" });
     app = Fastify();
     installErrorHandlers(app);
     const loginBackoff = new LoginBackoff({ maxDelayMs: 8_000 }, () => now);

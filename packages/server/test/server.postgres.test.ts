@@ -32,7 +32,7 @@ describePostgres("nodes on PostgreSQL", () => {
 
   it("keeps chats and media in PostgreSQL, where every node finds them", async () => {
     expect(a.server.store).toBeInstanceOf(PostgresStore);
-    const agent = await createAgent(a.server.store, { username: "ann", password: "secret-pass", nickname: "Ann" });
+    const agent = await createAgent(a.server.store.tenant("default"), { username: "ann", password: "secret-pass", nickname: "Ann" });
     const agentToken = (await b.server.tokens.issueAgent(agent)).token;
 
     const contact = await startContact(a.url, "Carl");
@@ -68,7 +68,7 @@ describePostgres("nodes on PostgreSQL", () => {
     expect(Number(stored?.n)).toBeGreaterThan(0);
     const blobs = new PgBlobStore({ connectionString: database.url });
     try {
-      const media = await b.server.store.mediaOfMessage(contact.chatId, messageId);
+      const media = await b.server.store.tenant("default").mediaOfMessage(contact.chatId, messageId);
       expect((await blobs.read(media?.fullsize.blobKey ?? ""))?.equals(pdf)).toBe(true);
     } finally {
       await blobs.close();

@@ -14,7 +14,7 @@ describe("WebSocket sessions", () => {
 
   beforeAll(async () => {
     run = await startServer({ limits: { maxTextLength: 100, maxFrameBytes: 4096, messagesPerSecond: 1, messagesBurst: 5 } });
-    const agent = await createAgent(run.server.store, { username: "ann", password: "secret-pass", nickname: "Ann" });
+    const agent = await createAgent(run.server.store.tenant("default"), { username: "ann", password: "secret-pass", nickname: "Ann" });
     tokens = new TokenService(SECRET);
     agentToken = (await tokens.issueAgent(agent)).token;
   });
@@ -208,7 +208,7 @@ describe("WebSocket sessions", () => {
     expect(errorCode(await early.next((f) => f.t === "error"))).toBe("HELLO_REQUIRED");
     expect((await early.whenClosed()).code).toBe(4400);
 
-    const agent = await run.server.store.findAgentByUsername("ann");
+    const agent = await run.server.store.tenant("default").findAgentByUsername("ann");
     if (agent === undefined) throw new Error("no agent");
     const cases: [string, number, string][] = [
       ["not-a-token", 4401, "AUTH_INVALID_TOKEN"],
@@ -234,7 +234,7 @@ describe("WebSocket sessions", () => {
     expect([byCustomer, byAgent].map((reply) => reply.ok)).toEqual([true, true]);
     const seqs = [byCustomer, byAgent].map((reply) => (reply.result as { seq: number | null }).seq);
     expect(seqs.filter((seq) => seq === null)).toHaveLength(1);
-    const events = await run.server.store.eventsAfter(pair.chatId, 0, 100);
+    const events = await run.server.store.tenant("default").eventsAfter(pair.chatId, 0, 100);
     expect(events.filter((event) => event.name === "contactEnded")).toHaveLength(1);
   });
 
@@ -348,7 +348,7 @@ describe("backpressure and heartbeats", () => {
     const run = await startServer(options);
     const tokens = new TokenService(SECRET);
     const agent = async (username: string) => {
-      const record = await createAgent(run.server.store, { username, password: "secret-pass", nickname: username });
+      const record = await createAgent(run.server.store.tenant("default"), { username, password: "secret-pass", nickname: username });
       const { client } = await RawClient.connect(run.wsUrl, (await tokens.issueAgent(record)).token);
       return client;
     };

@@ -1,6 +1,6 @@
 /** Chats and messages made straight in a store, for tests below the chat domain. @module */
 import { randomUUID } from "node:crypto";
-import type { AppendRequest, ParticipantRecord, StoredEvent, Store } from "../src/store/types.js";
+import type { AppendRequest, MediaRecord, ParticipantRecord, StoredEvent, Store, TenantStore } from "../src/store/types.js";
 
 const ts = () => new Date().toISOString();
 
@@ -22,15 +22,16 @@ export function participant(userId: string, isAgent = false): ParticipantRecord 
   return { userId, nickname: isAgent ? "Agent" : "Customer", isAgent, channel: isAgent ? "agent" : "web", joinedAt: ts(), leftAt: null };
 }
 
-/** Creates a chat with its customer, as `POST /v1/contacts` would. */
+/** Creates a chat with its customer, as `POST /v1/contacts` would: in the given tenant's view, or in `default`. */
 export async function newChat(
-  store: Store,
+  store: Store | TenantStore,
   createdAt = ts(),
   nickname = "Customer",
   chatId = `CHAT_${randomUUID()}`,
 ): Promise<{ chatId: string; customer: string }> {
   const customer = `USER_${randomUUID()}`;
-  await store.createContact({
+  const scoped = "tenant" in store ? store.tenant("default") : store;
+  await scoped.createContact({
     contact: { id: chatId, createdAt, customerUserId: customer, nickname, email: null, pageUri: null, pageTitle: null, userAgent: null, clientIp: "127.0.0.1" },
     customer: participant(customer),
     firstEvent: { id: `EVT_${randomUUID()}`, name: "userAdded", userId: customer, ts: ts(), data: stub({ chatId, who: customer }) },
@@ -49,4 +50,43 @@ export function textMessage(chatId: string, userId: string, text: string, client
 /** A text message append whose text is its clientId. */
 export function message(chatId: string, userId: string, clientId: string): AppendRequest {
   return textMessage(chatId, userId, clientId, clientId);
+}
+
+/** A stored file of the chat, by the user: an image with a thumbnail, or a document. */
+export function media(chat: string, user: string, withThumbnail: boolean): MediaRecord {
+  const blob = (n: number) => n.toString(16).padStart(64, "0");
+  return {
+    id: `UPLOAD_${randomUUID()}`,
+    chatId: chat,
+    userId: user,
+    messageType: withThumbnail ? "IMAGE" : "DOCUMENT",
+    documentType: withThumbnail ? "PNG" : "PDF",
+    fileName: withThumbnail ? "photo.png" : "contract.pdf",
+    originalSize: 5_000_000,
+    resized: withThumbnail,
+    fullsize: { blobKey: blob(1), mimeType: withThumbnail ? "image/png" : "application/pdf", size: 900_000, width: withThumbnail ? 2048 : null, height: withThumbnail ? 1536 : null },
+    thumbnail: withThumbnail ? { blobKey: blob(2), mimeType: "image/png", size: 20_000, width: 320, height: 240 } : null,
+    createdAt: ts(),
+    state: "stored",
+    failure: null,
+  };
+}
+
+/** An image sent inline, recorded before its processing: its clean original only. */
+export function pendingImage(chat: string, user: string): MediaRecord {
+  return { ...media(chat, user, true), resized: false, thumbnail: null, state: "pending" };
+}
+
+export function mediaMessage(chat: string, user: string, mediaId: string, clientId: string): AppendRequest {
+  const id = `MSG_${randomUUID()}`;
+  return {
+    chatId: chat,
+    id,
+    name: "multimediaMessage",
+    userId: user,
+    ts: ts(),
+    data: stub({ id, chatId: chat }),
+    clientId,
+    change: { kind: "mediaAttached", mediaId, messageId: id },
+  };
 }

@@ -5,9 +5,10 @@
  */
 import { randomUUID } from "node:crypto";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import type { AppendRequest, MediaRecord, Store } from "../src/store/types.js";
+import type { AppendRequest, MediaRecord, Store, TenantStore } from "../src/store/types.js";
 import { DuplicateUsernameError, StoreUnavailableError } from "../src/store/types.js";
-import { newChat, participant, stub, stubText, textMessage as message } from "./store-fixtures.js";
+import { media, mediaMessage, newChat, participant, pendingImage, stub, stubText, textMessage as message } from "./store-fixtures.js";
+import { tenantContract } from "./store.tenants.contract.js";
 
 export interface StoreFactory {
   /** A fresh, empty store location. */
@@ -19,48 +20,12 @@ const chatId = () => `CHAT_${randomUUID()}`;
 const userId = () => `USER_${randomUUID()}`;
 const msgId = () => `MSG_${randomUUID()}`;
 
-function media(chat: string, user: string, withThumbnail: boolean): MediaRecord {
-  const blob = (n: number) => n.toString(16).padStart(64, "0");
-  return {
-    id: `UPLOAD_${randomUUID()}`,
-    chatId: chat,
-    userId: user,
-    messageType: withThumbnail ? "IMAGE" : "DOCUMENT",
-    documentType: withThumbnail ? "PNG" : "PDF",
-    fileName: withThumbnail ? "photo.png" : "contract.pdf",
-    originalSize: 5_000_000,
-    resized: withThumbnail,
-    fullsize: { blobKey: blob(1), mimeType: withThumbnail ? "image/png" : "application/pdf", size: 900_000, width: withThumbnail ? 2048 : null, height: withThumbnail ? 1536 : null },
-    thumbnail: withThumbnail ? { blobKey: blob(2), mimeType: "image/png", size: 20_000, width: 320, height: 240 } : null,
-    createdAt: ts(),
-    state: "stored",
-    failure: null,
-  };
-}
-
-/** An image sent inline, recorded before its processing: its clean original only. */
-function pendingImage(chat: string, user: string): MediaRecord {
-  return { ...media(chat, user, true), resized: false, thumbnail: null, state: "pending" };
-}
-
-function mediaMessage(chat: string, user: string, mediaId: string, clientId: string): AppendRequest {
-  const id = msgId();
-  return {
-    chatId: chat,
-    id,
-    name: "multimediaMessage",
-    userId: user,
-    ts: ts(),
-    data: stub({ id, chatId: chat }),
-    clientId,
-    change: { kind: "mediaAttached", mediaId, messageId: id },
-  };
-}
-
 export function storeContract(name: string, factory: StoreFactory): void {
   describe(`Store contract: ${name}`, () => {
     let store: Store;
     let location: Awaited<ReturnType<StoreFactory["create"]>>;
+    /** The view every single-tenant case works in: today's install. */
+    const inDefault = (): TenantStore => store.tenant("default");
 
     beforeEach(async () => {
       location = await factory.create();
@@ -93,40 +58,40 @@ export function storeContract(name: string, factory: StoreFactory): void {
 
     it("starts a chat with the customer's event at seq 1", async () => {
       const { chatId: id, customer } = await newChat(store);
-      const contact = await store.getContact(id);
+      const contact = await inDefault().getContact(id);
       expect(contact?.status).toBe("active");
       expect(contact?.lastSeq).toBe(1);
       expect(contact?.participants.map((p) => p.userId)).toEqual([customer]);
-      const events = await store.eventsAfter(id, 0, 10);
+      const events = await inDefault().eventsAfter(id, 0, 10);
       expect(events.map((e) => [e.seq, e.name])).toEqual([[1, "userAdded"]]);
-      expect(await store.getContact(chatId())).toBeUndefined();
+      expect(await inDefault().getContact(chatId())).toBeUndefined();
     });
 
     it("gives gap-free seqs to concurrent appends to one chat", async () => {
       const { chatId: id, customer } = await newChat(store);
-      const results = await Promise.all(Array.from({ length: 200 }, (_, i) => store.append(message(id, customer, `m${i}`))));
+      const results = await Promise.all(Array.from({ length: 200 }, (_, i) => inDefault().append(message(id, customer, `m${i}`))));
       const seqs = results.map((r) => (r.status === "appended" ? r.seq : -1)).sort((a, b) => a - b);
       expect(seqs).toEqual(Array.from({ length: 200 }, (_, i) => i + 2));
-      const events = await store.eventsAfter(id, 0, 1000);
+      const events = await inDefault().eventsAfter(id, 0, 1000);
       expect(events.map((e) => e.seq)).toEqual(Array.from({ length: 201 }, (_, i) => i + 1));
-      expect((await store.getContact(id))?.lastSeq).toBe(201);
+      expect((await inDefault().getContact(id))?.lastSeq).toBe(201);
     });
 
     it("keeps each chat's seqs gap-free under concurrent appends to many chats", async () => {
       const chats = await Promise.all(Array.from({ length: 10 }, () => newChat(store)));
-      await Promise.all(chats.flatMap((c) => Array.from({ length: 30 }, (_, i) => store.append(message(c.chatId, c.customer, `m${i}`)))));
+      await Promise.all(chats.flatMap((c) => Array.from({ length: 30 }, (_, i) => inDefault().append(message(c.chatId, c.customer, `m${i}`)))));
       for (const c of chats) {
-        const events = await store.eventsAfter(c.chatId, 0, 1000);
+        const events = await inDefault().eventsAfter(c.chatId, 0, 1000);
         expect(events.map((e) => e.seq)).toEqual(Array.from({ length: 31 }, (_, i) => i + 1));
       }
     });
 
     it("returns the original for a repeated clientId and stores nothing new", async () => {
       const { chatId: id, customer } = await newChat(store);
-      const first = await store.append(message(id, customer, "hello", "c-1"));
+      const first = await inDefault().append(message(id, customer, "hello", "c-1"));
       const [again, concurrent] = await Promise.all([
-        store.append(message(id, customer, "hello", "c-1")),
-        store.append(message(id, customer, "hello", "c-1")),
+        inDefault().append(message(id, customer, "hello", "c-1")),
+        inDefault().append(message(id, customer, "hello", "c-1")),
       ]);
       expect(first.status).toBe("appended");
       if (first.status !== "appended") return;
@@ -134,84 +99,84 @@ export function storeContract(name: string, factory: StoreFactory): void {
       for (const r of [again, concurrent]) expect(r).toEqual(original);
       // Another user may use the same clientId.
       const other = userId();
-      expect((await store.append(message(id, other, "hi", "c-1"))).status).toBe("appended");
-      expect((await store.eventsAfter(id, 0, 100)).length).toBe(3);
+      expect((await inDefault().append(message(id, other, "hi", "c-1"))).status).toBe("appended");
+      expect((await inDefault().eventsAfter(id, 0, 100)).length).toBe(3);
     });
 
     it("answers a repeated clientId with the original's name and data, whatever the repeat holds", async () => {
       const { chatId: id, customer } = await newChat(store);
       const first = message(id, customer, "hello", "c-1");
-      expect((await store.append(first)).status).toBe("appended");
+      expect((await inDefault().append(first)).status).toBe("appended");
       const link: AppendRequest = { chatId: id, id: msgId(), name: "link", userId: customer, ts: ts(), data: stub({ url: "https://x.example" }), clientId: "c-1" };
       for (const repeat of [message(id, customer, "something else", "c-1"), link]) {
-        expect(await store.append(repeat)).toMatchObject({ status: "duplicate", id: first.id, name: "message", data: first.data });
+        expect(await inDefault().append(repeat)).toMatchObject({ status: "duplicate", id: first.id, name: "message", data: first.data });
       }
-      expect((await store.eventsAfter(id, 0, 100)).map((e) => e.seq)).toEqual([1, 2]);
+      expect((await inDefault().eventsAfter(id, 0, 100)).map((e) => e.seq)).toEqual([1, 2]);
     });
 
     it("records one receipt per message, user and kind; refuses unknown messages; ignores own", async () => {
       const { chatId: id, customer } = await newChat(store);
       const agent = userId();
       const sent = message(id, customer, "hi");
-      await store.append(sent);
+      await inDefault().append(sent);
       const receipt = (user: string, name: "messageReceived" | "messageSeen", ref = sent.id): AppendRequest => ({
         chatId: id, id: `EVT_${randomUUID()}`, name, userId: user, ts: ts(), data: stub({ messageID: ref }), refId: ref,
       });
-      expect((await store.append(receipt(agent, "messageReceived"))).status).toBe("appended");
-      expect((await store.append(receipt(agent, "messageReceived"))).status).toBe("receiptIgnored");
-      expect((await store.append(receipt(agent, "messageSeen"))).status).toBe("appended");
-      expect((await store.append(receipt(customer, "messageSeen"))).status).toBe("receiptIgnored");
-      expect((await store.append(receipt(agent, "messageSeen", msgId()))).status).toBe("messageNotFound");
-      const events = await store.eventsAfter(id, 0, 100);
+      expect((await inDefault().append(receipt(agent, "messageReceived"))).status).toBe("appended");
+      expect((await inDefault().append(receipt(agent, "messageReceived"))).status).toBe("receiptIgnored");
+      expect((await inDefault().append(receipt(agent, "messageSeen"))).status).toBe("appended");
+      expect((await inDefault().append(receipt(customer, "messageSeen"))).status).toBe("receiptIgnored");
+      expect((await inDefault().append(receipt(agent, "messageSeen", msgId()))).status).toBe("messageNotFound");
+      const events = await inDefault().eventsAfter(id, 0, 100);
       expect(events.map((e) => e.seq)).toEqual([1, 2, 3, 4]);
     });
 
     it("applies state changes in the same transaction as their events", async () => {
       const { chatId: id, customer } = await newChat(store);
       const agent = userId();
-      const joined = await store.append({
+      const joined = await inDefault().append({
         chatId: id, id: `EVT_${randomUUID()}`, name: "userAdded", userId: agent, ts: ts(), data: stub({}),
         change: { kind: "participantJoined", participant: participant(agent, true) },
       });
       expect(joined.status).toBe("appended");
-      let contact = await store.getContact(id);
+      let contact = await inDefault().getContact(id);
       expect(contact?.participants.find((p) => p.userId === agent)?.leftAt).toBeNull();
       const at = ts();
-      await store.append({ chatId: id, id: `EVT_${randomUUID()}`, name: "userLeft", userId: agent, ts: at, data: stub({}), change: { kind: "participantLeft", userId: agent, at } });
-      contact = await store.getContact(id);
+      await inDefault().append({ chatId: id, id: `EVT_${randomUUID()}`, name: "userLeft", userId: agent, ts: at, data: stub({}), change: { kind: "participantLeft", userId: agent, at } });
+      contact = await inDefault().getContact(id);
       expect(contact?.participants.find((p) => p.userId === agent)?.leftAt).toBe(at);
-      await store.append({ chatId: id, id: `EVT_${randomUUID()}`, name: "contactEnded", userId: customer, ts: at, data: stub({}), change: { kind: "contactEnded", at } });
-      contact = await store.getContact(id);
+      await inDefault().append({ chatId: id, id: `EVT_${randomUUID()}`, name: "contactEnded", userId: customer, ts: at, data: stub({}), change: { kind: "contactEnded", at } });
+      contact = await inDefault().getContact(id);
       expect(contact?.status).toBe("ended");
       expect(contact?.endedAt).toBe(at);
       expect(contact?.lastSeq).toBe(4);
       // After the end, messages are refused and take no seq.
-      expect((await store.append(message(id, customer, "late"))).status).toBe("contactEnded");
-      expect((await store.getContact(id))?.lastSeq).toBe(4);
-      expect((await store.append(message(chatId(), customer, "nowhere"))).status).toBe("contactNotFound");
+      expect((await inDefault().append(message(id, customer, "late"))).status).toBe("contactEnded");
+      expect((await inDefault().getContact(id))?.lastSeq).toBe(4);
+      expect((await inDefault().append(message(chatId(), customer, "nowhere"))).status).toBe("contactNotFound");
     });
 
     it("counts chats by state", async () => {
-      const before = await store.countContactsByState();
+      const before = await inDefault().countContactsByState();
       const { chatId: ended, customer } = await newChat(store);
       await newChat(store);
       await newChat(store);
       const at = ts();
-      await store.append({ chatId: ended, id: `EVT_${randomUUID()}`, name: "contactEnded", userId: customer, ts: at, data: stub({}), change: { kind: "contactEnded", at } });
-      expect(await store.countContactsByState()).toEqual({ active: before.active + 2, ended: before.ended + 1 });
+      await inDefault().append({ chatId: ended, id: `EVT_${randomUUID()}`, name: "contactEnded", userId: customer, ts: at, data: stub({}), change: { kind: "contactEnded", at } });
+      expect(await inDefault().countContactsByState()).toEqual({ active: before.active + 2, ended: before.ended + 1 });
     });
 
     it("pages events forward and messages backward", async () => {
       const { chatId: id, customer } = await newChat(store);
-      for (let i = 0; i < 25; i++) await store.append(message(id, customer, `m${i}`));
-      const forward = await store.eventsAfter(id, 10, 5);
+      for (let i = 0; i < 25; i++) await inDefault().append(message(id, customer, `m${i}`));
+      const forward = await inDefault().eventsAfter(id, 10, 5);
       expect(forward.map((e) => e.seq)).toEqual([11, 12, 13, 14, 15]);
-      const newest = await store.messagesBefore(id, undefined, 10);
+      const newest = await inDefault().messagesBefore(id, undefined, 10);
       expect(newest.events.map((e) => e.seq)).toEqual(Array.from({ length: 10 }, (_, i) => i + 17));
       expect(newest.hasMore).toBe(true);
-      const older = await store.messagesBefore(id, 17, 10);
+      const older = await inDefault().messagesBefore(id, 17, 10);
       expect(older.events.map((e) => e.seq)).toEqual(Array.from({ length: 10 }, (_, i) => i + 7));
-      const oldest = await store.messagesBefore(id, 7, 10);
+      const oldest = await inDefault().messagesBefore(id, 7, 10);
       expect(oldest.events.map((e) => e.seq)).toEqual([2, 3, 4, 5, 6]);
       expect(oldest.hasMore).toBe(false);
       expect(stubText(oldest.events[0])).toBe("m0");
@@ -220,14 +185,14 @@ export function storeContract(name: string, factory: StoreFactory): void {
     describe("listContacts", () => {
       const at = (minute: number) => new Date(Date.UTC(2026, 0, 1, 0, minute)).toISOString();
       const join = (chat: string, agent: string) =>
-        store.append({
+        inDefault().append({
           chatId: chat, id: `EVT_${randomUUID()}`, name: "userAdded", userId: agent, ts: ts(), data: stub({}),
           change: { kind: "participantJoined", participant: participant(agent, true) },
         });
       const leave = (chat: string, agent: string) =>
-        store.append({ chatId: chat, id: `EVT_${randomUUID()}`, name: "userLeft", userId: agent, ts: ts(), data: stub({}), change: { kind: "participantLeft", userId: agent, at: ts() } });
+        inDefault().append({ chatId: chat, id: `EVT_${randomUUID()}`, name: "userLeft", userId: agent, ts: ts(), data: stub({}), change: { kind: "participantLeft", userId: agent, at: ts() } });
       const end = (chat: string) =>
-        store.append({ chatId: chat, id: `EVT_${randomUUID()}`, name: "contactEnded", userId: null, ts: ts(), data: stub({}), change: { kind: "contactEnded", at: ts() } });
+        inDefault().append({ chatId: chat, id: `EVT_${randomUUID()}`, name: "contactEnded", userId: null, ts: ts(), data: stub({}), change: { kind: "contactEnded", at: ts() } });
 
       it("lists newest first with participants and the first message, and tells the statuses apart", async () => {
         const waiting = await newChat(store, at(1), "Wanda");
@@ -238,11 +203,11 @@ export function storeContract(name: string, factory: StoreFactory): void {
         await join(taken.chatId, agent);
         await join(left.chatId, agent);
         await leave(left.chatId, agent);
-        await store.append(message(waiting.chatId, waiting.customer, "first"));
-        await store.append(message(waiting.chatId, waiting.customer, "second"));
+        await inDefault().append(message(waiting.chatId, waiting.customer, "first"));
+        await inDefault().append(message(waiting.chatId, waiting.customer, "second"));
         await end(ended.chatId);
 
-        const all = await store.listContacts({ limit: 10 });
+        const all = await inDefault().listContacts({ limit: 10 });
         expect(all.map((c) => c.nickname)).toEqual(["Ed", "Lea", "Tom", "Wanda"]);
         const wanda = all[3];
         expect(wanda?.firstMessage?.seq).toBe(2);
@@ -253,9 +218,9 @@ export function storeContract(name: string, factory: StoreFactory): void {
         expect(all[0]?.status).toBe("ended");
 
         // Waiting: active with no agent present (one who left does not count); active: an agent present.
-        expect((await store.listContacts({ status: "waiting", limit: 10 })).map((c) => c.nickname)).toEqual(["Lea", "Wanda"]);
-        expect((await store.listContacts({ status: "active", limit: 10 })).map((c) => c.nickname)).toEqual(["Tom"]);
-        expect((await store.listContacts({ status: "ended", limit: 10 })).map((c) => c.nickname)).toEqual(["Ed"]);
+        expect((await inDefault().listContacts({ status: "waiting", limit: 10 })).map((c) => c.nickname)).toEqual(["Lea", "Wanda"]);
+        expect((await inDefault().listContacts({ status: "active", limit: 10 })).map((c) => c.nickname)).toEqual(["Tom"]);
+        expect((await inDefault().listContacts({ status: "ended", limit: 10 })).map((c) => c.nickname)).toEqual(["Ed"]);
       });
 
       it("pages by keyset, with the id breaking ties of one instant", async () => {
@@ -263,13 +228,13 @@ export function storeContract(name: string, factory: StoreFactory): void {
         const ids = ["CHAT_00000000-0000-4000-8000-000000000001", "CHAT_00000000-0000-4000-8000-000000000002", "CHAT_00000000-0000-4000-8000-000000000003"];
         for (const id of ids) await newChat(store, instant, "Same", id);
         await newChat(store, at(4), "Older");
-        const first = await store.listContacts({ limit: 2 });
+        const first = await inDefault().listContacts({ limit: 2 });
         expect(first.map((c) => c.id)).toEqual([ids[2], ids[1]]);
         const last = first[1] as { createdAt: string; id: string };
-        const second = await store.listContacts({ limit: 2, before: { createdAt: last.createdAt, id: last.id } });
+        const second = await inDefault().listContacts({ limit: 2, before: { createdAt: last.createdAt, id: last.id } });
         expect(second.map((c) => c.nickname)).toEqual(["Same", "Older"]);
         expect(second[0]?.id).toBe(ids[0]);
-        const third = await store.listContacts({ limit: 2, before: { createdAt: at(4), id: (second[1] as { id: string }).id } });
+        const third = await inDefault().listContacts({ limit: 2, before: { createdAt: at(4), id: (second[1] as { id: string }).id } });
         expect(third).toEqual([]);
       });
 
@@ -278,25 +243,25 @@ export function storeContract(name: string, factory: StoreFactory): void {
         await newChat(store, at(2), "JOANNA");
         await newChat(store, at(3), "100%_sure\\");
         await newChat(store, at(4), "Bob");
-        expect((await store.listContacts({ search: "anna", limit: 10 })).map((c) => c.nickname)).toEqual(["JOANNA", "Annabel Lee"]);
-        expect((await store.listContacts({ search: ann.chatId, limit: 10 })).map((c) => c.nickname)).toEqual(["Annabel Lee"]);
-        expect((await store.listContacts({ search: ann.chatId.slice(0, 12), limit: 10 })).map((c) => c.nickname)).toEqual([]);
-        expect((await store.listContacts({ search: "%", limit: 10 })).map((c) => c.nickname)).toEqual(["100%_sure\\"]);
-        expect((await store.listContacts({ search: "_", limit: 10 })).map((c) => c.nickname)).toEqual(["100%_sure\\"]);
-        expect((await store.listContacts({ search: "\\", limit: 10 })).map((c) => c.nickname)).toEqual(["100%_sure\\"]);
-        expect((await store.listContacts({ search: "anna", status: "ended", limit: 10 }))).toEqual([]);
+        expect((await inDefault().listContacts({ search: "anna", limit: 10 })).map((c) => c.nickname)).toEqual(["JOANNA", "Annabel Lee"]);
+        expect((await inDefault().listContacts({ search: ann.chatId, limit: 10 })).map((c) => c.nickname)).toEqual(["Annabel Lee"]);
+        expect((await inDefault().listContacts({ search: ann.chatId.slice(0, 12), limit: 10 })).map((c) => c.nickname)).toEqual([]);
+        expect((await inDefault().listContacts({ search: "%", limit: 10 })).map((c) => c.nickname)).toEqual(["100%_sure\\"]);
+        expect((await inDefault().listContacts({ search: "_", limit: 10 })).map((c) => c.nickname)).toEqual(["100%_sure\\"]);
+        expect((await inDefault().listContacts({ search: "\\", limit: 10 })).map((c) => c.nickname)).toEqual(["100%_sure\\"]);
+        expect((await inDefault().listContacts({ search: "anna", status: "ended", limit: 10 }))).toEqual([]);
       });
     });
 
     it("creates agents, refuses a taken username and counts them", async () => {
-      expect(await store.countAgents()).toBe(0);
+      expect(await inDefault().countAgents()).toBe(0);
       const agent = { id: userId(), username: "ann", nickname: "Ann", passwordHash: "scrypt$x", createdAt: ts() };
-      await store.createAgent(agent);
-      await expect(store.createAgent({ ...agent, id: userId() })).rejects.toBeInstanceOf(DuplicateUsernameError);
-      expect(await store.findAgentByUsername("ann")).toEqual(agent);
-      expect(await store.findAgentByUsername("bob")).toBeUndefined();
-      expect(await store.countAgents()).toBe(1);
-      expect(await store.listAgentNames()).toEqual([{ username: "ann", nickname: "Ann" }]);
+      await inDefault().createAgent(agent);
+      await expect(inDefault().createAgent({ ...agent, id: userId() })).rejects.toBeInstanceOf(DuplicateUsernameError);
+      expect(await inDefault().findAgentByUsername("ann")).toEqual({ ...agent, tenant: "default", role: "agent", disabledAt: null });
+      expect(await inDefault().findAgentByUsername("bob")).toBeUndefined();
+      expect(await inDefault().countAgents()).toBe(1);
+      expect(await inDefault().listAgentNames()).toEqual([{ username: "ann", nickname: "Ann" }]);
       await store.setMeta("k", "v1");
       await store.setMeta("k", "v2");
       expect(await store.getMeta("k")).toBe("v2");
@@ -304,64 +269,64 @@ export function storeContract(name: string, factory: StoreFactory): void {
 
     it("keeps everything after close and reopen", async () => {
       const { chatId: id, customer } = await newChat(store);
-      const pending = Array.from({ length: 20 }, (_, i) => store.append(message(id, customer, `m${i}`, `c${i}`)));
+      const pending = Array.from({ length: 20 }, (_, i) => inDefault().append(message(id, customer, `m${i}`, `c${i}`)));
       await Promise.all(pending);
       await store.close();
       store = await location.open();
       await store.migrate();
-      const events = await store.eventsAfter(id, 0, 100);
+      const events = await inDefault().eventsAfter(id, 0, 100);
       expect(events.map((e) => e.seq)).toEqual(Array.from({ length: 21 }, (_, i) => i + 1));
-      expect((await store.append(message(id, customer, "m0", "c0"))).status).toBe("duplicate");
-      expect((await store.append(message(id, customer, "next"))).status).toBe("appended");
+      expect((await inDefault().append(message(id, customer, "m0", "c0"))).status).toBe("duplicate");
+      expect((await inDefault().append(message(id, customer, "next"))).status).toBe("appended");
     });
 
     it("records media files, once per id, with and without thumbnails", async () => {
       const { chatId: id, customer } = await newChat(store);
       const image = media(id, customer, true);
       const document = media(id, customer, false);
-      await store.createMedia(image);
-      await store.createMedia(document);
-      await store.createMedia({ ...image, fileName: "other.png" });
-      expect(await store.getMedia(image.id)).toEqual(image);
-      expect(await store.getMedia(document.id)).toEqual(document);
-      expect(await store.getMedia(`UPLOAD_${randomUUID()}`)).toBeUndefined();
+      await inDefault().createMedia(image);
+      await inDefault().createMedia(document);
+      await inDefault().createMedia({ ...image, fileName: "other.png" });
+      expect(await inDefault().getMedia(image.id)).toEqual(image);
+      expect(await inDefault().getMedia(document.id)).toEqual(document);
+      expect(await inDefault().getMedia(`UPLOAD_${randomUUID()}`)).toBeUndefined();
     });
 
     it("attaches a file to its message in the message's transaction, in that chat only", async () => {
       const { chatId: id, customer } = await newChat(store);
       const other = await newChat(store);
       const file = media(id, customer, true);
-      await store.createMedia(file);
+      await inDefault().createMedia(file);
       const request = mediaMessage(id, customer, file.id, "m1");
-      expect((await store.append(request)).status).toBe("appended");
-      expect(await store.mediaOfMessage(id, request.id)).toEqual(file);
-      expect((await store.getEvent(id, request.id))?.name).toBe("multimediaMessage");
-      expect(await store.getEvent(other.chatId, request.id)).toBeUndefined();
-      expect(await store.mediaOfMessage(other.chatId, request.id)).toBeUndefined();
-      expect(await store.mediaOfMessage(id, msgId())).toBeUndefined();
+      expect((await inDefault().append(request)).status).toBe("appended");
+      expect(await inDefault().mediaOfMessage(id, request.id)).toEqual(file);
+      expect((await inDefault().getEvent(id, request.id))?.name).toBe("multimediaMessage");
+      expect(await inDefault().getEvent(other.chatId, request.id)).toBeUndefined();
+      expect(await inDefault().mediaOfMessage(other.chatId, request.id)).toBeUndefined();
+      expect(await inDefault().mediaOfMessage(id, msgId())).toBeUndefined();
       // A retry is a duplicate and attaches nothing new.
-      expect((await store.append({ ...mediaMessage(id, customer, file.id, "m1") })).status).toBe("duplicate");
+      expect((await inDefault().append({ ...mediaMessage(id, customer, file.id, "m1") })).status).toBe("duplicate");
       // An append refused because the chat ended attaches nothing.
-      await store.append({ chatId: id, id: `EVT_${randomUUID()}`, name: "contactEnded", userId: customer, ts: ts(), data: stub({}), change: { kind: "contactEnded", at: ts() } });
+      await inDefault().append({ chatId: id, id: `EVT_${randomUUID()}`, name: "contactEnded", userId: customer, ts: ts(), data: stub({}), change: { kind: "contactEnded", at: ts() } });
       const refused = mediaMessage(id, customer, file.id, "m2");
-      expect((await store.append(refused)).status).toBe("contactEnded");
-      expect(await store.mediaOfMessage(id, refused.id)).toBeUndefined();
+      expect((await inDefault().append(refused)).status).toBe("contactEnded");
+      expect(await inDefault().mediaOfMessage(id, refused.id)).toBeUndefined();
     });
 
     it("keeps an image's processing durable: pending until finished or failed, by the first who does it", async () => {
       const { chatId: id, customer } = await newChat(store);
       const sent = pendingImage(id, customer);
       const unsent = pendingImage(id, customer);
-      await store.createMedia(sent);
-      await store.createMedia(unsent);
+      await inDefault().createMedia(sent);
+      await inDefault().createMedia(unsent);
       const request = mediaMessage(id, customer, sent.id, "p1");
-      await store.append(request);
+      await inDefault().append(request);
       // Both were created in the same millisecond: compare in id order.
       const mine = (list: { media: MediaRecord; messageId: string | null }[]) =>
         list.filter((entry) => entry.media.chatId === id).sort((a, b) => a.media.id.localeCompare(b.media.id));
       const expected = [
-        { media: sent, messageId: request.id },
-        { media: unsent, messageId: null },
+        { tenant: "default", media: sent, messageId: request.id },
+        { tenant: "default", media: unsent, messageId: null },
       ].sort((a, b) => a.media.id.localeCompare(b.media.id));
       expect(mine(await store.pendingMedia(1000))).toEqual(expected);
 
@@ -376,29 +341,30 @@ export function storeContract(name: string, factory: StoreFactory): void {
         thumbnail: { blobKey: blob(8), mimeType: "image/png", size: 9_000, width: 320, height: 240 },
         resized: true,
       };
-      expect(await store.finishMedia(sent.id, processed)).toBe(true);
+      expect(await inDefault().finishMedia(sent.id, processed)).toBe(true);
       // A second node finishing the same file, or failing it, changes nothing.
-      expect(await store.finishMedia(sent.id, { ...processed, resized: false })).toBe(false);
-      expect(await store.failMedia(sent.id, "MEDIA_CORRUPT")).toBe(false);
-      expect(await store.mediaOfMessage(id, request.id)).toEqual({ ...sent, ...processed, state: "stored", failure: null });
+      expect(await inDefault().finishMedia(sent.id, { ...processed, resized: false })).toBe(false);
+      expect(await inDefault().failMedia(sent.id, "MEDIA_CORRUPT")).toBe(false);
+      expect(await inDefault().mediaOfMessage(id, request.id)).toEqual({ ...sent, ...processed, state: "stored", failure: null });
 
-      expect(await store.failMedia(unsent.id, "MEDIA_PROCESSING_TIMEOUT")).toBe(true);
-      expect(await store.finishMedia(unsent.id, processed)).toBe(false);
-      expect(await store.getMedia(unsent.id)).toEqual({ ...unsent, state: "failed", failure: "MEDIA_PROCESSING_TIMEOUT" });
+      expect(await inDefault().failMedia(unsent.id, "MEDIA_PROCESSING_TIMEOUT")).toBe(true);
+      expect(await inDefault().finishMedia(unsent.id, processed)).toBe(false);
+      expect(await inDefault().getMedia(unsent.id)).toEqual({ ...unsent, state: "failed", failure: "MEDIA_PROCESSING_TIMEOUT" });
       expect(mine(await store.pendingMedia(1000))).toEqual([]);
-      expect(await store.finishMedia(`UPLOAD_${randomUUID()}`, processed)).toBe(false);
+      expect(await inDefault().finishMedia(`UPLOAD_${randomUUID()}`, processed)).toBe(false);
     });
 
     it("keeps media after close and reopen", async () => {
       const { chatId: id, customer } = await newChat(store);
       const file = media(id, customer, false);
-      await store.createMedia(file);
+      await inDefault().createMedia(file);
       const request = mediaMessage(id, customer, file.id, "d1");
-      await store.append(request);
+      await inDefault().append(request);
       await store.close();
       store = await location.open();
       await store.migrate();
-      expect(await store.mediaOfMessage(id, request.id)).toEqual(file);
+      expect(await inDefault().mediaOfMessage(id, request.id)).toEqual(file);
     });
   });
+  tenantContract(name, factory);
 }

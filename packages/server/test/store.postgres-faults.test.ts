@@ -16,7 +16,7 @@ import { message, newChat, stubText } from "./store-fixtures.js";
 async function appendUntilCommitted(store: PostgresStore, request: AppendRequest, failures: { count: number }): Promise<AppendResult> {
   for (let attempt = 0; attempt < 50; attempt++) {
     try {
-      return await store.append(request);
+      return await store.tenant("default").append(request);
     } catch (error) {
       if (!(error instanceof StoreUnavailableError)) throw error;
       failures.count++;
@@ -58,7 +58,7 @@ describePostgres("PostgreSQL going away", () => {
     for (const result of results) expect(["appended", "duplicate"]).toContain(result.status);
 
     for (const { chatId } of chats) {
-      const events = await store.eventsAfter(chatId, 0, 10_000);
+      const events = await store.tenant("default").eventsAfter(chatId, 0, 10_000);
       expect(events.map((e) => e.seq)).toEqual(Array.from({ length: perChat + 1 }, (_, i) => i + 1));
       const clientIds = events.slice(1).map((e) => stubText(e));
       expect(new Set(clientIds).size).toBe(perChat);
@@ -75,21 +75,21 @@ describePostgres("PostgreSQL going away", () => {
     cleanups.push(() => store.close());
     await store.migrate();
     const { chatId, customer } = await newChat(store);
-    expect((await store.append(message(chatId, customer, "before"))).status).toBe("appended");
+    expect((await store.tenant("default").append(message(chatId, customer, "before"))).status).toBe("appended");
 
     await relay.stop();
     const refusal = await store.ready().then(() => undefined, (error: unknown) => error);
     expect(refusal).toBeInstanceOf(StoreUnavailableError);
     // A pooled connection cut under the store, or a new one refused: both name the database.
     expect((refusal as StoreUnavailableError).reason).toMatch(/^PostgreSQL at postgres:\/\/.* does not answer: .*(ECONNREFUSED|Connection terminated)/);
-    await expect(store.append(message(chatId, customer, "during"))).rejects.toMatchObject({ code: "STORE_UNAVAILABLE" });
-    await expect(store.getContact(chatId)).rejects.toBeInstanceOf(StoreUnavailableError);
+    await expect(store.tenant("default").append(message(chatId, customer, "during"))).rejects.toMatchObject({ code: "STORE_UNAVAILABLE" });
+    await expect(store.tenant("default").getContact(chatId)).rejects.toBeInstanceOf(StoreUnavailableError);
 
     await relay.start();
     await expect(store.ready()).resolves.toBeUndefined();
-    expect((await store.append(message(chatId, customer, "during"))).status).toBe("appended");
-    expect((await store.append(message(chatId, customer, "after"))).status).toBe("appended");
-    const events = await store.eventsAfter(chatId, 0, 100);
+    expect((await store.tenant("default").append(message(chatId, customer, "during"))).status).toBe("appended");
+    expect((await store.tenant("default").append(message(chatId, customer, "after"))).status).toBe("appended");
+    const events = await store.tenant("default").eventsAfter(chatId, 0, 100);
     expect(events.map((e) => [e.seq, (e.data as { text?: string }).text])).toEqual([
       [1, undefined],
       [2, "before"],
@@ -123,7 +123,7 @@ describePostgres("PostgreSQL going away", () => {
     expect(await send("during")).toMatchObject({ ok: true });
     expect(await send("after")).toMatchObject({ ok: true });
     await expect(run.server.store.ready()).resolves.toBeUndefined();
-    const texts = (await run.server.store.eventsAfter(contact.chatId, 0, 100)).filter((e) => e.name === "message").map((e) => (e.data as { content: { text: string } }).content.text);
+    const texts = (await run.server.store.tenant("default").eventsAfter(contact.chatId, 0, 100)).filter((e) => e.name === "message").map((e) => (e.data as { content: { text: string } }).content.text);
     expect(texts).toEqual(["before", "during", "after"]);
   });
 });

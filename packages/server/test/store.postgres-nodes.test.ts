@@ -28,7 +28,7 @@ describePostgres("PostgreSQL store shared by several nodes", () => {
     await Promise.all(nodes.map((n) => n.migrate()));
     for (const n of nodes) await n.ready();
     const applied = await queryDatabase<{ name: string }>(database.url, "select name from kysely_migration order by name");
-    expect(applied.map((row) => row.name)).toEqual(["001_initial", "002_media", "003_contact_list", "004_blobs", "005_media_state"]);
+    expect(applied.map((row) => row.name)).toEqual(["001_initial", "002_media", "003_contact_list", "004_blobs", "005_media_state", "006_tenants"]);
   });
 
   it("keeps seqs gap-free and ordered per chat, and clientIds unique, when two nodes append to the same chats", async () => {
@@ -47,7 +47,7 @@ describePostgres("PostgreSQL store shared by several nodes", () => {
         const clientId = `c${i}`;
         const request = message(chatId, customer, clientId);
         const [first, second] = i % 2 === 0 ? [a, b] : [b, a];
-        attempts.push(Promise.all([first.append(request), second.append({ ...request })]).then((results) => ({ chatId, clientId, results })));
+        attempts.push(Promise.all([first.tenant("default").append(request), second.tenant("default").append({ ...request })]).then((results) => ({ chatId, clientId, results })));
       }
     }
     const outcomes = await Promise.all(attempts);
@@ -65,13 +65,13 @@ describePostgres("PostgreSQL store shared by several nodes", () => {
     }
 
     for (const { chatId } of chats) {
-      const events = await a.eventsAfter(chatId, 0, 10_000);
+      const events = await a.tenant("default").eventsAfter(chatId, 0, 10_000);
       // seq 1 is the customer's userAdded; then every message once, with no gap and no repeat.
       expect(events.map((e) => e.seq)).toEqual(Array.from({ length: perChat + 1 }, (_, i) => i + 1));
       const byClientId = new Map(events.slice(1).map((e) => [stubText(e), e.seq]));
       expect(byClientId.size).toBe(perChat);
       expect(byClientId).toEqual(acknowledged.get(chatId));
-      expect((await b.getContact(chatId))?.lastSeq).toBe(perChat + 1);
+      expect((await b.tenant("default").getContact(chatId))?.lastSeq).toBe(perChat + 1);
     }
   });
 });

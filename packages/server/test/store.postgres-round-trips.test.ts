@@ -42,7 +42,7 @@ describePostgres("PostgreSQL store round trips per batch", () => {
 
     const statements = recordStatements();
     // Submitted in one turn of the event loop, so they form one batch.
-    const results = await Promise.all(requests.map((request) => store!.append(request)));
+    const results = await Promise.all(requests.map((request) => store!.tenant("default").append(request)));
 
     expect(results.map((r) => r.status)).toEqual(requests.map(() => "appended"));
     // begin, the batch's chat locks, two statements per message, commit.
@@ -58,10 +58,10 @@ describePostgres("PostgreSQL store round trips per batch", () => {
     await store.migrate();
     const { chatId, customer } = await newChat(store);
     const request = message(chatId, customer, "once");
-    const original = await store.append(request);
+    const original = await store.tenant("default").append(request);
 
     const statements = recordStatements();
-    const again = await store.append(request);
+    const again = await store.tenant("default").append(request);
 
     expect(original.status).toBe("appended");
     expect(again).toMatchObject({ status: "duplicate", seq: original.status === "appended" ? original.seq : -1, id: request.id });

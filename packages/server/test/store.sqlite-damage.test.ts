@@ -35,7 +35,7 @@ async function dataDirWithChat(messages: number): Promise<{ dir: string; db: str
   const store = new SqliteStore({ dataDir: dir.path });
   await store.migrate();
   const { chatId, customer } = await newChat(store);
-  for (let i = 0; i < messages; i++) await store.append(message(chatId, customer, `message ${i} ${"x".repeat(120)}`));
+  for (let i = 0; i < messages; i++) await store.tenant("default").append(message(chatId, customer, `message ${i} ${"x".repeat(120)}`));
   await store.close();
   return { dir: dir.path, db: join(dir.path, "parley.db"), chatId };
 }
@@ -172,11 +172,11 @@ describe("a damaged media file", () => {
       const mediaId = `UPLOAD_${randomUUID()}`;
       const messageId = `MSG_${randomUUID()}`;
       const fullsize = { blobKey: key, mimeType: "application/pdf", size: bytes.length, width: null, height: null };
-      await running.store.createMedia({
+      await running.store.tenant("default").createMedia({
         id: mediaId, chatId, userId: customer, messageType: "DOCUMENT", documentType: "PDF", fileName: "invoice.pdf",
         originalSize: bytes.length, resized: false, fullsize, thumbnail: null, createdAt: new Date().toISOString(), state: "stored", failure: null,
       });
-      await running.store.append({
+      await running.store.tenant("default").append({
         chatId, id: messageId, name: "multimediaMessage", userId: customer, ts: new Date().toISOString(), data: stub({}),
         change: { kind: "mediaAttached", mediaId, messageId },
       });

@@ -5,7 +5,7 @@
  * by the CLI is protected once the list is read again.
  * @module
  */
-import type { Store } from "../store/types.js";
+import type { TenantStore } from "../store/types.js";
 import { skeleton } from "./lookalikes.js";
 
 /** How long the agents' names are kept before the store is read again. */
@@ -17,7 +17,7 @@ export class AgentNames {
   private reading: Promise<Set<string>> | undefined;
 
   constructor(
-    private readonly store: Pick<Store, "listAgentNames">,
+    private readonly store: Pick<TenantStore, "listAgentNames">,
     private readonly ttlMs = AGENT_NAMES_TTL_MS,
     private readonly clock: () => number = Date.now,
   ) {}

@@ -1,19 +1,21 @@
 /** Agent accounts: creation and password login. @module */
 import { checkNickname, DEFAULT_LIMITS, normalizeNickname } from "@parley/protocol";
 import { newUserId } from "../ids.js";
-import type { AgentRecord, Store } from "../store/types.js";
+import type { AgentRecord, AgentRole, TenantStore } from "../store/types.js";
 import { hashPassword, verifyPassword } from "./passwords.js";
 
 export interface NewAgentInput {
   username: string;
   password: string;
   nickname?: string;
+  /** Default `agent`. */
+  role?: AgentRole;
 }
 
 const USERNAME = /^[A-Za-z0-9._@-]{1,128}$/;
 
-/** Creates an agent with a hashed password; the store refuses a taken username. */
-export async function createAgent(store: Store, input: NewAgentInput): Promise<AgentRecord> {
+/** Creates an agent of the store's tenant with a hashed password; the store refuses a username taken in that tenant. */
+export async function createAgent(store: TenantStore, input: NewAgentInput): Promise<AgentRecord> {
   if (!USERNAME.test(input.username)) {
     throw new Error("the username must be 1-128 letters, digits, '.', '_', '@' or '-'");
   }
@@ -23,10 +25,13 @@ export async function createAgent(store: Store, input: NewAgentInput): Promise<A
   const violation = checkNickname(nickname, DEFAULT_LIMITS);
   if (violation !== null) throw new Error(`the nickname is refused: ${violation.message}`);
   const agent: AgentRecord = {
+    tenant: store.name,
     id: newUserId(),
     username: input.username,
     nickname,
     passwordHash: await hashPassword(input.password),
+    role: input.role ?? "agent",
+    disabledAt: null,
     createdAt: new Date().toISOString(),
   };
   await store.createAgent(agent);
@@ -36,8 +41,8 @@ export async function createAgent(store: Store, input: NewAgentInput): Promise<A
 // Compared against when the username is unknown, so both failures take as long.
 let dummyHash: Promise<string> | undefined;
 
-/** The agent when the credentials match, undefined otherwise. */
-export async function authenticateAgent(store: Store, username: string, password: string): Promise<AgentRecord | undefined> {
+/** The tenant's agent when the credentials match, undefined otherwise. */
+export async function authenticateAgent(store: TenantStore, username: string, password: string): Promise<AgentRecord | undefined> {
   const agent = await store.findAgentByUsername(username);
   if (agent === undefined) {
     dummyHash ??= hashPassword("not-a-real-password");

@@ -15,6 +15,7 @@ import { MESSAGE_EVENT_NAMES, type ContactListQuery, type StoredEvent, type Stor
 import { listStatus, toChatListItem, toChatSummary, toMessagePreview } from "./chat-list.js";
 import type { ChatFeed, FeedWatcher } from "./feed.js";
 import type { ChatStates } from "./replication.js";
+import { DEFAULT_TENANT } from "../store/tenant-db.js";
 
 export interface AgentsFeedOptions {
   store: Store;
@@ -42,7 +43,7 @@ export class AgentsFeed {
 
   /** Chats for agents, newest first (see {@link Store.listContacts}). */
   async listChats(query: ContactListQuery): Promise<ChatListItem[]> {
-    return (await this.store.listContacts(query)).map(toChatListItem);
+    return (await this.store.tenant(DEFAULT_TENANT).listContacts(query)).map(toChatListItem);
   }
 
   /**

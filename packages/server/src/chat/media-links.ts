@@ -10,6 +10,7 @@ import type { MediaLibrary } from "../media/library.js";
 import type { Store } from "../store/types.js";
 import type { ChatAccess } from "./access.js";
 import { toRendition } from "./payloads.js";
+import { DEFAULT_TENANT } from "../store/tenant-db.js";
 
 export class MediaLinks {
   constructor(
@@ -21,7 +22,7 @@ export class MediaLinks {
   /** The download of a message's file in `format` (`link` gives the full-size file). */
   async linkOf(who: TokenClaims, chatId: string, messageId: string, format: MediaFormat): Promise<MediaResult> {
     await this.access.requireParticipant(who, chatId);
-    const [event, record] = await Promise.all([this.store.getEvent(chatId, messageId), this.store.mediaOfMessage(chatId, messageId)]);
+    const [event, record] = await Promise.all([this.store.tenant(DEFAULT_TENANT).getEvent(chatId, messageId), this.store.tenant(DEFAULT_TENANT).mediaOfMessage(chatId, messageId)]);
     if (event?.name !== "multimediaMessage" || record === undefined) throw new ParleyError("MESSAGE_NOT_FOUND");
     const { content } = event.data;
     const stored = format === "thumbnail" ? "thumbnail" : "fullsize";

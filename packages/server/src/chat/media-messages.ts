@@ -23,6 +23,7 @@ import { multimediaContent, storedNotice, userRef, withoutInlineFile } from "./p
 import type { MediaProcessing } from "./media-processing.js";
 import type { CommitPipeline } from "./pipeline.js";
 import { validateCaption, validateFileName } from "./validation.js";
+import { DEFAULT_TENANT } from "../store/tenant-db.js";
 
 /** A multimedia message to send: the file inline (Base64) or by upload id. */
 export interface OutgoingMedia {
@@ -136,7 +137,7 @@ export class MediaMessages {
   ): Promise<{ media: MediaRecord; place: ImageJobPlace | undefined }> {
     const fileName = validateFileName(media.fileName, this.limits);
     if (media.uploadId !== undefined && media.data === undefined) {
-      const record = await this.store.getMedia(media.uploadId);
+      const record = await this.store.tenant(DEFAULT_TENANT).getMedia(media.uploadId);
       if (record === undefined || record.chatId !== chatId || record.userId !== who.userId) throw new ParleyError("UPLOAD_NOT_FOUND");
       if (record.messageType !== media.messageType) {
         throw new ParleyError("MEDIA_TYPE_MISMATCH", undefined, { messageType: media.messageType, detected: record.documentType });

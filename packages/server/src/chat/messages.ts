@@ -14,6 +14,7 @@ import { isSameMessage, messageEvent } from "./idempotency.js";
 import { toHistoryEntry, userRef } from "./payloads.js";
 import type { CommitPipeline } from "./pipeline.js";
 import { validateLink, validateText } from "./validation.js";
+import { DEFAULT_TENANT } from "../store/tenant-db.js";
 
 /** A message to send, as the socket or REST layer received it. */
 export type OutgoingMessage = { kind: "text"; text: string } | { kind: "link"; url: string };
@@ -92,7 +93,7 @@ export class ChatMessages {
   /** A page of messages before `beforeSeq` (the newest when omitted), oldest first. */
   async history(chatId: string, beforeSeq: number | undefined, limit?: number): Promise<HistoryResult> {
     const size = Math.min(limit ?? DEFAULT_HISTORY_PAGE, this.limits.maxHistoryPage);
-    const page = await this.store.messagesBefore(chatId, beforeSeq, size);
+    const page = await this.store.tenant(DEFAULT_TENANT).messagesBefore(chatId, beforeSeq, size);
     return { messages: page.events.map(toHistoryEntry), hasMore: page.hasMore };
   }
 }

@@ -13,6 +13,7 @@ import { ParleyError } from "../errors.js";
 import type { AppendRequest, AppendResult, CommittedEvent, NewContact, StateChange, Store } from "../store/types.js";
 import type { AgentsFeed } from "./agents-feed.js";
 import { chatChannel, eventBusMessage, type ChatBusMessage } from "./bus-messages.js";
+import { DEFAULT_TENANT } from "../store/tenant-db.js";
 
 /** This node's sockets, as the pipeline hands them what was committed or signalled. */
 export interface ChatDelivery {
@@ -62,7 +63,7 @@ export class CommitPipeline {
    */
   async append(request: AppendRequest): Promise<AppendResult> {
     const payload = JSON.stringify(request.data);
-    const result = await this.store.append({ ...request, payload });
+    const result = await this.store.tenant(DEFAULT_TENANT).append({ ...request, payload });
     if (result.status === "appended") this.published(committedEvent(request, result.seq, payload));
     return result;
   }
@@ -77,7 +78,7 @@ export class CommitPipeline {
   /** Creates a chat with its first event, and publishes that event. */
   async createContact(input: NewContact): Promise<CommittedEvent> {
     const payload = JSON.stringify(input.firstEvent.data);
-    const event = await this.store.createContact({ ...input, firstEvent: { ...input.firstEvent, payload } });
+    const event = await this.store.tenant(DEFAULT_TENANT).createContact({ ...input, firstEvent: { ...input.firstEvent, payload } });
     this.published(event);
     return event;
   }

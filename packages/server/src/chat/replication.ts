@@ -13,6 +13,7 @@ import type { Bus } from "../bus/types.js";
 import type { CommittedEvent, Store } from "../store/types.js";
 import { chatChannel, parseChatBusMessage } from "./bus-messages.js";
 import { ChatStateCache, type ChatState } from "./state.js";
+import { DEFAULT_TENANT } from "../store/tenant-db.js";
 
 /** Who receives a followed chat's traffic from other nodes. */
 export interface ChatFollower {
@@ -74,7 +75,7 @@ export class ChatReplication implements EventSource, ChatStates {
   }
 
   eventsAfter(chatId: string, afterSeq: number, limit: number): Promise<CommittedEvent[]> {
-    return this.store.eventsAfter(chatId, afterSeq, limit);
+    return this.store.tenant(DEFAULT_TENANT).eventsAfter(chatId, afterSeq, limit);
   }
 
   /**

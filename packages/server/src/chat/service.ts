@@ -29,6 +29,7 @@ import { CommitPipeline, type ChatDelivery } from "./pipeline.js";
 import type { ChatReplication } from "./replication.js";
 import type { ChatState } from "./state.js";
 import { TypingTracker } from "./typing.js";
+import { DEFAULT_TENANT } from "../store/tenant-db.js";
 
 export type { JoinOutcome, OutgoingMedia, OutgoingMessage, StartContactInput };
 
@@ -68,7 +69,7 @@ export class ChatService {
       access: this.access,
       pipeline,
       presence: delivery,
-      agentNames: new AgentNames(store),
+      agentNames: new AgentNames(store.tenant(DEFAULT_TENANT)),
       limits,
       onEnded: (chatId) => this.typing.clearChat(chatId),
     });
@@ -138,7 +139,7 @@ export class ChatService {
 
   /** Stored events after a seq, for resume. */
   eventsAfter(chatId: string, afterSeq: number, limit: number): Promise<CommittedEvent[]> {
-    return this.store.eventsAfter(chatId, afterSeq, limit);
+    return this.store.tenant(DEFAULT_TENANT).eventsAfter(chatId, afterSeq, limit);
   }
 
   // -- typing -----------------------------------------------------------------

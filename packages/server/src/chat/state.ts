@@ -7,6 +7,7 @@
  * @module
  */
 import type { ContactRecord, ContactWithParticipants, ParticipantRecord, StoredEvent, Store } from "../store/types.js";
+import { DEFAULT_TENANT } from "../store/tenant-db.js";
 
 export interface ChatState {
   contact: Omit<ContactRecord, "lastSeq">;
@@ -97,7 +98,7 @@ export class ChatStateCache {
 
   /** Reads the chat from the store without caching it. */
   async load(chatId: string): Promise<ChatState | undefined> {
-    const record = await this.store.getContact(chatId);
+    const record = await this.store.tenant(DEFAULT_TENANT).getContact(chatId);
     return record === undefined ? undefined : fromRecord(record);
   }
 

@@ -5,6 +5,7 @@ import { authenticateAgent } from "../auth/agents.js";
 import { LoginBackoff } from "../auth/login-backoff.js";
 import type { TokenService } from "../auth/tokens.js";
 import { ParleyError } from "../errors.js";
+import { DEFAULT_TENANT } from "../store/tenant-db.js";
 import type { Store } from "../store/types.js";
 import { perAddressRateLimit } from "./rate-limit.js";
 
@@ -28,7 +29,7 @@ export function authRoutes(app: FastifyInstance, deps: AuthRoutesDeps): void {
       void reply.header("retry-after", String(Math.ceil(waitMs / 1000)));
       throw new ParleyError("RATE_LIMITED", "Too many login attempts for this username; retry later.", { retryAfterMs: waitMs });
     }
-    const agent = await authenticateAgent(deps.store, username, password);
+    const agent = await authenticateAgent(deps.store.tenant(DEFAULT_TENANT), username, password);
     if (agent === undefined) throw new ParleyError("INVALID_CREDENTIALS");
     backoff.succeeded(username);
     const { token, expiresAt } = await deps.tokens.issueAgent(agent);

@@ -22,6 +22,7 @@ import type { Store } from "../store/types.js";
 import { attachmentDisposition } from "./content-disposition.js";
 import { claimsOf, sendRefusal } from "./authenticate.js";
 import { perAddressRateLimit } from "./rate-limit.js";
+import { DEFAULT_TENANT } from "../store/tenant-db.js";
 
 export interface MediaRoutesDeps {
   chat: ChatService;
@@ -66,7 +67,7 @@ export function mediaRoutes(app: FastifyInstance, deps: MediaRoutesDeps): void {
     format: StoredFormat,
     linkExpiresAt?: number,
   ) => {
-    const record = await deps.store.mediaOfMessage(chatId, messageId);
+    const record = await deps.store.tenant(DEFAULT_TENANT).mediaOfMessage(chatId, messageId);
     if (record === undefined) throw new ParleyError("MESSAGE_NOT_FOUND");
     const rendition = deps.media.rendition(record, format);
     const etag = `"${rendition.blobKey}"`;

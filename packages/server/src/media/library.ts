@@ -28,6 +28,7 @@ import type { ImageJobPlace, ImageJobs } from "./image-jobs.js";
 import { signMediaLink } from "./signed-link.js";
 import { spoolBuffer, spoolToFile, type SpooledFile } from "./spool.js";
 import { stripImageMetadata } from "./strip.js";
+import { DEFAULT_TENANT } from "../store/tenant-db.js";
 
 export interface MediaLibraryOptions {
   store: Store;
@@ -110,7 +111,7 @@ export class MediaLibrary {
    * before anything is committed.
    */
   async fromBytes(bytes: Uint8Array, owner: MediaOwner, declared: MediaDeclaration, id: string): Promise<InlineFile> {
-    const known = await this.store.getMedia(id);
+    const known = await this.store.tenant(DEFAULT_TENANT).getMedia(id);
     if (known !== undefined && known.chatId === owner.chatId && known.userId === owner.userId) {
       // Still pending: the first try may not have committed, so this one may have to start the processing.
       return { media: known, place: known.state === "pending" ? this.imageJobs.admitDeferred() : undefined };
@@ -146,11 +147,11 @@ export class MediaLibrary {
         processed = { fullsize: await this.storeRendition(image.fullsize), thumbnail: await this.storeRendition(image.thumbnail), resized: image.resized };
       } catch (error) {
         if (!(error instanceof ParleyError)) throw error;
-        await this.store.failMedia(media.id, error.code);
-        return (await this.store.getMedia(media.id)) ?? media;
+        await this.store.tenant(DEFAULT_TENANT).failMedia(media.id, error.code);
+        return (await this.store.tenant(DEFAULT_TENANT).getMedia(media.id)) ?? media;
       }
-      await this.store.finishMedia(media.id, processed);
-      return (await this.store.getMedia(media.id)) ?? media;
+      await this.store.tenant(DEFAULT_TENANT).finishMedia(media.id, processed);
+      return (await this.store.tenant(DEFAULT_TENANT).getMedia(media.id)) ?? media;
     } finally {
       place.release();
     }
@@ -254,7 +255,7 @@ export class MediaLibrary {
         state,
         failure: null,
       };
-      await this.store.createMedia(media);
+      await this.store.tenant(DEFAULT_TENANT).createMedia(media);
       return media;
     } finally {
       await file.discard();

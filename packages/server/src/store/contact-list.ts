@@ -3,9 +3,10 @@
  * PostgreSQL share tables and column types, see schema.ts).
  * @module
  */
-import { sql, type ExpressionBuilder, type Kysely, type Selectable } from "kysely";
+import { sql, type ExpressionBuilder, type Selectable } from "kysely";
 import type { ContactsTable, Database } from "./schema.js";
 import { toEvent, toParticipant } from "./sql-common.js";
+import type { TenantDb } from "./tenant-db.js";
 import { MESSAGE_EVENT_NAMES, type ContactListEntry, type ContactListQuery, type ContactRecord } from "./types.js";
 
 export function toContact(row: Selectable<ContactsTable>): ContactRecord {
@@ -36,6 +37,7 @@ function agentPresent(eb: ExpressionBuilder<Database, "contacts">) {
     eb
       .selectFrom("participants")
       .select("participants.user_id")
+      .whereRef("participants.tenant", "=", "contacts.tenant")
       .whereRef("participants.chat_id", "=", "contacts.id")
       .where("participants.is_agent", "=", 1)
       .where("participants.left_at", "is", null),
@@ -43,7 +45,7 @@ function agentPresent(eb: ExpressionBuilder<Database, "contacts">) {
 }
 
 /** Chats newest first (created_at, then id), filtered and keyset-paged as {@link ContactListQuery} says. */
-export async function listContacts(db: Kysely<Database>, query: ContactListQuery): Promise<ContactListEntry[]> {
+export async function listContacts(db: TenantDb, query: ContactListQuery): Promise<ContactListEntry[]> {
   const { status, search, before } = query;
   const rows = await db
     .selectFrom("contacts")

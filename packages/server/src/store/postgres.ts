@@ -18,47 +18,29 @@
  * discards the broken connection and the next operation opens a fresh one.
  * @module
  */
-import { Kysely, PostgresDialect, sql } from "kysely";
+import { Kysely, PostgresDialect, sql, type Transaction } from "kysely";
 import type pg from "pg";
 import { GroupCommitter } from "./group-commit.js";
 import { createPgPool, isConnectionError, redactUrl } from "../db/pg-pool.js";
 import { POSTGRES_MIGRATIONS, migratePostgres } from "./postgres-migrations.js";
 import { pendingMigrations } from "./readiness.js";
 import type { Database } from "./schema.js";
-import {
-  insertAgent,
-  insertContact,
-  insertMedia,
-  upsertMeta,
-  selectContact,
-  selectEvent,
-  selectEventsAfter,
-  selectMedia,
-  selectMediaOfMessage,
-  selectPendingMedia,
-  updateMediaFailed,
-  updateMediaFinished,
-  selectMessagesBefore,
-} from "./sql-queries.js";
-import { listContacts } from "./contact-list.js";
-import { applyChange, duplicateOf, payloadOf, type Trx } from "./sql-common.js";
+import { selectMeta, selectPendingMedia, upsertMeta } from "./install-queries.js";
+import { applyChange, duplicateOf, payloadOf, type TenantAppend } from "./sql-common.js";
+import { SqlTenantStore, type SqlBackend } from "./sql-tenant-store.js";
+import { TenantDb } from "./tenant-db.js";
+import { insertTenant, selectTenant, selectTenants, updateTenant } from "./tenant-queries.js";
 import {
   MESSAGE_EVENT_NAMES,
   RECEIPT_EVENT_NAMES,
   StoreUnavailableError,
-  type AgentRecord,
   type AppendRequest,
   type AppendResult,
-  type ContactListEntry,
-  type ContactListQuery,
-  type ContactWithParticipants,
-  type MediaRecord,
   type PendingMedia,
-  type ProcessedMedia,
-  type MessagePage,
-  type NewContact,
   type Store,
-  type CommittedEvent,
+  type TenantPatch,
+  type TenantRecord,
+  type TenantStore,
 } from "./types.js";
 
 export interface PostgresStoreOptions {
@@ -70,14 +52,24 @@ export interface PostgresStoreOptions {
   onConnectionError?: (error: Error) => void;
 }
 
+type Trx = Transaction<Database>;
+
 /**
- * Locks the rows of the batch's chats, in one statement ordered by id, so two
- * nodes committing batches over the same chats take the locks in the same
- * order and cannot deadlock.
+ * Locks the rows of the batch's chats, one statement per tenant, tenants by
+ * name and chats by id, so two nodes committing batches over the same chats
+ * take the locks in the same order and cannot deadlock.
  */
-async function lockChats(trx: Trx, chatIds: string[]): Promise<void> {
-  const ids = [...new Set(chatIds)];
-  await trx.selectFrom("contacts").select(["id"]).where("id", "in", ids).orderBy("id").forNoKeyUpdate().execute();
+async function lockChats(trx: Trx, requests: TenantAppend[]): Promise<void> {
+  const byTenant = new Map<string, Set<string>>();
+  for (const { tenant, request } of requests) {
+    const ids = byTenant.get(tenant) ?? new Set<string>();
+    ids.add(request.chatId);
+    byTenant.set(tenant, ids);
+  }
+  for (const tenant of [...byTenant.keys()].sort()) {
+    const ids = [...byTenant.get(tenant)!];
+    await new TenantDb(trx, tenant).selectFrom("contacts").select(["id"]).where("id", "in", ids).orderBy("id").forNoKeyUpdate().execute();
+  }
 }
 
 /**
@@ -99,15 +91,21 @@ async function lockChats(trx: Trx, chatIds: string[]): Promise<void> {
  * checks, its insert fails, the transaction rolls back (no seq is taken) and
  * the group committer retries it alone, when the check finds the original.
  */
-async function appendInTransaction(trx: Trx, req: AppendRequest): Promise<AppendResult> {
+async function appendInTransaction(trx: TenantDb, req: AppendRequest): Promise<AppendResult> {
   const { userId, clientId } = req;
   let status: "active" | "ended";
   if (clientId !== undefined && userId !== null) {
     const row = await trx
-      .selectFrom("contacts as c")
-      .leftJoin("events as e", (join) => join.onRef("e.chat_id", "=", "c.id").on("e.user_id", "=", userId).on("e.client_id", "=", clientId))
-      .select(["c.status", "e.seq", "e.id", "e.ts", "e.name", "e.payload"])
-      .where("c.id", "=", req.chatId)
+      .selectFrom("contacts")
+      .leftJoin("events", (join) =>
+        join
+          .onRef("events.tenant", "=", "contacts.tenant")
+          .onRef("events.chat_id", "=", "contacts.id")
+          .on("events.user_id", "=", userId)
+          .on("events.client_id", "=", clientId),
+      )
+      .select(["contacts.status", "events.seq", "events.id", "events.ts", "events.name", "events.payload"])
+      .where("contacts.id", "=", req.chatId)
       .executeTakeFirst();
     if (row === undefined) return { status: "contactNotFound" };
     const { seq, id, ts, name, payload } = row;
@@ -146,11 +144,11 @@ async function appendInTransaction(trx: Trx, req: AppendRequest): Promise<Append
   // Receipts are still accepted after the end, so the last messages can be marked seen.
   if (!isReceipt && status !== "active") return { status: "contactEnded" };
   // Taking the sequence number and inserting the event in one statement saves a round trip under the lock.
-  const inserted = await sql<{ seq: number }>`
-    WITH head AS (UPDATE contacts SET last_seq = last_seq + 1 WHERE id = ${req.chatId} RETURNING last_seq)
-    INSERT INTO events (chat_id, seq, id, name, user_id, client_id, ref_id, payload, ts)
-    VALUES (${req.chatId}, (SELECT last_seq FROM head), ${req.id}, ${req.name}, ${req.userId}, ${req.clientId ?? null}, ${req.refId ?? null}, ${payloadOf(req)}, ${req.ts})
-    RETURNING seq`.execute(trx);
+  const inserted = await trx.run(sql<{ seq: number }>`
+    WITH head AS (UPDATE contacts SET last_seq = last_seq + 1 WHERE tenant = ${trx.tenant} AND id = ${req.chatId} RETURNING last_seq)
+    INSERT INTO events (tenant, chat_id, seq, id, name, user_id, client_id, ref_id, payload, ts)
+    VALUES (${trx.tenant}, ${req.chatId}, (SELECT last_seq FROM head), ${req.id}, ${req.name}, ${req.userId}, ${req.clientId ?? null}, ${req.refId ?? null}, ${payloadOf(req)}, ${req.ts})
+    RETURNING seq`);
   const seq = inserted.rows[0]?.seq;
   if (seq === undefined) throw new Error(`chat ${req.chatId} has no head row`);
   if (req.change !== undefined) await applyChange(trx, req.chatId, req.change);
@@ -159,7 +157,9 @@ async function appendInTransaction(trx: Trx, req: AppendRequest): Promise<Append
 
 export class PostgresStore implements Store {
   private readonly db: Kysely<Database>;
-  private readonly committer: GroupCommitter<AppendRequest, AppendResult>;
+  private readonly committer: GroupCommitter<TenantAppend, AppendResult>;
+  /** What every tenant's view shares: the pool, the group-committed append, the outage check. */
+  private readonly backend: SqlBackend;
   /** The database as operators know it, without its password. */
   private readonly target: string;
   private closed = false;
@@ -172,22 +172,27 @@ export class PostgresStore implements Store {
       ...(options.onConnectionError === undefined ? {} : { onError: options.onConnectionError }),
     });
     this.db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-    this.committer = new GroupCommitter<AppendRequest, AppendResult>({
+    this.committer = new GroupCommitter<TenantAppend, AppendResult>({
       commitBatch: (requests) =>
         this.db.transaction().execute(async (trx) => {
-          await lockChats(trx, requests.map((r) => r.chatId));
+          await lockChats(trx, requests);
           const results: AppendResult[] = [];
-          for (const request of requests) results.push(await appendInTransaction(trx, request));
+          for (const { tenant, request } of requests) results.push(await appendInTransaction(new TenantDb(trx, tenant), request));
           return results;
         }),
-      commitOne: (request) =>
+      commitOne: (item) =>
         this.db.transaction().execute(async (trx) => {
-          await lockChats(trx, [request.chatId]);
-          return appendInTransaction(trx, request);
+          await lockChats(trx, [item]);
+          return appendInTransaction(new TenantDb(trx, item.tenant), item.request);
         }),
       // A batch cut off by the database going away fails as a whole; its clients retry (idempotently).
       isRetryableAlone: (error) => !isConnectionError(error),
     });
+    this.backend = {
+      db: this.db,
+      append: (tenant, request) => this.append(tenant, request),
+      guard: (work) => this.guard(work),
+    };
   }
 
   async migrate(): Promise<void> {
@@ -213,110 +218,41 @@ export class PostgresStore implements Store {
     await this.db.destroy();
   }
 
-  createAgent(agent: AgentRecord): Promise<void> {
-    return this.guard(insertAgent(this.db, agent));
-  }
-
-  async findAgentByUsername(username: string): Promise<AgentRecord | undefined> {
-    const row = await this.guard(this.db.selectFrom("agents").selectAll().where("username", "=", username).executeTakeFirst());
-    if (row === undefined) return undefined;
-    return {
-      id: row.id,
-      username: row.username,
-      nickname: row.nickname,
-      passwordHash: row.password_hash,
-      createdAt: row.created_at,
-    };
-  }
-
-  async listAgentNames(): Promise<Array<Pick<AgentRecord, "username" | "nickname">>> {
-    return this.guard(this.db.selectFrom("agents").select(["username", "nickname"]).execute());
-  }
-
-  async countAgents(): Promise<number> {
-    const row = await this.guard(
-      this.db
-        .selectFrom("agents")
-        .select((eb) => eb.fn.countAll<string>().as("n"))
-        .executeTakeFirstOrThrow(),
-    );
-    // count(*) is a bigint, which `pg` returns as a string.
-    return Number(row.n);
-  }
-
-  async countContactsByState(): Promise<Record<"active" | "ended", number>> {
-    const rows = await this.guard(
-      this.db
-        .selectFrom("contacts")
-        .select((eb) => ["status", eb.fn.countAll<string>().as("n")])
-        .groupBy("status")
-        .execute(),
-    );
-    const counts = { active: 0, ended: 0 };
-    for (const row of rows) counts[row.status] = Number(row.n);
-    return counts;
-  }
-
-  async getMeta(key: string): Promise<string | undefined> {
-    const row = await this.guard(this.db.selectFrom("meta").select(["value"]).where("key", "=", key).executeTakeFirst());
-    return row?.value;
+  getMeta(key: string): Promise<string | undefined> {
+    return this.guard(selectMeta(this.db, key));
   }
 
   setMeta(key: string, value: string): Promise<void> {
     return this.guard(upsertMeta(this.db, key, value));
   }
 
-  createContact(input: NewContact): Promise<CommittedEvent> {
-    return this.guard(insertContact(this.db, input));
+  createTenant(tenant: TenantRecord): Promise<void> {
+    return this.guard(insertTenant(this.db, tenant));
   }
 
-  listContacts(query: ContactListQuery): Promise<ContactListEntry[]> {
-    return this.guard(listContacts(this.db, query));
+  getTenant(name: string): Promise<TenantRecord | undefined> {
+    return this.guard(selectTenant(this.db, name));
   }
 
-  getContact(chatId: string): Promise<ContactWithParticipants | undefined> {
-    return this.guard(selectContact(this.db, chatId));
+  listTenants(): Promise<TenantRecord[]> {
+    return this.guard(selectTenants(this.db));
   }
 
-  append(request: AppendRequest): Promise<AppendResult> {
-    if (this.closed) return Promise.reject(new Error("the store is closed"));
-    return this.guard(this.committer.submit(request));
-  }
-
-  getEvent(chatId: string, id: string): Promise<CommittedEvent | undefined> {
-    return this.guard(selectEvent(this.db, chatId, id));
-  }
-
-  eventsAfter(chatId: string, afterSeq: number, limit: number): Promise<CommittedEvent[]> {
-    return this.guard(selectEventsAfter(this.db, chatId, afterSeq, limit));
-  }
-
-  messagesBefore(chatId: string, beforeSeq: number | undefined, limit: number): Promise<MessagePage> {
-    return this.guard(selectMessagesBefore(this.db, chatId, beforeSeq, limit));
-  }
-
-  createMedia(media: MediaRecord): Promise<void> {
-    return this.guard(insertMedia(this.db, media));
-  }
-
-  getMedia(mediaId: string): Promise<MediaRecord | undefined> {
-    return this.guard(selectMedia(this.db, mediaId));
-  }
-
-  mediaOfMessage(chatId: string, messageId: string): Promise<MediaRecord | undefined> {
-    return this.guard(selectMediaOfMessage(this.db, chatId, messageId));
-  }
-
-  finishMedia(mediaId: string, processed: ProcessedMedia): Promise<boolean> {
-    return this.guard(updateMediaFinished(this.db, mediaId, processed));
-  }
-
-  failMedia(mediaId: string, failure: string): Promise<boolean> {
-    return this.guard(updateMediaFailed(this.db, mediaId, failure));
+  updateTenant(name: string, patch: TenantPatch): Promise<TenantRecord | undefined> {
+    return this.guard(updateTenant(this.db, name, patch));
   }
 
   pendingMedia(limit: number): Promise<PendingMedia[]> {
     return this.guard(selectPendingMedia(this.db, limit));
+  }
+
+  tenant(name: string): TenantStore {
+    return new SqlTenantStore(name, this.backend);
+  }
+
+  private append(tenant: string, request: AppendRequest): Promise<AppendResult> {
+    if (this.closed) return Promise.reject(new Error("the store is closed"));
+    return this.guard(this.committer.submit({ tenant, request }));
   }
 
   /** Turns "the database is away" into {@link StoreUnavailableError}; any other error passes unchanged. */

@@ -3,10 +3,24 @@
  * PostgreSQL use the same tables and column types, see schema.ts).
  * @module
  */
-import type { Selectable, Transaction } from "kysely";
+import type { Selectable } from "kysely";
 import type { NamedEvent } from "@parley/protocol";
-import type { Database, EventsTable, MediaTable, ParticipantsTable } from "./schema.js";
-import type { AppendRequest, AppendResult, CommittedEvent, MediaRecord, NewContact, ParticipantRecord, StateChange } from "./types.js";
+import type { AgentsTable, EventsTable, MediaTable, ParticipantsTable } from "./schema.js";
+import type { TenantDb } from "./tenant-db.js";
+import type { AgentRecord, AppendRequest, AppendResult, CommittedEvent, MediaRecord, NewContact, ParticipantRecord, StateChange } from "./types.js";
+
+export function toAgent(row: Selectable<AgentsTable>): AgentRecord {
+  return {
+    tenant: row.tenant,
+    id: row.id,
+    username: row.username,
+    nickname: row.nickname,
+    passwordHash: row.password_hash,
+    role: row.role as AgentRecord["role"],
+    disabledAt: row.disabled_at,
+    createdAt: row.created_at,
+  };
+}
 
 /** A row of the events table. Its name and payload were written together from one typed event, so they match. */
 export function toEvent(row: Selectable<EventsTable>): CommittedEvent {
@@ -21,6 +35,12 @@ export function toEvent(row: Selectable<EventsTable>): CommittedEvent {
     payload: row.payload,
   };
   return event as CommittedEvent;
+}
+
+/** An append with the tenant whose chat it is for, as the group committer queues it. */
+export interface TenantAppend {
+  tenant: string;
+  request: AppendRequest;
 }
 
 /** The answer to an append whose client id was committed before: the original event, from its row. */
@@ -74,17 +94,14 @@ export function toMedia(row: Selectable<MediaTable>): MediaRecord {
   };
 }
 
-export type Trx = Transaction<Database>;
-
-/** Applies an event's state change inside the event's transaction. */
-export async function applyChange(trx: Trx, chatId: string, change: StateChange): Promise<void> {
+/** Applies an event's state change inside the event's transaction (`trx` is a transaction's scope). */
+export async function applyChange(trx: TenantDb, chatId: string, change: StateChange): Promise<void> {
   switch (change.kind) {
     case "participantJoined": {
       const p = change.participant;
       // A participant who left and comes back keeps one row: rejoining clears left_at.
       await trx
-        .insertInto("participants")
-        .values({
+        .insertInto("participants", {
           chat_id: chatId,
           user_id: p.userId,
           nickname: p.nickname,
@@ -94,7 +111,11 @@ export async function applyChange(trx: Trx, chatId: string, change: StateChange)
           left_at: p.leftAt,
         })
         .onConflict((oc) =>
-          oc.columns(["chat_id", "user_id"]).doUpdateSet({ nickname: p.nickname, joined_at: p.joinedAt, left_at: null }),
+          oc
+            .columns(["chat_id", "user_id"])
+            .doUpdateSet({ nickname: p.nickname, joined_at: p.joinedAt, left_at: null })
+            // Chat ids are unique across tenants, so the row found is this tenant's; said again so it cannot be otherwise.
+            .where("participants.tenant", "=", trx.tenant),
         )
         .execute();
       return;
@@ -115,7 +136,7 @@ export async function applyChange(trx: Trx, chatId: string, change: StateChange)
         .execute();
       return;
     case "mediaAttached":
-      await trx.insertInto("message_media").values({ chat_id: chatId, message_id: change.messageId, media_id: change.mediaId }).execute();
+      await trx.insertInto("message_media", { chat_id: chatId, message_id: change.messageId, media_id: change.mediaId }).execute();
       return;
   }
 }

@@ -1,37 +1,35 @@
 /**
- * The reads and writes that SQLite and PostgreSQL run alike (they share
- * tables and column types, see schema.ts). Each store calls these with its
- * own Kysely instance; PostgreSQL wraps them to turn an outage into
- * STORE_UNAVAILABLE. Appends differ per dialect and live in each store.
+ * The reads and writes of one tenant's data that SQLite and PostgreSQL run
+ * alike (they share tables and column types, see schema.ts). Each takes a
+ * {@link TenantDb}, so every query is scoped to its tenant. Appends differ
+ * per dialect and live in each store.
  * @module
  */
-import type { Kysely } from "kysely";
 import { toContact } from "./contact-list.js";
-import type { Database } from "./schema.js";
-import { applyChange, payloadOf, toEvent, toMedia, toParticipant } from "./sql-common.js";
+import { applyChange, payloadOf, toAgent, toEvent, toMedia, toParticipant } from "./sql-common.js";
+import type { TenantDb } from "./tenant-db.js";
 import {
   DuplicateUsernameError,
   MESSAGE_EVENT_NAMES,
   type AgentRecord,
   type ContactWithParticipants,
   type MediaRecord,
-  type PendingMedia,
   type ProcessedMedia,
   type MessagePage,
+  type NewAgent,
   type NewContact,
   type CommittedEvent,
 } from "./types.js";
 
-type Db = Kysely<Database>;
+type Db = TenantDb;
 
 /** A new chat, its customer and its first event (seq 1), in one transaction. */
 export function insertContact(db: Db, input: NewContact): Promise<CommittedEvent> {
   const { contact, customer, firstEvent } = input;
   const payload = payloadOf(firstEvent);
-  return db.transaction().execute(async (trx) => {
+  return db.transaction(async (trx) => {
     await trx
-      .insertInto("contacts")
-      .values({
+      .insertInto("contacts", {
         id: contact.id,
         status: "active",
         created_at: contact.createdAt,
@@ -48,8 +46,7 @@ export function insertContact(db: Db, input: NewContact): Promise<CommittedEvent
       .execute();
     await applyChange(trx, contact.id, { kind: "participantJoined", participant: customer });
     await trx
-      .insertInto("events")
-      .values({
+      .insertInto("events", {
         chat_id: contact.id,
         seq: 1,
         id: firstEvent.id,
@@ -125,8 +122,7 @@ function renditionColumns({ fullsize, thumbnail, resized }: ProcessedMedia) {
 /** Records a file once per id: a retried upload finds the row already there. */
 export async function insertMedia(db: Db, media: MediaRecord): Promise<void> {
   await db
-    .insertInto("media")
-    .values({
+    .insertInto("media", {
       id: media.id,
       chat_id: media.chatId,
       user_id: media.userId,
@@ -151,7 +147,7 @@ export async function selectMedia(db: Db, mediaId: string): Promise<MediaRecord 
 export async function selectMediaOfMessage(db: Db, chatId: string, messageId: string): Promise<MediaRecord | undefined> {
   const row = await db
     .selectFrom("message_media")
-    .innerJoin("media", "media.id", "message_media.media_id")
+    .innerJoin("media", (join) => join.onRef("media.id", "=", "message_media.media_id").onRef("media.tenant", "=", "message_media.tenant"))
     .selectAll("media")
     .where("message_media.chat_id", "=", chatId)
     .where("message_media.message_id", "=", messageId)
@@ -185,42 +181,52 @@ export async function updateMediaFailed(db: Db, mediaId: string, failure: string
   return Number(result.numUpdatedRows) > 0;
 }
 
-export async function selectPendingMedia(db: Db, limit: number): Promise<PendingMedia[]> {
-  const rows = await db
-    .selectFrom("media")
-    .leftJoin("message_media", (join) => join.onRef("message_media.media_id", "=", "media.id").onRef("message_media.chat_id", "=", "media.chat_id"))
-    .selectAll("media")
-    .select("message_media.message_id")
-    .where("media.state", "=", "pending")
-    .orderBy("media.created_at")
-    .orderBy("media.id")
-    .limit(limit)
-    .execute();
-  return rows.map((row) => ({ media: toMedia(row), messageId: row.message_id }));
-}
-
-/** A new agent; a taken username is `DuplicateUsernameError`. */
-export async function insertAgent(db: Db, agent: AgentRecord): Promise<void> {
+/** A new agent of the tenant; a username taken in it is `DuplicateUsernameError`. */
+export async function insertAgent(db: Db, agent: NewAgent): Promise<void> {
+  if (agent.tenant !== undefined && agent.tenant !== db.tenant) {
+    throw new Error(`agent ${agent.username} of tenant ${agent.tenant} cannot be created in tenant ${db.tenant}`);
+  }
   const result = await db
-    .insertInto("agents")
-    .values({
+    .insertInto("agents", {
       id: agent.id,
       username: agent.username,
       nickname: agent.nickname,
       password_hash: agent.passwordHash,
+      role: agent.role ?? "agent",
+      disabled_at: agent.disabledAt ?? null,
       created_at: agent.createdAt,
     })
     // A taken username is an answer, not a failed statement: nodes starting together each try to create the demo agent.
-    .onConflict((oc) => oc.column("username").doNothing())
+    .onConflict((oc) => oc.columns(["tenant", "username"]).doNothing())
     .executeTakeFirstOrThrow();
   if (result.numInsertedOrUpdatedRows === 0n) throw new DuplicateUsernameError(agent.username);
 }
 
-/** Sets one install-wide value. */
-export async function upsertMeta(db: Db, key: string, value: string): Promise<void> {
-  await db
-    .insertInto("meta")
-    .values({ key, value })
-    .onConflict((oc) => oc.column("key").doUpdateSet({ value }))
+export async function selectAgentByUsername(db: Db, username: string): Promise<AgentRecord | undefined> {
+  const row = await db.selectFrom("agents").selectAll().where("username", "=", username).executeTakeFirst();
+  return row === undefined ? undefined : toAgent(row);
+}
+
+export function selectAgentNames(db: Db): Promise<Array<Pick<AgentRecord, "username" | "nickname">>> {
+  return db.selectFrom("agents").select(["username", "nickname"]).execute();
+}
+
+export async function countAgents(db: Db): Promise<number> {
+  const row = await db
+    .selectFrom("agents")
+    .select((eb) => eb.fn.countAll<number | string>().as("n"))
+    .executeTakeFirstOrThrow();
+  // count(*) is a bigint, which `pg` returns as a string.
+  return Number(row.n);
+}
+
+export async function countContactsByState(db: Db): Promise<Record<"active" | "ended", number>> {
+  const rows = await db
+    .selectFrom("contacts")
+    .select((eb) => ["status", eb.fn.countAll<number | string>().as("n")])
+    .groupBy("status")
     .execute();
+  const counts = { active: 0, ended: 0 };
+  for (const row of rows) counts[row.status] = Number(row.n);
+  return counts;
 }

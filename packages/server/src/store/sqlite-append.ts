@@ -8,10 +8,14 @@
  * The duplicate and receipt checks run before the sequence number is taken,
  * so a refused append leaves no gap. SQLite runs one write transaction at a
  * time, so check-then-insert is safe.
+ *
+ * Every statement names its tenant (`tenant = ?`, and the tenant column of
+ * every row it inserts): a chat id of another tenant finds nothing, so an
+ * append to it is `contactNotFound`. tests/tenant-scope.test.ts checks it.
  * @module
  */
 import type BetterSqlite3 from "better-sqlite3";
-import { duplicateOf, payloadOf } from "./sql-common.js";
+import { duplicateOf, payloadOf, type TenantAppend } from "./sql-common.js";
 import { MESSAGE_EVENT_NAMES, RECEIPT_EVENT_NAMES, type AppendRequest, type AppendResult, type StateChange } from "./types.js";
 
 /** How many committed messages' authors are remembered for their receipts. */
@@ -28,76 +32,82 @@ interface OriginalRow {
 }
 
 export class SqliteAppender {
-  private readonly findByClientId: BetterSqlite3.Statement<[string, string, string], OriginalRow>;
-  private readonly findMessageAuthor: BetterSqlite3.Statement<[string, string], { user_id: string | null }>;
-  private readonly findReceipt: BetterSqlite3.Statement<[string, string, string, string], { seq: number }>;
-  private readonly takeSeqActive: BetterSqlite3.Statement<[string], { last_seq: number }>;
-  private readonly takeSeqAny: BetterSqlite3.Statement<[string], { last_seq: number }>;
-  private readonly contactStatus: BetterSqlite3.Statement<[string], { status: string }>;
-  private readonly insertEvent: BetterSqlite3.Statement<[string, number, string, string, string | null, string | null, string | null, string, string]>;
-  private readonly upsertParticipant: BetterSqlite3.Statement<[string, string, string, number, string, string, string | null]>;
-  private readonly participantLeft: BetterSqlite3.Statement<[string, string, string]>;
-  private readonly contactEnded: BetterSqlite3.Statement<[string, string]>;
-  private readonly attachMedia: BetterSqlite3.Statement<[string, string, string]>;
+  private readonly findByClientId: BetterSqlite3.Statement<[string, string, string, string], OriginalRow>;
+  private readonly findMessageAuthor: BetterSqlite3.Statement<[string, string, string], { user_id: string | null }>;
+  private readonly findReceipt: BetterSqlite3.Statement<[string, string, string, string, string], { seq: number }>;
+  private readonly takeSeqActive: BetterSqlite3.Statement<[string, string], { last_seq: number }>;
+  private readonly takeSeqAny: BetterSqlite3.Statement<[string, string], { last_seq: number }>;
+  private readonly contactStatus: BetterSqlite3.Statement<[string, string], { status: string }>;
+  private readonly insertEvent: BetterSqlite3.Statement<
+    [string, string, number, string, string, string | null, string | null, string | null, string, string]
+  >;
+  private readonly upsertParticipant: BetterSqlite3.Statement<[string, string, string, string, number, string, string, string | null]>;
+  private readonly participantLeft: BetterSqlite3.Statement<[string, string, string, string]>;
+  private readonly contactEnded: BetterSqlite3.Statement<[string, string, string]>;
+  private readonly attachMedia: BetterSqlite3.Statement<[string, string, string, string]>;
   /**
-   * Authors of recently committed messages, by chat and message id, oldest
+   * Authors of recently committed messages, by tenant, chat and message id, oldest
    * first. Receipts mostly name a message committed moments before, so they
    * find its author here without a query. Events are never deleted, so an
    * entry stays true; only committed messages are added.
    */
   private readonly authors = new Map<string, string | null>();
   /** Runs a batch in one transaction (BEGIN IMMEDIATE … COMMIT, rolled back on a throw). */
-  private readonly inTransaction: (requests: AppendRequest[]) => AppendResult[];
+  private readonly inTransaction: (requests: TenantAppend[]) => AppendResult[];
 
   constructor(private readonly db: BetterSqlite3.Database) {
-    this.findByClientId = db.prepare("SELECT seq, id, ts, name, payload FROM events WHERE chat_id = ? AND user_id = ? AND client_id = ?");
-    this.findMessageAuthor = db.prepare(`SELECT user_id FROM events WHERE chat_id = ? AND id = ? AND name IN (${MESSAGE_NAMES_SQL})`);
-    this.findReceipt = db.prepare("SELECT seq FROM events WHERE chat_id = ? AND ref_id = ? AND user_id = ? AND name = ?");
-    this.takeSeqActive = db.prepare("UPDATE contacts SET last_seq = last_seq + 1 WHERE id = ? AND status = 'active' RETURNING last_seq");
-    this.takeSeqAny = db.prepare("UPDATE contacts SET last_seq = last_seq + 1 WHERE id = ? RETURNING last_seq");
-    this.contactStatus = db.prepare("SELECT status FROM contacts WHERE id = ?");
+    this.findByClientId = db.prepare("SELECT seq, id, ts, name, payload FROM events WHERE tenant = ? AND chat_id = ? AND user_id = ? AND client_id = ?");
+    this.findMessageAuthor = db.prepare(`SELECT user_id FROM events WHERE tenant = ? AND chat_id = ? AND id = ? AND name IN (${MESSAGE_NAMES_SQL})`);
+    this.findReceipt = db.prepare("SELECT seq FROM events WHERE tenant = ? AND chat_id = ? AND ref_id = ? AND user_id = ? AND name = ?");
+    this.takeSeqActive = db.prepare(
+      "UPDATE contacts SET last_seq = last_seq + 1 WHERE tenant = ? AND id = ? AND status = 'active' RETURNING last_seq",
+    );
+    this.takeSeqAny = db.prepare("UPDATE contacts SET last_seq = last_seq + 1 WHERE tenant = ? AND id = ? RETURNING last_seq");
+    this.contactStatus = db.prepare("SELECT status FROM contacts WHERE tenant = ? AND id = ?");
     this.insertEvent = db.prepare(
-      "INSERT INTO events (chat_id, seq, id, name, user_id, client_id, ref_id, payload, ts) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+      "INSERT INTO events (tenant, chat_id, seq, id, name, user_id, client_id, ref_id, payload, ts) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
     );
-    // A participant who left and comes back keeps one row: rejoining clears left_at.
+    // A participant who left and comes back keeps one row: rejoining clears left_at. Chat ids are unique
+    // across tenants, so the row found is this tenant's; the WHERE says so again.
     this.upsertParticipant = db.prepare(
-      "INSERT INTO participants (chat_id, user_id, nickname, is_agent, channel, joined_at, left_at) VALUES (?, ?, ?, ?, ?, ?, ?) " +
-        "ON CONFLICT (chat_id, user_id) DO UPDATE SET nickname = excluded.nickname, joined_at = excluded.joined_at, left_at = NULL",
+      "INSERT INTO participants (tenant, chat_id, user_id, nickname, is_agent, channel, joined_at, left_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) " +
+        "ON CONFLICT (chat_id, user_id) DO UPDATE SET nickname = excluded.nickname, joined_at = excluded.joined_at, left_at = NULL " +
+        "WHERE participants.tenant = excluded.tenant",
     );
-    this.participantLeft = db.prepare("UPDATE participants SET left_at = ? WHERE chat_id = ? AND user_id = ?");
-    this.contactEnded = db.prepare("UPDATE contacts SET status = 'ended', ended_at = ? WHERE id = ?");
-    this.attachMedia = db.prepare("INSERT INTO message_media (chat_id, message_id, media_id) VALUES (?, ?, ?)");
-    this.inTransaction = db.transaction((requests: AppendRequest[]) => requests.map((request) => this.appendOne(request))).immediate;
+    this.participantLeft = db.prepare("UPDATE participants SET left_at = ? WHERE tenant = ? AND chat_id = ? AND user_id = ?");
+    this.contactEnded = db.prepare("UPDATE contacts SET status = 'ended', ended_at = ? WHERE tenant = ? AND id = ?");
+    this.attachMedia = db.prepare("INSERT INTO message_media (tenant, chat_id, message_id, media_id) VALUES (?, ?, ?, ?)");
+    this.inTransaction = db.transaction((requests: TenantAppend[]) => requests.map(({ tenant, request }) => this.appendOne(tenant, request))).immediate;
   }
 
   /** Appends every request in one transaction; one result per request, in order. Throws (and rolls back) as a whole. */
-  appendBatch(requests: AppendRequest[]): AppendResult[] {
+  appendBatch(requests: TenantAppend[]): AppendResult[] {
     const results = this.inTransaction(requests);
     // Committed: only now may the messages' authors be remembered.
     results.forEach((result, i) => {
-      const request = requests[i]!;
+      const { tenant, request } = requests[i]!;
       if (result.status === "appended" && MESSAGE_EVENT_NAMES.includes(request.name)) {
-        this.rememberAuthor(request.chatId, request.id, request.userId);
+        this.rememberAuthor(tenant, request.chatId, request.id, request.userId);
       }
     });
     return results;
   }
 
-  private rememberAuthor(chatId: string, messageId: string, userId: string | null): void {
-    this.authors.set(`${chatId} ${messageId}`, userId);
+  private rememberAuthor(tenant: string, chatId: string, messageId: string, userId: string | null): void {
+    this.authors.set(`${tenant} ${chatId} ${messageId}`, userId);
     if (this.authors.size > KNOWN_AUTHORS) this.authors.delete(this.authors.keys().next().value!);
   }
 
-  /** The message's author (null for a system message), or undefined when the chat has no such message. */
-  private messageAuthor(chatId: string, messageId: string): { user_id: string | null } | undefined {
-    const known = this.authors.get(`${chatId} ${messageId}`);
+  /** The message's author (null for a system message), or undefined when the tenant's chat has no such message. */
+  private messageAuthor(tenant: string, chatId: string, messageId: string): { user_id: string | null } | undefined {
+    const known = this.authors.get(`${tenant} ${chatId} ${messageId}`);
     if (known !== undefined) return { user_id: known };
-    return this.findMessageAuthor.get(chatId, messageId);
+    return this.findMessageAuthor.get(tenant, chatId, messageId);
   }
 
-  private appendOne(req: AppendRequest): AppendResult {
+  private appendOne(tenant: string, req: AppendRequest): AppendResult {
     if (req.clientId !== undefined && req.userId !== null) {
-      const original = this.findByClientId.get(req.chatId, req.userId, req.clientId);
+      const original = this.findByClientId.get(tenant, req.chatId, req.userId, req.clientId);
       if (original !== undefined) {
         return duplicateOf(original);
       }
@@ -105,20 +115,21 @@ export class SqliteAppender {
     const isReceipt = RECEIPT_EVENT_NAMES.includes(req.name);
     if (isReceipt) {
       if (req.refId === undefined) throw new Error("a receipt needs refId");
-      const message = this.messageAuthor(req.chatId, req.refId);
+      const message = this.messageAuthor(tenant, req.chatId, req.refId);
       if (message === undefined) return { status: "messageNotFound" };
       // Nobody acknowledges their own message.
       if (message.user_id === req.userId) return { status: "receiptIgnored" };
-      if (req.userId !== null && this.findReceipt.get(req.chatId, req.refId, req.userId, req.name) !== undefined) {
+      if (req.userId !== null && this.findReceipt.get(tenant, req.chatId, req.refId, req.userId, req.name) !== undefined) {
         return { status: "receiptIgnored" };
       }
     }
     // Receipts are still accepted after the end, so the last messages can be marked seen.
-    const head = (isReceipt ? this.takeSeqAny : this.takeSeqActive).get(req.chatId);
+    const head = (isReceipt ? this.takeSeqAny : this.takeSeqActive).get(tenant, req.chatId);
     if (head === undefined) {
-      return { status: this.contactStatus.get(req.chatId) === undefined ? "contactNotFound" : "contactEnded" };
+      return { status: this.contactStatus.get(tenant, req.chatId) === undefined ? "contactNotFound" : "contactEnded" };
     }
     this.insertEvent.run(
+      tenant,
       req.chatId,
       head.last_seq,
       req.id,
@@ -129,25 +140,25 @@ export class SqliteAppender {
       payloadOf(req),
       req.ts,
     );
-    if (req.change !== undefined) this.applyChange(req.chatId, req.change);
+    if (req.change !== undefined) this.applyChange(tenant, req.chatId, req.change);
     return { status: "appended", seq: head.last_seq, id: req.id, ts: req.ts };
   }
 
-  private applyChange(chatId: string, change: StateChange): void {
+  private applyChange(tenant: string, chatId: string, change: StateChange): void {
     switch (change.kind) {
       case "participantJoined": {
         const p = change.participant;
-        this.upsertParticipant.run(chatId, p.userId, p.nickname, p.isAgent ? 1 : 0, p.channel, p.joinedAt, p.leftAt);
+        this.upsertParticipant.run(tenant, chatId, p.userId, p.nickname, p.isAgent ? 1 : 0, p.channel, p.joinedAt, p.leftAt);
         return;
       }
       case "participantLeft":
-        this.participantLeft.run(change.at, chatId, change.userId);
+        this.participantLeft.run(change.at, tenant, chatId, change.userId);
         return;
       case "contactEnded":
-        this.contactEnded.run(change.at, chatId);
+        this.contactEnded.run(change.at, tenant, chatId);
         return;
       case "mediaAttached":
-        this.attachMedia.run(chatId, change.messageId, change.mediaId);
+        this.attachMedia.run(tenant, chatId, change.messageId, change.mediaId);
         return;
     }
   }

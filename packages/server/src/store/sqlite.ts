@@ -23,38 +23,20 @@ import { SqliteAppender } from "./sqlite-append.js";
 import { asCorruptError, checkIntegrity, isCorruptionError } from "./sqlite-integrity.js";
 import { pendingMigrations } from "./readiness.js";
 import type { Database } from "./schema.js";
-import {
-  insertAgent,
-  insertContact,
-  insertMedia,
-  upsertMeta,
-  selectContact,
-  selectEvent,
-  selectEventsAfter,
-  selectMedia,
-  selectMediaOfMessage,
-  selectPendingMedia,
-  updateMediaFailed,
-  updateMediaFinished,
-  selectMessagesBefore,
-} from "./sql-queries.js";
-import { listContacts } from "./contact-list.js";
+import { selectMeta, selectPendingMedia, upsertMeta } from "./install-queries.js";
+import type { TenantAppend } from "./sql-common.js";
+import { SqlTenantStore, type SqlBackend } from "./sql-tenant-store.js";
+import { insertTenant, selectTenant, selectTenants, updateTenant } from "./tenant-queries.js";
 import {
   StoreCorruptError,
   StoreUnavailableError,
-  type AgentRecord,
   type AppendRequest,
   type AppendResult,
-  type ContactListEntry,
-  type ContactListQuery,
-  type ContactWithParticipants,
-  type MediaRecord,
   type PendingMedia,
-  type ProcessedMedia,
-  type MessagePage,
-  type NewContact,
   type Store,
-  type CommittedEvent,
+  type TenantPatch,
+  type TenantRecord,
+  type TenantStore,
 } from "./types.js";
 
 export interface SqliteStoreOptions {
@@ -80,10 +62,12 @@ function keepPrivate(file: string): void {
 
 export class SqliteStore implements Store {
   private readonly db: Kysely<Database>;
+  /** What every tenant's view shares: the database, the group-committed append, the damage check. */
+  private readonly backend: SqlBackend;
   private readonly sqlite: BetterSqlite3.Database;
   /** Prepared on first use: the tables exist only after {@link migrate}. */
   private appender: SqliteAppender | undefined;
-  private readonly committer: GroupCommitter<AppendRequest, AppendResult>;
+  private readonly committer: GroupCommitter<TenantAppend, AppendResult>;
   private closed = false;
   /** The database file. */
   private readonly path: string;
@@ -110,10 +94,15 @@ export class SqliteStore implements Store {
       throw asCorruptError(this.path, error);
     }
     this.db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
-    this.committer = new GroupCommitter<AppendRequest, AppendResult>({
+    this.committer = new GroupCommitter<TenantAppend, AppendResult>({
       commitBatch: (requests) => this.appendBatch(requests),
       commitOne: async (request) => (await this.appendBatch([request]))[0]!,
     });
+    this.backend = {
+      db: this.db,
+      append: (tenant, request) => this.append(tenant, request),
+      guard: (work) => this.guard(work),
+    };
   }
 
   /**
@@ -121,7 +110,7 @@ export class SqliteStore implements Store {
    * the synchronous transaction, so that it never runs inside another
    * transaction of this store's that is waiting between two queries.
    */
-  private appendBatch(requests: AppendRequest[]): Promise<AppendResult[]> {
+  private appendBatch(requests: TenantAppend[]): Promise<AppendResult[]> {
     return this.db.connection().execute(async () => {
       this.appender ??= new SqliteAppender(this.sqlite);
       return this.appender.appendBatch(requests);
@@ -165,97 +154,41 @@ export class SqliteStore implements Store {
     await this.db.destroy();
   }
 
-  createAgent(agent: AgentRecord): Promise<void> {
-    return this.guard(insertAgent(this.db, agent));
-  }
-
-  async findAgentByUsername(username: string): Promise<AgentRecord | undefined> {
-    const row = await this.guard(this.db.selectFrom("agents").selectAll().where("username", "=", username).executeTakeFirst());
-    if (row === undefined) return undefined;
-    return {
-      id: row.id,
-      username: row.username,
-      nickname: row.nickname,
-      passwordHash: row.password_hash,
-      createdAt: row.created_at,
-    };
-  }
-
-  async listAgentNames(): Promise<Array<Pick<AgentRecord, "username" | "nickname">>> {
-    return this.db.selectFrom("agents").select(["username", "nickname"]).execute();
-  }
-
-  async countAgents(): Promise<number> {
-    const row = await this.guard(
-      this.db
-        .selectFrom("agents")
-        .select((eb) => eb.fn.countAll<number>().as("n"))
-        .executeTakeFirstOrThrow(),
-    );
-    return Number(row.n);
-  }
-
-  async countContactsByState(): Promise<Record<"active" | "ended", number>> {
-    const rows = await this.guard(
-      this.db
-        .selectFrom("contacts")
-        .select((eb) => ["status", eb.fn.countAll<number>().as("n")])
-        .groupBy("status")
-        .execute(),
-    );
-    const counts = { active: 0, ended: 0 };
-    for (const row of rows) counts[row.status] = Number(row.n);
-    return counts;
-  }
-
   async getMeta(key: string): Promise<string | undefined> {
-    const row = await this.guard(this.db.selectFrom("meta").select(["value"]).where("key", "=", key).executeTakeFirst());
-    return row?.value;
+    return this.guard(selectMeta(this.db, key));
   }
 
   setMeta(key: string, value: string): Promise<void> {
     return this.guard(upsertMeta(this.db, key, value));
   }
 
-  createContact(input: NewContact): Promise<CommittedEvent> {
-    return this.guard(insertContact(this.db, input));
+  createTenant(tenant: TenantRecord): Promise<void> {
+    return this.guard(insertTenant(this.db, tenant));
   }
 
-  getContact(chatId: string): Promise<ContactWithParticipants | undefined> {
-    return this.guard(selectContact(this.db, chatId));
+  getTenant(name: string): Promise<TenantRecord | undefined> {
+    return this.guard(selectTenant(this.db, name));
   }
 
-  listContacts(query: ContactListQuery): Promise<ContactListEntry[]> {
-    return this.guard(listContacts(this.db, query));
+  listTenants(): Promise<TenantRecord[]> {
+    return this.guard(selectTenants(this.db));
   }
 
-  append(request: AppendRequest): Promise<AppendResult> {
+  updateTenant(name: string, patch: TenantPatch): Promise<TenantRecord | undefined> {
+    return this.guard(updateTenant(this.db, name, patch));
+  }
+
+  pendingMedia(limit: number): Promise<PendingMedia[]> {
+    return this.guard(selectPendingMedia(this.db, limit));
+  }
+
+  tenant(name: string): TenantStore {
+    return new SqlTenantStore(name, this.backend);
+  }
+
+  private append(tenant: string, request: AppendRequest): Promise<AppendResult> {
     if (this.closed) return Promise.reject(new Error("the store is closed"));
-    return this.guard(this.committer.submit(request));
-  }
-
-  getEvent(chatId: string, id: string): Promise<CommittedEvent | undefined> {
-    return this.guard(selectEvent(this.db, chatId, id));
-  }
-
-  eventsAfter(chatId: string, afterSeq: number, limit: number): Promise<CommittedEvent[]> {
-    return this.guard(selectEventsAfter(this.db, chatId, afterSeq, limit));
-  }
-
-  messagesBefore(chatId: string, beforeSeq: number | undefined, limit: number): Promise<MessagePage> {
-    return this.guard(selectMessagesBefore(this.db, chatId, beforeSeq, limit));
-  }
-
-  createMedia(media: MediaRecord): Promise<void> {
-    return this.guard(insertMedia(this.db, media));
-  }
-
-  getMedia(mediaId: string): Promise<MediaRecord | undefined> {
-    return this.guard(selectMedia(this.db, mediaId));
-  }
-
-  mediaOfMessage(chatId: string, messageId: string): Promise<MediaRecord | undefined> {
-    return this.guard(selectMediaOfMessage(this.db, chatId, messageId));
+    return this.guard(this.committer.submit({ tenant, request }));
   }
 
   /** Turns damage met by a query into {@link StoreCorruptError}; any other error passes unchanged. */
@@ -276,18 +209,6 @@ export class SqliteStore implements Store {
       this.onCorrupt?.(damage);
     }
     return damage;
-  }
-
-  finishMedia(mediaId: string, processed: ProcessedMedia): Promise<boolean> {
-    return updateMediaFinished(this.db, mediaId, processed);
-  }
-
-  failMedia(mediaId: string, failure: string): Promise<boolean> {
-    return updateMediaFailed(this.db, mediaId, failure);
-  }
-
-  pendingMedia(limit: number): Promise<PendingMedia[]> {
-    return selectPendingMedia(this.db, limit);
   }
 }
 

@@ -9,15 +9,69 @@ import { StoreUnavailableError } from "../db/unavailable.js";
 
 export { StoreUnavailableError };
 
-/** An agent account. The password is only ever kept as a scrypt hash. */
+/** What an agent may do at the desk: answer chats, also watch others' chats, or also administer the tenant. */
+export type AgentRole = "agent" | "supervisor" | "admin";
+
+/** An agent account of one tenant. The password is only ever kept as a scrypt hash. */
 export interface AgentRecord {
+  /** The tenant the agent works for; usernames are unique within it. */
+  tenant: string;
   /** `USER_<uuid>`: the agent's user id in every chat. */
   id: string;
   username: string;
   nickname: string;
   /** Encoded scrypt hash with its parameters (see auth/passwords.ts). */
   passwordHash: string;
+  role: AgentRole;
+  /** When the account was disabled; null while it may log in. */
+  disabledAt: string | null;
   createdAt: string;
+}
+
+/**
+ * An agent to create. The tenant is the store's (when given it must be the
+ * same); the role defaults to `agent`, and a new account is enabled.
+ */
+export type NewAgent = Omit<AgentRecord, "tenant" | "role" | "disabledAt"> & Partial<Pick<AgentRecord, "tenant" | "role" | "disabledAt">>;
+
+/** Per-tenant ceilings; null means no limit. */
+export interface TenantLimits {
+  /** Agent accounts. */
+  maxAgents: number | null;
+  /** Chats active at once. */
+  maxActiveChats: number | null;
+  /** Sum of the stored sizes of the tenant's files, in bytes. */
+  maxStorageBytes: number | null;
+}
+
+/** A tenant: one company served by the install (the original product's domain). */
+export interface TenantRecord {
+  /** Lowercase letters, digits and dashes (`TENANT_NAME` in tenant-db.ts). */
+  name: string;
+  displayName: string;
+  /** A disabled tenant's agents and customers are refused. */
+  status: "active" | "disabled";
+  limits: TenantLimits;
+  /** Chats older than this many days are deleted; null keeps them. */
+  retentionDays: number | null;
+  createdAt: string;
+}
+
+/** What {@link Store.updateTenant} may change; absent fields stay as they are. */
+export interface TenantPatch {
+  displayName?: string;
+  status?: "active" | "disabled";
+  /** Only the limits named change. */
+  limits?: Partial<TenantLimits>;
+  retentionDays?: number | null;
+}
+
+/** Raised by {@link Store.createTenant} when the name is taken. */
+export class DuplicateTenantError extends Error {
+  constructor(readonly tenant: string) {
+    super(`a tenant named "${tenant}" already exists`);
+    this.name = "DuplicateTenantError";
+  }
 }
 
 /** A participant of a chat, current or past. */
@@ -96,6 +150,8 @@ export interface ProcessedMedia {
 
 /** A file still to be processed, and the message that refers to it (null when none was committed). */
 export interface PendingMedia {
+  /** The tenant that owns the file: finish or fail it through `store.tenant(tenant)`. */
+  tenant: string;
   media: MediaRecord;
   messageId: string | null;
 }
@@ -183,7 +239,7 @@ export interface MessagePage {
   hasMore: boolean;
 }
 
-/** Which chats {@link Store.listContacts} returns, newest first. */
+/** Which chats {@link TenantStore.listContacts} returns, newest first. */
 export interface ContactListQuery {
   /**
    * `waiting`: active with no agent present (joined and not left); `active`:
@@ -207,7 +263,7 @@ export interface ContactListEntry extends ContactWithParticipants {
   firstMessage: StoredEvent | null;
 }
 
-/** Raised by {@link Store.createAgent} when the username is taken. */
+/** Raised by {@link TenantStore.createAgent} when the username is taken. */
 export class DuplicateUsernameError extends Error {
   constructor(readonly username: string) {
     super(`an agent named "${username}" already exists`);
@@ -251,7 +307,11 @@ export const MESSAGE_EVENT_NAMES: readonly StoredEventName[] = ["message", "link
 /** Event names that are receipts (deduplicated per message, user and name). */
 export const RECEIPT_EVENT_NAMES: readonly StoredEventName[] = ["messageReceived", "messageSeen"];
 
-/** Persistent storage of agents, chats and their event logs. All methods are async. */
+/**
+ * Persistent storage, install-level part: the schema, tenants, install-wide
+ * markers and the jobs that visit every tenant. Everything a tenant owns
+ * (agents, chats, events, files) is reached through {@link Store.tenant}.
+ */
 export interface Store {
   /** Brings the schema to the latest version. Idempotent; safe when several nodes start at once. */
   migrate(): Promise<void>;
@@ -265,7 +325,36 @@ export interface Store {
   /** Commits what is pending and releases the database. */
   close(): Promise<void>;
 
-  createAgent(agent: AgentRecord): Promise<void>;
+  /** A small key/value table for markers such as "the demo agent was announced". */
+  getMeta(key: string): Promise<string | undefined>;
+  setMeta(key: string, value: string): Promise<void>;
+
+  /** Records a new tenant; a taken name is {@link DuplicateTenantError}. */
+  createTenant(tenant: TenantRecord): Promise<void>;
+  getTenant(name: string): Promise<TenantRecord | undefined>;
+  /** Every tenant, by name. */
+  listTenants(): Promise<TenantRecord[]>;
+  /** Changes what the patch names. @returns the tenant as changed, undefined when there is none of that name */
+  updateTenant(name: string, patch: TenantPatch): Promise<TenantRecord | undefined>;
+
+  /** Up to `limit` pending files of every tenant, oldest first, with the message each belongs to. */
+  pendingMedia(limit: number): Promise<PendingMedia[]>;
+
+  /**
+   * The data of one tenant. Every read and write of the view is scoped to
+   * it: another tenant's chat, event or file id finds nothing. Cheap; the
+   * tenant's existence is not checked here.
+   */
+  tenant(name: string): TenantStore;
+}
+
+/** Agents, chats, event logs and files of one tenant. All methods are async. */
+export interface TenantStore {
+  /** The tenant every method is scoped to. */
+  readonly name: string;
+
+  /** A new agent of this tenant; a username taken in this tenant is {@link DuplicateUsernameError}. */
+  createAgent(agent: NewAgent): Promise<void>;
   findAgentByUsername(username: string): Promise<AgentRecord | undefined>;
   countAgents(): Promise<number>;
   /** Every agent's username and display name (customers may not take them, see `auth/agent-names.ts`). */
@@ -273,17 +362,13 @@ export interface Store {
   /** How many chats are active and how many ended (the `parley_chats` metric). */
   countContactsByState(): Promise<Record<"active" | "ended", number>>;
 
-  /** A small key/value table for markers such as "the demo agent was announced". */
-  getMeta(key: string): Promise<string | undefined>;
-  setMeta(key: string, value: string): Promise<void>;
-
   createContact(contact: NewContact): Promise<CommittedEvent>;
   getContact(chatId: string): Promise<ContactWithParticipants | undefined>;
 
   /**
    * Chats matching the query, ordered by `createdAt` descending, then `id`
    * descending (the keyset `before` continues that order). Participants are
-   * ordered by `joinedAt`, as in {@link Store.getContact}.
+   * ordered by `joinedAt`, as in {@link TenantStore.getContact}.
    */
   listContacts(query: ContactListQuery): Promise<ContactListEntry[]>;
 
@@ -291,7 +376,8 @@ export interface Store {
    * Appends an event, giving it the chat's next sequence number in the same
    * transaction (gap-free), and applies its state change atomically with it.
    * Appends requested together are committed together (group commit); the
-   * promise resolves only after the commit.
+   * promise resolves only after the commit. A chat of another tenant is
+   * `contactNotFound`.
    */
   append(request: AppendRequest): Promise<AppendResult>;
 
@@ -318,6 +404,4 @@ export interface Store {
    * @returns false when the file was not pending: nothing changed
    */
   failMedia(mediaId: string, failure: string): Promise<boolean>;
-  /** Up to `limit` pending files, oldest first, with the message each belongs to. */
-  pendingMedia(limit: number): Promise<PendingMedia[]>;
 }
