@@ -88,6 +88,14 @@ export const ERRORS = {
   MEDIA_PROCESSING_FAILED: { status: 422, message: "The image could not be processed; only its original, stripped of metadata, is available." },
   /** Kept so the code is never reused: no longer raised now that media are supported. */
   MEDIA_NOT_SUPPORTED: { status: 501, message: "Multimedia messages are not supported by this server." },
+  // Tenants
+  TENANT_NOT_FOUND: { status: 404, message: "No tenant with that name." },
+  TENANT_DISABLED: { status: 403, message: "This tenant is disabled." },
+  TENANT_MISMATCH: { status: 403, message: "The request names two different tenants." },
+  TENANT_AGENT_LIMIT: { status: 403, message: "The tenant has as many agents as its limit allows." },
+  TENANT_CHAT_LIMIT: { status: 403, message: "The tenant has as many active chats as its limit allows; retry later." },
+  TENANT_STORAGE_LIMIT: { status: 403, message: "The tenant's files fill its storage limit." },
+  ROLE_FORBIDDEN: { status: 403, message: "Your role does not allow this." },
   // Server and transport
   INTERNAL_ERROR: { status: 500, message: "The server failed to handle the request." },
   UNAVAILABLE: { status: 503, message: "The server is shutting down or a dependency is unavailable." },

@@ -8,6 +8,7 @@ import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { DEFAULT_LIMITS, type Limits } from "@parley/protocol";
+import { TENANT_NAME } from "./store/tenant-db.js";
 import { LOG_LEVELS, type LogLevel } from "./logger.js";
 
 /** Everything the server needs to run, after defaults and validation. */
@@ -50,6 +51,13 @@ export interface ParleyConfig {
    * The server's own origin is always allowed.
    */
   allowedOrigins: "*" | string[];
+  /**
+   * Host names mapped to tenants (`chat.acme.example` → `acme`): a request to
+   * a mapped host is that tenant's, and naming another tenant is refused with
+   * `TENANT_MISMATCH`. Empty by default: every request is `default`'s unless
+   * it names a tenant.
+   */
+  tenantHosts: Record<string, string>;
   /**
    * Images processed at once on this node. Each takes a thread of libuv's pool
    * for as long as it runs, so this stays below the pool's size
@@ -135,6 +143,8 @@ export interface ConfigInput {
   redisPrefix?: string;
   /** `"*"`, or origins (a list, or a comma-separated string). */
   allowedOrigins?: string | string[];
+  /** `host=tenant` pairs (a map, or a comma-separated string). */
+  tenantHosts?: string | Record<string, string>;
   imageJobs?: number | string;
   imageQueue?: number | string;
   imageJobsPerAddress?: number | string;
@@ -280,6 +290,7 @@ export function resolveConfig(input: ConfigInput): ParleyConfig {
     redisUrl: resolveRedisUrl(input.redisUrl),
     redisPrefix: resolveRedisPrefix(input.redisPrefix),
     allowedOrigins: resolveAllowedOrigins(input.allowedOrigins),
+    tenantHosts: resolveTenantHosts(input.tenantHosts),
     imageJobs: resolveImageJobs(input.imageJobs),
     imageQueue: toInteger("imageQueue", input.imageQueue ?? DEFAULT_IMAGE_QUEUE, 0),
     imageJobsPerAddress: toInteger("imageJobsPerAddress", input.imageJobsPerAddress ?? DEFAULT_IMAGE_JOBS_PER_ADDRESS, 1),
@@ -378,6 +389,32 @@ export function resolveAllowedOrigins(value: string | string[] | undefined): "*"
   return list.map((entry) => new URL(entry).origin);
 }
 
+/**
+ * `PARLEY_TENANT_HOSTS`: comma-separated `host=tenant` pairs such as
+ * `chat.acme.example=acme,help.globex.example=globex`. Host names are
+ * compared without their port and case.
+ */
+export function resolveTenantHosts(value: string | Record<string, string> | undefined): Record<string, string> {
+  if (value === undefined) return {};
+  const pairs =
+    typeof value === "string"
+      ? value
+          .split(",")
+          .map((entry) => entry.trim())
+          .filter((entry) => entry !== "")
+          .map((entry) => entry.split("=").map((part) => part.trim()))
+      : Object.entries(value);
+  const hosts: Record<string, string> = {};
+  for (const pair of pairs) {
+    const [host, tenant] = pair;
+    if (pair.length !== 2 || host === undefined || host === "" || /[\s/:@]/.test(host) || tenant === undefined || !TENANT_NAME.test(tenant)) {
+      throw new ConfigError(`PARLEY_TENANT_HOSTS must be host=tenant pairs separated by commas (tenant: a-z, 0-9, -), got ${JSON.stringify(pair.join("="))}`);
+    }
+    hosts[host.toLowerCase()] = tenant;
+  }
+  return hosts;
+}
+
 /** Flags of `parley serve`, as parsed by the CLI. */
 export interface ServeFlags {
   port?: string;
@@ -387,6 +424,7 @@ export interface ServeFlags {
   secret?: string;
   "redis-url"?: string;
   "allowed-origins"?: string;
+  "tenant-hosts"?: string;
   "shutdown-timeout"?: string;
 }
 
@@ -413,6 +451,8 @@ export function configInputFromFlagsAndEnv(flags: ServeFlags, env: NodeJS.Proces
   if (env.PARLEY_REDIS_PREFIX !== undefined) input.redisPrefix = env.PARLEY_REDIS_PREFIX;
   const allowedOrigins = flags["allowed-origins"] ?? env.PARLEY_ALLOWED_ORIGINS;
   if (allowedOrigins !== undefined) input.allowedOrigins = allowedOrigins;
+  const tenantHosts = flags["tenant-hosts"] ?? env.PARLEY_TENANT_HOSTS;
+  if (tenantHosts !== undefined) input.tenantHosts = tenantHosts;
   if (env.PARLEY_IMAGE_JOBS !== undefined) input.imageJobs = env.PARLEY_IMAGE_JOBS;
   if (env.PARLEY_IMAGE_QUEUE !== undefined) input.imageQueue = env.PARLEY_IMAGE_QUEUE;
   if (env.PARLEY_IMAGE_JOBS_PER_ADDRESS !== undefined) input.imageJobsPerAddress = env.PARLEY_IMAGE_JOBS_PER_ADDRESS;

@@ -28,6 +28,9 @@ import { FanoutHub } from "./realtime/hub.js";
 import { SocketServer } from "./realtime/socket-server.js";
 import { openBlobStore, openStore } from "./store/open.js";
 import { DEFAULT_TENANT } from "./store/tenant-db.js";
+import { AgentRoles } from "./auth/agent-roles.js";
+import { TenantGate } from "./auth/tenant-gate.js";
+import { TenantStatusWatch } from "./realtime/tenant-status.js";
 import { StoreUnavailableError, type Store } from "./store/types.js";
 
 /** How long a stop waits for image jobs in progress before closing the store under them. */
@@ -133,9 +136,16 @@ export function createParleyServer(options: ParleyServerOptions = {}): ParleySer
   });
   const chat = new ChatService({ store: measuredStore, bus: measuredBus, limits: config.limits, logger, media, feed, replication, delivery: hub });
   const origins = new OriginPolicy(config.allowedOrigins);
+  const tenants = new TenantGate(store);
+  // The socket server is built below; a tenant disabled before then has no sockets to close.
+  const tenantStatus = new TenantStatusWatch(measuredBus, tenants, () => sockets as SocketServer | undefined, logger);
   const app = buildApp({
     logger,
     store,
+    tenants,
+    tenantHosts: config.tenantHosts,
+    roles: new AgentRoles(store),
+    tenantStatus,
     chat,
     media,
     tokens,
@@ -162,6 +172,7 @@ export function createParleyServer(options: ParleyServerOptions = {}): ParleySer
   });
   const sockets: SocketServer = new SocketServer({
     chat,
+    tenants,
     hub,
     tokens,
     limits: config.limits,
@@ -226,6 +237,7 @@ export function createParleyServer(options: ParleyServerOptions = {}): ParleySer
         chat.close();
         replication.close();
         feed.close();
+        tenantStatus.close();
         await documentJudges.close();
         if (options.store === undefined) await store.close();
         if (options.blobs === undefined) await blobs.close();

@@ -44,6 +44,7 @@ it("validates chat messages from the bus before use", () => {
   const user = { id: "USER_eaa2e7c0-9c26-40db-b720-d777ab68078d", nickname: "A", isAgent: true };
   const good = {
     kind: "event",
+    tenant: "acme",
     event: { chatId, seq: 3, id: "MSG_x", name: "message", userId: user.id, ts: "t", data: { id: "MSG_x", chatId, messageType: "TEXT", content: { text: "hi", user }, ts: "t" } },
   };
   expect(parseChatBusMessage(good)?.kind).toBe("event");
@@ -51,8 +52,12 @@ it("validates chat messages from the bus before use", () => {
   expect(parseChatBusMessage({ ...good, event: { ...good.event, name: "nope" } })).toBeUndefined();
   expect(parseChatBusMessage({ ...good, event: { ...good.event, data: { ...good.event.data, chatId: "CHAT_other" } } })).toBeUndefined();
   expect(parseChatBusMessage({ ...good, event: { ...good.event, data: { text: "no content" } } })).toBeUndefined();
-  expect(parseChatBusMessage({ kind: "signal", chatId, data: { bwrite: true, chatId, user } })?.kind).toBe("signal");
-  expect(parseChatBusMessage({ kind: "signal", chatId, data: { bwrite: "yes", chatId, user } })).toBeUndefined();
+  // A message names its tenant, a valid tenant name.
+  expect(parseChatBusMessage({ ...good, tenant: undefined })).toBeUndefined();
+  expect(parseChatBusMessage({ ...good, tenant: "Not A Tenant" })).toBeUndefined();
+  expect(parseChatBusMessage({ kind: "signal", tenant: "acme", chatId, data: { bwrite: true, chatId, user } })).toMatchObject({ kind: "signal", tenant: "acme" });
+  expect(parseChatBusMessage({ kind: "signal", chatId, data: { bwrite: true, chatId, user } })).toBeUndefined();
+  expect(parseChatBusMessage({ kind: "signal", tenant: "acme", chatId, data: { bwrite: "yes", chatId, user } })).toBeUndefined();
   expect(parseChatBusMessage(null)).toBeUndefined();
   expect(parseChatBusMessage("string")).toBeUndefined();
 });

@@ -155,7 +155,7 @@ it("feeds agents on one node the chats started and taken on another", async () =
   }
 });
 
-it("drops malformed chat feed messages from the bus, and passes well-formed ones to watchers", async () => {
+it("drops malformed chat feed messages from the bus, and passes well-formed ones to the watchers of their tenant", async () => {
   const broker = new MemoryBroker();
   const node = await startServer({ bus: new MemoryBus({ broker }), secret: SECRET });
   const other = new MemoryBus({ broker });
@@ -164,10 +164,13 @@ it("drops malformed chat feed messages from the bus, and passes well-formed ones
     const { client: watcher } = await RawClient.connect(node.wsUrl, (await node.server.tokens.issueAgent(agent)).token);
     await watcher.request({ t: "watchChats" });
     const chat = { id: "CHAT_00000000-0000-4000-8000-00000000000a", status: "waiting", nickname: "Zed", createdAt: "2026-01-01T00:00:00.000Z", endedAt: null, agents: [], lastSeq: 1 };
-    await other.publish("chat-feed", { change: "started", chat: { ...chat, id: "not-a-chat-id" } });
-    await other.publish("chat-feed", { change: "exploded", chat });
+    await other.publish("chat-feed", { tenant: "default", update: { change: "started", chat: { ...chat, id: "not-a-chat-id" } } });
+    await other.publish("chat-feed", { tenant: "default", update: { change: "exploded", chat } });
     await other.publish("chat-feed", "garbage");
+    // Without a tenant, or another tenant's: never to this tenant's watchers.
     await other.publish("chat-feed", { change: "started", chat });
+    await other.publish("chat-feed", { tenant: "acme", update: { change: "started", chat: { ...chat, nickname: "Other" } } });
+    await other.publish("chat-feed", { tenant: "default", update: { change: "started", chat } });
     const frame = await watcher.next((f) => f.t === "chatFeed");
     expect(frame).toEqual({ t: "chatFeed", change: "started", chat });
     expect(watcher.unconsumed.filter((f) => f.t === "chatFeed")).toEqual([]);

@@ -15,6 +15,9 @@ import { MediaLibrary } from "../src/media/library.js";
 import { FanoutHub } from "../src/realtime/hub.js";
 import { SqliteStore } from "../src/store/sqlite.js";
 import { SECRET, tempDir } from "./helpers.js";
+import { AgentRoles } from "../src/auth/agent-roles.js";
+import { TenantGate } from "../src/auth/tenant-gate.js";
+import { TenantStatusWatch } from "../src/realtime/tenant-status.js";
 
 describe("REST (in-process)", () => {
   let app: FastifyInstance;
@@ -26,6 +29,9 @@ describe("REST (in-process)", () => {
 
   const appDeps = () => ({
     store,
+    tenants: new TenantGate(store),
+    roles: new AgentRoles(store),
+    tenantStatus: new TenantStatusWatch(new MemoryBus(), new TenantGate(store), () => undefined, createLogger("silent")),
     chat,
     media,
     tokens,

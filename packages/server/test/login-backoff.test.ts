@@ -7,6 +7,7 @@ import { TokenService } from "../src/auth/tokens.js";
 import { authRoutes } from "../src/http/auth.js";
 import { installErrorHandlers } from "../src/http/errors.js";
 import { SqliteStore } from "../src/store/sqlite.js";
+import { TenantGate } from "../src/auth/tenant-gate.js";
 import { SECRET, tempDir } from "./helpers.js";
 
 describe("login backoff", () => {
@@ -23,7 +24,7 @@ describe("login backoff", () => {
     app = Fastify();
     installErrorHandlers(app);
     const loginBackoff = new LoginBackoff({ maxDelayMs: 8_000 }, () => now);
-    authRoutes(app, { store, tokens: new TokenService(SECRET), loginsPerMinute: 10_000, loginBackoff });
+    authRoutes(app, { store, tenants: new TenantGate(store), tokens: new TokenService(SECRET), loginsPerMinute: 10_000, loginBackoff });
     await app.ready();
   });
   afterEach(async () => {

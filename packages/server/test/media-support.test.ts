@@ -128,7 +128,7 @@ describe("spoolToFile and spoolBuffer", () => {
 
 describe("signed media links", () => {
   const secret = "test-secret-0123456789-abcdefghijklmnop";
-  const target: MediaLinkTarget = { chatId: "CHAT_1", messageId: "MSG_1", format: "fullsize" };
+  const target: MediaLinkTarget = { tenant: "default", chatId: "CHAT_1", messageId: "MSG_1", format: "fullsize" };
   const now = Date.UTC(2026, 0, 1);
   const ttl = 5 * 60_000;
 
@@ -148,7 +148,7 @@ describe("signed media links", () => {
 
   it("builds the download path with its expiry and verifies until it expires", () => {
     const link = signMediaLink(secret, target, ttl, now);
-    expect(link.path).toMatch(/^\/v1\/contacts\/CHAT_1\/messages\/MSG_1\/media\?format=fullsize&expires=\d+&signature=[A-Za-z0-9_-]{43}$/);
+    expect(link.path).toMatch(/^\/v1\/contacts\/CHAT_1\/messages\/MSG_1\/media\?tenant=default&format=fullsize&expires=\d+&signature=[A-Za-z0-9_-]{43}$/);
     expect(link.expiresAt).toBe(new Date(now + ttl).toISOString());
     const { expires, signature, format } = query(link.path);
     expect(format).toBe("fullsize");
@@ -156,6 +156,8 @@ describe("signed media links", () => {
     expect(code(() => verifyMediaLink(secret, target, expires, signature, now))).toBeUndefined();
     expect(code(() => verifyMediaLink(secret, target, expires, signature, now + ttl - 1))).toBeUndefined();
     expect(code(() => verifyMediaLink(secret, target, Number(expires), signature, now))).toBeUndefined();
+    // The signature covers the tenant: the same chat and message ids under another tenant open nothing.
+    expect(code(() => verifyMediaLink(secret, { ...target, tenant: "acme" }, expires, signature, now))).toBe("MEDIA_LINK_INVALID");
   });
 
   it("refuses an expired link", () => {
@@ -209,8 +211,8 @@ describe("signed media links", () => {
   });
 
   it("encodes ids in the path", () => {
-    const link = signMediaLink(secret, { chatId: "a/b", messageId: "c?d", format: "thumbnail" }, ttl, now);
-    expect(link.path.startsWith("/v1/contacts/a%2Fb/messages/c%3Fd/media?format=thumbnail&")).toBe(true);
+    const link = signMediaLink(secret, { tenant: "default", chatId: "a/b", messageId: "c?d", format: "thumbnail" }, ttl, now);
+    expect(link.path.startsWith("/v1/contacts/a%2Fb/messages/c%3Fd/media?tenant=default&format=thumbnail&")).toBe(true);
   });
 });
 

@@ -25,33 +25,33 @@ it("builds the event frame and the bus envelope around the payload, as serialisi
   const event = committed(JSON.stringify(data));
   expect(eventFrame(event)).toBe(JSON.stringify({ t: "event", chatId, seq: 3, name: "message", data }));
   const { payload: _payload, ...stored } = event;
-  const envelope = envelopeText("node-a", eventBusMessage(event));
-  expect(envelope).toBe(JSON.stringify({ node: "node-a", message: { kind: "event", event: stored } }));
+  const envelope = envelopeText("node-a", eventBusMessage("acme", event));
+  expect(envelope).toBe(JSON.stringify({ node: "node-a", message: { kind: "event", tenant: "acme", event: stored } }));
   expect(envelopeText("node-a", { kind: "signal", chatId })).toBe(JSON.stringify({ node: "node-a", message: { kind: "signal", chatId } }));
 });
 
 it("reuses the payload text a node received, and checks it as it did before", () => {
   // The same payload written differently (an escaped letter): reused as received, not serialised again.
   const received = JSON.stringify(data).replace('"hi ', '"\\u0068i ');
-  const envelope = parseEnvelope(envelopeText("node-a", eventBusMessage(committed(received))));
+  const envelope = parseEnvelope(envelopeText("node-a", eventBusMessage("acme", committed(received))));
   const message = parseChatBusMessage(envelope?.message, envelope?.text);
   expect(message?.kind === "event" ? message.event.payload : undefined).toBe(received);
   expect(message?.kind === "event" ? message.event.data : undefined).toEqual(data);
 
   // A payload failing its schema is dropped, whatever its text.
-  const bad = parseEnvelope(envelopeText("node-a", eventBusMessage(committed(JSON.stringify({ ...data, content: { user } })))));
+  const bad = parseEnvelope(envelopeText("node-a", eventBusMessage("acme", committed(JSON.stringify({ ...data, content: { user } })))));
   expect(parseChatBusMessage(bad?.message, bad?.text)).toBeUndefined();
 });
 
 it("serialises the checked data again when the received text is laid out otherwise", () => {
   const payload = JSON.stringify(data);
   // A repeated key: the parsed data is the last one, so the text between "data": and the end is not the payload.
-  const tricky = `{"node":"node-a","message":{"kind":"event","event":{"chatId":"${chatId}","seq":3,"id":"MSG_x","name":"message","userId":"${user.id}","ts":"${data.ts}","data":{"x":1},"data":${payload}}}}`;
+  const tricky = `{"node":"node-a","message":{"kind":"event","tenant":"acme","event":{"chatId":"${chatId}","seq":3,"id":"MSG_x","name":"message","userId":"${user.id}","ts":"${data.ts}","data":{"x":1},"data":${payload}}}}`;
   const envelope = parseEnvelope(tricky);
   const message = parseChatBusMessage(envelope?.message, envelope?.text);
   expect(message?.kind === "event" ? message.event.payload : undefined).toBe(payload);
   // Spaces after the colons: parsed and checked alike, then serialised again.
-  const spaced = parseEnvelope(JSON.stringify({ node: "node-a", message: JSON.parse(envelopeText("n", eventBusMessage(committed(payload)))).message }, null, 1));
+  const spaced = parseEnvelope(JSON.stringify({ node: "node-a", message: JSON.parse(envelopeText("n", eventBusMessage("acme", committed(payload)))).message }, null, 1));
   const again = parseChatBusMessage(spaced?.message, spaced?.text);
   expect(again?.kind === "event" ? again.event.payload : undefined).toBe(payload);
 });

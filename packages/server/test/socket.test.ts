@@ -260,7 +260,7 @@ describe("WebSocket sessions", () => {
     expect(errorCode(await pair.customer.next((f) => f.t === "error"))).toBe("CONTACT_ENDED");
     expect(await pair.agent.request({ t: "end", chatId: pair.chatId })).toMatchObject({ result: { seq: null } });
 
-    const other = await run.server.tokens.issue({ userId: "USER_00000000-0000-4000-8000-000000000001", role: "agent", nickname: "Bob", username: "bob" }, 60);
+    const other = await run.server.tokens.issue({ userId: "USER_00000000-0000-4000-8000-000000000001", tenant: "default", role: "agent", nickname: "Bob", username: "bob" }, 60);
     const { client: bob } = await RawClient.connect(run.wsUrl, other.token);
     expect(errorCode(await bob.request({ t: "join", chatId: pair.chatId }))).toBe("CONTACT_ENDED");
 
@@ -311,7 +311,7 @@ describe("WebSocket sessions", () => {
     try {
       const contact = await startContact(small.url);
       const agents = await Promise.all(
-        [1, 2].map((n) => small.server.tokens.issue({ userId: `USER_00000000-0000-4000-8000-00000000000${n}`, role: "agent", nickname: `A${n}`, username: `a${n}` }, 60)),
+        [1, 2].map((n) => small.server.tokens.issue({ userId: `USER_00000000-0000-4000-8000-00000000000${n}`, tenant: "default", role: "agent", nickname: `A${n}`, username: `a${n}` }, 60)),
       );
       const [first, second] = await Promise.all(agents.map((a) => RawClient.connect(small.wsUrl, a.token)));
       expect(await first?.client.request({ t: "join", chatId: contact.chatId })).toMatchObject({ ok: true });

@@ -3,7 +3,7 @@
  * it: the chat list, history, transcripts (JSON and the console's text),
  * file downloads and the original product's `downloadDocument`.
  *
- * - An **agent** of the install may read **any** chat, joined or not, open or
+ * - An **agent** may read **any** chat of its own tenant (another tenant's is `CONTACT_NOT_FOUND` to it), joined or not, open or
  *   ended: a contact center's agents take over transferred chats and look up
  *   a customer's past chats, and the back-office calls (transcript, document
  *   download) are made by integrations with an agent or service token that
@@ -35,7 +35,8 @@ export type ReadTarget =
  * not depend on the chat domain (which depends on it).
  */
 export interface ChatLookup<State> {
-  requireChat(chatId: string): Promise<State>;
+  /** The tenant's chat; a chat of another tenant is `CONTACT_NOT_FOUND`. */
+  requireChat(tenant: string, chatId: string): Promise<State>;
 }
 
 /** Whether `who` may read `target` under the rule above (existence aside). */
@@ -54,5 +55,5 @@ export async function authorizeRead<State>(who: TokenClaims, target: ReadTarget,
   if (!mayRead(who, target)) {
     throw new ParleyError("FORBIDDEN", target.kind === "chat" ? undefined : "Only agents may read this.");
   }
-  return target.kind === "chatList" ? undefined : chats.requireChat(target.chatId);
+  return target.kind === "chatList" ? undefined : chats.requireChat(who.tenant, target.chatId);
 }

@@ -5,7 +5,7 @@
  * by the CLI is protected once the list is read again.
  * @module
  */
-import type { TenantStore } from "../store/types.js";
+import type { Store, TenantStore } from "../store/types.js";
 import { skeleton } from "./lookalikes.js";
 
 /** How long the agents' names are kept before the store is read again. */
@@ -48,5 +48,31 @@ export class AgentNames {
     this.skeletons = skeletons;
     this.readAt = startedAt;
     return skeletons;
+  }
+}
+
+/** How many tenants' agent names are kept at once; the least recently used go first. */
+const MAX_TENANTS_KEPT = 1000;
+
+/** Agent names per tenant: a customer may not take or imitate an agent name of the chat's own tenant. */
+export class TenantAgentNames {
+  private readonly byTenant = new Map<string, AgentNames>();
+
+  constructor(
+    private readonly store: Pick<Store, "tenant">,
+    private readonly ttlMs = AGENT_NAMES_TTL_MS,
+  ) {}
+
+  /** The tenant's agent names. */
+  of(tenant: string): AgentNames {
+    let names = this.byTenant.get(tenant);
+    if (names === undefined) {
+      names = new AgentNames(this.store.tenant(tenant), this.ttlMs);
+      if (this.byTenant.size >= MAX_TENANTS_KEPT) this.byTenant.delete(this.byTenant.keys().next().value!);
+    } else {
+      this.byTenant.delete(tenant);
+    }
+    this.byTenant.set(tenant, names);
+    return names;
   }
 }

@@ -1,7 +1,8 @@
 /**
  * Session tokens: JWTs signed with HS256 and the server's secret.
  * Claims: `sub` (the USER id), `role`, `nickname`, `chat` (customers: the one
- * chat the token opens), `username` (agents), `iat`, `exp`.
+ * chat the token opens), `username` (agents), `tnt` (the tenant; a token
+ * without one, issued before tenants, belongs to `default`), `iat`, `exp`.
  *
  * Signing and checking are synchronous HMACs from node:crypto, on the event
  * loop. WebCrypto (what jose uses) runs each HMAC as a job on libuv's thread
@@ -14,12 +15,15 @@
 import { createHmac, timingSafeEqual } from "node:crypto";
 import { isChatId } from "@parley/protocol";
 import { ParleyError } from "../errors.js";
+import { DEFAULT_TENANT, TENANT_NAME } from "../store/tenant-db.js";
 
 export type Role = "agent" | "customer";
 
 /** What a verified token says about its bearer. */
 export interface TokenClaims {
   userId: string;
+  /** The tenant the bearer belongs to: every chat, agent and file it reaches is this tenant's. */
+  tenant: string;
   role: Role;
   nickname: string;
   /** Customers: the chat the token opens. */
@@ -102,17 +106,22 @@ export class TokenService {
     const payload: Record<string, string> = { role: claims.role, nickname: claims.nickname };
     if (claims.chatId !== undefined) payload.chat = claims.chatId;
     if (claims.username !== undefined) payload.username = claims.username;
+    payload.tnt = claims.tenant;
     const body = base64url(JSON.stringify({ ...payload, sub: claims.userId, iat: now, exp }));
     const token = `${HEADER}.${body}.${this.sign(`${HEADER}.${body}`)}`;
     return { token, expiresAt: new Date(exp * 1000) };
   }
 
-  issueAgent(agent: { id: string; username: string; nickname: string }, ttlSeconds = AGENT_TOKEN_TTL_SECONDS) {
-    return this.issue({ userId: agent.id, role: "agent", nickname: agent.nickname, username: agent.username }, ttlSeconds);
+  /** An agent's session token, in the agent's tenant (`default` when the record names none). */
+  issueAgent(agent: { id: string; username: string; nickname: string; tenant?: string }, ttlSeconds = AGENT_TOKEN_TTL_SECONDS) {
+    const tenant = agent.tenant ?? DEFAULT_TENANT;
+    return this.issue({ userId: agent.id, tenant, role: "agent", nickname: agent.nickname, username: agent.username }, ttlSeconds);
   }
 
-  issueCustomer(customer: { id: string; nickname: string; chatId: string }, ttlSeconds = CUSTOMER_TOKEN_TTL_SECONDS) {
-    return this.issue({ userId: customer.id, role: "customer", nickname: customer.nickname, chatId: customer.chatId }, ttlSeconds);
+  /** A customer's token for one chat of a tenant (`default` when none is named). */
+  issueCustomer(customer: { id: string; nickname: string; chatId: string; tenant?: string }, ttlSeconds = CUSTOMER_TOKEN_TTL_SECONDS) {
+    const tenant = customer.tenant ?? DEFAULT_TENANT;
+    return this.issue({ userId: customer.id, tenant, role: "customer", nickname: customer.nickname, chatId: customer.chatId }, ttlSeconds);
   }
 
   /**
@@ -142,13 +151,14 @@ export class TokenService {
     if ((iat !== undefined && typeof iat !== "number") || (nbf !== undefined && (typeof nbf !== "number" || nbf > now))) throw invalidToken();
     // Checked after the signature, so "expired" implies "genuine".
     if (exp <= now) throw new ParleyError("AUTH_TOKEN_EXPIRED");
-    const { sub, role, nickname, chat, username } = payload;
+    const { sub, role, nickname, chat, username, tnt } = payload;
     const valid =
+      (tnt === undefined || (typeof tnt === "string" && TENANT_NAME.test(tnt))) &&
       typeof sub === "string" &&
       typeof nickname === "string" &&
       ((role === "customer" && isChatId(chat)) || (role === "agent" && typeof username === "string"));
     if (!valid) throw new ParleyError("AUTH_INVALID_TOKEN", "The token lacks the claims of a Parley session.");
-    const claims: TokenClaims = { userId: sub, role, nickname };
+    const claims: TokenClaims = { userId: sub, tenant: (tnt as string | undefined) ?? DEFAULT_TENANT, role, nickname };
     if (role === "customer") claims.chatId = chat as string;
     else claims.username = username as string;
     return claims;

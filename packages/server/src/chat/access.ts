@@ -20,23 +20,23 @@ export interface Membership {
 export class ChatAccess {
   constructor(private readonly states: ChatStates) {}
 
-  /** The chat's state; `CONTACT_NOT_FOUND` when there is none. */
-  async requireChat(chatId: string): Promise<ChatState> {
-    const state = await this.states.stateOf(chatId);
+  /** The tenant's chat's state; `CONTACT_NOT_FOUND` when the tenant has none of that id. */
+  async requireChat(tenant: string, chatId: string): Promise<ChatState> {
+    const state = await this.states.stateOf(tenant, chatId);
     if (state === undefined) throw new ParleyError("CONTACT_NOT_FOUND");
     return state;
   }
 
   /** Like {@link requireChat}, read from the store now. */
-  async requireFreshChat(chatId: string): Promise<ChatState> {
-    const state = await this.states.freshStateOf(chatId);
+  async requireFreshChat(tenant: string, chatId: string): Promise<ChatState> {
+    const state = await this.states.freshStateOf(tenant, chatId);
     if (state === undefined) throw new ParleyError("CONTACT_NOT_FOUND");
     return state;
   }
 
-  /** The caller is in the chat now (`NOT_A_PARTICIPANT` otherwise); the chat may have ended. */
+  /** The caller is in the chat of its tenant now (`NOT_A_PARTICIPANT` otherwise); the chat may have ended. */
   async requireParticipant(who: TokenClaims, chatId: string): Promise<Membership> {
-    const state = await this.requireChat(chatId);
+    const state = await this.requireChat(who.tenant, chatId);
     const me = state.participants.get(who.userId);
     if (me === undefined || !isPresent(state, who.userId)) throw new ParleyError("NOT_A_PARTICIPANT");
     return { state, me };

@@ -15,7 +15,6 @@ import { MESSAGE_EVENT_NAMES, type ContactListQuery, type StoredEvent, type Stor
 import { listStatus, toChatListItem, toChatSummary, toMessagePreview } from "./chat-list.js";
 import type { ChatFeed, FeedWatcher } from "./feed.js";
 import type { ChatStates } from "./replication.js";
-import { DEFAULT_TENANT } from "../store/tenant-db.js";
 
 export interface AgentsFeedOptions {
   store: Store;
@@ -36,14 +35,14 @@ export class AgentsFeed {
   }
 
   /** Announces the change a committed event makes, if it is one agents follow. */
-  committed(event: StoredEvent): void {
+  committed(tenant: string, event: StoredEvent): void {
     if (this.feed === undefined || !(MESSAGE_EVENT_NAMES.includes(event.name) || isMembershipEvent(event.name))) return;
-    this.announce(this.feed, event).catch((error: unknown) => this.logger.warn({ err: error }, "chat feed announce failed"));
+    this.announce(this.feed, tenant, event).catch((error: unknown) => this.logger.warn({ err: error }, "chat feed announce failed"));
   }
 
-  /** Chats for agents, newest first (see {@link Store.listContacts}). */
-  async listChats(query: ContactListQuery): Promise<ChatListItem[]> {
-    return (await this.store.tenant(DEFAULT_TENANT).listContacts(query)).map(toChatListItem);
+  /** A tenant's chats for its agents, newest first (see `TenantStore.listContacts`). */
+  async listChats(tenant: string, query: ContactListQuery): Promise<ChatListItem[]> {
+    return (await this.store.tenant(tenant).listContacts(query)).map(toChatListItem);
   }
 
   /**
@@ -55,38 +54,38 @@ export class AgentsFeed {
   async watch(who: TokenClaims, watcher: FeedWatcher): Promise<ChatListItem[]> {
     if (!mayRead(who, { kind: "chatList" })) throw new ParleyError("FORBIDDEN", "The chat feed is for agents.");
     if (this.feed === undefined) throw new ParleyError("UNAVAILABLE", "This server has no chat feed.");
-    this.feed.watch(watcher);
+    this.feed.watch(who.tenant, watcher);
     try {
       const limit = WATCH_SNAPSHOT_LIMIT;
-      const [waiting, active] = await Promise.all([this.listChats({ status: "waiting", limit }), this.listChats({ status: "active", limit })]);
+      const [waiting, active] = await Promise.all([this.listChats(who.tenant, { status: "waiting", limit }), this.listChats(who.tenant, { status: "active", limit })]);
       const newestFirst = (a: ChatListItem, b: ChatListItem) =>
         a.createdAt === b.createdAt ? (a.id < b.id ? 1 : -1) : a.createdAt < b.createdAt ? 1 : -1;
       return [...waiting, ...active].sort(newestFirst).slice(0, limit);
     } catch (error) {
-      this.feed.unwatch(watcher);
+      this.feed.unwatch(who.tenant, watcher);
       throw error;
     }
   }
 
   /** Stops handing the feed to `watcher`. */
-  unwatch(watcher: FeedWatcher): void {
-    this.feed?.unwatch(watcher);
+  unwatch(tenant: string, watcher: FeedWatcher): void {
+    this.feed?.unwatch(tenant, watcher);
   }
 
-  private async announce(feed: ChatFeed, event: StoredEvent): Promise<void> {
-    const state = await this.states.stateOf(event.chatId);
+  private async announce(feed: ChatFeed, tenant: string, event: StoredEvent): Promise<void> {
+    const state = await this.states.stateOf(tenant, event.chatId);
     if (state === undefined) return;
     if (MESSAGE_EVENT_NAMES.includes(event.name)) {
       // Only a waiting chat's messages reach the queue: its status decides before any preview is built.
       if (listStatus(state.contact.status, state.participants.values()) !== "waiting") return;
       const preview = toMessagePreview(event);
-      if (preview !== undefined) feed.announce({ change: "message", chatId: event.chatId, lastSeq: event.seq, message: preview });
+      if (preview !== undefined) feed.announce(tenant, { change: "message", chatId: event.chatId, lastSeq: event.seq, message: preview });
       return;
     }
     // The cache may already be past this event; the summary then tells the newer state, which is what a queue wants.
     const chat = toChatSummary(state.contact, state.participants.values(), Math.max(state.lastSeq, event.seq));
     const change = event.name === "contactEnded" ? "ended" : event.seq === 1 ? "started" : "updated";
-    feed.announce({ change, chat });
+    feed.announce(tenant, { change, chat });
   }
 }
 

@@ -8,18 +8,20 @@ import { Type, type TSchema } from "@sinclair/typebox";
 import { TypeCompiler } from "@sinclair/typebox/compiler";
 import { CHAT_ID_PATTERN, USER_ID_PATTERN, type IsWritingEvent, type StoredEventName } from "@parley/protocol";
 import { JsonText } from "../bus/types.js";
+import { TENANT_NAME } from "../store/tenant-db.js";
 import type { CommittedEvent, StoredEvent } from "../store/types.js";
 
 /**
- * The bus channel of one chat (the bus adds its own prefix, e.g. `parley:`).
+ * The bus channel of one chat of a tenant (the bus adds its own prefix, e.g. `parley:`).
  * A node subscribes to it while it has a participant of the chat connected,
  * so it receives only the traffic of the chats it serves.
  */
-export function chatChannel(chatId: string): string {
-  return `chat:${chatId}`;
+export function chatChannel(tenant: string, chatId: string): string {
+  return `chat:${tenant}:${chatId}`;
 }
 
 const ChatId = Type.String({ pattern: CHAT_ID_PATTERN });
+const Tenant = Type.String({ pattern: TENANT_NAME.source });
 const UserId = Type.String({ pattern: USER_ID_PATTERN });
 const Ts = Type.String({ minLength: 1 });
 const UserRef = Type.Object({ id: UserId, nickname: Type.String(), isAgent: Type.Boolean() });
@@ -74,6 +76,7 @@ const PAYLOAD_CHECKS = Object.fromEntries(
 
 const EventMessage = Type.Object({
   kind: Type.Literal("event"),
+  tenant: Tenant,
   event: Type.Object({
     chatId: ChatId,
     seq: Type.Integer({ minimum: 1 }),
@@ -86,6 +89,7 @@ const EventMessage = Type.Object({
 });
 const SignalMessage = Type.Object({
   kind: Type.Literal("signal"),
+  tenant: Tenant,
   chatId: ChatId,
   data: Type.Object({ bwrite: Type.Boolean(), chatId: ChatId, user: UserRef }),
 });
@@ -93,17 +97,19 @@ const CHECK_EVENT = TypeCompiler.Compile(EventMessage);
 const CHECK_SIGNAL = TypeCompiler.Compile(SignalMessage);
 
 /** A chat message on the bus: a committed event, or a typing signal. */
-export type ChatBusMessage = { kind: "event"; event: CommittedEvent } | { kind: "signal"; chatId: string; data: IsWritingEvent };
+export type ChatBusMessage =
+  | { kind: "event"; tenant: string; event: CommittedEvent }
+  | { kind: "signal"; tenant: string; chatId: string; data: IsWritingEvent };
 
 /** The text of an event message up to its payload; the payload and `}}` follow. */
-function eventMessageHead(event: Omit<StoredEvent, "data">): string {
+function eventMessageHead(tenant: string, event: Omit<StoredEvent, "data">): string {
   const { chatId, seq, id, name, userId, ts } = event;
-  return `{"kind":"event","event":{"chatId":${JSON.stringify(chatId)},"seq":${seq},"id":${JSON.stringify(id)},"name":"${name}","userId":${JSON.stringify(userId)},"ts":${JSON.stringify(ts)},"data":`;
+  return `{"kind":"event","tenant":${JSON.stringify(tenant)},"event":{"chatId":${JSON.stringify(chatId)},"seq":${seq},"id":${JSON.stringify(id)},"name":"${name}","userId":${JSON.stringify(userId)},"ts":${JSON.stringify(ts)},"data":`;
 }
 
 /** A committed event as a bus message, built around its payload's text (serialised once, at commit). */
-export function eventBusMessage(event: CommittedEvent): JsonText {
-  return new JsonText(`${eventMessageHead(event)}${event.payload}}}`);
+export function eventBusMessage(tenant: string, event: CommittedEvent): JsonText {
+  return new JsonText(`${eventMessageHead(tenant, event)}${event.payload}}}`);
 }
 
 /**
@@ -117,14 +123,14 @@ export function parseChatBusMessage(value: unknown, text?: string): ChatBusMessa
     const name = header.name as StoredEventName;
     if (!PAYLOAD_CHECKS[name].Check(data)) return undefined;
     if ((data as { chatId: string }).chatId !== header.chatId) return undefined;
-    const payload = (text === undefined ? undefined : payloadIn(text, { ...header, name })) ?? JSON.stringify(data);
+    const payload = (text === undefined ? undefined : payloadIn(text, value.tenant, { ...header, name })) ?? JSON.stringify(data);
     // Checked against the schema of its name above.
     const event = { ...header, name, data, payload } as CommittedEvent;
-    return { kind: "event", event };
+    return { kind: "event", tenant: value.tenant, event };
   }
   if (CHECK_SIGNAL.Check(value)) {
     if (value.data.chatId !== value.chatId) return undefined;
-    return { kind: "signal", chatId: value.chatId, data: value.data };
+    return { kind: "signal", tenant: value.tenant, chatId: value.chatId, data: value.data };
   }
   return undefined;
 }
@@ -134,8 +140,8 @@ export function parseChatBusMessage(value: unknown, text?: string): ChatBusMessa
  * the head this build writes for the parsed header, one JSON object, and
  * `}}`: then the object is the `data` that was parsed and checked.
  */
-function payloadIn(text: string, header: Omit<StoredEvent, "data">): string | undefined {
-  const head = eventMessageHead(header);
+function payloadIn(text: string, tenant: string, header: Omit<StoredEvent, "data">): string | undefined {
+  const head = eventMessageHead(tenant, header);
   if (!text.startsWith(head) || !text.endsWith("}}")) return undefined;
   const payload = text.slice(head.length, -2);
   return isOneJsonObject(payload) ? payload : undefined;

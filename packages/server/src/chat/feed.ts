@@ -3,7 +3,8 @@
  * of waiting chats, for agents who watch the queue. The node that commits an
  * event announces the change on its own bus channel; every node hands what
  * it announced or received to its own watchers. Messages from the bus are
- * checked against a schema before use, like chat traffic.
+ * checked against a schema before use, like chat traffic. Every message
+ * names its tenant, and reaches the watchers of that tenant only.
  * @module
  */
 import { Type } from "@sinclair/typebox";
@@ -11,6 +12,7 @@ import { TypeCompiler } from "@sinclair/typebox/compiler";
 import { CHAT_ID_PATTERN, USER_ID_PATTERN, type ChatFeedFrame, type ChatFeedUpdate } from "@parley/protocol";
 import type { Logger } from "pino";
 import type { Bus } from "../bus/types.js";
+import { TENANT_NAME } from "../store/tenant-db.js";
 
 /**
  * The bus channel of the chat feed, apart from chat traffic so that it can be
@@ -54,8 +56,24 @@ export function parseFeedUpdate(value: unknown): ChatFeedUpdate | undefined {
   return CHECK_UPDATE.Check(value) ? (value as ChatFeedUpdate) : undefined;
 }
 
+/** A feed message on the bus: a tenant's update. */
+interface FeedMessage {
+  tenant: string;
+  update: ChatFeedUpdate;
+}
+
+/** The bus message when it names a tenant and holds a well-formed update, undefined otherwise. */
+export function parseFeedMessage(value: unknown): FeedMessage | undefined {
+  if (typeof value !== "object" || value === null) return undefined;
+  const { tenant, update } = value as Record<string, unknown>;
+  if (typeof tenant !== "string" || !TENANT_NAME.test(tenant)) return undefined;
+  const parsed = parseFeedUpdate(update);
+  return parsed === undefined ? undefined : { tenant, update: parsed };
+}
+
 export class ChatFeed {
-  private readonly watchers = new Set<FeedWatcher>();
+  /** Watchers by tenant. */
+  private readonly watchers = new Map<string, Set<FeedWatcher>>();
   private readonly unsubscribe: () => void;
 
   constructor(
@@ -63,28 +81,34 @@ export class ChatFeed {
     private readonly logger: Logger,
   ) {
     this.unsubscribe = bus.subscribe(FEED_CHANNEL, (message, fromNode) => {
-      const update = parseFeedUpdate(message);
-      if (update === undefined) {
+      const parsed = parseFeedMessage(message);
+      if (parsed === undefined) {
         this.logger.warn({ fromNode }, "dropped a malformed chat feed message");
         return;
       }
-      this.deliver(update);
+      this.deliver(parsed.tenant, parsed.update);
     });
   }
 
-  watch(watcher: FeedWatcher): void {
-    this.watchers.add(watcher);
+  /** Hands the tenant's updates to `watcher` until {@link unwatch}. */
+  watch(tenant: string, watcher: FeedWatcher): void {
+    const watchers = this.watchers.get(tenant) ?? new Set<FeedWatcher>();
+    watchers.add(watcher);
+    this.watchers.set(tenant, watchers);
   }
 
-  unwatch(watcher: FeedWatcher): void {
-    this.watchers.delete(watcher);
+  unwatch(tenant: string, watcher: FeedWatcher): void {
+    const watchers = this.watchers.get(tenant);
+    watchers?.delete(watcher);
+    if (watchers?.size === 0) this.watchers.delete(tenant);
   }
 
-  /** A change committed on this node: to this node's watchers, and to the other nodes. */
-  announce(update: ChatFeedUpdate): void {
-    this.deliver(update);
+  /** A change committed on this node in a tenant: to this node's watchers of the tenant, and to the other nodes. */
+  announce(tenant: string, update: ChatFeedUpdate): void {
+    this.deliver(tenant, update);
+    const message: FeedMessage = { tenant, update };
     // The change is committed; a lost feed message only leaves a queue stale until its next snapshot.
-    this.bus.publish(FEED_CHANNEL, update).catch((error: unknown) => this.logger.warn({ err: error }, "chat feed publish failed"));
+    this.bus.publish(FEED_CHANNEL, message).catch((error: unknown) => this.logger.warn({ err: error }, "chat feed publish failed"));
   }
 
   close(): void {
@@ -92,10 +116,11 @@ export class ChatFeed {
     this.watchers.clear();
   }
 
-  private deliver(update: ChatFeedUpdate): void {
-    if (this.watchers.size === 0) return;
+  private deliver(tenant: string, update: ChatFeedUpdate): void {
+    const watchers = this.watchers.get(tenant);
+    if (watchers === undefined) return;
     const frame: ChatFeedFrame = { t: "chatFeed", ...update };
     const text = JSON.stringify(frame);
-    for (const watcher of this.watchers) watcher.write(text, false);
+    for (const watcher of watchers) watcher.write(text, false);
   }
 }

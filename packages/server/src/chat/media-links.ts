@@ -10,7 +10,6 @@ import type { MediaLibrary } from "../media/library.js";
 import type { Store } from "../store/types.js";
 import type { ChatAccess } from "./access.js";
 import { toRendition } from "./payloads.js";
-import { DEFAULT_TENANT } from "../store/tenant-db.js";
 
 export class MediaLinks {
   constructor(
@@ -22,12 +21,13 @@ export class MediaLinks {
   /** The download of a message's file in `format` (`link` gives the full-size file). */
   async linkOf(who: TokenClaims, chatId: string, messageId: string, format: MediaFormat): Promise<MediaResult> {
     await this.access.requireParticipant(who, chatId);
-    const [event, record] = await Promise.all([this.store.tenant(DEFAULT_TENANT).getEvent(chatId, messageId), this.store.tenant(DEFAULT_TENANT).mediaOfMessage(chatId, messageId)]);
+    const files = this.store.tenant(who.tenant);
+    const [event, record] = await Promise.all([files.getEvent(chatId, messageId), files.mediaOfMessage(chatId, messageId)]);
     if (event?.name !== "multimediaMessage" || record === undefined) throw new ParleyError("MESSAGE_NOT_FOUND");
     const { content } = event.data;
     const stored = format === "thumbnail" ? "thumbnail" : "fullsize";
     const rendition = this.media.rendition(record, stored);
-    const { path, expiresAt } = this.media.signedLink(chatId, messageId, stored);
+    const { path, expiresAt } = this.media.signedLink(who.tenant, chatId, messageId, stored);
     return {
       chatID: chatId,
       messageID: messageId,

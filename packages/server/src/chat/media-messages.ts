@@ -23,7 +23,6 @@ import { multimediaContent, storedNotice, userRef, withoutInlineFile } from "./p
 import type { MediaProcessing } from "./media-processing.js";
 import type { CommitPipeline } from "./pipeline.js";
 import { validateCaption, validateFileName } from "./validation.js";
-import { DEFAULT_TENANT } from "../store/tenant-db.js";
 
 /** A multimedia message to send: the file inline (Base64) or by upload id. */
 export interface OutgoingMedia {
@@ -69,7 +68,7 @@ export class MediaMessages {
     try {
       const sent = await this.commit(who, chatId, clientId, caption, record, userRef(me));
       // Whether appended now or by an earlier try, a pending image is processed (once per node: see MediaProcessing).
-      if (record.state === "pending" && place !== undefined) this.processing.start(record, chatId, sent.id, place);
+      if (record.state === "pending" && place !== undefined) this.processing.start(who.tenant, record, chatId, sent.id, place);
       else place?.release();
       return sent;
     } catch (error) {
@@ -98,7 +97,7 @@ export class MediaMessages {
       ts,
     };
     const pending: Promise<AppendResult>[] = [
-      this.pipeline.append({
+      this.pipeline.append(who.tenant, {
         chatId,
         id,
         name: "multimediaMessage",
@@ -113,7 +112,7 @@ export class MediaMessages {
     if (base64 === undefined && record.state === "stored") {
       const stored = storedNotice(record, chatId, id, ts);
       // Submitted in the same turn, both join one group commit: the message never commits without its notice.
-      pending.push(this.pipeline.append({ chatId, id: newEventId(), name: "multimediaMessageStored", userId: who.userId, ts, data: stored, clientId: `${clientId}.stored` }));
+      pending.push(this.pipeline.append(who.tenant, { chatId, id: newEventId(), name: "multimediaMessageStored", userId: who.userId, ts, data: stored, clientId: `${clientId}.stored` }));
     }
     const [result] = await Promise.all(pending);
     if (result === undefined) throw new ParleyError("INTERNAL_ERROR");
@@ -124,7 +123,7 @@ export class MediaMessages {
         if (result.name !== "multimediaMessage" || !isSameMedia(data, result)) throw new ParleyError("CLIENT_ID_REUSED", undefined, { clientId });
         return { id: result.id, seq: result.seq, ts: result.ts, duplicate: true, message: withoutInlineFile(result.data) };
       default:
-        return this.pipeline.refused(chatId, result.status);
+        return this.pipeline.refused(who.tenant, chatId, result.status);
     }
   }
 
@@ -137,7 +136,7 @@ export class MediaMessages {
   ): Promise<{ media: MediaRecord; place: ImageJobPlace | undefined }> {
     const fileName = validateFileName(media.fileName, this.limits);
     if (media.uploadId !== undefined && media.data === undefined) {
-      const record = await this.store.tenant(DEFAULT_TENANT).getMedia(media.uploadId);
+      const record = await this.store.tenant(who.tenant).getMedia(media.uploadId);
       if (record === undefined || record.chatId !== chatId || record.userId !== who.userId) throw new ParleyError("UPLOAD_NOT_FOUND");
       if (record.messageType !== media.messageType) {
         throw new ParleyError("MEDIA_TYPE_MISMATCH", undefined, { messageType: media.messageType, detected: record.documentType });
@@ -152,7 +151,7 @@ export class MediaMessages {
         throw new ParleyError("MEDIA_TOO_LARGE", undefined, { limit: this.limits.maxMediaBytes });
       }
       const bytes = Buffer.from(parsed.base64, "base64");
-      const owner = { chatId, userId: who.userId };
+      const owner = { tenant: who.tenant, chatId, userId: who.userId };
       return this.media.fromBytes(bytes, owner, { messageType: media.messageType, fileName }, inlineUploadId(chatId, who.userId, clientId, bytes));
     }
     throw new ParleyError("INVALID_FRAME", "A media send carries either data or uploadId.", { path: "/data" });

@@ -47,12 +47,12 @@ export class MediaProcessing {
   }
 
   /** Starts processing a pending image whose message committed; does not wait for it. Releases `place`. */
-  start(media: MediaRecord, chatId: string, messageId: string | null, place: ImageJobPlace): void {
+  start(tenant: string, media: MediaRecord, chatId: string, messageId: string | null, place: ImageJobPlace): void {
     if (this.inProgress.has(media.id)) {
       place.release();
       return;
     }
-    const job = this.run(media, chatId, messageId, place)
+    const job = this.run(tenant, media, chatId, messageId, place)
       .catch((error: unknown) => {
         // Not the file's fault (the store or blob store unavailable): it stays pending, resumed at the next start.
         this.logger.warn({ err: error, mediaId: media.id }, "image processing interrupted; resumed at next start");
@@ -72,11 +72,11 @@ export class MediaProcessing {
     for (;;) {
       const pending = (await this.store.pendingMedia(RESUME_PAGE)).filter(({ media }) => !tried.has(media.id));
       if (pending.length === 0) return resumed;
-      for (const { media, messageId } of pending) {
+      for (const { tenant, media, messageId } of pending) {
         tried.add(media.id);
         const running = this.inProgress.get(media.id);
         if (running === undefined) {
-          this.start(media, media.chatId, messageId, this.media.resumedPlace());
+          this.start(tenant, media, media.chatId, messageId, this.media.resumedPlace());
           await this.inProgress.get(media.id);
           resumed += 1;
         } else {
@@ -91,8 +91,8 @@ export class MediaProcessing {
     while (this.inProgress.size > 0) await Promise.all(this.inProgress.values());
   }
 
-  private async run(pending: MediaRecord, chatId: string, messageId: string | null, place: ImageJobPlace): Promise<void> {
-    const media = await this.media.process(pending, place);
+  private async run(tenant: string, pending: MediaRecord, chatId: string, messageId: string | null, place: ImageJobPlace): Promise<void> {
+    const media = await this.media.process(tenant, pending, place);
     // A file whose message never committed (a crash in between, a refused send) has nobody to tell.
     if (messageId === null || media.state === "pending") return;
     const ts = new Date().toISOString();
@@ -100,7 +100,7 @@ export class MediaProcessing {
     if (media.state === "failed") {
       data.error = { code: "MEDIA_PROCESSING_FAILED", message: ERRORS.MEDIA_PROCESSING_FAILED.message, details: { reason: media.failure } };
     }
-    const result = await this.pipeline.append({
+    const result = await this.pipeline.append(tenant, {
       chatId,
       id: newEventId(),
       name: "multimediaMessageStored",

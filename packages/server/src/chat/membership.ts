@@ -6,7 +6,7 @@
  */
 import { normalizeNickname, type AckResult, type ContactEndedEvent, type ContactInfo, type Limits, type User, type UserAddedEvent, type UserLeftEvent, type UserRef } from "@parley/protocol";
 import { mayRead } from "../auth/access.js";
-import type { AgentNames } from "../auth/agent-names.js";
+import type { TenantAgentNames } from "../auth/agent-names.js";
 import type { TokenClaims } from "../auth/tokens.js";
 import { ParleyError } from "../errors.js";
 import { newChatId, newEventId, newUserId } from "../ids.js";
@@ -37,7 +37,7 @@ export interface JoinOutcome {
 
 /** Whether a user has a socket in a chat on this node (the `isOnline` of participants). */
 export interface Presence {
-  isOnline(chatId: string, userId: string): boolean;
+  isOnline(tenant: string, chatId: string, userId: string): boolean;
 }
 
 export interface MembershipOptions {
@@ -45,10 +45,10 @@ export interface MembershipOptions {
   pipeline: CommitPipeline;
   presence: Presence;
   /** Agents' names, which customers may not take or imitate. */
-  agentNames: AgentNames;
+  agentNames: TenantAgentNames;
   limits: Limits;
   /** Told when a chat ends, so its writers are forgotten. */
-  onEnded: (chatId: string) => void;
+  onEnded: (tenant: string, chatId: string) => void;
 }
 
 const now = (): string => new Date().toISOString();
@@ -57,17 +57,17 @@ export class ChatMembership {
   private readonly access: ChatAccess;
   private readonly pipeline: CommitPipeline;
   private readonly presence: Presence;
-  private readonly agentNames: AgentNames;
+  private readonly agentNames: TenantAgentNames;
   private readonly limits: Limits;
-  private readonly onEnded: (chatId: string) => void;
+  private readonly onEnded: (tenant: string, chatId: string) => void;
 
   constructor(options: MembershipOptions) {
     ({ access: this.access, pipeline: this.pipeline, presence: this.presence, agentNames: this.agentNames, limits: this.limits, onEnded: this.onEnded } = options);
   }
 
   /** A customer starts a chat: they are its first participant, recorded by a `userAdded` event (seq 1). */
-  async startContact(input: StartContactInput): Promise<{ chatId: string; user: UserRef }> {
-    const nickname = await validateCustomerNickname(input.nickname, this.limits, this.agentNames);
+  async startContact(tenant: string, input: StartContactInput): Promise<{ chatId: string; user: UserRef }> {
+    const nickname = await validateCustomerNickname(input.nickname, this.limits, this.agentNames.of(tenant));
     if (input.uri !== undefined) validateLink(input.uri, this.limits);
     const chatId = newChatId();
     const userId = newUserId();
@@ -89,7 +89,7 @@ export class ChatMembership {
       user: toUser(customer, { ...contact, status: "active", endedAt: null }, false),
       ts,
     };
-    await this.pipeline.createContact({
+    await this.pipeline.createContact(tenant, {
       contact,
       customer,
       firstEvent: { id: newEventId(), name: "userAdded", userId, ts, data },
@@ -105,7 +105,7 @@ export class ChatMembership {
   async join(who: TokenClaims, chatId: string, options: { nickname?: string; isResume: boolean }): Promise<JoinOutcome> {
     // Joining reads the chat: the one read rule decides (any agent; a customer, its own chat).
     if (!mayRead(who, { kind: "chat", chatId })) throw new ParleyError("FORBIDDEN");
-    let state = await this.access.requireChat(chatId);
+    let state = await this.access.requireChat(who.tenant, chatId);
     const known = state.participants.get(who.userId);
     if (state.contact.status === "ended") {
       if (!(options.isResume && known !== undefined)) throw new ParleyError("CONTACT_ENDED");
@@ -116,7 +116,7 @@ export class ChatMembership {
       const given = options.nickname ?? who.nickname;
       // A customer keeps the name it started with (judged then); a new one must not be an agent's.
       const isNewCustomerName = who.role === "customer" && normalizeNickname(given) !== who.nickname;
-      const nickname = isNewCustomerName ? await validateCustomerNickname(given, this.limits, this.agentNames) : validateNickname(given, this.limits);
+      const nickname = isNewCustomerName ? await validateCustomerNickname(given, this.limits, this.agentNames.of(who.tenant)) : validateNickname(given, this.limits);
       const ts = now();
       const participant: ParticipantRecord = {
         userId: who.userId,
@@ -128,19 +128,20 @@ export class ChatMembership {
       };
       const data: UserAddedEvent = { chatId, user: toUser(participant, state.contact, true), ts };
       await this.pipeline.appendChange(
+        who.tenant,
         { chatId, id: newEventId(), name: "userAdded", userId: who.userId, ts, data },
         { kind: "participantJoined", participant },
       );
     }
     // A join is rare next to sends: read the chat afresh so the head and participants are exact.
-    state = await this.access.requireFreshChat(chatId);
+    state = await this.access.requireFreshChat(who.tenant, chatId);
     const me = state.participants.get(who.userId);
     if (me === undefined) throw new ParleyError("INTERNAL_ERROR");
     return {
       contact: toContactInfo(state.contact),
       user: toUser(me, state.contact, true),
       participants: presentParticipants(state).map((p) =>
-        toUser(p, state.contact, p.userId === who.userId || this.presence.isOnline(chatId, p.userId)),
+        toUser(p, state.contact, p.userId === who.userId || this.presence.isOnline(who.tenant, chatId, p.userId)),
       ),
       head: state.lastSeq,
     };
@@ -152,6 +153,7 @@ export class ChatMembership {
     const ts = now();
     const data: UserLeftEvent = { chatId, user: userRef(me), ts };
     const seq = await this.pipeline.appendChange(
+      who.tenant,
       { chatId, id: newEventId(), name: "userLeft", userId: who.userId, ts, data },
       { kind: "participantLeft", userId: who.userId, at: ts },
     );
@@ -162,14 +164,14 @@ export class ChatMembership {
   async end(who: TokenClaims, chatId: string): Promise<AckResult> {
     const { state, me } = await this.access.requireParticipant(who, chatId);
     if (state.contact.status === "ended") return { seq: null };
-    return { seq: await this.endChat(chatId, userRef(me)) };
+    return { seq: await this.endChat(who.tenant, chatId, userRef(me)) };
   }
 
-  /** Ends a chat on behalf of the server (back-office calls). */
-  async endByServer(chatId: string): Promise<AckResult> {
-    const state = await this.access.requireChat(chatId);
+  /** Ends a tenant's chat on behalf of the server (back-office calls). */
+  async endByServer(tenant: string, chatId: string): Promise<AckResult> {
+    const state = await this.access.requireChat(tenant, chatId);
     if (state.contact.status === "ended") return { seq: null };
-    return { seq: await this.endChat(chatId, null) };
+    return { seq: await this.endChat(tenant, chatId, null) };
   }
 
   /**
@@ -178,10 +180,10 @@ export class ChatMembership {
    * nodes store one event; the one that lost sees an ended chat (`null`), as
    * if it had come second.
    */
-  private async endChat(chatId: string, by: UserRef | null): Promise<number | null> {
+  private async endChat(tenant: string, chatId: string, by: UserRef | null): Promise<number | null> {
     const ts = now();
     const data: ContactEndedEvent = { chatId, user: by, reason: by === null ? "endedByServer" : "endedByParticipant", ts };
-    const result = await this.pipeline.append({
+    const result = await this.pipeline.append(tenant, {
       chatId,
       id: newEventId(),
       name: "contactEnded",
@@ -191,8 +193,8 @@ export class ChatMembership {
       change: { kind: "contactEnded", at: ts },
     });
     if (result.status === "contactEnded") return null;
-    if (result.status !== "appended") return this.pipeline.refused(chatId, result.status);
-    this.onEnded(chatId);
+    if (result.status !== "appended") return this.pipeline.refused(tenant, chatId, result.status);
+    this.onEnded(tenant, chatId);
     return result.seq;
   }
 }

@@ -14,7 +14,6 @@ import { isSameMessage, messageEvent } from "./idempotency.js";
 import { toHistoryEntry, userRef } from "./payloads.js";
 import type { CommitPipeline } from "./pipeline.js";
 import { validateLink, validateText } from "./validation.js";
-import { DEFAULT_TENANT } from "../store/tenant-db.js";
 
 /** A message to send, as the socket or REST layer received it. */
 export type OutgoingMessage = { kind: "text"; text: string } | { kind: "link"; url: string };
@@ -55,7 +54,7 @@ export class ChatMessages {
     const event = messageEvent(data);
     const request: AppendRequest = { chatId, id, userId: who.userId, ts, ...event };
     if (clientId !== undefined) request.clientId = clientId;
-    const result = await this.pipeline.append(request);
+    const result = await this.pipeline.append(who.tenant, request);
     switch (result.status) {
       case "appended":
         return { id, seq: result.seq, ts, duplicate: false };
@@ -63,7 +62,7 @@ export class ChatMessages {
         if (!isSameMessage(event, result)) throw new ParleyError("CLIENT_ID_REUSED", undefined, { clientId });
         return { id: result.id, seq: result.seq, ts: result.ts, duplicate: true };
       default:
-        return this.pipeline.refused(chatId, result.status);
+        return this.pipeline.refused(who.tenant, chatId, result.status);
     }
   }
 
@@ -76,7 +75,7 @@ export class ChatMessages {
     const ts = now();
     const data: ReceiptEvent = { messageID: messageId, chatId, user: userRef(me), ts };
     const name = kind === "received" ? "messageReceived" : "messageSeen";
-    const result = await this.pipeline.append({ chatId, id: newEventId(), name, userId: who.userId, ts, data, refId: messageId });
+    const result = await this.pipeline.append(who.tenant, { chatId, id: newEventId(), name, userId: who.userId, ts, data, refId: messageId });
     switch (result.status) {
       case "appended":
         return { seq: result.seq };
@@ -86,14 +85,14 @@ export class ChatMessages {
       case "messageNotFound":
         throw new ParleyError("MESSAGE_NOT_FOUND");
       default:
-        return this.pipeline.refused(chatId, result.status);
+        return this.pipeline.refused(who.tenant, chatId, result.status);
     }
   }
 
-  /** A page of messages before `beforeSeq` (the newest when omitted), oldest first. */
-  async history(chatId: string, beforeSeq: number | undefined, limit?: number): Promise<HistoryResult> {
+  /** A page of the tenant's chat's messages before `beforeSeq` (the newest when omitted), oldest first. */
+  async history(tenant: string, chatId: string, beforeSeq: number | undefined, limit?: number): Promise<HistoryResult> {
     const size = Math.min(limit ?? DEFAULT_HISTORY_PAGE, this.limits.maxHistoryPage);
-    const page = await this.store.tenant(DEFAULT_TENANT).messagesBefore(chatId, beforeSeq, size);
+    const page = await this.store.tenant(tenant).messagesBefore(chatId, beforeSeq, size);
     return { messages: page.events.map(toHistoryEntry), hasMore: page.hasMore };
   }
 }

@@ -13,21 +13,20 @@ import { ParleyError } from "../errors.js";
 import type { AppendRequest, AppendResult, CommittedEvent, NewContact, StateChange, Store } from "../store/types.js";
 import type { AgentsFeed } from "./agents-feed.js";
 import { chatChannel, eventBusMessage, type ChatBusMessage } from "./bus-messages.js";
-import { DEFAULT_TENANT } from "../store/tenant-db.js";
 
 /** This node's sockets, as the pipeline hands them what was committed or signalled. */
 export interface ChatDelivery {
-  /** A committed event (ours, or another node's). */
-  onEvent(event: CommittedEvent): void;
+  /** A committed event of a tenant's chat (ours, or another node's). */
+  onEvent(tenant: string, event: CommittedEvent): void;
   /** A typing signal (volatile). */
-  onSignal(chatId: string, data: IsWritingEvent): void;
+  onSignal(tenant: string, chatId: string, data: IsWritingEvent): void;
 }
 
 /** What the pipeline keeps current about committed events. */
 export interface CommittedState {
-  committed(event: CommittedEvent): void;
+  committed(tenant: string, event: CommittedEvent): void;
   /** The store refused an append the cached state allowed: read the chat again. */
-  storeKnewBetter(chatId: string): Promise<void>;
+  storeKnewBetter(tenant: string, chatId: string): Promise<void>;
 }
 
 export interface CommitPipelineOptions {
@@ -61,32 +60,32 @@ export class CommitPipeline {
    * Appends an event and publishes it once committed. Appends made in the same
    * turn reach the store in the same turn, so they join one group commit.
    */
-  async append(request: AppendRequest): Promise<AppendResult> {
+  async append(tenant: string, request: AppendRequest): Promise<AppendResult> {
     const payload = JSON.stringify(request.data);
-    const result = await this.store.tenant(DEFAULT_TENANT).append({ ...request, payload });
-    if (result.status === "appended") this.published(committedEvent(request, result.seq, payload));
+    const result = await this.store.tenant(tenant).append({ ...request, payload });
+    if (result.status === "appended") this.published(tenant, committedEvent(request, result.seq, payload));
     return result;
   }
 
   /** Appends an event with its state change; its seq, or the error matching the refusal. */
-  async appendChange(request: AppendRequest, change: StateChange): Promise<number> {
-    const result = await this.append({ ...request, change });
-    if (result.status !== "appended") return this.refused(request.chatId, result.status);
+  async appendChange(tenant: string, request: AppendRequest, change: StateChange): Promise<number> {
+    const result = await this.append(tenant, { ...request, change });
+    if (result.status !== "appended") return this.refused(tenant, request.chatId, result.status);
     return result.seq;
   }
 
   /** Creates a chat with its first event, and publishes that event. */
-  async createContact(input: NewContact): Promise<CommittedEvent> {
+  async createContact(tenant: string, input: NewContact): Promise<CommittedEvent> {
     const payload = JSON.stringify(input.firstEvent.data);
-    const event = await this.store.tenant(DEFAULT_TENANT).createContact({ ...input, firstEvent: { ...input.firstEvent, payload } });
-    this.published(event);
+    const event = await this.store.tenant(tenant).createContact({ ...input, firstEvent: { ...input.firstEvent, payload } });
+    this.published(tenant, event);
     return event;
   }
 
   /** Throws the error matching an append the store refused. */
-  async refused(chatId: string, status: AppendResult["status"]): Promise<never> {
+  async refused(tenant: string, chatId: string, status: AppendResult["status"]): Promise<never> {
     if (status === "contactEnded") {
-      await this.states.storeKnewBetter(chatId);
+      await this.states.storeKnewBetter(tenant, chatId);
       throw new ParleyError("CONTACT_ENDED");
     }
     if (status === "contactNotFound") throw new ParleyError("CONTACT_NOT_FOUND");
@@ -95,22 +94,22 @@ export class CommitPipeline {
   }
 
   /** A typing signal: to this node's sockets and to the other nodes. */
-  signal(data: IsWritingEvent): void {
-    this.delivery.onSignal(data.chatId, data);
-    this.publish(data.chatId, { kind: "signal", chatId: data.chatId, data });
+  signal(tenant: string, data: IsWritingEvent): void {
+    this.delivery.onSignal(tenant, data.chatId, data);
+    this.publish(tenant, data.chatId, { kind: "signal", tenant, chatId: data.chatId, data });
   }
 
   /** After a commit: update the cached state, deliver locally, tell the other nodes and the agents' feed. */
-  private published(event: CommittedEvent): void {
-    this.states.committed(event);
-    this.delivery.onEvent(event);
-    this.publish(event.chatId, eventBusMessage(event));
-    this.feed.committed(event);
+  private published(tenant: string, event: CommittedEvent): void {
+    this.states.committed(tenant, event);
+    this.delivery.onEvent(tenant, event);
+    this.publish(tenant, event.chatId, eventBusMessage(tenant, event));
+    this.feed.committed(tenant, event);
   }
 
-  private publish(chatId: string, message: JsonText | Extract<ChatBusMessage, { kind: "signal" }>): void {
+  private publish(tenant: string, chatId: string, message: JsonText | Extract<ChatBusMessage, { kind: "signal" }>): void {
     // The event is committed; a bus failure only delays other nodes, which fill gaps from the store.
-    this.bus.publish(chatChannel(chatId), message).catch((error: unknown) => {
+    this.bus.publish(chatChannel(tenant, chatId), message).catch((error: unknown) => {
       this.logger.warn({ err: error }, "bus publish failed");
     });
   }

@@ -12,8 +12,7 @@ import type { Logger } from "pino";
 import type { Bus } from "../bus/types.js";
 import type { CommittedEvent, Store } from "../store/types.js";
 import { chatChannel, parseChatBusMessage } from "./bus-messages.js";
-import { ChatStateCache, type ChatState } from "./state.js";
-import { DEFAULT_TENANT } from "../store/tenant-db.js";
+import { chatKey, ChatStateCache, type ChatState } from "./state.js";
 
 /** Who receives a followed chat's traffic from other nodes. */
 export interface ChatFollower {
@@ -34,21 +33,23 @@ export interface ChatFollow {
 
 /** Where a node's sockets get a chat's events from: the store's log, and the other nodes' commits as they come. */
 export interface EventSource {
-  /** Stored events with `seq > afterSeq`, in order, at most `limit` (resume and gap filling). */
-  eventsAfter(chatId: string, afterSeq: number, limit: number): Promise<CommittedEvent[]>;
-  /** Follows a chat's traffic from other nodes until `stop`. One follow per chat: the caller counts its own followers. */
-  follow(chatId: string, follower: ChatFollower): ChatFollow;
+  /** The tenant's stored events with `seq > afterSeq`, in order, at most `limit` (resume and gap filling). */
+  eventsAfter(tenant: string, chatId: string, afterSeq: number, limit: number): Promise<CommittedEvent[]>;
+  /** Follows a tenant's chat's traffic from other nodes until `stop`. One follow per chat: the caller counts its own followers. */
+  follow(tenant: string, chatId: string, follower: ChatFollower): ChatFollow;
 }
 
 /** What the chat domain reads a chat's state from. */
 export interface ChatStates {
-  /** Cached for followed chats, read from the store for the others; undefined when there is no such chat. */
-  stateOf(chatId: string): Promise<ChatState | undefined>;
+  /** Cached for followed chats, read from the store for the others; undefined when the tenant has no such chat. */
+  stateOf(tenant: string, chatId: string): Promise<ChatState | undefined>;
   /** Read from the store now (a join wants the exact head and participants). */
-  freshStateOf(chatId: string): Promise<ChatState | undefined>;
+  freshStateOf(tenant: string, chatId: string): Promise<ChatState | undefined>;
 }
 
 interface Followed {
+  tenant: string;
+  chatId: string;
   follower: ChatFollower;
   unsubscribe: () => void;
   ready: Promise<void>;
@@ -74,8 +75,8 @@ export class ChatReplication implements EventSource, ChatStates {
     this.stopReconnectWatch = this.bus.onReconnect?.(() => this.busReconnected()) ?? (() => {});
   }
 
-  eventsAfter(chatId: string, afterSeq: number, limit: number): Promise<CommittedEvent[]> {
-    return this.store.tenant(DEFAULT_TENANT).eventsAfter(chatId, afterSeq, limit);
+  eventsAfter(tenant: string, chatId: string, afterSeq: number, limit: number): Promise<CommittedEvent[]> {
+    return this.store.tenant(tenant).eventsAfter(chatId, afterSeq, limit);
   }
 
   /**
@@ -83,47 +84,50 @@ export class ChatReplication implements EventSource, ChatStates {
    * store must wait for `ready`, or an event committed elsewhere in between
    * could be missed.
    */
-  follow(chatId: string, follower: ChatFollower): ChatFollow {
-    if (this.followed.has(chatId)) throw new Error(`chat ${chatId} is followed already`);
-    const subscription = this.bus.subscribe(chatChannel(chatId), (message, fromNode, text) => this.receive(chatId, message, fromNode, text));
+  follow(tenant: string, chatId: string, follower: ChatFollower): ChatFollow {
+    const key = chatKey(tenant, chatId);
+    if (this.followed.has(key)) throw new Error(`chat ${chatId} of ${tenant} is followed already`);
+    const subscription = this.bus.subscribe(chatChannel(tenant, chatId), (message, fromNode, text) => this.receive(tenant, chatId, message, fromNode, text));
     const entry: Followed = {
+      tenant,
+      chatId,
       follower,
       unsubscribe: subscription,
       // Whatever was cached before may have missed events from other nodes: read afresh from now on.
-      ready: subscription.ready.then(() => this.cache.forget(chatId)),
+      ready: subscription.ready.then(() => this.cache.forget(tenant, chatId)),
     };
-    this.followed.set(chatId, entry);
+    this.followed.set(key, entry);
     let isStopped = false;
     return {
       ready: entry.ready,
       stop: () => {
         if (isStopped) return;
         isStopped = true;
-        if (this.followed.get(chatId) !== entry) return;
-        this.followed.delete(chatId);
+        if (this.followed.get(key) !== entry) return;
+        this.followed.delete(key);
         entry.unsubscribe();
         // No longer kept current by the bus.
-        this.cache.forget(chatId);
+        this.cache.forget(tenant, chatId);
       },
     };
   }
 
-  stateOf(chatId: string): Promise<ChatState | undefined> {
-    return this.followed.has(chatId) ? this.cache.get(chatId) : this.cache.load(chatId);
+  stateOf(tenant: string, chatId: string): Promise<ChatState | undefined> {
+    return this.followed.has(chatKey(tenant, chatId)) ? this.cache.get(tenant, chatId) : this.cache.load(tenant, chatId);
   }
 
-  freshStateOf(chatId: string): Promise<ChatState | undefined> {
-    return this.followed.has(chatId) ? this.cache.reload(chatId) : this.cache.load(chatId);
+  freshStateOf(tenant: string, chatId: string): Promise<ChatState | undefined> {
+    return this.followed.has(chatKey(tenant, chatId)) ? this.cache.reload(tenant, chatId) : this.cache.load(tenant, chatId);
   }
 
-  /** An event this node committed: the cached state follows it. */
-  committed(event: CommittedEvent): void {
-    this.cache.apply(event);
+  /** An event this node committed in the tenant: the cached state follows it. */
+  committed(tenant: string, event: CommittedEvent): void {
+    this.cache.apply(tenant, event);
   }
 
   /** The store knew better than the cache (another node ended the chat): catch up. */
-  async storeKnewBetter(chatId: string): Promise<void> {
-    if (this.followed.has(chatId)) await this.cache.reload(chatId);
+  async storeKnewBetter(tenant: string, chatId: string): Promise<void> {
+    if (this.followed.has(chatKey(tenant, chatId))) await this.cache.reload(tenant, chatId);
   }
 
   close(): void {
@@ -132,16 +136,17 @@ export class ChatReplication implements EventSource, ChatStates {
     this.followed.clear();
   }
 
-  private receive(chatId: string, raw: unknown, fromNode: string, text: string | undefined): void {
+  private receive(tenant: string, chatId: string, raw: unknown, fromNode: string, text: string | undefined): void {
     const message = parseChatBusMessage(raw, text);
     const messageChat = message?.kind === "event" ? message.event.chatId : message?.chatId;
-    const followed = this.followed.get(chatId);
-    if (message === undefined || messageChat !== chatId) {
-      this.logger.warn({ fromNode, chatId }, "dropped a malformed bus message");
+    const followed = this.followed.get(chatKey(tenant, chatId));
+    // A message names its tenant and chat: on this channel, both must be the followed chat's.
+    if (message === undefined || messageChat !== chatId || message.tenant !== tenant) {
+      this.logger.warn({ fromNode, tenant, chatId }, "dropped a malformed bus message");
       return;
     }
     if (message.kind === "event") {
-      this.cache.apply(message.event);
+      this.cache.apply(tenant, message.event);
       followed?.follower.onEvent(message.event);
     } else {
       followed?.follower.onSignal(message.data);
@@ -151,7 +156,7 @@ export class ChatReplication implements EventSource, ChatStates {
   /** Events published during the outage may never arrive: forget cached states, let the followers catch up. */
   private busReconnected(): void {
     this.logger.info({ chats: this.followed.size }, "bus reconnected: catching up from the store");
-    for (const chatId of this.followed.keys()) this.cache.forget(chatId);
+    for (const { tenant, chatId } of this.followed.values()) this.cache.forget(tenant, chatId);
     for (const followed of this.followed.values()) followed.follower.catchUp();
   }
 }

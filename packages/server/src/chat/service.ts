@@ -11,7 +11,7 @@
  */
 import type { AckResult, ChatListItem, HistoryResult, Limits, MediaFormat, MediaResult, ReceiptResult, SendResult, UserRef } from "@parley/protocol";
 import type { Logger } from "pino";
-import { AgentNames } from "../auth/agent-names.js";
+import { TenantAgentNames } from "../auth/agent-names.js";
 import type { TokenClaims } from "../auth/tokens.js";
 import type { Bus } from "../bus/types.js";
 import type { MediaLibrary } from "../media/library.js";
@@ -29,7 +29,6 @@ import { CommitPipeline, type ChatDelivery } from "./pipeline.js";
 import type { ChatReplication } from "./replication.js";
 import type { ChatState } from "./state.js";
 import { TypingTracker } from "./typing.js";
-import { DEFAULT_TENANT } from "../store/tenant-db.js";
 
 export type { JoinOutcome, OutgoingMedia, OutgoingMessage, StartContactInput };
 
@@ -64,14 +63,14 @@ export class ChatService {
     this.access = new ChatAccess(replication);
     this.agentsFeed = new AgentsFeed({ store, states: replication, logger, feed });
     const pipeline = new CommitPipeline({ store, bus, states: replication, delivery, feed: this.agentsFeed, logger });
-    this.typing = new TypingTracker(limits.typingTimeoutMs, (chatId, user, bwrite) => pipeline.signal({ bwrite, chatId, user }));
+    this.typing = new TypingTracker(limits.typingTimeoutMs, (tenant, chatId, user, bwrite) => pipeline.signal(tenant, { bwrite, chatId, user }));
     this.membership = new ChatMembership({
       access: this.access,
       pipeline,
       presence: delivery,
-      agentNames: new AgentNames(store.tenant(DEFAULT_TENANT)),
+      agentNames: new TenantAgentNames(store),
       limits,
-      onEnded: (chatId) => this.typing.clearChat(chatId),
+      onEnded: (tenant, chatId) => this.typing.clearChat(tenant, chatId),
     });
     this.messages = new ChatMessages({ store, access: this.access, pipeline, limits });
     this.mediaProcessing = new MediaProcessing({ store, pipeline, media, logger });
@@ -85,8 +84,9 @@ export class ChatService {
 
   // -- membership -------------------------------------------------------------
 
-  startContact(input: StartContactInput): Promise<{ chatId: string; user: UserRef }> {
-    return this.membership.startContact(input);
+  /** A customer starts a chat in the tenant. */
+  startContact(tenant: string, input: StartContactInput): Promise<{ chatId: string; user: UserRef }> {
+    return this.membership.startContact(tenant, input);
   }
 
   join(who: TokenClaims, chatId: string, options: { nickname?: string; isResume: boolean }): Promise<JoinOutcome> {
@@ -101,8 +101,8 @@ export class ChatService {
     return this.membership.end(who, chatId);
   }
 
-  endByServer(chatId: string): Promise<AckResult> {
-    return this.membership.endByServer(chatId);
+  endByServer(tenant: string, chatId: string): Promise<AckResult> {
+    return this.membership.endByServer(tenant, chatId);
   }
 
   // -- messages ---------------------------------------------------------------
@@ -133,13 +133,13 @@ export class ChatService {
     return this.messages.receipt(who, chatId, messageId, kind);
   }
 
-  history(chatId: string, beforeSeq: number | undefined, limit?: number): Promise<HistoryResult> {
-    return this.messages.history(chatId, beforeSeq, limit);
+  history(tenant: string, chatId: string, beforeSeq: number | undefined, limit?: number): Promise<HistoryResult> {
+    return this.messages.history(tenant, chatId, beforeSeq, limit);
   }
 
-  /** Stored events after a seq, for resume. */
-  eventsAfter(chatId: string, afterSeq: number, limit: number): Promise<CommittedEvent[]> {
-    return this.store.tenant(DEFAULT_TENANT).eventsAfter(chatId, afterSeq, limit);
+  /** A tenant's chat's stored events after a seq, for resume. */
+  eventsAfter(tenant: string, chatId: string, afterSeq: number, limit: number): Promise<CommittedEvent[]> {
+    return this.store.tenant(tenant).eventsAfter(chatId, afterSeq, limit);
   }
 
   // -- typing -----------------------------------------------------------------
@@ -147,7 +147,7 @@ export class ChatService {
   /** A typing frame; `sessionId` lets a closing socket stop its writers. */
   async typingChanged(who: TokenClaims, chatId: string, bwrite: boolean, sessionId: string): Promise<void> {
     const { me } = await this.access.requireActiveParticipant(who, chatId);
-    this.typing.update(chatId, userRef(me), bwrite, sessionId);
+    this.typing.update(who.tenant, chatId, userRef(me), bwrite, sessionId);
   }
 
   /** A socket closed: its writers have stopped. */
@@ -157,9 +157,9 @@ export class ChatService {
 
   // -- access -----------------------------------------------------------------
 
-  /** The chat's state; `CONTACT_NOT_FOUND` when there is none. */
-  requireChat(chatId: string): Promise<ChatState> {
-    return this.access.requireChat(chatId);
+  /** The tenant's chat's state; `CONTACT_NOT_FOUND` when the tenant has none of that id. */
+  requireChat(tenant: string, chatId: string): Promise<ChatState> {
+    return this.access.requireChat(tenant, chatId);
   }
 
   requireSender(who: TokenClaims, chatId: string): Promise<void> {
@@ -168,15 +168,15 @@ export class ChatService {
 
   // -- the agents' feed -------------------------------------------------------
 
-  listChats(query: ContactListQuery): Promise<ChatListItem[]> {
-    return this.agentsFeed.listChats(query);
+  listChats(tenant: string, query: ContactListQuery): Promise<ChatListItem[]> {
+    return this.agentsFeed.listChats(tenant, query);
   }
 
   watchChats(who: TokenClaims, watcher: FeedWatcher): Promise<ChatListItem[]> {
     return this.agentsFeed.watch(who, watcher);
   }
 
-  unwatchChats(watcher: FeedWatcher): void {
-    this.agentsFeed.unwatch(watcher);
+  unwatchChats(tenant: string, watcher: FeedWatcher): void {
+    this.agentsFeed.unwatch(tenant, watcher);
   }
 }

@@ -7,9 +7,19 @@
  * @module
  */
 import type { ContactRecord, ContactWithParticipants, ParticipantRecord, StoredEvent, Store } from "../store/types.js";
-import { DEFAULT_TENANT } from "../store/tenant-db.js";
+
+/**
+ * The key of a chat in this node's maps: its tenant and its id. Chat ids are
+ * unique across tenants, but a map keyed by id alone would answer a caller
+ * of another tenant; keyed by both, it cannot.
+ */
+export function chatKey(tenant: string, chatId: string): string {
+  return `${tenant} ${chatId}`;
+}
 
 export interface ChatState {
+  /** The tenant that owns the chat: the state is found under it only. */
+  tenant: string;
   contact: Omit<ContactRecord, "lastSeq">;
   /** Highest seq this node has seen committed. */
   lastSeq: number;
@@ -27,9 +37,9 @@ export function presentParticipants(state: ChatState): ParticipantRecord[] {
   return [...state.participants.values()].filter((p) => p.leftAt === null);
 }
 
-function fromRecord(record: ContactWithParticipants): ChatState {
+function fromRecord(tenant: string, record: ContactWithParticipants): ChatState {
   const { participants, lastSeq, ...contact } = record;
-  return { contact, lastSeq, participants: new Map(participants.map((p) => [p.userId, p])) };
+  return { tenant, contact, lastSeq, participants: new Map(participants.map((p) => [p.userId, p])) };
 }
 
 /** Applies a committed event to a chat's state. Events older than the state change nothing. */
@@ -69,7 +79,8 @@ export function applyEvent(state: ChatState, event: StoredEvent): void {
 /**
  * The cache itself, bounded: the least recently loaded chats are forgotten
  * first. It is only current for the chats whose bus channel this node follows
- * (see `ChatReplication.follow`); the others are read afresh.
+ * (see `ChatReplication.follow`); the others are read afresh. Entries are
+ * keyed by tenant and chat id: a chat id alone never finds a state.
  */
 export class ChatStateCache {
   private readonly states = new Map<string, ChatState>();
@@ -84,43 +95,45 @@ export class ChatStateCache {
     private readonly maxChats = 50_000,
   ) {}
 
-  /** The chat's state, loaded from the store on first use; undefined when no such chat. */
-  get(chatId: string): Promise<ChatState | undefined> {
-    const cached = this.states.get(chatId);
+  /** The tenant's chat's state, loaded from the store on first use; undefined when the tenant has no such chat. */
+  get(tenant: string, chatId: string): Promise<ChatState | undefined> {
+    const key = chatKey(tenant, chatId);
+    const cached = this.states.get(key);
     if (cached !== undefined) return Promise.resolve(cached);
-    let pending = this.loading.get(chatId);
+    let pending = this.loading.get(key);
     if (pending === undefined) {
-      pending = this.reload(chatId).finally(() => this.loading.delete(chatId));
-      this.loading.set(chatId, pending);
+      pending = this.reload(tenant, chatId).finally(() => this.loading.delete(key));
+      this.loading.set(key, pending);
     }
     return pending;
   }
 
-  /** Reads the chat from the store without caching it. */
-  async load(chatId: string): Promise<ChatState | undefined> {
-    const record = await this.store.tenant(DEFAULT_TENANT).getContact(chatId);
-    return record === undefined ? undefined : fromRecord(record);
+  /** Reads the tenant's chat from the store without caching it. */
+  async load(tenant: string, chatId: string): Promise<ChatState | undefined> {
+    const record = await this.store.tenant(tenant).getContact(chatId);
+    return record === undefined ? undefined : fromRecord(tenant, record);
   }
 
   /** Reads the chat from the store again, replacing what was cached. */
-  async reload(chatId: string): Promise<ChatState | undefined> {
+  async reload(tenant: string, chatId: string): Promise<ChatState | undefined> {
+    const key = chatKey(tenant, chatId);
     let state: ChatState | undefined;
-    this.reading.set(chatId, (this.reading.get(chatId) ?? 0) + 1);
+    this.reading.set(key, (this.reading.get(key) ?? 0) + 1);
     try {
       // A few tries: under constant traffic the gap rule of apply() catches up anyway.
       for (let attempt = 0; attempt < 3; attempt++) {
-        this.changedWhileReading.delete(chatId);
-        state = await this.load(chatId);
-        if (!this.changedWhileReading.has(chatId)) break;
+        this.changedWhileReading.delete(key);
+        state = await this.load(tenant, chatId);
+        if (!this.changedWhileReading.has(key)) break;
       }
     } finally {
-      const left = (this.reading.get(chatId) ?? 1) - 1;
-      if (left === 0) this.reading.delete(chatId);
-      else this.reading.set(chatId, left);
+      const left = (this.reading.get(key) ?? 1) - 1;
+      if (left === 0) this.reading.delete(key);
+      else this.reading.set(key, left);
     }
-    this.states.delete(chatId);
+    this.states.delete(key);
     if (state === undefined) return undefined;
-    this.states.set(chatId, state);
+    this.states.set(key, state);
     if (this.states.size > this.maxChats) {
       const oldest = this.states.keys().next().value;
       if (oldest !== undefined) this.states.delete(oldest);
@@ -129,17 +142,18 @@ export class ChatStateCache {
   }
 
   /** Drops the chat: the next use reads it from the store. */
-  forget(chatId: string): void {
-    this.states.delete(chatId);
+  forget(tenant: string, chatId: string): void {
+    this.states.delete(chatKey(tenant, chatId));
   }
 
-  /** Applies a committed event to the cached chat, if this node has it. */
-  apply(event: StoredEvent): void {
-    if (this.reading.has(event.chatId)) this.changedWhileReading.add(event.chatId);
-    const state = this.states.get(event.chatId);
+  /** Applies an event committed in the tenant to the cached chat, if this node has it. */
+  apply(tenant: string, event: StoredEvent): void {
+    const key = chatKey(tenant, event.chatId);
+    if (this.reading.has(key)) this.changedWhileReading.add(key);
+    const state = this.states.get(key);
     if (state === undefined) return;
     // A gap means events this node never saw (a lost bus message): the state may be wrong, read it again.
-    if (event.seq > state.lastSeq + 1) this.states.delete(event.chatId);
+    if (event.seq > state.lastSeq + 1) this.states.delete(key);
     else applyEvent(state, event);
   }
 }

@@ -8,15 +8,17 @@
 import type { UserRef } from "@parley/protocol";
 
 interface Writer {
+  tenant: string;
+  chatId: string;
   user: UserRef;
   sessionId: string;
   timer: NodeJS.Timeout;
 }
 
-export type TypingEmit = (chatId: string, user: UserRef, bwrite: boolean) => void;
+export type TypingEmit = (tenant: string, chatId: string, user: UserRef, bwrite: boolean) => void;
 
 export class TypingTracker {
-  /** Key: chatId + " " + userId. */
+  /** Key: tenant + " " + chatId + " " + userId. */
   private readonly writers = new Map<string, Writer>();
 
   constructor(
@@ -25,8 +27,8 @@ export class TypingTracker {
   ) {}
 
   /** Records a typing frame; emits only on a change of state. */
-  update(chatId: string, user: UserRef, bwrite: boolean, sessionId: string): void {
-    const key = `${chatId} ${user.id}`;
+  update(tenant: string, chatId: string, user: UserRef, bwrite: boolean, sessionId: string): void {
+    const key = `${tenant} ${chatId} ${user.id}`;
     const writer = this.writers.get(key);
     if (bwrite) {
       if (writer !== undefined) {
@@ -37,29 +39,29 @@ export class TypingTracker {
         writer.timer.refresh();
         return;
       }
-      const timer = setTimeout(() => this.stop(key, chatId), this.timeoutMs);
+      const timer = setTimeout(() => this.stop(key), this.timeoutMs);
       timer.unref();
-      this.writers.set(key, { user, sessionId, timer });
-      this.emit(chatId, user, true);
+      this.writers.set(key, { tenant, chatId, user, sessionId, timer });
+      this.emit(tenant, chatId, user, true);
     } else if (writer !== undefined) {
-      this.stop(key, chatId);
+      this.stop(key);
     } else {
       // Not known as writing here (e.g. after a restart): pass "stopped" on anyway, it is harmless.
-      this.emit(chatId, user, false);
+      this.emit(tenant, chatId, user, false);
     }
   }
 
   /** A socket closed: everyone it was writing for has stopped. */
   sessionClosed(sessionId: string): void {
     for (const [key, writer] of this.writers) {
-      if (writer.sessionId === sessionId) this.stop(key, key.slice(0, key.indexOf(" ")));
+      if (writer.sessionId === sessionId) this.stop(key);
     }
   }
 
   /** Forgets a user's typing in a chat without emitting (after they sent the message, left, or the chat ended). */
-  clearChat(chatId: string): void {
+  clearChat(tenant: string, chatId: string): void {
     for (const [key, writer] of this.writers) {
-      if (key.startsWith(`${chatId} `)) {
+      if (key.startsWith(`${tenant} ${chatId} `)) {
         clearTimeout(writer.timer);
         this.writers.delete(key);
       }
@@ -71,11 +73,11 @@ export class TypingTracker {
     this.writers.clear();
   }
 
-  private stop(key: string, chatId: string): void {
+  private stop(key: string): void {
     const writer = this.writers.get(key);
     if (writer === undefined) return;
     clearTimeout(writer.timer);
     this.writers.delete(key);
-    this.emit(chatId, writer.user, false);
+    this.emit(writer.tenant, writer.chatId, writer.user, false);
   }
 }

@@ -28,11 +28,23 @@ import { OriginPolicy } from "../policy/origins.js";
 import { installRequestLog } from "./request-log.js";
 import { installSecurityHeaders } from "./security-headers.js";
 import { sdkRoutes } from "./sdk-bundle.js";
+import type { AgentRoles } from "../auth/agent-roles.js";
+import type { TenantGate } from "../auth/tenant-gate.js";
+import type { TenantStatusWatch } from "../realtime/tenant-status.js";
+import { tenantRoutes } from "./tenants.js";
 import { widgetRoutes } from "./widget.js";
 
 export interface AppDeps {
   logger: Logger;
   store: Store;
+  /** Whether a tenant exists and is active (cached briefly). */
+  tenants: TenantGate;
+  /** Agents' roles, read from the store (cached briefly). */
+  roles: AgentRoles;
+  /** Tells every node a tenant changed. */
+  tenantStatus: TenantStatusWatch;
+  /** Host names mapped to tenants (config `tenantHosts`); none by default. */
+  tenantHosts?: Record<string, string>;
   chat: ChatService;
   media: MediaLibrary;
   tokens: TokenService;
@@ -87,7 +99,7 @@ export function buildApp(deps: AppDeps): FastifyInstance {
   installSecurityHeaders(app);
   corsRoutes(app, deps.origins ?? new OriginPolicy("*"));
   // After CORS (a page of a refused origin learns nothing more), before every route.
-  installAuthentication(app, deps.tokens);
+  installAuthentication(app, deps.tokens, { gate: deps.tenants, hosts: deps.tenantHosts ?? {} });
   capRequestsInFlight(app, guards);
   installBodyGuards(app, guards);
   healthRoutes(app, deps);
@@ -95,6 +107,7 @@ export function buildApp(deps: AppDeps): FastifyInstance {
   contactRoutes(app, deps);
   authRoutes(app, deps);
   chatRoutes(app, deps);
+  tenantRoutes(app, deps);
   sdkRoutes(app);
   widgetRoutes(app);
   livechatRoutes(app, deps);

@@ -5,12 +5,16 @@ import { authenticateAgent } from "../auth/agents.js";
 import { LoginBackoff } from "../auth/login-backoff.js";
 import type { TokenService } from "../auth/tokens.js";
 import { ParleyError } from "../errors.js";
-import { DEFAULT_TENANT } from "../store/tenant-db.js";
+import type { TenantGate } from "../auth/tenant-gate.js";
 import type { Store } from "../store/types.js";
 import { perAddressRateLimit } from "./rate-limit.js";
+import { agreedTenant, tenantOfHost } from "./request-tenant.js";
 
 export interface AuthRoutesDeps {
   store: Store;
+  tenants: TenantGate;
+  /** Host names mapped to tenants: a login at a mapped host is into that tenant. */
+  tenantHosts?: Record<string, string>;
   tokens: TokenService;
   /** Login attempts per client address per minute (bounds password guessing). */
   loginsPerMinute: number;
@@ -23,20 +27,26 @@ export function authRoutes(app: FastifyInstance, deps: AuthRoutesDeps): void {
   const backoff = deps.loginBackoff ?? new LoginBackoff();
   app.post<{ Body: LoginBody }>("/v1/auth/login", options, async (request, reply) => {
     const { username, password } = request.body;
+    // The tenant named by the body and the one the host maps to must agree; `default` when neither names one.
+    const tenant = agreedTenant(request.body.tenant, tenantOfHost(deps.tenantHosts ?? {}, request.headers.host));
+    await deps.tenants.requireActive(tenant);
+    // One account per tenant and username: `alice` of one tenant never slows down `alice` of another.
+    const account = `${tenant} ${username}`;
     // Checked before the password is: a waiting account costs no hashing, known or not.
-    const waitMs = backoff.attempt(username);
+    const waitMs = backoff.attempt(account);
     if (waitMs > 0) {
       void reply.header("retry-after", String(Math.ceil(waitMs / 1000)));
       throw new ParleyError("RATE_LIMITED", "Too many login attempts for this username; retry later.", { retryAfterMs: waitMs });
     }
-    const agent = await authenticateAgent(deps.store.tenant(DEFAULT_TENANT), username, password);
-    if (agent === undefined) throw new ParleyError("INVALID_CREDENTIALS");
-    backoff.succeeded(username);
+    const agent = await authenticateAgent(deps.store.tenant(tenant), username, password);
+    // A disabled account is refused like a wrong password: the answer tells nothing about the account.
+    if (agent === undefined || agent.disabledAt !== null) throw new ParleyError("INVALID_CREDENTIALS");
+    backoff.succeeded(account);
     const { token, expiresAt } = await deps.tokens.issueAgent(agent);
     const body: LoginResponse = {
       token,
       expiresAt: expiresAt.toISOString(),
-      agent: { id: agent.id, username: agent.username, nickname: agent.nickname },
+      agent: { id: agent.id, username: agent.username, nickname: agent.nickname, tenant: agent.tenant, role: agent.role },
     };
     return body;
   });

@@ -5,13 +5,20 @@
  * request. Routes declare what they need in their config (`auth`); the hook
  * runs before the body is read, so an unauthenticated request with a large or
  * stalled body is refused at once and its body is never read.
+ *
+ * The same hook settles the request's tenant (request-tenant.ts): the
+ * token's (or the signed link's), which the route's `:domain` and the host
+ * name mapping must agree with, and which must be an active tenant.
  * @module
  */
 import { ERRORS } from "@parley/protocol";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import type { TenantGate } from "../auth/tenant-gate.js";
 import type { TokenClaims, TokenService } from "../auth/tokens.js";
 import { ParleyError, toWireError } from "../errors.js";
+import { DEFAULT_TENANT, TENANT_NAME } from "../store/tenant-db.js";
 import { sendError } from "./errors.js";
+import { agreedTenant, tenantOfHost } from "./request-tenant.js";
 
 /** What a route needs from its caller. */
 export interface AuthRule {
@@ -34,11 +41,24 @@ declare module "fastify" {
   interface FastifyRequest {
     /** The verified claims of the request's token; null on routes without `auth` (and signed-link downloads). */
     claims: TokenClaims | null;
+    /** Who the request is for, on routes with `auth`: its tenant, and the token's claims (null for a signed link). */
+    auth: RequestAuth;
   }
 }
 
-/** A single-tenant install answers to the tenant name `default` only. */
-export const DOMAIN = "default";
+/** The tenant of an authenticated request, and the claims of its token. */
+export interface RequestAuth {
+  /** Every query the route makes is this tenant's (`store.tenant(request.auth.tenant)`). */
+  tenant: string;
+  claims: TokenClaims | null;
+}
+
+/** What the hook needs besides the tokens. */
+export interface TenantResolution {
+  gate: TenantGate;
+  /** Host names mapped to tenants (config `tenantHosts`). */
+  hosts: Record<string, string>;
+}
 
 /** The one credential of a request: a Bearer token, or the `ctlivetoken` header or query parameter. */
 export function credentialOf(request: FastifyRequest): string | undefined {
@@ -58,19 +78,36 @@ function hasSignedLink(request: FastifyRequest): boolean {
   return query?.expires !== undefined || query?.signature !== undefined;
 }
 
-/** The claims a route's rule admits; throws the coded reason otherwise. */
-async function admit(tokens: TokenService, request: FastifyRequest, rule: AuthRule): Promise<TokenClaims | null> {
-  if (rule.isBackOffice === true && (request.params as { domain?: string }).domain !== undefined) {
-    if ((request.params as { domain?: string }).domain !== DOMAIN) throw new ParleyError("NOT_FOUND", "Unknown domain.");
+/** The `:domain` of a back-office route, when it names an existing tenant; `TENANT_NOT_FOUND` otherwise. */
+async function domainOf(request: FastifyRequest, rule: AuthRule, tenants: TenantResolution): Promise<string | undefined> {
+  const domain = (request.params as { domain?: string } | undefined)?.domain;
+  if (rule.isBackOffice !== true || domain === undefined) return undefined;
+  if (!TENANT_NAME.test(domain) || (await tenants.gate.find(domain)) === undefined) throw new ParleyError("TENANT_NOT_FOUND", "Unknown domain.");
+  return domain;
+}
+
+/** What a route's rule admits; throws the coded reason otherwise. */
+async function admit(tokens: TokenService, tenants: TenantResolution, request: FastifyRequest, rule: AuthRule): Promise<RequestAuth> {
+  const domain = await domainOf(request, rule, tenants);
+  const host = tenantOfHost(tenants.hosts, request.headers.host);
+  let claims: TokenClaims | null = null;
+  let credited: string;
+  if (rule.allowSignedLink === true && hasSignedLink(request)) {
+    // The link's signature covers its tenant; the download route checks it.
+    const named = (request.query as Record<string, unknown> | undefined)?.tenant;
+    credited = typeof named === "string" ? named : DEFAULT_TENANT;
+  } else {
+    const token = credentialOf(request);
+    if (token === undefined) throw new ParleyError("AUTH_REQUIRED");
+    claims = await tokens.verify(token);
+    if (rule.role === "agent" && claims.role !== "agent") {
+      throw new ParleyError("FORBIDDEN", rule.isBackOffice === true ? "Back-office calls need an agent token." : "This call is for agents.");
+    }
+    credited = claims.tenant;
   }
-  if (rule.allowSignedLink === true && hasSignedLink(request)) return null;
-  const token = credentialOf(request);
-  if (token === undefined) throw new ParleyError("AUTH_REQUIRED");
-  const claims = await tokens.verify(token);
-  if (rule.role === "agent" && claims.role !== "agent") {
-    throw new ParleyError("FORBIDDEN", rule.isBackOffice === true ? "Back-office calls need an agent token." : "This call is for agents.");
-  }
-  return claims;
+  const tenant = agreedTenant(credited, domain, host);
+  await tenants.gate.requireActive(tenant);
+  return { tenant, claims };
 }
 
 /** Answers a refusal in the route's own error shape. */
@@ -82,13 +119,15 @@ export function sendRefusal(request: FastifyRequest, reply: FastifyReply, error:
 }
 
 /** Installs the hook; call before the routes are added. */
-export function installAuthentication(app: FastifyInstance, tokens: TokenService): void {
+export function installAuthentication(app: FastifyInstance, tokens: TokenService, tenants: TenantResolution): void {
   app.decorateRequest("claims", null);
+  app.decorateRequest("auth", null as unknown as RequestAuth);
   app.addHook("onRequest", async (request, reply) => {
     const rule = request.routeOptions.config.auth;
     if (rule === undefined) return;
     try {
-      request.claims = await admit(tokens, request, rule);
+      request.auth = await admit(tokens, tenants, request, rule);
+      request.claims = request.auth.claims;
     } catch (error) {
       return sendRefusal(request, reply, error, rule.isBackOffice === true);
     }

@@ -43,7 +43,8 @@ function decodeCursor(cursor: string): { createdAt: string; id: string } {
 export function chatRoutes(app: FastifyInstance, deps: ChatRoutesDeps): void {
   const options = { schema: { querystring: ChatListQuery }, config: { auth: { role: "any" } as const } };
   app.get<{ Querystring: ChatListQuery }>("/v1/chats", options, async (request, reply) => {
-    await authorizeRead(claimsOf(request), { kind: "chatList" }, deps.chat);
+    const claims = claimsOf(request);
+    await authorizeRead(claims, { kind: "chatList" }, deps.chat);
     const { status, q, cursor } = request.query;
     const limit = request.query.limit === undefined ? CHAT_LIST_DEFAULT_LIMIT : Number(request.query.limit);
     if (limit < 1 || limit > CHAT_LIST_MAX_LIMIT) {
@@ -55,7 +56,7 @@ export function chatRoutes(app: FastifyInstance, deps: ChatRoutesDeps): void {
     if (q !== undefined) query.search = q.trim();
     if (cursor !== undefined) query.before = decodeCursor(cursor);
     if (query.search === "") delete query.search;
-    const found = await deps.chat.listChats(query);
+    const found = await deps.chat.listChats(claims.tenant, query);
     const chats = found.slice(0, limit);
     const last = chats[chats.length - 1];
     const body: ChatListResponse = { chats, nextCursor: found.length > limit && last !== undefined ? encodeCursor(last) : null };

@@ -1,12 +1,20 @@
 /** `POST /v1/contacts`: a customer starts a chat and gets a token opening it. @module */
 import { StartContactBody, type StartContactResponse } from "@parley/protocol";
 import type { FastifyInstance } from "fastify";
+import type { TenantGate } from "../auth/tenant-gate.js";
 import type { TokenService } from "../auth/tokens.js";
 import type { ChatService } from "../chat/service.js";
+import { ParleyError } from "../errors.js";
+import type { Store } from "../store/types.js";
 import { perAddressRateLimit } from "./rate-limit.js";
+import { agreedTenant, tenantOfHost } from "./request-tenant.js";
 
 export interface ContactRoutesDeps {
   chat: ChatService;
+  store: Store;
+  tenants: TenantGate;
+  /** Host names mapped to tenants: a chat started at a mapped host is that tenant's. */
+  tenantHosts?: Record<string, string>;
   tokens: TokenService;
   contactsPerMinute: number;
 }
@@ -21,14 +29,21 @@ export function contactRoutes(app: FastifyInstance, deps: ContactRoutesDeps): vo
     },
     async (request, reply) => {
       const { nickname, email, uri, title, userAgent } = request.body;
-      const input: Parameters<ChatService["startContact"]>[0] = { nickname, clientIp: request.ip };
+      const tenant = agreedTenant(request.body.tenant, tenantOfHost(deps.tenantHosts ?? {}, request.headers.host));
+      const { limits } = await deps.tenants.requireActive(tenant);
+      if (limits.maxActiveChats !== null) {
+        // Counted before the chat is made: chats started at the same moment may pass the limit by a few.
+        const { active } = await deps.store.tenant(tenant).countContactsByState();
+        if (active >= limits.maxActiveChats) throw new ParleyError("TENANT_CHAT_LIMIT", undefined, { limit: limits.maxActiveChats });
+      }
+      const input: Parameters<ChatService["startContact"]>[1] = { nickname, clientIp: request.ip };
       if (email !== undefined) input.email = email;
       if (uri !== undefined) input.uri = uri;
       if (title !== undefined) input.title = title;
       input.userAgent = userAgent ?? request.headers["user-agent"]?.slice(0, 512);
       if (input.userAgent === undefined) delete input.userAgent;
-      const { chatId, user } = await deps.chat.startContact(input);
-      const { token } = await deps.tokens.issueCustomer({ id: user.id, nickname: user.nickname, chatId });
+      const { chatId, user } = await deps.chat.startContact(tenant, input);
+      const { token } = await deps.tokens.issueCustomer({ id: user.id, nickname: user.nickname, chatId, tenant });
       const body: StartContactResponse = { contact: { id: chatId }, user, token };
       return reply.status(201).send(body);
     },

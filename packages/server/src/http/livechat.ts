@@ -51,8 +51,8 @@ export function livechatRoutes(app: FastifyInstance, deps: { chat: ChatService }
   app.post<{ Params: { domain: string }; Body: Static<typeof EndBody> }>(
     "/livechat/:domain/endContactByChatID",
     { schema: { body: EndBody }, config: AGENT_BACK_OFFICE },
-    asAgent(async (request) => {
-      await deps.chat.endByServer(request.body.chatID);
+    asAgent(async (request, agent) => {
+      await deps.chat.endByServer(agent.tenant, request.body.chatID);
       return {};
     }),
   );
@@ -67,7 +67,7 @@ export function livechatRoutes(app: FastifyInstance, deps: { chat: ChatService }
       const pages: HistoryMessage[][] = [];
       let beforeSeq: number | undefined;
       for (;;) {
-        const page = await deps.chat.history(chatId, beforeSeq, Number.MAX_SAFE_INTEGER);
+        const page = await deps.chat.history(agent.tenant, chatId, beforeSeq, Number.MAX_SAFE_INTEGER);
         pages.unshift(page.messages.map((entry) => entry.data));
         const first = page.messages[0];
         if (!page.hasMore || first === undefined) break;

@@ -43,6 +43,8 @@ const DownloadQuery = Type.Object(
     format: Type.Optional(Type.Union([Type.Literal("fullsize"), Type.Literal("thumbnail")])),
     expires: Type.Optional(Type.String({ maxLength: 20 })),
     signature: Type.Optional(Type.String({ maxLength: 128 })),
+    /** Signed links name the tenant of the chat; the signature covers it. */
+    tenant: Type.Optional(Type.String({ maxLength: 63 })),
   },
   { additionalProperties: false },
 );
@@ -62,12 +64,13 @@ export function mediaRoutes(app: FastifyInstance, deps: MediaRoutesDeps): void {
   const sendFile = async (
     request: FastifyRequest,
     reply: FastifyReply,
+    tenant: string,
     chatId: string,
     messageId: string,
     format: StoredFormat,
     linkExpiresAt?: number,
   ) => {
-    const record = await deps.store.tenant(DEFAULT_TENANT).mediaOfMessage(chatId, messageId);
+    const record = await deps.store.tenant(tenant).mediaOfMessage(chatId, messageId);
     if (record === undefined) throw new ParleyError("MESSAGE_NOT_FOUND");
     const rendition = deps.media.rendition(record, format);
     const etag = `"${rendition.blobKey}"`;
@@ -118,7 +121,7 @@ export function mediaRoutes(app: FastifyInstance, deps: MediaRoutesDeps): void {
         let record;
         try {
           // Images in progress are limited per client address (media/image-jobs.ts).
-          record = await deps.media.fromStream(source, { chatId, userId: claims.userId, address: request.ip }, {
+          record = await deps.media.fromStream(source, { tenant: claims.tenant, chatId, userId: claims.userId, address: request.ip }, {
             messageType: request.query.messageType,
             fileName,
           });
@@ -151,13 +154,17 @@ export function mediaRoutes(app: FastifyInstance, deps: MediaRoutesDeps): void {
       const { chatId, messageId } = request.params;
       const { format = "fullsize", expires, signature } = request.query;
       let linkExpiresAt: number | undefined;
+      let tenant: string;
       if (request.claims === null) {
-        verifyMediaLink(deps.secret, { chatId, messageId, format }, expires, signature);
+        // A link of an older build names no tenant: it was signed for `default`.
+        tenant = request.query.tenant ?? DEFAULT_TENANT;
+        verifyMediaLink(deps.secret, { tenant, chatId, messageId, format }, expires, signature);
         linkExpiresAt = Number(expires);
       } else {
+        tenant = request.claims.tenant;
         await authorizeRead(request.claims, { kind: "chat", chatId }, deps.chat);
       }
-      return sendFile(request, reply, chatId, messageId, format, linkExpiresAt);
+      return sendFile(request, reply, tenant, chatId, messageId, format, linkExpiresAt);
     },
   );
 
@@ -170,8 +177,9 @@ export function mediaRoutes(app: FastifyInstance, deps: MediaRoutesDeps): void {
       const { chatId, messageId } = request.params;
       if (!new RegExp(CHAT_ID_PATTERN).test(chatId)) throw new ParleyError("CONTACT_NOT_FOUND");
       if (!new RegExp(MESSAGE_ID_PATTERN).test(messageId)) throw new ParleyError("MESSAGE_NOT_FOUND");
-      await authorizeRead(claimsOf(request), { kind: "backOffice", chatId }, deps.chat);
-      return await sendFile(request, reply, chatId, messageId, "fullsize");
+      const claims = claimsOf(request);
+      await authorizeRead(claims, { kind: "backOffice", chatId }, deps.chat);
+      return await sendFile(request, reply, claims.tenant, chatId, messageId, "fullsize");
     } catch (error) {
       return sendRefusal(request, reply, error, true);
     }

@@ -28,7 +28,6 @@ import type { ImageJobPlace, ImageJobs } from "./image-jobs.js";
 import { signMediaLink } from "./signed-link.js";
 import { spoolBuffer, spoolToFile, type SpooledFile } from "./spool.js";
 import { stripImageMetadata } from "./strip.js";
-import { DEFAULT_TENANT } from "../store/tenant-db.js";
 
 export interface MediaLibraryOptions {
   store: Store;
@@ -48,6 +47,8 @@ export interface MediaLibraryOptions {
 
 /** Whose file it is. */
 export interface MediaOwner {
+  /** The tenant of the chat: the file is recorded, found and counted in it. */
+  tenant: string;
   chatId: string;
   userId: string;
   /**
@@ -111,7 +112,7 @@ export class MediaLibrary {
    * before anything is committed.
    */
   async fromBytes(bytes: Uint8Array, owner: MediaOwner, declared: MediaDeclaration, id: string): Promise<InlineFile> {
-    const known = await this.store.tenant(DEFAULT_TENANT).getMedia(id);
+    const known = await this.store.tenant(owner.tenant).getMedia(id);
     if (known !== undefined && known.chatId === owner.chatId && known.userId === owner.userId) {
       // Still pending: the first try may not have committed, so this one may have to start the processing.
       return { media: known, place: known.state === "pending" ? this.imageJobs.admitDeferred() : undefined };
@@ -135,7 +136,8 @@ export class MediaLibrary {
    * @returns the file as now recorded (unchanged when another node finished it first)
    * @throws what is not the file's fault (the store or blob store unavailable): it stays pending, resumed at the next start
    */
-  async process(media: MediaRecord, place: ImageJobPlace): Promise<MediaRecord> {
+  async process(tenant: string, media: MediaRecord, place: ImageJobPlace): Promise<MediaRecord> {
+    const files = this.store.tenant(tenant);
     try {
       const type = media.documentType;
       if (type !== "PNG" && type !== "JPEG") throw new Error(`${media.id} is a ${type}, not an image`);
@@ -147,11 +149,11 @@ export class MediaLibrary {
         processed = { fullsize: await this.storeRendition(image.fullsize), thumbnail: await this.storeRendition(image.thumbnail), resized: image.resized };
       } catch (error) {
         if (!(error instanceof ParleyError)) throw error;
-        await this.store.tenant(DEFAULT_TENANT).failMedia(media.id, error.code);
-        return (await this.store.tenant(DEFAULT_TENANT).getMedia(media.id)) ?? media;
+        await files.failMedia(media.id, error.code);
+        return (await files.getMedia(media.id)) ?? media;
       }
-      await this.store.tenant(DEFAULT_TENANT).finishMedia(media.id, processed);
-      return (await this.store.tenant(DEFAULT_TENANT).getMedia(media.id)) ?? media;
+      await files.finishMedia(media.id, processed);
+      return (await files.getMedia(media.id)) ?? media;
     } finally {
       place.release();
     }
@@ -198,8 +200,8 @@ export class MediaLibrary {
   }
 
   /** A short-lived download path that needs no token. */
-  signedLink(chatId: string, messageId: string, format: StoredFormat): { path: string; expiresAt: string } {
-    return signMediaLink(this.secret, { chatId, messageId, format }, this.limits.mediaLinkTtlMs);
+  signedLink(tenant: string, chatId: string, messageId: string, format: StoredFormat): { path: string; expiresAt: string } {
+    return signMediaLink(this.secret, { tenant, chatId, messageId, format }, this.limits.mediaLinkTtlMs);
   }
 
   private async ingest(
@@ -255,7 +257,7 @@ export class MediaLibrary {
         state,
         failure: null,
       };
-      await this.store.tenant(DEFAULT_TENANT).createMedia(media);
+      await this.store.tenant(owner.tenant).createMedia(media);
       return media;
     } finally {
       await file.discard();

@@ -16,6 +16,8 @@ import { ParleyError } from "../errors.js";
 
 /** What a link downloads. `link` is a way of asking, not something served. */
 export interface MediaLinkTarget {
+  /** The tenant of the chat: a link opens a file of that tenant only. */
+  tenant: string;
   chatId: string;
   messageId: string;
   format: Exclude<MediaFormat, "link">;
@@ -29,7 +31,7 @@ export interface SignedMediaLink {
 }
 
 /** Versioned so that a future change of the signed text cannot verify old links by accident. */
-const PURPOSE = "parley/media-link/v1";
+const PURPOSE = "parley/media-link/v2";
 /** Base64url of 32 bytes, unpadded. */
 const SIGNATURE = /^[A-Za-z0-9_-]{43}$/;
 /** Unix milliseconds as a query string gives them: canonical decimal, no sign, no leading zero. */
@@ -42,7 +44,7 @@ const EXPIRES = /^[1-9][0-9]{0,15}$/;
 export function signMediaLink(secret: string, target: MediaLinkTarget, ttlMs: number, now = Date.now()): SignedMediaLink {
   const expires = Math.floor(now + ttlMs);
   if (!Number.isSafeInteger(expires) || expires <= 0) throw new RangeError(`invalid link expiry: now ${now} + ttl ${ttlMs}`);
-  const query = new URLSearchParams({ format: target.format, expires: String(expires), signature: mac(secret, target, expires) });
+  const query = new URLSearchParams({ tenant: target.tenant, format: target.format, expires: String(expires), signature: mac(secret, target, expires) });
   const path = `/v1/contacts/${encodeURIComponent(target.chatId)}/messages/${encodeURIComponent(target.messageId)}/media?${query.toString()}`;
   return { path, expiresAt: new Date(expires).toISOString() };
 }
@@ -66,7 +68,7 @@ export function verifyMediaLink(secret: string, target: MediaLinkTarget, expires
 
 function mac(secret: string, target: MediaLinkTarget, expires: number): string {
   // JSON keeps the fields apart whatever characters they hold.
-  const signed = JSON.stringify([PURPOSE, target.chatId, target.messageId, target.format, expires]);
+  const signed = JSON.stringify([PURPOSE, target.tenant, target.chatId, target.messageId, target.format, expires]);
   return createHmac("sha256", secret).update(signed, "utf8").digest("base64url");
 }
 

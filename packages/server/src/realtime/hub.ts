@@ -22,6 +22,7 @@ import type { Logger } from "pino";
 import type { ChatDelivery } from "../chat/pipeline.js";
 import type { Presence } from "../chat/membership.js";
 import type { ChatFollow, EventSource } from "../chat/replication.js";
+import { chatKey } from "../chat/state.js";
 import type { CommittedEvent } from "../store/types.js";
 
 /** A socket as the hub sees it. */
@@ -32,7 +33,7 @@ export interface Subscriber {
   write(frame: string, volatile: boolean): void;
 }
 
-export type FetchEventsAfter = (chatId: string, afterSeq: number, limit: number) => Promise<CommittedEvent[]>;
+export type FetchEventsAfter = (tenant: string, chatId: string, afterSeq: number, limit: number) => Promise<CommittedEvent[]>;
 
 const FILL_PAGE = 200;
 
@@ -55,6 +56,8 @@ export class ChatSubscription {
   private readonly pending = new Map<number, string>();
 
   constructor(
+    /** The tenant of the chat (and of the subscriber). */
+    readonly tenant: string,
     readonly chatId: string,
     readonly subscriber: Subscriber,
     private readonly fetchAfter: FetchEventsAfter,
@@ -126,7 +129,7 @@ export class ChatSubscription {
       while (!this.isClosed && (this.mustCatchUp || (this.pending.size > 0 && !this.pending.has(this.nextSeq)))) {
         const isCatchingUp = this.mustCatchUp;
         this.mustCatchUp = false;
-        const events = await this.fetchAfter(this.chatId, this.nextSeq - 1, FILL_PAGE);
+        const events = await this.fetchAfter(this.tenant, this.chatId, this.nextSeq - 1, FILL_PAGE);
         if (this.isClosed) return;
         // A full page when catching up: there may be more after it.
         if (isCatchingUp && events.length === FILL_PAGE) this.mustCatchUp = true;
@@ -179,7 +182,7 @@ export class FanoutHub implements ChatDelivery, Presence {
   constructor(options: FanoutHubOptions) {
     ({ source: this.source, logger: this.logger } = options);
     this.observeDelivery = options.observeDelivery ?? (() => {});
-    this.fetchAfter = (chatId, afterSeq, limit) => this.source.eventsAfter(chatId, afterSeq, limit);
+    this.fetchAfter = (tenant, chatId, afterSeq, limit) => this.source.eventsAfter(tenant, chatId, afterSeq, limit);
   }
 
   /**
@@ -187,32 +190,34 @@ export class FanoutHub implements ChatDelivery, Presence {
    * first one of a chat on this node starts following the chat's channel;
    * await its `ready` before reading the chat's head.
    */
-  subscribe(subscriber: Subscriber, chatId: string): ChatSubscription {
-    let chat = this.chats.get(chatId);
+  subscribe(subscriber: Subscriber, tenant: string, chatId: string): ChatSubscription {
+    const key = chatKey(tenant, chatId);
+    let chat = this.chats.get(key);
     if (chat === undefined) {
       const subscriptions = new Set<ChatSubscription>();
-      const follow = this.source.follow(chatId, {
-        onEvent: (event) => this.onEvent(event),
-        onSignal: (data) => this.onSignal(chatId, data),
+      const follow = this.source.follow(tenant, chatId, {
+        onEvent: (event) => this.onEvent(tenant, event),
+        onSignal: (data) => this.onSignal(tenant, chatId, data),
         catchUp: () => {
           for (const subscription of subscriptions) subscription.catchUp();
         },
       });
       chat = { subscriptions, follow };
-      this.chats.set(chatId, chat);
+      this.chats.set(key, chat);
     }
-    const subscription = new ChatSubscription(chatId, subscriber, this.fetchAfter, this.logger, chat.follow.ready);
+    const subscription = new ChatSubscription(tenant, chatId, subscriber, this.fetchAfter, this.logger, chat.follow.ready);
     chat.subscriptions.add(subscription);
     return subscription;
   }
 
   unsubscribe(subscription: ChatSubscription): void {
     subscription.close();
-    const chat = this.chats.get(subscription.chatId);
+    const key = chatKey(subscription.tenant, subscription.chatId);
+    const chat = this.chats.get(key);
     if (chat === undefined) return;
     chat.subscriptions.delete(subscription);
     if (chat.subscriptions.size > 0) return;
-    this.chats.delete(subscription.chatId);
+    this.chats.delete(key);
     chat.follow.stop();
   }
 
@@ -221,24 +226,24 @@ export class FanoutHub implements ChatDelivery, Presence {
     return this.chats.size;
   }
 
-  onEvent(event: CommittedEvent): void {
-    const chat = this.chats.get(event.chatId);
+  onEvent(tenant: string, event: CommittedEvent): void {
+    const chat = this.chats.get(chatKey(tenant, event.chatId));
     if (chat === undefined) return;
     const frame = eventFrame(event);
     for (const subscription of chat.subscriptions) subscription.offer(event.seq, frame);
     this.observeDelivery(event.name, chat.subscriptions.size);
   }
 
-  onSignal(chatId: string, data: IsWritingEvent): void {
-    const chat = this.chats.get(chatId);
+  onSignal(tenant: string, chatId: string, data: IsWritingEvent): void {
+    const chat = this.chats.get(chatKey(tenant, chatId));
     if (chat === undefined) return;
     const frame = JSON.stringify({ t: "signal", chatId, name: "isWriting", data });
     for (const subscription of chat.subscriptions) if (subscription.live) subscription.subscriber.write(frame, true);
     this.observeDelivery("isWriting", chat.subscriptions.size);
   }
 
-  isOnline(chatId: string, userId: string): boolean {
-    const chat = this.chats.get(chatId);
+  isOnline(tenant: string, chatId: string, userId: string): boolean {
+    const chat = this.chats.get(chatKey(tenant, chatId));
     if (chat === undefined) return false;
     for (const subscription of chat.subscriptions) if (subscription.subscriber.userId === userId) return true;
     return false;

@@ -31,6 +31,8 @@ import type { Connection } from "./connection.js";
 import { FrameBudget, HEAVY_FRAMES } from "./frame-budget.js";
 import { parseFrame } from "./frames.js";
 import { eventFrame, type ChatSubscription, type FanoutHub, type Subscriber } from "./hub.js";
+import { DEFAULT_TENANT } from "../store/tenant-db.js";
+import type { TenantGate } from "../auth/tenant-gate.js";
 import type { SocketCounter } from "./socket-caps.js";
 
 /** How long, past its retry delay, a refused send holds the later sends of its chat when it is not sent again. */
@@ -38,6 +40,8 @@ const HELD_SEND_MS = 10_000;
 
 export interface SessionDeps {
   chat: ChatService;
+  /** Whether the token's tenant is active: a disabled tenant's sockets are refused. */
+  tenants: TenantGate;
   hub: FanoutHub;
   tokens: TokenService;
   limits: Limits;
@@ -211,13 +215,25 @@ export class Session implements Subscriber {
     this.countedToken = undefined;
     for (const subscription of this.subscriptions.values()) this.deps.hub.unsubscribe(subscription);
     this.subscriptions.clear();
-    if (this.feedWatcher !== undefined) this.deps.chat.unwatchChats(this.feedWatcher);
+    if (this.feedWatcher !== undefined) this.deps.chat.unwatchChats(this.tenant, this.feedWatcher);
     this.deps.chat.sessionClosed(this.sessionId);
+  }
+
+  /** The tenant of the session's token (`default` before it is authenticated: nothing is reached then). */
+  get tenant(): string {
+    return this.claims?.tenant ?? DEFAULT_TENANT;
+  }
+
+  /** Whether the hello's token was accepted. */
+  get isAuthenticated(): boolean {
+    return this.phase === "ready" && this.claims !== undefined;
   }
 
   private async authenticate(token: string): Promise<boolean> {
     try {
-      this.claims = await this.deps.tokens.verify(token);
+      const claims = await this.deps.tokens.verify(token);
+      await this.deps.tenants.requireActive(claims.tenant);
+      this.claims = claims;
     } catch (error) {
       const wire = toWireError(error);
       this.sendError(wire);
@@ -352,7 +368,7 @@ export class Session implements Subscriber {
    * the chat looked up, so that an unknown chat is named as such.
    */
   private async refuseNotJoined(chatId: string): Promise<never> {
-    await this.deps.chat.requireChat(chatId);
+    await this.deps.chat.requireChat(this.tenant, chatId);
     throw new ParleyError("NOT_A_PARTICIPANT");
   }
 
@@ -383,7 +399,7 @@ export class Session implements Subscriber {
       this.deps.hub.unsubscribe(previous);
       this.subscriptions.delete(chatId);
     }
-    const subscription = this.deps.hub.subscribe(this, chatId);
+    const subscription = this.deps.hub.subscribe(this, claims.tenant, chatId);
     try {
       // The head is read below: only once this node receives the chat's events from the others.
       await subscription.ready;
@@ -397,7 +413,7 @@ export class Session implements Subscriber {
       if (afterSeq !== undefined) {
         lastSeq = await this.replay(chatId, afterSeq, outcome.head);
       } else {
-        history = await this.deps.chat.history(chatId, outcome.head + 1);
+        history = await this.deps.chat.history(claims.tenant, chatId, outcome.head + 1);
       }
       if (this.isClosed) throw new ParleyError("UNAVAILABLE");
       const result: JoinResult = { contact: outcome.contact, user: outcome.user, participants: outcome.participants, lastSeq, history };
@@ -418,7 +434,7 @@ export class Session implements Subscriber {
    * answered, then writes them behind it. Asking again replaces the watcher.
    */
   private async watchChats(claims: TokenClaims, rid: number): Promise<void> {
-    if (this.feedWatcher !== undefined) this.deps.chat.unwatchChats(this.feedWatcher);
+    if (this.feedWatcher !== undefined) this.deps.chat.unwatchChats(claims.tenant, this.feedWatcher);
     const buffered: string[] = [];
     let isLive = false;
     const watcher = {
@@ -436,7 +452,7 @@ export class Session implements Subscriber {
       throw error;
     }
     if (this.isClosed) {
-      this.deps.chat.unwatchChats(watcher);
+      this.deps.chat.unwatchChats(claims.tenant, watcher);
       return;
     }
     const result: WatchChatsResult = { chats };
@@ -450,7 +466,7 @@ export class Session implements Subscriber {
     // A client claiming more than exists starts from the real head, or it would miss what comes next.
     let cursor = Math.min(afterSeq, head);
     for (;;) {
-      const events = await this.deps.chat.eventsAfter(chatId, cursor, REPLAY_PAGE);
+      const events = await this.deps.chat.eventsAfter(this.tenant, chatId, cursor, REPLAY_PAGE);
       for (const event of events) {
         const frame = eventFrame(event);
         this.budget.chargeAnswer(frame.length);
@@ -557,7 +573,7 @@ export class Session implements Subscriber {
 
   private history(frame: HistoryFrame): Promise<unknown> {
     this.requireJoined(frame.chatId);
-    return this.deps.chat.history(frame.chatId, frame.beforeSeq, frame.limit);
+    return this.deps.chat.history(this.tenant, frame.chatId, frame.beforeSeq, frame.limit);
   }
 
   private admitMembershipChange(): void {

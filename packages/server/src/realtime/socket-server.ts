@@ -104,6 +104,21 @@ export class SocketServer {
   }
 
   /**
+   * Closes every socket of a tenant that was just disabled, with
+   * `AUTH_FAILED` (the SDK does not reconnect) and the reason
+   * `TENANT_DISABLED`. Returns how many were closed.
+   */
+  closeTenant(tenant: string): number {
+    let closed = 0;
+    for (const { session, connection } of this.live.values()) {
+      if (!session.isAuthenticated || session.tenant !== tenant) continue;
+      connection.close(CLOSE_CODES.AUTH_FAILED, "TENANT_DISABLED");
+      closed += 1;
+    }
+    return closed;
+  }
+
+  /**
    * Graceful stop: refuses new sockets, lets every session answer the frames
    * it is handling (up to `drainMs`: a send in flight is committed and
    * acknowledged), then closes every socket with 4503 — reconnect, elsewhere
