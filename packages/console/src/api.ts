@@ -1,5 +1,14 @@
 /** The REST calls of the console: login, the chat list, transcripts and the tenants of the install. */
-import type { ChatListResponse, ChatListStatus, HistoryMessage, LoginResponse } from "@parley/protocol";
+import type {
+  ChatListResponse,
+  ChatListStatus,
+  CreateTenantBody,
+  HistoryMessage,
+  LoginResponse,
+  PatchTenantBody,
+  TenantInfo,
+  TenantListResponse,
+} from "@parley/protocol";
 import { tenantOfToken } from "./tenant.js";
 
 /** A refused REST call, with the server's stable code. */
@@ -84,53 +93,25 @@ export async function fetchMedia(token: string, chatId: string, messageId: strin
   return response.blob();
 }
 
-/** A tenant's limits; null is no limit. */
-export interface TenantLimits {
-  maxAgents: number | null;
-  maxActiveChats: number | null;
-  maxStorageBytes: number | null;
-}
-
-/** One tenant as `GET /v1/tenants` lists it (usage when the server reports it). */
-export interface Tenant {
-  name: string;
-  displayName: string;
-  status: "active" | "disabled";
-  limits: TenantLimits;
-  retentionDays: number | null;
-  createdAt: string;
-  usage?: { agents?: number; activeChats?: number; storageBytes?: number };
-}
-
-/** What an administrator may change of a tenant (`PATCH /v1/tenants/:name`). */
-export interface TenantChange {
-  displayName?: string;
-  status?: "active" | "disabled";
-  limits?: Partial<TenantLimits>;
-  retentionDays?: number | null;
-}
-
-/** The tenants of the install (an administrator of `default` only). */
-export async function listTenants(token: string): Promise<Tenant[]> {
-  const body = await call<{ tenants: Tenant[] } | Tenant[]>("/v1/tenants", { headers: bearer(token) });
-  return Array.isArray(body) ? body : body.tenants;
+/** The tenants of the install (an administrator of `default` only; an admin of another tenant gets theirs). */
+export async function listTenants(token: string): Promise<TenantInfo[]> {
+  return (await call<TenantListResponse>("/v1/tenants", { headers: bearer(token) })).tenants;
 }
 
 /** Adds a tenant; the server refuses a taken or malformed name with its code. */
-export async function createTenant(token: string, tenant: { name: string } & TenantChange): Promise<Tenant> {
-  const body = await call<{ tenant: Tenant } | Tenant>("/v1/tenants", {
+export function createTenant(token: string, tenant: CreateTenantBody): Promise<TenantInfo> {
+  return call<TenantInfo>("/v1/tenants", {
     method: "POST",
     headers: { ...bearer(token), "content-type": "application/json" },
     body: JSON.stringify(tenant),
   });
-  return "tenant" in body ? body.tenant : body;
 }
 
-export async function updateTenant(token: string, name: string, change: TenantChange): Promise<Tenant> {
-  const body = await call<{ tenant: Tenant } | Tenant>(`/v1/tenants/${encodeURIComponent(name)}`, {
+/** Changes the fields given of a tenant: display name, status, limits (null removes one), retention. */
+export function updateTenant(token: string, name: string, change: PatchTenantBody): Promise<TenantInfo> {
+  return call<TenantInfo>(`/v1/tenants/${encodeURIComponent(name)}`, {
     method: "PATCH",
     headers: { ...bearer(token), "content-type": "application/json" },
     body: JSON.stringify(change),
   });
-  return "tenant" in body ? body.tenant : body;
 }

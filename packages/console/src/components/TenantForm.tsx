@@ -4,20 +4,23 @@
  * here so a typo is named before anything is sent; the server checks again.
  */
 import { useState } from "preact/hooks";
-import { describeFailure, type Tenant, type TenantChange } from "../api.js";
+import type { TenantInfo, TenantLimitsInfo } from "@parley/protocol";
+import { describeFailure } from "../api.js";
 import { TENANT_NAME } from "../tenant.js";
 
 const MB = 1024 * 1024;
 
-/** What the form hands over: the name (when adding) and the change. */
+/** What the form hands over: the tenant's name and every field as filled in (null: none). */
 export interface TenantFormValue {
   name: string;
-  change: TenantChange & { displayName: string; limits: NonNullable<TenantChange["limits"]>; retentionDays: number | null };
+  displayName: string;
+  limits: TenantLimitsInfo;
+  retentionDays: number | null;
 }
 
 interface Props {
   /** The tenant edited; undefined when a new one is added. */
-  tenant?: Tenant;
+  tenant?: TenantInfo;
   /** Distinguishes the ids of the add form and an edit form on one page. */
   idPrefix: string;
   submitLabel: string;
@@ -26,14 +29,15 @@ interface Props {
   onCancel?: () => void;
 }
 
-/** A whole number ≥ `min` from a field, null when empty, or an error naming the field. */
-function count(text: string, label: string, min: number): number | null {
+/** A whole number from `min` to `max` from a field, null when empty, or an error naming the field. */
+function count(text: string, label: string, min: number, max = Number.MAX_SAFE_INTEGER): number | null {
   const trimmed = text.trim();
   if (trimmed === "") return null;
-  if (!/^\d+$/.test(trimmed) || Number(trimmed) < min || !Number.isSafeInteger(Number(trimmed))) {
-    throw new Error(`${label}: a whole number of at least ${min}, or empty for no limit.`);
+  const value = Number(trimmed);
+  if (!/^\d+$/.test(trimmed) || value < min || value > max) {
+    throw new Error(`${label}: a whole number from ${min} to ${max}, or empty for none.`);
   }
-  return Number(trimmed);
+  return value;
 }
 
 const shown = (value: number | null | undefined, scale = 1) => (value === null || value === undefined ? "" : String(Math.round(value / scale)));
@@ -58,18 +62,17 @@ export function TenantForm({ tenant, idPrefix, submitLabel, onSubmit, onCancel }
       if (tenant === undefined && !TENANT_NAME.test(wanted)) {
         throw new Error("Name: lowercase letters, digits and dashes (not at either end), at most 63.");
       }
-      const storageMb = count(maxStorage, "Max storage", 1);
+      const storageMb = count(maxStorage, "Max storage", 0, Math.floor(Number.MAX_SAFE_INTEGER / MB));
       value = {
         name: tenant?.name ?? wanted,
-        change: {
-          displayName: displayName.trim() === "" ? (tenant?.name ?? wanted) : displayName.trim(),
-          limits: {
-            maxAgents: count(maxAgents, "Max agents", 1),
-            maxActiveChats: count(maxChats, "Max active chats", 1),
-            maxStorageBytes: storageMb === null ? null : storageMb * MB,
-          },
-          retentionDays: count(retention, "Retention", 1),
+        displayName: displayName.trim() === "" ? (tenant?.name ?? wanted) : displayName.trim(),
+        limits: {
+          maxAgents: count(maxAgents, "Max agents", 0),
+          maxActiveChats: count(maxChats, "Max active chats", 0),
+          maxStorageBytes: storageMb === null ? null : storageMb * MB,
         },
+        // The server keeps chats at most 100 years.
+        retentionDays: count(retention, "Keep chats", 1, 36_500),
       };
     } catch (invalid) {
       setError((invalid as Error).message);
@@ -101,7 +104,7 @@ export function TenantForm({ tenant, idPrefix, submitLabel, onSubmit, onCancel }
       )}
       <div class="field">
         <label for={id("display")}>Display name</label>
-        <input id={id("display")} value={displayName} maxLength={200} onInput={(e) => setDisplayName(e.currentTarget.value)} />
+        <input id={id("display")} value={displayName} maxLength={256} onInput={(e) => setDisplayName(e.currentTarget.value)} />
       </div>
       <div class="field">
         <label for={id("agents")}>Max agents</label>

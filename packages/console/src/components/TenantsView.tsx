@@ -1,11 +1,13 @@
 /**
  * The super-administrator's view of the install's tenants (companies): each
- * with its status, usage and limits; adding one, disabling and enabling,
- * editing limits and retention. Only an administrator of `default` sees it,
- * and the server refuses everyone else whatever the console shows.
+ * with its status and limits (the server reports no usage yet); adding one,
+ * disabling and enabling, editing limits and retention. Only an administrator
+ * of `default` sees it, and the server refuses everyone else whatever the
+ * console shows.
  */
 import { useEffect, useState } from "preact/hooks";
-import { createTenant, describeFailure, listTenants, updateTenant, type Tenant } from "../api.js";
+import type { TenantInfo } from "@parley/protocol";
+import { createTenant, describeFailure, listTenants, updateTenant } from "../api.js";
 import type { AgentLogin } from "../session.js";
 import { DEFAULT_TENANT, tenantOfToken } from "../tenant.js";
 import { formatSize } from "../text.js";
@@ -22,7 +24,8 @@ import "../tenants.css";
 export function useIsSuperAdmin(login: AgentLogin): boolean | undefined {
   const [isSuperAdmin, setSuperAdmin] = useState<boolean | undefined>(undefined);
   useEffect(() => {
-    const role = (login.agent as { role?: string }).role;
+    // A login kept from before tenants has no role: the server is asked.
+    const role: string | undefined = login.agent.role;
     if (tenantOfToken(login.token) !== DEFAULT_TENANT || (role !== undefined && role !== "admin")) {
       setSuperAdmin(false);
       return;
@@ -39,14 +42,13 @@ export function useIsSuperAdmin(login: AgentLogin): boolean | undefined {
   return isSuperAdmin;
 }
 
-/** "3 of 10", "3 (no limit)", "at most 10" or "no limit", as much as the server tells. */
-function usage(used: number | undefined, limit: number | null, format: (n: number) => string = String): string {
-  if (used === undefined) return limit === null ? "no limit" : `at most ${format(limit)}`;
-  return limit === null ? `${format(used)} (no limit)` : `${format(used)} of ${format(limit)}`;
+/** A limit in words: "at most 10", or "no limit". */
+function limit(value: number | null, format: (n: number) => string = String): string {
+  return value === null ? "no limit" : `at most ${format(value)}`;
 }
 
 export function TenantsView({ token, onClose }: { token: string; onClose: () => void }) {
-  const [tenants, setTenants] = useState<Tenant[] | undefined>(undefined);
+  const [tenants, setTenants] = useState<TenantInfo[] | undefined>(undefined);
   const [editing, setEditing] = useState<string | undefined>(undefined);
   const [error, setError] = useState("");
   const [status, setStatus] = useState("");
@@ -62,27 +64,27 @@ export function TenantsView({ token, onClose }: { token: string; onClose: () => 
     void reload();
   }, [token]);
 
-  const add = async ({ name, change }: TenantFormValue) => {
+  const add = async ({ name, displayName, limits, retentionDays }: TenantFormValue) => {
     // Only what was set: a new tenant starts without limits.
-    const limits = Object.fromEntries(Object.entries(change.limits).filter(([, value]) => value !== null));
+    const set = Object.fromEntries(Object.entries(limits).filter(([, value]) => value !== null));
     await createTenant(token, {
       name,
-      displayName: change.displayName,
-      ...(Object.keys(limits).length > 0 ? { limits } : {}),
-      ...(change.retentionDays !== null ? { retentionDays: change.retentionDays } : {}),
+      displayName,
+      ...(Object.keys(set).length > 0 ? { limits: set } : {}),
+      ...(retentionDays !== null ? { retentionDays } : {}),
     });
     setStatus(`Company ${name} added.`);
     await reload();
   };
 
-  const save = async ({ name, change }: TenantFormValue) => {
-    await updateTenant(token, name, change);
+  const save = async ({ name, displayName, limits, retentionDays }: TenantFormValue) => {
+    await updateTenant(token, name, { displayName, limits, retentionDays });
     setEditing(undefined);
     setStatus(`Company ${name} saved.`);
     await reload();
   };
 
-  const setActive = async (tenant: Tenant, isActive: boolean) => {
+  const setActive = async (tenant: TenantInfo, isActive: boolean) => {
     setError("");
     try {
       await updateTenant(token, tenant.name, { status: isActive ? "active" : "disabled" });
@@ -124,7 +126,7 @@ export function TenantsView({ token, onClose }: { token: string; onClose: () => 
                 <th scope="col">Status</th>
                 <th scope="col">Agents</th>
                 <th scope="col">Active chats</th>
-                <th scope="col">Storage</th>
+                <th scope="col">Stored files</th>
                 <th scope="col">Chats kept</th>
                 <th scope="col">Actions</th>
               </tr>
@@ -137,9 +139,9 @@ export function TenantsView({ token, onClose }: { token: string; onClose: () => 
                   <td>
                     <span class={`tenant-status tenant-${tenant.status}`}>{tenant.status === "active" ? "Active" : "Disabled"}</span>
                   </td>
-                  <td>{usage(tenant.usage?.agents, tenant.limits.maxAgents)}</td>
-                  <td>{usage(tenant.usage?.activeChats, tenant.limits.maxActiveChats)}</td>
-                  <td>{usage(tenant.usage?.storageBytes, tenant.limits.maxStorageBytes, formatSize)}</td>
+                  <td>{limit(tenant.limits.maxAgents)}</td>
+                  <td>{limit(tenant.limits.maxActiveChats)}</td>
+                  <td>{limit(tenant.limits.maxStorageBytes, formatSize)}</td>
                   <td>{tenant.retentionDays === null ? "forever" : `${tenant.retentionDays} days`}</td>
                   <td class="tenant-actions">
                     <button type="button" class="secondary" aria-label={`Edit ${tenant.name}`} onClick={() => setEditing(tenant.name)}>
