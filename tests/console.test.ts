@@ -140,9 +140,9 @@ describe("the agent console", () => {
 
   it("shows typing both ways", async () => {
     carla.isWriting(true);
-    await page.locator(".conversation .typing").getByText("Carla (customer) is writing…").waitFor();
+    await page.locator(".conversation .typing").getByText("Carla (customer) is typing…").waitFor();
     carla.isWriting(false);
-    await page.locator(".conversation .typing").getByText("Carla (customer) is writing…").waitFor({ state: "detached" });
+    await page.locator(".conversation .typing").getByText("Carla (customer) is typing…").waitFor({ state: "detached" });
     const typing = next(carla, "isWriting", (event) => event.bwrite);
     await page.getByLabel("Message to Carla").fill("I am writing");
     expect((await typing).user.nickname).toBe("alice");
@@ -269,6 +269,7 @@ describe("the agent console", () => {
   it("ends a chat, for the customer too", async () => {
     const ended = next(carla, "contactEnded");
     await page.getByRole("button", { name: "End chat" }).click();
+    await page.getByRole("dialog", { name: "End the chat with Carla?" }).getByRole("button", { name: "End chat" }).click();
     expect((await ended).user?.nickname).toBe("alice");
     await page.getByText("This chat has ended.").waitFor();
     expect(await page.getByLabel("Message to Carla").count()).toBe(0);

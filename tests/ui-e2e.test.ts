@@ -149,6 +149,16 @@ describe("a customer in the widget and an agent in the console", () => {
     await theirs().locator("a[href='https://example.com/returns']").waitFor();
     expect(await reply.locator("a").getAttribute("target")).toBe("_blank");
     expect(await reply.locator(".author").textContent()).toBe("alice");
+
+    // www. addresses are links too, over https; other schemes stay text. Every message shows its time.
+    await composer.fill("Opening hours: www.example.com/hours. Not javascript:alert(1)");
+    await composer.press("Enter");
+    const hours = theirs().filter({ hasText: "Opening hours:" });
+    await hours.locator("a[href='https://www.example.com/hours']").waitFor();
+    expect(await hours.locator("a").count()).toBe(1);
+    expect(await hours.locator("time").getAttribute("datetime")).toMatch(/^\d{4}-\d\d-\d\dT/);
+    await mine().last().locator("time").waitFor();
+    await agentMine().filter({ hasText: "Opening hours:" }).locator("time").waitFor();
   });
 
   it("exchanges an image both ways, each shown to the other", async () => {
@@ -199,7 +209,7 @@ describe("a customer in the widget and an agent in the console", () => {
 
   it("shows each side the other typing", async () => {
     await customer.locator("#parley-text").pressSequentially("Is it the p");
-    const customerTyping = agent.locator(".conversation .typing").getByText("Carla (customer) is writing…");
+    const customerTyping = agent.locator(".conversation .typing").getByText("Carla (customer) is typing…");
     await customerTyping.waitFor();
     await customer.locator("#parley-text").fill("");
     await customerTyping.waitFor({ state: "detached" });
@@ -216,7 +226,7 @@ describe("a customer in the widget and an agent in the console", () => {
     await widgetTicksAllSeen(await mine().count());
     await consoleTicksAllSeen(await agentMine().count());
     expect(await mine().count()).toBe(5);
-    expect(await agentMine().count()).toBe(4);
+    expect(await agentMine().count()).toBe(5);
   });
 
   it("shows a refused file's reason, to the customer and to the agent", async () => {
@@ -256,6 +266,7 @@ describe("a customer in the widget and an agent in the console", () => {
 
   it("has the agent end the chat, and the widget shows it ended", async () => {
     await agent.getByRole("button", { name: "End chat" }).click();
+    await agent.getByRole("dialog", { name: "End the chat with Carla?" }).getByRole("button", { name: "End chat" }).click();
     await agent.getByText("This chat has ended.").waitFor();
     await customer.getByText("The chat has ended.").waitFor();
     expect(await customer.locator("#parley-text").count()).toBe(0);

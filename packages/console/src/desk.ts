@@ -4,9 +4,9 @@
  * re-render on `subscribe`; everything the agent does goes through here.
  */
 import { createLiveChatSdk, LiveChatError, type ChatFeed, type ChatFeedEvent, type ChatListItem, type LiveChatSdk } from "@parley/sdk";
-import { Room } from "./room.js";
+import { Room, type MessageBody } from "./room.js";
 import { loadOpenChats, loadSoundOn, saveOpenChats, saveSoundOn, type AgentLogin } from "./session.js";
-import { messageTypeOf } from "./text.js";
+import { messageTypeOf, waitingSince } from "./text.js";
 
 export interface Upload {
   fileName: string;
@@ -86,8 +86,9 @@ export class Desk {
     return this.feed?.isLive === true;
   }
 
+  /** Longest wait first, counted from each customer's first wait. */
   get waitingChats(): ChatListItem[] {
-    return [...(this.feed?.chats.values() ?? [])].filter((chat) => chat.status === "waiting").sort((a, b) => (a.createdAt < b.createdAt ? -1 : 1));
+    return [...(this.feed?.chats.values() ?? [])].filter((chat) => chat.status === "waiting").sort((a, b) => (waitingSince(a) < waitingSince(b) ? -1 : 1));
   }
 
   get selected(): Room | undefined {
@@ -134,18 +135,24 @@ export class Desk {
     this.changed();
   }
 
+  /** Shows the text at once as pending (the SDK holds it while offline), then as sent. */
   async sendText(room: Room, text: string): Promise<void> {
-    await this.attempt(room, async () => {
-      const id = await room.contact.sendMessage(text);
-      room.addOwn(id, { type: "text", text });
-    });
+    await this.sendPending(room, { type: "text", text }, () => room.contact.sendMessage(text));
   }
 
   async sendLink(room: Room, url: string): Promise<void> {
+    await this.sendPending(room, { type: "link", url }, () => room.contact.SendLink(url));
+  }
+
+  private async sendPending(room: Room, body: MessageBody, send: () => Promise<string>): Promise<void> {
+    const localId = room.addPending(body);
+    let isSent = false;
     await this.attempt(room, async () => {
-      const id = await room.contact.SendLink(url);
-      room.addOwn(id, { type: "link", url });
+      const id = await send();
+      isSent = true;
+      room.confirm(localId, id);
     });
+    if (!isSent) room.fail(localId);
   }
 
   async sendFile(room: Room, file: File): Promise<void> {

@@ -3,10 +3,12 @@
  * end), ticks of the agent's own messages, the customer's typing and the
  * unread count, kept from the SDK contact's events.
  */
-import type { Contact, HistoryMessage, MultimediaMessageEvent, UserRef } from "@parley/sdk";
+import type { Contact, HistoryMessage, MultimediaMessageEvent, User, UserRef } from "@parley/sdk";
+import { loadChatRecord, saveChatRecord, type ChatRecord, type CustomerDetails } from "./chat-record.js";
 import { withRole } from "./roles.js";
 
-export type Tick = "sending" | "sent" | "received" | "seen";
+/** Where one of the agent's messages stands: `sending` until the server committed it, `failed` when refused. */
+export type Tick = "sending" | "sent" | "received" | "seen" | "failed";
 
 export interface MediaBody {
   type: "media";
@@ -38,6 +40,9 @@ export class Room {
   hasEnded: boolean;
   /** Messages from others not yet marked seen. */
   private readonly unseen = new Set<string>();
+  /** Joins, leaves, the end and ticks, kept for the read-only view and the transcript. */
+  private readonly record: ChatRecord;
+  private pendingCount = 0;
 
   constructor(
     readonly contact: Contact,
@@ -46,8 +51,14 @@ export class Room {
   ) {
     this.hasEnded = contact.hasEnded;
     const me = contact.user.id;
+    this.record = loadChatRecord(this.id) ?? { customer: null, events: [], ticks: {} };
+    const customer = contact.participants.find((p) => !p.isAgent);
+    if (customer !== undefined) this.record.customer = customerDetails(customer);
+    // Who is in the chat joined before this agent saw it: their joins come from the participants.
+    for (const user of contact.participants) this.remember(user.beginTime, `${withRole(user)} joined the chat`);
+    this.saveRecord();
     for (const entry of contact.history.messages) {
-      const item = fromHistory(entry.data, me);
+      const item = fromHistory(entry.data, me, this.record.ticks[entry.data.id] ?? "sent");
       this.items.push(item);
       // What the customer wrote before the agent came is seen once the agent looks at the chat.
       if (item.kind === "message" && !item.isMine) this.unseen.add(item.id);
@@ -73,8 +84,47 @@ export class Room {
   /** Adds the agent's own message once the server committed it. */
   addOwn(id: string, body: MessageBody): void {
     if (this.items.some((item) => item.id === id)) return;
-    const user = this.contact.user;
-    this.items.push({ kind: "message", id, author: { id: user.id, nickname: user.nickname, isAgent: true }, isMine: true, ts: new Date().toISOString(), body, tick: "sent" });
+    this.add(this.own(id, body, "sent"));
+    this.setTick(id, "sent");
+    this.changed();
+  }
+
+  /**
+   * Shows the agent's message at once, as `sending`, while the SDK holds it
+   * (offline, or waiting for the server); returns its local id for `confirm`.
+   */
+  addPending(body: MessageBody): string {
+    this.pendingCount += 1;
+    const localId = `pending-${this.pendingCount}`;
+    this.items.push(this.own(localId, body, "sending"));
+    this.changed();
+    return localId;
+  }
+
+  /**
+   * The server committed a pending message. It moves behind everything
+   * committed before it — what arrived meanwhile, e.g. replayed after a
+   * reconnect — and before the still pending ones: the timeline keeps the
+   * stored order.
+   */
+  confirm(localId: string, id: string): void {
+    const index = this.items.findIndex((item) => item.id === localId);
+    const item = this.items[index];
+    if (item?.kind !== "message") return;
+    this.items.splice(index, 1);
+    item.id = id;
+    item.tick = "sent";
+    item.ts = new Date().toISOString();
+    this.add(item);
+    this.setTick(id, "sent");
+    this.changed();
+  }
+
+  /** The server refused a pending message: it stays, marked not sent. */
+  fail(localId: string): void {
+    const item = this.items.find((entry) => entry.id === localId);
+    if (item?.kind !== "message") return;
+    item.tick = "failed";
     this.changed();
   }
 
@@ -86,8 +136,35 @@ export class Room {
     }
   }
 
+  private own(id: string, body: MessageBody, tick: Tick): TimelineItem {
+    const user = this.contact.user;
+    return { kind: "message", id, author: { id: user.id, nickname: user.nickname, isAgent: true }, isMine: true, ts: new Date().toISOString(), body, tick };
+  }
+
+  /** Adds a committed item: after the others committed, before the agent's pending messages. */
+  private add(item: TimelineItem): void {
+    const firstPending = this.items.findIndex((entry) => entry.kind === "message" && entry.tick === "sending");
+    if (firstPending === -1) this.items.push(item);
+    else this.items.splice(firstPending, 0, item);
+  }
+
+  private setTick(id: string, tick: Tick): void {
+    this.record.ticks[id] = tick;
+    this.saveRecord();
+  }
+
+  /** Remembers a join, leave or end once (a resume may replay it). */
+  private remember(ts: string, text: string): void {
+    if (this.record.events.some((event) => event.ts === ts && event.text === text)) return;
+    this.record.events.push({ ts, text });
+  }
+
+  private saveRecord(): void {
+    saveChatRecord(this.id, this.record);
+  }
+
   private incoming(id: string, author: UserRef, ts: string, body: MessageBody, isVisible: boolean): void {
-    this.items.push({ kind: "message", id, author, isMine: false, ts, body });
+    this.add({ kind: "message", id, author, isMine: false, ts, body });
     this.unseen.add(id);
     if (!isVisible) this.unread += 1;
     this.typing.delete(withRole(author));
@@ -123,6 +200,7 @@ export class Room {
       // Seen implies received: a late "received" never takes a tick back.
       if (item.tick === "seen" && value === "received") return;
       item.tick = value;
+      this.setTick(messageId, value);
       this.changed();
     };
     c.on("messageReceived", (e) => tick(e.messageID, "received"));
@@ -151,7 +229,9 @@ export class Room {
   }
 
   private notice(ts: string, text: string): void {
-    this.items.push({ kind: "notice", id: `notice-${this.items.length}-${ts}`, ts, text });
+    this.add({ kind: "notice", id: `notice-${this.items.length}-${ts}`, ts, text });
+    this.remember(ts, text);
+    this.saveRecord();
     this.announce(text);
     this.changed();
   }
@@ -169,8 +249,14 @@ function mediaBody(messageType: "IMAGE" | "DOCUMENT", content: { fileName: strin
   };
 }
 
-/** A history entry as a timeline item (ticks of older own messages are not known: shown as sent). */
-export function fromHistory(message: HistoryMessage, me: string): TimelineItem {
+function customerDetails(user: User): CustomerDetails {
+  // The server does not give agents the customer's e-mail yet; a participant that carries one shows it.
+  const email = (user as User & { email?: unknown }).email;
+  return { nickname: user.nickname, email: typeof email === "string" && email !== "" ? email : null, pageUri: user.firstUri, pageTitle: user.firstTitle, browser: user.userAgent };
+}
+
+/** A history entry as a timeline item, with the tick of an own message when it is known. */
+export function fromHistory(message: HistoryMessage, me: string, tick?: Tick): TimelineItem {
   const content = message.content as { text?: string; url?: string; user: UserRef } & Partial<MediaBody>;
   const isMine = content.user.id === me;
   let body: MessageBody;
@@ -178,6 +264,6 @@ export function fromHistory(message: HistoryMessage, me: string): TimelineItem {
   else if (message.messageType === "LINK") body = { type: "link", url: content.url ?? "" };
   else body = mediaBody(message.messageType, content as MediaBody);
   const item: TimelineItem = { kind: "message", id: message.id, author: content.user, isMine, ts: message.ts, body };
-  if (isMine) item.tick = "sent";
+  if (isMine && tick !== undefined) item.tick = tick;
   return item;
 }

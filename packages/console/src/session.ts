@@ -1,5 +1,6 @@
 /** The agent's login, kept across reloads in localStorage until it expires or the agent logs out. */
 import type { LoginResponse } from "@parley/protocol";
+import { forgetChatRecords } from "./chat-record.js";
 
 const KEY = "parley.console.login";
 
@@ -28,6 +29,8 @@ export function saveLogin(login: AgentLogin): void {
 export function forgetLogin(): void {
   localStorage.removeItem(KEY);
   sessionStorage.removeItem(OPEN_CHATS_KEY);
+  // What this browser remembered of the agent's chats goes with the login.
+  forgetChatRecords();
 }
 
 const OPEN_CHATS_KEY = "parley.console.openChats";

@@ -10,18 +10,27 @@ export function safeHttpUrl(text: string): string | undefined {
   }
 }
 
-/** Splits text into plain parts and http(s) links, so links render as anchors and the rest as text. */
+/**
+ * Addresses in text: http(s) URLs, and `www.` names (a dot and more after
+ * them), which are given `https://`. Nothing else becomes a link: `javascript:`,
+ * `data:` or any other scheme stays text.
+ */
+const ADDRESS = /\bhttps?:\/\/[^\s<>"]+|\bwww\.[\p{L}\p{N}-]+\.[^\s<>"]+/giu;
+/** Sentence punctuation after an address belongs to the sentence. */
+const TRAILING = /[.,;:!?)\]'"]+$/;
+
+/** Splits text into plain parts and links, so links render as anchors and the rest as text. */
 export function linkify(text: string): { text: string; href?: string }[] {
   const parts: { text: string; href?: string }[] = [];
-  const pattern = /https?:\/\/[^\s<>"]+/g;
   let last = 0;
-  for (const match of text.matchAll(pattern)) {
+  for (const match of text.matchAll(ADDRESS)) {
     const start = match.index ?? 0;
-    const href = safeHttpUrl(match[0]);
+    const address = match[0].replace(TRAILING, "");
+    const href = safeHttpUrl(/^www\./i.test(address) ? `https://${address}` : address);
     if (href === undefined) continue;
     if (start > last) parts.push({ text: text.slice(last, start) });
-    parts.push({ text: match[0], href });
-    last = start + match[0].length;
+    parts.push({ text: address, href });
+    last = start + address.length;
   }
   if (last < text.length) parts.push({ text: text.slice(last) });
   return parts;
@@ -31,6 +40,17 @@ export function formatSize(bytes: number): string {
   if (bytes < 1024) return `${bytes} B`;
   if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KB`;
   return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+}
+
+/**
+ * When the customer began to wait: their first wait, so that a chat sent back
+ * to the queue keeps its time. The server's `firstWaitAt` when it gives one
+ * (a chat started before its customer queued, e.g. after a pre-chat form),
+ * else the chat's start, when its customer began waiting. Never a time that
+ * restarts at each return to the queue.
+ */
+export function waitingSince(chat: { createdAt: string; firstWaitAt?: string | null }): string {
+  return typeof chat.firstWaitAt === "string" && chat.firstWaitAt !== "" ? chat.firstWaitAt : chat.createdAt;
 }
 
 /** "just now", "4 min", "1 h 05 min". */

@@ -137,7 +137,9 @@ export class LiveChat {
     if (uri !== undefined) body.uri = uri;
     if (title !== undefined) body.title = title;
     if (userAgent !== undefined) body.userAgent = userAgent;
-    const started = await postJson<StartContactResponse>(fetchImpl, urls, "/v1/contacts", body);
+    const tenant = this._runtime.tenant?.();
+    const request = tenant === undefined ? body : { ...body, tenant };
+    const started = await postJson<StartContactResponse>(fetchImpl, urls, "/v1/contacts", request);
     await this.login(started.token, false, false, callbackFN);
     return this.joinContact(started.contact.id, info.nickname);
   }

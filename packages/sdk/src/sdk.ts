@@ -1,3 +1,4 @@
+import { TENANT_PATTERN } from "@parley/protocol";
 import { debugLogger, type DebugLogger } from "./debug.js";
 import { LiveChatError } from "./errors.js";
 import { LiveChat } from "./livechat.js";
@@ -24,6 +25,15 @@ export const SDK_DEFAULTS = {
   maxReconnectDelayMs: 20_000,
   stableConnectionMs: 10_000,
 } as const;
+
+/** The tenant named at `init`, checked against the server's rule for names. */
+function normalizeTenant(value: unknown): string | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== "string" || !new RegExp(TENANT_PATTERN).test(value)) {
+    throw new LiveChatError("VALIDATION_FAILED", `tenant must be lowercase letters, digits and dashes: ${String(value)}`);
+  }
+  return value;
+}
 
 function normalizeUrls(serverUrl: string | string[]): string[] {
   const list = Array.isArray(serverUrl) ? serverUrl : [serverUrl];
@@ -56,9 +66,11 @@ function normalizeUrls(serverUrl: string | string[]): string[] {
  */
 export function createLiveChatSdk(options: LiveChatSdkOptions = {}): LiveChatSdk {
   let urls: string[] | undefined;
+  let tenant: string | undefined;
   let log: DebugLogger | undefined;
   const LIVECHAT = new LiveChat({
     serverUrls: () => urls,
+    tenant: () => tenant,
     log: () => log,
     WebSocket: () =>
       options.WebSocket ?? (globalThis as { WebSocket?: WebSocketConstructor }).WebSocket ?? undefined,
@@ -76,6 +88,7 @@ export function createLiveChatSdk(options: LiveChatSdkOptions = {}): LiveChatSdk
   return {
     init(initOptions: InitOptions): void {
       urls = normalizeUrls(initOptions?.serverUrl);
+      tenant = normalizeTenant(initOptions?.tenant);
       log = debugLogger(initOptions?.debug);
     },
     LIVECHAT,

@@ -16,6 +16,8 @@ import type { ConnectionState, DisconnectReason, LoginResult, LogoutCallback, St
 export interface Runtime {
   /** Base URLs from `init`, or undefined before it. */
   serverUrls(): string[] | undefined;
+  /** The tenant from `init`, or undefined when none was named (the server's host mapping or `default`). */
+  tenant?(): string | undefined;
   /** The debug logger from `init`, or undefined when debugging is off. */
   log(): DebugLogger | undefined;
   WebSocket(): WebSocketConstructor | undefined;

@@ -84,6 +84,20 @@ export interface InitOptions {
    */
   serverUrl: string | string[];
   /**
+   * The tenant (company) the chats belong to, on a server that serves
+   * several: sent with `startContact`, so the chat is that tenant's. Omit it
+   * for a single-company install, or when the server maps its host name to
+   * the tenant. A name the server does not know is `TENANT_NOT_FOUND`; one
+   * that disagrees with the host name's tenant is `TENANT_MISMATCH`. Agents'
+   * tokens carry their tenant already.
+   *
+   * @example
+   * ```js
+   * LIVECHATSDK.init({ serverUrl: "https://chat.example.com", tenant: "acme" });
+   * ```
+   */
+  tenant?: string;
+  /**
    * Debug logging, off by default: `true` writes with `console.debug`, a
    * function gets each line. One line per frame in and out (the login token
    * and inline file contents never appear) and per connection state change.

@@ -1,9 +1,10 @@
 #!/usr/bin/env node
 /**
  * The `parley` command:
- *   parley [serve] [--port P] [--host H] [--data-dir D] [--database-url U] [--redis-url U] [--secret S] [--allowed-origins O] [--shutdown-timeout MS]
- *   parley agent add <username> --password <pw> [--nickname N] [--data-dir D] [--database-url U]
- *   parley token agent <username> [--data-dir D] [--database-url U] [--ttl 12h]
+ *   parley [serve] [--port P] [--host H] [--data-dir D] [--database-url U] [--redis-url U] [--secret S] [--allowed-origins O] [--tenant-hosts H=T,…] [--shutdown-timeout MS]
+ *   parley agent add <username> --password <pw> [--nickname N] [--tenant T] [--role agent|supervisor|admin] [--data-dir D] [--database-url U]
+ *   parley token agent <username> [--tenant T] [--data-dir D] [--database-url U] [--ttl 12h]
+ *   parley tenant add|list|disable|enable … (see cli-tenants.ts)
  *   parley migrate [--data-dir D] [--database-url U]
  * @module
  */
@@ -12,21 +13,22 @@ import { parseArgs } from "node:util";
 import { createAgent } from "./auth/agents.js";
 import { AGENT_TOKEN_TTL_SECONDS, TokenService, parseTtl } from "./auth/tokens.js";
 import { ConfigError, configInputFromFlagsAndEnv, resolveConfig, type ServeFlags } from "./config.js";
+import { tenantCommand, TENANT_USAGE } from "./cli-tenants.js";
+import { UsageError } from "./cli-usage.js";
 import { startWarnings } from "./start-warnings.js";
 import { openStore } from "./store/open.js";
-import { DEFAULT_TENANT } from "./store/tenant-db.js";
-import { DuplicateUsernameError, StoreCorruptError, StoreUnavailableError, type Store } from "./store/types.js";
+import { DEFAULT_TENANT, TENANT_NAME } from "./store/tenant-db.js";
+import { DuplicateUsernameError, StoreCorruptError, StoreUnavailableError, type AgentRole, type Store } from "./store/types.js";
+import { ParleyError } from "./errors.js";
 
 const USAGE = `Usage:
-  parley [serve] [--port 8080] [--host 0.0.0.0] [--data-dir ./data] [--database-url postgres://…] [--redis-url redis://…] [--secret S] [--allowed-origins *] [--shutdown-timeout 10000]
-  parley agent add <username> --password <pw> [--nickname N] [--data-dir D] [--database-url U]
-  parley token agent <username> [--data-dir D] [--database-url U] [--ttl 12h]
+  parley [serve] [--port 8080] [--host 0.0.0.0] [--data-dir ./data] [--database-url postgres://…] [--redis-url redis://…] [--secret S] [--allowed-origins *] [--tenant-hosts chat.acme.example=acme] [--shutdown-timeout 10000]
+  parley agent add <username> --password <pw> [--nickname N] [--tenant default] [--role agent|supervisor|admin] [--data-dir D] [--database-url U]
+  parley token agent <username> [--tenant default] [--data-dir D] [--database-url U] [--ttl 12h]
+  ${TENANT_USAGE}
   parley migrate [--data-dir D] [--database-url U]
 DATABASE_URL (or --database-url) selects PostgreSQL; without it, SQLite in the data directory.
 REDIS_URL (or --redis-url) connects the node to the others over Redis; without it, one node.`;
-
-/** A failure to report as one line and exit 1, without a stack trace. */
-class UsageError extends Error {}
 
 const DEMO_MARKER = "demoAgentAnnounced";
 
@@ -43,6 +45,14 @@ function parse(args: string[]) {
       secret: { type: "string" },
       "redis-url": { type: "string" },
       "allowed-origins": { type: "string" },
+      "tenant-hosts": { type: "string" },
+      tenant: { type: "string" },
+      role: { type: "string" },
+      "display-name": { type: "string" },
+      "max-agents": { type: "string" },
+      "max-active-chats": { type: "string" },
+      "max-storage": { type: "string" },
+      "retention-days": { type: "string" },
       "shutdown-timeout": { type: "string" },
       password: { type: "string" },
       nickname: { type: "string" },
@@ -66,6 +76,13 @@ async function openMigratedStore(config: ReturnType<typeof configFor>): Promise<
     throw error;
   }
   return store;
+}
+
+/** `--tenant`, `default` when absent. */
+function tenantFlag(values: ReturnType<typeof parse>["values"]): string {
+  const tenant = values.tenant ?? DEFAULT_TENANT;
+  if (!TENANT_NAME.test(tenant)) throw new UsageError(`--tenant must be a tenant name (lowercase letters, digits, dashes), got "${tenant}"`);
+  return tenant;
 }
 
 /** The storage flags given, to pass on to {@link configFor}. */
@@ -167,16 +184,22 @@ async function serve(flags: ServeFlags): Promise<void> {
 async function agentAdd(positionals: string[], values: ReturnType<typeof parse>["values"]): Promise<void> {
   const username = positionals[0];
   if (username === undefined || values.password === undefined) {
-    throw new UsageError("parley agent add <username> --password <pw> [--nickname N] [--data-dir D] [--database-url U]");
+    throw new UsageError("parley agent add <username> --password <pw> [--nickname N] [--tenant T] [--role agent|supervisor|admin] [--data-dir D] [--database-url U]");
   }
+  const tenant = tenantFlag(values);
+  const role = values.role ?? "agent";
+  if (!["agent", "supervisor", "admin"].includes(role)) throw new UsageError(`--role must be agent, supervisor or admin, got "${role}"`);
   const store = await openMigratedStore(configFor(storageFlags(values)));
   try {
-    const input: Parameters<typeof createAgent>[1] = { username, password: values.password };
+    const record = await store.getTenant(tenant);
+    if (record === undefined) throw new UsageError(`no tenant named "${tenant}" (add it with: parley tenant add ${tenant})`);
+    const input: Parameters<typeof createAgent>[1] = { username, password: values.password, role: role as AgentRole };
     if (values.nickname !== undefined) input.nickname = values.nickname;
-    const agent = await createAgent(store.tenant(DEFAULT_TENANT), input);
-    console.log(`Agent "${agent.username}" created (id ${agent.id}).`);
+    const agent = await createAgent(store.tenant(tenant), input, record.limits.maxAgents);
+    console.log(`Agent "${agent.username}" created in tenant ${tenant} as ${agent.role} (id ${agent.id}).`);
   } catch (error) {
-    if (error instanceof DuplicateUsernameError) throw new UsageError(error.message);
+    if (error instanceof DuplicateUsernameError) throw new UsageError(`${error.message} in tenant ${tenant}`);
+    if (error instanceof ParleyError) throw new UsageError(`${error.code}: ${error.message}`);
     if (error instanceof Error && !(error instanceof ConfigError) && /username|password/.test(error.message)) {
       throw new UsageError(error.message);
     }
@@ -188,7 +211,8 @@ async function agentAdd(positionals: string[], values: ReturnType<typeof parse>[
 
 async function tokenAgent(positionals: string[], values: ReturnType<typeof parse>["values"]): Promise<void> {
   const username = positionals[0];
-  if (username === undefined) throw new UsageError("parley token agent <username> [--data-dir D] [--database-url U] [--ttl 12h]");
+  if (username === undefined) throw new UsageError("parley token agent <username> [--tenant T] [--data-dir D] [--database-url U] [--ttl 12h]");
+  const tenant = tenantFlag(values);
   let ttl = AGENT_TOKEN_TTL_SECONDS;
   if (values.ttl !== undefined) {
     try {
@@ -200,8 +224,8 @@ async function tokenAgent(positionals: string[], values: ReturnType<typeof parse
   const config = configFor({ ...storageFlags(values), ...(values.secret === undefined ? {} : { secret: values.secret }) });
   const store = await openMigratedStore(config);
   try {
-    const agent = await store.tenant(DEFAULT_TENANT).findAgentByUsername(username);
-    if (agent === undefined) throw new UsageError(`no agent named "${username}"`);
+    const agent = await store.tenant(tenant).findAgentByUsername(username);
+    if (agent === undefined) throw new UsageError(`no agent named "${username}" in tenant ${tenant}`);
     const { token } = await new TokenService(config.secret).issueAgent(agent, ttl);
     console.log(token);
   } finally {
@@ -223,7 +247,7 @@ async function main(argv: string[]): Promise<void> {
   }
   const [command = "serve", sub, ...rest] = positionals;
   const serveFlags: ServeFlags = {};
-  for (const key of ["port", "host", "data-dir", "database-url", "secret", "allowed-origins", "redis-url", "shutdown-timeout"] as const) {
+  for (const key of ["port", "host", "data-dir", "database-url", "secret", "allowed-origins", "tenant-hosts", "redis-url", "shutdown-timeout"] as const) {
     const value = values[key];
     if (value !== undefined) serveFlags[key] = value;
   }
@@ -237,6 +261,15 @@ async function main(argv: string[]): Promise<void> {
   }
   if (command === "agent" && sub === "add") return agentAdd(rest, values);
   if (command === "token" && sub === "agent") return tokenAgent(rest, values);
+  if (command === "tenant") {
+    const store = await openMigratedStore(configFor(storageFlags(values)));
+    try {
+      for (const line of await tenantCommand(store, sub, rest, values)) console.log(line);
+      return;
+    } finally {
+      await store.close();
+    }
+  }
   throw new UsageError(`unknown command "${positionals.join(" ")}"\n${USAGE}`);
 }
 

@@ -13,14 +13,21 @@ export interface MetricsSources {
   openConnections(): number;
   /** Chats this node has sockets in (and so follows on the bus). */
   servedChats(): number;
-  /** Chats in the store by state; absent when the store cannot count them. */
-  chatsByState?: () => Promise<Record<"active" | "ended", number>>;
+  /** Chats in the store by tenant and state; absent when the store cannot count them. */
+  chatsByState?: () => Promise<ChatCounts[]>;
   /** Whether the bus delivers right now. */
   isBusConnected(): boolean;
   /** Image jobs running and waiting their turn on this node. */
   imageJobs?: () => { active: number; queued: number };
   /** Office documents being judged on worker threads, and waiting for one. */
   documentChecks?: () => { active: number; queued: number };
+}
+
+/** One tenant's chats by state (the `parley_chats` gauge). */
+export interface ChatCounts {
+  tenant: string;
+  active: number;
+  ended: number;
 }
 
 /** Latency buckets in seconds: from a group commit's fraction of a millisecond to a stalled disk. */
@@ -66,13 +73,16 @@ export class ParleyMetrics {
     if (chatsByState !== undefined) {
       new Gauge({
         name: "parley_chats",
-        help: "Chats in the store, by state (the same for every node of a cluster).",
-        labelNames: ["state"],
+        help: "Chats in the store, by tenant and state (the same for every node of a cluster).",
+        labelNames: ["state", "tenant"],
         registers,
         async collect() {
-          const counts = await chatsByState();
-          this.set({ state: "active" }, counts.active);
-          this.set({ state: "ended" }, counts.ended);
+          // A tenant whose chats are all gone keeps its last numbers otherwise.
+          this.reset();
+          for (const { tenant, active, ended } of await chatsByState()) {
+            this.set({ state: "active", tenant }, active);
+            this.set({ state: "ended", tenant }, ended);
+          }
         },
       });
     }

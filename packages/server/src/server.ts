@@ -27,7 +27,6 @@ import type { Watermarks } from "./realtime/connection.js";
 import { FanoutHub } from "./realtime/hub.js";
 import { SocketServer } from "./realtime/socket-server.js";
 import { openBlobStore, openStore } from "./store/open.js";
-import { DEFAULT_TENANT } from "./store/tenant-db.js";
 import { AgentRoles } from "./auth/agent-roles.js";
 import { TenantGate } from "./auth/tenant-gate.js";
 import { TenantStatusWatch } from "./realtime/tenant-status.js";
@@ -107,12 +106,13 @@ export function createParleyServer(options: ParleyServerOptions = {}): ParleySer
     // Read when scraped, once the socket server below exists.
     openConnections: (): number => sockets.openCount,
     servedChats: () => hub.chatCount,
-    chatsByState: () => store.tenant(DEFAULT_TENANT).countContactsByState(),
+    chatsByState: () => store.countContactsByTenant(),
     isBusConnected: () => bus.isConnected !== false,
     imageJobs: () => ({ active: imageJobs.active, queued: imageJobs.queued }),
     documentChecks: () => ({ active: documentJudges.active, queued: documentJudges.queued }),
   });
   const measuredStore = instrumentStore(store, metrics);
+  const tenants = new TenantGate(store);
   const measuredBus = instrumentBus(bus, metrics);
   // Uploads are spooled here while they are judged; whatever a crash left behind is removed at start.
   const spoolDir = join(config.dataDir, "spool");
@@ -125,6 +125,7 @@ export function createParleyServer(options: ParleyServerOptions = {}): ParleySer
     imageJobs,
     imageTimeoutMs: config.imageTimeoutMs,
     containers: documentJudges.judge,
+    storageLimitOf: async (tenant) => (await tenants.find(tenant))?.limits.maxStorageBytes ?? null,
   });
   const feed = new ChatFeed(measuredBus, logger);
   // One way down: the replication feeds the hub, the hub's sockets are where the chat service delivers.
@@ -136,7 +137,6 @@ export function createParleyServer(options: ParleyServerOptions = {}): ParleySer
   });
   const chat = new ChatService({ store: measuredStore, bus: measuredBus, limits: config.limits, logger, media, feed, replication, delivery: hub });
   const origins = new OriginPolicy(config.allowedOrigins);
-  const tenants = new TenantGate(store);
   // The socket server is built below; a tenant disabled before then has no sockets to close.
   const tenantStatus = new TenantStatusWatch(measuredBus, tenants, () => sockets as SocketServer | undefined, logger);
   const app = buildApp({

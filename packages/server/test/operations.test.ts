@@ -78,8 +78,8 @@ it("serves health, readiness and metrics of a running node over HTTP", async () 
   const text = await response.text();
   expect(sample(text, "parley_connections_open")).toBe(1);
   expect(sample(text, "parley_chats_served")).toBe(1);
-  expect(sample(text, "parley_chats", '{state="active"}')).toBe(1);
-  expect(sample(text, "parley_chats", '{state="ended"}')).toBe(0);
+  expect(sample(text, "parley_chats", '{state="active",tenant="default"}')).toBe(1);
+  expect(sample(text, "parley_chats", '{state="ended",tenant="default"}')).toBe(0);
   expect(sample(text, "parley_frames_in_total", '{type="send"}')).toBe(4);
   expect(sample(text, "parley_events_in_total", '{type="message"}')).toBe(3);
   expect(sample(text, "parley_events_in_total", '{type="userAdded"}')).toBe(1);

@@ -24,6 +24,8 @@ export interface Entry {
   fullsize?: string;
   /** Whether the thumbnail can be fetched from the server. */
   hasThumbnail?: boolean;
+  /** When the server committed the message (ISO 8601); unset while it is pending. */
+  ts?: string;
 }
 
 let counter = 0;
@@ -38,7 +40,7 @@ type AnyMessage = MessageEvent | LinkEvent | MultimediaMessageEvent | HistoryMes
 /** An entry for a message, live or from the history. */
 export function entryOf(message: AnyMessage, myId: string): Entry {
   const content = message.content as { user: { id: string; nickname: string }; text?: string; url?: string };
-  const base = { key: message.id, id: message.id, isMine: content.user.id === myId, author: content.user.nickname };
+  const base = { key: message.id, id: message.id, isMine: content.user.id === myId, author: content.user.nickname, ts: message.ts };
   if (message.messageType === "TEXT") return { ...base, kind: "text", text: content.text ?? "" };
   if (message.messageType === "LINK") return { ...base, kind: "link", text: content.url ?? "" };
   const media = message.content as MultimediaMessageEvent["content"];

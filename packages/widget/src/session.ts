@@ -63,7 +63,8 @@ export class ChatSession {
   ) {
     this.storage = new ChatStorage(config.serverUrl, config.tenant);
     this.sdk = createLiveChatSdk();
-    this.sdk.init({ serverUrl: config.serverUrl });
+    // The widget starts its chats over REST itself; the SDK is told the tenant all the same, as an embedder would.
+    this.sdk.init(config.tenant === undefined ? { serverUrl: config.serverUrl } : { serverUrl: config.serverUrl, tenant: config.tenant });
     this.sdk.LIVECHAT.on("state", ({ state }) => this.update({ isConnected: state === "connected" }));
     const online = () => this.update({ isBrowserOnline: navigator.onLine });
     window.addEventListener("online", online);
@@ -317,7 +318,8 @@ export class ChatSession {
   /** A send resolved: the entry gets its id, and any receipt that raced ahead of it. */
   private committed(key: string, id: string): void {
     const status: Status = this.saved?.receipts[id] ?? "sent";
-    this.patch(key, { id, status });
+    // The SDK gives the id only: the time shown is when this page learnt of the commit, within a moment of it.
+    this.patch(key, { id, status, ts: new Date().toISOString() });
   }
 
   private async loadThumbnail(key: string): Promise<void> {

@@ -4,6 +4,7 @@ import type { Desk } from "../desk.js";
 import type { Room } from "../room.js";
 import { saveBlob } from "../text.js";
 import { Composer } from "./Composer.js";
+import { ConfirmEnd } from "./ConfirmEnd.js";
 import { ImageViewer } from "./ImageViewer.js";
 import { MessageView, type MediaAccess } from "./MessageView.js";
 import { RoleBadge } from "./RoleBadge.js";
@@ -11,6 +12,8 @@ import { RoleBadge } from "./RoleBadge.js";
 export function Conversation({ desk, room }: { desk: Desk; room: Room }) {
   const [fullImage, setFullImage] = useState<{ url: string; name: string } | undefined>(undefined);
   const [isDragging, setDragging] = useState(false);
+  const [isConfirmingEnd, setConfirmingEnd] = useState(false);
+  const endButton = useRef<HTMLButtonElement>(null);
   const log = useRef<HTMLOListElement>(null);
 
   const access: MediaAccess = useMemo(
@@ -77,7 +80,7 @@ export function Conversation({ desk, room }: { desk: Desk; room: Room }) {
             <button type="button" onClick={() => void desk.leave(room)}>
               Leave chat
             </button>
-            <button type="button" class="danger" onClick={() => void desk.end(room)}>
+            <button type="button" class="danger" ref={endButton} onClick={() => setConfirmingEnd(true)}>
               End chat
             </button>
           </>
@@ -103,12 +106,23 @@ export function Conversation({ desk, room }: { desk: Desk; room: Room }) {
         ))}
       </ol>
       <p class="typing" aria-live="off">
-        {typing.length > 0 ? `${typing.join(", ")} ${typing.length > 1 ? "are" : "is"} writing…` : " "}
+        {typing.length > 0 ? `${typing.join(", ")} ${typing.length > 1 ? "are" : "is"} typing…` : " "}
       </p>
       {room.hasEnded ? (
         <p class="ended-banner">This chat has ended.</p>
       ) : (
         <Composer desk={desk} room={room} />
+      )}
+      {isConfirmingEnd && (
+        <ConfirmEnd
+          nickname={room.customerNickname}
+          onAnswer={(isEnding) => {
+            setConfirmingEnd(false);
+            if (isEnding) void desk.end(room);
+            // Escape or "Keep chatting": the agent is back where they were.
+            else endButton.current?.focus();
+          }}
+        />
       )}
       {fullImage !== undefined && <ImageViewer url={fullImage.url} name={fullImage.name} onClose={() => setFullImage(undefined)} />}
     </section>

@@ -1,5 +1,6 @@
 /** The logged-in console: header, the chat lists, the chat on screen and the live region. */
 import { useEffect, useState } from "preact/hooks";
+import type { ChatListItem } from "@parley/protocol";
 import type { Desk } from "../desk.js";
 import { useDesk } from "../hooks.js";
 import { Conversation } from "./Conversation.js";
@@ -12,7 +13,9 @@ import { DEFAULT_TENANT, tenantOfToken } from "../tenant.js";
 
 export function DeskView({ desk, onLogout }: { desk: Desk; onLogout: () => void }) {
   useDesk(desk);
-  const [readOnlyId, setReadOnlyId] = useState<string | undefined>(undefined);
+  const [readOnly, setReadOnly] = useState<ChatListItem | undefined>(undefined);
+  const readOnlyId = readOnly?.id;
+  const closeReadOnly = () => setReadOnly(undefined);
   const tenant = tenantOfToken(desk.login.token);
   const isSuperAdmin = useIsSuperAdmin(desk.login);
   const [isTenantsShown, setTenantsShown] = useState(false);
@@ -52,21 +55,21 @@ export function DeskView({ desk, onLogout }: { desk: Desk; onLogout: () => void 
       </header>
       <div class="columns">
         <nav class="sidebar" aria-label="Chats">
-          <Queue desk={desk} onJoined={() => setReadOnlyId(undefined)} />
+          <Queue desk={desk} onJoined={closeReadOnly} />
           <MyChats
             desk={desk}
             onSelect={(id) => {
-              setReadOnlyId(undefined);
+              closeReadOnly();
               desk.select(id);
             }}
           />
-          <EndedChats token={desk.login.token} onOpen={setReadOnlyId} selectedId={readOnlyId} endedHere={endedHere} />
+          <EndedChats token={desk.login.token} onOpen={setReadOnly} selectedId={readOnlyId} endedHere={endedHere} />
         </nav>
         <main class="main" id="main">
           {isTenantsShown ? (
             <TenantsView token={desk.login.token} onClose={() => setTenantsShown(false)} />
           ) : readOnlyId !== undefined ? (
-            <ReadOnlyChat key={readOnlyId} chatId={readOnlyId} login={desk.login} onClose={() => setReadOnlyId(undefined)} />
+            <ReadOnlyChat key={readOnlyId} chatId={readOnlyId} outline={readOnly} login={desk.login} onClose={closeReadOnly} />
           ) : room !== undefined ? (
             <Conversation key={room.id} desk={desk} room={room} />
           ) : (

@@ -6,7 +6,7 @@ import { RoleBadge } from "./RoleBadge.js";
 
 interface Props {
   token: string;
-  onOpen: (chatId: string) => void;
+  onOpen: (chat: ChatListItem) => void;
   selectedId: string | undefined;
   /** How many open chats have ended: the list is read again when it grows. */
   endedHere: number;
@@ -68,7 +68,7 @@ export function EndedChats({ token, onOpen, selectedId, endedHere }: Props) {
               class={`chat-tab${chat.id === selectedId ? " selected" : ""}`}
               aria-current={chat.id === selectedId ? "true" : undefined}
               data-chat-id={chat.id}
-              onClick={() => onOpen(chat.id)}
+              onClick={() => onOpen(chat)}
             >
               <span class="nickname">{chat.nickname}</span> <RoleBadge isAgent={false} />
               <span class="muted"> · {new Date(chat.createdAt).toLocaleString()}</span>

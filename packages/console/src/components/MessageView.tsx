@@ -21,6 +21,7 @@ const TICK_LABELS: Record<Tick, [string, string]> = {
   received: ["✓✓", "Delivered"],
   // Seen is spelled out, not told by colour alone.
   seen: ["✓✓ Seen", "Seen"],
+  failed: ["! Not sent", "Not sent"],
 };
 
 function ExternalLink({ href, text }: { href: string; text: string }) {
@@ -113,7 +114,7 @@ export function MessageView({ item, access }: { item: TimelineItem; access: Medi
       {tick !== undefined && (
         <span class={`tick tick-${item.tick}`} data-tick={item.tick} title={tick[1]}>
           {tick[0]}
-          {item.tick !== "seen" && <span class="sr-only"> {tick[1]}</span>}
+          {item.tick !== "seen" && item.tick !== "failed" && <span class="sr-only"> {tick[1]}</span>}
         </span>
       )}
     </li>

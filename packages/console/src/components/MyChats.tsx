@@ -22,7 +22,7 @@ export function MyChats({ desk, onSelect }: { desk: Desk; onSelect: (id: string)
               >
                 <span class="nickname">{room.customerNickname}</span> <RoleBadge isAgent={false} />
                 {room.hasEnded && <span class="muted"> (ended)</span>}
-                {room.typing.size > 0 && <span class="typing-dot"> writing…</span>}
+                {room.typing.size > 0 && <span class="typing-dot"> typing…</span>}
                 {room.unread > 0 && (
                   <span class="unread">
                     {room.unread}

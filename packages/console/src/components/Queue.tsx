@@ -3,11 +3,13 @@ import { useState } from "preact/hooks";
 import { LiveChatError } from "@parley/sdk";
 import type { Desk } from "../desk.js";
 import { useNow } from "../hooks.js";
-import { formatWaiting } from "../text.js";
+import { formatWaiting, waitingSince } from "../text.js";
 import { RoleBadge } from "./RoleBadge.js";
 
 export function Queue({ desk, onJoined }: { desk: Desk; onJoined: () => void }) {
-  const now = useNow(30_000);
+  // Ticks to re-render; the time itself is read at each render, so any change shows current waits.
+  useNow(30_000);
+  const now = Date.now();
   const [error, setError] = useState("");
   const waiting = desk.waitingChats;
 
@@ -40,10 +42,10 @@ export function Queue({ desk, onJoined }: { desk: Desk; onJoined: () => void }) 
           {waiting.map((chat) => (
             <li key={chat.id} class="queue-item" data-chat-id={chat.id}>
               <div class="queue-head">
-                <span>
+                <span class="who">
                   <strong class="nickname">{chat.nickname}</strong> <RoleBadge isAgent={false} />
                 </span>
-                <span class="muted">waiting {formatWaiting(chat.createdAt, now)}</span>
+                <span class="muted waiting">waiting {formatWaiting(waitingSince(chat), now)}</span>
               </div>
               <p class="first-message">{chat.firstMessage === null ? "No message yet" : chat.firstMessage.text}</p>
               <button type="button" onClick={() => void join(chat.id)} aria-label={`Join the chat with ${chat.nickname} (customer)`}>

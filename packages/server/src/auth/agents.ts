@@ -1,6 +1,7 @@
 /** Agent accounts: creation and password login. @module */
 import { checkNickname, DEFAULT_LIMITS, normalizeNickname } from "@parley/protocol";
 import { newUserId } from "../ids.js";
+import { ParleyError } from "../errors.js";
 import type { AgentRecord, AgentRole, TenantStore } from "../store/types.js";
 import { hashPassword, verifyPassword } from "./passwords.js";
 
@@ -14,8 +15,12 @@ export interface NewAgentInput {
 
 const USERNAME = /^[A-Za-z0-9._@-]{1,128}$/;
 
-/** Creates an agent of the store's tenant with a hashed password; the store refuses a username taken in that tenant. */
-export async function createAgent(store: TenantStore, input: NewAgentInput): Promise<AgentRecord> {
+/**
+ * Creates an agent of the store's tenant with a hashed password; the store
+ * refuses a username taken in that tenant. `maxAgents` (the tenant's limit,
+ * null for none) is `TENANT_AGENT_LIMIT` once reached.
+ */
+export async function createAgent(store: TenantStore, input: NewAgentInput, maxAgents: number | null = null): Promise<AgentRecord> {
   if (!USERNAME.test(input.username)) {
     throw new Error("the username must be 1-128 letters, digits, '.', '_', '@' or '-'");
   }
@@ -24,6 +29,8 @@ export async function createAgent(store: TenantStore, input: NewAgentInput): Pro
   const nickname = input.nickname === undefined || input.nickname.trim() === "" ? input.username : normalizeNickname(input.nickname);
   const violation = checkNickname(nickname, DEFAULT_LIMITS);
   if (violation !== null) throw new Error(`the nickname is refused: ${violation.message}`);
+  // Counted before the account is made: agents added at the same moment may pass the limit by a few.
+  if (maxAgents !== null && (await store.countAgents()) >= maxAgents) throw new ParleyError("TENANT_AGENT_LIMIT", undefined, { limit: maxAgents });
   const agent: AgentRecord = {
     tenant: store.name,
     id: newUserId(),

@@ -43,6 +43,8 @@ export interface MediaLibraryOptions {
   imageTimeoutMs: number;
   /** Judges ZIP and Compound File containers; the server runs them on worker threads. Default: on this thread. */
   containers?: ContainerJudge | undefined;
+  /** A tenant's storage limit in bytes (null: none). Default: no limit for any tenant. */
+  storageLimitOf?: ((tenant: string) => Promise<number | null>) | undefined;
 }
 
 /** Whose file it is. */
@@ -82,8 +84,10 @@ export class MediaLibrary {
   private readonly imageJobs: ImageJobs;
   private readonly imageTimeoutMs: number;
   private readonly containers: ContainerJudge;
+  private readonly storageLimitOf: (tenant: string) => Promise<number | null>;
 
   constructor(options: MediaLibraryOptions) {
+    this.storageLimitOf = options.storageLimitOf ?? (() => Promise.resolve(null));
     ({ store: this.store, blobs: this.blobs, limits: this.limits, spoolDir: this.spoolDir, secret: this.secret } = options);
     ({ imageJobs: this.imageJobs, imageTimeoutMs: this.imageTimeoutMs } = options);
     this.containers = options.containers ?? judgeContainer;
@@ -204,6 +208,18 @@ export class MediaLibrary {
     return signMediaLink(this.secret, { tenant, chatId, messageId, format }, this.limits.mediaLinkTtlMs);
   }
 
+  /**
+   * Refuses a file that would take the tenant past its storage limit. The
+   * file is counted at its uploaded size, before anything is stored: a resized
+   * image takes less, so the check errs on the side of the limit.
+   */
+  private async requireRoom(tenant: string, incoming: number): Promise<void> {
+    const limit = await this.storageLimitOf(tenant);
+    if (limit === null) return;
+    const used = await this.store.tenant(tenant).storedBytes();
+    if (used + incoming > limit) throw new ParleyError("TENANT_STORAGE_LIMIT", undefined, { limit, used });
+  }
+
   private async ingest(
     file: SpooledFile,
     owner: MediaOwner,
@@ -213,6 +229,7 @@ export class MediaLibrary {
     isDeferred = false,
   ): Promise<MediaRecord> {
     try {
+      await this.requireRoom(owner.tenant, file.size);
       const documentType = await detectDocumentType(file.path, file.size, this.containers);
       const spec = MEDIA_TYPES[documentType];
       if (spec.messageType !== declared.messageType) {

@@ -9,7 +9,7 @@
 import type { Kysely } from "kysely";
 import type { Database } from "./schema.js";
 import { toMedia } from "./sql-common.js";
-import type { PendingMedia } from "./types.js";
+import type { PendingMedia, TenantChatCounts } from "./types.js";
 
 type Db = Kysely<Database>;
 
@@ -25,6 +25,22 @@ export async function upsertMeta(db: Db, key: string, value: string): Promise<vo
     .values({ key, value })
     .onConflict((oc) => oc.column("key").doUpdateSet({ value }))
     .execute();
+}
+
+/** Every tenant's chats by state, for the metrics (one grouped scan). */
+export async function countContactsByTenant(db: Db): Promise<TenantChatCounts[]> {
+  const rows = await db
+    .selectFrom("contacts")
+    .select((eb) => ["tenant", "status", eb.fn.countAll<number | string>().as("n")])
+    .groupBy(["tenant", "status"])
+    .execute();
+  const byTenant = new Map<string, TenantChatCounts>();
+  for (const row of rows) {
+    const counts = byTenant.get(row.tenant) ?? { tenant: row.tenant, active: 0, ended: 0 };
+    counts[row.status] = Number(row.n);
+    byTenant.set(row.tenant, counts);
+  }
+  return [...byTenant.values()];
 }
 
 /** Pending files of every tenant, oldest first, each with its tenant and the message that refers to it. */

@@ -25,7 +25,7 @@ import { createPgPool, isConnectionError, redactUrl } from "../db/pg-pool.js";
 import { POSTGRES_MIGRATIONS, migratePostgres } from "./postgres-migrations.js";
 import { pendingMigrations } from "./readiness.js";
 import type { Database } from "./schema.js";
-import { selectMeta, selectPendingMedia, upsertMeta } from "./install-queries.js";
+import { countContactsByTenant, selectMeta, selectPendingMedia, upsertMeta } from "./install-queries.js";
 import { applyChange, duplicateOf, payloadOf, type TenantAppend } from "./sql-common.js";
 import { SqlTenantStore, type SqlBackend } from "./sql-tenant-store.js";
 import { TenantDb } from "./tenant-db.js";
@@ -38,6 +38,7 @@ import {
   type AppendResult,
   type PendingMedia,
   type Store,
+  type TenantChatCounts,
   type TenantPatch,
   type TenantRecord,
   type TenantStore,
@@ -244,6 +245,10 @@ export class PostgresStore implements Store {
 
   pendingMedia(limit: number): Promise<PendingMedia[]> {
     return this.guard(selectPendingMedia(this.db, limit));
+  }
+
+  countContactsByTenant(): Promise<TenantChatCounts[]> {
+    return this.guard(countContactsByTenant(this.db));
   }
 
   tenant(name: string): TenantStore {

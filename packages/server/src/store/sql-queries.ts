@@ -5,6 +5,7 @@
  * per dialect and live in each store.
  * @module
  */
+import { sql } from "kysely";
 import { toContact } from "./contact-list.js";
 import { applyChange, payloadOf, toAgent, toEvent, toMedia, toParticipant } from "./sql-common.js";
 import type { TenantDb } from "./tenant-db.js";
@@ -218,6 +219,16 @@ export async function countAgents(db: Db): Promise<number> {
     .executeTakeFirstOrThrow();
   // count(*) is a bigint, which `pg` returns as a string.
   return Number(row.n);
+}
+
+/** The sum of the tenant's files' stored sizes, full size and thumbnail. */
+export async function sumStoredBytes(db: Db): Promise<number> {
+  const row = await db
+    .selectFrom("media")
+    .select(sql<number | string | null>`sum(size + coalesce(thumb_size, 0))`.as("bytes"))
+    .executeTakeFirstOrThrow();
+  // sum() of integers is a bigint (text from `pg`), or null when there are none.
+  return Number(row.bytes ?? 0);
 }
 
 export async function countContactsByState(db: Db): Promise<Record<"active" | "ended", number>> {

@@ -22,6 +22,7 @@ import {
   selectMedia,
   selectMediaOfMessage,
   selectMessagesBefore,
+  sumStoredBytes,
   updateMediaFailed,
   updateMediaFinished,
 } from "./sql-queries.js";
@@ -127,5 +128,9 @@ export class SqlTenantStore implements TenantStore {
 
   failMedia(mediaId: string, failure: string): Promise<boolean> {
     return this.backend.guard(updateMediaFailed(this.db, mediaId, failure));
+  }
+
+  storedBytes(): Promise<number> {
+    return this.backend.guard(sumStoredBytes(this.db));
   }
 }

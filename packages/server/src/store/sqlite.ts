@@ -23,7 +23,7 @@ import { SqliteAppender } from "./sqlite-append.js";
 import { asCorruptError, checkIntegrity, isCorruptionError } from "./sqlite-integrity.js";
 import { pendingMigrations } from "./readiness.js";
 import type { Database } from "./schema.js";
-import { selectMeta, selectPendingMedia, upsertMeta } from "./install-queries.js";
+import { countContactsByTenant, selectMeta, selectPendingMedia, upsertMeta } from "./install-queries.js";
 import type { TenantAppend } from "./sql-common.js";
 import { SqlTenantStore, type SqlBackend } from "./sql-tenant-store.js";
 import { insertTenant, selectTenant, selectTenants, updateTenant } from "./tenant-queries.js";
@@ -34,6 +34,7 @@ import {
   type AppendResult,
   type PendingMedia,
   type Store,
+  type TenantChatCounts,
   type TenantPatch,
   type TenantRecord,
   type TenantStore,
@@ -180,6 +181,10 @@ export class SqliteStore implements Store {
 
   pendingMedia(limit: number): Promise<PendingMedia[]> {
     return this.guard(selectPendingMedia(this.db, limit));
+  }
+
+  countContactsByTenant(): Promise<TenantChatCounts[]> {
+    return this.guard(countContactsByTenant(this.db));
   }
 
   tenant(name: string): TenantStore {

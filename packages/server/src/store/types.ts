@@ -66,6 +66,13 @@ export interface TenantPatch {
   retentionDays?: number | null;
 }
 
+/** One tenant's chats by state. */
+export interface TenantChatCounts {
+  tenant: string;
+  active: number;
+  ended: number;
+}
+
 /** Raised by {@link Store.createTenant} when the name is taken. */
 export class DuplicateTenantError extends Error {
   constructor(readonly tenant: string) {
@@ -339,6 +346,8 @@ export interface Store {
 
   /** Up to `limit` pending files of every tenant, oldest first, with the message each belongs to. */
   pendingMedia(limit: number): Promise<PendingMedia[]>;
+  /** Every tenant's chats, active and ended (the `parley_chats` metric); tenants without chats are absent. */
+  countContactsByTenant(): Promise<TenantChatCounts[]>;
 
   /**
    * The data of one tenant. Every read and write of the view is scoped to
@@ -404,4 +413,6 @@ export interface TenantStore {
    * @returns false when the file was not pending: nothing changed
    */
   failMedia(mediaId: string, failure: string): Promise<boolean>;
+  /** The stored sizes of the tenant's files added up (full size and thumbnail), in bytes: what its storage limit counts. */
+  storedBytes(): Promise<number>;
 }

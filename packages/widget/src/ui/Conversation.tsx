@@ -14,6 +14,11 @@ interface Props {
   onOpenImage(src: string, name: string): void;
 }
 
+/** The hour and minute of a message, in the visitor's own time and way of writing it. */
+function clockTime(iso: string): string {
+  return new Date(iso).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
+}
+
 const TICKS: Record<string, string> = { pending: "…", sent: "✓", received: "✓✓", seen: "✓✓", failed: "!" };
 
 function Ticks({ entry, strings }: { entry: Entry; strings: Strings }): JSX.Element | null {
@@ -99,7 +104,12 @@ export function Conversation(props: Props): JSX.Element {
                 <progress max={1} value={entry.progress} aria-label={format(props.strings.uploading, { name: entry.fileName ?? "" })} />
               )}
             </div>
-            <Ticks entry={entry} strings={props.strings} />
+            {(entry.ts !== undefined || entry.status !== undefined) && (
+              <span class="meta">
+                {entry.ts !== undefined && <time dateTime={entry.ts}>{clockTime(entry.ts)}</time>}
+                <Ticks entry={entry} strings={props.strings} />
+              </span>
+            )}
           </li>
         ),
       )}

@@ -1,7 +1,8 @@
-/** Text with its http(s) URLs made into links; everything else stays text, never HTML. @module */
+/** Text with its http(s) URLs and `www.` addresses made into links; everything else stays text, never HTML. @module */
 import type { JSX } from "preact";
 
-const URL_PATTERN = /\bhttps?:\/\/[^\s<>"']+/gi;
+/** http(s) URLs, and `www.` names (a dot and more after them), which are given `https://`. */
+const URL_PATTERN = /\bhttps?:\/\/[^\s<>"']+|\bwww\.[\p{L}\p{N}-]+\.[^\s<>"']+/giu;
 
 /** Whether a URL may become a link: http and https only (never javascript:, data:, …). */
 export function isWebUrl(url: string): boolean {
@@ -12,9 +13,10 @@ export function isWebUrl(url: string): boolean {
   }
 }
 
-export function ExternalLink({ url }: { url: string }): JSX.Element {
-  return isWebUrl(url) ? (
-    <a href={url} target="_blank" rel="noopener noreferrer">
+/** A link when `href` (the text by default) is an http(s) URL; the text alone otherwise. */
+export function ExternalLink({ url, href = url }: { url: string; href?: string }): JSX.Element {
+  return isWebUrl(href) ? (
+    <a href={href} target="_blank" rel="noopener noreferrer">
       {url}
     </a>
   ) : (
@@ -30,7 +32,7 @@ export function Linkified({ text }: { text: string }): JSX.Element {
     const url = match[0].replace(/[.,;:!?)\]]+$/, "");
     const start = match.index;
     if (start > last) parts.push(text.slice(last, start));
-    parts.push(<ExternalLink key={start} url={url} />);
+    parts.push(<ExternalLink key={start} url={url} href={/^www\./i.test(url) ? `https://${url}` : url} />);
     last = start + url.length;
   }
   if (last < text.length) parts.push(text.slice(last));
