@@ -26,6 +26,12 @@ export interface WidgetConfig {
   language: Language;
 }
 
+/**
+ * A tenant name as the server accepts it. Kept here rather than imported: the
+ * protocol's index brings its schemas, and the widget's size budget with them.
+ */
+export const TENANT_NAME = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
+
 /** The default brand colour: white text on it has a contrast of 8.6:1. */
 export const DEFAULT_COLOUR = "#0b4f9c";
 

@@ -5,7 +5,7 @@
  * @module
  */
 import { createLiveChatSdk, type Contact, type LiveChatError, type LiveChatSdk } from "@parley/sdk";
-import type { WidgetConfig } from "./config.js";
+import { TENANT_NAME, type WidgetConfig } from "./config.js";
 import { entryOf, localKey, type Entry, type Status } from "./entries.js";
 import { format, refusalReason, type Strings } from "./i18n.js";
 import { ChatStorage, type SavedChat } from "./persist.js";
@@ -63,8 +63,10 @@ export class ChatSession {
   ) {
     this.storage = new ChatStorage(config.serverUrl, config.tenant);
     this.sdk = createLiveChatSdk();
-    // The widget starts its chats over REST itself; the SDK is told the tenant all the same, as an embedder would.
-    this.sdk.init(config.tenant === undefined ? { serverUrl: config.serverUrl } : { serverUrl: config.serverUrl, tenant: config.tenant });
+    // The widget starts its chats over REST itself, where the server judges the tenant and a bad name
+    // is a coded refusal shown to the customer; the SDK, which throws on a malformed name, gets only good ones.
+    const tenant = config.tenant !== undefined && TENANT_NAME.test(config.tenant) ? config.tenant : undefined;
+    this.sdk.init(tenant === undefined ? { serverUrl: config.serverUrl } : { serverUrl: config.serverUrl, tenant });
     this.sdk.LIVECHAT.on("state", ({ state }) => this.update({ isConnected: state === "connected" }));
     const online = () => this.update({ isBrowserOnline: navigator.onLine });
     window.addEventListener("online", online);
