@@ -1,7 +1,11 @@
 /**
  * The idle test: start N chats, read the server's memory, connect one customer
  * socket per chat, read it again. The difference over N is what one connected,
- * idle socket costs the server.
+ * idle socket costs the server. The second reading waits until the sockets
+ * have sat idle for a while: right after 20,000 handshakes the process still
+ * holds heap pages and buffers of the burst that it gives back within seconds
+ * (V8's memory reducer), and counting them made the figure swing by several
+ * KiB per socket between runs of the same code.
  * @module
  */
 import { LoadProcess, SOCKETS_PER_LOAD_PROCESS } from "./load/load-process.js";
@@ -25,6 +29,7 @@ export async function runIdle(
   server: ServerProcess,
   urls: string[],
   sockets: number,
+  settleMs: number,
   log: (line: string) => void,
 ): Promise<IdleReport> {
   const processes = Math.ceil(sockets / SOCKETS_PER_LOAD_PROCESS);
@@ -38,6 +43,7 @@ export async function runIdle(
     const connected = await Promise.all(loads.map((load) => load.request({ type: "connectIdle" }, "idleConnected")));
     const total = connected.reduce((sum, result) => sum + result.sockets, 0);
     const failures = connected.reduce((sum, result) => sum + result.failures, 0);
+    await new Promise((resolve) => setTimeout(resolve, settleMs));
     const after = await server.memory();
     const per = (delta: number) => Math.round(delta / Math.max(1, total));
     const report: IdleReport = {

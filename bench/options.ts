@@ -21,6 +21,8 @@ export interface BenchOptions {
   /** Times a step that only missed the latency bound is run again. */
   stepRetries: number;
   idleSockets: number;
+  /** How long the idle sockets sit idle before the server's memory is read again. */
+  idleSettleMs: number;
   /** Which parts to run. */
   skipBaseline: boolean;
   skipIdle: boolean;
@@ -62,6 +64,7 @@ export const USAGE = `npm run bench -- [options]
   --step-retries <n>      runs of a step that only missed the latency bound, again (default 1)
   --image-share <0..1>    share of messages carrying a small image (default 0.05)
   --idle-sockets <n>      sockets of the idle test (default 20000; quick 1000)
+  --idle-settle-seconds <s>  idle time before the idle test reads memory again (default 30; quick 5)
   --no-baseline | --no-idle | --no-ramp    skip a part
   --cpu-prof <dir>        write a CPU profile of the Parley server there (under the ramp)
   --soak <minutes>        then run Parley that long at half the highest sustained rate, watching memory and latency
@@ -89,6 +92,7 @@ export function parseOptions(argv: string[]): BenchOptions {
       "image-share": { type: "string" },
       "step-retries": { type: "string" },
       "idle-sockets": { type: "string" },
+      "idle-settle-seconds": { type: "string" },
       "no-baseline": { type: "boolean", default: false },
       "no-idle": { type: "boolean", default: false },
       "no-ramp": { type: "boolean", default: false },
@@ -128,6 +132,7 @@ export function parseOptions(argv: string[]): BenchOptions {
     imageShare: number("image-share", 0.05, 0, 1),
     stepRetries: Math.round(number("step-retries", 1, 0, 10)),
     idleSockets: Math.round(number("idle-sockets", quick ? 1000 : 20_000, 1, 100_000)),
+    idleSettleMs: number("idle-settle-seconds", quick ? 5 : 30, 0, 600) * 1000,
     skipBaseline: values["no-baseline"],
     skipIdle: values["no-idle"],
     skipRamp: values["no-ramp"],

@@ -119,7 +119,7 @@ async function main(): Promise<void> {
     const parley = await startParley({ ...parleyOptions, agents: 0, nodeFlags: [] });
     let parleyIdle: IdleReport;
     try {
-      parleyIdle = await runIdle("parley", parley.nodes[0]!, parley.urls, options.idleSockets, log);
+      parleyIdle = await runIdle("parley", parley.nodes[0]!, parley.urls, options.idleSockets, options.idleSettleMs, log);
     } finally {
       await parley.stop();
     }
@@ -133,7 +133,7 @@ async function main(): Promise<void> {
     if (!options.skipBaseline) {
       const baseline = await startBaseline();
       try {
-        results.idle.baseline = await runIdle("baseline", baseline, [baseline.url], options.idleSockets, log);
+        results.idle.baseline = await runIdle("baseline", baseline, [baseline.url], options.idleSockets, options.idleSettleMs, log);
       } finally {
         await baseline.stop();
       }

@@ -30,10 +30,14 @@ export const BENCH_SERVER_ENV: Record<string, string> = {
   PARLEY_MESSAGES_BURST: "100000",
   PARLEY_TYPING_PER_SECOND: "10000",
   PARLEY_MAX_CONTACTS_PER_SESSION: "10000",
+  PARLEY_AGENT_CAPACITY: "100000",
   // The load comes from one address and its agents' sockets answer every message with receipts.
   PARLEY_REQUESTS_PER_SECOND: "1000000",
   PARLEY_REQUESTS_BURST: "1000000",
   PARLEY_SOCKETS_PER_ADDRESS: "1000000",
+  // The idle test holds 20,000 connections from one address, above the HTTP guards' defaults.
+  PARLEY_MAX_CONNECTIONS: "1000000",
+  PARLEY_MAX_CONNECTIONS_PER_ADDRESS: "1000000",
 };
 
 const isHealthy = async (url: string) => (await fetch(`${url}/healthz`)).ok;

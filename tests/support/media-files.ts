@@ -116,9 +116,9 @@ export async function corruptJpeg(): Promise<Buffer> {
   return jpeg.subarray(0, startOfScan + Math.floor((jpeg.length - startOfScan) / 2));
 }
 
-/** A minimal valid one-page PDF with a line of text, a correct xref table and `%%EOF`. */
-export function makePdf(): Buffer {
-  const text = "BT /F1 24 Tf 72 720 Td (Hello from Parley) Tj ET";
+/** A minimal valid one-page PDF with a line of text (plain letters, digits and spaces), a correct xref table and `%%EOF`. */
+export function makePdf(line = "Hello from Parley"): Buffer {
+  const text = `BT /F1 24 Tf 72 720 Td (${line}) Tj ET`;
   const objects = [
     "<< /Type /Catalog /Pages 2 0 R >>",
     "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",

@@ -67,6 +67,8 @@ export async function startServer(
     logLevel: "silent",
     contactsPerMinute: options.contactsPerMinute ?? 10_000,
     loginsPerMinute: 10_000,
+    // Tests use one agent for many chats: capacity is tested where it is the subject (desk-ownership.test.ts).
+    agentCapacity: 10_000,
     ...(options.limits ? { limits: options.limits } : {}),
     ...(options.allowedOrigins ? { allowedOrigins: options.allowedOrigins } : {}),
     ...(options.http ? { http: options.http } : {}),
@@ -137,6 +139,7 @@ export class ServerProcess {
           ...process.env,
           LOG_LEVEL: "warn",
           PARLEY_CONTACTS_PER_MINUTE: "10000",
+          PARLEY_AGENT_CAPACITY: "10000",
           PARLEY_MESSAGES_PER_SECOND: "1000",
           PARLEY_MESSAGES_BURST: "1000",
           ...this.env,

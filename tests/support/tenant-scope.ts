@@ -11,7 +11,7 @@ import { join, relative } from "node:path";
 import ts from "typescript";
 
 /** The tables whose rows belong to a tenant (`TenantTable` in store/tenant-db.ts). */
-export const TENANT_TABLES = ["agents", "contacts", "participants", "events", "media", "message_media"] as const;
+export const TENANT_TABLES = ["agents", "contacts", "participants", "events", "media", "message_media", "audit_log", "job_leases", "api_keys", "agent_presence"] as const;
 
 /**
  * Files that may build queries on the raw Kysely instance, relative to
@@ -25,6 +25,7 @@ export const INSTALL_LEVEL: Record<string, string> = {
   "store/tenant-queries.ts": "the tenants table, which no tenant owns",
   "store/install-queries.ts": "the meta table, and jobs that visit every tenant's rows and return each row's tenant",
   "blobs/postgres.ts": "content-addressed blob tables, referred to by the media rows of tenants",
+  "store/blob-references.ts": "whether any tenant's file still names a blob: blobs are shared by content across tenants",
 };
 
 /** Files where raw SQL is schema DDL, not a query. */

@@ -3,7 +3,8 @@
  * screen, the queue (the SDK's chat feed) and announcements. Components
  * re-render on `subscribe`; everything the agent does goes through here.
  */
-import { createLiveChatSdk, LiveChatError, type ChatFeed, type ChatFeedEvent, type ChatListItem, type LiveChatSdk } from "@parley/sdk";
+import { createLiveChatSdk, LiveChatError, type AgentStatus, type ChatFeed, type ChatFeedEvent, type ChatListItem, type LiveChatSdk, type ManualAgentStatus } from "@parley/sdk";
+import { fetchMyChatIds } from "./my-chats.js";
 import { Room, type MessageBody } from "./room.js";
 import { loadOpenChats, loadSoundOn, saveOpenChats, saveSoundOn, type AgentLogin } from "./session.js";
 import { messageTypeOf, waitingSince } from "./text.js";
@@ -30,19 +31,36 @@ export class Desk {
   /** The last refused action per chat, shown next to the composer. */
   readonly errors = new Map<string, string>();
   connectionState = "connecting";
+  /** The agent's status as the server has it; undefined until it is known. */
+  status: AgentStatus | undefined;
   private readonly listeners = new Set<() => void>();
+  /** Chats being joined, so a feed update cannot join one twice. */
+  private readonly joining = new Set<string>();
 
   constructor(
     readonly login: AgentLogin,
     private readonly loggedOut: () => void,
   ) {}
 
-  /** Opens the session and the queue's feed, and rejoins the chats that were open before a reload. */
+  /** Opens the session and the queue's feed, and joins the agent's chats as the server knows them. */
   async start(): Promise<void> {
     this.sdk.init({ serverUrl: location.origin });
     this.sdk.LIVECHAT.on("state", (context) => {
       this.connectionState = context.state;
       this.changed();
+    });
+    // The agent's own status, wherever it was set (another tab, another device).
+    this.sdk.LIVECHAT.on("presence", (presence) => {
+      if (presence.agentId !== this.login.agent.id) return;
+      this.status = presence.status;
+      this.changed();
+    });
+    // A chat this agent left in another tab, or that went back to the queue while they were away, is not theirs any more.
+    this.sdk.LIVECHAT.on("error", (context) => {
+      if (context.code !== "NOT_A_PARTICIPANT" || context.chatId === undefined || !this.rooms.has(context.chatId)) return;
+      const nickname = this.rooms.get(context.chatId)?.customerNickname ?? "a customer";
+      this.close(context.chatId);
+      this.announce(`The chat with ${nickname} is no longer yours: you left it, or it went back to the queue while you were away.`);
     });
     const loggingIn = this.sdk.LIVECHAT.login(this.login.token, false, false, (reason) => {
       if (reason !== "explicitLogout") this.loggedOut();
@@ -61,9 +79,25 @@ export class Desk {
       },
     );
     await loggingIn;
-    for (const chatId of loadOpenChats()) {
+    // My chats are the server's record (any tab or device; a chat returned to the queue is no longer
+    // mine); only when it cannot be read, the chats this tab had open.
+    const mine = await fetchMyChatIds(this.login.token).then(
+      (ids) => ids.slice().reverse(),
+      () => loadOpenChats(),
+    );
+    for (const chatId of mine) {
       await this.join(chatId).catch(() => undefined);
     }
+  }
+
+  /** Sets the agent's status on the server (every tab follows). */
+  async setStatus(status: ManualAgentStatus): Promise<void> {
+    try {
+      this.status = await this.sdk.LIVECHAT.setStatus(status);
+    } catch (error) {
+      this.announce(`The status was not changed: ${error instanceof LiveChatError ? `${error.message} (${error.code})` : String(error)}`);
+    }
+    this.changed();
   }
 
   stop(): void {
@@ -108,17 +142,21 @@ export class Desk {
     this.changed();
   }
 
-  async join(chatId: string): Promise<void> {
+  /** Joins a chat (or opens it when joined already); `select: false` leaves the chat on screen as it is. */
+  async join(chatId: string, select = true): Promise<void> {
     let room = this.rooms.get(chatId);
     if (room === undefined) {
-      const contact = await this.sdk.LIVECHAT.joinContact(chatId, this.login.agent.nickname);
+      if (this.joining.has(chatId)) return;
+      this.joining.add(chatId);
+      const contact = await this.sdk.LIVECHAT.joinContact(chatId, this.login.agent.nickname).finally(() => this.joining.delete(chatId));
       room = new Room(contact, () => this.changed(), (text) => this.announce(text));
       const joined = room;
       room.isVisible = () => this.selectedId === joined.id && document.visibilityState === "visible";
       this.rooms.set(chatId, room);
       this.rememberOpenChats();
     }
-    this.select(chatId);
+    if (select || this.selectedId === undefined) this.select(chatId);
+    else this.changed();
   }
 
   select(chatId: string): void {
@@ -223,6 +261,11 @@ export class Desk {
 
   private queueChanged(event: ChatFeedEvent): void {
     if (event.change === "started") this.chatStarted(event.chat);
+    // Joined in another tab or on another device: it is one of my chats here too.
+    if (event.change === "updated" && !this.rooms.has(event.chat.id) && event.chat.agents.some((a) => a.id === this.login.agent.id && a.isPresent)) {
+      this.join(event.chat.id, false).catch(() => undefined);
+      return;
+    }
     this.changed();
   }
 

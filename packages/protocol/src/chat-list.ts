@@ -61,6 +61,10 @@ export const ChatListQuery = Type.Object(
     limit: Type.Optional(Type.String({ pattern: "^[0-9]{1,4}$" })),
     /** `nextCursor` of the previous page. */
     cursor: Type.Optional(Type.String({ minLength: 1, maxLength: 512 })),
+    /** The agent token or API key, for integrations that cannot set a header (prefer `Authorization: Bearer`). */
+    ctlivetoken: Type.Optional(Type.String({ minLength: 1, maxLength: 4096 })),
+    /** `true`: only the active chats the calling agent is in now (their "My chats"), newest first, in one page. */
+    mine: Type.Optional(Type.Union([Type.Literal("true"), Type.Literal("false")])),
   },
   { additionalProperties: false },
 );

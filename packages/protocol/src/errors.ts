@@ -43,6 +43,7 @@ export const ERRORS = {
   INVALID_CREDENTIALS: { status: 401, message: "Unknown username or wrong password." },
   FORBIDDEN: { status: 403, message: "This token does not give access to that chat." },
   ORIGIN_NOT_ALLOWED: { status: 403, message: "Pages of this origin may not use this server (see PARLEY_ALLOWED_ORIGINS)." },
+  API_KEY_SCOPE: { status: 403, message: "This API key's scopes do not allow this call." },
   // Chats and participants
   CONTACT_NOT_FOUND: { status: 404, message: "No chat with that id." },
   CONTACT_ENDED: { status: 409, message: "The chat has ended and accepts no more messages or participants." },
@@ -50,6 +51,8 @@ export const ERRORS = {
   PARTICIPANTS_LIMIT: { status: 409, message: "The chat has reached its maximum number of participants." },
   CONTACTS_PER_SESSION_LIMIT: { status: 409, message: "This session has joined the maximum number of chats." },
   MESSAGE_NOT_FOUND: { status: 404, message: "No message with that id in this chat." },
+  // Desk
+  AGENT_CAPACITY_FULL: { status: 409, message: "This agent already handles as many chats as their capacity allows; leave or end one first." },
   // Content
   TEXT_EMPTY: { status: 400, message: "The message text is empty." },
   TEXT_TOO_LONG: { status: 400, message: "The message text exceeds the maximum length." },
@@ -65,6 +68,8 @@ export const ERRORS = {
   CONNECTION_LIMIT: { status: 429, message: "Too many open connections or requests in flight from this client; finish some and retry." },
   REQUEST_BODY_TIMEOUT: { status: 408, message: "The request body arrived too slowly or stopped arriving." },
   TOO_MANY_SOCKETS: { status: 429, message: "Too many open sockets from this address or with this token; close some and retry." },
+  API_KEY_LIMIT: { status: 409, message: "This tenant holds the maximum number of API keys; revoke one first." },
+  CUSTOMER_DATA_TOO_LARGE: { status: 413, message: "The customer has more chats or files than one export or erasure may cover; ask a chat id at a time." },
   // Media
   MEDIA_INVALID_BASE64: { status: 400, message: "The file is not valid Base64, or it is truncated." },
   MEDIA_EMPTY: { status: 400, message: "The file is empty." },
@@ -88,6 +93,7 @@ export const ERRORS = {
   MEDIA_PROCESSING_FAILED: { status: 422, message: "The image could not be processed; only its original, stripped of metadata, is available." },
   /** Kept so the code is never reused: no longer raised now that media are supported. */
   MEDIA_NOT_SUPPORTED: { status: 501, message: "Multimedia messages are not supported by this server." },
+  MEDIA_ERASED: { status: 410, message: "This file was erased at the customer's request; its bytes are gone." },
   // Tenants
   TENANT_NOT_FOUND: { status: 404, message: "No tenant with that name." },
   TENANT_DISABLED: { status: 403, message: "This tenant is disabled." },

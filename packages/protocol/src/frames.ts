@@ -12,6 +12,7 @@ import { Type, type Static } from "@sinclair/typebox";
 import { PROTOCOL_VERSION } from "./constants.js";
 import { CHAT_ID_PATTERN, MESSAGE_ID_PATTERN } from "./ids.js";
 import type { ChatFeedFrame } from "./chat-list.js";
+import { SetStatusFrame, type PresenceFrame } from "./desk.js";
 import type { WireError } from "./errors.js";
 import type { Limits } from "./limits.js";
 import type { DocumentType, MediaFormat, MediaMessageType, MediaRendition } from "./media.js";
@@ -196,6 +197,7 @@ export const CLIENT_FRAME_SCHEMAS = {
   media: MediaFrame,
   ping: PingFrame,
   watchChats: WatchChatsFrame,
+  setStatus: SetStatusFrame,
 } as const;
 
 /** Type names of client frames. */
@@ -229,7 +231,8 @@ export type ClientFrame =
   | HistoryFrame
   | MediaFrame
   | PingFrame
-  | WatchChatsFrame;
+  | WatchChatsFrame
+  | SetStatusFrame;
 
 // ---------------------------------------------------------------------------
 // Server → client
@@ -300,7 +303,7 @@ export interface PongFrame {
 }
 
 /** Any frame the server sends. */
-export type ServerFrame = WelcomeFrame | ReplyFrame | EventFrame | SignalFrame | ErrorFrame | PongFrame | ChatFeedFrame;
+export type ServerFrame = WelcomeFrame | ReplyFrame | EventFrame | SignalFrame | ErrorFrame | PongFrame | ChatFeedFrame | PresenceFrame;
 
 // ---------------------------------------------------------------------------
 // Results of requests

@@ -15,3 +15,5 @@ export * from "./payloads.js";
 export * from "./frames.js";
 export * from "./rest.js";
 export * from "./chat-list.js";
+export * from "./api-keys.js";
+export * from "./desk.js";

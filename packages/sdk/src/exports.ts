@@ -13,6 +13,9 @@ export type { Contact } from "./contact.js";
 export type { ChatFeed } from "./chat-feed.js";
 export type * from "./types.js";
 export type {
+  AgentPresence,
+  AgentStatus,
+  ManualAgentStatus,
   ChatAgent,
   ChatListItem,
   ChatListStatus,

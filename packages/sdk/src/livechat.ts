@@ -1,4 +1,4 @@
-import type { HistoryEntry, HistoryResult, ServerFrame, StartContactResponse } from "@parley/protocol";
+import type { AgentStatus, HistoryEntry, HistoryResult, ManualAgentStatus, ServerFrame, SetStatusResult, StartContactResponse } from "@parley/protocol";
 import { ChatFeed } from "./chat-feed.js";
 import { JoinedContacts } from "./contact-host.js";
 import type { Contact } from "./contact.js";
@@ -251,6 +251,26 @@ export class LiveChat {
     return feed.ready;
   }
 
+  /**
+   * Agents only: sets one's own status, `"available"` or `"away"`, kept by the
+   * server across sockets, tabs and restarts (an agent with no socket left is
+   * `"offline"` to the others). Resolves with the status the other agents now
+   * see. Rejects with `NOT_LOGGED_IN`, `FORBIDDEN` (a customer token),
+   * `INVALID_FRAME` (another status), …
+   *
+   * @example
+   * ```ts
+   * await LIVECHATSDK.LIVECHAT.setStatus("away");
+   * ```
+   */
+  async setStatus(status: ManualAgentStatus): Promise<AgentStatus> {
+    const notReady = this._notReady();
+    if (notReady) throw notReady;
+    // Setting a status twice is harmless: a request cut by a reconnect is sent again.
+    const result = await this._outbox.request<SetStatusResult>({ t: "setStatus", status }, { chatId: null, onDisconnect: "resend", timeout: true });
+    return result.status;
+  }
+
   // ---------------------------------------------------------------------------
 
   private _notReady(): LiveChatError | null {
@@ -294,6 +314,9 @@ export class LiveChat {
         break;
       case "chatFeed":
         for (const feed of this._feeds) feed.receive(frame);
+        break;
+      case "presence":
+        this._events.emit("presence", { agentId: frame.agentId, status: frame.status });
         break;
       case "error": {
         // Answers a frame without a rid (typing, a malformed frame): nothing waits for it. Before the

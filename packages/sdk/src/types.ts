@@ -3,6 +3,7 @@
  * @module
  */
 import type {
+  AgentPresence,
   ChatListItem,
   ClientFrame,
   ContactEventMap,
@@ -227,6 +228,12 @@ export interface LiveChatEventMap {
   state: StateContext;
   /** An error nobody waits for: a server `error` frame, or a failed request the SDK made on its own. */
   error: ErrorContext;
+  /**
+   * Agents watching the chat feed (`watchChats`): an agent of the same tenant
+   * is now `available`, `away` or `offline` (one event per agent online when
+   * the feed starts, then one per change).
+   */
+  presence: AgentPresence;
 }
 
 /**

@@ -1,16 +1,18 @@
 #!/usr/bin/env node
 /**
  * The `parley` command:
- *   parley [serve] [--port P] [--host H] [--data-dir D] [--database-url U] [--redis-url U] [--secret S] [--allowed-origins O] [--tenant-hosts H=T,…] [--shutdown-timeout MS]
- *   parley agent add <username> --password <pw> [--nickname N] [--tenant T] [--role agent|supervisor|admin] [--data-dir D] [--database-url U]
+ *   parley [serve] [--port P] [--host H] [--data-dir D] [--database-url U] [--redis-url U] [--secret S] [--allowed-origins O] [--tenant-hosts H=T,…] [--shutdown-timeout MS] [--agent-grace-seconds S]
+ *   parley agent add <username> --password <pw> [--nickname N] [--tenant T] [--role agent|supervisor|admin] [--capacity N] [--data-dir D] [--database-url U]
  *   parley token agent <username> [--tenant T] [--data-dir D] [--database-url U] [--ttl 12h]
  *   parley tenant add|list|disable|enable … (see cli-tenants.ts)
+ *   parley key add <name> --scopes a,b [--tenant T] | key list [--tenant T] | key revoke <id> [--tenant T]
  *   parley migrate [--data-dir D] [--database-url U]
  * @module
  */
 import { randomBytes } from "node:crypto";
 import { parseArgs } from "node:util";
 import { createAgent } from "./auth/agents.js";
+import { KEY_COMMANDS_USAGE, KeyCommandError, runKeyCommand } from "./cli-keys.js";
 import { AGENT_TOKEN_TTL_SECONDS, TokenService, parseTtl } from "./auth/tokens.js";
 import { ConfigError, configInputFromFlagsAndEnv, resolveConfig, type ServeFlags } from "./config.js";
 import { tenantCommand, TENANT_USAGE } from "./cli-tenants.js";
@@ -22,10 +24,11 @@ import { DuplicateUsernameError, StoreCorruptError, StoreUnavailableError, type 
 import { ParleyError } from "./errors.js";
 
 const USAGE = `Usage:
-  parley [serve] [--port 8080] [--host 0.0.0.0] [--data-dir ./data] [--database-url postgres://…] [--redis-url redis://…] [--secret S] [--allowed-origins *] [--tenant-hosts chat.acme.example=acme] [--shutdown-timeout 10000]
-  parley agent add <username> --password <pw> [--nickname N] [--tenant default] [--role agent|supervisor|admin] [--data-dir D] [--database-url U]
+  parley [serve] [--port 8080] [--host 0.0.0.0] [--data-dir ./data] [--database-url postgres://…] [--redis-url redis://…] [--secret S] [--allowed-origins *] [--tenant-hosts chat.acme.example=acme] [--shutdown-timeout 10000] [--agent-grace-seconds 120]
+  parley agent add <username> --password <pw> [--nickname N] [--tenant default] [--role agent|supervisor|admin] [--capacity N] [--data-dir D] [--database-url U]
   parley token agent <username> [--tenant default] [--data-dir D] [--database-url U] [--ttl 12h]
   ${TENANT_USAGE}
+  ${KEY_COMMANDS_USAGE}
   parley migrate [--data-dir D] [--database-url U]
 DATABASE_URL (or --database-url) selects PostgreSQL; without it, SQLite in the data directory.
 REDIS_URL (or --redis-url) connects the node to the others over Redis; without it, one node.`;
@@ -54,9 +57,12 @@ function parse(args: string[]) {
       "max-storage": { type: "string" },
       "retention-days": { type: "string" },
       "shutdown-timeout": { type: "string" },
+      "agent-grace-seconds": { type: "string" },
       password: { type: "string" },
       nickname: { type: "string" },
+      capacity: { type: "string" },
       ttl: { type: "string" },
+      scopes: { type: "string" },
       help: { type: "boolean", short: "h" },
     },
   });
@@ -184,11 +190,12 @@ async function serve(flags: ServeFlags): Promise<void> {
 async function agentAdd(positionals: string[], values: ReturnType<typeof parse>["values"]): Promise<void> {
   const username = positionals[0];
   if (username === undefined || values.password === undefined) {
-    throw new UsageError("parley agent add <username> --password <pw> [--nickname N] [--tenant T] [--role agent|supervisor|admin] [--data-dir D] [--database-url U]");
+    throw new UsageError("parley agent add <username> --password <pw> [--nickname N] [--tenant T] [--role agent|supervisor|admin] [--capacity N] [--data-dir D] [--database-url U]");
   }
   const tenant = tenantFlag(values);
   const role = values.role ?? "agent";
   if (!["agent", "supervisor", "admin"].includes(role)) throw new UsageError(`--role must be agent, supervisor or admin, got "${role}"`);
+  const capacity = values.capacity === undefined ? undefined : agentCapacity(values.capacity);
   const store = await openMigratedStore(configFor(storageFlags(values)));
   try {
     const record = await store.getTenant(tenant);
@@ -196,6 +203,7 @@ async function agentAdd(positionals: string[], values: ReturnType<typeof parse>[
     const input: Parameters<typeof createAgent>[1] = { username, password: values.password, role: role as AgentRole };
     if (values.nickname !== undefined) input.nickname = values.nickname;
     const agent = await createAgent(store.tenant(tenant), input, record.limits.maxAgents);
+    if (capacity !== undefined) await store.tenant(tenant).setAgentCapacity(agent.id, capacity);
     console.log(`Agent "${agent.username}" created in tenant ${tenant} as ${agent.role} (id ${agent.id}).`);
   } catch (error) {
     if (error instanceof DuplicateUsernameError) throw new UsageError(`${error.message} in tenant ${tenant}`);
@@ -207,6 +215,13 @@ async function agentAdd(positionals: string[], values: ReturnType<typeof parse>[
   } finally {
     await store.close();
   }
+}
+
+/** `--capacity`: the most chats the agent handles at once (without it, `PARLEY_AGENT_CAPACITY`). */
+function agentCapacity(value: string): number {
+  const capacity = /^\d{1,6}$/.test(value) ? Number(value) : Number.NaN;
+  if (!(capacity >= 1 && capacity <= 100_000)) throw new UsageError(`--capacity must be an integer between 1 and 100000, got ${JSON.stringify(value)}`);
+  return capacity;
 }
 
 async function tokenAgent(positionals: string[], values: ReturnType<typeof parse>["values"]): Promise<void> {
@@ -233,6 +248,19 @@ async function tokenAgent(positionals: string[], values: ReturnType<typeof parse
   }
 }
 
+async function keyCommand(sub: string | undefined, positionals: string[], values: ReturnType<typeof parse>["values"]): Promise<void> {
+  const config = configFor({ ...storageFlags(values), ...(values["redis-url"] === undefined ? {} : { "redis-url": values["redis-url"] }) });
+  const store = await openMigratedStore(config);
+  try {
+    await runKeyCommand(store, config, { sub, positionals, tenant: values.tenant, scopes: values.scopes }, (line) => console.log(line));
+  } catch (error) {
+    if (error instanceof KeyCommandError) throw new UsageError(error.message);
+    throw error;
+  } finally {
+    await store.close();
+  }
+}
+
 async function main(argv: string[]): Promise<void> {
   let parsed: ReturnType<typeof parse>;
   try {
@@ -247,7 +275,7 @@ async function main(argv: string[]): Promise<void> {
   }
   const [command = "serve", sub, ...rest] = positionals;
   const serveFlags: ServeFlags = {};
-  for (const key of ["port", "host", "data-dir", "database-url", "secret", "allowed-origins", "tenant-hosts", "redis-url", "shutdown-timeout"] as const) {
+  for (const key of ["port", "host", "data-dir", "database-url", "secret", "allowed-origins", "tenant-hosts", "redis-url", "shutdown-timeout", "agent-grace-seconds"] as const) {
     const value = values[key];
     if (value !== undefined) serveFlags[key] = value;
   }
@@ -261,6 +289,7 @@ async function main(argv: string[]): Promise<void> {
   }
   if (command === "agent" && sub === "add") return agentAdd(rest, values);
   if (command === "token" && sub === "agent") return tokenAgent(rest, values);
+  if (command === "key") return keyCommand(sub, rest, values);
   if (command === "tenant") {
     const store = await openMigratedStore(configFor(storageFlags(values)));
     try {

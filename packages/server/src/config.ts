@@ -7,8 +7,7 @@
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { DEFAULT_LIMITS, type Limits } from "@parley/protocol";
-import { TENANT_NAME } from "./store/tenant-db.js";
+import { DEFAULT_AGENT_CAPACITY, DEFAULT_LIMITS, TENANT_PATTERN, type Limits } from "@parley/protocol";
 import { LOG_LEVELS, type LogLevel } from "./logger.js";
 
 /** Everything the server needs to run, after defaults and validation. */
@@ -80,6 +79,12 @@ export interface ParleyConfig {
    * leaves `/metrics` open to anyone who reaches the port (warned at start).
    */
   metricsToken: string | null;
+  /** Between two runs of the retention job on this node (ms); the first runs 30 s after start. */
+  retentionIntervalMs: number;
+  /** An agent with no socket on any node for this long has their active chats returned to the queue (see docs/routing.md). */
+  agentGraceSeconds: number;
+  /** Chats an agent handles at once unless their own capacity is set (see docs/routing.md). */
+  agentCapacity: number;
 }
 
 /**
@@ -122,6 +127,9 @@ const HTTP_GUARD_ENV: Record<keyof HttpGuards, string> = {
 
 export const DEFAULT_SHUTDOWN_TIMEOUT_MS = 10_000;
 
+/** The retention job runs every 10 minutes on every node (a lease keeps them from doing the same work). */
+export const DEFAULT_RETENTION_INTERVAL_MS = 10 * 60 * 1000;
+
 /** What a caller may set; everything is optional and validated by {@link resolveConfig}. */
 export interface ConfigInput {
   port?: number | string;
@@ -152,6 +160,9 @@ export interface ConfigInput {
   http?: { [K in keyof HttpGuards]?: number | string };
   shutdownTimeoutMs?: number | string;
   metricsToken?: string;
+  retentionIntervalMs?: number | string;
+  agentGraceSeconds?: number | string;
+  agentCapacity?: number | string;
 }
 
 /** Raised for a configuration value that cannot be used. */
@@ -173,6 +184,8 @@ export const DEFAULT_IMAGE_QUEUE = 32;
 export const DEFAULT_IMAGE_JOBS_PER_ADDRESS = 2;
 /** Ten times what a 40-megapixel photo takes on one core; only a hostile image needs longer. */
 export const DEFAULT_IMAGE_TIMEOUT_MS = 10_000;
+/** Two minutes: a page reload, a laptop lid closed for a moment or a node's restart never return an agent's chats. */
+export const DEFAULT_AGENT_GRACE_SECONDS = 120;
 
 /** libuv's thread pool size: what the environment set before the process started, else libuv's default of 4. */
 export function threadPoolSize(env: NodeJS.ProcessEnv = process.env): number {
@@ -298,6 +311,9 @@ export function resolveConfig(input: ConfigInput): ParleyConfig {
     http: resolveHttpGuards(input.http),
     shutdownTimeoutMs: toInteger("shutdownTimeoutMs", input.shutdownTimeoutMs ?? DEFAULT_SHUTDOWN_TIMEOUT_MS, 1),
     metricsToken: resolveMetricsToken(input.metricsToken),
+    retentionIntervalMs: toInteger("retentionIntervalMs", input.retentionIntervalMs ?? DEFAULT_RETENTION_INTERVAL_MS, 1_000),
+    agentGraceSeconds: toInteger("agentGraceSeconds", input.agentGraceSeconds ?? DEFAULT_AGENT_GRACE_SECONDS, 1, 86_400),
+    agentCapacity: toInteger("agentCapacity", input.agentCapacity ?? DEFAULT_AGENT_CAPACITY, 1, 100_000),
   };
 }
 
@@ -407,7 +423,7 @@ export function resolveTenantHosts(value: string | Record<string, string> | unde
   const hosts: Record<string, string> = {};
   for (const pair of pairs) {
     const [host, tenant] = pair;
-    if (pair.length !== 2 || host === undefined || host === "" || /[\s/:@]/.test(host) || tenant === undefined || !TENANT_NAME.test(tenant)) {
+    if (pair.length !== 2 || host === undefined || host === "" || /[\s/:@]/.test(host) || tenant === undefined || !new RegExp(TENANT_PATTERN).test(tenant)) {
       throw new ConfigError(`PARLEY_TENANT_HOSTS must be host=tenant pairs separated by commas (tenant: a-z, 0-9, -), got ${JSON.stringify(pair.join("="))}`);
     }
     hosts[host.toLowerCase()] = tenant;
@@ -426,6 +442,7 @@ export interface ServeFlags {
   "allowed-origins"?: string;
   "tenant-hosts"?: string;
   "shutdown-timeout"?: string;
+  "agent-grace-seconds"?: string;
 }
 
 /** Flags win over the environment, which wins over defaults. */
@@ -466,5 +483,10 @@ export function configInputFromFlagsAndEnv(flags: ServeFlags, env: NodeJS.Proces
   const shutdownTimeout = flags["shutdown-timeout"] ?? env.PARLEY_SHUTDOWN_TIMEOUT_MS;
   if (shutdownTimeout !== undefined) input.shutdownTimeoutMs = shutdownTimeout;
   if (env.PARLEY_METRICS_TOKEN !== undefined) input.metricsToken = env.PARLEY_METRICS_TOKEN;
+  const retentionInterval = env.PARLEY_RETENTION_INTERVAL_MS;
+  if (retentionInterval !== undefined) input.retentionIntervalMs = retentionInterval;
+  const agentGrace = flags["agent-grace-seconds"] ?? env.PARLEY_AGENT_GRACE_SECONDS;
+  if (agentGrace !== undefined) input.agentGraceSeconds = agentGrace;
+  if (env.PARLEY_AGENT_CAPACITY !== undefined) input.agentCapacity = env.PARLEY_AGENT_CAPACITY;
   return input;
 }

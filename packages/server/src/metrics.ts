@@ -49,6 +49,10 @@ export class ParleyMetrics {
   readonly busReconnects: Counter;
   /** Messages from the bus dropped because they were malformed. */
   readonly busDropped: Counter;
+  /** Chats the retention job deleted, by tenant. */
+  readonly retentionDeletedChats: Counter<"tenant">;
+  /** Files' rows the retention job deleted (with their chats, or unsent), by tenant. */
+  readonly retentionDeletedFiles: Counter<"tenant">;
 
   constructor(sources: MetricsSources) {
     const registers = [this.registry];
@@ -155,6 +159,18 @@ export class ParleyMetrics {
     });
     this.busReconnects = new Counter({ name: "parley_bus_reconnects_total", help: "Times the bus reconnected after losing its connection.", registers });
     this.busDropped = new Counter({ name: "parley_bus_dropped_total", help: "Malformed messages from the bus, logged and dropped.", registers });
+    this.retentionDeletedChats = new Counter({
+      name: "parley_retention_deleted_chats_total",
+      help: "Chats deleted by the retention job on this node, by tenant.",
+      labelNames: ["tenant"],
+      registers,
+    });
+    this.retentionDeletedFiles = new Counter({
+      name: "parley_retention_deleted_files_total",
+      help: "Files deleted by the retention job on this node (with their chats, or never sent), by tenant.",
+      labelNames: ["tenant"],
+      registers,
+    });
   }
 
   /** The exposition text and its content type. */

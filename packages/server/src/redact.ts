@@ -1,7 +1,7 @@
 /**
- * Credentials out of logs: tokens travel in query strings (`?ctlivetoken=`),
- * headers and bodies, and signed media links carry their signature in the
- * query. Everything the logger writes passes through these.
+ * Credentials out of logs: tokens and API keys travel in query strings
+ * (`?ctlivetoken=`), headers and bodies, and signed media links carry their
+ * signature in the query. Everything the logger writes passes through these.
  * @module
  */
 
@@ -39,11 +39,13 @@ function decodeURIComponentSafe(value: string): string {
   }
 }
 
-// A credential parameter in any text (an error message quoting a URL), a Bearer token, a bare JWT.
+// A credential parameter in any text (an error message quoting a URL), a Bearer token, a bare JWT, an API key
+// (`pk_<tenant>_<secret>`, wherever it appears: a path, a message).
 const IN_TEXT = [
   /((?:ctlivetoken|token|access_token|signature|password|secret)=)[^&\s"'#]+/gi,
   /(Bearer\s+)[A-Za-z0-9._~+/=-]+/g,
   /()\beyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+/g,
+  /()\bpk_[a-z0-9-]{1,63}_[A-Za-z0-9_-]{8,}/g,
 ];
 
 /** Any text with the credentials it quotes replaced. */

@@ -6,6 +6,7 @@
 import { rm } from "node:fs/promises";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
+import { ApiKeys } from "./auth/api-keys.js";
 import { TokenService } from "./auth/tokens.js";
 import type { BlobStore } from "./blobs/types.js";
 import { MemoryBus } from "./bus/memory.js";
@@ -15,9 +16,11 @@ import { ChatFeed } from "./chat/feed.js";
 import { ChatReplication } from "./chat/replication.js";
 import { ChatService } from "./chat/service.js";
 import { resolveConfig, type ConfigInput, type ParleyConfig } from "./config.js";
+import { createDesk } from "./desk/wiring.js";
 import { buildApp } from "./http/app.js";
 import { instrumentBus, instrumentStore } from "./instrument.js";
 import { OriginPolicy } from "./policy/origins.js";
+import { RetentionJob } from "./lifecycle/retention.js";
 import { createLogger, type Logger } from "./logger.js";
 import { ParleyMetrics } from "./metrics.js";
 import { ContainerJudges } from "./media/container-judges.js";
@@ -135,13 +138,33 @@ export function createParleyServer(options: ParleyServerOptions = {}): ParleySer
     logger,
     observeDelivery: (type, recipients) => metrics.eventsOut.inc({ type }, recipients),
   });
-  const chat = new ChatService({ store: measuredStore, bus: measuredBus, limits: config.limits, logger, media, feed, replication, delivery: hub });
+  // The desk returns a gone agent's chats through the chat service, which asks the desk before an agent joins.
+  const desk = createDesk({ config, store: measuredStore, bus: measuredBus, logger, chat: () => chat });
+  const chat: ChatService = new ChatService({
+    store: measuredStore,
+    bus: measuredBus,
+    limits: config.limits,
+    logger,
+    media,
+    feed,
+    replication,
+    delivery: hub,
+    admitAgent: (who, chatId) => desk.admitJoin(who, chatId),
+  });
   const origins = new OriginPolicy(config.allowedOrigins);
+  const apiKeys = new ApiKeys({
+    stores: (tenant) => measuredStore.tenant(tenant),
+    bus: measuredBus,
+    onTouchError: (error) => logger.warn({ err: error }, "recording an API key's last use failed"),
+  });
+  // Every node runs it; a lease per tenant keeps two nodes from doing the same work.
+  const retention = new RetentionJob({ store, blobs, logger, metrics, intervalMs: config.retentionIntervalMs });
   // The socket server is built below; a tenant disabled before then has no sockets to close.
   const tenantStatus = new TenantStatusWatch(measuredBus, tenants, () => sockets as SocketServer | undefined, logger);
   const app = buildApp({
     logger,
     store,
+    blobs,
     tenants,
     tenantHosts: config.tenantHosts,
     roles: new AgentRoles(store),
@@ -149,6 +172,7 @@ export function createParleyServer(options: ParleyServerOptions = {}): ParleySer
     chat,
     media,
     tokens,
+    apiKeys,
     limits: config.limits,
     secret: config.secret,
     uploadsPerMinute: config.uploadsPerMinute,
@@ -169,6 +193,7 @@ export function createParleyServer(options: ParleyServerOptions = {}): ParleySer
     origins,
     http: config.http,
     metricsToken: config.metricsToken,
+    desk,
   });
   const sockets: SocketServer = new SocketServer({
     chat,
@@ -181,6 +206,7 @@ export function createParleyServer(options: ParleyServerOptions = {}): ParleySer
     helloTimeoutMs: config.helloTimeoutMs,
     origins,
     trustProxy: config.trustProxy,
+    desk,
     ...(options.watermarks === undefined ? {} : { watermarks: options.watermarks }),
   });
   sockets.attach(app.server);
@@ -198,12 +224,16 @@ export function createParleyServer(options: ParleyServerOptions = {}): ParleySer
       // An unreachable Redis stops the start here, with a message naming the URL.
       await ownRedis?.start();
       await store.migrate();
+      // Revocations made on other nodes reach this one before it serves a key.
+      await apiKeys.ready;
       await rm(spoolDir, { recursive: true, force: true });
       await app.listen({ port: config.port, host: config.host });
       const { port } = app.server.address() as AddressInfo;
       const host = config.host === "0.0.0.0" || config.host === "::" ? "127.0.0.1" : config.host;
       const url = `http://${host.includes(":") ? `[${host}]` : host}:${port}`;
       logger.info({ url }, "parley listening");
+      retention.start();
+      desk.start();
       // Images whose message committed before a crash, still to be processed: finished in the background, one at a time.
       void chat.resumeMediaProcessing().then(
         (resumed) => {
@@ -216,6 +246,7 @@ export function createParleyServer(options: ParleyServerOptions = {}): ParleySer
     close() {
       closing ??= (async () => {
         isClosing = true;
+        const retentionStopped = retention.stop();
         // Idle keep-alive connections hold nothing: close them now, not when the browser lets go.
         app.server.closeIdleConnections();
         // Whatever is still open at the bound is closed, so a stop never waits on a client.
@@ -234,7 +265,10 @@ export function createParleyServer(options: ParleyServerOptions = {}): ParleySer
         }
         // Jobs running get a moment to finish; any cut short stay pending and are resumed at the next start.
         await Promise.race([chat.mediaProcessingIdle(), new Promise((resolve) => setTimeout(resolve, MEDIA_DRAIN_MS).unref())]);
+        await retentionStopped;
+        await desk.close();
         chat.close();
+        apiKeys.close();
         replication.close();
         feed.close();
         tenantStatus.close();

@@ -143,6 +143,21 @@ export function blobStoreContract(name: string, factory: BlobStoreFactory): void
       expect(await store.stat(key)).toBeUndefined();
     });
 
+    it("deletes a blob, which is then missing, and stores its content again afterwards", async () => {
+      const data = randomBytes(300_000);
+      const kept = await store.put(randomBytes(100));
+      const info = await store.put(data);
+      expect(await store.delete(info.key)).toBe(true);
+      expect(await store.open(info.key)).toBeUndefined();
+      expect(await store.read(info.key)).toBeUndefined();
+      expect(await store.stat(info.key)).toBeUndefined();
+      expect(await store.delete(info.key)).toBe(false);
+      expect(await store.delete(info.key.toUpperCase())).toBe(false);
+      expect(await store.stat(kept.key)).toEqual({ size: 100 });
+      expect(await store.put(data)).toEqual(info);
+      expectBytes(await store.read(info.key), data);
+    });
+
     it("treats malformed keys as missing, even ones that spell a stored blob another way", async () => {
       const { key } = await store.put(randomBytes(64));
       const malformed = [

@@ -38,7 +38,7 @@ it("carries every kind of event across nodes, on a channel followed only while t
   const redis = new Redis(TEST_REDIS_URL);
   cleanups.push(() => redis.disconnect());
   const subscribers = async (chatId: string): Promise<number> => {
-    const [, count] = (await redis.pubsub("NUMSUB", `${prefix}chat:${chatId}`)) as [string, number];
+    const [, count] = (await redis.pubsub("NUMSUB", `${prefix}chat:default:${chatId}`)) as [string, number];
     return count;
   };
 

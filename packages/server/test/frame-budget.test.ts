@@ -43,6 +43,22 @@ describe("frame budget", () => {
     expect(budget.admitLargeAnswer()).toBeUndefined();
   });
 
+  it("forgets only refilled buckets: a budget in use keeps its debt, a forgotten one starts full", () => {
+    let now = 0;
+    const budget = new FrameBudget({ ...DEFAULT_LIMITS, requestsPerSecond: 10, requestsBurst: 30, replyBytesPerSecond: 1000, replyBytesBurst: 2000 }, () => now);
+    for (let i = 0; i < 3; i++) expect(budget.admit("history")).toBeUndefined();
+    budget.chargeAnswer(5000);
+    budget.forgetFull();
+    expect(budget.admit("ping")).toMatchObject({ code: "RATE_LIMITED" });
+    expect(budget.admitLargeAnswer()).toMatchObject({ code: "RATE_LIMITED", details: { retryAfterMs: 3001 } });
+    now += 3001;
+    budget.forgetFull();
+    // Refilled and forgotten: the next frames are charged to a new, full bucket, burst included.
+    for (let i = 0; i < 3; i++) expect(budget.admit("history")).toBeUndefined();
+    expect(budget.admit("history")).toMatchObject({ code: "RATE_LIMITED" });
+    expect(budget.admitLargeAnswer()).toBeUndefined();
+  });
+
   it("lets a console re-join every chat at once, then limits joins and leaves", () => {
     const budget = new FrameBudget({ ...DEFAULT_LIMITS, maxContactsPerSession: 5, membershipChangesPerSecond: 1 }, () => 0);
     for (let i = 0; i < 10; i++) expect(budget.admitMembershipChange()).toBeUndefined();

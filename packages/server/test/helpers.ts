@@ -21,7 +21,8 @@ export interface Running {
 
 export async function startServer(options: ParleyServerOptions = {}): Promise<Running> {
   const dir = tempDir();
-  const server = createParleyServer({ dataDir: dir.path, secret: SECRET, port: 0, host: "127.0.0.1", logLevel: "silent", ...options });
+  // Like the rate limits, an agent's capacity is raised for tests that use one agent for many chats.
+  const server = createParleyServer({ dataDir: dir.path, secret: SECRET, port: 0, host: "127.0.0.1", logLevel: "silent", agentCapacity: 10_000, ...options });
   const { url } = await server.listen();
   return {
     server,

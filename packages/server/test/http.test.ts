@@ -3,6 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { FastifyInstance } from "fastify";
 import { DEFAULT_LIMITS } from "@parley/protocol";
 import { createAgent } from "../src/auth/agents.js";
+import { ApiKeys } from "../src/auth/api-keys.js";
 import { TokenService } from "../src/auth/tokens.js";
 import { FsBlobStore } from "../src/blobs/fs.js";
 import { MemoryBus } from "../src/bus/memory.js";
@@ -24,17 +25,20 @@ describe("REST (in-process)", () => {
   let store: SqliteStore;
   let chat: ChatService;
   let media: MediaLibrary;
+  let blobs: FsBlobStore;
   let dir: ReturnType<typeof tempDir>;
   const tokens = new TokenService(SECRET);
 
   const appDeps = () => ({
     store,
+    blobs,
     tenants: new TenantGate(store),
     roles: new AgentRoles(store),
     tenantStatus: new TenantStatusWatch(new MemoryBus(), new TenantGate(store), () => undefined, createLogger("silent")),
     chat,
     media,
     tokens,
+    apiKeys: new ApiKeys({ stores: (tenant: string) => store.tenant(tenant) }),
     limits: DEFAULT_LIMITS,
     secret: SECRET,
     uploadsPerMinute: 60,
@@ -52,7 +56,7 @@ describe("REST (in-process)", () => {
     const bus = new MemoryBus();
     const replication = new ChatReplication({ store, bus, logger });
     const hub = new FanoutHub({ source: replication, logger });
-    const blobs = new FsBlobStore({ dir: `${dir.path}/media` });
+    blobs = new FsBlobStore({ dir: `${dir.path}/media` });
     const imageJobs = new ImageJobs({ concurrent: 2, queued: 32, perClient: 2 });
     media = new MediaLibrary({ store, blobs, limits: DEFAULT_LIMITS, spoolDir: `${dir.path}/spool`, secret: SECRET, imageJobs, imageTimeoutMs: 10_000 });
     chat = new ChatService({ store, bus, limits: DEFAULT_LIMITS, logger, media, replication, delivery: hub });

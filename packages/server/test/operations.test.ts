@@ -107,7 +107,7 @@ it("turns /readyz red while Redis is away, keeps committing sends, and recovers 
 
   // Garbage on the chat's channel is counted and dropped; the node goes on.
   const raw = new Redis(redis.url);
-  await raw.publish(`${prefix}chat:${contact.chatId}`, "{garbage");
+  await raw.publish(`${prefix}chat:default:${contact.chatId}`, "{garbage");
   raw.disconnect();
   const dropped = async (): Promise<number | undefined> => sample(await (await fetch(`${node.url}/metrics`)).text(), "parley_bus_dropped_total");
   await readUntil(dropped, (count) => count === 1, "the garbage to be counted as dropped");

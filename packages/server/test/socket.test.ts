@@ -342,6 +342,26 @@ describe("socket lifecycle", () => {
   });
 });
 
+describe("hello deadlines", () => {
+  it("closes each socket that stays silent past its own deadline, and none that said hello in time", async () => {
+    const run = await startServer({ helloTimeoutMs: 300 });
+    try {
+      const contact = await startContact(run.url);
+      const first = await RawClient.open(run.wsUrl);
+      const { client: greeted } = await RawClient.connect(run.wsUrl, contact.token);
+      const last = await RawClient.open(run.wsUrl);
+      expect((await first.whenClosed()).code).toBe(4408);
+      expect((await last.whenClosed()).code).toBe(4408);
+      // The last silent socket connected after the greeted one: its deadline has passed too, yet it is open.
+      expect(greeted.closed).toBeUndefined();
+      expect(await greeted.request({ t: "join", chatId: contact.chatId })).toMatchObject({ ok: true });
+      greeted.close();
+    } finally {
+      await run.stop();
+    }
+  });
+});
+
 describe("backpressure and heartbeats", () => {
   /** A server with an agent; `agent(name)` logs in another agent and opens a socket for it. */
   async function serverWithChat(options: Parameters<typeof startServer>[0]) {

@@ -60,7 +60,8 @@ describe("the token format", () => {
       .setIssuedAt(now)
       .setExpirationTime(now + 60)
       .sign(new TextEncoder().encode(SECRET));
-    expect(await new TokenService(SECRET).verify(token)).toEqual({ userId: agent.id, role: "agent", nickname: "Ann", username: "ann" });
+    // It names no tenant: it is a token of `default`, as every token before tenants.
+    expect(await new TokenService(SECRET).verify(token)).toEqual({ userId: agent.id, tenant: "default", role: "agent", nickname: "Ann", username: "ann" });
   });
 
   const segment = (value: unknown) => Buffer.from(JSON.stringify(value)).toString("base64url");

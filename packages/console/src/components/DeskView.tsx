@@ -6,8 +6,10 @@ import { useDesk } from "../hooks.js";
 import { Conversation } from "./Conversation.js";
 import { EndedChats } from "./EndedChats.js";
 import { MyChats } from "./MyChats.js";
+import { PrivacyView } from "./PrivacyView.js";
 import { Queue } from "./Queue.js";
 import { ReadOnlyChat } from "./ReadOnlyChat.js";
+import { StatusSwitch } from "./StatusSwitch.js";
 import { TenantsView, useIsSuperAdmin } from "./TenantsView.js";
 import { DEFAULT_TENANT, tenantOfToken } from "../tenant.js";
 
@@ -16,6 +18,7 @@ export function DeskView({ desk, onLogout }: { desk: Desk; onLogout: () => void 
   const [readOnly, setReadOnly] = useState<ChatListItem | undefined>(undefined);
   const readOnlyId = readOnly?.id;
   const closeReadOnly = () => setReadOnly(undefined);
+  const [showPrivacy, setShowPrivacy] = useState(false);
   const tenant = tenantOfToken(desk.login.token);
   const isSuperAdmin = useIsSuperAdmin(desk.login);
   const [isTenantsShown, setTenantsShown] = useState(false);
@@ -40,33 +43,57 @@ export function DeskView({ desk, onLogout }: { desk: Desk; onLogout: () => void 
           )}
         </span>
         {isSuperAdmin === true && (
-          <button type="button" class="secondary" aria-pressed={isTenantsShown} onClick={() => setTenantsShown(!isTenantsShown)}>
+          <button type="button" class="secondary" aria-pressed={isTenantsShown} onClick={() => {
+              setShowPrivacy(false);
+              setTenantsShown(!isTenantsShown);
+            }}>
             Companies
           </button>
         )}
         <span class={`state state-${desk.connectionState}`}>{desk.connectionState === "connected" ? "Online" : "Reconnecting…"}</span>
+        <StatusSwitch desk={desk} />
         <label class="sound">
           <input type="checkbox" checked={desk.isSoundOn} onChange={(e) => desk.setSound(e.currentTarget.checked)} />
           Sound on new chats
         </label>
+        <button type="button" onClick={() => setShowPrivacy(true)}>
+          Customer data
+        </button>
         <button type="button" onClick={onLogout}>
           Log out
         </button>
       </header>
       <div class="columns">
         <nav class="sidebar" aria-label="Chats">
-          <Queue desk={desk} onJoined={closeReadOnly} />
+          <Queue
+            desk={desk}
+            onJoined={() => {
+              setShowPrivacy(false);
+              closeReadOnly();
+            }}
+          />
           <MyChats
             desk={desk}
             onSelect={(id) => {
+              setShowPrivacy(false);
               closeReadOnly();
               desk.select(id);
             }}
           />
-          <EndedChats token={desk.login.token} onOpen={setReadOnly} selectedId={readOnlyId} endedHere={endedHere} />
+          <EndedChats
+            token={desk.login.token}
+            onOpen={(chat) => {
+              setShowPrivacy(false);
+              setReadOnly(chat);
+            }}
+            selectedId={readOnlyId}
+            endedHere={endedHere}
+          />
         </nav>
         <main class="main" id="main">
-          {isTenantsShown ? (
+          {showPrivacy ? (
+            <PrivacyView token={desk.login.token} onClose={() => setShowPrivacy(false)} />
+          ) : isTenantsShown ? (
             <TenantsView token={desk.login.token} onClose={() => setTenantsShown(false)} />
           ) : readOnlyId !== undefined ? (
             <ReadOnlyChat key={readOnlyId} chatId={readOnlyId} outline={readOnly} login={desk.login} onClose={closeReadOnly} />

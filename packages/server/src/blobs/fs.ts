@@ -92,6 +92,17 @@ export class FsBlobStore implements BlobStore {
     return stats === undefined ? undefined : { size: stats.size };
   }
 
+  async delete(key: string): Promise<boolean> {
+    this.assertOpen();
+    if (!isBlobKey(key)) return false;
+    const path = this.pathOf(key);
+    if ((await missingAsUndefined(stat(path))) === undefined) return false;
+    await rm(path, { force: true });
+    // The removal is only durable once the directory is.
+    await fsyncDir(dirname(path));
+    return true;
+  }
+
   async close(): Promise<void> {
     this.closed = true;
     await Promise.allSettled([...this.inFlight]);

@@ -121,6 +121,20 @@ export class PgBlobStore implements BlobStore {
     return blob === undefined ? undefined : { size: Number(blob.size) };
   }
 
+  async delete(key: string): Promise<boolean> {
+    this.assertOpen();
+    if (!isBlobKey(key)) return false;
+    // The blob row and its chunks go together, as they came.
+    return this.guard(
+      this.db.transaction().execute(async (trx) => {
+        const blob = await trx.deleteFrom("blobs").where("key", "=", key).returning(["upload_id"]).executeTakeFirst();
+        if (blob === undefined) return false;
+        await trx.deleteFrom("blob_chunks").where("upload_id", "=", blob.upload_id).execute();
+        return true;
+      }),
+    );
+  }
+
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
@@ -133,7 +147,8 @@ export class PgBlobStore implements BlobStore {
       const row = await this.guard(
         this.db.selectFrom("blob_chunks").select(["data"]).where("upload_id", "=", uploadId).where("idx", "=", idx).executeTakeFirst(),
       );
-      // Chunks are written with their blob row in one transaction and never deleted: a gap is corruption.
+      // Chunks are written with their blob row in one transaction and deleted with it: a gap is corruption,
+      // or the blob was deleted (nothing referred to it any more) while this stream read it.
       if (row === undefined) throw new Error(`chunk ${idx} of a stored blob is missing`);
       yield row.data;
     }

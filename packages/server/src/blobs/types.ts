@@ -62,6 +62,14 @@ export interface BlobStore {
   /** The blob's size in bytes; `undefined` when missing or malformed. */
   stat(key: string): Promise<{ size: number } | undefined>;
 
+  /**
+   * Deletes the blob, reclaiming its space; resolves true when it existed.
+   * The caller checks first that nothing refers to the key any more (see
+   * store/blob-references.ts): a put of the same content afterwards stores it
+   * again. A stream already open may still read it to the end.
+   */
+  delete(key: string): Promise<boolean>;
+
   /** Waits for puts in flight and releases the store's resources. */
   close(): Promise<void>;
 }

@@ -24,6 +24,7 @@ export class MediaLinks {
     const files = this.store.tenant(who.tenant);
     const [event, record] = await Promise.all([files.getEvent(chatId, messageId), files.mediaOfMessage(chatId, messageId)]);
     if (event?.name !== "multimediaMessage" || record === undefined) throw new ParleyError("MESSAGE_NOT_FOUND");
+    if (record.erasedAt != null) throw new ParleyError("MEDIA_ERASED");
     const { content } = event.data;
     const stored = format === "thumbnail" ? "thumbnail" : "fullsize";
     const rendition = this.media.rendition(record, stored);

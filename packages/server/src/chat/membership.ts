@@ -49,6 +49,8 @@ export interface MembershipOptions {
   limits: Limits;
   /** Told when a chat ends, so its writers are forgotten. */
   onEnded: (tenant: string, chatId: string) => void;
+  /** Asked before an agent joins a chat they are not in; throws to refuse (the desk's capacity). */
+  admitAgent?: ((who: TokenClaims, chatId: string) => Promise<void>) | undefined;
 }
 
 const now = (): string => new Date().toISOString();
@@ -60,9 +62,11 @@ export class ChatMembership {
   private readonly agentNames: TenantAgentNames;
   private readonly limits: Limits;
   private readonly onEnded: (tenant: string, chatId: string) => void;
+  private readonly admitAgent: MembershipOptions["admitAgent"];
 
   constructor(options: MembershipOptions) {
     ({ access: this.access, pipeline: this.pipeline, presence: this.presence, agentNames: this.agentNames, limits: this.limits, onEnded: this.onEnded } = options);
+    this.admitAgent = options.admitAgent;
   }
 
   /** A customer starts a chat: they are its first participant, recorded by a `userAdded` event (seq 1). */
@@ -110,6 +114,11 @@ export class ChatMembership {
     if (state.contact.status === "ended") {
       if (!(options.isResume && known !== undefined)) throw new ParleyError("CONTACT_ENDED");
     } else if (known === undefined || known.leftAt !== null) {
+      // An agent's socket coming back to a chat they left (in another tab, or returned to the queue while they
+      // were gone) does not take it again behind anyone's back: joining anew is a choice, made without afterSeq.
+      if (options.isResume && known !== undefined && who.role === "agent") {
+        throw new ParleyError("NOT_A_PARTICIPANT", "You left this chat, or it was returned to the queue while you were away; join it again to take it.");
+      }
       if (presentParticipants(state).length >= this.limits.maxParticipants) {
         throw new ParleyError("PARTICIPANTS_LIMIT", undefined, { limit: this.limits.maxParticipants });
       }
@@ -117,6 +126,7 @@ export class ChatMembership {
       // A customer keeps the name it started with (judged then); a new one must not be an agent's.
       const isNewCustomerName = who.role === "customer" && normalizeNickname(given) !== who.nickname;
       const nickname = isNewCustomerName ? await validateCustomerNickname(given, this.limits, this.agentNames.of(who.tenant)) : validateNickname(given, this.limits);
+      if (who.role === "agent") await this.admitAgent?.(who, chatId);
       const ts = now();
       const participant: ParticipantRecord = {
         userId: who.userId,

@@ -44,6 +44,8 @@ export interface ChatServiceOptions {
   delivery: ChatDelivery & Presence;
   /** Where chat starts, joins, leaves, ends and waiting chats' messages are announced to agents. */
   feed?: ChatFeed;
+  /** Asked before an agent joins a chat they are not in (the desk's capacity); throws to refuse. */
+  admitAgent?: (who: TokenClaims, chatId: string) => Promise<void>;
 }
 
 export class ChatService {
@@ -58,7 +60,7 @@ export class ChatService {
   private readonly mediaLinks: MediaLinks;
 
   constructor(options: ChatServiceOptions) {
-    const { store, bus, limits, logger, media, replication, delivery, feed } = options;
+    const { store, bus, limits, logger, media, replication, delivery, feed, admitAgent } = options;
     this.store = store;
     this.access = new ChatAccess(replication);
     this.agentsFeed = new AgentsFeed({ store, states: replication, logger, feed });
@@ -71,6 +73,7 @@ export class ChatService {
       agentNames: new TenantAgentNames(store),
       limits,
       onEnded: (tenant, chatId) => this.typing.clearChat(tenant, chatId),
+      admitAgent,
     });
     this.messages = new ChatMessages({ store, access: this.access, pipeline, limits });
     this.mediaProcessing = new MediaProcessing({ store, pipeline, media, logger });

@@ -1,18 +1,25 @@
 /** The Fastify application: REST routes and error mapping. Sockets attach to its server. @module */
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from "fastify";
 import type { Logger } from "pino";
+import type { ApiKeys } from "../auth/api-keys.js";
 import type { LoginBackoff } from "../auth/login-backoff.js";
 import type { TokenService } from "../auth/tokens.js";
 import type { Limits } from "@parley/protocol";
 import type { ChatService } from "../chat/service.js";
+import type { AgentDesk } from "../desk/desk.js";
 import type { MediaLibrary } from "../media/library.js";
+import type { BlobStore } from "../blobs/types.js";
+import { DEFAULT_CUSTOMER_DATA_LIMITS, type CustomerDataLimits } from "../lifecycle/customer-data.js";
 import type { Store } from "../store/types.js";
 import { DEFAULT_HTTP_GUARDS, type HttpGuards } from "../config.js";
+import { apiKeyRoutes } from "./api-keys.js";
+import { auditRoutes } from "./audit.js";
 import { authRoutes } from "./auth.js";
 import { chatRoutes } from "./chats.js";
 import { consoleRoutes } from "./console.js";
 import { contactRoutes } from "./contacts.js";
 import { corsRoutes } from "./cors.js";
+import { customerRoutes } from "./customers.js";
 import { demoRoutes } from "./demo.js";
 import { installAuthentication } from "./authenticate.js";
 import { installBodyGuards } from "./body-guard.js";
@@ -27,6 +34,7 @@ import { mediaRoutes } from "./media.js";
 import { OriginPolicy } from "../policy/origins.js";
 import { installRequestLog } from "./request-log.js";
 import { installSecurityHeaders } from "./security-headers.js";
+import { tenantAdmins } from "./tenant-admin.js";
 import { sdkRoutes } from "./sdk-bundle.js";
 import type { AgentRoles } from "../auth/agent-roles.js";
 import type { TenantGate } from "../auth/tenant-gate.js";
@@ -37,6 +45,8 @@ import { widgetRoutes } from "./widget.js";
 export interface AppDeps {
   logger: Logger;
   store: Store;
+  /** Where media bytes live (exports read them, erasure and retention reclaim them). */
+  blobs: BlobStore;
   /** Whether a tenant exists and is active (cached briefly). */
   tenants: TenantGate;
   /** Agents' roles, read from the store (cached briefly). */
@@ -48,6 +58,8 @@ export interface AppDeps {
   chat: ChatService;
   media: MediaLibrary;
   tokens: TokenService;
+  /** Verifies API keys, and creates and revokes them. */
+  apiKeys: ApiKeys;
   limits: Limits;
   /** Signs media download links. */
   secret: string;
@@ -70,6 +82,10 @@ export interface AppDeps {
   http?: HttpGuards;
   /** A token `/metrics` requires; null (the default) leaves it open. */
   metricsToken?: string | null;
+  /** How much one customer export or erasure may cover. Default: {@link DEFAULT_CUSTOMER_DATA_LIMITS}. */
+  customerData?: CustomerDataLimits;
+  /** The agents' desk (`GET /v1/chats?mine=true`). */
+  desk?: AgentDesk;
 }
 
 export function buildApp(deps: AppDeps): FastifyInstance {
@@ -99,7 +115,7 @@ export function buildApp(deps: AppDeps): FastifyInstance {
   installSecurityHeaders(app);
   corsRoutes(app, deps.origins ?? new OriginPolicy("*"));
   // After CORS (a page of a refused origin learns nothing more), before every route.
-  installAuthentication(app, deps.tokens, { gate: deps.tenants, hosts: deps.tenantHosts ?? {} });
+  installAuthentication(app, deps.tokens, { gate: deps.tenants, hosts: deps.tenantHosts ?? {} }, deps.apiKeys);
   capRequestsInFlight(app, guards);
   installBodyGuards(app, guards);
   healthRoutes(app, deps);
@@ -112,6 +128,10 @@ export function buildApp(deps: AppDeps): FastifyInstance {
   widgetRoutes(app);
   livechatRoutes(app, deps);
   mediaRoutes(app, deps);
+  const admin = tenantAdmins(deps.roles);
+  apiKeyRoutes(app, { ...deps, admin });
+  auditRoutes(app, { store: deps.store, admin });
+  customerRoutes(app, { ...deps, admin, customerData: deps.customerData ?? DEFAULT_CUSTOMER_DATA_LIMITS });
   demoRoutes(app);
   faviconRoutes(app);
   consoleRoutes(app);

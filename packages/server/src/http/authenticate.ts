@@ -1,18 +1,20 @@
 /**
  * Authentication of HTTP routes, in one place: one `onRequest` hook reads the
  * credential once — `Authorization: Bearer`, the `ctlivetoken` header or the
- * `ctlivetoken` query parameter — verifies it, and sets its claims on the
- * request. Routes declare what they need in their config (`auth`); the hook
+ * `ctlivetoken` query parameter — verifies it (a session token, or an API key
+ * `pk_…`, see auth/api-keys.ts), and sets its claims on the request. Routes declare what they need in their config (`auth`); the hook
  * runs before the body is read, so an unauthenticated request with a large or
  * stalled body is refused at once and its body is never read.
  *
  * The same hook settles the request's tenant (request-tenant.ts): the
- * token's (or the signed link's), which the route's `:domain` and the host
- * name mapping must agree with, and which must be an active tenant.
+ * token's, the API key's (or the signed link's), which the route's `:domain`
+ * and the host name mapping must agree with, and which must be an active
+ * tenant.
  * @module
  */
-import { ERRORS } from "@parley/protocol";
+import { ERRORS, type ApiKeyScope } from "@parley/protocol";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import { isApiKeyForm, type ApiKeyAuth, type ApiKeys } from "../auth/api-keys.js";
 import type { TenantGate } from "../auth/tenant-gate.js";
 import type { TokenClaims, TokenService } from "../auth/tokens.js";
 import { ParleyError, toWireError } from "../errors.js";
@@ -31,6 +33,11 @@ export interface AuthRule {
    * `{ result: false, error, code }`, and live under `/:domain`.
    */
   isBackOffice?: boolean;
+  /**
+   * The scope an API key needs to make this call. A route without one refuses
+   * API keys (`API_KEY_SCOPE`): a key opens only what is declared for it.
+   */
+  apiKeyScope?: ApiKeyScope;
 }
 
 declare module "fastify" {
@@ -39,8 +46,13 @@ declare module "fastify" {
     auth?: AuthRule;
   }
   interface FastifyRequest {
-    /** The verified claims of the request's token; null on routes without `auth` (and signed-link downloads). */
+    /**
+     * The verified claims of the request's token; null on routes without `auth` (and signed-link downloads).
+     * An API key acts as an agent of its tenant named after the key (see {@link apiKeyActor}).
+     */
     claims: TokenClaims | null;
+    /** The API key the request authenticated with; null for session tokens and routes without `auth`. */
+    apiKey: ApiKeyAuth | null;
     /** Who the request is for, on routes with `auth`: its tenant, and the token's claims (null for a signed link). */
     auth: RequestAuth;
   }
@@ -86,8 +98,28 @@ async function domainOf(request: FastifyRequest, rule: AuthRule, tenants: Tenant
   return domain;
 }
 
+/**
+ * Who an API key acts as in a chat (a back-office send joins the chat): an
+ * agent of the key's tenant whose user id is derived from the key's id, named
+ * after the key.
+ */
+export function apiKeyActor(key: ApiKeyAuth): TokenClaims {
+  return { userId: `USER_${key.keyId.slice("KEY_".length)}`, tenant: key.tenant, role: "agent", nickname: key.name, username: key.keyId };
+}
+
+/** Admits an API key where the rule declares a scope it holds; throws the coded reason otherwise. */
+async function admitApiKey(apiKeys: ApiKeys, request: FastifyRequest, rule: AuthRule, credential: string): Promise<TokenClaims> {
+  const key = await apiKeys.verify(credential);
+  if (rule.apiKeyScope === undefined) throw new ParleyError("API_KEY_SCOPE", "API keys cannot make this call.");
+  if (!key.scopes.includes(rule.apiKeyScope)) {
+    throw new ParleyError("API_KEY_SCOPE", `This call needs the scope ${rule.apiKeyScope}.`, { required: rule.apiKeyScope });
+  }
+  request.apiKey = key;
+  return apiKeyActor(key);
+}
+
 /** What a route's rule admits; throws the coded reason otherwise. */
-async function admit(tokens: TokenService, tenants: TenantResolution, request: FastifyRequest, rule: AuthRule): Promise<RequestAuth> {
+async function admit(tokens: TokenService, apiKeys: ApiKeys, tenants: TenantResolution, request: FastifyRequest, rule: AuthRule): Promise<RequestAuth> {
   const domain = await domainOf(request, rule, tenants);
   const host = tenantOfHost(tenants.hosts, request.headers.host);
   let claims: TokenClaims | null = null;
@@ -99,7 +131,8 @@ async function admit(tokens: TokenService, tenants: TenantResolution, request: F
   } else {
     const token = credentialOf(request);
     if (token === undefined) throw new ParleyError("AUTH_REQUIRED");
-    claims = await tokens.verify(token);
+    // A key's tenant is the one its text names: the route's `:domain` and the host must agree with it, as with a token's.
+    claims = isApiKeyForm(token) ? await admitApiKey(apiKeys, request, rule, token) : await tokens.verify(token);
     if (rule.role === "agent" && claims.role !== "agent") {
       throw new ParleyError("FORBIDDEN", rule.isBackOffice === true ? "Back-office calls need an agent token." : "This call is for agents.");
     }
@@ -119,14 +152,15 @@ export function sendRefusal(request: FastifyRequest, reply: FastifyReply, error:
 }
 
 /** Installs the hook; call before the routes are added. */
-export function installAuthentication(app: FastifyInstance, tokens: TokenService, tenants: TenantResolution): void {
+export function installAuthentication(app: FastifyInstance, tokens: TokenService, tenants: TenantResolution, apiKeys: ApiKeys): void {
   app.decorateRequest("claims", null);
+  app.decorateRequest("apiKey", null);
   app.decorateRequest("auth", null as unknown as RequestAuth);
   app.addHook("onRequest", async (request, reply) => {
     const rule = request.routeOptions.config.auth;
     if (rule === undefined) return;
     try {
-      request.auth = await admit(tokens, tenants, request, rule);
+      request.auth = await admit(tokens, apiKeys, tenants, request, rule);
       request.claims = request.auth.claims;
     } catch (error) {
       return sendRefusal(request, reply, error, rule.isBackOffice === true);

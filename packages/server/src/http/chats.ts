@@ -15,12 +15,15 @@ import {
 import type { FastifyInstance } from "fastify";
 import { authorizeRead } from "../auth/access.js";
 import type { ChatService } from "../chat/service.js";
+import type { AgentDesk } from "../desk/desk.js";
 import { ParleyError } from "../errors.js";
 import type { ContactListQuery } from "../store/types.js";
 import { claimsOf } from "./authenticate.js";
 
 export interface ChatRoutesDeps {
   chat: ChatService;
+  /** Answers `mine=true` (the agent's own chats); without it, that query is refused. */
+  desk?: AgentDesk | undefined;
 }
 
 /** The cursor names the last chat of a page: Base64url of `[createdAt, id]`. */
@@ -41,10 +44,11 @@ function decodeCursor(cursor: string): { createdAt: string; id: string } {
 }
 
 export function chatRoutes(app: FastifyInstance, deps: ChatRoutesDeps): void {
-  const options = { schema: { querystring: ChatListQuery }, config: { auth: { role: "any" } as const } };
+  const options = { schema: { querystring: ChatListQuery }, config: { auth: { role: "any", apiKeyScope: "transcripts:read" } as const } };
   app.get<{ Querystring: ChatListQuery }>("/v1/chats", options, async (request, reply) => {
     const claims = claimsOf(request);
     await authorizeRead(claims, { kind: "chatList" }, deps.chat);
+    if (request.query.mine === "true") return reply.header("cache-control", "no-store").send(await myChats(deps, request.query, claims));
     const { status, q, cursor } = request.query;
     const limit = request.query.limit === undefined ? CHAT_LIST_DEFAULT_LIMIT : Number(request.query.limit);
     if (limit < 1 || limit > CHAT_LIST_MAX_LIMIT) {
@@ -62,4 +66,18 @@ export function chatRoutes(app: FastifyInstance, deps: ChatRoutesDeps): void {
     const body: ChatListResponse = { chats, nextCursor: found.length > limit && last !== undefined ? encodeCursor(last) : null };
     return reply.header("cache-control", "no-store").send(body);
   });
+}
+
+/**
+ * `mine=true`: the active chats the agent is in now, from the participants
+ * table, so any tab or device rebuilds "My chats" alike. One page (an agent
+ * is in a few chats at most); other filters are refused, not ignored.
+ */
+async function myChats(deps: ChatRoutesDeps, query: ChatListQuery, claims: ReturnType<typeof claimsOf>): Promise<ChatListResponse> {
+  if (deps.desk === undefined) throw new ParleyError("UNAVAILABLE", "This server has no desk.");
+  const other = (["status", "q", "cursor", "limit"] as const).find((name) => query[name] !== undefined);
+  if (other !== undefined) {
+    throw new ParleyError("VALIDATION_FAILED", `mine=true takes no ${other}.`, { path: `/${other}`, problem: "not with mine" });
+  }
+  return { chats: await deps.desk.myChats(claims), nextCursor: null };
 }

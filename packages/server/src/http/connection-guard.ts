@@ -7,6 +7,7 @@
  * @module
  */
 import type { Server } from "node:http";
+import type { Socket } from "node:net";
 import { wireError } from "@parley/protocol";
 import type { FastifyInstance, FastifyReply } from "fastify";
 import type { HttpGuards } from "../config.js";
@@ -31,6 +32,10 @@ class OpenCounter {
   }
 }
 
+/** The address a connection was counted under, given back when it closes. */
+const COUNTED_ADDRESS = Symbol("countedAddress");
+type CountedSocket = Socket & { [COUNTED_ADDRESS]?: string };
+
 type Caps = Pick<HttpGuards, "maxConnections" | "maxConnectionsPerAddress" | "maxRequestsPerToken">;
 
 /**
@@ -43,13 +48,20 @@ export function capConnections(server: Server, caps: Caps, trustProxy: boolean |
   server.maxConnections = caps.maxConnections;
   if (trustProxy !== false) return;
   const open = new OpenCounter();
-  server.on("connection", (socket) => {
+  // One listener for every connection, which keeps its counted address: a closure (and `once`'s
+  // wrapper) per connection would cost about 200 bytes for as long as a WebSocket stays open.
+  function giveBack(this: CountedSocket): void {
+    const address = this[COUNTED_ADDRESS];
+    if (address !== undefined) open.give(address);
+  }
+  server.on("connection", (socket: CountedSocket) => {
     const address = socket.remoteAddress ?? "unknown";
     if (!open.take(address, caps.maxConnectionsPerAddress)) {
       socket.destroy();
       return;
     }
-    socket.once("close", () => open.give(address));
+    socket[COUNTED_ADDRESS] = address;
+    socket.on("close", giveBack);
   });
 }
 

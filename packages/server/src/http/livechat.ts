@@ -1,8 +1,9 @@
 /**
  * The original product's back-office REST calls, for integrations written
- * against it. They answer `{ result, error, ... }` and take an agent token as
- * a Bearer token, or in the `ctlivetoken` header or query parameter, checked
- * by the authentication hook (authenticate.ts) before the body is read.
+ * against it. They answer `{ result, error, ... }` and take an agent token or
+ * an API key as a Bearer token, or in the `ctlivetoken` header or query
+ * parameter, checked by the authentication hook (authenticate.ts) before the
+ * body is read. A key sends as an agent named after it.
  * @module
  */
 import { Type, type Static } from "@sinclair/typebox";
@@ -16,8 +17,12 @@ import { claimsOf, type AuthRule } from "./authenticate.js";
 
 const SendTextBody = Type.Object({ text: Type.String(), nickname: Type.Optional(Type.String({ maxLength: 256 })) });
 const EndBody = Type.Object({ chatID: Type.String() });
-/** Back-office calls: an agent token, errors as `{ result: false, error, code }`. */
-const AGENT_BACK_OFFICE = { auth: { role: "agent", isBackOffice: true } satisfies AuthRule };
+/**
+ * Back-office calls: an agent token, or an API key with the scope each names;
+ * errors as `{ result: false, error, code }`.
+ */
+const WRITE_BACK_OFFICE = { auth: { role: "agent", isBackOffice: true, apiKeyScope: "chats:write" } satisfies AuthRule };
+const READ_BACK_OFFICE = { auth: { role: "agent", isBackOffice: true, apiKeyScope: "transcripts:read" } satisfies AuthRule };
 
 export function livechatRoutes(app: FastifyInstance, deps: { chat: ChatService }): void {
   /** Runs a handler as the agent the hook authenticated; any failure becomes `{ result: false, error }`. */
@@ -35,7 +40,7 @@ export function livechatRoutes(app: FastifyInstance, deps: { chat: ChatService }
 
   app.post<{ Params: { domain: string; chatId: string }; Body: Static<typeof SendTextBody> }>(
     "/livechat/:domain/sendTextMessageToActiveChat/:chatId",
-    { schema: { body: SendTextBody }, config: AGENT_BACK_OFFICE },
+    { schema: { body: SendTextBody }, config: WRITE_BACK_OFFICE },
     asAgent(async (request, agent) => {
       const { chatId } = request.params;
       // join admits the agent once (a present participant is confirmed, not added again) and
@@ -50,7 +55,7 @@ export function livechatRoutes(app: FastifyInstance, deps: { chat: ChatService }
 
   app.post<{ Params: { domain: string }; Body: Static<typeof EndBody> }>(
     "/livechat/:domain/endContactByChatID",
-    { schema: { body: EndBody }, config: AGENT_BACK_OFFICE },
+    { schema: { body: EndBody }, config: WRITE_BACK_OFFICE },
     asAgent(async (request, agent) => {
       await deps.chat.endByServer(agent.tenant, request.body.chatID);
       return {};
@@ -59,7 +64,7 @@ export function livechatRoutes(app: FastifyInstance, deps: { chat: ChatService }
 
   app.get<{ Params: { domain: string; chatId: string } }>(
     "/livechat/:domain/getContactTranscriptByChatID/:chatId",
-    { config: AGENT_BACK_OFFICE },
+    { config: READ_BACK_OFFICE },
     asAgent(async (request, agent) => {
       const { chatId } = request.params;
       const state = await authorizeRead(agent, { kind: "backOffice", chatId }, deps.chat);

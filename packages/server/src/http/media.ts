@@ -72,6 +72,7 @@ export function mediaRoutes(app: FastifyInstance, deps: MediaRoutesDeps): void {
   ) => {
     const record = await deps.store.tenant(tenant).mediaOfMessage(chatId, messageId);
     if (record === undefined) throw new ParleyError("MESSAGE_NOT_FOUND");
+    if (record.erasedAt != null) throw new ParleyError("MEDIA_ERASED");
     const rendition = deps.media.rendition(record, format);
     const etag = `"${rendition.blobKey}"`;
     void reply
@@ -149,7 +150,7 @@ export function mediaRoutes(app: FastifyInstance, deps: MediaRoutesDeps): void {
 
   app.get<{ Params: Static<typeof MessageParams>; Querystring: Static<typeof DownloadQuery> }>(
     "/v1/contacts/:chatId/messages/:messageId/media",
-    { schema: { params: MessageParams, querystring: DownloadQuery }, config: { auth: { role: "any", allowSignedLink: true } } },
+    { schema: { params: MessageParams, querystring: DownloadQuery }, config: { auth: { role: "any", allowSignedLink: true, apiKeyScope: "transcripts:read" } } },
     async (request, reply) => {
       const { chatId, messageId } = request.params;
       const { format = "fullsize", expires, signature } = request.query;
@@ -168,7 +169,7 @@ export function mediaRoutes(app: FastifyInstance, deps: MediaRoutesDeps): void {
     },
   );
 
-  /** The original product's download: a back-office call with an agent token; errors answer `{ result: false }`. */
+  /** The original product's download: a back-office call with an agent token or API key; errors answer `{ result: false }`. */
   const downloadDocument = async (
     request: FastifyRequest<{ Params: { domain?: string; chatId: string; messageId: string } }>,
     reply: FastifyReply,
@@ -184,7 +185,7 @@ export function mediaRoutes(app: FastifyInstance, deps: MediaRoutesDeps): void {
       return sendRefusal(request, reply, error, true);
     }
   };
-  const backOffice = { config: { auth: { role: "agent", isBackOffice: true } as const } };
+  const backOffice = { config: { auth: { role: "agent", isBackOffice: true, apiKeyScope: "transcripts:read" } as const } };
   app.get("/livechat/:domain/downloadDocument/:chatId/:messageId", backOffice, downloadDocument);
   app.get("/livechat/downloadDocument/:chatId/:messageId", backOffice, downloadDocument);
 }

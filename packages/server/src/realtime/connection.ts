@@ -47,14 +47,19 @@ function batchWrites(socket: Duplex): void {
 }
 
 export class Connection {
+  /** Whether a pong arrived since the last heartbeat ping. */
+  isAlive = true;
+
   /**
    * @param socket - The TCP socket under `ws`, for write batching; without it
    *   each frame is written on its own.
+   * @param address - The client's address, counted against `socketsPerAddress` until the socket closes.
    */
   constructor(
     readonly ws: WebSocket,
     private readonly watermarks: Watermarks,
     private readonly socket?: Duplex,
+    readonly address = "",
   ) {}
 
   get isOpen(): boolean {

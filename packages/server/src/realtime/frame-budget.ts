@@ -7,6 +7,11 @@
  * Over budget a frame is answered with `RATE_LIMITED` and `retryAfterMs`,
  * and nothing is done. `send` keeps its own limit (`messagesPerSecond`),
  * which the SDK mirrors and paces.
+ *
+ * A full bucket remembers nothing, so the budget holds its buckets only while
+ * they are not full: they are made at the first frame that spends them, and
+ * {@link FrameBudget.forgetFull} (run at each heartbeat) drops those that have
+ * refilled. An idle socket then holds none.
  * @module
  */
 import { wireError, type ClientFrameType, type Limits, type WireError } from "@parley/protocol";
@@ -23,6 +28,7 @@ export const FRAME_COSTS: Readonly<Record<BudgetedFrameType, number>> = Object.f
   join: 2,
   leave: 2,
   end: 2,
+  setStatus: 2,
   history: 10,
   media: 10,
   watchChats: 10,
@@ -40,15 +46,33 @@ function rateLimited(retryAfterMs: number): WireError {
 }
 
 export class FrameBudget {
-  private readonly requests: TokenBucket;
-  private readonly replyBytes: TokenBucket;
-  private readonly membership: TokenBucket;
+  private requestBucket: TokenBucket | undefined;
+  private replyBytesBucket: TokenBucket | undefined;
+  private membershipBucket: TokenBucket | undefined;
 
-  constructor(limits: Limits, clock: Clock = Date.now) {
-    this.requests = new TokenBucket(limits.requestsPerSecond, limits.requestsBurst, clock);
-    this.replyBytes = new TokenBucket(limits.replyBytesPerSecond, limits.replyBytesBurst, clock);
+  constructor(
+    private readonly limits: Limits,
+    private readonly clock: Clock = Date.now,
+  ) {}
+
+  private get requests(): TokenBucket {
+    return (this.requestBucket ??= new TokenBucket(this.limits.requestsPerSecond, this.limits.requestsBurst, this.clock));
+  }
+
+  private get replyBytes(): TokenBucket {
+    return (this.replyBytesBucket ??= new TokenBucket(this.limits.replyBytesPerSecond, this.limits.replyBytesBurst, this.clock));
+  }
+
+  private get membership(): TokenBucket {
     // Twice the chats a session may hold: a console re-joining every chat after a reconnect never waits.
-    this.membership = new TokenBucket(limits.membershipChangesPerSecond, 2 * limits.maxContactsPerSession, clock);
+    return (this.membershipBucket ??= new TokenBucket(this.limits.membershipChangesPerSecond, 2 * this.limits.maxContactsPerSession, this.clock));
+  }
+
+  /** Drops the buckets that have refilled: a new one starts full, exactly as they are. */
+  forgetFull(): void {
+    if (this.requestBucket?.isFull() === true) this.requestBucket = undefined;
+    if (this.replyBytesBucket?.isFull() === true) this.replyBytesBucket = undefined;
+    if (this.membershipBucket?.isFull() === true) this.membershipBucket = undefined;
   }
 
   /** Charges a request frame its cost; the refusal to answer it with, or undefined when admitted. */

@@ -21,7 +21,7 @@ import type { IsWritingEvent } from "@parley/protocol";
 import type { Logger } from "pino";
 import type { ChatDelivery } from "../chat/pipeline.js";
 import type { Presence } from "../chat/membership.js";
-import type { ChatFollow, EventSource } from "../chat/replication.js";
+import type { ChatFollow, ChatFollower, EventSource } from "../chat/replication.js";
 import { chatKey } from "../chat/state.js";
 import type { CommittedEvent } from "../store/types.js";
 
@@ -53,7 +53,8 @@ export class ChatSubscription {
   private isClosed = false;
   /** Whether the store must be read for events the bus may have lost. */
   private mustCatchUp = false;
-  private readonly pending = new Map<number, string>();
+  /** Events held back (before start, while filling, after a gap), by seq; allocated when the first one is. */
+  private pending: Map<number, string> | undefined;
 
   constructor(
     /** The tenant of the chat (and of the subscriber). */
@@ -79,7 +80,7 @@ export class ChatSubscription {
 
   close(): void {
     this.isClosed = true;
-    this.pending.clear();
+    this.pending = undefined;
   }
 
   /** Reads the store for events after the last delivered one (the bus may have lost some). */
@@ -94,7 +95,7 @@ export class ChatSubscription {
   offer(seq: number, frame: string): void {
     if (this.isClosed) return;
     if (!this.isLive || this.isFilling) {
-      if (!this.isLive || seq >= this.nextSeq) this.pending.set(seq, frame);
+      if (!this.isLive || seq >= this.nextSeq) this.hold(seq, frame);
       return;
     }
     if (seq < this.nextSeq) return;
@@ -103,8 +104,26 @@ export class ChatSubscription {
       this.drain();
       return;
     }
-    this.pending.set(seq, frame);
+    this.hold(seq, frame);
     void this.fill();
+  }
+
+  private hold(seq: number, frame: string): void {
+    (this.pending ??= new Map()).set(seq, frame);
+  }
+
+  /** Takes the held frame of `seq`, if any; the map goes once empty. */
+  private takeHeld(seq: number): string | undefined {
+    const frame = this.pending?.get(seq);
+    if (frame === undefined) return undefined;
+    this.pending?.delete(seq);
+    if (this.pending?.size === 0) this.pending = undefined;
+    return frame;
+  }
+
+  /** Delivers the held frames that follow on from `nextSeq`. */
+  private deliverHeld(): void {
+    for (let frame = this.takeHeld(this.nextSeq); frame !== undefined; frame = this.takeHeld(this.nextSeq)) this.deliver(frame);
   }
 
   private deliver(frame: string): void {
@@ -113,12 +132,12 @@ export class ChatSubscription {
   }
 
   private drain(): void {
-    for (let frame = this.pending.get(this.nextSeq); frame !== undefined; frame = this.pending.get(this.nextSeq)) {
-      this.pending.delete(this.nextSeq);
-      this.deliver(frame);
+    this.deliverHeld();
+    if (this.pending !== undefined) {
+      for (const seq of this.pending.keys()) if (seq < this.nextSeq) this.pending.delete(seq);
+      if (this.pending.size === 0) this.pending = undefined;
     }
-    for (const seq of this.pending.keys()) if (seq < this.nextSeq) this.pending.delete(seq);
-    if (this.pending.size > 0 || this.mustCatchUp) void this.fill();
+    if (this.pending !== undefined || this.mustCatchUp) void this.fill();
   }
 
   /** Fetches the missing events from the store up to the first buffered one. */
@@ -126,7 +145,7 @@ export class ChatSubscription {
     if (this.isFilling || this.isClosed) return;
     this.isFilling = true;
     try {
-      while (!this.isClosed && (this.mustCatchUp || (this.pending.size > 0 && !this.pending.has(this.nextSeq)))) {
+      while (!this.isClosed && (this.mustCatchUp || (this.pending !== undefined && !this.pending.has(this.nextSeq)))) {
         const isCatchingUp = this.mustCatchUp;
         this.mustCatchUp = false;
         const events = await this.fetchAfter(this.tenant, this.chatId, this.nextSeq - 1, FILL_PAGE);
@@ -137,9 +156,7 @@ export class ChatSubscription {
         for (const event of events) {
           if (event.seq !== this.nextSeq) break;
           // A buffered copy of the same event is the same string; prefer it to re-serialising.
-          const frame = this.pending.get(event.seq) ?? eventFrame(event);
-          this.pending.delete(event.seq);
-          this.deliver(frame);
+          this.deliver(this.takeHeld(event.seq) ?? eventFrame(event));
         }
       }
     } catch (error) {
@@ -148,21 +165,44 @@ export class ChatSubscription {
     } finally {
       this.isFilling = false;
     }
-    if (!this.isClosed) {
-      for (let frame = this.pending.get(this.nextSeq); frame !== undefined; frame = this.pending.get(this.nextSeq)) {
-        this.pending.delete(this.nextSeq);
-        this.deliver(frame);
-      }
-    }
+    if (!this.isClosed) this.deliverHeld();
   }
 }
 
 /** Told how many sockets each event or signal was written to (metrics). */
 export type DeliveryObserver = (type: string, recipients: number) => void;
 
-interface LocalChat {
-  subscriptions: Set<ChatSubscription>;
-  follow: ChatFollow;
+/**
+ * A chat this node has sockets in. It is the chat's follower itself (methods,
+ * not closures made per chat), and holds its subscriptions in an array: a chat
+ * has a handful of sockets, and an array of one costs a fraction of a Set. The
+ * array is replaced, never changed, so a delivery looping over it is never
+ * disturbed by a socket that joins or leaves meanwhile.
+ */
+class LocalChat implements ChatFollower {
+  subscriptions: readonly ChatSubscription[] = [];
+  readonly follow: ChatFollow;
+
+  constructor(
+    private readonly hub: FanoutHub,
+    private readonly tenant: string,
+    private readonly chatId: string,
+    source: EventSource,
+  ) {
+    this.follow = source.follow(tenant, chatId, this);
+  }
+
+  onEvent(event: CommittedEvent): void {
+    this.hub.onEvent(this.tenant, event);
+  }
+
+  onSignal(data: IsWritingEvent): void {
+    this.hub.onSignal(this.tenant, this.chatId, data);
+  }
+
+  catchUp(): void {
+    for (const subscription of this.subscriptions) subscription.catchUp();
+  }
 }
 
 export interface FanoutHubOptions {
@@ -194,19 +234,11 @@ export class FanoutHub implements ChatDelivery, Presence {
     const key = chatKey(tenant, chatId);
     let chat = this.chats.get(key);
     if (chat === undefined) {
-      const subscriptions = new Set<ChatSubscription>();
-      const follow = this.source.follow(tenant, chatId, {
-        onEvent: (event) => this.onEvent(tenant, event),
-        onSignal: (data) => this.onSignal(tenant, chatId, data),
-        catchUp: () => {
-          for (const subscription of subscriptions) subscription.catchUp();
-        },
-      });
-      chat = { subscriptions, follow };
+      chat = new LocalChat(this, tenant, chatId, this.source);
       this.chats.set(key, chat);
     }
     const subscription = new ChatSubscription(tenant, chatId, subscriber, this.fetchAfter, this.logger, chat.follow.ready);
-    chat.subscriptions.add(subscription);
+    chat.subscriptions = chat.subscriptions.concat(subscription);
     return subscription;
   }
 
@@ -215,8 +247,8 @@ export class FanoutHub implements ChatDelivery, Presence {
     const key = chatKey(subscription.tenant, subscription.chatId);
     const chat = this.chats.get(key);
     if (chat === undefined) return;
-    chat.subscriptions.delete(subscription);
-    if (chat.subscriptions.size > 0) return;
+    chat.subscriptions = chat.subscriptions.filter((other) => other !== subscription);
+    if (chat.subscriptions.length > 0) return;
     this.chats.delete(key);
     chat.follow.stop();
   }
@@ -231,7 +263,7 @@ export class FanoutHub implements ChatDelivery, Presence {
     if (chat === undefined) return;
     const frame = eventFrame(event);
     for (const subscription of chat.subscriptions) subscription.offer(event.seq, frame);
-    this.observeDelivery(event.name, chat.subscriptions.size);
+    this.observeDelivery(event.name, chat.subscriptions.length);
   }
 
   onSignal(tenant: string, chatId: string, data: IsWritingEvent): void {
@@ -239,7 +271,7 @@ export class FanoutHub implements ChatDelivery, Presence {
     if (chat === undefined) return;
     const frame = JSON.stringify({ t: "signal", chatId, name: "isWriting", data });
     for (const subscription of chat.subscriptions) if (subscription.live) subscription.subscriber.write(frame, true);
-    this.observeDelivery("isWriting", chat.subscriptions.size);
+    this.observeDelivery("isWriting", chat.subscriptions.length);
   }
 
   isOnline(tenant: string, chatId: string, userId: string): boolean {

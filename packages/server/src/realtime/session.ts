@@ -4,7 +4,7 @@
  * coded error and changes nothing; no frame can throw out of here.
  * @module
  */
-import { randomUUID } from "node:crypto";
+import { createHash, randomUUID } from "node:crypto";
 import {
   CLOSE_CODES,
   wireError,
@@ -24,6 +24,7 @@ import type { Logger } from "pino";
 import type { TokenClaims, TokenService } from "../auth/tokens.js";
 import type { FeedWatcher } from "../chat/feed.js";
 import type { ChatService } from "../chat/service.js";
+import type { AgentDesk } from "../desk/desk.js";
 import type { ParleyMetrics } from "../metrics.js";
 import { ParleyError, toWireError } from "../errors.js";
 import { TokenBucket, type KeyedRateLimiter } from "../rate/token-bucket.js";
@@ -47,6 +48,8 @@ export interface SessionDeps {
   limits: Limits;
   logger: Logger;
   metrics: ParleyMetrics;
+  /** The agents' desk: counts agents' sockets, takes `setStatus`, sends presence with the feed. */
+  desk?: AgentDesk;
 }
 
 /** Limits shared by every session of a node (built by the socket server). */
@@ -66,29 +69,49 @@ const REPLAY_PAGE = 200;
  */
 const CONCURRENT_FRAMES = 32;
 
+/** The initial value of promise chains: one for every session instead of one each. */
+const SETTLED: Promise<undefined> = Promise.resolve(undefined);
+const NOT_ACCEPTED: Promise<boolean> = Promise.resolve(false);
+
+/**
+ * The key a token is counted under in `socketsPerToken`: its digest, so that a
+ * session does not keep its whole token (a few hundred bytes) for its lifetime.
+ */
+function tokenKey(token: string): string {
+  return createHash("sha256").update(token).digest("base64url");
+}
+
 /** Resolves after the I/O of this turn of the event loop, so a close already read from the socket is seen. */
 function nextTurn(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
 }
 
+/**
+ * Per-chat state a session needs only once it sends, types, ends or joins is
+ * allocated then, and dropped when emptied: an idle socket holds no empty
+ * Maps (each costs about 180 bytes of heap).
+ */
 export class Session implements Subscriber {
   readonly sessionId = randomUUID();
   private claims: TokenClaims | undefined;
   private phase: "hello" | "authenticating" | "ready" | "closed" = "hello";
-  /** Settles with whether the hello was accepted. */
-  private helloVerdict: Promise<boolean> = Promise.resolve(false);
+  /** Settles with whether the hello was accepted; only kept while authenticating. */
+  private helloVerdict: Promise<boolean> = NOT_ACCEPTED;
   private readonly subscriptions = new Map<string, ChatSubscription>();
-  private readonly joining = new Set<string>();
+  /** Chats being joined (lazily allocated). */
+  private joining: Set<string> | undefined;
   /** Set while this session follows the chat feed. */
   private feedWatcher: FeedWatcher | undefined;
-  private readonly sendBucket: TokenBucket;
-  private readonly typingBuckets = new Map<string, TokenBucket>();
+  /** Allocated at the first send. */
+  private sendBucket: TokenBucket | undefined;
+  /** Per chat, allocated at the first typing frame. */
+  private typingBuckets: Map<string, TokenBucket> | undefined;
   /**
    * The last send in progress per chat. A participant's sends to one chat are
    * committed in the order their frames arrived: an image takes longer to
    * process than a text sent right after it, and must not be overtaken.
    */
-  private readonly sendsInProgress = new Map<string, Promise<unknown>>();
+  private sendsInProgress: Map<string, Promise<unknown>> | undefined;
   /**
    * Per chat, a send refused with a code the client retries in place
    * (`RATE_LIMITED`, `STORE_UNAVAILABLE`: nothing was stored). The sends behind
@@ -96,35 +119,46 @@ export class Session implements Subscriber {
    * its retry is not overtaken by them (an image over its client's share of the
    * image queue was, by the text sent right after it).
    */
-  private readonly heldSends = new Map<string, { clientId: string; error: ParleyError; until: number }>();
+  private heldSends: Map<string, { clientId: string; error: ParleyError; until: number }> | undefined;
   /**
    * The end in progress per chat. The chat service checks "still active" and
    * then stores `contactEnded`; ends read before the first one commits would
    * each store one, so a burst shares the first one's answer.
    */
-  private readonly endsInProgress = new Map<string, Promise<unknown>>();
-  private readonly logger: Logger;
-  /** Frames being handled; a graceful shutdown waits for them. */
-  private readonly inFlight = new Set<Promise<unknown>>();
+  private endsInProgress: Map<string, Promise<unknown>> | undefined;
+  /** The session's child logger, made at its first use (most sessions never log). */
+  private sessionLogger: Logger | undefined;
+  /** Frames being handled; a graceful shutdown waits for them (lazily allocated). */
+  private inFlight: Set<Promise<unknown>> | undefined;
   private isDraining = false;
   private readonly budget: FrameBudget;
   /** Frames with large answers, one at a time: each waits for the previous one's bytes to be counted. */
-  private largeAnswers: Promise<unknown> = Promise.resolve();
+  private largeAnswers: Promise<unknown> = SETTLED;
   /** Whether a frame without `rid` was refused since the last one admitted (it is told once, not per frame). */
   private hasToldRateLimited = false;
-  /** The token counted against `socketsPerToken`, released on close. */
+  /** Whether the desk counts this socket among its agent's (told again on close). */
+  private isCountedByDesk = false;
+  /** The key of the token counted against `socketsPerToken` ({@link tokenKey}), released on close. */
   private countedToken: string | undefined;
   private framesRunning = 0;
   private readonly framesWaiting: (() => void)[] = [];
 
   constructor(
-    private readonly connection: Connection,
+    readonly connection: Connection,
     private readonly deps: SessionDeps,
     private readonly shared: SharedLimits,
   ) {
-    this.sendBucket = new TokenBucket(deps.limits.messagesPerSecond, deps.limits.messagesBurst);
     this.budget = new FrameBudget(deps.limits);
-    this.logger = deps.logger.child({ sessionId: this.sessionId });
+  }
+
+  private get logger(): Logger {
+    return (this.sessionLogger ??= this.deps.logger.child({ sessionId: this.sessionId }));
+  }
+
+  /** Run at each heartbeat: budgets that have refilled are dropped (an idle socket keeps none). */
+  forgetFullBudgets(): void {
+    this.budget.forgetFull();
+    if (this.sendBucket?.isFull() === true) this.sendBucket = undefined;
   }
 
   /** Whether the socket is gone or going: work for it is dropped, not done. */
@@ -152,7 +186,7 @@ export class Session implements Subscriber {
    */
   drain(): Promise<void> {
     this.isDraining = true;
-    return Promise.allSettled([...this.inFlight]).then(() => undefined);
+    return Promise.allSettled([...(this.inFlight ?? [])]).then(() => undefined);
   }
 
   /** Handles one inbound WebSocket message. Never throws. */
@@ -192,9 +226,10 @@ export class Session implements Subscriber {
   }
 
   private track(work: Promise<unknown>): void {
-    this.inFlight.add(work);
+    (this.inFlight ??= new Set()).add(work);
     const done = (): void => {
-      this.inFlight.delete(work);
+      this.inFlight?.delete(work);
+      if (this.inFlight?.size === 0) this.inFlight = undefined;
     };
     // Both ways: a rejection here is already answered or logged by the handler.
     work.then(done, done);
@@ -215,7 +250,9 @@ export class Session implements Subscriber {
     this.countedToken = undefined;
     for (const subscription of this.subscriptions.values()) this.deps.hub.unsubscribe(subscription);
     this.subscriptions.clear();
-    if (this.feedWatcher !== undefined) this.deps.chat.unwatchChats(this.tenant, this.feedWatcher);
+    if (this.feedWatcher !== undefined) this.stopWatching(this.feedWatcher);
+    if (this.isCountedByDesk && this.claims !== undefined) this.deps.desk?.socketClosed(this.claims);
+    this.isCountedByDesk = false;
     this.deps.chat.sessionClosed(this.sessionId);
   }
 
@@ -231,6 +268,15 @@ export class Session implements Subscriber {
 
   private async authenticate(token: string): Promise<boolean> {
     try {
+      return await this.acceptHello(token);
+    } finally {
+      // Frames arriving after this see the phase: "ready", or still "authenticating" when refused.
+      this.helloVerdict = NOT_ACCEPTED;
+    }
+  }
+
+  private async acceptHello(token: string): Promise<boolean> {
+    try {
       const claims = await this.deps.tokens.verify(token);
       await this.deps.tenants.requireActive(claims.tenant);
       this.claims = claims;
@@ -242,13 +288,18 @@ export class Session implements Subscriber {
       return false;
     }
     if (this.phase !== "authenticating") return false;
-    if (!this.shared.socketsPerToken.tryAcquire(token)) {
+    const key = tokenKey(token);
+    if (!this.shared.socketsPerToken.tryAcquire(key)) {
       this.sendError(wireError("TOO_MANY_SOCKETS", undefined, { limit: this.shared.socketsPerToken.max }));
       this.connection.close(CLOSE_CODES.TOO_MANY_SOCKETS, "TOO_MANY_SOCKETS");
       return false;
     }
-    this.countedToken = token;
+    this.countedToken = key;
     this.phase = "ready";
+    if (this.deps.desk !== undefined) {
+      this.deps.desk.socketOpened(this.claims);
+      this.isCountedByDesk = true;
+    }
     const { userId, role, nickname, chatId } = this.claims;
     const welcome: WelcomeFrame = {
       t: "welcome",
@@ -258,7 +309,7 @@ export class Session implements Subscriber {
       serverTime: new Date().toISOString(),
     };
     this.connection.writeFrame(welcome);
-    this.logger.debug({ userId, role }, "session authenticated");
+    if (this.deps.logger.isLevelEnabled("debug")) this.logger.debug({ userId, role }, "session authenticated");
     return true;
   }
 
@@ -360,6 +411,9 @@ export class Session implements Subscriber {
         return this.deps.chat.mediaLink(claims, frame.chatId, frame.messageId, frame.format ?? "fullsize");
       case "ping":
         return Promise.resolve(null);
+      case "setStatus":
+        if (this.deps.desk === undefined) throw new ParleyError("UNAVAILABLE", "This server has no desk.");
+        return this.deps.desk.setStatus(claims, frame.status);
     }
   }
 
@@ -385,15 +439,15 @@ export class Session implements Subscriber {
    */
   private async join(claims: TokenClaims, frame: JoinFrame): Promise<void> {
     const { chatId, afterSeq } = frame;
-    if (this.joining.has(chatId)) throw new ParleyError("INVALID_FRAME", "A join of this chat is already in progress.");
+    if (this.joining?.has(chatId) === true) throw new ParleyError("INVALID_FRAME", "A join of this chat is already in progress.");
     const previous = this.subscriptions.get(chatId);
     this.admitMembershipChange();
     // Joining again on the same socket replays or pages the chat again: paid from the answer budget.
     if (previous !== undefined) this.admitLargeAnswer();
-    if (previous === undefined && this.subscriptions.size + this.joining.size >= this.deps.limits.maxContactsPerSession) {
+    if (previous === undefined && this.subscriptions.size + (this.joining?.size ?? 0) >= this.deps.limits.maxContactsPerSession) {
       throw new ParleyError("CONTACTS_PER_SESSION_LIMIT", undefined, { limit: this.deps.limits.maxContactsPerSession });
     }
-    this.joining.add(chatId);
+    (this.joining ??= new Set()).add(chatId);
     // A re-join on the same socket replaces the old subscription.
     if (previous !== undefined) {
       this.deps.hub.unsubscribe(previous);
@@ -425,7 +479,8 @@ export class Session implements Subscriber {
       this.deps.hub.unsubscribe(subscription);
       throw error;
     } finally {
-      this.joining.delete(chatId);
+      this.joining?.delete(chatId);
+      if (this.joining?.size === 0) this.joining = undefined;
     }
   }
 
@@ -434,7 +489,7 @@ export class Session implements Subscriber {
    * answered, then writes them behind it. Asking again replaces the watcher.
    */
   private async watchChats(claims: TokenClaims, rid: number): Promise<void> {
-    if (this.feedWatcher !== undefined) this.deps.chat.unwatchChats(claims.tenant, this.feedWatcher);
+    if (this.feedWatcher !== undefined) this.stopWatching(this.feedWatcher);
     const buffered: string[] = [];
     let isLive = false;
     const watcher = {
@@ -455,10 +510,17 @@ export class Session implements Subscriber {
       this.deps.chat.unwatchChats(claims.tenant, watcher);
       return;
     }
+    // Agents' statuses ride along with the feed, buffered like it until the snapshot is answered.
+    this.deps.desk?.watch(claims, watcher);
     const result: WatchChatsResult = { chats };
     this.budget.chargeAnswer(this.connection.writeFrame({ t: "reply", rid, ok: true, result }));
     isLive = true;
     for (const frame of buffered) this.connection.write(frame, false);
+  }
+
+  private stopWatching(watcher: FeedWatcher): void {
+    this.deps.chat.unwatchChats(this.tenant, watcher);
+    if (this.claims !== undefined) this.deps.desk?.unwatch(this.claims, watcher);
   }
 
   /** Writes every stored event after `afterSeq`; returns the last seq the client now has. */
@@ -490,31 +552,36 @@ export class Session implements Subscriber {
     const result = await this.deps.chat.leave(claims, chatId);
     this.deps.hub.unsubscribe(subscription);
     this.subscriptions.delete(chatId);
-    this.typingBuckets.delete(chatId);
+    this.typingBuckets?.delete(chatId);
     return result;
   }
 
   private end(claims: TokenClaims, chatId: string): Promise<unknown> {
     this.requireJoined(chatId);
-    const inProgress = this.endsInProgress.get(chatId);
+    const inProgress = this.endsInProgress?.get(chatId);
     if (inProgress !== undefined) return inProgress;
-    const ending = this.deps.chat.end(claims, chatId).finally(() => this.endsInProgress.delete(chatId));
-    this.endsInProgress.set(chatId, ending);
+    const ending = this.deps.chat.end(claims, chatId).finally(() => {
+      this.endsInProgress?.delete(chatId);
+      if (this.endsInProgress?.size === 0) this.endsInProgress = undefined;
+    });
+    (this.endsInProgress ??= new Map()).set(chatId, ending);
     return ending;
   }
 
   private send(claims: TokenClaims, frame: SendFrame): Promise<unknown> {
     this.requireJoined(frame.chatId);
-    if (!this.sendBucket.take()) {
-      throw new ParleyError("RATE_LIMITED", undefined, { retryAfterMs: this.sendBucket.retryAfterMs() });
+    const sendBucket = (this.sendBucket ??= new TokenBucket(this.deps.limits.messagesPerSecond, this.deps.limits.messagesBurst));
+    if (!sendBucket.take()) {
+      throw new ParleyError("RATE_LIMITED", undefined, { retryAfterMs: sendBucket.retryAfterMs() });
     }
     const commit = (): Promise<unknown> => {
       // Queued behind an earlier send when the socket closed: not committed, the SDK sends it again with its client id.
       if (this.isClosed) return Promise.reject(new ParleyError("UNAVAILABLE"));
-      const held = this.heldSends.get(frame.chatId);
+      const held = this.heldSends?.get(frame.chatId);
       if (held !== undefined) {
         if (held.clientId !== frame.clientId && Date.now() < held.until) return Promise.reject(held.error);
-        this.heldSends.delete(frame.chatId);
+        this.heldSends?.delete(frame.chatId);
+        if (this.heldSends?.size === 0) this.heldSends = undefined;
       }
       if (frame.kind === "media") {
         const { messageType, caption, fileName, data, uploadId } = frame;
@@ -526,10 +593,10 @@ export class Session implements Subscriber {
     const committed = (): Promise<unknown> =>
       commit().catch((error: unknown) => {
         if (error instanceof ParleyError && (error.code === "RATE_LIMITED" || error.code === "STORE_UNAVAILABLE") && frame.clientId !== undefined) {
-          if (!this.heldSends.has(frame.chatId)) {
+          if (this.heldSends?.has(frame.chatId) !== true) {
             const retryAfterMs = Number(error.details?.retryAfterMs ?? 0);
             // A client that never retries holds its later sends a bounded while only.
-            this.heldSends.set(frame.chatId, { clientId: frame.clientId, error, until: Date.now() + (Number.isFinite(retryAfterMs) ? retryAfterMs : 0) + HELD_SEND_MS });
+            (this.heldSends ??= new Map()).set(frame.chatId, { clientId: frame.clientId, error, until: Date.now() + (Number.isFinite(retryAfterMs) ? retryAfterMs : 0) + HELD_SEND_MS });
           }
         }
         throw error;
@@ -539,15 +606,17 @@ export class Session implements Subscriber {
 
   /** Runs `commit` once the previous send of this session to `chatId` has settled (however it did). */
   private afterPreviousSend(chatId: string, commit: () => Promise<unknown>): Promise<unknown> {
-    const previous = this.sendsInProgress.get(chatId);
+    const previous = this.sendsInProgress?.get(chatId);
     const result = previous === undefined ? commit() : previous.then(commit, commit);
     const settled = result.then(
       () => undefined,
       () => undefined,
     );
-    this.sendsInProgress.set(chatId, settled);
+    (this.sendsInProgress ??= new Map()).set(chatId, settled);
     void settled.then(() => {
-      if (this.sendsInProgress.get(chatId) === settled) this.sendsInProgress.delete(chatId);
+      if (this.sendsInProgress?.get(chatId) !== settled) return;
+      this.sendsInProgress.delete(chatId);
+      if (this.sendsInProgress.size === 0) this.sendsInProgress = undefined;
     });
     return result;
   }
@@ -560,6 +629,7 @@ export class Session implements Subscriber {
   /** Typing beyond `typingPerSecond` per chat is dropped silently: it is volatile anyway. */
   private async typing(claims: TokenClaims, frame: TypingFrame): Promise<null> {
     this.requireJoined(frame.chatId);
+    this.typingBuckets ??= new Map();
     let bucket = this.typingBuckets.get(frame.chatId);
     if (bucket === undefined) {
       bucket = new TokenBucket(this.deps.limits.typingPerSecond, this.deps.limits.typingPerSecond);

@@ -11,6 +11,7 @@ import type { OriginPolicy } from "../policy/origins.js";
 import { KeyedRateLimiter } from "../rate/token-bucket.js";
 import { clientAddressResolver, type AddressOf } from "./client-address.js";
 import { Connection, DEFAULT_WATERMARKS, type Watermarks } from "./connection.js";
+import { HelloDeadlines } from "./hello-deadlines.js";
 import { Session, type SessionDeps, type SharedLimits } from "./session.js";
 import { SocketCounter } from "./socket-caps.js";
 
@@ -23,11 +24,12 @@ export interface SocketServerOptions extends SessionDeps {
   trustProxy?: boolean | string[];
 }
 
-interface Live {
-  session: Session;
-  connection: Connection;
-  /** Whether a pong arrived since the last ping. */
-  isAlive: boolean;
+/** The listeners every socket shares; each is called with its socket as `this`. */
+interface SocketListeners {
+  message(this: WebSocket, data: RawData, isBinary: boolean): void;
+  pong(this: WebSocket): void;
+  error(this: WebSocket, error: Error): void;
+  close(this: WebSocket): void;
 }
 
 function toBuffer(data: RawData): Buffer {
@@ -38,12 +40,14 @@ function toBuffer(data: RawData): Buffer {
 
 export class SocketServer {
   private readonly wss: WebSocketServer;
-  private readonly live = new Map<WebSocket, Live>();
+  private readonly live = new Map<WebSocket, Session>();
   private readonly heartbeat: NodeJS.Timeout;
+  private readonly helloDeadlines: HelloDeadlines<WebSocket>;
   private isClosing = false;
   private readonly socketsPerAddress: SocketCounter;
   private readonly addressOf: AddressOf;
   private readonly shared: SharedLimits;
+  private readonly listeners: SocketListeners;
 
   constructor(private readonly options: SocketServerOptions) {
     const { limits } = options;
@@ -59,7 +63,38 @@ export class SocketServer {
       perMessageDeflate: false,
       // Between maxFrameBytes and this, frames get a coded error; above it ws closes with 1009.
       maxPayload: 4 * options.limits.maxFrameBytes,
+      // `live` already holds every socket: ws's own set would cost an entry and a close listener per socket.
+      clientTracking: false,
     });
+    this.helloDeadlines = new HelloDeadlines<WebSocket>(options.helloTimeoutMs, (ws) => {
+      const session = this.live.get(ws);
+      if (session !== undefined && !session.hasSaidHello) session.connection.close(CLOSE_CODES.HELLO_TIMEOUT, "HELLO_TIMEOUT");
+    });
+    // One listener of each kind for every socket (ws calls it with the socket as `this`): no closures per socket.
+    const live = this.live;
+    const deadlines = this.helloDeadlines;
+    const socketsPerAddress = this.socketsPerAddress;
+    this.listeners = {
+      message(this: WebSocket, data: RawData, isBinary: boolean) {
+        live.get(this)?.handleMessage(toBuffer(data), isBinary);
+      },
+      pong(this: WebSocket) {
+        const session = live.get(this);
+        if (session !== undefined) session.connection.isAlive = true;
+      },
+      // ws reports protocol violations (e.g. a frame over maxPayload) here, then closes the socket itself.
+      error(this: WebSocket, error: Error) {
+        options.logger.debug({ err: error }, "socket error");
+      },
+      close(this: WebSocket) {
+        deadlines.forget(this);
+        const session = live.get(this);
+        if (session === undefined) return;
+        live.delete(this);
+        socketsPerAddress.release(session.connection.address);
+        session.handleClose();
+      },
+    };
     this.heartbeat = setInterval(() => this.beat(), options.limits.heartbeatMs);
     this.heartbeat.unref();
   }
@@ -86,15 +121,15 @@ export class SocketServer {
         );
         return;
       }
-      // Counted from the upgrade: a socket that never completes it still held a connection.
-      let isReleased = false;
-      const release = (): void => {
-        if (isReleased) return;
-        isReleased = true;
-        this.socketsPerAddress.release(address);
-      };
-      socket.once("close", release);
-      this.wss.handleUpgrade(request, socket, head, (ws) => this.accept(ws, socket));
+      // Counted from the upgrade. Without `verifyClient` ws accepts synchronously or never: the address
+      // is released here when it refused, else when the WebSocket closes (no listener on the TCP socket).
+      let isAccepted = false;
+      this.wss.handleUpgrade(request, socket, head, (ws) => {
+        isAccepted = true;
+        this.accept(ws, socket, address);
+      });
+      // Refused by ws (a bad handshake, a peer already gone): ws answers or destroys the socket itself.
+      if (!isAccepted) this.socketsPerAddress.release(address);
     });
   }
 
@@ -110,9 +145,9 @@ export class SocketServer {
    */
   closeTenant(tenant: string): number {
     let closed = 0;
-    for (const { session, connection } of this.live.values()) {
+    for (const session of this.live.values()) {
       if (!session.isAuthenticated || session.tenant !== tenant) continue;
-      connection.close(CLOSE_CODES.AUTH_FAILED, "TENANT_DISABLED");
+      session.connection.close(CLOSE_CODES.AUTH_FAILED, "TENANT_DISABLED");
       closed += 1;
     }
     return closed;
@@ -127,9 +162,10 @@ export class SocketServer {
   async close(graceMs = 2000, drainMs = 5000): Promise<void> {
     this.isClosing = true;
     clearInterval(this.heartbeat);
+    this.helloDeadlines.clear();
     let timer: NodeJS.Timeout | undefined;
     await Promise.race([
-      Promise.all([...this.live.values()].map((entry) => entry.session.drain())),
+      Promise.all([...this.live.values()].map((session) => session.drain())),
       new Promise<void>((resolve) => (timer = setTimeout(resolve, drainMs))),
     ]);
     clearTimeout(timer);
@@ -151,39 +187,31 @@ export class SocketServer {
     await new Promise<void>((resolve) => this.wss.close(() => resolve()));
   }
 
-  private accept(ws: WebSocket, socket: Duplex): void {
-    const connection = new Connection(ws, this.options.watermarks ?? DEFAULT_WATERMARKS, socket);
+  private accept(ws: WebSocket, socket: Duplex, address: string): void {
+    const connection = new Connection(ws, this.options.watermarks ?? DEFAULT_WATERMARKS, socket, address);
     const session = new Session(connection, this.options, this.shared);
-    const entry: Live = { session, connection, isAlive: true };
-    this.live.set(ws, entry);
-    const helloTimer = setTimeout(() => {
-      if (!session.hasSaidHello) connection.close(CLOSE_CODES.HELLO_TIMEOUT, "HELLO_TIMEOUT");
-    }, this.options.helloTimeoutMs);
-    helloTimer.unref();
-    ws.on("message", (data: RawData, isBinary: boolean) => session.handleMessage(toBuffer(data), isBinary));
-    ws.on("pong", () => {
-      entry.isAlive = true;
-    });
-    // ws reports protocol violations (e.g. a frame over maxPayload) here, then closes the socket itself.
-    ws.on("error", (error) => this.options.logger.debug({ err: error }, "socket error"));
-    ws.on("close", () => {
-      clearTimeout(helloTimer);
-      this.live.delete(ws);
-      session.handleClose();
-    });
+    this.live.set(ws, session);
+    this.helloDeadlines.add(ws);
+    const { message, pong, error, close } = this.listeners;
+    ws.on("message", message);
+    ws.on("pong", pong);
+    ws.on("error", error);
+    ws.on("close", close);
     if (this.isClosing) connection.close(CLOSE_CODES.SHUTTING_DOWN, "SHUTTING_DOWN");
   }
 
   /** Pings every socket; one that did not answer the previous ping is closed (4410). */
   private beat(): void {
-    for (const [ws, entry] of this.live) {
-      if (!entry.isAlive) {
-        entry.connection.close(CLOSE_CODES.HEARTBEAT_TIMEOUT, "HEARTBEAT_TIMEOUT");
+    for (const [ws, session] of this.live) {
+      const { connection } = session;
+      if (!connection.isAlive) {
+        connection.close(CLOSE_CODES.HEARTBEAT_TIMEOUT, "HEARTBEAT_TIMEOUT");
         // A dead peer never completes the closing handshake.
         setTimeout(() => ws.terminate(), 5000).unref();
         continue;
       }
-      entry.isAlive = false;
+      connection.isAlive = false;
+      session.forgetFullBudgets();
       ws.ping();
     }
   }

@@ -23,6 +23,7 @@ export function toContact(row: Selectable<ContactsTable>): ContactRecord {
     pageTitle: row.page_title,
     userAgent: row.user_agent,
     clientIp: row.client_ip,
+    erasedAt: row.erased_at,
   };
 }
 

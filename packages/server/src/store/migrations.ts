@@ -196,6 +196,100 @@ const m006_tenants: Migration = {
   },
 };
 
+const m007_lifecycle: Migration = {
+  async up(db: Kysely<unknown>): Promise<void> {
+    // Who did what, when and from where, per tenant. Append-only: the store has no method that updates or
+    // deletes a row, and retention leaves it alone (see docs/privacy.md).
+    await db.schema
+      .createTable("audit_log")
+      .addColumn("tenant", "text", (c) => c.notNull())
+      .addColumn("id", "text", (c) => c.primaryKey())
+      .addColumn("at", "text", (c) => c.notNull())
+      .addColumn("actor_type", "text", (c) => c.notNull())
+      .addColumn("actor_id", "text")
+      .addColumn("actor_name", "text")
+      .addColumn("action", "text", (c) => c.notNull())
+      .addColumn("target_type", "text")
+      .addColumn("target_id", "text")
+      .addColumn("detail", "text", (c) => c.notNull())
+      .addColumn("address", "text")
+      .execute();
+    // Admins page the log newest first, all actions or one.
+    await db.schema.createIndex("audit_log_tenant_at").on("audit_log").columns(["tenant", "at", "id"]).execute();
+    await db.schema.createIndex("audit_log_tenant_action_at").on("audit_log").columns(["tenant", "action", "at", "id"]).execute();
+
+    // A background job that must run on one node at a time holds its tenant's lease: a row taken over by
+    // compare-and-set only once its holder let it expire (see store/lifecycle-queries.ts).
+    await db.schema
+      .createTable("job_leases")
+      .addColumn("tenant", "text", (c) => c.notNull())
+      .addColumn("name", "text", (c) => c.notNull())
+      .addColumn("holder", "text", (c) => c.notNull())
+      .addColumn("expires_at", "text", (c) => c.notNull())
+      .addPrimaryKeyConstraint("job_leases_pk", ["tenant", "name"])
+      .execute();
+
+    // Erasure leaves a tombstone: the chat is still counted, its customer's data is gone.
+    await db.schema.alterTable("contacts").addColumn("erased_at", "text").execute();
+    await db.schema.alterTable("media").addColumn("erased_at", "text").execute();
+    // Retention finds ended chats by when they ended, and files no message refers to by age.
+    await db.schema.createIndex("contacts_tenant_status_ended").on("contacts").columns(["tenant", "status", "ended_at"]).execute();
+    await db.schema.createIndex("contacts_tenant_email").on("contacts").columns(["tenant", "email"]).execute();
+    await db.schema.createIndex("contacts_tenant_customer").on("contacts").columns(["tenant", "customer_user_id"]).execute();
+    // Whether a blob is still referenced, by any tenant's file.
+    await db.schema.createIndex("media_blob_key").on("media").columns(["blob_key"]).execute();
+    await db.schema.createIndex("media_thumb_blob_key").on("media").columns(["thumb_blob_key"]).execute();
+    await db.schema.createIndex("message_media_media").on("message_media").columns(["media_id"]).execute();
+  },
+};
+
+const m008_api_keys: Migration = {
+  async up(db: Kysely<unknown>): Promise<void> {
+    // Long-lived credentials of integrations, one tenant's each. Only the SHA-256 of a key is kept (see
+    // auth/api-keys.ts); `prefix` is its first characters, shown so an admin can tell keys apart.
+    await db.schema
+      .createTable("api_keys")
+      .addColumn("tenant", "text", (c) => c.notNull())
+      .addColumn("id", "text", (c) => c.primaryKey())
+      .addColumn("name", "text", (c) => c.notNull())
+      .addColumn("prefix", "text", (c) => c.notNull())
+      .addColumn("hash", "text", (c) => c.notNull().unique())
+      .addColumn("scopes", "text", (c) => c.notNull())
+      .addColumn("created_at", "text", (c) => c.notNull())
+      .addColumn("created_by", "text", (c) => c.notNull())
+      .addColumn("last_used_at", "text")
+      .addColumn("revoked_at", "text")
+      .execute();
+    await db.schema.createIndex("api_keys_tenant_created").on("api_keys").columns(["tenant", "created_at"]).execute();
+  },
+};
+
+const m009_desk: Migration = {
+  async up(db: Kysely<unknown>): Promise<void> {
+    // The most chats an agent handles at once (the desk refuses a join past it); null: the install's default.
+    await db.schema.alterTable("agents").addColumn("capacity", "integer").execute();
+    // One row per agent who ever opened a socket: the status they set, and when a node last saw a socket of
+    // theirs. The grace period is measured from last_seen_at, so it survives restarts and node deaths.
+    // returned_for is the last_seen_at whose absence already returned the agent's chats; lease_until keeps
+    // a second node from returning them too while the first one works.
+    await db.schema
+      .createTable("agent_presence")
+      .addColumn("tenant", "text", (c) => c.notNull())
+      .addColumn("agent_id", "text", (c) => c.notNull())
+      .addColumn("status", "text", (c) => c.notNull())
+      .addColumn("status_at", "text", (c) => c.notNull())
+      .addColumn("last_seen_at", "text", (c) => c.notNull())
+      .addColumn("returned_for", "text")
+      .addColumn("lease_until", "text")
+      .addPrimaryKeyConstraint("agent_presence_pk", ["tenant", "agent_id"])
+      .execute();
+    // The sweep looks for agents not seen since the grace period began.
+    await db.schema.createIndex("agent_presence_last_seen").on("agent_presence").columns(["tenant", "last_seen_at"]).execute();
+    // An agent's chats (My chats, capacity, the grace period's return) are found by the agent, not by the chat.
+    await db.schema.createIndex("participants_tenant_user").on("participants").columns(["tenant", "user_id", "left_at"]).execute();
+  },
+};
+
 /** Every migration by name; names sort in the order they apply. */
 export const MIGRATIONS: Record<string, Migration> = {
   "001_initial": m001_initial,
@@ -203,4 +297,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   "003_contact_list": m003_contact_list,
   "005_media_state": m005_media_state,
   "006_tenants": m006_tenants,
+  "007_lifecycle": m007_lifecycle,
+  "008_api_keys": m008_api_keys,
+  "009_desk": m009_desk,
 };

@@ -51,6 +51,9 @@ export const POSTGRES_MIGRATIONS: Record<string, Migration> = {
   "004_blobs": m004_blobs,
   "005_media_state": shared("005_media_state"),
   "006_tenants": shared("006_tenants"),
+  "007_lifecycle": shared("007_lifecycle"),
+  "008_api_keys": shared("008_api_keys"),
+  "009_desk": shared("009_desk"),
 };
 
 /** Advisory lock key held while migrating ("parley" in ASCII), so only one node migrates at a time. */

@@ -24,6 +24,7 @@ import { GroupCommitter } from "./group-commit.js";
 import { createPgPool, isConnectionError, redactUrl } from "../db/pg-pool.js";
 import { POSTGRES_MIGRATIONS, migratePostgres } from "./postgres-migrations.js";
 import { pendingMigrations } from "./readiness.js";
+import { selectBlobKeysInUse } from "./blob-references.js";
 import type { Database } from "./schema.js";
 import { countContactsByTenant, selectMeta, selectPendingMedia, upsertMeta } from "./install-queries.js";
 import { applyChange, duplicateOf, payloadOf, type TenantAppend } from "./sql-common.js";
@@ -253,6 +254,10 @@ export class PostgresStore implements Store {
 
   tenant(name: string): TenantStore {
     return new SqlTenantStore(name, this.backend);
+  }
+
+  blobKeysInUse(keys: readonly string[]): Promise<Set<string>> {
+    return this.guard(selectBlobKeysInUse(this.db, keys));
   }
 
   private append(tenant: string, request: AppendRequest): Promise<AppendResult> {

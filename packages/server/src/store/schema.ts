@@ -1,4 +1,5 @@
 /** Table types of the SQL stores, as Kysely sees them. Column names are snake_case. */
+import type { ColumnType } from "kysely";
 
 /** A tenant: the original product's domain. Not itself tenant-owned: install-level code reads it. */
 export interface TenantsTable {
@@ -24,6 +25,22 @@ export interface AgentsTable {
   role: string;
   disabled_at: string | null;
   created_at: string;
+  /** Chats the agent handles at once; null (also when an insert leaves it out): the install's default. */
+  capacity: ColumnType<number | null, number | null | undefined, number | null>;
+}
+
+/** An agent's desk status and when a socket of theirs was last seen (see desk/). */
+export interface AgentPresenceTable {
+  tenant: string;
+  agent_id: string;
+  /** available or away, as the agent set it. */
+  status: string;
+  status_at: string;
+  last_seen_at: string;
+  /** The last_seen_at whose grace period already returned the agent's chats. */
+  returned_for: string | null;
+  /** While set and in the future, a node is returning the agent's chats. */
+  lease_until: string | null;
 }
 
 export interface ContactsTable {
@@ -40,6 +57,8 @@ export interface ContactsTable {
   page_title: string | null;
   user_agent: string | null;
   client_ip: string | null;
+  /** When the customer's data was erased (the chat stays, as a tombstone); null otherwise. */
+  erased_at: string | null;
 }
 
 export interface ParticipantsTable {
@@ -98,6 +117,8 @@ export interface MediaTable {
   /** pending, stored or failed. */
   state: string;
   failure: string | null;
+  /** When the file was erased (its bytes gone, its row kept); null otherwise. */
+  erased_at: string | null;
 }
 
 export interface MessageMediaTable {
@@ -107,7 +128,54 @@ export interface MessageMediaTable {
   media_id: string;
 }
 
+/** One recorded admin, supervisor or system action. Append-only. */
+export interface AuditLogTable {
+  tenant: string;
+  /** `AUD_<uuid>`. */
+  id: string;
+  at: string;
+  /** agent, api_key, cli or system. */
+  actor_type: string;
+  actor_id: string | null;
+  actor_name: string | null;
+  action: string;
+  target_type: string | null;
+  target_id: string | null;
+  /** JSON text: a small object, never secrets. */
+  detail: string;
+  /** The client address the action came from; null for the CLI and the system. */
+  address: string | null;
+}
+
+/** A background job's lease in one tenant: the node holding it does the work until it expires. */
+export interface JobLeasesTable {
+  tenant: string;
+  name: string;
+  holder: string;
+  expires_at: string;
+}
+
+/** An API key: its SHA-256, never the key itself. */
+export interface ApiKeysTable {
+  tenant: string;
+  /** `KEY_<uuid>`. */
+  id: string;
+  name: string;
+  /** The key's first characters, shown in lists. */
+  prefix: string;
+  /** Hex SHA-256 of the whole key. */
+  hash: string;
+  /** JSON array of scope names. */
+  scopes: string;
+  created_at: string;
+  created_by: string;
+  last_used_at: string | null;
+  revoked_at: string | null;
+}
+
 export interface Database {
+  audit_log: AuditLogTable;
+  job_leases: JobLeasesTable;
   tenants: TenantsTable;
   media: MediaTable;
   message_media: MessageMediaTable;
@@ -116,4 +184,6 @@ export interface Database {
   participants: ParticipantsTable;
   events: EventsTable;
   meta: MetaTable;
+  api_keys: ApiKeysTable;
+  agent_presence: AgentPresenceTable;
 }

@@ -91,6 +91,7 @@ export function toMedia(row: Selectable<MediaTable>): MediaRecord {
     createdAt: row.created_at,
     state: row.state as MediaRecord["state"],
     failure: row.failure,
+    erasedAt: row.erased_at,
   };
 }
 

@@ -6,7 +6,9 @@
  * @module
  */
 import type { Kysely } from "kysely";
+import { apiKeyStore, type ApiKeyStore } from "./api-key-queries.js";
 import { listContacts } from "./contact-list.js";
+import { deskQueries, type AgentDeskRecord, type DeskStore, type GoneAgent } from "./desk-queries.js";
 import type { Database } from "./schema.js";
 import {
   countAgents,
@@ -26,6 +28,10 @@ import {
   updateMediaFailed,
   updateMediaFinished,
 } from "./sql-queries.js";
+import { appendAudit, listAudit } from "./audit-queries.js";
+import { eraseChat, selectChatMedia, selectCustomerChats } from "./customer-data-queries.js";
+import type { AuditEntry, AuditQuery, AuditRecord, CustomerSelector, DeletedBatch, ErasedChat } from "./lifecycle-store.js";
+import { claimLease, deleteChats, deleteOrphanMedia, releaseLease, selectExpiredChats, selectOrphanMedia } from "./retention-queries.js";
 import { TenantDb } from "./tenant-db.js";
 import type {
   AgentRecord,
@@ -54,12 +60,36 @@ export interface SqlBackend {
 
 export class SqlTenantStore implements TenantStore {
   private readonly db: TenantDb;
+  private readonly apiKeys: ApiKeyStore;
+  private readonly desk: DeskStore;
 
   constructor(
     readonly name: string,
     private readonly backend: SqlBackend,
   ) {
     this.db = new TenantDb(backend.db, name);
+    this.desk = deskQueries(this.db);
+    this.apiKeys = apiKeyStore(this.db);
+  }
+
+  createApiKey(...args: Parameters<ApiKeyStore["createApiKey"]>): ReturnType<ApiKeyStore["createApiKey"]> {
+    return this.backend.guard(this.apiKeys.createApiKey(...args));
+  }
+
+  listApiKeys(): ReturnType<ApiKeyStore["listApiKeys"]> {
+    return this.backend.guard(this.apiKeys.listApiKeys());
+  }
+
+  findApiKeyByHash(hash: string): ReturnType<ApiKeyStore["findApiKeyByHash"]> {
+    return this.backend.guard(this.apiKeys.findApiKeyByHash(hash));
+  }
+
+  revokeApiKey(id: string, at: string): ReturnType<ApiKeyStore["revokeApiKey"]> {
+    return this.backend.guard(this.apiKeys.revokeApiKey(id, at));
+  }
+
+  touchApiKey(id: string, at: string, notBefore: string): Promise<void> {
+    return this.backend.guard(this.apiKeys.touchApiKey(id, at, notBefore));
   }
 
   createAgent(agent: NewAgent): Promise<void> {
@@ -128,6 +158,90 @@ export class SqlTenantStore implements TenantStore {
 
   failMedia(mediaId: string, failure: string): Promise<boolean> {
     return this.backend.guard(updateMediaFailed(this.db, mediaId, failure));
+  }
+
+  // -- the data lifecycle (docs/privacy.md) -----------------------------------
+
+  appendAudit(entry: AuditEntry): Promise<AuditRecord> {
+    return this.backend.guard(appendAudit(this.db, entry));
+  }
+
+  listAudit(query: AuditQuery): Promise<AuditRecord[]> {
+    return this.backend.guard(listAudit(this.db, query));
+  }
+
+  claimLease(name: string, holder: string, now: Date, ttlMs: number): Promise<boolean> {
+    return this.backend.guard(claimLease(this.db, name, holder, now, ttlMs));
+  }
+
+  releaseLease(name: string, holder: string): Promise<void> {
+    return this.backend.guard(releaseLease(this.db, name, holder));
+  }
+
+  expiredChats(cutoff: string, limit: number): Promise<string[]> {
+    return this.backend.guard(selectExpiredChats(this.db, cutoff, limit));
+  }
+
+  deleteChats(chatIds: readonly string[]): Promise<DeletedBatch> {
+    return this.backend.guard(deleteChats(this.db, chatIds));
+  }
+
+  orphanMedia(cutoff: string, limit: number): Promise<string[]> {
+    return this.backend.guard(selectOrphanMedia(this.db, cutoff, limit));
+  }
+
+  deleteOrphanMedia(mediaIds: readonly string[]): Promise<DeletedBatch> {
+    return this.backend.guard(deleteOrphanMedia(this.db, mediaIds));
+  }
+
+  customerChats(selector: CustomerSelector, limit: number): Promise<string[]> {
+    return this.backend.guard(selectCustomerChats(this.db, selector, limit));
+  }
+
+  chatMedia(chatId: string): Promise<MediaRecord[]> {
+    return this.backend.guard(selectChatMedia(this.db, chatId));
+  }
+
+  eraseChat(chatId: string, at: string): Promise<ErasedChat | undefined> {
+    return this.backend.guard(eraseChat(this.db, chatId, at));
+  }
+
+  // -- the desk (store/desk-queries.ts) --------------------------------------
+
+  agentsSeen(agentIds: readonly string[], at: string): Promise<void> {
+    return this.backend.guard(this.desk.agentsSeen(agentIds, at));
+  }
+
+  setAgentStatus(agentId: string, status: AgentDeskRecord["status"], at: string): Promise<void> {
+    return this.backend.guard(this.desk.setAgentStatus(agentId, status, at));
+  }
+
+  agentDesk(agentId: string): Promise<AgentDeskRecord | undefined> {
+    return this.backend.guard(this.desk.agentDesk(agentId));
+  }
+
+  agentCapacity(agentId: string): Promise<number | null> {
+    return this.backend.guard(this.desk.agentCapacity(agentId));
+  }
+
+  setAgentCapacity(agentId: string, capacity: number | null): Promise<boolean> {
+    return this.backend.guard(this.desk.setAgentCapacity(agentId, capacity));
+  }
+
+  activeChatsOf(userId: string): Promise<string[]> {
+    return this.backend.guard(this.desk.activeChatsOf(userId));
+  }
+
+  goneAgents(seenBefore: string, now: string, limit: number): Promise<GoneAgent[]> {
+    return this.backend.guard(this.desk.goneAgents(seenBefore, now, limit));
+  }
+
+  leaseReturn(agent: GoneAgent, now: string, leaseUntil: string): Promise<boolean> {
+    return this.backend.guard(this.desk.leaseReturn(agent, now, leaseUntil));
+  }
+
+  finishReturn(agent: GoneAgent): Promise<void> {
+    return this.backend.guard(this.desk.finishReturn(agent));
   }
 
   storedBytes(): Promise<number> {

@@ -22,6 +22,7 @@ import { MIGRATIONS } from "./migrations.js";
 import { SqliteAppender } from "./sqlite-append.js";
 import { asCorruptError, checkIntegrity, isCorruptionError } from "./sqlite-integrity.js";
 import { pendingMigrations } from "./readiness.js";
+import { selectBlobKeysInUse } from "./blob-references.js";
 import type { Database } from "./schema.js";
 import { countContactsByTenant, selectMeta, selectPendingMedia, upsertMeta } from "./install-queries.js";
 import type { TenantAppend } from "./sql-common.js";
@@ -189,6 +190,10 @@ export class SqliteStore implements Store {
 
   tenant(name: string): TenantStore {
     return new SqlTenantStore(name, this.backend);
+  }
+
+  blobKeysInUse(keys: readonly string[]): Promise<Set<string>> {
+    return this.guard(selectBlobKeysInUse(this.db, keys));
   }
 
   private append(tenant: string, request: AppendRequest): Promise<AppendResult> {

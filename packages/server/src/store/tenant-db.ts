@@ -26,16 +26,27 @@ import {
   type UpdateQueryBuilder,
   type UpdateResult,
 } from "kysely";
+import { TENANT_PATTERN } from "@parley/protocol";
 import type { Database } from "./schema.js";
 
 /** The tables whose rows belong to one tenant (each has a `tenant` column). */
-export type TenantTable = "agents" | "contacts" | "participants" | "events" | "media" | "message_media";
+export type TenantTable =
+  | "agents"
+  | "contacts"
+  | "participants"
+  | "events"
+  | "media"
+  | "message_media"
+  | "audit_log"
+  | "job_leases"
+  | "api_keys"
+  | "agent_presence";
 
 /** A row to insert into a tenant-owned table, without its tenant: the scope adds it. */
 export type TenantRow<T extends TenantTable> = Omit<Insertable<Database[T]>, "tenant">;
 
 /** A tenant name as stored: lowercase letters, digits and dashes, 1 to 63 characters. */
-export const TENANT_NAME = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
+export const TENANT_NAME = new RegExp(TENANT_PATTERN);
 
 /** The tenant of an install that never named one. */
 export const DEFAULT_TENANT = "default";

@@ -6,6 +6,9 @@
  */
 import type { DocumentType, MediaMessageType, NamedEvent, StoredEvent, StoredEventName } from "@parley/protocol";
 import { StoreUnavailableError } from "../db/unavailable.js";
+import type { ApiKeyStore } from "./api-key-queries.js";
+import type { InstallLifecycleStore, TenantLifecycleStore } from "./lifecycle-store.js";
+import type { DeskStore } from "./desk-queries.js";
 
 export { StoreUnavailableError };
 
@@ -107,6 +110,8 @@ export interface ContactRecord {
   pageTitle: string | null;
   userAgent: string | null;
   clientIp: string | null;
+  /** When the customer's data was erased (the chat stays as a tombstone). */
+  erasedAt?: string | null;
 }
 
 /** A chat with everyone who ever joined it. */
@@ -189,6 +194,8 @@ export interface MediaRecord {
   state: MediaState;
   /** The error code that made the processing fail; null unless `failed`. */
   failure: string | null;
+  /** When the file was erased: its bytes are gone and its download answers `MEDIA_ERASED`. */
+  erasedAt?: string | null;
 }
 
 /** A state change committed in the same transaction as the event that records it. */
@@ -319,7 +326,7 @@ export const RECEIPT_EVENT_NAMES: readonly StoredEventName[] = ["messageReceived
  * markers and the jobs that visit every tenant. Everything a tenant owns
  * (agents, chats, events, files) is reached through {@link Store.tenant}.
  */
-export interface Store {
+export interface Store extends InstallLifecycleStore {
   /** Brings the schema to the latest version. Idempotent; safe when several nodes start at once. */
   migrate(): Promise<void>;
   /**
@@ -357,8 +364,8 @@ export interface Store {
   tenant(name: string): TenantStore;
 }
 
-/** Agents, chats, event logs and files of one tenant. All methods are async. */
-export interface TenantStore {
+/** Agents, chats, event logs, files, audit log, API keys and the desk of one tenant. All methods are async. */
+export interface TenantStore extends TenantLifecycleStore, ApiKeyStore, DeskStore {
   /** The tenant every method is scoped to. */
   readonly name: string;
 
