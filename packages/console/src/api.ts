@@ -1,5 +1,15 @@
-/** The REST calls of the console: login, the chat list and transcripts. */
-import type { ChatListResponse, ChatListStatus, HistoryMessage, LoginResponse } from "@parley/protocol";
+/** The REST calls of the console: login, the chat list, transcripts and the tenants of the install. */
+import type {
+  ChatListResponse,
+  ChatListStatus,
+  CreateTenantBody,
+  HistoryMessage,
+  LoginResponse,
+  PatchTenantBody,
+  TenantInfo,
+  TenantListResponse,
+} from "@parley/protocol";
+import { tenantOfToken } from "./tenant.js";
 
 /** A refused REST call, with the server's stable code. */
 export class ApiError extends Error {
@@ -11,6 +21,12 @@ export class ApiError extends Error {
     super(message);
     this.name = "ApiError";
   }
+}
+
+/** A failure in words for the agent: the server's message with its code, which the docs explain. */
+export function describeFailure(failure: unknown): string {
+  if (failure instanceof ApiError) return `${failure.message} (${failure.code})`;
+  return failure instanceof Error ? failure.message : String(failure);
 }
 
 async function call<T>(path: string, init: RequestInit = {}): Promise<T> {
@@ -30,11 +46,12 @@ async function call<T>(path: string, init: RequestInit = {}): Promise<T> {
 
 const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 
-export function login(username: string, password: string): Promise<LoginResponse> {
+/** `tenant`: the company to log into; left out, the server picks it (its host mapping, else `default`). */
+export function login(username: string, password: string, tenant?: string): Promise<LoginResponse> {
   return call<LoginResponse>("/v1/auth/login", {
     method: "POST",
     headers: { "content-type": "application/json" },
-    body: JSON.stringify({ username, password }),
+    body: JSON.stringify(tenant === undefined ? { username, password } : { username, password, tenant }),
   });
 }
 
@@ -61,7 +78,9 @@ export interface Transcript {
 
 /** A chat's messages, oldest first (the back-office transcript call). */
 export function fetchTranscript(token: string, chatId: string): Promise<Transcript> {
-  return call<Transcript>(`/livechat/default/getContactTranscriptByChatID/${encodeURIComponent(chatId)}`, { headers: bearer(token) });
+  // The back-office routes name the tenant as their `:domain`; it must be the token's own.
+  const domain = encodeURIComponent(tenantOfToken(token));
+  return call<Transcript>(`/livechat/${domain}/getContactTranscriptByChatID/${encodeURIComponent(chatId)}`, { headers: bearer(token) });
 }
 
 /** A message's file, fetched with the agent's token (agents who were in the chat). */
@@ -72,4 +91,27 @@ export async function fetchMedia(token: string, chatId: string, messageId: strin
     throw new ApiError(body.error?.code ?? "INTERNAL_ERROR", body.error?.message ?? "The file cannot be downloaded.", response.status);
   }
   return response.blob();
+}
+
+/** The tenants of the install (an administrator of `default` only; an admin of another tenant gets theirs). */
+export async function listTenants(token: string): Promise<TenantInfo[]> {
+  return (await call<TenantListResponse>("/v1/tenants", { headers: bearer(token) })).tenants;
+}
+
+/** Adds a tenant; the server refuses a taken or malformed name with its code. */
+export function createTenant(token: string, tenant: CreateTenantBody): Promise<TenantInfo> {
+  return call<TenantInfo>("/v1/tenants", {
+    method: "POST",
+    headers: { ...bearer(token), "content-type": "application/json" },
+    body: JSON.stringify(tenant),
+  });
+}
+
+/** Changes the fields given of a tenant: display name, status, limits (null removes one), retention. */
+export function updateTenant(token: string, name: string, change: PatchTenantBody): Promise<TenantInfo> {
+  return call<TenantInfo>(`/v1/tenants/${encodeURIComponent(name)}`, {
+    method: "PATCH",
+    headers: { ...bearer(token), "content-type": "application/json" },
+    body: JSON.stringify(change),
+  });
 }

@@ -17,3 +17,11 @@ export const MESSAGE_ID_PATTERN = `^MSG_${UUID}$`;
 export function isChatId(value: unknown): value is string {
   return typeof value === "string" && new RegExp(CHAT_ID_PATTERN).test(value);
 }
+
+/**
+ * A tenant's name (the original product's domain): lowercase letters, digits
+ * and dashes, 1 to 63 characters, neither first nor last a dash. Here,
+ * beside the other patterns, so the browser SDK can check one without
+ * bundling the schema library.
+ */
+export const TENANT_PATTERN = "^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$";

@@ -6,12 +6,8 @@
 import { Type, type Static } from "@sinclair/typebox";
 import type { DocumentType, MediaMessageType, MediaRendition } from "./media.js";
 import type { User } from "./payloads.js";
+import { TENANT_PATTERN } from "./ids.js";
 
-/**
- * A tenant's name (the original product's domain): lowercase letters, digits
- * and dashes, 1 to 63 characters, neither first nor last a dash.
- */
-export const TENANT_PATTERN = "^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$";
 
 /** The tenant a request names, when it names one (absent: the host name's tenant, or `default`). */
 const TenantField = Type.Optional(Type.String({ pattern: TENANT_PATTERN }));

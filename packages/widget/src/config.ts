@@ -1,7 +1,8 @@
 /**
  * The widget's settings, read from its own `<script>` tag: the server is the
- * script's origin unless `data-server` says otherwise; `data-title`,
- * `data-colour`, `data-greeting`, `data-position` and `data-language` adjust it.
+ * script's origin unless `data-server` says otherwise; `data-tenant` names the
+ * company the chats belong to; `data-title`, `data-colour`, `data-greeting`,
+ * `data-position` and `data-language` adjust it.
  * @module
  */
 import { LANGUAGES, type Language } from "./i18n.js";
@@ -9,6 +10,11 @@ import { LANGUAGES, type Language } from "./i18n.js";
 export interface WidgetConfig {
   /** Base URL of the Parley server. */
   serverUrl: string;
+  /**
+   * The company (tenant) whose agents answer, from `data-tenant`; undefined: the
+   * server decides (its host mapping, else `default`).
+   */
+  tenant: string | undefined;
   /** Panel title; default: the language's. */
   title: string | undefined;
   /** Greeting shown above the start form; default: the language's. */
@@ -19,6 +25,12 @@ export interface WidgetConfig {
   position: "right" | "left";
   language: Language;
 }
+
+/**
+ * A tenant name as the server accepts it. Kept here rather than imported: the
+ * protocol's index brings its schemas, and the widget's size budget with them.
+ */
+export const TENANT_NAME = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
 
 /** The default brand colour: white text on it has a contrast of 8.6:1. */
 export const DEFAULT_COLOUR = "#0b4f9c";
@@ -44,6 +56,8 @@ export function readConfig(script: HTMLScriptElement | null): WidgetConfig {
   const colour = data.colour ?? data.color ?? "";
   return {
     serverUrl: base.replace(/\/+$/, ""),
+    // Passed on as written (trimmed): the server judges the name and answers a coded refusal.
+    tenant: data.tenant?.trim() || undefined,
     title: data.title || undefined,
     greeting: data.greeting || undefined,
     // Only hex colours: they can be checked for contrast, and nothing else reaches the stylesheet.

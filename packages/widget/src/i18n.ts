@@ -46,6 +46,8 @@ const en = {
   otherError: "it was refused ({code}).",
   startFailed: "The chat could not start ({code}). Please try again.",
   unreachable: "The chat service could not be reached from this page. Please try again later.",
+  unavailable: "The chat is not available at the moment ({code}).",
+  busy: "All our agents are busy. Please try again in a few minutes.",
   nicknameInvalid: "Please enter your name.",
   rateLimited: "Too many chats started from here; please try again in a minute.",
 } as const;
@@ -98,6 +100,8 @@ const fr: Strings = {
   otherError: "il a été refusé ({code}).",
   startFailed: "La discussion n'a pas pu commencer ({code}). Veuillez réessayer.",
   unreachable: "Le service de discussion est injoignable depuis cette page. Veuillez réessayer plus tard.",
+  unavailable: "La discussion n'est pas disponible pour le moment ({code}).",
+  busy: "Tous nos conseillers sont occupés. Veuillez réessayer dans quelques minutes.",
   nicknameInvalid: "Veuillez indiquer votre nom.",
   rateLimited: "Trop de discussions ouvertes depuis ici ; réessayez dans une minute.",
 };

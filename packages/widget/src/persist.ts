@@ -1,7 +1,8 @@
 /**
  * What survives a reload or a new page of the same site: the chat id, the
  * customer's token and name, and the receipts already shown. Kept in the host
- * page's localStorage, one entry per Parley server.
+ * page's localStorage, one entry per Parley server and company (tenant): two
+ * companies' widgets on one site never resume each other's chat.
  * @module
  */
 
@@ -16,8 +17,9 @@ export interface SavedChat {
 export class ChatStorage {
   private readonly key: string;
 
-  constructor(serverUrl: string) {
-    this.key = `parley:${serverUrl}`;
+  /** `tenant`: the script's `data-tenant`; without one the key is the one older widgets wrote. */
+  constructor(serverUrl: string, tenant: string | undefined) {
+    this.key = tenant === undefined ? `parley:${serverUrl}` : `parley:${serverUrl}#${tenant}`;
   }
 
   load(): SavedChat | undefined {

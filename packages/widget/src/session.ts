@@ -5,7 +5,7 @@
  * @module
  */
 import { createLiveChatSdk, type Contact, type LiveChatError, type LiveChatSdk } from "@parley/sdk";
-import type { WidgetConfig } from "./config.js";
+import { TENANT_NAME, type WidgetConfig } from "./config.js";
 import { entryOf, localKey, type Entry, type Status } from "./entries.js";
 import { format, refusalReason, type Strings } from "./i18n.js";
 import { ChatStorage, type SavedChat } from "./persist.js";
@@ -61,9 +61,12 @@ export class ChatSession {
     private readonly config: WidgetConfig,
     private readonly strings: Strings,
   ) {
-    this.storage = new ChatStorage(config.serverUrl);
+    this.storage = new ChatStorage(config.serverUrl, config.tenant);
     this.sdk = createLiveChatSdk();
-    this.sdk.init({ serverUrl: config.serverUrl });
+    // The widget starts its chats over REST itself, where the server judges the tenant and a bad name
+    // is a coded refusal shown to the customer; the SDK, which throws on a malformed name, gets only good ones.
+    const tenant = config.tenant !== undefined && TENANT_NAME.test(config.tenant) ? config.tenant : undefined;
+    this.sdk.init(tenant === undefined ? { serverUrl: config.serverUrl } : { serverUrl: config.serverUrl, tenant });
     this.sdk.LIVECHAT.on("state", ({ state }) => this.update({ isConnected: state === "connected" }));
     const online = () => this.update({ isBrowserOnline: navigator.onLine });
     window.addEventListener("online", online);
@@ -114,6 +117,7 @@ export class ChatSession {
       userAgent: navigator.userAgent.slice(0, 512),
     };
     if (email.trim() !== "") body.email = email.trim();
+    if (this.config.tenant !== undefined) body.tenant = this.config.tenant;
     try {
       // A network failure, or a CORS refusal (this site is not an allowed origin): the browser tells them apart to no one.
       const response = await fetch(`${this.config.serverUrl}/v1/contacts`, {
@@ -130,17 +134,21 @@ export class ChatSession {
       await this.open(this.saved);
     } catch (error) {
       const code = codeOf(error);
-      const notice =
-        code === "NICKNAME_INVALID"
-          ? this.strings.nicknameInvalid
-          : code === "RATE_LIMITED"
-            ? this.strings.rateLimited
-            : code === "UNREACHABLE"
-              ? this.strings.unreachable
-              : format(this.strings.startFailed, { code });
       this.forget();
-      this.update({ phase: "start", notice });
+      this.update({ phase: "start", notice: this.startRefusal(code) });
     }
+  }
+
+  /** What the customer is told when the chat could not start. */
+  private startRefusal(code: string): string {
+    if (code === "NICKNAME_INVALID") return this.strings.nicknameInvalid;
+    if (code === "RATE_LIMITED") return this.strings.rateLimited;
+    if (code === "UNREACHABLE") return this.strings.unreachable;
+    // The company's concurrent chats are at their limit: a wait, not a fault.
+    if (code === "TENANT_CHAT_LIMIT") return this.strings.busy;
+    // The company is unknown here or disabled (or the page names another one than its host): trying again will not help.
+    if (code.startsWith("TENANT_")) return format(this.strings.unavailable, { code });
+    return format(this.strings.startFailed, { code });
   }
 
   /** Leaves an ended chat behind and shows the name form again. */

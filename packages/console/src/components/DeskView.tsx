@@ -1,5 +1,5 @@
 /** The logged-in console: header, the chat lists, the chat on screen and the live region. */
-import { useState } from "preact/hooks";
+import { useEffect, useState } from "preact/hooks";
 import type { ChatListItem } from "@parley/protocol";
 import type { Desk } from "../desk.js";
 import { useDesk } from "../hooks.js";
@@ -10,6 +10,8 @@ import { PrivacyView } from "./PrivacyView.js";
 import { Queue } from "./Queue.js";
 import { ReadOnlyChat } from "./ReadOnlyChat.js";
 import { StatusSwitch } from "./StatusSwitch.js";
+import { TenantsView, useIsSuperAdmin } from "./TenantsView.js";
+import { DEFAULT_TENANT, tenantOfToken } from "../tenant.js";
 
 export function DeskView({ desk, onLogout }: { desk: Desk; onLogout: () => void }) {
   useDesk(desk);
@@ -17,17 +19,37 @@ export function DeskView({ desk, onLogout }: { desk: Desk; onLogout: () => void 
   const readOnlyId = readOnly?.id;
   const closeReadOnly = () => setReadOnly(undefined);
   const [showPrivacy, setShowPrivacy] = useState(false);
+  const tenant = tenantOfToken(desk.login.token);
+  const isSuperAdmin = useIsSuperAdmin(desk.login);
+  const [isTenantsShown, setTenantsShown] = useState(false);
+  // Opening a chat leaves the companies view.
+  useEffect(() => setTenantsShown(false), [desk.selectedId, readOnlyId]);
   const room = readOnlyId === undefined ? desk.selected : undefined;
   // A chat that ends here belongs in the ended list at once.
   const endedHere = [...desk.rooms.values()].filter((r) => r.hasEnded).length;
 
   return (
     <div class="desk">
-      <header class="topbar">
+      {/* data-companies: whether the companies view is offered, once the server said so. */}
+      <header class="topbar" data-companies={isSuperAdmin === undefined ? "checking" : isSuperAdmin ? "shown" : "hidden"}>
         <h1>Parley console</h1>
         <span class="who">
           Logged in as <strong>{desk.login.agent.nickname}</strong>
+          {tenant !== DEFAULT_TENANT && (
+            <span class="tenant">
+              {" "}
+              at <strong data-tenant={tenant}>{tenant}</strong>
+            </span>
+          )}
         </span>
+        {isSuperAdmin === true && (
+          <button type="button" class="secondary" aria-pressed={isTenantsShown} onClick={() => {
+              setShowPrivacy(false);
+              setTenantsShown(!isTenantsShown);
+            }}>
+            Companies
+          </button>
+        )}
         <span class={`state state-${desk.connectionState}`}>{desk.connectionState === "connected" ? "Online" : "Reconnecting…"}</span>
         <StatusSwitch desk={desk} />
         <label class="sound">
@@ -71,6 +93,8 @@ export function DeskView({ desk, onLogout }: { desk: Desk; onLogout: () => void 
         <main class="main" id="main">
           {showPrivacy ? (
             <PrivacyView token={desk.login.token} onClose={() => setShowPrivacy(false)} />
+          ) : isTenantsShown ? (
+            <TenantsView token={desk.login.token} onClose={() => setTenantsShown(false)} />
           ) : readOnlyId !== undefined ? (
             <ReadOnlyChat key={readOnlyId} chatId={readOnlyId} outline={readOnly} login={desk.login} onClose={closeReadOnly} />
           ) : room !== undefined ? (
