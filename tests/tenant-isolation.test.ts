@@ -588,6 +588,14 @@ const FRAMES: Record<string, FrameEntry> = {
     const byCustomer = await a.customer.request({ t: "watchChats" });
     expect.soft(byCustomer.ok, `${a.label}: a customer may not watch chats`).toBe(false);
   },
+  // Names no chat nor agent: an agent sets its own status, in its own tenant.
+  setStatus: async (c, a) => {
+    const reply = await a.agent.request({ t: "setStatus", status: "available" });
+    expect.soft(reply.ok, `${a.label}: the attacker's agent may set its own status`).toBe(true);
+    expect.soft(leaksIn(c.victim, JSON.stringify(reply)), `${a.label}: the victim's data in a setStatus reply`).toEqual([]);
+    const byCustomer = await a.customer.request({ t: "setStatus", status: "available" });
+    expect.soft(byCustomer.ok, `${a.label}: a customer may not set an agent status`).toBe(false);
+  },
 };
 
 function both<T>(make: (from: "agent" | "customer") => T): T[] {

@@ -110,6 +110,22 @@ describe("tenants on one server", () => {
     expect(codeOf(await call(run.url, "GET", "/v1/chats", { token: tokens.globex, host: "chat.acme.example" }))).toBe("TENANT_MISMATCH");
   });
 
+  it("refuses a socket hello whose token is of another tenant than the host name", async () => {
+    const atAcme = { headers: { host: "chat.acme.example" } };
+    for (const token of [tokens.globex!, chats.globex!.token]) {
+      const refused = await RawClient.open(run.wsUrl, atAcme);
+      refused.send({ t: "hello", token, v: 1 });
+      expect(errorCode(await refused.next((f) => f.t === "error"))).toBe("TENANT_MISMATCH");
+      expect(await refused.whenClosed()).toEqual({ code: 4401, reason: "TENANT_MISMATCH" });
+    }
+    // Acme's tokens are welcomed at acme's host name, and globex's at a host name mapped to no tenant.
+    for (const [token, options] of [[tokens.acme!, atAcme], [chats.acme!.token, atAcme], [tokens.globex!, undefined]] as const) {
+      const { client, welcome } = await RawClient.connect(run.wsUrl, token, options);
+      expect(welcome.t).toBe("welcome");
+      client.close();
+    }
+  });
+
   it("keeps each tenant's agents out of the other's chats on the socket", async () => {
     const { client: agent } = await RawClient.connect(run.wsUrl, tokens.acme!);
     const foreign = chats.globex!.chatId;
@@ -231,6 +247,33 @@ describe("tenants on one server", () => {
     const path = `/v1/contacts/${chats.acme!.chatId}/messages/MSG_00000000-0000-4000-8000-000000000000/media`;
     const forged = await call(run.url, "GET", `${path}?tenant=globex&format=fullsize&expires=${Date.now() + 60_000}&signature=${"A".repeat(43)}`);
     expect(codeOf(forged)).toBe("MEDIA_LINK_INVALID");
+  });
+
+  it("opens a signed link with no token or one of its tenant, and refuses one sent with another tenant's", async () => {
+    const { chatId, token: customerToken } = chats.acme!;
+    const upload = await fetch(`${run.url}/v1/contacts/${chatId}/uploads?messageType=DOCUMENT&fileName=invoice.pdf`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${customerToken}`, "content-type": "application/octet-stream" },
+      body: new Uint8Array(makePdf()),
+    });
+    expect(upload.status).toBe(201);
+    const { uploadId } = (await upload.json()) as { uploadId: string };
+    const { client: customer } = await RawClient.connect(run.wsUrl, customerToken);
+    expect((await customer.request({ t: "join", chatId })).ok).toBe(true);
+    const sent = await customer.request({ t: "send", chatId, clientId: "invoice-1", kind: "media", messageType: "DOCUMENT", uploadId });
+    expect(sent.ok).toBe(true);
+    const messageId = (sent.result as { id: string }).id;
+    const media = await customer.request({ t: "media", chatId, messageId, format: "fullsize" });
+    customer.close();
+    const link = (media.result as { url: string }).url;
+    for (const token of [undefined, tokens.acme!, customerToken]) {
+      expect((await fetch(`${run.url}${link}`, token === undefined ? {} : { headers: { authorization: `Bearer ${token}` } })).status).toBe(200);
+    }
+    for (const token of [tokens.globex!, chats.globex!.token]) {
+      const refused = await fetch(`${run.url}${link}`, { headers: { authorization: `Bearer ${token}` } });
+      expect([refused.status, refused.headers.get("content-type")]).toEqual([403, expect.stringContaining("application/json")]);
+      expect(codeOf({ body: await refused.json() })).toBe("TENANT_MISMATCH");
+    }
   });
 });
 

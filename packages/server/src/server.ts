@@ -206,6 +206,7 @@ export function createParleyServer(options: ParleyServerOptions = {}): ParleySer
     helloTimeoutMs: config.helloTimeoutMs,
     origins,
     trustProxy: config.trustProxy,
+    tenantHosts: config.tenantHosts,
     desk,
     ...(options.watermarks === undefined ? {} : { watermarks: options.watermarks }),
   });

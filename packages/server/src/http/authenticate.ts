@@ -9,7 +9,8 @@
  * The same hook settles the request's tenant (request-tenant.ts): the
  * token's, the API key's (or the signed link's), which the route's `:domain`
  * and the host name mapping must agree with, and which must be an active
- * tenant.
+ * tenant. A token or key sent along with a signed link must name the link's
+ * tenant too.
  * @module
  */
 import { ERRORS, type ApiKeyScope } from "@parley/protocol";
@@ -128,6 +129,12 @@ async function admit(tokens: TokenService, apiKeys: ApiKeys, tenants: TenantReso
     // The link's signature covers its tenant; the download route checks it.
     const named = (request.query as Record<string, unknown> | undefined)?.tenant;
     credited = typeof named === "string" ? named : DEFAULT_TENANT;
+    // The link alone opens the file, but a token or key sent with it is one more source of the tenant, and must agree.
+    const alongside = credentialOf(request);
+    if (alongside !== undefined) {
+      const presented = isApiKeyForm(alongside) ? (await apiKeys.verify(alongside)).tenant : (await tokens.verify(alongside)).tenant;
+      agreedTenant(credited, presented);
+    }
   } else {
     const token = credentialOf(request);
     if (token === undefined) throw new ParleyError("AUTH_REQUIRED");

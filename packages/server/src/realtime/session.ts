@@ -33,6 +33,7 @@ import { FrameBudget, HEAVY_FRAMES } from "./frame-budget.js";
 import { parseFrame } from "./frames.js";
 import { eventFrame, type ChatSubscription, type FanoutHub, type Subscriber } from "./hub.js";
 import { DEFAULT_TENANT } from "../store/tenant-db.js";
+import { agreedTenant } from "../http/request-tenant.js";
 import type { TenantGate } from "../auth/tenant-gate.js";
 import type { SocketCounter } from "./socket-caps.js";
 
@@ -147,6 +148,8 @@ export class Session implements Subscriber {
     readonly connection: Connection,
     private readonly deps: SessionDeps,
     private readonly shared: SharedLimits,
+    /** The tenant the upgrade's Host header maps to (`tenantHosts`), if any: the hello's token must be of it. */
+    private readonly hostTenant?: string,
   ) {
     this.budget = new FrameBudget(deps.limits);
   }
@@ -278,6 +281,8 @@ export class Session implements Subscriber {
   private async acceptHello(token: string): Promise<boolean> {
     try {
       const claims = await this.deps.tokens.verify(token);
+      // As on REST (http/request-tenant.ts): a token of another tenant than the host name's is refused, not served.
+      agreedTenant(claims.tenant, this.hostTenant);
       await this.deps.tenants.requireActive(claims.tenant);
       this.claims = claims;
     } catch (error) {

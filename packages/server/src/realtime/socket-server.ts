@@ -7,6 +7,7 @@ import type { IncomingMessage, Server } from "node:http";
 import type { Duplex } from "node:stream";
 import { CLOSE_CODES, SOCKET_PATH, wireError } from "@parley/protocol";
 import { WebSocketServer, type RawData, type WebSocket } from "ws";
+import { tenantOfHost } from "../http/request-tenant.js";
 import type { OriginPolicy } from "../policy/origins.js";
 import { KeyedRateLimiter } from "../rate/token-bucket.js";
 import { clientAddressResolver, type AddressOf } from "./client-address.js";
@@ -22,6 +23,8 @@ export interface SocketServerOptions extends SessionDeps {
   origins?: OriginPolicy;
   /** Which proxies' `X-Forwarded-For` to believe for the client address (as the HTTP routes do); none: the peer's address. */
   trustProxy?: boolean | string[];
+  /** Host names mapped to tenants (config `tenantHosts`): a hello's token must agree with the upgrade's Host, as on REST. */
+  tenantHosts?: Record<string, string>;
 }
 
 /** The listeners every socket shares; each is called with its socket as `this`. */
@@ -124,9 +127,10 @@ export class SocketServer {
       // Counted from the upgrade. Without `verifyClient` ws accepts synchronously or never: the address
       // is released here when it refused, else when the WebSocket closes (no listener on the TCP socket).
       let isAccepted = false;
+      const hostTenant = tenantOfHost(this.options.tenantHosts ?? {}, request.headers.host);
       this.wss.handleUpgrade(request, socket, head, (ws) => {
         isAccepted = true;
-        this.accept(ws, socket, address);
+        this.accept(ws, socket, address, hostTenant);
       });
       // Refused by ws (a bad handshake, a peer already gone): ws answers or destroys the socket itself.
       if (!isAccepted) this.socketsPerAddress.release(address);
@@ -187,9 +191,9 @@ export class SocketServer {
     await new Promise<void>((resolve) => this.wss.close(() => resolve()));
   }
 
-  private accept(ws: WebSocket, socket: Duplex, address: string): void {
+  private accept(ws: WebSocket, socket: Duplex, address: string, hostTenant: string | undefined): void {
     const connection = new Connection(ws, this.options.watermarks ?? DEFAULT_WATERMARKS, socket, address);
-    const session = new Session(connection, this.options, this.shared);
+    const session = new Session(connection, this.options, this.shared, hostTenant);
     this.live.set(ws, session);
     this.helloDeadlines.add(ws);
     const { message, pong, error, close } = this.listeners;
