@@ -79,7 +79,7 @@ describe("tokens", () => {
 
   it("round-trips agent and customer claims", async () => {
     const { token } = await tokens.issueAgent(agent);
-    expect(await tokens.verify(token)).toEqual({ userId: agent.id, role: "agent", nickname: "Ann", username: "ann" });
+    expect(await tokens.verify(token)).toEqual({ userId: agent.id, role: "agent", nickname: "Ann", username: "ann", tenant: "default" });
     const customer = await tokens.issueCustomer({ id: agent.id, nickname: "C", chatId: CHAT });
     expect(await tokens.verify(customer.token)).toMatchObject({ role: "customer", chatId: CHAT });
   });

@@ -91,7 +91,8 @@ export function toMedia(row: Selectable<MediaTable>): MediaRecord {
     createdAt: row.created_at,
     state: row.state as MediaRecord["state"],
     failure: row.failure,
-    erasedAt: row.erased_at,
+    // Present only on an erased file: a file as recorded reads back as it was given.
+    ...(row.erased_at === null ? {} : { erasedAt: row.erased_at }),
   };
 }
 
