@@ -106,6 +106,8 @@ describe("costly images from many addresses", () => {
       logLevel: "silent",
       contactsPerMinute: 10_000,
       loginsPerMinute: 10_000,
+      // One agent meets every newcomer: capacity is tested where it is the subject (desk-ownership.test.ts).
+      agentCapacity: 10_000,
       // Each upload names its own client address.
       trustProxy: true,
       limits: { maxImageDimension: 1_000_000_000, maxImageAspectRatio: 1_000_000_000 },
