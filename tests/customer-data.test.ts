@@ -293,4 +293,24 @@ describe("the audit log", () => {
     const second = (await (await get(`/v1/audit?limit=100&before=${first.nextCursor}`, tokens["default/root"])).json()) as { entries: Array<{ id: string }> };
     expect([...first.entries, ...second.entries].map((e) => e.id)).toEqual(entries.map((e) => (e as unknown as { id: string }).id));
   });
+
+  it("records a tenant created and changed over REST once, in the super-admin's log and in the tenant's own", async () => {
+    const admin = tokens["default/root"]!;
+    const send = (method: string, path: string, body: unknown) =>
+      fetch(`${url}${path}`, { method, headers: { authorization: `Bearer ${admin}`, "content-type": "application/json" }, body: JSON.stringify(body) });
+    expect((await send("POST", "/v1/tenants", { name: "globex", retentionDays: 30 })).status).toBe(201);
+    expect((await send("PATCH", "/v1/tenants/globex", { displayName: "Globex", retentionDays: 60 })).status).toBe(200);
+    const log = (await (await get("/v1/audit?limit=100", admin)).json()) as {
+      entries: Array<{ action: string; actor: { name: string }; target: { type: string; id: string } | null; detail: Record<string, unknown> }>;
+    };
+    const aboutGlobex = log.entries.filter((entry) => entry.target?.type === "tenant" && entry.target.id === "globex");
+    expect(aboutGlobex.map((entry) => [entry.action, entry.actor.name])).toEqual([
+      ["tenant.updated", "root"],
+      ["tenant.created", "root"],
+    ]);
+    expect(aboutGlobex[0]!.detail).toEqual({ fields: ["displayName", "retentionDays"] });
+    // Globex's own log says the same, for its future admins.
+    const own = await server.store.tenant("globex").listAudit({ limit: 10 });
+    expect(own.map((entry) => entry.action)).toEqual(["tenant.updated", "tenant.created"]);
+  });
 });

@@ -6,6 +6,7 @@
  * is disabled over REST, which reaches every node through the bus.
  * @module
  */
+import { CLI_ACTOR, recordAudit } from "./audit/record.js";
 import { UsageError } from "./cli-usage.js";
 import { TENANT_NAME } from "./store/tenant-db.js";
 import { DuplicateTenantError, type Store, type TenantRecord } from "./store/types.js";
@@ -86,6 +87,7 @@ export async function tenantCommand(store: Store, sub: string | undefined, posit
       if (error instanceof DuplicateTenantError) throw new UsageError(error.message);
       throw error;
     }
+    await recordAudit(store.tenant(name), CLI_ACTOR, "tenant.created", { type: "tenant", id: name }, { limits: tenant.limits, retentionDays: tenant.retentionDays });
     return [`Tenant "${name}" created.`];
   }
   if (sub === "list") {
@@ -97,6 +99,7 @@ export async function tenantCommand(store: Store, sub: string | undefined, posit
     if (name === "default" && sub === "disable") throw new UsageError("the default tenant cannot be disabled");
     const changed = await store.updateTenant(name, { status: sub === "disable" ? "disabled" : "active" });
     if (changed === undefined) throw new UsageError(`no tenant named "${name}"`);
+    await recordAudit(store.tenant(name), CLI_ACTOR, "tenant.updated", { type: "tenant", id: name }, { fields: ["status"] });
     return [`Tenant "${name}" ${changed.status === "disabled" ? "disabled" : "enabled"}.`];
   }
   throw new UsageError(TENANT_USAGE);

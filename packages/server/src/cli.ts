@@ -11,6 +11,7 @@
  */
 import { randomBytes } from "node:crypto";
 import { parseArgs } from "node:util";
+import { CLI_ACTOR, recordAudit } from "./audit/record.js";
 import { createAgent } from "./auth/agents.js";
 import { KEY_COMMANDS_USAGE, KeyCommandError, runKeyCommand } from "./cli-keys.js";
 import { AGENT_TOKEN_TTL_SECONDS, TokenService, parseTtl } from "./auth/tokens.js";
@@ -204,6 +205,7 @@ async function agentAdd(positionals: string[], values: ReturnType<typeof parse>[
     if (values.nickname !== undefined) input.nickname = values.nickname;
     const agent = await createAgent(store.tenant(tenant), input, record.limits.maxAgents);
     if (capacity !== undefined) await store.tenant(tenant).setAgentCapacity(agent.id, capacity);
+    await recordAudit(store.tenant(tenant), CLI_ACTOR, "agent.created", { type: "agent", id: agent.id }, { username: agent.username, role: agent.role, ...(capacity === undefined ? {} : { capacity }) });
     console.log(`Agent "${agent.username}" created in tenant ${tenant} as ${agent.role} (id ${agent.id}).`);
   } catch (error) {
     if (error instanceof DuplicateUsernameError) throw new UsageError(`${error.message} in tenant ${tenant}`);

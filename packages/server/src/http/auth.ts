@@ -8,7 +8,7 @@ import { ParleyError } from "../errors.js";
 import type { TenantGate } from "../auth/tenant-gate.js";
 import type { Store } from "../store/types.js";
 import { perAddressRateLimit } from "./rate-limit.js";
-import { agreedTenant, tenantOfHost } from "./request-tenant.js";
+import { agreedTenant, tenantOfHost } from "../policy/request-tenant.js";
 
 export interface AuthRoutesDeps {
   store: Store;

@@ -6,7 +6,7 @@
  * runs before the body is read, so an unauthenticated request with a large or
  * stalled body is refused at once and its body is never read.
  *
- * The same hook settles the request's tenant (request-tenant.ts): the
+ * The same hook settles the request's tenant (policy/request-tenant.ts): the
  * token's, the API key's (or the signed link's), which the route's `:domain`
  * and the host name mapping must agree with, and which must be an active
  * tenant. A token or key sent along with a signed link must name the link's
@@ -21,7 +21,7 @@ import type { TokenClaims, TokenService } from "../auth/tokens.js";
 import { ParleyError, toWireError } from "../errors.js";
 import { DEFAULT_TENANT, TENANT_NAME } from "../store/tenant-db.js";
 import { sendError } from "./errors.js";
-import { agreedTenant, tenantOfHost } from "./request-tenant.js";
+import { agreedTenant, tenantOfHost } from "../policy/request-tenant.js";
 
 /** What a route needs from its caller. */
 export interface AuthRule {

@@ -7,7 +7,7 @@ import type { ChatService } from "../chat/service.js";
 import { ParleyError } from "../errors.js";
 import type { Store } from "../store/types.js";
 import { perAddressRateLimit } from "./rate-limit.js";
-import { agreedTenant, tenantOfHost } from "./request-tenant.js";
+import { agreedTenant, tenantOfHost } from "../policy/request-tenant.js";
 
 export interface ContactRoutesDeps {
   chat: ChatService;

@@ -15,6 +15,7 @@ import {
 } from "@parley/protocol";
 import { Type } from "@sinclair/typebox";
 import type { FastifyInstance, FastifyRequest } from "fastify";
+import { recordAudit, type AuditContext } from "../audit/record.js";
 import type { AgentRoles } from "../auth/agent-roles.js";
 import type { TokenClaims } from "../auth/tokens.js";
 import { ParleyError } from "../errors.js";
@@ -37,6 +38,24 @@ async function powerOf(roles: AgentRoles, who: TokenClaims): Promise<"super" | "
   const role = await roles.roleOf(who);
   if (role !== "admin") throw new ParleyError("ROLE_FORBIDDEN", "Tenants are administered by admins.");
   return who.tenant === DEFAULT_TENANT ? "super" : "own";
+}
+
+/** The admin who acted, for the audit log. */
+function actorOf(request: FastifyRequest, who: TokenClaims): AuditContext {
+  return { actor: { type: "agent", id: who.userId, name: who.username ?? who.nickname }, address: request.ip };
+}
+
+/**
+ * Records a change to a tenant in the acting admin's log and, when a
+ * super-admin changed another tenant, in that tenant's log too, so its own
+ * admins see who changed it.
+ */
+async function auditTenant(store: Store, request: FastifyRequest, action: string, name: string, detail: Record<string, unknown>): Promise<void> {
+  const who = claimsOf(request);
+  const context = actorOf(request, who);
+  const target = { type: "tenant", id: name };
+  await recordAudit(store.tenant(who.tenant), context, action, target, detail);
+  if (name !== who.tenant) await recordAudit(store.tenant(name), context, action, target, detail);
 }
 
 function toInfo(record: TenantRecord): TenantInfo {
@@ -85,6 +104,7 @@ export function tenantRoutes(app: FastifyInstance, deps: TenantRoutesDeps): void
       if (error instanceof DuplicateTenantError) throw new ParleyError("VALIDATION_FAILED", error.message, { path: "/name", problem: "taken" });
       throw error;
     }
+    await auditTenant(deps.store, request, "tenant.created", name, { limits: record.limits, retentionDays: record.retentionDays });
     return reply.status(201).send(toInfo(record));
   });
 
@@ -105,6 +125,7 @@ export function tenantRoutes(app: FastifyInstance, deps: TenantRoutesDeps): void
       const changed = await deps.store.updateTenant(name, patch);
       if (changed === undefined) throw new ParleyError("TENANT_NOT_FOUND", undefined, { tenant: name });
       await deps.tenantStatus.announce(name);
+      await auditTenant(deps.store, request, "tenant.updated", name, { fields: Object.keys(patch).sort() });
       return reply.send(toInfo(changed));
     },
   );

@@ -33,7 +33,7 @@ import { FrameBudget, HEAVY_FRAMES } from "./frame-budget.js";
 import { parseFrame } from "./frames.js";
 import { eventFrame, type ChatSubscription, type FanoutHub, type Subscriber } from "./hub.js";
 import { DEFAULT_TENANT } from "../store/tenant-db.js";
-import { agreedTenant } from "../http/request-tenant.js";
+import { agreedTenant } from "../policy/request-tenant.js";
 import type { TenantGate } from "../auth/tenant-gate.js";
 import type { SocketCounter } from "./socket-caps.js";
 
@@ -281,7 +281,7 @@ export class Session implements Subscriber {
   private async acceptHello(token: string): Promise<boolean> {
     try {
       const claims = await this.deps.tokens.verify(token);
-      // As on REST (http/request-tenant.ts): a token of another tenant than the host name's is refused, not served.
+      // As on REST (policy/request-tenant.ts): a token of another tenant than the host name's is refused, not served.
       agreedTenant(claims.tenant, this.hostTenant);
       await this.deps.tenants.requireActive(claims.tenant);
       this.claims = claims;

@@ -7,7 +7,7 @@ import type { IncomingMessage, Server } from "node:http";
 import type { Duplex } from "node:stream";
 import { CLOSE_CODES, SOCKET_PATH, wireError } from "@parley/protocol";
 import { WebSocketServer, type RawData, type WebSocket } from "ws";
-import { tenantOfHost } from "../http/request-tenant.js";
+import { tenantOfHost } from "../policy/request-tenant.js";
 import type { OriginPolicy } from "../policy/origins.js";
 import { KeyedRateLimiter } from "../rate/token-bucket.js";
 import { clientAddressResolver, type AddressOf } from "./client-address.js";
