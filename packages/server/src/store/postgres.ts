@@ -24,25 +24,18 @@ import { GroupCommitter } from "./group-commit.js";
 import { createPgPool, isConnectionError, redactUrl } from "../db/pg-pool.js";
 import { POSTGRES_MIGRATIONS, migratePostgres } from "./postgres-migrations.js";
 import { pendingMigrations } from "./readiness.js";
-import { selectBlobKeysInUse } from "./blob-references.js";
 import type { Database } from "./schema.js";
-import { countContactsByTenant, selectMeta, selectPendingMedia, upsertMeta } from "./install-queries.js";
 import { applyChange, duplicateOf, payloadOf, type TenantAppend } from "./sql-common.js";
-import { SqlTenantStore, type SqlBackend } from "./sql-tenant-store.js";
+import { SqlInstallStore } from "./sql-install-store.js";
+import type { SqlBackend } from "./sql-tenant-store.js";
 import { TenantDb } from "./tenant-db.js";
-import { insertTenant, selectTenant, selectTenants, updateTenant } from "./tenant-queries.js";
 import {
   MESSAGE_EVENT_NAMES,
   RECEIPT_EVENT_NAMES,
   StoreUnavailableError,
   type AppendRequest,
   type AppendResult,
-  type PendingMedia,
   type Store,
-  type TenantChatCounts,
-  type TenantPatch,
-  type TenantRecord,
-  type TenantStore,
 } from "./types.js";
 
 export interface PostgresStoreOptions {
@@ -157,16 +150,17 @@ async function appendInTransaction(trx: TenantDb, req: AppendRequest): Promise<A
   return { status: "appended", seq, id: req.id, ts: req.ts };
 }
 
-export class PostgresStore implements Store {
+export class PostgresStore extends SqlInstallStore implements Store {
   private readonly db: Kysely<Database>;
   private readonly committer: GroupCommitter<TenantAppend, AppendResult>;
   /** What every tenant's view shares: the pool, the group-committed append, the outage check. */
-  private readonly backend: SqlBackend;
+  protected readonly backend: SqlBackend;
   /** The database as operators know it, without its password. */
   private readonly target: string;
   private closed = false;
 
   constructor(options: PostgresStoreOptions) {
+    super();
     this.target = redactUrl(options.connectionString);
     const pool: pg.Pool = createPgPool({
       connectionString: options.connectionString,
@@ -218,46 +212,6 @@ export class PostgresStore implements Store {
     this.closed = true;
     await this.committer.flush();
     await this.db.destroy();
-  }
-
-  getMeta(key: string): Promise<string | undefined> {
-    return this.guard(selectMeta(this.db, key));
-  }
-
-  setMeta(key: string, value: string): Promise<void> {
-    return this.guard(upsertMeta(this.db, key, value));
-  }
-
-  createTenant(tenant: TenantRecord): Promise<void> {
-    return this.guard(insertTenant(this.db, tenant));
-  }
-
-  getTenant(name: string): Promise<TenantRecord | undefined> {
-    return this.guard(selectTenant(this.db, name));
-  }
-
-  listTenants(): Promise<TenantRecord[]> {
-    return this.guard(selectTenants(this.db));
-  }
-
-  updateTenant(name: string, patch: TenantPatch): Promise<TenantRecord | undefined> {
-    return this.guard(updateTenant(this.db, name, patch));
-  }
-
-  pendingMedia(limit: number): Promise<PendingMedia[]> {
-    return this.guard(selectPendingMedia(this.db, limit));
-  }
-
-  countContactsByTenant(): Promise<TenantChatCounts[]> {
-    return this.guard(countContactsByTenant(this.db));
-  }
-
-  tenant(name: string): TenantStore {
-    return new SqlTenantStore(name, this.backend);
-  }
-
-  blobKeysInUse(keys: readonly string[]): Promise<Set<string>> {
-    return this.guard(selectBlobKeysInUse(this.db, keys));
   }
 
   private append(tenant: string, request: AppendRequest): Promise<AppendResult> {

@@ -22,23 +22,16 @@ import { MIGRATIONS } from "./migrations.js";
 import { SqliteAppender } from "./sqlite-append.js";
 import { asCorruptError, checkIntegrity, isCorruptionError } from "./sqlite-integrity.js";
 import { pendingMigrations } from "./readiness.js";
-import { selectBlobKeysInUse } from "./blob-references.js";
 import type { Database } from "./schema.js";
-import { countContactsByTenant, selectMeta, selectPendingMedia, upsertMeta } from "./install-queries.js";
 import type { TenantAppend } from "./sql-common.js";
-import { SqlTenantStore, type SqlBackend } from "./sql-tenant-store.js";
-import { insertTenant, selectTenant, selectTenants, updateTenant } from "./tenant-queries.js";
+import { SqlInstallStore } from "./sql-install-store.js";
+import type { SqlBackend } from "./sql-tenant-store.js";
 import {
   StoreCorruptError,
   StoreUnavailableError,
   type AppendRequest,
   type AppendResult,
-  type PendingMedia,
   type Store,
-  type TenantChatCounts,
-  type TenantPatch,
-  type TenantRecord,
-  type TenantStore,
 } from "./types.js";
 
 export interface SqliteStoreOptions {
@@ -62,10 +55,10 @@ function keepPrivate(file: string): void {
   }
 }
 
-export class SqliteStore implements Store {
+export class SqliteStore extends SqlInstallStore implements Store {
   private readonly db: Kysely<Database>;
   /** What every tenant's view shares: the database, the group-committed append, the damage check. */
-  private readonly backend: SqlBackend;
+  protected readonly backend: SqlBackend;
   private readonly sqlite: BetterSqlite3.Database;
   /** Prepared on first use: the tables exist only after {@link migrate}. */
   private appender: SqliteAppender | undefined;
@@ -79,6 +72,7 @@ export class SqliteStore implements Store {
 
   /** Throws {@link StoreCorruptError} when the file is not a database or its header is damaged. */
   constructor(options: SqliteStoreOptions) {
+    super();
     mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
     this.path = join(options.dataDir, options.fileName ?? "parley.db");
     this.onCorrupt = options.onCorrupt;
@@ -154,46 +148,6 @@ export class SqliteStore implements Store {
     this.closed = true;
     await this.committer.flush();
     await this.db.destroy();
-  }
-
-  async getMeta(key: string): Promise<string | undefined> {
-    return this.guard(selectMeta(this.db, key));
-  }
-
-  setMeta(key: string, value: string): Promise<void> {
-    return this.guard(upsertMeta(this.db, key, value));
-  }
-
-  createTenant(tenant: TenantRecord): Promise<void> {
-    return this.guard(insertTenant(this.db, tenant));
-  }
-
-  getTenant(name: string): Promise<TenantRecord | undefined> {
-    return this.guard(selectTenant(this.db, name));
-  }
-
-  listTenants(): Promise<TenantRecord[]> {
-    return this.guard(selectTenants(this.db));
-  }
-
-  updateTenant(name: string, patch: TenantPatch): Promise<TenantRecord | undefined> {
-    return this.guard(updateTenant(this.db, name, patch));
-  }
-
-  pendingMedia(limit: number): Promise<PendingMedia[]> {
-    return this.guard(selectPendingMedia(this.db, limit));
-  }
-
-  countContactsByTenant(): Promise<TenantChatCounts[]> {
-    return this.guard(countContactsByTenant(this.db));
-  }
-
-  tenant(name: string): TenantStore {
-    return new SqlTenantStore(name, this.backend);
-  }
-
-  blobKeysInUse(keys: readonly string[]): Promise<Set<string>> {
-    return this.guard(selectBlobKeysInUse(this.db, keys));
   }
 
   private append(tenant: string, request: AppendRequest): Promise<AppendResult> {
