@@ -13,6 +13,7 @@ import { PROTOCOL_VERSION } from "./constants.js";
 import { CHAT_ID_PATTERN, MESSAGE_ID_PATTERN } from "./ids.js";
 import type { ChatFeedFrame } from "./chat-list.js";
 import { SetStatusFrame, type PresenceFrame } from "./desk.js";
+import type { QueuePositionFrame } from "./queue-position.js";
 import type { WireError } from "./errors.js";
 import type { Limits } from "./limits.js";
 import type { DocumentType, MediaFormat, MediaMessageType, MediaRendition } from "./media.js";
@@ -303,7 +304,7 @@ export interface PongFrame {
 }
 
 /** Any frame the server sends. */
-export type ServerFrame = WelcomeFrame | ReplyFrame | EventFrame | SignalFrame | ErrorFrame | PongFrame | ChatFeedFrame | PresenceFrame;
+export type ServerFrame = WelcomeFrame | ReplyFrame | EventFrame | SignalFrame | ErrorFrame | PongFrame | ChatFeedFrame | PresenceFrame | QueuePositionFrame;
 
 // ---------------------------------------------------------------------------
 // Results of requests

@@ -17,3 +17,4 @@ export * from "./rest.js";
 export * from "./chat-list.js";
 export * from "./api-keys.js";
 export * from "./desk.js";
+export * from "./queue-position.js";

@@ -6,6 +6,7 @@
  */
 
 import type { WireError } from "./errors.js";
+import type { QueuePosition } from "./queue-position.js";
 
 /** A participant as it appears inside messages: `event.content.user`. */
 export interface UserRef {
@@ -249,6 +250,8 @@ export const STORED_EVENT_NAMES: readonly StoredEventName[] = [
 /** Every event a contact emits, keyed by the name given to `contact.on`. */
 export interface ContactEventMap extends EventPayloads {
   isWriting: IsWritingEvent;
+  /** Customers only: the chat's place in its queue while it waits (see `docs/routing.md`). */
+  queuePosition: QueuePosition;
 }
 
 /** Name of any event a contact emits. */
