@@ -24,6 +24,7 @@ import type { Logger } from "pino";
 import type { TokenClaims, TokenService } from "../auth/tokens.js";
 import type { FeedWatcher } from "../chat/feed.js";
 import type { ChatService } from "../chat/service.js";
+import type { AgentRoles } from "../auth/agent-roles.js";
 import type { AgentDesk } from "../desk/desk.js";
 import type { ParleyMetrics } from "../metrics.js";
 import { ParleyError, toWireError } from "../errors.js";
@@ -51,6 +52,8 @@ export interface SessionDeps {
   metrics: ParleyMetrics;
   /** The agents' desk: counts agents' sockets, takes `setStatus`, sends presence with the feed. */
   desk?: AgentDesk;
+  /** Agents' accounts as stored: a disabled agent's hello is refused (`AGENT_DISABLED`). */
+  roles?: AgentRoles;
 }
 
 /** Limits shared by every session of a node (built by the socket server). */
@@ -284,6 +287,7 @@ export class Session implements Subscriber {
       // As on REST (policy/request-tenant.ts): a token of another tenant than the host name's is refused, not served.
       agreedTenant(claims.tenant, this.hostTenant);
       await this.deps.tenants.requireActive(claims.tenant);
+      if ((await this.deps.roles?.isDisabled(claims)) === true) throw new ParleyError("AGENT_DISABLED");
       this.claims = claims;
     } catch (error) {
       const wire = toWireError(error);
