@@ -68,7 +68,8 @@ beforeAll(async () => {
   await cli("agent", "add", "sue", "--password", "sue-password", "--role", "supervisor");
   await cli("tenant", "add", "acme");
   await cli("agent", "add", "zed", "--password", "zed-password", "--role", "admin", "--tenant", "acme");
-  server = await startServer({ dataDir: data.dir });
+  // A short heartbeat: a socket of an agent disabled from the command line (no bus message) is closed at the next one.
+  server = await startServer({ dataDir: data.dir, limits: { heartbeatMs: 500 } });
   for (const name of ["ada", "bob", "sue"]) tokens[name] = await loginAgent(server.url, name, `${name}-password`);
 }, 120_000);
 
@@ -182,6 +183,16 @@ describe("/v1/agents", { timeout: 120_000 }, () => {
     const audit = await send("GET", "/v1/audit?limit=50", tokens.ada);
     const actions = (audit.body.entries as Array<{ action: string; target: { id: string } | null }>).filter((entry) => entry.target?.id === bobId).map((entry) => entry.action);
     expect(actions).toEqual(expect.arrayContaining(["agent.disabled", "agent.enabled", "agent.password_set"]));
+  });
+
+  it("closes the socket of an agent disabled from the command line at the next heartbeat", async () => {
+    const socket = await RawSocket.connect(server.url, tokens.sue!);
+    expect(socket.isWelcomed).toBe(true);
+    await cli("agent", "disable", "sue");
+    await waitFor(() => socket.closed !== undefined, () => "sue's socket closed");
+    expect(socket.closed).toEqual({ code: 4401, reason: "AGENT_DISABLED" });
+    await cli("agent", "enable", "sue");
+    expect((await login("sue", "sue-password")).status).toBe(200);
   });
 
   it("lets an admin of default manage another tenant's agents with ?tenant=, and no other admin", async () => {

@@ -4,7 +4,8 @@
  * by the same rules as over REST (auth/agent-admin.ts: the last enabled admin
  * is kept, each change is audited). A change is announced over Redis when the
  * install has one, so running nodes close a disabled agent's sockets at once;
- * without it, nodes refuse the agent within their cache time (5 s).
+ * without it, nodes refuse the agent within their cache time (5 s) and close
+ * their sockets at the next heartbeat.
  * @module
  */
 import { createInterface } from "node:readline";
@@ -117,7 +118,7 @@ export async function runAgentCommand(store: Store, config: ParleyConfig, input:
         print(
           isAnnounced
             ? "Running nodes closed their sockets; their chats return to the queue after the grace period."
-            : "Running nodes refuse them within 5 seconds; without Redis, disable over REST or the console to close their open sockets at once.",
+            : "Running nodes refuse them within 5 seconds and close their sockets at the next heartbeat; disable over REST or the console to close them at once.",
         );
         return;
       }

@@ -267,6 +267,22 @@ export class Session implements Subscriber {
     return this.claims?.tenant ?? DEFAULT_TENANT;
   }
 
+  /**
+   * Closes the socket when its agent was disabled since the hello: the
+   * heartbeat's check, for a change no bus message announced (the command
+   * line on an install without Redis). The role is kept a few seconds, so
+   * this reads the store at most once per agent and heartbeat.
+   */
+  async closeIfDisabled(): Promise<void> {
+    const claims = this.claims;
+    if (this.phase !== "ready" || claims === undefined || claims.role !== "agent" || this.deps.roles === undefined) return;
+    try {
+      if (await this.deps.roles.isDisabled(claims)) this.connection.close(CLOSE_CODES.AUTH_FAILED, "AGENT_DISABLED");
+    } catch (error) {
+      this.logger.warn({ err: error }, "checking whether the agent is disabled failed; checked again at the next heartbeat");
+    }
+  }
+
   /** Whether the hello's token was accepted. */
   get isAuthenticated(): boolean {
     return this.phase === "ready" && this.claims !== undefined;

@@ -232,6 +232,7 @@ export class SocketServer {
       connection.isAlive = false;
       session.forgetFullBudgets();
       ws.ping();
+      void session.closeIfDisabled();
     }
   }
 }
