@@ -100,9 +100,17 @@ describe("the admin page", { timeout: 120_000 }, () => {
   });
 
   it("disables an agent and sets a new password, both felt at the login", async () => {
+    const eve = await newPage();
+    await logIn(eve, server.url, "eve", "eve-password");
     await page.getByRole("button", { name: "Disable eve" }).click();
     await row("eve").getByText("Disabled").waitFor();
     expect(await loginCode("eve", "eve-password")).toBe("AGENT_DISABLED");
+    // Eve's open console is closed by the server and logs out; logging in again says why not.
+    await eve.getByText("Your session has ended. Please log in again.").waitFor();
+    await eve.getByLabel("Username").fill("eve");
+    await eve.getByLabel("Password").fill("eve-password");
+    await eve.getByRole("button", { name: "Log in" }).click();
+    await eve.getByRole("alert").getByText("Your account is disabled: ask an administrator of your company.").waitFor();
 
     await page.getByRole("button", { name: "Set a new password for dan" }).click();
     const field = page.getByLabel("New password (at least 8 characters)");
