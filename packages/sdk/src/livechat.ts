@@ -7,7 +7,7 @@ import { LiveChatError } from "./errors.js";
 import { postJson } from "./http.js";
 import { OutboxPump, type FrameWithoutRid } from "./outbox.js";
 import { Session, type Runtime } from "./session.js";
-import { checkNicknameCharacters, startUri } from "./validate.js";
+import { checkCallData, checkNicknameCharacters, startUri } from "./validate.js";
 import type {
   ChatFeedListener,
   ChatHistory,
@@ -124,6 +124,8 @@ export class LiveChat {
     const limits = this._session.limits;
     const badNickname = checkNicknameCharacters(info?.nickname, limits);
     if (badNickname) throw badNickname;
+    const badCallData = info.callData === undefined ? null : checkCallData(info.callData);
+    if (badCallData) throw badCallData;
     const body: StartContactInfo = { nickname: info.nickname };
     const page = typeof document === "undefined" ? undefined : globalThis;
     const email = info.email;
@@ -137,6 +139,7 @@ export class LiveChat {
     if (uri !== undefined) body.uri = uri;
     if (title !== undefined) body.title = title;
     if (userAgent !== undefined) body.userAgent = userAgent;
+    if (info.callData !== undefined) body.callData = info.callData;
     const tenant = this._runtime.tenant?.();
     const request = tenant === undefined ? body : { ...body, tenant };
     const started = await postJson<StartContactResponse>(fetchImpl, urls, "/v1/contacts", request);

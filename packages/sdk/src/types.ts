@@ -137,6 +137,15 @@ export interface StartContactInfo {
   title?: string;
   /** User agent; in browsers defaults to `navigator.userAgent`. */
   userAgent?: string;
+  /**
+   * The chat's call data: key–value strings for the contact center (an
+   * account number, the queue, a campaign). Keys are 1–64 characters of
+   * `A-Z a-z 0-9 _ . -`; values at most 1,024 characters; at most 30 keys and
+   * 8 KiB in all. Checked before anything is sent (`CALL_DATA_INVALID`,
+   * `CALL_DATA_TOO_LARGE`). Agents see it; the customer's own session does not
+   * get it back.
+   */
+  callData?: Record<string, string>;
 }
 
 /** Resolution of `LIVECHAT.getChatHistory`: messages oldest first, as the original product shaped them. */

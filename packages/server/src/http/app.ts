@@ -15,6 +15,7 @@ import { DEFAULT_HTTP_GUARDS, type HttpGuards } from "../config.js";
 import { apiKeyRoutes } from "./api-keys.js";
 import { auditRoutes } from "./audit.js";
 import { authRoutes } from "./auth.js";
+import { callDataRoutes } from "./call-data.js";
 import { chatRoutes } from "./chats.js";
 import { consoleRoutes } from "./console.js";
 import { contactRoutes } from "./contacts.js";
@@ -123,6 +124,7 @@ export function buildApp(deps: AppDeps): FastifyInstance {
   contactRoutes(app, deps);
   authRoutes(app, deps);
   chatRoutes(app, deps);
+  callDataRoutes(app, deps);
   tenantRoutes(app, deps);
   sdkRoutes(app);
   widgetRoutes(app);
