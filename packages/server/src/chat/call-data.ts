@@ -11,6 +11,7 @@ import { ParleyError } from "../errors.js";
 import { newEventId } from "../ids.js";
 import type { Store } from "../store/types.js";
 import type { ChatAccess } from "./access.js";
+import { userRef } from "./payloads.js";
 import type { CommitPipeline } from "./pipeline.js";
 
 /** Throws the coded error for call data that may not be stored as it is. */
@@ -76,7 +77,10 @@ export class ChatCallData {
     if (Object.keys(effective).length === 0) return { seq: null, callData: current };
     requireValidCallData(next);
     const ts = new Date().toISOString();
-    const data: CallDataChangedEvent = { chatId, changes: effective, user: { id: who.userId, nickname: who.nickname, isAgent: true }, ts };
+    // Named as in the chat when the agent is in it; an API key or an agent outside it by its own name.
+    const me = state.participants.get(who.userId);
+    const user = me === undefined ? { id: who.userId, nickname: who.nickname, isAgent: true } : userRef(me);
+    const data: CallDataChangedEvent = { chatId, changes: effective, user, ts };
     const seq = await this.pipeline.appendChange(
       who.tenant,
       { chatId, id: newEventId(), userId: who.userId, ts, name: "callDataChanged", data },
