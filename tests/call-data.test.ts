@@ -33,7 +33,8 @@ beforeAll(async () => {
   const boss = await loginAgent(server.url, "boss", "boss-password");
   writeKey = await newKey(boss, ["chats:write", "transcripts:read"]);
   readKey = await newKey(boss, ["transcripts:read"]);
-});
+  // Three CLI runs and a server start: slow when the machine is busy.
+}, 120_000);
 
 afterAll(async () => {
   await server?.close();
