@@ -51,6 +51,10 @@ export const ERRORS = {
   PARTICIPANTS_LIMIT: { status: 409, message: "The chat has reached its maximum number of participants." },
   CONTACTS_PER_SESSION_LIMIT: { status: 409, message: "This session has joined the maximum number of chats." },
   MESSAGE_NOT_FOUND: { status: 404, message: "No message with that id in this chat." },
+  SURVEY_NOT_AVAILABLE: { status: 409, message: "This chat has no survey to answer: it has not ended, or its queue asks none." },
+  SURVEY_ALREADY_ANSWERED: { status: 409, message: "The survey of this chat was already answered." },
+  SURVEY_EXPIRED: { status: 410, message: "The time to answer this chat's survey has passed." },
+  SURVEY_ANSWER_INVALID: { status: 400, message: "An answer is out of the survey's scale, missing, or names no question of it." },
   // Desk
   AGENT_CAPACITY_FULL: { status: 409, message: "This agent already handles as many chats as their capacity allows; leave or end one first." },
   // Content
@@ -63,6 +67,8 @@ export const ERRORS = {
   NICKNAME_RESERVED: { status: 409, message: "That nickname is an agent's name or looks like one; choose another." },
   INVALID_URL: { status: 400, message: "Links must be absolute http or https URLs." },
   CLIENT_ID_REUSED: { status: 409, message: "This client id was already used for a different message." },
+  EMAIL_INVALID: { status: 400, message: "That is not an e-mail address." },
+  HOURS_INVALID: { status: 400, message: "The business hours name an unknown time zone, an interval that closes before it opens, or a date that does not exist." },
   // Limits
   RATE_LIMITED: { status: 429, message: "Too many requests; slow down and retry later." },
   CONNECTION_LIMIT: { status: 429, message: "Too many open connections or requests in flight from this client; finish some and retry." },
@@ -70,6 +76,7 @@ export const ERRORS = {
   TOO_MANY_SOCKETS: { status: 429, message: "Too many open sockets from this address or with this token; close some and retry." },
   API_KEY_LIMIT: { status: 409, message: "This tenant holds the maximum number of API keys; revoke one first." },
   CUSTOMER_DATA_TOO_LARGE: { status: 413, message: "The customer has more chats or files than one export or erasure may cover; ask a chat id at a time." },
+  OFFLINE_MESSAGES_FULL: { status: 429, message: "This company holds as many unanswered offline messages as it may; try again later." },
   // Media
   MEDIA_INVALID_BASE64: { status: 400, message: "The file is not valid Base64, or it is truncated." },
   MEDIA_EMPTY: { status: 400, message: "The file is empty." },
