@@ -184,6 +184,7 @@ describe("availability", () => {
       const open = await readUntil(
         async () => (await call("GET", "/v1/availability?queue=sales")).body,
         (body) => body.open === true,
+        "the queue open once an agent is online",
       );
       expect(open).toEqual({ open: true, agentsAvailable: true, reason: "open" });
       // A queue with no hours is open whenever an agent is.

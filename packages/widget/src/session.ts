@@ -49,6 +49,8 @@ export class ChatSession {
   state: ChatState;
   /** Set by the UI: whether the panel is open on a visible page (then messages count as seen). */
   isVisible: () => boolean = () => false;
+  /** The chat shown and its customer token, kept after the end for its survey and transcript; null before a chat. */
+  credential: { chatId: string; token: string } | null = null;
 
   private readonly listeners = new Set<() => void>();
   private readonly sdk: LiveChatSdk;
@@ -255,6 +257,7 @@ export class ChatSession {
     const contact = await this.sdk.LIVECHAT.joinContact(saved.chatId, saved.nickname);
     const history = contact.history.hasMore ? (await this.sdk.LIVECHAT.getChatHistory(contact)).messages : contact.history.messages;
     this.contact = contact;
+    this.credential = { chatId: saved.chatId, token: saved.token };
     const myId = contact.user.id;
     // Agents already in the chat are named first, as their join lines did (history holds messages only).
     const entries = contact.participants
@@ -341,6 +344,7 @@ export class ChatSession {
   }
 
   private forget(): void {
+    this.credential = null;
     this.storage.clear();
     this.saved = undefined;
     this.contact = null;

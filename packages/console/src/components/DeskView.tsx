@@ -6,6 +6,7 @@ import { useDesk } from "../hooks.js";
 import { Conversation } from "./Conversation.js";
 import { EndedChats } from "./EndedChats.js";
 import { MyChats } from "./MyChats.js";
+import { OfflineMessagesView } from "./OfflineMessagesView.js";
 import { PrivacyView } from "./PrivacyView.js";
 import { Queue } from "./Queue.js";
 import { ReadOnlyChat } from "./ReadOnlyChat.js";
@@ -19,11 +20,15 @@ export function DeskView({ desk, onLogout }: { desk: Desk; onLogout: () => void 
   const readOnlyId = readOnly?.id;
   const closeReadOnly = () => setReadOnly(undefined);
   const [showPrivacy, setShowPrivacy] = useState(false);
+  const [showOffline, setShowOffline] = useState(false);
   const tenant = tenantOfToken(desk.login.token);
   const isSuperAdmin = useIsSuperAdmin(desk.login);
   const [isTenantsShown, setTenantsShown] = useState(false);
   // Opening a chat leaves the companies view.
-  useEffect(() => setTenantsShown(false), [desk.selectedId, readOnlyId]);
+  useEffect(() => {
+    setTenantsShown(false);
+    setShowOffline(false);
+  }, [desk.selectedId, readOnlyId]);
   const room = readOnlyId === undefined ? desk.selected : undefined;
   // A chat that ends here belongs in the ended list at once.
   const endedHere = [...desk.rooms.values()].filter((r) => r.hasEnded).length;
@@ -56,6 +61,12 @@ export function DeskView({ desk, onLogout }: { desk: Desk; onLogout: () => void 
           <input type="checkbox" checked={desk.isSoundOn} onChange={(e) => desk.setSound(e.currentTarget.checked)} />
           Sound on new chats
         </label>
+        <button type="button" aria-pressed={showOffline} onClick={() => {
+            setShowPrivacy(false);
+            setShowOffline(!showOffline);
+          }}>
+          Offline messages
+        </button>
         <button type="button" onClick={() => setShowPrivacy(true)}>
           Customer data
         </button>
@@ -93,6 +104,8 @@ export function DeskView({ desk, onLogout }: { desk: Desk; onLogout: () => void 
         <main class="main" id="main">
           {showPrivacy ? (
             <PrivacyView token={desk.login.token} onClose={() => setShowPrivacy(false)} />
+          ) : showOffline ? (
+            <OfflineMessagesView token={desk.login.token} onClose={() => setShowOffline(false)} />
           ) : isTenantsShown ? (
             <TenantsView token={desk.login.token} onClose={() => setTenantsShown(false)} />
           ) : readOnlyId !== undefined ? (

@@ -7,7 +7,9 @@ import type { ChatSession } from "../session.js";
 import { Composer } from "./Composer.js";
 import { Conversation } from "./Conversation.js";
 import { ChatIcon, CloseIcon } from "./icons.js";
+import { OfflineGate } from "./OfflineForm.js";
 import { StartForm } from "./StartForm.js";
+import { Survey } from "./Survey.js";
 
 interface Props {
   session: ChatSession;
@@ -94,7 +96,9 @@ export function App({ session, config, strings }: Props): JSX.Element {
             </p>
           )}
           {state.phase === "start" || state.phase === "starting" ? (
-            <StartForm session={session} strings={strings} greeting={config.greeting ?? strings.greeting} isBusy={state.phase === "starting"} />
+            <OfflineGate config={config}>
+              <StartForm session={session} strings={strings} greeting={config.greeting ?? strings.greeting} isBusy={state.phase === "starting"} />
+            </OfflineGate>
           ) : (
             <Conversation entries={state.entries} session={session} strings={strings} onOpenImage={(src, name) => setImage({ src, name })} />
           )}
@@ -107,6 +111,7 @@ export function App({ session, config, strings }: Props): JSX.Element {
             </p>
           )}
           {state.phase === "chat" && <Composer session={session} strings={strings} />}
+          {state.phase === "ended" && <Survey config={config} chat={session.credential} />}
           {state.phase === "ended" && (
             <button type="button" class="primary new-chat" onClick={() => void session.newChat()}>
               {strings.newChat}
