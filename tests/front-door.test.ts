@@ -241,6 +241,24 @@ describe("offline messages", () => {
   });
 });
 
+describe("a customer's erasure", () => {
+  it("deletes their offline messages (by e-mail) and what they wrote in a survey, keeping its rating", async () => {
+    expect((await call("POST", "/v1/offline-messages", { body: { name: "Zoe", email: "Zoe@Example.com", message: "Hello" } })).status).toBe(201);
+    const chat = await startChat("Zelda");
+    await endChat(chat.chatId);
+    expect((await call("POST", `/v1/chats/${chat.chatId}/survey`, { token: chat.token, body: { rating: 2, comment: "My number is 555-0100", answers: { solved: 1, better: "call me" } } })).status).toBe(201);
+
+    const byEmail = await call("POST", "/v1/customers/erase", { token: admin, body: { email: "zoe@example.com" } });
+    expect(byEmail.body).toMatchObject({ chats: 0, offlineMessages: 1 });
+    const left = (await call("GET", "/v1/offline-messages?limit=200", { token: agent })).body.messages as { name: string }[];
+    expect(left.map((m) => m.name)).not.toContain("Zoe");
+
+    expect((await call("POST", "/v1/customers/erase", { token: admin, body: { chatId: chat.chatId } })).body).toMatchObject({ chats: 1 });
+    const survey = await call("GET", `/v1/chats/${chat.chatId}/survey`, { token: agent });
+    expect(survey.body.result).toMatchObject({ rating: 2, comment: null, answers: {} });
+  });
+});
+
 describe("an expired survey", () => {
   it("is refused once its time after the end has passed, across a restart", async () => {
     const chat = await startChat("Edda");

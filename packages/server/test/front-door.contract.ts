@@ -126,6 +126,11 @@ export function frontDoorContract(name: string, factory: StoreFactory): void {
       // Another tenant's id finds nothing and changes nothing.
       expect(await store.tenant("default").updateOfflineMessage(id, "read", "Eve", "2026-11-30T12:07:00.000Z")).toBeUndefined();
       expect(await store.tenant("default").countOpenOfflineMessages()).toBe(1);
+
+      // A customer's erasure by e-mail: every message left with the address, whatever its case, in this tenant only.
+      expect(await acme.eraseOfflineMessages("NINA@example.com")).toBe(3);
+      expect(await acme.listOfflineMessages({ limit: 10 })).toEqual([]);
+      expect(await store.tenant("default").countOpenOfflineMessages()).toBe(1);
     });
   });
 }

@@ -108,6 +108,8 @@ export async function eraseChat(db: TenantDb, chatId: string, at: string): Promi
       .where("media.erased_at", "is", null)
       .execute();
 
+    // The survey's rating stays for the reports; what the customer wrote goes.
+    await trx.updateTable("surveys").set({ comment: null, answers: "{}" }).where("surveys.chat_id", "=", chatId).execute();
     await trx.updateTable("participants").set({ nickname: ERASED }).where("participants.chat_id", "=", chatId).where("participants.user_id", "=", customer).execute();
     await trx
       .updateTable("contacts")

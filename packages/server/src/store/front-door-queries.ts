@@ -67,6 +67,8 @@ export interface FrontDoorStore {
    * (a late "read" changes nothing). Undefined when there is no such message.
    */
   updateOfflineMessage(id: string, state: "read" | "answered", by: string, at: string): Promise<OfflineMessage | undefined>;
+  /** Deletes the offline messages left with this e-mail address (a customer's erasure); how many. */
+  eraseOfflineMessages(email: string): Promise<number>;
 }
 
 const OFFLINE_COLUMNS = ["id", "queue", "name", "email", "message", "consent", "state", "created_at", "answered_at", "answered_by"] as const;
@@ -220,6 +222,15 @@ export function frontDoorQueries(db: TenantDb): FrontDoorStore {
         const row = await trx.selectFrom("offline_messages").select([...OFFLINE_COLUMNS]).where("id", "=", id).executeTakeFirst();
         return row === undefined ? undefined : toOfflineMessage(row);
       });
+    },
+
+    async eraseOfflineMessages(email) {
+      // Addresses are compared without case, as mail servers treat domains (and most, local parts).
+      const result = await db
+        .deleteFrom("offline_messages")
+        .where(sql<string>`lower(offline_messages.email)`, "=", email.trim().toLowerCase())
+        .executeTakeFirst();
+      return Number(result.numDeletedRows);
     },
   };
 }

@@ -289,6 +289,10 @@ export class SqlTenantStore implements TenantStore {
     return this.backend.guard(this.frontDoor.listOfflineMessages(...args)) as ReturnType<FrontDoorStore["listOfflineMessages"]>;
   }
 
+  eraseOfflineMessages(...args: Parameters<FrontDoorStore["eraseOfflineMessages"]>): ReturnType<FrontDoorStore["eraseOfflineMessages"]> {
+    return this.backend.guard(this.frontDoor.eraseOfflineMessages(...args));
+  }
+
   updateOfflineMessage(...args: Parameters<FrontDoorStore["updateOfflineMessage"]>): ReturnType<FrontDoorStore["updateOfflineMessage"]> {
     return this.backend.guard(this.frontDoor.updateOfflineMessage(...args)) as ReturnType<FrontDoorStore["updateOfflineMessage"]>;
   }
