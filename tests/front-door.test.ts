@@ -97,6 +97,8 @@ describe("survey", () => {
     expect(codeOf(await call("PUT", "/v1/surveys/default", { token: admin, body: { ...survey, questions: tooMany } }))).toBe("VALIDATION_FAILED");
     expect((await call("PUT", "/v1/surveys/default", { token: admin, body: survey })).status).toBe(200);
     expect((await call("GET", "/v1/surveys/default", { token: admin })).body.survey).toEqual(survey);
+    const audit = await call("GET", "/v1/audit?action=queue.survey_set", { token: admin });
+    expect(audit.body.entries).toEqual([expect.objectContaining({ action: "queue.survey_set", target: { type: "queue", id: "default" }, detail: { enabled: true, questions: 2 } })]);
   });
 
   it("is answered once by the customer of the ended chat, with answers that fit it", async () => {

@@ -8,6 +8,7 @@
 import { Type } from "@sinclair/typebox";
 import { AvailabilityQuery, BusinessHours, DEFAULT_QUEUE, QueueParams, type AvailabilityResponse } from "@parley/protocol";
 import type { FastifyInstance } from "fastify";
+import { recordAudit } from "../audit/record.js";
 import type { TenantGate } from "../auth/tenant-gate.js";
 import type { AgentDesk } from "../desk/desk.js";
 import { Availability } from "../front-door/availability.js";
@@ -54,10 +55,13 @@ export function queueHoursRoutes(app: FastifyInstance, deps: QueueHoursRoutesDep
     "/v1/queues/:queue/hours",
     { schema: { params: QueueParams, body: PutHoursBody, response: { 200: HoursResponse } }, config: ADMIN, bodyLimit: 64 * 1024 },
     async (request) => {
-      const { tenant } = await deps.admin(request);
+      const caller = await deps.admin(request);
+      const { tenant } = caller;
       const { hours } = request.body;
       if (hours !== null) checkHours(hours);
-      await deps.store.tenant(tenant).setBusinessHours(request.params.queue, hours, new Date().toISOString());
+      const store = deps.store.tenant(tenant);
+      await store.setBusinessHours(request.params.queue, hours, new Date().toISOString());
+      await recordAudit(store, caller, "queue.hours_set", { type: "queue", id: request.params.queue }, hours === null ? { removed: true } : { timeZone: hours.timeZone, intervals: hours.weekly.length, holidays: hours.holidays.length });
       // This node answers with the new hours at once; others within the cache's few seconds.
       availability.forget(tenant, request.params.queue);
       return { queue: request.params.queue, hours };

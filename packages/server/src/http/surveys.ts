@@ -8,6 +8,7 @@
 import { Type, type Static } from "@sinclair/typebox";
 import { DEFAULT_QUEUE, QueueParams, SurveyAnswerBody, SurveyConfig, type ChatSurveyResponse, type SurveyResult } from "@parley/protocol";
 import type { FastifyInstance } from "fastify";
+import { recordAudit } from "../audit/record.js";
 import { authorizeRead } from "../auth/access.js";
 import type { ChatService } from "../chat/service.js";
 import type { ChatState } from "../chat/state.js";
@@ -74,9 +75,11 @@ export function surveyRoutes(app: FastifyInstance, deps: SurveyRoutesDeps): void
     "/v1/surveys/:queue",
     { schema: { params: QueueParams, body: SurveyConfig, response: { 200: ConfigResponse } }, config: ADMIN, bodyLimit: BODY_LIMIT },
     async (request) => {
-      const { tenant } = await deps.admin(request);
+      const caller = await deps.admin(request);
       checkSurveyConfig(request.body);
-      await deps.store.tenant(tenant).setSurveyConfig(request.params.queue, request.body, new Date().toISOString());
+      const store = deps.store.tenant(caller.tenant);
+      await store.setSurveyConfig(request.params.queue, request.body, new Date().toISOString());
+      await recordAudit(store, caller, "queue.survey_set", { type: "queue", id: request.params.queue }, { enabled: request.body.enabled, questions: request.body.questions.length });
       return { queue: request.params.queue, survey: request.body };
     },
   );
