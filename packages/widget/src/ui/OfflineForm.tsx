@@ -7,7 +7,7 @@
  * @module
  */
 import type { ComponentChildren, JSX } from "preact";
-import { useEffect, useState } from "preact/hooks";
+import { useEffect, useRef, useState } from "preact/hooks";
 import type { WidgetConfig } from "../config.js";
 import { fetchAvailability, frontDoorConfig, FrontDoorError, sendOfflineMessage } from "../front-door.js";
 import { frontDoorStrings, type FrontDoorStrings } from "../front-door-strings.js";
@@ -31,8 +31,21 @@ export function OfflineGate({ config, children }: { config: WidgetConfig; childr
       isCurrent = false;
     };
   }, [config]);
+  const gate = useRef<HTMLDivElement>(null);
+  // The panel opened (and placed the focus) before the answer came: the focus goes to the first field of the form
+  // shown, unless the customer has moved it out of the panel meanwhile.
+  useEffect(() => {
+    const root = gate.current;
+    if (isClosed === null || root === null) return;
+    const active = (root.getRootNode() as Document | ShadowRoot).activeElement;
+    if (active === null || root.closest(".panel")?.contains(active) === true) root.querySelector<HTMLElement>("input, textarea")?.focus();
+  }, [isClosed]);
   if (isClosed === null) return <p class="greeting" aria-busy="true" />;
-  return isClosed ? <OfflineForm config={config} strings={frontDoorStrings(config.language)} /> : <>{children}</>;
+  return (
+    <div class="gate" ref={gate}>
+      {isClosed ? <OfflineForm config={config} strings={frontDoorStrings(config.language)} /> : children}
+    </div>
+  );
 }
 
 function OfflineForm({ config, strings }: { config: WidgetConfig; strings: FrontDoorStrings }): JSX.Element {
