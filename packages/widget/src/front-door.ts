@@ -1,34 +1,12 @@
 /**
  * The widget's front door and way out: whether the queue takes chats now,
  * the offline message, the survey after a chat and the transcript download.
- * The queue (`data-queue`) and the privacy page (`data-privacy-url`, which
- * makes the offline form ask for consent) are read from the widget's own
- * script tag while it runs.
+ * The queue is `data-queue`; `data-privacy-url` makes the offline form ask
+ * for consent (see config.ts).
  * @module
  */
 import type { ChatSurveyResponse, SurveyAnswerBody } from "@parley/protocol";
-import { ownScript, type WidgetConfig } from "./config.js";
-
-/** The settings of this module, from the script tag. */
-export interface FrontDoorConfig {
-  /** The queue asked about and named on offline messages; undefined: the server's default. */
-  queue: string | undefined;
-  /** A privacy page: when set, the offline form asks for consent and links to it (http/https only). */
-  privacyUrl: string | undefined;
-}
-
-function read(): FrontDoorConfig {
-  const data = ownScript()?.dataset ?? {};
-  const queue = data.queue?.trim();
-  const privacy = data.privacyUrl?.trim();
-  return {
-    queue: queue !== undefined && /^[a-z0-9][a-z0-9_-]{0,63}$/.test(queue) ? queue : undefined,
-    privacyUrl: privacy !== undefined && /^https?:\/\//i.test(privacy) ? privacy : undefined,
-  };
-}
-
-/** Read while the bundle first runs: `document.currentScript` is null afterwards. */
-export const frontDoorConfig: FrontDoorConfig = read();
+import type { WidgetConfig } from "./config.js";
 
 /** A failed call: the server's code, or `UNREACHABLE`. */
 export class FrontDoorError extends Error {
@@ -51,7 +29,7 @@ const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 /** `GET /v1/availability`: whether a chat started now would be answered. */
 export function fetchAvailability(config: WidgetConfig): Promise<{ open: boolean; reason: string }> {
   const query = new URLSearchParams();
-  if (frontDoorConfig.queue !== undefined) query.set("queue", frontDoorConfig.queue);
+  if (config.queue !== undefined) query.set("queue", config.queue);
   if (config.tenant !== undefined) query.set("tenant", config.tenant);
   return request(`${config.serverUrl}/v1/availability?${query.toString()}`);
 }
@@ -67,8 +45,8 @@ export interface OfflineMessageInput {
 /** `POST /v1/offline-messages`. */
 export async function sendOfflineMessage(config: WidgetConfig, input: OfflineMessageInput): Promise<void> {
   const body: Record<string, unknown> = { name: input.name.trim(), email: input.email.trim(), message: input.message };
-  if (frontDoorConfig.privacyUrl !== undefined) body.consent = input.consent;
-  if (frontDoorConfig.queue !== undefined) body.queue = frontDoorConfig.queue;
+  if (config.privacyUrl !== undefined) body.consent = input.consent;
+  if (config.queue !== undefined) body.queue = config.queue;
   if (config.tenant !== undefined) body.tenant = config.tenant;
   await request(`${config.serverUrl}/v1/offline-messages`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
 }

@@ -2,23 +2,30 @@
 import type { JSX } from "preact";
 import { useEffect, useRef, useState } from "preact/hooks";
 import type { WidgetConfig } from "../config.js";
+import type { HostPage } from "../host-page.js";
 import { format, type Strings } from "../i18n.js";
 import type { ChatSession } from "../session.js";
 import { Composer } from "./Composer.js";
 import { Conversation } from "./Conversation.js";
 import { ChatIcon, CloseIcon } from "./icons.js";
-import { OfflineGate } from "./OfflineForm.js";
+import { loadOnDemand, useOnDemand } from "../on-demand.js";
+import { OfflineGate } from "./OfflineGate.js";
 import { StartForm } from "./StartForm.js";
-import { Survey } from "./Survey.js";
+import { Waiting } from "./Waiting.js";
+
+/** The survey and transcript after a chat: a chunk of its own, fetched when a chat ends. */
+const afterChat = loadOnDemand(() => import("./Survey.js"));
 
 interface Props {
   session: ChatSession;
   config: WidgetConfig;
   strings: Strings;
+  host: HostPage;
 }
 
-export function App({ session, config, strings }: Props): JSX.Element {
+export function App({ session, config, strings, host }: Props): JSX.Element {
   const [state, setState] = useState(session.state);
+  const survey = useOnDemand(afterChat, state.phase === "ended");
   const [isOpen, setOpen] = useState(false);
   const [isDragging, setDragging] = useState(false);
   const [image, setImage] = useState<{ src: string; name: string } | null>(null);
@@ -27,6 +34,18 @@ export function App({ session, config, strings }: Props): JSX.Element {
   const closeImage = useRef<HTMLButtonElement>(null);
 
   useEffect(() => session.subscribe(() => setState(session.state)), [session]);
+  // The page's Parley.open() and Parley.close(), those it queued before the widget ran included.
+  useEffect(() => host.attach({ open: () => setOpen(true), close: () => setOpen(false) }), [host]);
+  const wasOpen = useRef(false);
+  useEffect(() => {
+    if (isOpen === wasOpen.current) return;
+    wasOpen.current = isOpen;
+    host.emit(isOpen ? "WidgetShown" : "WidgetHidden");
+    // Fetched while the customer types a name: the chat opens without waiting for it.
+    if (isOpen) session.sdk().catch(() => undefined);
+    // Back to the launcher, shown again now that the panel is gone (on phones it hides under the panel).
+    else launcher.current?.focus();
+  }, [isOpen]);
   useEffect(() => {
     session.isVisible = () => isOpen && document.visibilityState === "visible";
     session.markSeen();
@@ -44,10 +63,7 @@ export function App({ session, config, strings }: Props): JSX.Element {
   }, [isOpen, state.phase]);
   useEffect(() => closeImage.current?.focus(), [image]);
 
-  const close = () => {
-    setOpen(false);
-    launcher.current?.focus();
-  };
+  const close = () => setOpen(false);
   const onKeyDown = (event: KeyboardEvent) => {
     // The image view is modal: Tab stays on its one control.
     if (event.key === "Tab" && image) {
@@ -70,7 +86,7 @@ export function App({ session, config, strings }: Props): JSX.Element {
   const title = config.title ?? strings.title;
 
   return (
-    <div class={`root ${config.position}`} onKeyDown={onKeyDown}>
+    <div class={`root ${config.position}${isOpen ? " open" : ""}`} onKeyDown={onKeyDown}>
       {isOpen && (
         <div
           class={`panel${isDragging ? " dragging" : ""}`}
@@ -100,7 +116,10 @@ export function App({ session, config, strings }: Props): JSX.Element {
               <StartForm session={session} strings={strings} greeting={config.greeting ?? strings.greeting} isBusy={state.phase === "starting"} />
             </OfflineGate>
           ) : (
-            <Conversation entries={state.entries} session={session} strings={strings} onOpenImage={(src, name) => setImage({ src, name })} />
+            <>
+              {state.phase === "chat" && !state.hasAgent && <Waiting queue={state.queue} strings={strings} />}
+              <Conversation greeting={config.greeting ?? strings.greeting} entries={state.entries} session={session} strings={strings} onOpenImage={(src, name) => setImage({ src, name })} />
+            </>
           )}
           <p class="typing" role="status">
             {state.typing !== null && state.phase === "chat" ? strings.typing.replace("{name}", state.typing) : ""}
@@ -111,7 +130,7 @@ export function App({ session, config, strings }: Props): JSX.Element {
             </p>
           )}
           {state.phase === "chat" && <Composer session={session} strings={strings} />}
-          {state.phase === "ended" && <Survey config={config} chat={session.credential} />}
+          {state.phase === "ended" && survey !== null && <survey.Survey config={config} chat={session.credential} />}
           {state.phase === "ended" && (
             <button type="button" class="primary new-chat" onClick={() => void session.newChat()}>
               {strings.newChat}
@@ -134,7 +153,10 @@ export function App({ session, config, strings }: Props): JSX.Element {
         ref={launcher}
         aria-expanded={isOpen}
         aria-label={isOpen ? strings.close : state.unread > 0 ? `${strings.open} (${format(strings.unread, { count: String(state.unread) })})` : strings.open}
-        onClick={() => (isOpen ? close() : setOpen(true))}
+        onClick={() => {
+          host.emit("WidgetClicked");
+          setOpen(!isOpen);
+        }}
       >
         {isOpen ? <CloseIcon /> : <ChatIcon />}
         {!isOpen && state.unread > 0 && (

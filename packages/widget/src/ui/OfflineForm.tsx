@@ -1,15 +1,12 @@
 /**
- * What the panel shows before a chat when nobody can answer: the widget asks
- * the server whether the queue is open (business hours and an available
- * agent) and, when it is not, shows the offline message form instead of the
- * start form. When the server cannot be asked, the start form is shown: the
- * server still judges the chat.
+ * The offline message form, shown instead of the start form while the queue
+ * is closed (see OfflineGate.tsx); a chunk of its own, fetched when needed.
  * @module
  */
-import type { ComponentChildren, JSX } from "preact";
-import { useEffect, useRef, useState } from "preact/hooks";
+import type { JSX } from "preact";
+import { useState } from "preact/hooks";
 import type { WidgetConfig } from "../config.js";
-import { fetchAvailability, frontDoorConfig, FrontDoorError, sendOfflineMessage } from "../front-door.js";
+import { FrontDoorError, sendOfflineMessage } from "../front-door.js";
 import { frontDoorStrings, type FrontDoorStrings } from "../front-door-strings.js";
 import { format } from "../i18n.js";
 
@@ -18,44 +15,14 @@ const MAX_NAME = 128;
 const MAX_EMAIL = 254;
 const MAX_MESSAGE = 4000;
 
-/** The start form (`children`) when the queue is open or unknown, the offline form when it is closed. */
-export function OfflineGate({ config, children }: { config: WidgetConfig; children: ComponentChildren }): JSX.Element {
-  const [isClosed, setClosed] = useState<boolean | null>(null);
-  useEffect(() => {
-    let isCurrent = true;
-    fetchAvailability(config).then(
-      (answer) => isCurrent && setClosed(!answer.open),
-      () => isCurrent && setClosed(false),
-    );
-    return () => {
-      isCurrent = false;
-    };
-  }, [config]);
-  const gate = useRef<HTMLDivElement>(null);
-  // The panel opened (and placed the focus) before the answer came: the focus goes to the first field of the form
-  // shown, unless the customer has moved it out of the panel meanwhile.
-  useEffect(() => {
-    const root = gate.current;
-    if (isClosed === null || root === null) return;
-    const active = (root.getRootNode() as Document | ShadowRoot).activeElement;
-    if (active === null || root.closest(".panel")?.contains(active) === true) root.querySelector<HTMLElement>("input, textarea")?.focus();
-  }, [isClosed]);
-  if (isClosed === null) return <p class="greeting" aria-busy="true" />;
-  return (
-    <div class="gate" ref={gate}>
-      {isClosed ? <OfflineForm config={config} strings={frontDoorStrings(config.language)} /> : children}
-    </div>
-  );
-}
-
-function OfflineForm({ config, strings }: { config: WidgetConfig; strings: FrontDoorStrings }): JSX.Element {
+export function OfflineForm({ config, strings }: { config: WidgetConfig; strings: FrontDoorStrings }): JSX.Element {
   const [name, setName] = useState("");
   const [email, setEmail] = useState("");
   const [message, setMessage] = useState("");
   const [consent, setConsent] = useState(false);
   const [state, setState] = useState<"editing" | "sending" | "sent">("editing");
   const [notice, setNotice] = useState<string | null>(null);
-  const privacy = frontDoorConfig.privacyUrl;
+  const privacy = config.privacyUrl;
 
   const submit = (event: Event) => {
     event.preventDefault();
