@@ -7,7 +7,7 @@ import type { JSX } from "preact";
 import { useState } from "preact/hooks";
 import type { WidgetConfig } from "../config.js";
 import { FrontDoorError, sendOfflineMessage } from "../front-door.js";
-import { frontDoorStrings, type FrontDoorStrings } from "../front-door-strings.js";
+import type { FrontDoorStrings } from "../front-door-strings.js";
 import { format } from "../i18n.js";
 
 /** Mirrors the server's limits (packages/protocol front-door.ts): longer fields would be refused. */
