@@ -53,6 +53,8 @@ export const ERRORS = {
   MESSAGE_NOT_FOUND: { status: 404, message: "No message with that id in this chat." },
   // Desk
   AGENT_CAPACITY_FULL: { status: 409, message: "This agent already handles as many chats as their capacity allows; leave or end one first." },
+  AGENT_NOT_FOUND: { status: 404, message: "No agent with that id in this company, or the agent is disabled." },
+  TRANSFER_INVALID: { status: 400, message: "A transfer names exactly one target, an agent other than yourself or a queue." },
   // Content
   TEXT_EMPTY: { status: 400, message: "The message text is empty." },
   TEXT_TOO_LONG: { status: 400, message: "The message text exceeds the maximum length." },

@@ -7,6 +7,7 @@
 
 import type { WireError } from "./errors.js";
 import type { QueuePosition } from "./queue-position.js";
+import type { ContactTransferredEvent } from "./supervision.js";
 
 /** A participant as it appears inside messages: `event.content.user`. */
 export interface UserRef {
@@ -197,6 +198,8 @@ export interface EventPayloads {
   userAdded: UserAddedEvent;
   userLeft: UserLeftEvent;
   contactEnded: ContactEndedEvent;
+  /** The chat is being transferred to another agent or a queue (without the transfer's note). */
+  contactTransferred: ContactTransferredEvent;
 }
 
 /** @deprecated The same map as {@link EventPayloads}, by its former name. */
@@ -245,6 +248,7 @@ export const STORED_EVENT_NAMES: readonly StoredEventName[] = [
   "userAdded",
   "userLeft",
   "contactEnded",
+  "contactTransferred",
 ];
 
 /** Every event a contact emits, keyed by the name given to `contact.on`. */

@@ -17,6 +17,8 @@ import { ChatReplication } from "./chat/replication.js";
 import { ChatService } from "./chat/service.js";
 import { resolveConfig, type ConfigInput, type ParleyConfig } from "./config.js";
 import { createDesk } from "./desk/wiring.js";
+import { DeskSupervision } from "./desk/supervision.js";
+import { ChatNotes } from "./chat/notes.js";
 import { buildApp } from "./http/app.js";
 import { instrumentBus, instrumentStore } from "./instrument.js";
 import { OriginPolicy } from "./policy/origins.js";
@@ -151,6 +153,17 @@ export function createParleyServer(options: ParleyServerOptions = {}): ParleySer
     delivery: hub,
     admitAgent: (who, chatId) => desk.admitJoin(who, chatId),
   });
+  const roles = new AgentRoles(store);
+  // Notes travel beside the chat's events, to agents' sockets only.
+  const notes = new ChatNotes({ store: measuredStore, bus: measuredBus, logger, delivery: hub });
+  const supervision = new DeskSupervision({
+    store: measuredStore,
+    chat,
+    notes,
+    roles,
+    limits: config.limits,
+    admitAgent: (who, chatId) => desk.admitJoin(who, chatId),
+  });
   const origins = new OriginPolicy(config.allowedOrigins);
   const apiKeys = new ApiKeys({
     stores: (tenant) => measuredStore.tenant(tenant),
@@ -167,7 +180,7 @@ export function createParleyServer(options: ParleyServerOptions = {}): ParleySer
     blobs,
     tenants,
     tenantHosts: config.tenantHosts,
-    roles: new AgentRoles(store),
+    roles,
     tenantStatus,
     chat,
     media,
@@ -208,6 +221,7 @@ export function createParleyServer(options: ParleyServerOptions = {}): ParleySer
     trustProxy: config.trustProxy,
     tenantHosts: config.tenantHosts,
     desk,
+    supervision,
     ...(options.watermarks === undefined ? {} : { watermarks: options.watermarks }),
   });
   sockets.attach(app.server);
@@ -269,6 +283,7 @@ export function createParleyServer(options: ParleyServerOptions = {}): ParleySer
         await retentionStopped;
         await desk.close();
         chat.close();
+        notes.close();
         apiKeys.close();
         replication.close();
         feed.close();

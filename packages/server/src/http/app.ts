@@ -16,6 +16,7 @@ import { apiKeyRoutes } from "./api-keys.js";
 import { auditRoutes } from "./audit.js";
 import { authRoutes } from "./auth.js";
 import { chatRoutes } from "./chats.js";
+import { supervisionRoutes } from "./supervision.js";
 import { consoleRoutes } from "./console.js";
 import { contactRoutes } from "./contacts.js";
 import { corsRoutes } from "./cors.js";
@@ -123,6 +124,7 @@ export function buildApp(deps: AppDeps): FastifyInstance {
   contactRoutes(app, deps);
   authRoutes(app, deps);
   chatRoutes(app, deps);
+  supervisionRoutes(app, deps);
   tenantRoutes(app, deps);
   sdkRoutes(app);
   widgetRoutes(app);

@@ -173,6 +173,20 @@ export interface ApiKeysTable {
   revoked_at: string | null;
 }
 
+export interface ChatNotesTable {
+  tenant: string;
+  id: string;
+  chat_id: string;
+  kind: string;
+  author_id: string;
+  author_nickname: string;
+  text: string;
+  ts: string;
+  target_agent_id: string | null;
+  target_nickname: string | null;
+  target_queue: string | null;
+}
+
 export interface Database {
   audit_log: AuditLogTable;
   job_leases: JobLeasesTable;
@@ -186,4 +200,5 @@ export interface Database {
   meta: MetaTable;
   api_keys: ApiKeysTable;
   agent_presence: AgentPresenceTable;
+  chat_notes: ChatNotesTable;
 }

@@ -6,9 +6,11 @@
  * @module
  */
 import type { Kysely } from "kysely";
+import type { InternalNote } from "@parley/protocol";
 import { apiKeyStore, type ApiKeyStore } from "./api-key-queries.js";
 import { listContacts } from "./contact-list.js";
 import { deskQueries, type AgentDeskRecord, type DeskStore, type GoneAgent } from "./desk-queries.js";
+import { noteQueries, type AgentSummary, type NoteStore, type OpenChatRow } from "./note-queries.js";
 import type { Database } from "./schema.js";
 import {
   countAgents,
@@ -62,6 +64,7 @@ export class SqlTenantStore implements TenantStore {
   private readonly db: TenantDb;
   private readonly apiKeys: ApiKeyStore;
   private readonly desk: DeskStore;
+  private readonly notes: NoteStore;
 
   constructor(
     readonly name: string,
@@ -69,6 +72,7 @@ export class SqlTenantStore implements TenantStore {
   ) {
     this.db = new TenantDb(backend.db, name);
     this.desk = deskQueries(this.db);
+    this.notes = noteQueries(this.db);
     this.apiKeys = apiKeyStore(this.db);
   }
 
@@ -242,6 +246,24 @@ export class SqlTenantStore implements TenantStore {
 
   finishReturn(agent: GoneAgent): Promise<void> {
     return this.backend.guard(this.desk.finishReturn(agent));
+  }
+
+  // -- notes and supervision (store/note-queries.ts) ---------------------------
+
+  addNote(note: InternalNote): Promise<void> {
+    return this.backend.guard(this.notes.addNote(note));
+  }
+
+  notesOf(chatId: string, limit: number): Promise<InternalNote[]> {
+    return this.backend.guard(this.notes.notesOf(chatId, limit));
+  }
+
+  agentById(agentId: string): Promise<AgentSummary | undefined> {
+    return this.backend.guard(this.notes.agentById(agentId));
+  }
+
+  openChats(limit: number): Promise<OpenChatRow[]> {
+    return this.backend.guard(this.notes.openChats(limit));
   }
 
   storedBytes(): Promise<number> {
