@@ -7,7 +7,7 @@
 
 import type { WireError } from "./errors.js";
 import type { QueuePosition } from "./queue-position.js";
-import type { ContactTransferredEvent } from "./supervision.js";
+import type { ContactTransferredEvent, InternalNote } from "./supervision.js";
 
 /** A participant as it appears inside messages: `event.content.user`. */
 export interface UserRef {
@@ -256,6 +256,8 @@ export interface ContactEventMap extends EventPayloads {
   isWriting: IsWritingEvent;
   /** Customers only: the chat's place in its queue while it waits (see `docs/routing.md`). */
   queuePosition: QueuePosition;
+  /** Agents only: an internal note, whisper or transfer note of the chat; customers never receive one. */
+  note: InternalNote;
 }
 
 /** Name of any event a contact emits. */
