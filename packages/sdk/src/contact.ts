@@ -251,8 +251,8 @@ export class Contact implements Resumable {
 
   /**
    * Agents only: writes an internal note into the chat. Only agents in the
-   * chat and supervisors monitoring it receive it (`note` event); the customer
-   * never does. In a monitored chat the note is a whisper to its agent.
+   * chat and supervisors monitoring it receive it (`note` event; not you: it
+   * is added to `contact.notes`); the customer never does. In a monitored chat the note is a whisper to its agent.
    * Resolves with the stored note. Rejects with `TEXT_EMPTY`, `TEXT_TOO_LONG`,
    * `CONTACT_ENDED`, `NOT_A_PARTICIPANT`, `FORBIDDEN` (a customer),
    * `ROLE_FORBIDDEN`, `RATE_LIMITED`, …
@@ -394,7 +394,8 @@ export class Contact implements Resumable {
   receiveNote(note: InternalNote): void {
     if (this._detachedWith || this.notes.some((known) => known.id === note.id)) return;
     this.notes.push(note);
-    this._events.emit("note", note);
+    // Like messages, your own notes are not handed back to you: the promise that wrote one resolves with it.
+    if (note.author.id !== this._host.userId) this._events.emit("note", note);
   }
 
   /** @internal A volatile signal (typing) arrived for this chat. */
