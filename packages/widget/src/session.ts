@@ -296,6 +296,8 @@ export class ChatSession {
     contact.on("isWriting", (event) => this.update({ typing: event.bwrite ? event.user.nickname : null }));
     contact.on("userAdded", (event) => this.add(this.system(format(this.strings.joined, { name: event.user.nickname }))));
     contact.on("userLeft", (event) => this.add(this.system(format(this.strings.left, { name: event.user.nickname }))));
+    // The note of a transfer never reaches the customer: only that they are being transferred.
+    contact.on("contactTransferred", () => this.add(this.system(this.strings.transferred)));
     contact.on("contactEnded", () => this.ended());
   }
 

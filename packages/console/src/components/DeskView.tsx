@@ -10,6 +10,7 @@ import { PrivacyView } from "./PrivacyView.js";
 import { Queue } from "./Queue.js";
 import { ReadOnlyChat } from "./ReadOnlyChat.js";
 import { StatusSwitch } from "./StatusSwitch.js";
+import { SupervisorView } from "./SupervisorView.js";
 import { TenantsView, useIsSuperAdmin } from "./TenantsView.js";
 import { DEFAULT_TENANT, tenantOfToken } from "../tenant.js";
 
@@ -22,8 +23,12 @@ export function DeskView({ desk, onLogout }: { desk: Desk; onLogout: () => void 
   const tenant = tenantOfToken(desk.login.token);
   const isSuperAdmin = useIsSuperAdmin(desk.login);
   const [isTenantsShown, setTenantsShown] = useState(false);
-  // Opening a chat leaves the companies view.
-  useEffect(() => setTenantsShown(false), [desk.selectedId, readOnlyId]);
+  const [isSupervising, setSupervising] = useState(false);
+  // Opening a chat leaves the companies view and the supervision view.
+  useEffect(() => {
+    setTenantsShown(false);
+    setSupervising(false);
+  }, [desk.selectedId, readOnlyId]);
   const room = readOnlyId === undefined ? desk.selected : undefined;
   // A chat that ends here belongs in the ended list at once.
   const endedHere = [...desk.rooms.values()].filter((r) => r.hasEnded).length;
@@ -48,6 +53,15 @@ export function DeskView({ desk, onLogout }: { desk: Desk; onLogout: () => void 
               setTenantsShown(!isTenantsShown);
             }}>
             Companies
+          </button>
+        )}
+        {desk.maySupervise && (
+          <button type="button" class="secondary" aria-pressed={isSupervising} onClick={() => {
+              setShowPrivacy(false);
+              setTenantsShown(false);
+              setSupervising(!isSupervising);
+            }}>
+            Supervision
           </button>
         )}
         <span class={`state state-${desk.connectionState}`}>{desk.connectionState === "connected" ? "Online" : "Reconnecting…"}</span>
@@ -93,6 +107,15 @@ export function DeskView({ desk, onLogout }: { desk: Desk; onLogout: () => void 
         <main class="main" id="main">
           {showPrivacy ? (
             <PrivacyView token={desk.login.token} onClose={() => setShowPrivacy(false)} />
+          ) : isSupervising ? (
+            <SupervisorView
+              desk={desk}
+              onOpen={() => {
+                closeReadOnly();
+                setSupervising(false);
+              }}
+              onClose={() => setSupervising(false)}
+            />
           ) : isTenantsShown ? (
             <TenantsView token={desk.login.token} onClose={() => setTenantsShown(false)} />
           ) : readOnlyId !== undefined ? (
