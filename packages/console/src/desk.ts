@@ -171,7 +171,8 @@ export class Desk {
   get knownAgents(): { id: string; nickname: string; status: AgentStatus }[] {
     const agents = new Map<string, string>();
     for (const chat of this.feed?.chats.values() ?? []) for (const agent of chat.agents) agents.set(agent.id, agent.nickname);
-    for (const id of this.agentStatuses.keys()) if (!agents.has(id)) agents.set(id, id);
+    // An agent online but in no chat of the feed is known by id only: named by its end, which tells agents apart.
+    for (const id of this.agentStatuses.keys()) if (!agents.has(id)) agents.set(id, `Agent …${id.slice(-6)}`);
     agents.delete(this.login.agent.id);
     return [...agents].map(([id, nickname]) => ({ id, nickname, status: this.agentStatuses.get(id) ?? "offline" })).sort((a, b) => a.nickname.localeCompare(b.nickname));
   }
