@@ -210,12 +210,15 @@ export class Desk {
   }
 
   /** Supervisors: take the chat over — join it, and every other agent leaves. */
-  async takeOver(room: Room, note: string): Promise<void> {
+  async takeOver(room: Room, note: string): Promise<boolean> {
+    let isDone = false;
     await this.attempt(room, async () => {
       const result = await room.contact.takeOver(note);
       room.addNote(result.note);
       this.rememberOpenChats();
+      isDone = true;
     });
+    return isDone;
   }
 
   select(chatId: string): void {

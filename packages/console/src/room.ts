@@ -192,7 +192,7 @@ export class Room {
   }
 
   /** What the conversation opens next: the composer in note mode, or the transfer dialog (the supervisor's view asks). */
-  pendingAction: "whisper" | "transfer" | undefined;
+  pendingAction: "whisper" | "transfer" | "takeOver" | undefined;
 
   startWhisper(): void {
     this.pendingAction = "whisper";
@@ -201,6 +201,11 @@ export class Room {
 
   startTransfer(): void {
     this.pendingAction = "transfer";
+    this.changed();
+  }
+
+  startTakeOver(): void {
+    this.pendingAction = "takeOver";
     this.changed();
   }
 

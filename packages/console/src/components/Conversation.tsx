@@ -15,11 +15,13 @@ export function Conversation({ desk, room }: { desk: Desk; room: Room }) {
   const [isDragging, setDragging] = useState(false);
   const [isConfirmingEnd, setConfirmingEnd] = useState(false);
   const [isTransferring, setTransferring] = useState(false);
+  const [isTakingOver, setTakingOver] = useState(false);
   // The supervisor's view asked for the transfer dialog (Reassign).
   useEffect(() => {
-    if (room.pendingAction !== "transfer") return;
+    if (room.pendingAction !== "transfer" && room.pendingAction !== "takeOver") return;
+    if (room.pendingAction === "transfer") setTransferring(true);
+    else setTakingOver(true);
     room.pendingAction = undefined;
-    setTransferring(true);
   }, [room, room.pendingAction]);
   const endButton = useRef<HTMLButtonElement>(null);
   const log = useRef<HTMLOListElement>(null);
@@ -90,7 +92,7 @@ export function Conversation({ desk, room }: { desk: Desk; room: Room }) {
           </button>
         ) : room.isMonitor ? (
           <>
-            <button type="button" onClick={() => void desk.takeOver(room, "")}>
+            <button type="button" onClick={() => setTakingOver(true)}>
               Take over
             </button>
             <button type="button" onClick={() => setTransferring(true)}>
@@ -153,6 +155,7 @@ export function Conversation({ desk, room }: { desk: Desk; room: Room }) {
         />
       )}
       {isTransferring && <TransferDialog desk={desk} room={room} onClose={() => setTransferring(false)} />}
+      {isTakingOver && <TransferDialog desk={desk} room={room} isTakeOver onClose={() => setTakingOver(false)} />}
       {fullImage !== undefined && <ImageViewer url={fullImage.url} name={fullImage.name} onClose={() => setFullImage(undefined)} />}
     </section>
   );

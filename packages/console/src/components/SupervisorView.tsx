@@ -107,12 +107,7 @@ export function SupervisorView({ desk, onOpen, onClose }: { desk: Desk; onOpen: 
                     <>
                       <button
                         type="button"
-                        onClick={() =>
-                          void act(async () => {
-                            const room = await monitored(chat.id);
-                            if (room !== undefined) await desk.takeOver(room, "");
-                          })
-                        }
+                        onClick={() => void act(async () => void (await monitored(chat.id))?.startTakeOver())}
                       >
                         Take over
                       </button>
