@@ -42,6 +42,7 @@ export type {
   MessageType,
   MultimediaMessageEvent,
   MultimediaMessageStoredEvent,
+  QueuePosition,
   ReceiptEvent,
   User,
   UserAddedEvent,
