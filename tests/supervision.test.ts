@@ -13,6 +13,7 @@ import { createLiveChatSdk, LiveChatError, type Contact, type InternalNote, type
 import type { ContactTransferredEvent, StartContactResponse, SupervisionChatsResponse } from "@parley/protocol";
 import { createParleyServer } from "@parley/server";
 import { RawSocket, type Frame } from "./support/raw-socket.js";
+import { TcpProxy } from "./support/tcp-proxy.js";
 import { CLI, tempDataDir, TEST_SECRET } from "./support/server.js";
 import { waitFor } from "./support/wait.js";
 
@@ -63,9 +64,9 @@ async function startDesk(agents: AgentSpec[]): Promise<Desk> {
   return { url, tokens, ids };
 }
 
-async function agentOn(desk: Desk, name: string): Promise<LiveChatSdk> {
+async function agentOn(desk: Desk, name: string, serverUrl = desk.url): Promise<LiveChatSdk> {
   const sdk = createLiveChatSdk();
-  sdk.init({ serverUrl: desk.url });
+  sdk.init({ serverUrl });
   cleanups.push(() => Promise.resolve(sdk.LIVECHAT.logout()));
   await sdk.LIVECHAT.login(desk.tokens[name]!, false, false, () => {});
   return sdk;
@@ -304,5 +305,27 @@ describe("notes, whispers and monitoring", () => {
     const present = (await (await fetch(`${desk.url}/v1/supervision/chats`, { headers: { authorization: `Bearer ${desk.tokens.sam}` } })).json()) as SupervisionChatsResponse;
     expect(present.chats.find((c) => c.id === other.chatId)?.agents.map((a) => a.nickname)).toEqual(["Bob"]);
     expect(JSON.stringify(other.socket.frames)).not.toContain("Bob knows");
+  });
+
+  it("gives an agent the notes written while their socket was down, once, when the SDK resumes", async () => {
+    const desk = await startDesk([{ name: "alice" }, { name: "sam", role: "supervisor" }]);
+    const proxy = await TcpProxy.start(Number(new URL(desk.url).port));
+    cleanups.push(() => proxy.close());
+    const customer = await rawCustomer(desk, "Jana");
+    const alice = await agentOn(desk, "alice", proxy.url);
+    const aliceChat = await alice.LIVECHAT.joinContact(customer.chatId);
+    const heard = notesHeard(aliceChat);
+    const watched = await (await agentOn(desk, "sam")).LIVECHAT.monitor(customer.chatId);
+
+    const states: string[] = [];
+    alice.LIVECHAT.on("state", (context) => states.push(context.state));
+    expect(proxy.dropAll()).toBeGreaterThan(0);
+    await watched.sendNote("written while Alice was away");
+    await waitFor(() => heard.length > 0, () => "the whisper at Alice after her resume", 30_000);
+    // Handed once, whether it came live after the reconnect or with the resume's notes.
+    await aliceChat.sendNote("back");
+    expect(heard.map((n) => n.text)).toEqual(["written while Alice was away"]);
+    expect(aliceChat.notes.map((n) => n.text)).toEqual(["written while Alice was away", "back"]);
+    expect(states).toContain("connected");
   });
 });
