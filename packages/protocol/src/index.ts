@@ -18,4 +18,5 @@ export * from "./chat-list.js";
 export * from "./api-keys.js";
 export * from "./desk.js";
 export * from "./queue-position.js";
+export * from "./agents-admin.js";
 export * from "./supervision.js";

@@ -12,6 +12,7 @@ import { ReadOnlyChat } from "./ReadOnlyChat.js";
 import { StatusSwitch } from "./StatusSwitch.js";
 import { SupervisorView } from "./SupervisorView.js";
 import { TenantsView, useIsSuperAdmin } from "./TenantsView.js";
+import { AdminView, useIsAdmin } from "./AdminView.js";
 import { DEFAULT_TENANT, tenantOfToken } from "../tenant.js";
 
 export function DeskView({ desk, onLogout }: { desk: Desk; onLogout: () => void }) {
@@ -24,9 +25,12 @@ export function DeskView({ desk, onLogout }: { desk: Desk; onLogout: () => void 
   const isSuperAdmin = useIsSuperAdmin(desk.login);
   const [isTenantsShown, setTenantsShown] = useState(false);
   const [isSupervising, setSupervising] = useState(false);
-  // Opening a chat leaves the companies view and the supervision view.
+  const isAdmin = useIsAdmin(desk.login);
+  const [isAdminShown, setAdminShown] = useState(false);
+  // Opening a chat leaves the companies, admin and supervision views.
   useEffect(() => {
     setTenantsShown(false);
+    setAdminShown(false);
     setSupervising(false);
   }, [desk.selectedId, readOnlyId]);
   const room = readOnlyId === undefined ? desk.selected : undefined;
@@ -50,6 +54,7 @@ export function DeskView({ desk, onLogout }: { desk: Desk; onLogout: () => void 
         {isSuperAdmin === true && (
           <button type="button" class="secondary" aria-pressed={isTenantsShown} onClick={() => {
               setShowPrivacy(false);
+              setAdminShown(false);
               setTenantsShown(!isTenantsShown);
             }}>
             Companies
@@ -59,9 +64,20 @@ export function DeskView({ desk, onLogout }: { desk: Desk; onLogout: () => void 
           <button type="button" class="secondary" aria-pressed={isSupervising} onClick={() => {
               setShowPrivacy(false);
               setTenantsShown(false);
+              setAdminShown(false);
               setSupervising(!isSupervising);
             }}>
             Supervision
+          </button>
+        )}
+        {isAdmin === true && (
+          <button type="button" class="secondary" aria-pressed={isAdminShown} onClick={() => {
+              setShowPrivacy(false);
+              setTenantsShown(false);
+              setSupervising(false);
+              setAdminShown(!isAdminShown);
+            }}>
+            Admin
           </button>
         )}
         <span class={`state state-${desk.connectionState}`}>{desk.connectionState === "connected" ? "Online" : "Reconnecting…"}</span>
@@ -116,6 +132,8 @@ export function DeskView({ desk, onLogout }: { desk: Desk; onLogout: () => void 
               }}
               onClose={() => setSupervising(false)}
             />
+          ) : isAdminShown ? (
+            <AdminView token={desk.login.token} onClose={() => setAdminShown(false)} />
           ) : isTenantsShown ? (
             <TenantsView token={desk.login.token} onClose={() => setTenantsShown(false)} />
           ) : readOnlyId !== undefined ? (
