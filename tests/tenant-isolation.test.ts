@@ -22,6 +22,7 @@
  * sharing a Redis: the victim's chats live on node 1, the attacker's agent
  * sockets are on node 2 (and on node 1 as well).
  */
+import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { unzipSync } from "fflate";
 import { CLIENT_FRAME_SCHEMAS } from "@parley/protocol";
@@ -188,6 +189,17 @@ const ROUTES: Record<string, (c: Context) => RestAttack[]> = {
       call: { method: "GET", path: "/v1/chats", headers: bearer(c.attacker.chat.customerToken) },
       expect: "refused",
     },
+  ],
+
+  "GET /v1/supervision/chats": (c) => [
+    { name: "the attacker's supervision view", node: "node2", call: { method: "GET", path: "/v1/supervision/chats", headers: bearer(c.attacker.tokens.alice) }, expect: "answered" },
+    {
+      name: "the attacker's admin on the victim's host name",
+      node: "node2",
+      call: { method: "GET", path: "/v1/supervision/chats", headers: bearer(c.attacker.tokens.alice, { host: TENANT_HOSTS[VICTIM]! }) },
+      expect: { code: "TENANT_MISMATCH" },
+    },
+    { name: "the attacker's customer", node: "node2", call: { method: "GET", path: "/v1/supervision/chats", headers: bearer(c.attacker.chat.customerToken) }, expect: "refused" },
   ],
 
   "POST /v1/contacts/:chatId/uploads": (c) =>
@@ -639,7 +651,27 @@ const FRAMES: Record<string, FrameEntry> = {
       { name: "join", from, frame: { t: "join", chatId: c.victim.chat.chatId, nickname: "Alice" }, control: { t: "join", chatId: ghost.chatId, nickname: "Alice" } },
       { name: "join to replay", from, frame: { t: "join", chatId: c.victim.chat.chatId, afterSeq: 0 }, control: { t: "join", chatId: ghost.chatId, afterSeq: 0 } },
       { name: "join the waiting chat", from, frame: { t: "join", chatId: c.victim.waitingChatId }, control: { t: "join", chatId: ghost.chatId } },
+      // The attacker's Alice is an admin of her own tenant: a monitor passes the role check and must still find nothing.
+      { name: "monitor", from, frame: { t: "join", chatId: c.victim.chat.chatId, monitor: true }, control: { t: "join", chatId: ghost.chatId, monitor: true } },
     ]),
+  note: (c) => both((from) => ({ name: "note", from, frame: { t: "note", chatId: c.victim.chat.chatId, text: "x" }, control: { t: "note", chatId: ghost.chatId, text: "x" } })),
+  transfer: (c) =>
+    both((from) => [
+      {
+        name: "transfer the victim's chat to the attacker's Bob",
+        from,
+        frame: { t: "transfer", chatId: c.victim.chat.chatId, agentId: c.attacker.agentIds.bob, note: "x" },
+        control: { t: "transfer", chatId: ghost.chatId, agentId: c.attacker.agentIds.bob, note: "x" },
+      },
+      {
+        name: "transfer the attacker's chat to the victim's Bob",
+        from,
+        frame: { t: "transfer", chatId: c.attacker.chat.chatId, agentId: c.victim.agentIds.bob },
+        control: { t: "transfer", chatId: c.attacker.chat.chatId, agentId: ghostAgentId },
+      },
+    ]).flat(),
+  takeOver: (c) =>
+    both((from) => ({ name: "take over", from, frame: { t: "takeOver", chatId: c.victim.chat.chatId }, control: { t: "takeOver", chatId: ghost.chatId } })),
   leave: (c) => both((from) => ({ name: "leave", from, frame: { t: "leave", chatId: c.victim.chat.chatId }, control: { t: "leave", chatId: ghost.chatId } })),
   end: (c) =>
     both((from) => ({ name: "end", from, frame: { t: "end", chatId: c.victim.endable.chatId }, control: { t: "end", chatId: ghost.chatId } })),
@@ -742,6 +774,9 @@ const FRAMES: Record<string, FrameEntry> = {
     expect.soft(byCustomer.ok, `${a.label}: a customer may not set an agent status`).toBe(false);
   },
 };
+
+/** An agent id that names no one. */
+const ghostAgentId = `USER_${randomUUID()}`;
 
 function both<T>(make: (from: "agent" | "customer") => T): T[] {
   return [make("agent"), make("customer")];

@@ -6,6 +6,8 @@ import type {
   HistoryMessage,
   LoginResponse,
   PatchTenantBody,
+  SupervisedChat,
+  SupervisionChatsResponse,
   TenantInfo,
   TenantListResponse,
 } from "@parley/protocol";
@@ -114,4 +116,9 @@ export function updateTenant(token: string, name: string, change: PatchTenantBod
     headers: { ...bearer(token), "content-type": "application/json" },
     body: JSON.stringify(change),
   });
+}
+
+/** Supervisors and admins: every waiting and active chat with its wait and handle times. */
+export async function supervisedChats(token: string): Promise<SupervisedChat[]> {
+  return (await call<SupervisionChatsResponse>("/v1/supervision/chats", { headers: bearer(token) })).chats;
 }

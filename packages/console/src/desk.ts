@@ -3,7 +3,7 @@
  * screen, the queue (the SDK's chat feed) and announcements. Components
  * re-render on `subscribe`; everything the agent does goes through here.
  */
-import { createLiveChatSdk, LiveChatError, type AgentStatus, type ChatFeed, type ChatFeedEvent, type ChatListItem, type LiveChatSdk, type ManualAgentStatus } from "@parley/sdk";
+import { createLiveChatSdk, LiveChatError, type AgentStatus, type TransferResult, type ChatFeed, type ChatFeedEvent, type ChatListItem, type LiveChatSdk, type ManualAgentStatus } from "@parley/sdk";
 import { fetchMyChatIds } from "./my-chats.js";
 import { Room, type MessageBody } from "./room.js";
 import { loadOpenChats, loadSoundOn, saveOpenChats, saveSoundOn, type AgentLogin } from "./session.js";
@@ -34,6 +34,8 @@ export class Desk {
   /** The agent's status as the server has it; undefined until it is known. */
   status: AgentStatus | undefined;
   private readonly listeners = new Set<() => void>();
+  /** Agents' statuses as the presence feed tells them, by agent id. */
+  readonly agentStatuses = new Map<string, AgentStatus>();
   /** Chats being joined, so a feed update cannot join one twice. */
   private readonly joining = new Set<string>();
 
@@ -51,6 +53,7 @@ export class Desk {
     });
     // The agent's own status, wherever it was set (another tab, another device).
     this.sdk.LIVECHAT.on("presence", (presence) => {
+      this.agentStatuses.set(presence.agentId, presence.status);
       if (presence.agentId !== this.login.agent.id) return;
       this.status = presence.status;
       this.changed();
@@ -157,6 +160,65 @@ export class Desk {
     }
     if (select || this.selectedId === undefined) this.select(chatId);
     else this.changed();
+  }
+
+  /** Supervisors and admins: whether the role allows monitoring, whispers, take-overs and reassignments. */
+  get maySupervise(): boolean {
+    return this.login.agent.role === "supervisor" || this.login.agent.role === "admin";
+  }
+
+  /** The agents the desk has seen (in chats of the feed), with their status when online: transfer targets. */
+  get knownAgents(): { id: string; nickname: string; status: AgentStatus }[] {
+    const agents = new Map<string, string>();
+    for (const chat of this.feed?.chats.values() ?? []) for (const agent of chat.agents) agents.set(agent.id, agent.nickname);
+    // An agent online but in no chat of the feed is known by id only: named by its end, which tells agents apart.
+    for (const id of this.agentStatuses.keys()) if (!agents.has(id)) agents.set(id, `Agent …${id.slice(-6)}`);
+    agents.delete(this.login.agent.id);
+    return [...agents].map(([id, nickname]) => ({ id, nickname, status: this.agentStatuses.get(id) ?? "offline" })).sort((a, b) => a.nickname.localeCompare(b.nickname));
+  }
+
+  /** Supervisors: opens a chat without joining it (the customer does not know); a chat joined already stays joined. */
+  async monitor(chatId: string): Promise<void> {
+    if (!this.rooms.has(chatId)) {
+      const contact = await this.sdk.LIVECHAT.monitor(chatId);
+      const room = new Room(contact, () => this.changed(), (text) => this.announce(text));
+      room.isVisible = () => this.selectedId === room.id && document.visibilityState === "visible";
+      this.rooms.set(chatId, room);
+    }
+    this.select(chatId);
+  }
+
+  /** Writes an internal note (a whisper in a monitored chat). */
+  async sendNote(room: Room, text: string): Promise<void> {
+    await this.attempt(room, async () => room.addNote(await room.contact.sendNote(text)));
+  }
+
+  /** Hands the chat to an agent or a queue; an agent's chat then leaves this desk, a monitored one stays. */
+  async transfer(room: Room, target: { agentId: string; note?: string } | { queue: string; note?: string }): Promise<boolean> {
+    let result: TransferResult | undefined;
+    await this.attempt(room, async () => {
+      result = await room.contact.transfer(target);
+    });
+    if (result === undefined) return false;
+    room.addNote(result.note);
+    if (room.isMonitor) this.announce("The chat was reassigned.");
+    else {
+      this.close(room.id);
+      this.announce("The chat was transferred.");
+    }
+    return true;
+  }
+
+  /** Supervisors: take the chat over — join it, and every other agent leaves. */
+  async takeOver(room: Room, note: string): Promise<boolean> {
+    let isDone = false;
+    await this.attempt(room, async () => {
+      const result = await room.contact.takeOver(note);
+      room.addNote(result.note);
+      this.rememberOpenChats();
+      isDone = true;
+    });
+    return isDone;
   }
 
   select(chatId: string): void {
@@ -276,7 +338,7 @@ export class Desk {
   }
 
   private rememberOpenChats(): void {
-    saveOpenChats([...this.rooms.keys()]);
+    saveOpenChats([...this.rooms.values()].filter((room) => !room.isMonitor).map((room) => room.id));
   }
 }
 

@@ -3,7 +3,7 @@
  * end), ticks of the agent's own messages, the customer's typing and the
  * unread count, kept from the SDK contact's events.
  */
-import type { Contact, HistoryMessage, MultimediaMessageEvent, User, UserRef } from "@parley/sdk";
+import type { Contact, HistoryMessage, InternalNote, MultimediaMessageEvent, User, UserRef } from "@parley/sdk";
 import { loadChatRecord, saveChatRecord, type ChatRecord, type CustomerDetails } from "./chat-record.js";
 import { withRole } from "./roles.js";
 
@@ -30,7 +30,9 @@ export type MessageBody = { type: "text"; text: string } | { type: "link"; url: 
 
 export type TimelineItem =
   | { kind: "message"; id: string; author: UserRef; isMine: boolean; ts: string; body: MessageBody; tick?: Tick }
-  | { kind: "notice"; id: string; ts: string; text: string };
+  | { kind: "notice"; id: string; ts: string; text: string }
+  /** An internal note, whisper or transfer note: agents only, never the customer. */
+  | { kind: "note"; id: string; ts: string; note: InternalNote };
 
 export class Room {
   readonly items: TimelineItem[] = [];
@@ -63,11 +65,26 @@ export class Room {
       // What the customer wrote before the agent came is seen once the agent looks at the chat.
       if (item.kind === "message" && !item.isMine) this.unseen.add(item.id);
     }
+    // Notes take their place among the messages by time: a transfer note is read where the handover happened.
+    for (const note of contact.notes) this.items.push({ kind: "note", id: note.id, ts: note.ts, note });
+    this.items.sort((a, b) => (a.ts < b.ts ? -1 : a.ts > b.ts ? 1 : 0));
     this.listen();
   }
 
   get id(): string {
     return this.contact.contact.id;
+  }
+
+  /** Whether this chat is monitored (a supervisor's view the customer does not know of), not joined. */
+  get isMonitor(): boolean {
+    return this.contact.isMonitor;
+  }
+
+  /** Adds a note (the agent's own, once stored; or one that arrived). */
+  addNote(note: InternalNote): void {
+    if (this.items.some((item) => item.id === note.id)) return;
+    this.add({ kind: "note", id: note.id, ts: note.ts, note });
+    this.changed();
   }
 
   get customerNickname(): string {
@@ -77,6 +94,8 @@ export class Room {
   /** The agent has the chat in view: everything from others is seen. */
   markAllSeen(): void {
     this.unread = 0;
+    // A monitoring supervisor is not in the chat: the customer gets no read receipt from them.
+    if (this.isMonitor) return;
     for (const id of this.unseen) this.contact.markSeen(id).catch(() => undefined);
     this.unseen.clear();
   }
@@ -172,6 +191,24 @@ export class Room {
     this.announce(`${withRole(author)}: ${what}`);
   }
 
+  /** What the conversation opens next: the composer in note mode, or the transfer dialog (the supervisor's view asks). */
+  pendingAction: "whisper" | "transfer" | "takeOver" | undefined;
+
+  startWhisper(): void {
+    this.pendingAction = "whisper";
+    this.changed();
+  }
+
+  startTransfer(): void {
+    this.pendingAction = "transfer";
+    this.changed();
+  }
+
+  startTakeOver(): void {
+    this.pendingAction = "takeOver";
+    this.changed();
+  }
+
   /** Set by the desk: whether this room is the one on screen (so its messages count as seen). */
   isVisible: () => boolean = () => false;
 
@@ -213,6 +250,13 @@ export class Room {
     c.on("userAdded", (e) => this.notice(e.ts, `${withRole(e.user)} joined the chat`));
     // The contact keeps its call data current; the Details list only needs a redraw.
     c.on("callDataChanged", () => this.changed());
+    c.on("note", (note) => {
+      this.addNote(note);
+      this.announce(`${note.kind === "whisper" ? "Whisper" : "Internal note"} from ${note.author.nickname}: ${note.text}`);
+    });
+    c.on("contactTransferred", (e) =>
+      this.notice(e.ts, e.to === "queue" ? `${withRole(e.user)} sent the chat back to the ${e.queue ?? ""} queue` : `${withRole(e.user)} transferred the chat`),
+    );
     c.on("userLeft", (e) => {
       this.typing.delete(withRole(e.user));
       this.notice(e.ts, `${withRole(e.user)} left the chat`);

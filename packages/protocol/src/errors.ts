@@ -61,6 +61,7 @@ export const ERRORS = {
   AGENT_NOT_FOUND: { status: 404, message: "No agent with that id or username in this tenant." },
   AGENT_USERNAME_TAKEN: { status: 409, message: "An agent of this tenant already has that username." },
   LAST_ADMIN: { status: 409, message: "This is the tenant's last enabled admin: make another admin first." },
+  TRANSFER_INVALID: { status: 400, message: "A transfer names exactly one target, an agent other than yourself or a queue." },
   // Content
   TEXT_EMPTY: { status: 400, message: "The message text is empty." },
   TEXT_TOO_LONG: { status: 400, message: "The message text exceeds the maximum length." },

@@ -15,6 +15,7 @@ import type { ChatFeedFrame } from "./chat-list.js";
 import { SetStatusFrame, type PresenceFrame } from "./desk.js";
 import { SetCallDataFrame } from "./call-data.js";
 import type { QueuePositionFrame } from "./queue-position.js";
+import { SendNoteFrame, TakeOverFrame, TransferFrame, type InternalNote, type NoteFrame } from "./supervision.js";
 import type { WireError } from "./errors.js";
 import type { Limits } from "./limits.js";
 import type { DocumentType, MediaFormat, MediaMessageType, MediaRendition } from "./media.js";
@@ -58,6 +59,12 @@ export const JoinFrame = Type.Object(
     nickname: Type.Optional(Type.String({ maxLength: 256 })),
     /** Resume: replay every stored event with a sequence number greater than this. */
     afterSeq: Type.Optional(Seq),
+    /**
+     * Supervisors and admins: follow the chat without joining it. Nothing is
+     * stored and the customer sees no one join; the chat is read-only on
+     * this socket (notes become whispers).
+     */
+    monitor: Type.Optional(Type.Boolean()),
   },
   { additionalProperties: false },
 );
@@ -202,6 +209,9 @@ export const CLIENT_FRAME_SCHEMAS = {
   watchChats: WatchChatsFrame,
   setStatus: SetStatusFrame,
   setCallData: SetCallDataFrame,
+  note: SendNoteFrame,
+  transfer: TransferFrame,
+  takeOver: TakeOverFrame,
 } as const;
 
 /** Type names of client frames. */
@@ -237,7 +247,10 @@ export type ClientFrame =
   | PingFrame
   | WatchChatsFrame
   | SetStatusFrame
-  | SetCallDataFrame;
+  | SetCallDataFrame
+  | SendNoteFrame
+  | TransferFrame
+  | TakeOverFrame;
 
 // ---------------------------------------------------------------------------
 // Server → client
@@ -308,7 +321,7 @@ export interface PongFrame {
 }
 
 /** Any frame the server sends. */
-export type ServerFrame = WelcomeFrame | ReplyFrame | EventFrame | SignalFrame | ErrorFrame | PongFrame | ChatFeedFrame | PresenceFrame | QueuePositionFrame;
+export type ServerFrame = WelcomeFrame | ReplyFrame | EventFrame | SignalFrame | ErrorFrame | PongFrame | ChatFeedFrame | PresenceFrame | QueuePositionFrame | NoteFrame;
 
 // ---------------------------------------------------------------------------
 // Results of requests
@@ -329,6 +342,13 @@ export interface JoinResult {
   history: { messages: HistoryEntry[]; hasMore: boolean };
   /** Agents only: the chat's call data (customers' joins have none). */
   callData?: CallData;
+  /**
+   * Agents only: the chat's internal notes, oldest first (the newest
+   * `NOTES_REPLAYED` of them), on every join and resume. Never given to a customer.
+   */
+  notes?: InternalNote[];
+  /** True when the chat is monitored, not joined (`monitor: true`): `user` is the monitoring supervisor, not a participant. */
+  monitor?: boolean;
 }
 
 /** Result of `send`. */

@@ -7,6 +7,7 @@
 
 import type { WireError } from "./errors.js";
 import type { QueuePosition } from "./queue-position.js";
+import type { ContactTransferredEvent, InternalNote } from "./supervision.js";
 
 /** A participant as it appears inside messages: `event.content.user`. */
 export interface UserRef {
@@ -219,6 +220,8 @@ export interface EventPayloads {
   userLeft: UserLeftEvent;
   contactEnded: ContactEndedEvent;
   callDataChanged: CallDataChangedEvent;
+  /** The chat is being transferred to another agent or a queue (without the transfer's note). */
+  contactTransferred: ContactTransferredEvent;
 }
 
 /** @deprecated The same map as {@link EventPayloads}, by its former name. */
@@ -268,6 +271,7 @@ export const STORED_EVENT_NAMES: readonly StoredEventName[] = [
   "userLeft",
   "contactEnded",
   "callDataChanged",
+  "contactTransferred",
 ];
 
 /** Every event a contact emits, keyed by the name given to `contact.on`. */
@@ -275,6 +279,8 @@ export interface ContactEventMap extends EventPayloads {
   isWriting: IsWritingEvent;
   /** Customers only: the chat's place in its queue while it waits (see `docs/routing.md`). */
   queuePosition: QueuePosition;
+  /** Agents only: an internal note, whisper or transfer note of the chat; customers never receive one. */
+  note: InternalNote;
 }
 
 /** Name of any event a contact emits. */

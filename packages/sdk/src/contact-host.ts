@@ -4,7 +4,7 @@
  * transports), and the dispatch of each chat's frames to its contact.
  * @module
  */
-import type { ClientFrame, EventFrame, JoinResult, Limits, QueuePositionFrame, SignalFrame } from "@parley/protocol";
+import type { ClientFrame, EventFrame, JoinResult, Limits, NoteFrame, QueuePositionFrame, SignalFrame } from "@parley/protocol";
 import { backoff } from "./backoff.js";
 import { Contact, type ContactHost } from "./contact.js";
 import { LiveChatError } from "./errors.js";
@@ -109,6 +109,10 @@ export class JoinedContacts implements ContactHost {
     this._deps.outbox.failQueued(contact.chatId, new LiveChatError("CONTACT_ENDED"), (entry) => entry.frame.t === "send" && !entry.sent);
   }
 
+  released(contact: Contact): void {
+    this.left(contact);
+  }
+
   isJoined(chatId: string): boolean {
     return this._contacts.has(chatId);
   }
@@ -134,13 +138,19 @@ export class JoinedContacts implements ContactHost {
     return this._contacts.get(chatId)?.isJoinedOnSocket === true;
   }
 
-  /** Joins a chat (the same instance when joined or being joined already). */
-  join(chatId: string, nickname: string | undefined): Promise<Contact> {
+  /**
+   * Joins a chat (the same instance when joined or being joined already); with
+   * `monitor`, follows it as a supervisor without joining. A normal join of a
+   * chat monitored so far joins it for real, in the same contact instance's place.
+   */
+  join(chatId: string, nickname: string | undefined, monitor = false): Promise<Contact> {
     const existing = this._contacts.get(chatId);
-    if (existing) return Promise.resolve(existing);
+    if (existing && (monitor || !existing.isMonitor)) return Promise.resolve(existing);
     const joining = this._joining.get(chatId);
     if (joining) return joining;
+    if (existing) this._forget(existing, new LiveChatError("NOT_JOINED"));
     const frame: FrameWithoutRid = { t: "join", chatId };
+    if (monitor) frame.monitor = true;
     if (typeof nickname === "string") {
       const badNickname = checkNicknameCharacters(nickname, this._deps.session.limits);
       if (badNickname) return Promise.reject(badNickname);
@@ -166,6 +176,11 @@ export class JoinedContacts implements ContactHost {
   /** The contact left the session (`leave`): it stops receiving; what it queued rejects with `NOT_JOINED`. */
   left(contact: Contact): void {
     this._forget(contact, new LiveChatError("NOT_JOINED"));
+  }
+
+  /** Hands an internal note to its chat's contact. */
+  dispatchNote(frame: NoteFrame): void {
+    this._contacts.get(frame.chatId)?.receiveNote(frame.note);
   }
 
   /** Hands a stored event or a signal to its chat's contact. */

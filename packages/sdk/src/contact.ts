@@ -6,6 +6,7 @@ import type {
   ContactInfo,
   EventFrame,
   HistoryEntry,
+  InternalNote,
   JoinResult,
   Limits,
   MediaFormat,
@@ -14,8 +15,10 @@ import type {
   MultimediaMessageEvent,
   QueuePositionFrame,
   SendMediaFrame,
+  SendNoteResult,
   SendResult,
   SignalFrame,
+  TransferResult,
   StoredEventName,
   User,
 } from "@parley/protocol";
@@ -54,6 +57,8 @@ export interface ContactHost extends MediaHost {
   ended(contact: Contact): void;
   /** Whether a chat is joined in this session. */
   isJoined(chatId: string): boolean;
+  /** The contact left the session by a transfer: it stops receiving, like after `leave`. */
+  released(contact: Contact): void;
   /** A request the SDK made on its own failed: the application hears of it through the `error` event. */
   reportError(error: LiveChatError, about: { chatId?: string; request?: FrameWithoutRid }): void;
 }
@@ -103,6 +108,17 @@ export class Contact implements Resumable {
    * center's).
    */
   callData: CallData;
+  /**
+   * Agents only: the chat's internal notes, oldest first (notes, whispers and
+   * transfer notes), kept up to date; each new one is also a `note` event.
+   * Empty for customers, who never receive a note.
+   */
+  notes: InternalNote[];
+  /**
+   * True for a chat monitored by a supervisor (`LIVECHAT.monitor`): read-only,
+   * unseen by the customer; `sendNote` writes whispers. False once joined or taken over.
+   */
+  isMonitor: boolean;
 
   private readonly _host: ContactHost;
   private readonly _nickname: string | undefined;
@@ -124,6 +140,8 @@ export class Contact implements Resumable {
     this._resumePoint = new ResumePoint(result.lastSeq);
     this.history = result.history;
     this.callData = { ...(result.callData ?? {}) };
+    this.notes = [...(result.notes ?? [])];
+    this.isMonitor = result.monitor === true;
     this._typing = new TypingThrottle(
       (bwrite) => this._host.writeVolatile({ t: "typing", chatId: this.contact.id, bwrite }),
       () => this._host.now(),
@@ -243,11 +261,80 @@ export class Contact implements Resumable {
   }
 
   /**
+   * Agents only: writes an internal note into the chat. Only agents in the
+   * chat and supervisors monitoring it receive it (`note` event; not you: it
+   * is added to `contact.notes`); the customer never does. In a monitored chat the note is a whisper to its agent.
+   * Resolves with the stored note. Rejects with `TEXT_EMPTY`, `TEXT_TOO_LONG`,
+   * `CONTACT_ENDED`, `NOT_A_PARTICIPANT`, `FORBIDDEN` (a customer),
+   * `ROLE_FORBIDDEN`, `RATE_LIMITED`, …
+   *
+   * @example
+   * ```ts
+   * await contact.sendNote("VIP customer: offer the upgrade");
+   * ```
+   */
+  sendNote(text: string): Promise<InternalNote> {
+    const refused = this._refusal() ?? checkText(text, this._host.limits);
+    if (refused) return Promise.reject(refused);
+    return this._host
+      .request<SendNoteResult>({ t: "note", chatId: this.contact.id, text }, { chatId: this.contact.id, onDisconnect: "fail", timeout: true })
+      .then((result) => {
+        this.receiveNote(result.note);
+        return result.note;
+      });
+  }
+
+  /**
+   * Agents: hands the chat to another agent (`agentId`) or back to a queue
+   * (`queue`), with a note the next agent reads first. The customer sees a
+   * `contactTransferred` event (without the note). You leave the chat: this
+   * contact stops receiving, as after `leave`. A supervisor's monitored
+   * contact reassigns the chat and goes on monitoring it. Rejects with
+   * `TRANSFER_INVALID`, `AGENT_NOT_FOUND`, `AGENT_CAPACITY_FULL`,
+   * `NOT_A_PARTICIPANT`, `CONTACT_ENDED`, `TEXT_TOO_LONG`, …
+   *
+   * @example
+   * ```ts
+   * await contact.transfer({ agentId: "USER_…", note: "Wants a refund, order 1234" });
+   * await contact.transfer({ queue: "billing" });
+   * ```
+   */
+  async transfer(target: { agentId: string; note?: string } | { queue: string; note?: string }): Promise<TransferResult> {
+    const refused = this._refusal();
+    if (refused) throw refused;
+    const frame: FrameWithoutRid = { t: "transfer", chatId: this.contact.id };
+    if ("agentId" in target && typeof target.agentId === "string") frame.agentId = target.agentId;
+    if ("queue" in target && typeof target.queue === "string") frame.queue = target.queue;
+    if (typeof target.note === "string" && target.note !== "") frame.note = target.note;
+    const result = await this._host.request<TransferResult>(frame, { chatId: this.contact.id, onDisconnect: "fail", timeout: true });
+    this.receiveNote(result.note);
+    if (!this.isMonitor) this._host.released(this);
+    return result;
+  }
+
+  /**
+   * Supervisors and admins: takes the chat over — you join it (when not in it
+   * yet) and every other agent in it leaves; the note is stored as a transfer
+   * note. A monitored contact becomes an ordinary joined one. Rejects with
+   * `ROLE_FORBIDDEN`, `AGENT_CAPACITY_FULL`, `CONTACT_ENDED`, …
+   */
+  async takeOver(note?: string): Promise<TransferResult> {
+    const refused = this._refusal();
+    if (refused) throw refused;
+    const frame: FrameWithoutRid = { t: "takeOver", chatId: this.contact.id };
+    if (typeof note === "string" && note !== "") frame.note = note;
+    const result = await this._host.request<TransferResult>(frame, { chatId: this.contact.id, onDisconnect: "fail", timeout: true });
+    this.isMonitor = false;
+    this.receiveNote(result.note);
+    return result;
+  }
+
+  /**
    * Tells the others that you started (`true`) or stopped (`false`) writing.
    * Throttled to one `true` per 3 s; never queued while offline; a no-op once ended.
    */
   isWriting(bwrite: boolean): void {
-    if (this._refusal()) return;
+    if (this._refusal() || this.isMonitor) return;
     this._typing.set(bwrite === true);
   }
 
@@ -318,7 +405,8 @@ export class Contact implements Resumable {
     this._apply(frame);
     if (isOwn && OWN_SUPPRESSED.has(frame.name)) return;
     this._events.emit(frame.name, frame.data);
-    if (isReceipted(frame) && !isOwn) {
+    // A monitoring supervisor is not in the chat: the customer gets no receipt from them.
+    if (isReceipted(frame) && !isOwn && !this.isMonitor) {
       const messageId = frame.data.id;
       if (typeof messageId === "string") {
         // Queued like a request (idempotent on the server) so that a drop right after the
@@ -331,6 +419,14 @@ export class Contact implements Resumable {
           });
       }
     }
+  }
+
+  /** @internal An internal note arrived (live, or replayed by a resume): handed once per id. */
+  receiveNote(note: InternalNote): void {
+    if (this._detachedWith || this.notes.some((known) => known.id === note.id)) return;
+    this.notes.push(note);
+    // Like messages, your own notes are not handed back to you: the promise that wrote one resolves with it.
+    if (note.author.id !== this._host.userId) this._events.emit("note", note);
   }
 
   /** @internal A volatile signal (typing) arrived for this chat. */
@@ -354,6 +450,7 @@ export class Contact implements Resumable {
     this.participants = [...result.participants];
     this.user = result.user;
     this._resumePoint.resumed(result.lastSeq);
+    for (const note of result.notes ?? []) this.receiveNote(note);
   }
 
   /** @internal The socket dropped: frames for this chat wait for the re-join. */

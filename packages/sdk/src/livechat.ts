@@ -160,6 +160,27 @@ export class LiveChat {
   }
 
   /**
+   * Supervisors and admins: follows a chat live without joining it — nothing
+   * is stored, the customer sees no one join, and the contact is read-only
+   * (`contact.isMonitor`): its `sendNote` writes whispers to the chat's agent,
+   * `transfer` reassigns the chat, `takeOver` takes it. `leave` stops
+   * monitoring. Rejects with `ROLE_FORBIDDEN` (an agent), `FORBIDDEN` (a
+   * customer), `CONTACT_NOT_FOUND`, …
+   *
+   * @example
+   * ```ts
+   * const watched = await LIVECHATSDK.LIVECHAT.monitor(chatId);
+   * watched.on("message", show);
+   * await watched.sendNote("Offer the 10% discount");
+   * ```
+   */
+  monitor(chatId: string): Promise<Contact> {
+    const notReady = this._notReady();
+    if (notReady) return Promise.reject(notReady);
+    return this._contacts.join(chatId, undefined, true);
+  }
+
+  /**
    * Every message of a joined chat, oldest first, fetched page by page
    * (`{ messages: [{ data: { id, messageType, content, ts, seq, replyTo, deliverySuccess, deliveryErrorReason } }] }`).
    * With `all === false` only the newest page. Rejects with `NOT_JOINED` for a chat not joined in this session.
@@ -320,6 +341,9 @@ export class LiveChat {
         break;
       case "chatFeed":
         for (const feed of this._feeds) feed.receive(frame);
+        break;
+      case "note":
+        this._contacts.dispatchNote(frame);
         break;
       case "presence":
         this._events.emit("presence", { agentId: frame.agentId, status: frame.status });

@@ -84,6 +84,8 @@ export interface Resumable {
   /** The nickname given at the first join, given again. */
   readonly nickname: string | undefined;
   readonly hasEnded: boolean;
+  /** Whether the chat is monitored, not joined: it resumes as a monitor. */
+  readonly isMonitor?: boolean;
   /** The re-join was answered: participants and the user as they are now. */
   resumed(result: JoinResult): void;
 }
@@ -114,6 +116,7 @@ export class Resumer<C extends Resumable> {
     point.resumeStarted();
     const frame: Omit<JoinFrame, "rid"> = { t: "join", chatId: contact.chatId, afterSeq: point.lastSeq };
     if (contact.nickname !== undefined) frame.nickname = contact.nickname;
+    if (contact.isMonitor === true) frame.monitor = true;
     // "drop": a re-join lost with its socket is issued again on the next welcome.
     this._host.request<void>(frame, { chatId: null, onDisconnect: "drop", timeout: false }, (result) => {
       if (!this._host.isCurrent(contact)) return;

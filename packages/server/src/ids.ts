@@ -10,6 +10,9 @@ export const newUserId = (): string => `USER_${randomUUID()}`;
 export const newMessageId = (): string => `MSG_${randomUUID()}`;
 /** Id of a stored event that is not a message (joins, receipts, end). */
 export const newEventId = (): string => `EVT_${randomUUID()}`;
+
+/** Id of an internal note. */
+export const newNoteId = (): string => `NOTE_${randomUUID()}`;
 /** `UPLOAD_<uuid>`: an uploaded media file. */
 export const newUploadId = (): string => `UPLOAD_${randomUUID()}`;
 

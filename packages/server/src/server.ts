@@ -17,6 +17,8 @@ import { ChatReplication } from "./chat/replication.js";
 import { ChatService } from "./chat/service.js";
 import { resolveConfig, type ConfigInput, type ParleyConfig } from "./config.js";
 import { createDesk } from "./desk/wiring.js";
+import { DeskSupervision } from "./desk/supervision.js";
+import { ChatNotes } from "./chat/notes.js";
 import { buildApp } from "./http/app.js";
 import { instrumentBus, instrumentStore } from "./instrument.js";
 import { OriginPolicy } from "./policy/origins.js";
@@ -153,6 +155,17 @@ export function createParleyServer(options: ParleyServerOptions = {}): ParleySer
     delivery: hub,
     admitAgent: (who, chatId) => desk.admitJoin(who, chatId),
   });
+  const roles = new AgentRoles(store);
+  // Notes travel beside the chat's events, to agents' sockets only.
+  const notes = new ChatNotes({ store: measuredStore, bus: measuredBus, logger, delivery: hub });
+  const supervision = new DeskSupervision({
+    store: measuredStore,
+    chat,
+    notes,
+    roles,
+    limits: config.limits,
+    admitAgent: (who, chatId) => desk.admitJoin(who, chatId),
+  });
   const origins = new OriginPolicy(config.allowedOrigins);
   const apiKeys = new ApiKeys({
     stores: (tenant) => measuredStore.tenant(tenant),
@@ -163,7 +176,6 @@ export function createParleyServer(options: ParleyServerOptions = {}): ParleySer
   const retention = new RetentionJob({ store, blobs, logger, metrics, intervalMs: config.retentionIntervalMs });
   // The socket server is built below; a tenant disabled before then has no sockets to close.
   const tenantStatus = new TenantStatusWatch(measuredBus, tenants, () => sockets as SocketServer | undefined, logger);
-  const roles = new AgentRoles(store);
   const agentStatus = new AgentStatusWatch(measuredBus, measuredStore, roles, () => sockets as SocketServer | undefined, logger);
   const agentAdmin = new AgentAdmin({
     store: measuredStore,
@@ -225,6 +237,7 @@ export function createParleyServer(options: ParleyServerOptions = {}): ParleySer
     tenantHosts: config.tenantHosts,
     desk,
     roles,
+    supervision,
     ...(options.watermarks === undefined ? {} : { watermarks: options.watermarks }),
   });
   sockets.attach(app.server);
@@ -286,6 +299,7 @@ export function createParleyServer(options: ParleyServerOptions = {}): ParleySer
         await retentionStopped;
         await desk.close();
         chat.close();
+        notes.close();
         apiKeys.close();
         replication.close();
         feed.close();

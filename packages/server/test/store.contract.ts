@@ -305,6 +305,36 @@ export function storeContract(name: string, factory: StoreFactory): void {
       expect(await store.getMeta("k")).toBe("v2");
     });
 
+    it("keeps a chat's internal notes apart from its events, in its tenant, and lists open chats with their agents", async () => {
+      const { chatId: id } = await newChat(store, "2026-01-01T00:00:00.000Z", "Nora");
+      const { chatId: waiting } = await newChat(store, "2026-01-01T00:00:01.000Z", "Omar");
+      const author = { id: userId(), nickname: "Alice", isAgent: true };
+      const note = (n: number, extra: object = {}) => ({ id: `NOTE_${randomUUID()}`, chatId: id, kind: "note" as const, text: `note ${n}`, author, ts: `2026-01-01T00:00:0${n}.000Z`, ...extra });
+      const notes = [note(1), note(2, { kind: "whisper" }), note(3, { kind: "transfer", transfer: { queue: "billing" } }), note(4, { kind: "transfer", transfer: { agentId: author.id, nickname: "Alice" } })];
+      for (const each of notes) await inDefault().addNote(each);
+      expect(await inDefault().notesOf(id, 10)).toEqual(notes);
+      // The newest ones, still oldest first.
+      expect((await inDefault().notesOf(id, 2)).map((n) => n.text)).toEqual(["note 3", "note 4"]);
+      // Not events: the chat's log and messages do not carry them, and another tenant sees none.
+      expect(JSON.stringify(await inDefault().eventsAfter(id, 0, 100))).not.toContain("note 1");
+      expect(await store.tenant("acme").notesOf(id, 10)).toEqual([]);
+
+      const agent = { id: userId(), username: "ann", nickname: "Ann", passwordHash: "scrypt$x", createdAt: ts() };
+      await inDefault().createAgent(agent);
+      expect(await inDefault().agentById(agent.id)).toEqual({ id: agent.id, nickname: "Ann", role: "agent", disabledAt: null });
+      expect(await store.tenant("acme").agentById(agent.id)).toBeUndefined();
+      await inDefault().append({
+        chatId: id, id: `EVT_${randomUUID()}`, name: "userAdded", userId: agent.id, ts: ts(), data: stub({}),
+        change: { kind: "participantJoined", participant: { ...participant(agent.id, true), nickname: "Ann" } },
+      });
+      const open = await inDefault().openChats(10);
+      expect(open.map((chat) => [chat.id, chat.agents.map((a) => a.nickname), chat.queue])).toEqual([
+        [id, ["Ann"], "billing"],
+        [waiting, [], null],
+      ]);
+      expect(await store.tenant("acme").openChats(10)).toEqual([]);
+    });
+
     it("lists agent accounts and changes them, keeping one enabled admin per tenant", async () => {
       const make = (username: string, role: "agent" | "admin") => ({ id: userId(), username, nickname: username.toUpperCase(), passwordHash: "scrypt$x", createdAt: ts(), role });
       const [ann, bob, cat] = [make("ann", "admin"), make("bob", "admin"), make("cat", "agent")];

@@ -377,6 +377,8 @@ export class ChatSession {
     contact.on("queuePosition", (queue) => {
       if (!this.state.hasAgent) this.update({ queue: queue.position > 0 ? queue : null });
     });
+    // The note of a transfer never reaches the customer: only that they are being transferred.
+    contact.on("contactTransferred", () => this.add(this.system(this.strings.transferred)));
     contact.on("contactEnded", () => this.ended());
   }
 

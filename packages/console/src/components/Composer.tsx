@@ -3,13 +3,22 @@
  * http(s) URL goes as a link, files come from the picker, a drop or a paste,
  * with upload progress and the server's reason when one is refused.
  */
-import { useState } from "preact/hooks";
+import { useEffect, useState } from "preact/hooks";
 import type { Desk } from "../desk.js";
 import type { Room } from "../room.js";
 import { safeHttpUrl } from "../text.js";
 
 export function Composer({ desk, room }: { desk: Desk; room: Room }) {
   const [text, setText] = useState("");
+  // Note mode: what is written is an internal note (a whisper when monitoring), never sent to the customer.
+  const [isNote, setNote] = useState(room.isMonitor);
+  useEffect(() => {
+    if (room.pendingAction !== "whisper") return;
+    room.pendingAction = undefined;
+    setNote(true);
+    document.getElementById("composer-text")?.focus();
+  }, [room, room.pendingAction]);
+  const asNote = isNote || room.isMonitor;
   const upload = desk.uploads.get(room.id);
   const error = desk.errors.get(room.id);
 
@@ -17,6 +26,10 @@ export function Composer({ desk, room }: { desk: Desk; room: Room }) {
     const value = text.trim();
     if (value === "") return;
     setText("");
+    if (asNote) {
+      void desk.sendNote(room, value);
+      return;
+    }
     desk.typing(room, false);
     const url = /\s/.test(value) ? undefined : safeHttpUrl(value);
     void (url !== undefined ? desk.sendLink(room, value) : desk.sendText(room, value));
@@ -24,23 +37,23 @@ export function Composer({ desk, room }: { desk: Desk; room: Room }) {
 
   return (
     <form
-      class="composer"
+      class={`composer${asNote ? " composer-note" : ""}`}
       onSubmit={(e) => {
         e.preventDefault();
         send();
       }}
     >
       <label for="composer-text" class="sr-only">
-        Message to {room.customerNickname}
+        {asNote ? "Internal note (the customer does not see it)" : `Message to ${room.customerNickname}`}
       </label>
       <textarea
         id="composer-text"
         rows={2}
-        placeholder="Write a message… (Enter sends, Shift+Enter for a new line)"
+        placeholder={asNote ? "Internal note — the customer does not see this" : "Write a message… (Enter sends, Shift+Enter for a new line)"}
         value={text}
         onInput={(e) => {
           setText(e.currentTarget.value);
-          desk.typing(room, e.currentTarget.value !== "");
+          if (!asNote) desk.typing(room, e.currentTarget.value !== "");
         }}
         onKeyDown={(e) => {
           if (e.key === "Enter" && !e.shiftKey && !e.isComposing) {
@@ -56,6 +69,18 @@ export function Composer({ desk, room }: { desk: Desk; room: Room }) {
         }}
       />
       <div class="composer-actions">
+        <button
+          type="button"
+          class="secondary note-toggle"
+          aria-pressed={asNote}
+          disabled={room.isMonitor}
+          onClick={() => {
+            if (!isNote) desk.typing(room, false);
+            setNote(!isNote);
+          }}
+        >
+          Note
+        </button>
         <label class="button-like" for="composer-file">
           Attach file
         </label>
@@ -70,7 +95,7 @@ export function Composer({ desk, room }: { desk: Desk; room: Room }) {
             input.value = "";
           }}
         />
-        <button type="submit">Send</button>
+        <button type="submit">{asNote ? (room.isMonitor ? "Whisper" : "Add note") : "Send"}</button>
       </div>
       {upload !== undefined && (
         <div class="upload">

@@ -9,11 +9,21 @@ import { ConfirmEnd } from "./ConfirmEnd.js";
 import { ImageViewer } from "./ImageViewer.js";
 import { MessageView, type MediaAccess } from "./MessageView.js";
 import { RoleBadge } from "./RoleBadge.js";
+import { TransferDialog } from "./TransferDialog.js";
 
 export function Conversation({ desk, room }: { desk: Desk; room: Room }) {
   const [fullImage, setFullImage] = useState<{ url: string; name: string } | undefined>(undefined);
   const [isDragging, setDragging] = useState(false);
   const [isConfirmingEnd, setConfirmingEnd] = useState(false);
+  const [isTransferring, setTransferring] = useState(false);
+  const [isTakingOver, setTakingOver] = useState(false);
+  // The supervisor's view asked for the transfer dialog (Reassign).
+  useEffect(() => {
+    if (room.pendingAction !== "transfer" && room.pendingAction !== "takeOver") return;
+    if (room.pendingAction === "transfer") setTransferring(true);
+    else setTakingOver(true);
+    room.pendingAction = undefined;
+  }, [room, room.pendingAction]);
   const endButton = useRef<HTMLButtonElement>(null);
   const log = useRef<HTMLOListElement>(null);
 
@@ -72,12 +82,32 @@ export function Conversation({ desk, room }: { desk: Desk; room: Room }) {
             </li>
           ))}
         </ul>
+        {room.isMonitor && (
+          <span class="monitor-badge" data-monitor="true">
+            Monitoring — the customer does not see you
+          </span>
+        )}
         {room.hasEnded ? (
           <button type="button" onClick={() => desk.close(room.id)}>
             Close
           </button>
+        ) : room.isMonitor ? (
+          <>
+            <button type="button" onClick={() => setTakingOver(true)}>
+              Take over
+            </button>
+            <button type="button" onClick={() => setTransferring(true)}>
+              Reassign
+            </button>
+            <button type="button" onClick={() => void desk.leave(room)}>
+              Stop monitoring
+            </button>
+          </>
         ) : (
           <>
+            <button type="button" onClick={() => setTransferring(true)}>
+              Transfer
+            </button>
             <button type="button" onClick={() => void desk.leave(room)}>
               Leave chat
             </button>
@@ -126,6 +156,8 @@ export function Conversation({ desk, room }: { desk: Desk; room: Room }) {
           }}
         />
       )}
+      {isTransferring && <TransferDialog desk={desk} room={room} onClose={() => setTransferring(false)} />}
+      {isTakingOver && <TransferDialog desk={desk} room={room} isTakeOver onClose={() => setTakingOver(false)} />}
       {fullImage !== undefined && <ImageViewer url={fullImage.url} name={fullImage.name} onClose={() => setFullImage(undefined)} />}
     </section>
   );

@@ -11,6 +11,7 @@ import { PrivacyView } from "./PrivacyView.js";
 import { Queue } from "./Queue.js";
 import { ReadOnlyChat } from "./ReadOnlyChat.js";
 import { StatusSwitch } from "./StatusSwitch.js";
+import { SupervisorView } from "./SupervisorView.js";
 import { TenantsView, useIsSuperAdmin } from "./TenantsView.js";
 import { AdminView, useIsAdmin } from "./AdminView.js";
 import { DEFAULT_TENANT, tenantOfToken } from "../tenant.js";
@@ -25,13 +26,15 @@ export function DeskView({ desk, onLogout }: { desk: Desk; onLogout: () => void 
   const tenant = tenantOfToken(desk.login.token);
   const isSuperAdmin = useIsSuperAdmin(desk.login);
   const [isTenantsShown, setTenantsShown] = useState(false);
+  const [isSupervising, setSupervising] = useState(false);
   const isAdmin = useIsAdmin(desk.login);
   const [isAdminShown, setAdminShown] = useState(false);
-  // Opening a chat leaves the companies, admin and offline-message views.
+  // Opening a chat leaves the companies, admin, offline-message and supervision views.
   useEffect(() => {
     setTenantsShown(false);
     setAdminShown(false);
     setShowOffline(false);
+    setSupervising(false);
   }, [desk.selectedId, readOnlyId]);
   const room = readOnlyId === undefined ? desk.selected : undefined;
   // A chat that ends here belongs in the ended list at once.
@@ -60,10 +63,21 @@ export function DeskView({ desk, onLogout }: { desk: Desk; onLogout: () => void 
             Companies
           </button>
         )}
+        {desk.maySupervise && (
+          <button type="button" class="secondary" aria-pressed={isSupervising} onClick={() => {
+              setShowPrivacy(false);
+              setTenantsShown(false);
+              setAdminShown(false);
+              setSupervising(!isSupervising);
+            }}>
+            Supervision
+          </button>
+        )}
         {isAdmin === true && (
           <button type="button" class="secondary" aria-pressed={isAdminShown} onClick={() => {
               setShowPrivacy(false);
               setTenantsShown(false);
+              setSupervising(false);
               setAdminShown(!isAdminShown);
             }}>
             Admin
@@ -118,6 +132,15 @@ export function DeskView({ desk, onLogout }: { desk: Desk; onLogout: () => void 
         <main class="main" id="main">
           {showPrivacy ? (
             <PrivacyView token={desk.login.token} onClose={() => setShowPrivacy(false)} />
+          ) : isSupervising ? (
+            <SupervisorView
+              desk={desk}
+              onOpen={() => {
+                closeReadOnly();
+                setSupervising(false);
+              }}
+              onClose={() => setSupervising(false)}
+            />
           ) : isAdminShown ? (
             <AdminView token={desk.login.token} onClose={() => setAdminShown(false)} />
           ) : showOffline ? (

@@ -5,6 +5,7 @@
 import { useEffect, useState } from "preact/hooks";
 import type { MediaBody, Tick, TimelineItem } from "../room.js";
 import { formatSize, formatTime, linkify, safeHttpUrl } from "../text.js";
+import { NoteView } from "./NoteView.js";
 import { RoleBadge } from "./RoleBadge.js";
 
 /** How a file's preview and download are fetched: over the SDK in an open chat, over REST in a read-only one. */
@@ -83,6 +84,7 @@ function Media({ id, body, access }: { id: string; body: MediaBody; access: Medi
 }
 
 export function MessageView({ item, access }: { item: TimelineItem; access: MediaAccess }) {
+  if (item.kind === "note") return <NoteView note={item.note} />;
   if (item.kind === "notice") {
     return (
       <li class="notice-item" data-id={item.id}>

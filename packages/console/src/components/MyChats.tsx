@@ -22,6 +22,7 @@ export function MyChats({ desk, onSelect }: { desk: Desk; onSelect: (id: string)
               >
                 <span class="nickname">{room.customerNickname}</span> <RoleBadge isAgent={false} />
                 {room.hasEnded && <span class="muted"> (ended)</span>}
+                {room.isMonitor && <span class="muted"> (monitoring)</span>}
                 {room.typing.size > 0 && <span class="typing-dot"> typing…</span>}
                 {room.unread > 0 && (
                   <span class="unread">

@@ -75,6 +75,13 @@ const PAYLOADS: Record<StoredEventName, TSchema> = {
     user: Type.Union([UserRef, Type.Null()]),
     ts: Ts,
   }),
+  contactTransferred: Type.Object({
+    chatId: ChatId,
+    user: UserRef,
+    to: Type.Union([Type.Literal("agent"), Type.Literal("queue")]),
+    queue: NullableString,
+    ts: Ts,
+  }),
 };
 const PAYLOAD_CHECKS = Object.fromEntries(
   Object.entries(PAYLOADS).map(([name, schema]) => [name, TypeCompiler.Compile(schema)]),

@@ -4,7 +4,7 @@
  * its state change in one transaction.
  * @module
  */
-import { normalizeNickname, type AckResult, type ContactEndedEvent, type ContactInfo, type Limits, type User, type UserAddedEvent, type UserLeftEvent, type UserRef } from "@parley/protocol";
+import { normalizeNickname, type AckResult, type ContactEndedEvent, type ContactTransferredEvent, type ContactInfo, type Limits, type User, type UserAddedEvent, type UserLeftEvent, type UserRef } from "@parley/protocol";
 import { mayRead } from "../auth/access.js";
 import type { TenantAgentNames } from "../auth/agent-names.js";
 import type { TokenClaims } from "../auth/tokens.js";
@@ -160,6 +160,32 @@ export class ChatMembership {
       ),
       head: state.lastSeq,
     };
+  }
+
+  /**
+   * What a supervisor monitoring a chat is given in place of a join: the chat
+   * as it is, with nothing stored and nobody told. `user` is the supervisor,
+   * who is not among the participants.
+   */
+  async monitorView(who: TokenClaims, chatId: string): Promise<JoinOutcome> {
+    const state = await this.access.requireFreshChat(who.tenant, chatId);
+    const ts = now();
+    const me: ParticipantRecord = { userId: who.userId, nickname: who.nickname, isAgent: true, channel: "agent", joinedAt: ts, leftAt: null };
+    return {
+      contact: toContactInfo(state.contact),
+      user: toUser(me, state.contact, true),
+      participants: presentParticipants(state).map((p) => toUser(p, state.contact, this.presence.isOnline(who.tenant, chatId, p.userId))),
+      head: state.lastSeq,
+    };
+  }
+
+  /** Stores the customer-visible `contactTransferred` (never the transfer's note); returns its seq. */
+  async announceTransfer(tenant: string, chatId: string, by: UserRef, queue: string | null): Promise<number> {
+    const ts = now();
+    const data: ContactTransferredEvent = { chatId, user: by, to: queue === null ? "agent" : "queue", queue, ts };
+    const result = await this.pipeline.append(tenant, { chatId, id: newEventId(), name: "contactTransferred", userId: by.id, ts, data });
+    if (result.status !== "appended") return this.pipeline.refused(tenant, chatId, result.status);
+    return result.seq;
   }
 
   /** Leaves a chat; it stays open for the others. */

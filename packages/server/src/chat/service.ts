@@ -106,6 +106,16 @@ export class ChatService {
     return this.membership.leave(who, chatId);
   }
 
+  /** A supervisor follows a chat without joining it: nothing is stored (see ChatMembership.monitorView). */
+  monitorView(who: TokenClaims, chatId: string): Promise<JoinOutcome> {
+    return this.membership.monitorView(who, chatId);
+  }
+
+  /** Stores the customer-visible `contactTransferred` event of a transfer. */
+  announceTransfer(tenant: string, chatId: string, by: UserRef, queue: string | null): Promise<number> {
+    return this.membership.announceTransfer(tenant, chatId, by, queue);
+  }
+
   end(who: TokenClaims, chatId: string): Promise<AckResult> {
     return this.membership.end(who, chatId);
   }

@@ -20,6 +20,7 @@ import { authRoutes } from "./auth.js";
 import { callDataRoutes } from "./call-data.js";
 import { chatRoutes } from "./chats.js";
 import { chatTranscriptRoutes } from "./chat-transcript.js";
+import { supervisionRoutes } from "./supervision.js";
 import { consoleRoutes } from "./console.js";
 import { contactRoutes } from "./contacts.js";
 import { corsRoutes } from "./cors.js";
@@ -133,6 +134,7 @@ export function buildApp(deps: AppDeps): FastifyInstance {
   authRoutes(app, deps);
   chatRoutes(app, deps);
   callDataRoutes(app, deps);
+  supervisionRoutes(app, deps);
   tenantRoutes(app, deps);
   sdkRoutes(app);
   widgetRoutes(app);

@@ -29,7 +29,7 @@ import type { CommittedEvent } from "../store/types.js";
 export interface Subscriber {
   readonly sessionId: string;
   readonly userId: string;
-  /** Whether the socket is an agent's: customers' sockets get some events without their contact-center data. */
+  /** Whether the socket is an agent's: only agents' sockets get internal notes, and customers' get some events without their contact-center data. */
   readonly isAgent: boolean;
   /** Writes a frame; `volatile` frames may be dropped under backpressure. */
   write(frame: string, volatile: boolean): void;
@@ -74,6 +74,8 @@ export class ChatSubscription {
   private mustCatchUp = false;
   /** Events held back (before start, while filling, after a gap), by seq; allocated when the first one is. */
   private pending: Map<number, string> | undefined;
+  /** Note frames held back until the join is answered (notes have no seq: order among them is kept). */
+  private heldNotes: string[] | undefined;
 
   constructor(
     /** The tenant of the chat (and of the subscriber). */
@@ -95,11 +97,22 @@ export class ChatSubscription {
     this.nextSeq = nextSeq;
     this.isLive = true;
     this.drain();
+    const notes = this.heldNotes;
+    this.heldNotes = undefined;
+    for (const frame of notes ?? []) this.subscriber.write(frame, false);
   }
 
   close(): void {
     this.isClosed = true;
     this.pending = undefined;
+    this.heldNotes = undefined;
+  }
+
+  /** Offers an internal note's frame: written once live, held until then (the join reply comes first). */
+  offerNote(frame: string): void {
+    if (this.isClosed) return;
+    if (this.isLive) this.subscriber.write(frame, false);
+    else (this.heldNotes ??= []).push(frame);
   }
 
   /** Reads the store for events after the last delivered one (the bus may have lost some). */
@@ -293,6 +306,19 @@ export class FanoutHub implements ChatDelivery, Presence {
     const frame = JSON.stringify({ t: "signal", chatId, name: "isWriting", data });
     for (const subscription of chat.subscriptions) if (subscription.live) subscription.subscriber.write(frame, true);
     this.observeDelivery("isWriting", chat.subscriptions.length);
+  }
+
+  /** An internal note of the chat: to the agent sockets in it only, never to a customer's. */
+  onNote(tenant: string, chatId: string, frame: string): void {
+    const chat = this.chats.get(chatKey(tenant, chatId));
+    if (chat === undefined) return;
+    let recipients = 0;
+    for (const subscription of chat.subscriptions) {
+      if (!subscription.subscriber.isAgent) continue;
+      subscription.offerNote(frame);
+      recipients += 1;
+    }
+    this.observeDelivery("note", recipients);
   }
 
   isOnline(tenant: string, chatId: string, userId: string): boolean {

@@ -15,6 +15,9 @@ import {
   type Limits,
   type ReceiptFrame,
   type SendFrame,
+  type SendNoteFrame,
+  type TakeOverFrame,
+  type TransferFrame,
   type TypingFrame,
   type WatchChatsResult,
   type WelcomeFrame,
@@ -26,6 +29,7 @@ import type { FeedWatcher } from "../chat/feed.js";
 import type { ChatService } from "../chat/service.js";
 import type { AgentRoles } from "../auth/agent-roles.js";
 import type { AgentDesk } from "../desk/desk.js";
+import type { DeskSupervision } from "../desk/supervision.js";
 import type { ParleyMetrics } from "../metrics.js";
 import { ParleyError, toWireError } from "../errors.js";
 import { TokenBucket, type KeyedRateLimiter } from "../rate/token-bucket.js";
@@ -54,6 +58,8 @@ export interface SessionDeps {
   desk?: AgentDesk;
   /** Agents' accounts as stored: a disabled agent's hello is refused (`AGENT_DISABLED`). */
   roles?: AgentRoles;
+  /** Notes, transfers and supervision (monitor, whisper, take over). */
+  supervision?: DeskSupervision;
 }
 
 /** Limits shared by every session of a node (built by the socket server). */
@@ -102,6 +108,8 @@ export class Session implements Subscriber {
   /** Settles with whether the hello was accepted; only kept while authenticating. */
   private helloVerdict: Promise<boolean> = NOT_ACCEPTED;
   private readonly subscriptions = new Map<string, ChatSubscription>();
+  /** Chats this supervisor's socket monitors without being in them (lazily allocated). */
+  private monitored: Set<string> | undefined;
   /** Chats being joined (lazily allocated). */
   private joining: Set<string> | undefined;
   /** Set while this session follows the chat feed. */
@@ -446,6 +454,12 @@ export class Session implements Subscriber {
       case "setCallData":
         this.requireJoined(frame.chatId);
         return this.deps.chat.changeCallData(claims, frame.chatId, frame.changes);
+      case "note":
+        return this.note(claims, frame);
+      case "transfer":
+        return this.transfer(claims, frame);
+      case "takeOver":
+        return this.takeOver(claims, frame);
     }
   }
 
@@ -471,6 +485,9 @@ export class Session implements Subscriber {
    */
   private async join(claims: TokenClaims, frame: JoinFrame): Promise<void> {
     const { chatId, afterSeq } = frame;
+    const isMonitor = frame.monitor === true;
+    // Refused before anything is subscribed: a monitor is a supervisor's or an admin's.
+    if (isMonitor) await this.requireSupervision().requireSupervisor(claims);
     if (this.joining?.has(chatId) === true) throw new ParleyError("INVALID_FRAME", "A join of this chat is already in progress.");
     const previous = this.subscriptions.get(chatId);
     this.admitMembershipChange();
@@ -493,7 +510,9 @@ export class Session implements Subscriber {
       if (this.isClosed) throw new ParleyError("UNAVAILABLE");
       const options: { nickname?: string; isResume: boolean } = { isResume: afterSeq !== undefined };
       if (frame.nickname !== undefined) options.nickname = frame.nickname;
-      const outcome = await this.deps.chat.join(claims, chatId, options);
+      const outcome = isMonitor ? await this.deps.chat.monitorView(claims, chatId) : await this.deps.chat.join(claims, chatId, options);
+      // Read once subscribed: a note stored after this read reaches the subscription, held until the reply is out.
+      const notes = await this.deps.supervision?.notesFor(claims, chatId);
       let lastSeq = outcome.head;
       let history: JoinResult["history"] = { messages: [], hasMore: false };
       if (afterSeq !== undefined) {
@@ -506,9 +525,13 @@ export class Session implements Subscriber {
       // Call data is the contact center's: agents get it with the join, customers do not.
       if (claims.role === "agent") result.callData = await this.deps.chat.readCallData(claims.tenant, chatId);
       if (this.isClosed) throw new ParleyError("UNAVAILABLE");
+      if (notes !== undefined) result.notes = notes;
+      if (isMonitor) result.monitor = true;
       // The reply goes out before the buffered live events: write it here, not in dispatch.
       this.budget.chargeAnswer(this.connection.writeFrame({ t: "reply", rid: frame.rid, ok: true, result }));
       this.subscriptions.set(chatId, subscription);
+      if (isMonitor) (this.monitored ??= new Set()).add(chatId);
+      else this.monitored?.delete(chatId);
       subscription.start(lastSeq + 1);
     } catch (error) {
       this.deps.hub.unsubscribe(subscription);
@@ -580,14 +603,57 @@ export class Session implements Subscriber {
 
   private async leave(claims: TokenClaims, chatId: string): Promise<unknown> {
     const subscription = this.requireJoined(chatId);
+    if (this.monitored?.has(chatId) === true) {
+      // A monitor was never in the chat: it stops following it, and nothing is stored.
+      this.stopFollowing(chatId, subscription);
+      return { seq: null };
+    }
     this.admitMembershipChange();
     // Per user, not per socket: a leave and the join after it are two stored events, and every watching agent hears both.
     const retryAfterMs = this.shared.leaves.take(`${claims.userId} ${chatId}`);
     if (retryAfterMs > 0) throw new ParleyError("RATE_LIMITED", undefined, { retryAfterMs });
     const result = await this.deps.chat.leave(claims, chatId);
+    this.stopFollowing(chatId, subscription);
+    return result;
+  }
+
+  private stopFollowing(chatId: string, subscription: ChatSubscription): void {
     this.deps.hub.unsubscribe(subscription);
     this.subscriptions.delete(chatId);
     this.typingBuckets?.delete(chatId);
+    this.monitored?.delete(chatId);
+  }
+
+  private requireSupervision(): DeskSupervision {
+    if (this.deps.supervision === undefined) throw new ParleyError("UNAVAILABLE", "This server has no supervision.");
+    return this.deps.supervision;
+  }
+
+  /** An internal note (or, while monitoring, a whisper): paced like messages, from the same budget. */
+  private note(claims: TokenClaims, frame: SendNoteFrame): Promise<unknown> {
+    this.requireJoined(frame.chatId);
+    const sendBucket = (this.sendBucket ??= new TokenBucket(this.deps.limits.messagesPerSecond, this.deps.limits.messagesBurst));
+    if (!sendBucket.take()) throw new ParleyError("RATE_LIMITED", undefined, { retryAfterMs: sendBucket.retryAfterMs() });
+    return this.requireSupervision()
+      .sendNote(claims, frame.chatId, frame.text, this.monitored?.has(frame.chatId) === true)
+      .then((note) => ({ note }));
+  }
+
+  /** A transfer: an agent in the chat leaves it, so this socket stops following it; a monitoring supervisor goes on. */
+  private async transfer(claims: TokenClaims, frame: TransferFrame): Promise<unknown> {
+    const subscription = this.requireJoined(frame.chatId);
+    this.admitMembershipChange();
+    const result = await this.requireSupervision().transfer(claims, frame.chatId, { agentId: frame.agentId, queue: frame.queue, note: frame.note });
+    if (this.monitored?.has(frame.chatId) !== true && this.subscriptions.get(frame.chatId) === subscription) this.stopFollowing(frame.chatId, subscription);
+    return result;
+  }
+
+  /** A take-over: the supervisor is in the chat now, no longer monitoring it. */
+  private async takeOver(claims: TokenClaims, frame: TakeOverFrame): Promise<unknown> {
+    this.requireJoined(frame.chatId);
+    this.admitMembershipChange();
+    const result = await this.requireSupervision().takeOver(claims, frame.chatId, frame.note);
+    this.monitored?.delete(frame.chatId);
     return result;
   }
 

@@ -86,6 +86,9 @@ export async function eraseChat(db: TenantDb, chatId: string, at: string): Promi
       rewritten += 1;
     }
 
+    // Agents' notes may quote the customer: their text goes with the rest (who wrote one, and when, stays).
+    await trx.updateTable("chat_notes").set({ text: "" }).where("chat_notes.chat_id", "=", chatId).execute();
+
     const files = await trx
       .selectFrom("media")
       .select(["media.blob_key", "media.thumb_blob_key"])

@@ -356,6 +356,29 @@ const m014_front_door: Migration = {
   },
 };
 
+const m011_supervision: Migration = {
+  async up(db: Kysely<unknown>): Promise<void> {
+    // Internal notes, whispers and transfer notes: agents only, so never in the events table, whose rows
+    // customers replay, page and export. A transfer note names where the chat went (an agent or a queue).
+    await db.schema
+      .createTable("chat_notes")
+      .addColumn("tenant", "text", (c) => c.notNull())
+      .addColumn("id", "text", (c) => c.primaryKey())
+      .addColumn("chat_id", "text", (c) => c.notNull())
+      .addColumn("kind", "text", (c) => c.notNull())
+      .addColumn("author_id", "text", (c) => c.notNull())
+      .addColumn("author_nickname", "text", (c) => c.notNull())
+      .addColumn("text", "text", (c) => c.notNull())
+      .addColumn("ts", "text", (c) => c.notNull())
+      .addColumn("target_agent_id", "text")
+      .addColumn("target_nickname", "text")
+      .addColumn("target_queue", "text")
+      .execute();
+    // A chat's notes are read newest first (join replay) and its last transfer to a queue (supervision).
+    await db.schema.createIndex("chat_notes_tenant_chat_ts").on("chat_notes").columns(["tenant", "chat_id", "ts", "id"]).execute();
+  },
+};
+
 /** Every migration by name; names sort in the order they apply. */
 export const MIGRATIONS: Record<string, Migration> = {
   "001_initial": m001_initial,
@@ -366,6 +389,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   "007_lifecycle": m007_lifecycle,
   "008_api_keys": m008_api_keys,
   "009_desk": m009_desk,
+  "011_supervision": m011_supervision,
   "013_call_data": m013_call_data,
   "014_front_door": m014_front_door,
 };

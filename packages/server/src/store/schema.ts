@@ -221,6 +221,21 @@ export interface OfflineMessagesTable {
   client_ip: string | null;
 }
 
+/** An internal note, whisper or transfer note of a chat: agents only. */
+export interface ChatNotesTable {
+  tenant: string;
+  id: string;
+  chat_id: string;
+  kind: string;
+  author_id: string;
+  author_nickname: string;
+  text: string;
+  ts: string;
+  target_agent_id: string | null;
+  target_nickname: string | null;
+  target_queue: string | null;
+}
+
 export interface Database {
   audit_log: AuditLogTable;
   job_leases: JobLeasesTable;
@@ -238,4 +253,5 @@ export interface Database {
   queue_settings: QueueSettingsTable;
   surveys: SurveysTable;
   offline_messages: OfflineMessagesTable;
+  chat_notes: ChatNotesTable;
 }

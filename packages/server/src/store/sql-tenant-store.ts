@@ -6,6 +6,7 @@
  * @module
  */
 import type { Kysely } from "kysely";
+import type { InternalNote } from "@parley/protocol";
 import { apiKeyStore, type ApiKeyStore } from "./api-key-queries.js";
 import { agentAdminQueries, type AgentAdminStore } from "./agent-admin-queries.js";
 import type { CallData } from "@parley/protocol";
@@ -13,6 +14,7 @@ import { selectCallData } from "./call-data-queries.js";
 import { listContacts } from "./contact-list.js";
 import { frontDoorQueries, type FrontDoorStore } from "./front-door-queries.js";
 import { deskQueries, type AgentDeskRecord, type DeskStore, type GoneAgent } from "./desk-queries.js";
+import { noteQueries, type AgentSummary, type NoteStore, type OpenChatRow } from "./note-queries.js";
 import type { Database } from "./schema.js";
 import {
   countAgents,
@@ -66,6 +68,7 @@ export class SqlTenantStore implements TenantStore {
   private readonly db: TenantDb;
   private readonly apiKeys: ApiKeyStore;
   private readonly desk: DeskStore;
+  private readonly notes: NoteStore;
   private readonly agentAdmin: AgentAdminStore;
   private readonly frontDoor: FrontDoorStore;
 
@@ -76,6 +79,7 @@ export class SqlTenantStore implements TenantStore {
     this.db = new TenantDb(backend.db, name);
     this.desk = deskQueries(this.db);
     this.frontDoor = frontDoorQueries(this.db);
+    this.notes = noteQueries(this.db);
     this.apiKeys = apiKeyStore(this.db);
     this.agentAdmin = agentAdminQueries(this.db);
   }
@@ -318,6 +322,24 @@ export class SqlTenantStore implements TenantStore {
 
   updateOfflineMessage(...args: Parameters<FrontDoorStore["updateOfflineMessage"]>): ReturnType<FrontDoorStore["updateOfflineMessage"]> {
     return this.backend.guard(this.frontDoor.updateOfflineMessage(...args)) as ReturnType<FrontDoorStore["updateOfflineMessage"]>;
+  }
+
+  // -- notes and supervision (store/note-queries.ts) ---------------------------
+
+  addNote(note: InternalNote): Promise<void> {
+    return this.backend.guard(this.notes.addNote(note));
+  }
+
+  notesOf(chatId: string, limit: number): Promise<InternalNote[]> {
+    return this.backend.guard(this.notes.notesOf(chatId, limit));
+  }
+
+  agentById(agentId: string): Promise<AgentSummary | undefined> {
+    return this.backend.guard(this.notes.agentById(agentId));
+  }
+
+  openChats(limit: number): Promise<OpenChatRow[]> {
+    return this.backend.guard(this.notes.openChats(limit));
   }
 
   storedBytes(): Promise<number> {

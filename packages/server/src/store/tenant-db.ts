@@ -44,7 +44,8 @@ export type TenantTable =
   | "call_data"
   | "queue_settings"
   | "surveys"
-  | "offline_messages";
+  | "offline_messages"
+  | "chat_notes";
 
 /** A row to insert into a tenant-owned table, without its tenant: the scope adds it. */
 export type TenantRow<T extends TenantTable> = Omit<Insertable<Database[T]>, "tenant">;

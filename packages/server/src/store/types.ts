@@ -11,6 +11,7 @@ import type { InstallLifecycleStore, TenantLifecycleStore } from "./lifecycle-st
 import type { DeskStore } from "./desk-queries.js";
 import type { AgentAdminStore } from "./agent-admin-queries.js";
 import type { FrontDoorStore } from "./front-door-queries.js";
+import type { NoteStore } from "./note-queries.js";
 
 export { StoreUnavailableError };
 
@@ -379,7 +380,7 @@ export interface Store extends InstallLifecycleStore {
 }
 
 /** Agents, chats, event logs, files, audit log, API keys and the desk of one tenant. All methods are async. */
-export interface TenantStore extends TenantLifecycleStore, ApiKeyStore, DeskStore, AgentAdminStore, FrontDoorStore {
+export interface TenantStore extends TenantLifecycleStore, ApiKeyStore, DeskStore, AgentAdminStore, FrontDoorStore, NoteStore {
   /** The tenant every method is scoped to. */
   readonly name: string;
 
