@@ -53,6 +53,11 @@ export const ERRORS = {
   MESSAGE_NOT_FOUND: { status: 404, message: "No message with that id in this chat." },
   // Desk
   AGENT_CAPACITY_FULL: { status: 409, message: "This agent already handles as many chats as their capacity allows; leave or end one first." },
+  QUEUE_NOT_FOUND: { status: 404, message: "No queue with that name." },
+  QUEUE_EXISTS: { status: 409, message: "A queue with that name exists already." },
+  QUEUE_IN_USE: { status: 409, message: "The default queue cannot be removed." },
+  OFFER_EXPIRED: { status: 409, message: "The offer lapsed or the chat was taken; it has moved on." },
+  OFFER_NOT_YOURS: { status: 403, message: "This chat is not offered to you." },
   // Content
   TEXT_EMPTY: { status: 400, message: "The message text is empty." },
   TEXT_TOO_LONG: { status: 400, message: "The message text exceeds the maximum length." },

@@ -14,6 +14,7 @@ import { CHAT_ID_PATTERN, MESSAGE_ID_PATTERN } from "./ids.js";
 import type { ChatFeedFrame } from "./chat-list.js";
 import { SetStatusFrame, type PresenceFrame } from "./desk.js";
 import type { QueuePositionFrame } from "./queue-position.js";
+import { AcceptOfferFrame, DeclineOfferFrame, type OfferFrame, type OfferWithdrawnFrame } from "./queues.js";
 import type { WireError } from "./errors.js";
 import type { Limits } from "./limits.js";
 import type { DocumentType, MediaFormat, MediaMessageType, MediaRendition } from "./media.js";
@@ -199,6 +200,8 @@ export const CLIENT_FRAME_SCHEMAS = {
   ping: PingFrame,
   watchChats: WatchChatsFrame,
   setStatus: SetStatusFrame,
+  acceptOffer: AcceptOfferFrame,
+  declineOffer: DeclineOfferFrame,
 } as const;
 
 /** Type names of client frames. */
@@ -233,7 +236,9 @@ export type ClientFrame =
   | MediaFrame
   | PingFrame
   | WatchChatsFrame
-  | SetStatusFrame;
+  | SetStatusFrame
+  | AcceptOfferFrame
+  | DeclineOfferFrame;
 
 // ---------------------------------------------------------------------------
 // Server → client
@@ -304,7 +309,7 @@ export interface PongFrame {
 }
 
 /** Any frame the server sends. */
-export type ServerFrame = WelcomeFrame | ReplyFrame | EventFrame | SignalFrame | ErrorFrame | PongFrame | ChatFeedFrame | PresenceFrame | QueuePositionFrame;
+export type ServerFrame = WelcomeFrame | ReplyFrame | EventFrame | SignalFrame | ErrorFrame | PongFrame | ChatFeedFrame | PresenceFrame | QueuePositionFrame | OfferFrame | OfferWithdrawnFrame;
 
 // ---------------------------------------------------------------------------
 // Results of requests

@@ -7,6 +7,7 @@ import { Type, type Static } from "@sinclair/typebox";
 import type { DocumentType, MediaMessageType, MediaRendition } from "./media.js";
 import type { User } from "./payloads.js";
 import { TENANT_PATTERN } from "./ids.js";
+import { QUEUE_NAME_PATTERN } from "./queues.js";
 
 
 /** The tenant a request names, when it names one (absent: the host name's tenant, or `default`). */
@@ -22,6 +23,8 @@ export const StartContactBody = Type.Object(
     uri: Type.Optional(Type.String({ maxLength: 2048 })),
     title: Type.Optional(Type.String({ maxLength: 512 })),
     userAgent: Type.Optional(Type.String({ maxLength: 512 })),
+    /** The queue the chat starts into; the tenant's `default` queue when omitted. */
+    queue: Type.Optional(Type.String({ pattern: QUEUE_NAME_PATTERN })),
   },
   { additionalProperties: false },
 );

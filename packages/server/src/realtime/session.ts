@@ -254,7 +254,7 @@ export class Session implements Subscriber {
     for (const subscription of this.subscriptions.values()) this.deps.hub.unsubscribe(subscription);
     this.subscriptions.clear();
     if (this.feedWatcher !== undefined) this.stopWatching(this.feedWatcher);
-    if (this.isCountedByDesk && this.claims !== undefined) this.deps.desk?.socketClosed(this.claims);
+    if (this.isCountedByDesk && this.claims !== undefined) this.deps.desk?.socketClosed(this.claims, this);
     this.isCountedByDesk = false;
     this.deps.chat.sessionClosed(this.sessionId);
   }
@@ -301,10 +301,6 @@ export class Session implements Subscriber {
     }
     this.countedToken = key;
     this.phase = "ready";
-    if (this.deps.desk !== undefined) {
-      this.deps.desk.socketOpened(this.claims);
-      this.isCountedByDesk = true;
-    }
     const { userId, role, nickname, chatId } = this.claims;
     const welcome: WelcomeFrame = {
       t: "welcome",
@@ -314,6 +310,11 @@ export class Session implements Subscriber {
       serverTime: new Date().toISOString(),
     };
     this.connection.writeFrame(welcome);
+    // After the welcome: the desk may write to the socket at once (a waiting customer's position).
+    if (this.deps.desk !== undefined) {
+      this.deps.desk.socketOpened(this.claims, this);
+      this.isCountedByDesk = true;
+    }
     if (this.deps.logger.isLevelEnabled("debug")) this.logger.debug({ userId, role }, "session authenticated");
     return true;
   }
@@ -419,6 +420,12 @@ export class Session implements Subscriber {
       case "setStatus":
         if (this.deps.desk === undefined) throw new ParleyError("UNAVAILABLE", "This server has no desk.");
         return this.deps.desk.setStatus(claims, frame.status);
+      case "acceptOffer":
+        if (this.deps.desk === undefined) throw new ParleyError("UNAVAILABLE", "This server has no desk.");
+        return this.deps.desk.acceptOffer(claims, frame.chatId);
+      case "declineOffer":
+        if (this.deps.desk === undefined) throw new ParleyError("UNAVAILABLE", "This server has no desk.");
+        return this.deps.desk.declineOffer(claims, frame.chatId);
     }
   }
 

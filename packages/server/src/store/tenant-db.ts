@@ -40,7 +40,10 @@ export type TenantTable =
   | "audit_log"
   | "job_leases"
   | "api_keys"
-  | "agent_presence";
+  | "agent_presence"
+  | "queues"
+  | "queue_members"
+  | "chat_routing";
 
 /** A row to insert into a tenant-owned table, without its tenant: the scope adds it. */
 export type TenantRow<T extends TenantTable> = Omit<Insertable<Database[T]>, "tenant">;

@@ -9,6 +9,7 @@ import { StoreUnavailableError } from "../db/unavailable.js";
 import type { ApiKeyStore } from "./api-key-queries.js";
 import type { InstallLifecycleStore, TenantLifecycleStore } from "./lifecycle-store.js";
 import type { DeskStore } from "./desk-queries.js";
+import type { QueueStore } from "./queue-queries.js";
 
 export { StoreUnavailableError };
 
@@ -112,6 +113,10 @@ export interface ContactRecord {
   clientIp: string | null;
   /** When the customer's data was erased (the chat stays as a tombstone). */
   erasedAt?: string | null;
+  /** The chat's queue (`default` when none was named). */
+  queue?: string;
+  /** When the customer first started waiting (ISO 8601). */
+  firstWaitAt?: string;
 }
 
 /** A chat with everyone who ever joined it. */
@@ -365,7 +370,7 @@ export interface Store extends InstallLifecycleStore {
 }
 
 /** Agents, chats, event logs, files, audit log, API keys and the desk of one tenant. All methods are async. */
-export interface TenantStore extends TenantLifecycleStore, ApiKeyStore, DeskStore {
+export interface TenantStore extends TenantLifecycleStore, ApiKeyStore, DeskStore, QueueStore {
   /** The tenant every method is scoped to. */
   readonly name: string;
 
