@@ -1,7 +1,7 @@
 /**
  * The widget's settings, read from its own `<script>` tag: the server is the
  * script's origin unless `data-server` says otherwise; `data-tenant` names the
- * company the chats belong to; `data-title`, `data-colour`, `data-greeting`,
+ * company the chats belong to; `data-queue` the queue chats start in; `data-title`, `data-colour`, `data-greeting`,
  * `data-position` and `data-language` adjust it.
  * @module
  */
@@ -15,6 +15,8 @@ export interface WidgetConfig {
    * server decides (its host mapping, else `default`).
    */
   tenant: string | undefined;
+  /** The queue chats start in, from `data-queue`; undefined: the tenant's `default` queue. */
+  queue: string | undefined;
   /** Panel title; default: the language's. */
   title: string | undefined;
   /** Greeting shown above the start form; default: the language's. */
@@ -58,6 +60,8 @@ export function readConfig(script: HTMLScriptElement | null): WidgetConfig {
     serverUrl: base.replace(/\/+$/, ""),
     // Passed on as written (trimmed): the server judges the name and answers a coded refusal.
     tenant: data.tenant?.trim() || undefined,
+    // As written too: an unknown queue is refused with QUEUE_NOT_FOUND when the chat starts.
+    queue: data.queue?.trim() || undefined,
     title: data.title || undefined,
     greeting: data.greeting || undefined,
     // Only hex colours: they can be checked for contrast, and nothing else reaches the stylesheet.

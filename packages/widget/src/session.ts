@@ -118,6 +118,7 @@ export class ChatSession {
     };
     if (email.trim() !== "") body.email = email.trim();
     if (this.config.tenant !== undefined) body.tenant = this.config.tenant;
+    if (this.config.queue !== undefined) body.queue = this.config.queue;
     try {
       // A network failure, or a CORS refusal (this site is not an allowed origin): the browser tells them apart to no one.
       const response = await fetch(`${this.config.serverUrl}/v1/contacts`, {
@@ -297,6 +298,8 @@ export class ChatSession {
     contact.on("userAdded", (event) => this.add(this.system(format(this.strings.joined, { name: event.user.nickname }))));
     contact.on("userLeft", (event) => this.add(this.system(format(this.strings.left, { name: event.user.nickname }))));
     contact.on("contactEnded", () => this.ended());
+    // The queue's word on a long wait (its waiting limit), shown as the server wrote it.
+    contact.on("queueNotice", (event) => this.add(this.system(event.text)));
   }
 
   private ended(): void {
