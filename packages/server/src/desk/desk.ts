@@ -182,6 +182,8 @@ export class AgentDesk {
     const store = this.options.deskOf(tenant);
     const now = Date.now();
     if (!(await store.acceptOffer(chatId, claims.userId, new Date(now).toISOString(), new Date(now + ACCEPT_HOLD_MS).toISOString()))) {
+      // An accept repeated (a retry, another tab) after the agent got the chat is answered as the first was.
+      if ((await store.activeChatsOf(claims.userId)).includes(chatId)) return { chatId };
       const state = await store.offerState(chatId);
       const wasMine = state !== undefined && (state.offeredTo === claims.userId || state.passed.includes(claims.userId));
       throw wasMine ? new ParleyError("OFFER_EXPIRED") : new ParleyError("OFFER_NOT_YOURS");

@@ -358,7 +358,9 @@ export class Session implements Subscriber {
         await this.withLargeAnswer(() => this.watchChats(this.claims as TokenClaims, frame.rid));
         return;
       }
-      if ("chatId" in frame && !this.subscriptions.has(frame.chatId)) await this.refuseNotJoined(frame.chatId);
+      // Offers are of chats the agent is not in yet: the desk judges them.
+      const isOffer = frame.t === "acceptOffer" || frame.t === "declineOffer";
+      if ("chatId" in frame && !isOffer && !this.subscriptions.has(frame.chatId)) await this.refuseNotJoined(frame.chatId);
       const result = HEAVY_FRAMES.has(frame.t) ? await this.withLargeAnswer(() => this.run(frame)) : await this.run(frame);
       if (this.isClosed) return;
       let bytes = 0;
