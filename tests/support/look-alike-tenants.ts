@@ -429,6 +429,11 @@ export async function seedTenant(url: string, tenant: string, apiKey: InstallKey
   const frankText = `${secret} please delete nothing`;
   await expectOk(frank, { t: "send", chatId: endable.chatId, clientId: clientId(), kind: "text", text: frankText });
   markers.add(apiKey.id).add(apiKey.key);
+  // A queue of the tenant's own, with Alice as its member.
+  const queue = `${tenant}-sales`;
+  const createdQueue = await call(url, { method: "POST", path: "/v1/queues", ...json({ name: queue, mode: "auto", members: [agentIds.alice] }, bearer(apiKey.key)) });
+  if (createdQueue.status !== 201) throw new Error(`queue of ${tenant} not created: ${createdQueue.status} ${createdQueue.text}`);
+  markers.add(queue);
 
   return {
     tenant,
@@ -444,6 +449,7 @@ export async function seedTenant(url: string, tenant: string, apiKey: InstallKey
       unsentUploadId,
     },
     waitingChatId: waiting.chatId,
+    queue,
     endable: { chatId: endable.chatId, customer: frank, text: frankText },
     apiKey,
     markers,
