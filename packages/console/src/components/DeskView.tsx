@@ -6,6 +6,8 @@ import { useDesk } from "../hooks.js";
 import { Conversation } from "./Conversation.js";
 import { EndedChats } from "./EndedChats.js";
 import { MyChats } from "./MyChats.js";
+import { OfferCards } from "./OfferCard.js";
+import { QueuesAdmin } from "./QueuesAdmin.js";
 import { PrivacyView } from "./PrivacyView.js";
 import { Queue } from "./Queue.js";
 import { ReadOnlyChat } from "./ReadOnlyChat.js";
@@ -19,6 +21,9 @@ export function DeskView({ desk, onLogout }: { desk: Desk; onLogout: () => void 
   const readOnlyId = readOnly?.id;
   const closeReadOnly = () => setReadOnly(undefined);
   const [showPrivacy, setShowPrivacy] = useState(false);
+  // The queues' admin view, until the admin page takes it in: admins only (the server checks too).
+  const [showQueues, setShowQueues] = useState(false);
+  const isAdmin = desk.login.agent.role === "admin";
   const tenant = tenantOfToken(desk.login.token);
   const isSuperAdmin = useIsSuperAdmin(desk.login);
   const [isTenantsShown, setTenantsShown] = useState(false);
@@ -59,12 +64,18 @@ export function DeskView({ desk, onLogout }: { desk: Desk; onLogout: () => void 
         <button type="button" onClick={() => setShowPrivacy(true)}>
           Customer data
         </button>
+        {isAdmin && (
+          <button type="button" aria-pressed={showQueues} onClick={() => setShowQueues(!showQueues)}>
+            Queues
+          </button>
+        )}
         <button type="button" onClick={onLogout}>
           Log out
         </button>
       </header>
       <div class="columns">
         <nav class="sidebar" aria-label="Chats">
+          <OfferCards desk={desk} />
           <Queue
             desk={desk}
             onJoined={() => {
@@ -91,7 +102,9 @@ export function DeskView({ desk, onLogout }: { desk: Desk; onLogout: () => void 
           />
         </nav>
         <main class="main" id="main">
-          {showPrivacy ? (
+          {showQueues && isAdmin ? (
+            <QueuesAdmin token={desk.login.token} onClose={() => setShowQueues(false)} />
+          ) : showPrivacy ? (
             <PrivacyView token={desk.login.token} onClose={() => setShowPrivacy(false)} />
           ) : isTenantsShown ? (
             <TenantsView token={desk.login.token} onClose={() => setTenantsShown(false)} />
