@@ -252,6 +252,8 @@ export interface TenantWorld {
   chat: SeededChat;
   /** A second chat, waiting for an agent, with one message. */
   waitingChatId: string;
+  /** The tenant's own queue (`<tenant>-sales`, auto, Alice a member). */
+  queue: string;
   /**
    * A third chat, waiting, with one message: the target of attempts to end a
    * chat or erase a customer (so that one that succeeds harms no chat another
