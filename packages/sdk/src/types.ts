@@ -140,6 +140,13 @@ export interface StartContactInfo {
   userAgent?: string;
   /** The queue to start the chat in (e.g. `sales`); the tenant's `default` queue when omitted. An unknown queue is `QUEUE_NOT_FOUND`. */
   queue?: string;
+  /**
+   * The chat's call data: string variables the company attaches (a customer
+   * number from the site's login, an order id), shown to agents and kept
+   * with the chat. Sent as `callData` with `POST /v1/contacts`; omitted when
+   * empty.
+   */
+  callData?: Record<string, string>;
 }
 
 /** Resolution of `LIVECHAT.getChatHistory`: messages oldest first, as the original product shaped them. */
