@@ -13,6 +13,7 @@ import { Queue } from "./Queue.js";
 import { ReadOnlyChat } from "./ReadOnlyChat.js";
 import { StatusSwitch } from "./StatusSwitch.js";
 import { TenantsView, useIsSuperAdmin } from "./TenantsView.js";
+import { AdminView, useIsAdmin } from "./AdminView.js";
 import { DEFAULT_TENANT, tenantOfToken } from "../tenant.js";
 
 export function DeskView({ desk, onLogout }: { desk: Desk; onLogout: () => void }) {
@@ -23,12 +24,16 @@ export function DeskView({ desk, onLogout }: { desk: Desk; onLogout: () => void 
   const [showPrivacy, setShowPrivacy] = useState(false);
   // The queues' admin view, until the admin page takes it in: admins only (the server checks too).
   const [showQueues, setShowQueues] = useState(false);
-  const isAdmin = desk.login.agent.role === "admin";
   const tenant = tenantOfToken(desk.login.token);
   const isSuperAdmin = useIsSuperAdmin(desk.login);
   const [isTenantsShown, setTenantsShown] = useState(false);
-  // Opening a chat leaves the companies view.
-  useEffect(() => setTenantsShown(false), [desk.selectedId, readOnlyId]);
+  const isAdmin = useIsAdmin(desk.login);
+  const [isAdminShown, setAdminShown] = useState(false);
+  // Opening a chat leaves the companies and admin views.
+  useEffect(() => {
+    setTenantsShown(false);
+    setAdminShown(false);
+  }, [desk.selectedId, readOnlyId]);
   const room = readOnlyId === undefined ? desk.selected : undefined;
   // A chat that ends here belongs in the ended list at once.
   const endedHere = [...desk.rooms.values()].filter((r) => r.hasEnded).length;
@@ -50,9 +55,19 @@ export function DeskView({ desk, onLogout }: { desk: Desk; onLogout: () => void 
         {isSuperAdmin === true && (
           <button type="button" class="secondary" aria-pressed={isTenantsShown} onClick={() => {
               setShowPrivacy(false);
+              setAdminShown(false);
               setTenantsShown(!isTenantsShown);
             }}>
             Companies
+          </button>
+        )}
+        {isAdmin === true && (
+          <button type="button" class="secondary" aria-pressed={isAdminShown} onClick={() => {
+              setShowPrivacy(false);
+              setTenantsShown(false);
+              setAdminShown(!isAdminShown);
+            }}>
+            Admin
           </button>
         )}
         <span class={`state state-${desk.connectionState}`}>{desk.connectionState === "connected" ? "Online" : "Reconnecting…"}</span>
@@ -64,7 +79,7 @@ export function DeskView({ desk, onLogout }: { desk: Desk; onLogout: () => void 
         <button type="button" onClick={() => setShowPrivacy(true)}>
           Customer data
         </button>
-        {isAdmin && (
+        {isAdmin === true && (
           <button type="button" aria-pressed={showQueues} onClick={() => setShowQueues(!showQueues)}>
             Queues
           </button>
@@ -102,10 +117,12 @@ export function DeskView({ desk, onLogout }: { desk: Desk; onLogout: () => void 
           />
         </nav>
         <main class="main" id="main">
-          {showQueues && isAdmin ? (
+          {showQueues && isAdmin === true ? (
             <QueuesAdmin token={desk.login.token} onClose={() => setShowQueues(false)} />
           ) : showPrivacy ? (
             <PrivacyView token={desk.login.token} onClose={() => setShowPrivacy(false)} />
+          ) : isAdminShown ? (
+            <AdminView token={desk.login.token} onClose={() => setAdminShown(false)} />
           ) : isTenantsShown ? (
             <TenantsView token={desk.login.token} onClose={() => setTenantsShown(false)} />
           ) : readOnlyId !== undefined ? (
