@@ -324,6 +324,38 @@ const ROUTES: Record<string, (c: Context) => RestAttack[]> = {
       expect: { refused: { method: "DELETE", path: `/v1/api-keys/${ghost.keyId}`, headers: bearer(credential!) } },
     })),
 
+  // Queues (queues): a tenant's agents list its queues, its admins change them; another tenant's are unknown.
+  "GET /v1/queues": (c) => [
+    { name: "the queues listed by the attacker's Bob, an agent", node: "node2", call: { method: "GET", path: "/v1/queues", headers: bearer(c.attacker.tokens.bob) }, expect: "answered" },
+    {
+      name: "the queues listed by the attacker's agent on the victim's host name",
+      node: "node2",
+      call: { method: "GET", path: "/v1/queues", headers: bearer(c.attacker.tokens.bob, { host: TENANT_HOSTS[VICTIM]! }) },
+      expect: { code: "TENANT_MISMATCH" },
+    },
+  ],
+  "POST /v1/queues": (c) => [
+    {
+      name: "a queue created by the attacker's admin on the victim's host name",
+      node: "node2",
+      call: { method: "POST", path: "/v1/queues", ...json({ name: "backdoor", members: [c.attacker.agentIds.alice] }, bearer(c.attacker.tokens.alice, { host: TENANT_HOSTS[VICTIM]! })) },
+      expect: { code: "TENANT_MISMATCH" },
+    },
+  ],
+  "PATCH /v1/queues/:name": (c) =>
+    [["admin", c.attacker.tokens.alice], ["API key", c.attacker.apiKey.key]].map(([who, credential]) => ({
+      name: `the victim's queue changed by the attacker's ${who}`,
+      node: "node2",
+      call: { method: "PATCH", path: `/v1/queues/${c.victim.queue}`, ...json({ members: [c.attacker.agentIds.alice] }, bearer(credential!)) },
+      expect: { refused: { method: "PATCH", path: "/v1/queues/ghost-sales", ...json({ members: [c.attacker.agentIds.alice] }, bearer(credential!)) } },
+    })),
+  "DELETE /v1/queues/:name": (c) =>
+    [["admin", c.attacker.tokens.alice], ["API key", c.attacker.apiKey.key]].map(([who, credential]) => ({
+      name: `the victim's queue removed by the attacker's ${who}`,
+      node: "node2",
+      call: { method: "DELETE", path: `/v1/queues/${c.victim.queue}`, headers: bearer(credential!) },
+      expect: { refused: { method: "DELETE", path: "/v1/queues/ghost-sales", headers: bearer(credential!) } },
+    })),
   // Agents (agent administration): a tenant's admins manage its agents only; another tenant's agent id names nothing.
   "GET /v1/agents": (c) => [
     { name: "the agents listed by the attacker's admin", node: "node2", call: { method: "GET", path: "/v1/agents", headers: bearer(c.attacker.tokens.alice) }, expect: "answered" },
@@ -765,6 +797,11 @@ const FRAMES: Record<string, FrameEntry> = {
       frame: { t: "setCallData", chatId: c.victim.chat.chatId, changes: { queue: "attacker" } },
       control: { t: "setCallData", chatId: ghost.chatId, changes: { queue: "attacker" } },
     })),
+  // Offers: the victim's waiting chat is answered as a chat that does not exist.
+  acceptOffer: (c) =>
+    both((from) => ({ name: "accept an offer of the victim's waiting chat", from, frame: { t: "acceptOffer", chatId: c.victim.waitingChatId }, control: { t: "acceptOffer", chatId: ghost.chatId } })),
+  declineOffer: (c) =>
+    both((from) => ({ name: "decline an offer of the victim's waiting chat", from, frame: { t: "declineOffer", chatId: c.victim.waitingChatId }, control: { t: "declineOffer", chatId: ghost.chatId } })),
   // Names no chat nor agent: an agent sets its own status, in its own tenant.
   setStatus: async (c, a) => {
     const reply = await a.agent.request({ t: "setStatus", status: "available" });

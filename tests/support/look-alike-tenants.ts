@@ -252,6 +252,8 @@ export interface TenantWorld {
   chat: SeededChat;
   /** A second chat, waiting for an agent, with one message. */
   waitingChatId: string;
+  /** The tenant's own queue (`<tenant>-sales`, auto, Alice a member). */
+  queue: string;
   /**
    * A third chat, waiting, with one message: the target of attempts to end a
    * chat or erase a customer (so that one that succeeds harms no chat another
@@ -436,6 +438,11 @@ export async function seedTenant(url: string, tenant: string, apiKey: InstallKey
   if (offline.status !== 201) throw new Error(`an offline message in ${tenant} failed: ${offline.status} ${offline.text}`);
   const offlineMessageId = (JSON.parse(offline.text) as { offlineMessage: { id: string } }).offlineMessage.id;
   markers.add(offlineMessageId).add(offlineText);
+  // A queue of the tenant's own, with Alice as its member.
+  const queue = `${tenant}-sales`;
+  const createdQueue = await call(url, { method: "POST", path: "/v1/queues", ...json({ name: queue, mode: "auto", members: [agentIds.alice] }, bearer(apiKey.key)) });
+  if (createdQueue.status !== 201) throw new Error(`queue of ${tenant} not created: ${createdQueue.status} ${createdQueue.text}`);
+  markers.add(queue);
 
   return {
     tenant,
@@ -451,6 +458,7 @@ export async function seedTenant(url: string, tenant: string, apiKey: InstallKey
       unsentUploadId,
     },
     waitingChatId: waiting.chatId,
+    queue,
     endable: { chatId: endable.chatId, customer: frank, text: frankText },
     apiKey,
     offlineMessageId,

@@ -8,6 +8,7 @@ import { fetchMyChatIds } from "./my-chats.js";
 import { Room, type MessageBody } from "./room.js";
 import { loadOpenChats, loadSoundOn, saveOpenChats, saveSoundOn, type AgentLogin } from "./session.js";
 import { messageTypeOf, waitingSince } from "./text.js";
+import type { ChatOffer } from "@parley/protocol";
 
 export interface Upload {
   fileName: string;
@@ -33,6 +34,10 @@ export class Desk {
   connectionState = "connecting";
   /** The agent's status as the server has it; undefined until it is known. */
   status: AgentStatus | undefined;
+  /** Chats an `auto` queue offers to this agent now, by chat id. */
+  readonly offers = new Map<string, ChatOffer>();
+  /** Offers being accepted or declined (their buttons wait). */
+  readonly offersInFlight = new Set<string>();
   private readonly listeners = new Set<() => void>();
   /** Agents' statuses as the presence feed tells them, by agent id. */
   readonly agentStatuses = new Map<string, AgentStatus>();
@@ -57,6 +62,14 @@ export class Desk {
       if (presence.agentId !== this.login.agent.id) return;
       this.status = presence.status;
       this.changed();
+    });
+    // Offers ring in every tab of the agent; the server withdraws them when they are no longer open.
+    this.sdk.LIVECHAT.on("offer", (offer) => {
+      this.offers.set(offer.chatId, offer);
+      this.announce(`${offer.nickname} is offered to you (queue ${offer.queue}).`);
+    });
+    this.sdk.LIVECHAT.on("offerWithdrawn", ({ chatId }) => {
+      if (this.offers.delete(chatId)) this.changed();
     });
     // A chat this agent left in another tab, or that went back to the queue while they were away, is not theirs any more.
     this.sdk.LIVECHAT.on("error", (context) => {
@@ -91,6 +104,33 @@ export class Desk {
     for (const chatId of mine) {
       await this.join(chatId).catch(() => undefined);
     }
+  }
+
+  /** Accepts an offered chat and opens it. */
+  async acceptOffer(chatId: string): Promise<void> {
+    this.offersInFlight.add(chatId);
+    this.changed();
+    try {
+      await this.sdk.LIVECHAT.acceptOffer(chatId);
+      this.offers.delete(chatId);
+      await this.join(chatId);
+    } catch (error) {
+      this.offers.delete(chatId);
+      this.announce(`The chat could not be taken: ${error instanceof LiveChatError ? `${error.message} (${error.code})` : String(error)}`);
+    } finally {
+      this.offersInFlight.delete(chatId);
+      this.changed();
+    }
+  }
+
+  /** Declines an offered chat: it goes to the next agent. */
+  async declineOffer(chatId: string): Promise<void> {
+    this.offersInFlight.add(chatId);
+    this.changed();
+    await this.sdk.LIVECHAT.declineOffer(chatId).catch(() => undefined);
+    this.offers.delete(chatId);
+    this.offersInFlight.delete(chatId);
+    this.changed();
   }
 
   /** Sets the agent's status on the server (every tab follows). */

@@ -261,6 +261,7 @@ export class Room {
       this.typing.delete(withRole(e.user));
       this.notice(e.ts, `${withRole(e.user)} left the chat`);
     });
+    c.on("queueNotice", (e) => this.notice(e.ts, `The customer was told (waiting limit of queue ${e.queue}): ${e.text}`));
     c.on("contactEnded", (e) => {
       this.hasEnded = true;
       this.typing.clear();

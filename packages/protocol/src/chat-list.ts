@@ -44,6 +44,10 @@ export interface ChatSummary {
   agents: ChatAgent[];
   /** Sequence number of the chat's last stored event: of two summaries of a chat, keep the higher. */
   lastSeq: number;
+  /** The queue the chat is in (absent from servers before queues). */
+  queue?: string;
+  /** When the customer first started waiting (ISO 8601); kept when the chat returns to the queue. */
+  firstWaitAt?: string;
 }
 
 /** A chat as the REST list and the feed's snapshot give it: the summary and its first message. */

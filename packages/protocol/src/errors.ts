@@ -58,6 +58,11 @@ export const ERRORS = {
   SURVEY_ANSWER_INVALID: { status: 400, message: "An answer is out of the survey's scale, missing, or names no question of it." },
   // Desk
   AGENT_CAPACITY_FULL: { status: 409, message: "This agent already handles as many chats as their capacity allows; leave or end one first." },
+  QUEUE_NOT_FOUND: { status: 404, message: "No queue with that name." },
+  QUEUE_EXISTS: { status: 409, message: "A queue with that name exists already." },
+  QUEUE_IN_USE: { status: 409, message: "The default queue cannot be removed." },
+  OFFER_EXPIRED: { status: 409, message: "The offer lapsed or the chat was taken; it has moved on." },
+  OFFER_NOT_YOURS: { status: 403, message: "This chat is not offered to you." },
   AGENT_NOT_FOUND: { status: 404, message: "No agent with that id or username in this tenant." },
   AGENT_USERNAME_TAKEN: { status: 409, message: "An agent of this tenant already has that username." },
   LAST_ADMIN: { status: 409, message: "This is the tenant's last enabled admin: make another admin first." },

@@ -16,6 +16,7 @@ import { SetStatusFrame, type PresenceFrame } from "./desk.js";
 import { SetCallDataFrame } from "./call-data.js";
 import type { QueuePositionFrame } from "./queue-position.js";
 import { SendNoteFrame, TakeOverFrame, TransferFrame, type InternalNote, type NoteFrame } from "./supervision.js";
+import { AcceptOfferFrame, DeclineOfferFrame, type OfferFrame, type OfferWithdrawnFrame } from "./queues.js";
 import type { WireError } from "./errors.js";
 import type { Limits } from "./limits.js";
 import type { DocumentType, MediaFormat, MediaMessageType, MediaRendition } from "./media.js";
@@ -212,6 +213,8 @@ export const CLIENT_FRAME_SCHEMAS = {
   note: SendNoteFrame,
   transfer: TransferFrame,
   takeOver: TakeOverFrame,
+  acceptOffer: AcceptOfferFrame,
+  declineOffer: DeclineOfferFrame,
 } as const;
 
 /** Type names of client frames. */
@@ -250,7 +253,9 @@ export type ClientFrame =
   | SetCallDataFrame
   | SendNoteFrame
   | TransferFrame
-  | TakeOverFrame;
+  | TakeOverFrame
+  | AcceptOfferFrame
+  | DeclineOfferFrame;
 
 // ---------------------------------------------------------------------------
 // Server → client
@@ -321,7 +326,19 @@ export interface PongFrame {
 }
 
 /** Any frame the server sends. */
-export type ServerFrame = WelcomeFrame | ReplyFrame | EventFrame | SignalFrame | ErrorFrame | PongFrame | ChatFeedFrame | PresenceFrame | QueuePositionFrame | NoteFrame;
+export type ServerFrame =
+  | WelcomeFrame
+  | ReplyFrame
+  | EventFrame
+  | SignalFrame
+  | ErrorFrame
+  | PongFrame
+  | ChatFeedFrame
+  | PresenceFrame
+  | QueuePositionFrame
+  | NoteFrame
+  | OfferFrame
+  | OfferWithdrawnFrame;
 
 // ---------------------------------------------------------------------------
 // Results of requests

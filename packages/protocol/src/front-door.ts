@@ -5,13 +5,10 @@
  * text (`default` when a chat has none); their settings are kept by name.
  * @module
  */
+import { QUEUE_NAME_PATTERN } from "./queues.js";
 import { Type, type Static } from "@sinclair/typebox";
 
-/** The queue of a chat or a request that names none. */
-export const DEFAULT_QUEUE = "default";
 
-/** A queue name: lowercase letters, digits, dashes and underscores, 1 to 64 characters. */
-export const QUEUE_NAME_PATTERN = "^[a-z0-9][a-z0-9_-]{0,63}$";
 
 /** Most extra questions a survey asks besides its rating and comment. */
 export const MAX_SURVEY_QUESTIONS = 5;
@@ -23,8 +20,8 @@ export const MAX_SURVEY_LABEL_LENGTH = 200;
 export const DEFAULT_SURVEY_EXPIRY_MINUTES = 24 * 60;
 
 /** `GET/PUT /v1/queues/:queue/...` and `/v1/surveys/:queue`: the queue named in the path. */
-export const QueueParams = Type.Object({ queue: Type.String({ pattern: QUEUE_NAME_PATTERN }) });
-export type QueueParams = Static<typeof QueueParams>;
+export const QueueSettingsParams = Type.Object({ queue: Type.String({ pattern: QUEUE_NAME_PATTERN }) });
+export type QueueSettingsParams = Static<typeof QueueSettingsParams>;
 
 /** One extra question of a survey: a rating on the survey's scale, or a free text. */
 export const SurveyQuestion = Type.Object(

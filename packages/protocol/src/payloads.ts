@@ -206,6 +206,25 @@ export interface CallDataChangedEvent {
 }
 
 /**
+ * Payload of `queueNotice`: the server tells the waiting customer something
+ * about their wait, by their queue's rule — the chat waited longer than the
+ * queue's waiting limit (`reason: "waitLimit"`). Stored, so the customer's
+ * history shows it; a `close` rule ends the chat right after it.
+ */
+export interface QueueNoticeEvent {
+  chatId: string;
+  /** The queue the chat waits in. */
+  queue: string;
+  /** Why the notice was given. */
+  reason: "waitLimit";
+  /** The text to show the customer (the queue's waiting-limit message). */
+  text: string;
+  /** Whether the chat keeps waiting (`tell`) or ends now (`close`). */
+  then: "wait" | "close";
+  ts: string;
+}
+
+/**
  * Payloads of the events stored in a chat's log, keyed by event name: the one
  * map every stored-event and event-frame type below is derived from.
  */
@@ -222,6 +241,7 @@ export interface EventPayloads {
   callDataChanged: CallDataChangedEvent;
   /** The chat is being transferred to another agent or a queue (without the transfer's note). */
   contactTransferred: ContactTransferredEvent;
+  queueNotice: QueueNoticeEvent;
 }
 
 /** @deprecated The same map as {@link EventPayloads}, by its former name. */
@@ -272,6 +292,7 @@ export const STORED_EVENT_NAMES: readonly StoredEventName[] = [
   "contactEnded",
   "callDataChanged",
   "contactTransferred",
+  "queueNotice",
 ];
 
 /** Every event a contact emits, keyed by the name given to `contact.on`. */

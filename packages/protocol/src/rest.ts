@@ -8,6 +8,7 @@ import type { DocumentType, MediaMessageType, MediaRendition } from "./media.js"
 import type { User } from "./payloads.js";
 import { TENANT_PATTERN } from "./ids.js";
 import { CallDataSchema } from "./call-data.js";
+import { QUEUE_NAME_PATTERN } from "./queues.js";
 
 
 /** The tenant a request names, when it names one (absent: the host name's tenant, or `default`). */
@@ -25,6 +26,8 @@ export const StartContactBody = Type.Object(
     userAgent: Type.Optional(Type.String({ maxLength: 512 })),
     /** The chat's call data (limits in `CALL_DATA_LIMITS`; refused whole with `CALL_DATA_INVALID` / `CALL_DATA_TOO_LARGE`). */
     callData: Type.Optional(CallDataSchema),
+    /** The queue the chat starts into; the tenant's `default` queue when omitted. */
+    queue: Type.Optional(Type.String({ pattern: QUEUE_NAME_PATTERN })),
   },
   { additionalProperties: false },
 );

@@ -1,4 +1,4 @@
-import type { AgentStatus, HistoryEntry, HistoryResult, ManualAgentStatus, ServerFrame, SetStatusResult, StartContactResponse } from "@parley/protocol";
+import type { AcceptOfferResult, AgentStatus, HistoryEntry, HistoryResult, ManualAgentStatus, ServerFrame, SetStatusResult, StartContactResponse } from "@parley/protocol";
 import { ChatFeed } from "./chat-feed.js";
 import { JoinedContacts } from "./contact-host.js";
 import type { Contact } from "./contact.js";
@@ -139,6 +139,7 @@ export class LiveChat {
     if (uri !== undefined) body.uri = uri;
     if (title !== undefined) body.title = title;
     if (userAgent !== undefined) body.userAgent = userAgent;
+    if (info.queue !== undefined) body.queue = info.queue;
     if (info.callData !== undefined && Object.keys(info.callData).length > 0) body.callData = { ...info.callData };
     const tenant = this._runtime.tenant?.();
     const request = tenant === undefined ? body : { ...body, tenant };
@@ -295,6 +296,37 @@ export class LiveChat {
     return result.status;
   }
 
+  /**
+   * Agents only: accepts the chat offered to you (the `offer` event) and joins
+   * it. Resolves with the contact, as `joinContact` does. Rejects with
+   * `OFFER_EXPIRED` (the offer lapsed or the chat was taken meanwhile),
+   * `OFFER_NOT_YOURS`, `AGENT_CAPACITY_FULL`, `FORBIDDEN` (a customer token), …
+   *
+   * @example
+   * ```ts
+   * LIVECHATSDK.LIVECHAT.on("offer", async (offer) => {
+   *   const contact = await LIVECHATSDK.LIVECHAT.acceptOffer(offer.chatId);
+   * });
+   * ```
+   */
+  async acceptOffer(chatId: string): Promise<Contact> {
+    const notReady = this._notReady();
+    if (notReady) throw notReady;
+    // Not resent after a reconnect: the offer may have moved on meanwhile, and the caller decides again.
+    await this._outbox.request<AcceptOfferResult>({ t: "acceptOffer", chatId }, { chatId: null, onDisconnect: "fail", timeout: true });
+    return this._contacts.join(chatId, undefined);
+  }
+
+  /**
+   * Agents only: declines the chat offered to you; it moves on to the next
+   * agent. Rejects with `OFFER_EXPIRED`, `OFFER_NOT_YOURS`, `FORBIDDEN`, …
+   */
+  async declineOffer(chatId: string): Promise<void> {
+    const notReady = this._notReady();
+    if (notReady) throw notReady;
+    await this._outbox.request<null>({ t: "declineOffer", chatId }, { chatId: null, onDisconnect: "fail", timeout: true });
+  }
+
   // ---------------------------------------------------------------------------
 
   private _notReady(): LiveChatError | null {
@@ -347,6 +379,14 @@ export class LiveChat {
         break;
       case "presence":
         this._events.emit("presence", { agentId: frame.agentId, status: frame.status });
+        break;
+      case "offer": {
+        const { chatId, queue, nickname, expiresAt, offerSeconds } = frame;
+        this._events.emit("offer", { chatId, queue, nickname, expiresAt, offerSeconds });
+        break;
+      }
+      case "offerWithdrawn":
+        this._events.emit("offerWithdrawn", { chatId: frame.chatId });
         break;
       case "error": {
         // Answers a frame without a rid (typing, a malformed frame): nothing waits for it. Before the

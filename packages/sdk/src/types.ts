@@ -6,6 +6,7 @@ import type {
   AgentPresence,
   ChatListItem,
   ClientFrame,
+  ChatOffer,
   ContactEventMap,
   DocumentType,
   ErrorCode,
@@ -137,6 +138,8 @@ export interface StartContactInfo {
   title?: string;
   /** User agent; in browsers defaults to `navigator.userAgent`. */
   userAgent?: string;
+  /** The queue to start the chat in (e.g. `sales`); the tenant's `default` queue when omitted. An unknown queue is `QUEUE_NOT_FOUND`. */
+  queue?: string;
   /**
    * The chat's call data: string variables the company attaches (a customer
    * number from the site's login, an order id, the queue), shown to agents and
@@ -244,6 +247,14 @@ export interface LiveChatEventMap {
    * the feed starts, then one per change).
    */
   presence: AgentPresence;
+  /**
+   * Agents only: a chat of an `auto` queue is offered to you. Accept it with
+   * `LIVECHAT.acceptOffer(chatId)` before `expiresAt`, or decline it with
+   * `LIVECHAT.declineOffer(chatId)`; otherwise it moves on to the next agent.
+   */
+  offer: ChatOffer;
+  /** Agents only: an offer is no longer open (accepted, declined, lapsed, or the chat was taken or ended). */
+  offerWithdrawn: { chatId: string };
 }
 
 /**

@@ -2,7 +2,8 @@
 /**
  * The `parley` command:
  *   parley [serve] [--port P] [--host H] [--data-dir D] [--database-url U] [--redis-url U] [--secret S] [--allowed-origins O] [--tenant-hosts H=T,…] [--shutdown-timeout MS] [--agent-grace-seconds S]
- *   parley agent add <username> --password <pw> [--nickname N] [--tenant T] [--role agent|supervisor|admin] [--capacity N] [--data-dir D] [--database-url U]
+ *   parley agent add <username> --password <pw> [--nickname N] [--tenant T] [--role agent|supervisor|admin] [--capacity N] [--queues a,b] [--data-dir D] [--database-url U]
+ *   parley queue add <name> --mode manual|auto|external [--members a,b] [--offer-seconds N] | queue list | queue remove <name>
  *   parley token agent <username> [--tenant T] [--data-dir D] [--database-url U] [--ttl 12h]
  *   parley tenant add|list|disable|enable … (see cli-tenants.ts)
  *   parley key add <name> --scopes a,b [--tenant T] | key list [--tenant T] | key revoke <id> [--tenant T]
@@ -15,6 +16,7 @@ import { parseArgs } from "node:util";
 import { CLI_ACTOR, recordAudit } from "./audit/record.js";
 import { createAgent } from "./auth/agents.js";
 import { KEY_COMMANDS_USAGE, KeyCommandError, runKeyCommand } from "./cli-keys.js";
+import { QUEUE_COMMANDS_USAGE, queueCommand, queueNames } from "./cli-queues.js";
 import { AGENT_COMMANDS_USAGE, askPassword, isAgentCommand, runAgentCommand } from "./cli-agents.js";
 import { AGENT_TOKEN_TTL_SECONDS, TokenService, parseTtl } from "./auth/tokens.js";
 import { ConfigError, configInputFromFlagsAndEnv, resolveConfig, type ServeFlags } from "./config.js";
@@ -28,8 +30,9 @@ import { ParleyError } from "./errors.js";
 
 const USAGE = `Usage:
   parley [serve] [--port 8080] [--host 0.0.0.0] [--data-dir ./data] [--database-url postgres://…] [--redis-url redis://…] [--secret S] [--allowed-origins *] [--tenant-hosts chat.acme.example=acme] [--shutdown-timeout 10000] [--agent-grace-seconds 120]
-  parley agent add <username> --password <pw> [--nickname N] [--tenant default] [--role agent|supervisor|admin] [--capacity N] [--data-dir D] [--database-url U]
+  parley agent add <username> --password <pw> [--nickname N] [--tenant default] [--role agent|supervisor|admin] [--capacity N] [--queues a,b] [--data-dir D] [--database-url U]
   ${AGENT_COMMANDS_USAGE}
+  ${QUEUE_COMMANDS_USAGE}
   parley token agent <username> [--tenant default] [--data-dir D] [--database-url U] [--ttl 12h]
   ${TENANT_USAGE}
   ${KEY_COMMANDS_USAGE}
@@ -67,6 +70,13 @@ function parse(args: string[]) {
       capacity: { type: "string" },
       ttl: { type: "string" },
       scopes: { type: "string" },
+      mode: { type: "string" },
+      members: { type: "string" },
+      queues: { type: "string" },
+      "offer-seconds": { type: "string" },
+      "wait-limit-seconds": { type: "string" },
+      "wait-limit-action": { type: "string" },
+      "wait-limit-message": { type: "string" },
       help: { type: "boolean", short: "h" },
     },
   });
@@ -194,12 +204,13 @@ async function serve(flags: ServeFlags): Promise<void> {
 async function agentAdd(positionals: string[], values: ReturnType<typeof parse>["values"]): Promise<void> {
   const username = positionals[0];
   if (username === undefined || values.password === undefined) {
-    throw new UsageError("parley agent add <username> --password <pw> [--nickname N] [--tenant T] [--role agent|supervisor|admin] [--capacity N] [--data-dir D] [--database-url U]");
+    throw new UsageError("parley agent add <username> --password <pw> [--nickname N] [--tenant T] [--role agent|supervisor|admin] [--capacity N] [--queues a,b] [--data-dir D] [--database-url U]");
   }
   const tenant = tenantFlag(values);
   const role = values.role ?? "agent";
   if (!["agent", "supervisor", "admin"].includes(role)) throw new UsageError(`--role must be agent, supervisor or admin, got "${role}"`);
   const capacity = values.capacity === undefined ? undefined : agentCapacity(values.capacity);
+  const queues = values.queues === undefined ? undefined : queueNames(values.queues);
   const store = await openMigratedStore(configFor(storageFlags(values)));
   try {
     const record = await store.getTenant(tenant);
@@ -208,6 +219,7 @@ async function agentAdd(positionals: string[], values: ReturnType<typeof parse>[
     if (values.nickname !== undefined) input.nickname = values.nickname;
     const agent = await createAgent(store.tenant(tenant), input, record.limits.maxAgents);
     if (capacity !== undefined) await store.tenant(tenant).setAgentCapacity(agent.id, capacity);
+    if (queues !== undefined) await store.tenant(tenant).setAgentQueues(agent.id, queues, new Date().toISOString());
     await recordAudit(store.tenant(tenant), CLI_ACTOR, "agent.created", { type: "agent", id: agent.id }, { username: agent.username, role: agent.role, ...(capacity === undefined ? {} : { capacity }) });
     console.log(`Agent "${agent.username}" created in tenant ${tenant} as ${agent.role} (id ${agent.id}).`);
   } catch (error) {
@@ -306,6 +318,15 @@ async function main(argv: string[]): Promise<void> {
   if (command === "agent" && isAgentCommand(sub)) return agentCommand(sub!, rest, values);
   if (command === "token" && sub === "agent") return tokenAgent(rest, values);
   if (command === "key") return keyCommand(sub, rest, values);
+  if (command === "queue") {
+    const store = await openMigratedStore(configFor(storageFlags(values)));
+    try {
+      for (const line of await queueCommand(store, tenantFlag(values), sub, rest, values)) console.log(line);
+      return;
+    } finally {
+      await store.close();
+    }
+  }
   if (command === "tenant") {
     const store = await openMigratedStore(configFor(storageFlags(values)));
     try {

@@ -154,6 +154,11 @@ export function createParleyServer(options: ParleyServerOptions = {}): ParleySer
     replication,
     delivery: hub,
     admitAgent: (who, chatId) => desk.admitJoin(who, chatId),
+    onMembership: (tenant, event) => desk.membershipCommitted(tenant, event),
+  });
+  // Every start, join, leave and end, committed on any node, may change a queue's offers and positions.
+  feed.listen((tenant, update) => {
+    if (update.change !== "message") desk.queueChanged(tenant);
   });
   const roles = new AgentRoles(store);
   // Notes travel beside the chat's events, to agents' sockets only.

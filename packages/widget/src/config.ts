@@ -1,8 +1,8 @@
 /**
  * The widget's settings, read from its own `<script>` tag: the server is the
  * script's origin unless `data-server` says otherwise; `data-tenant` names the
- * company the chats belong to; `data-title`, `data-colour`, `data-greeting`,
- * `data-position` and `data-lang` (or `data-language`) adjust it.
+ * company the chats belong to; `data-queue` the queue chats start in; `data-title`,
+ * `data-colour`, `data-greeting`, `data-position` and `data-lang` (or `data-language`) adjust it.
  * @module
  */
 import { LANGUAGES, type Language } from "./i18n.js";
@@ -15,6 +15,8 @@ export interface WidgetConfig {
    * server decides (its host mapping, else `default`).
    */
   tenant: string | undefined;
+  /** The queue chats start in (and whose hours and survey apply), from `data-queue`; undefined: the tenant's `default` queue. */
+  queue: string | undefined;
   /** Panel title; default: the language's. */
   title: string | undefined;
   /** Greeting shown above the start form; default: the language's. */
@@ -24,8 +26,6 @@ export interface WidgetConfig {
   /** Corner of the launcher. */
   position: "right" | "left";
   language: Language;
-  /** The queue (`data-queue`) whose hours and survey apply; undefined: the server's `default`. */
-  queue: string | undefined;
   /** A privacy page (`data-privacy-url`, http/https only): the offline form then asks for consent and links to it. */
   privacyUrl: string | undefined;
 }
@@ -56,13 +56,14 @@ export function readConfig(script: HTMLScriptElement | null): WidgetConfig {
     serverUrl: base.replace(/\/+$/, ""),
     // Passed on as written (trimmed): the server judges the name and answers a coded refusal.
     tenant: data.tenant?.trim() || undefined,
+    // As written too: an unknown queue is refused with QUEUE_NOT_FOUND when the chat starts.
+    queue: data.queue?.trim() || undefined,
     title: data.title || undefined,
     greeting: data.greeting || undefined,
     // Only hex colours: they can be checked for contrast, and nothing else reaches the stylesheet.
     colour: /^#([0-9a-f]{3}|[0-9a-f]{6})$/i.test(colour) ? colour : DEFAULT_COLOUR,
     position: data.position === "left" ? "left" : "right",
     language: pickLanguage(data.lang ?? data.language),
-    queue: /^[a-z0-9][a-z0-9_-]{0,63}$/.test(data.queue?.trim() ?? "") ? data.queue?.trim() : undefined,
     privacyUrl: /^https?:\/\//i.test(data.privacyUrl?.trim() ?? "") ? data.privacyUrl?.trim() : undefined,
   };
 }

@@ -166,6 +166,7 @@ export class ChatSession {
     };
     if (email.trim() !== "") body.email = email.trim();
     if (this.config.tenant !== undefined) body.tenant = this.config.tenant;
+    if (this.config.queue !== undefined) body.queue = this.config.queue;
     // The page's call data (Parley.setAttributes), sent only when it gave some.
     const callData = Object.keys(this.host.attributes).length > 0 ? { ...this.host.attributes } : undefined;
     try {
@@ -380,6 +381,8 @@ export class ChatSession {
     // The note of a transfer never reaches the customer: only that they are being transferred.
     contact.on("contactTransferred", () => this.add(this.system(this.strings.transferred)));
     contact.on("contactEnded", () => this.ended());
+    // The queue's word on a long wait (its waiting limit), shown as the server wrote it.
+    contact.on("queueNotice", (event) => this.add(this.system(event.text)));
   }
 
   /** An agent joined or left: the waiting state follows, and the page hears `ChatOnline` when the first one is in. */

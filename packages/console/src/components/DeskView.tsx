@@ -7,6 +7,8 @@ import { Conversation } from "./Conversation.js";
 import { EndedChats } from "./EndedChats.js";
 import { MyChats } from "./MyChats.js";
 import { OfflineMessagesView } from "./OfflineMessagesView.js";
+import { OfferCards } from "./OfferCard.js";
+import { QueuesAdmin } from "./QueuesAdmin.js";
 import { PrivacyView } from "./PrivacyView.js";
 import { Queue } from "./Queue.js";
 import { ReadOnlyChat } from "./ReadOnlyChat.js";
@@ -23,6 +25,8 @@ export function DeskView({ desk, onLogout }: { desk: Desk; onLogout: () => void 
   const closeReadOnly = () => setReadOnly(undefined);
   const [showPrivacy, setShowPrivacy] = useState(false);
   const [showOffline, setShowOffline] = useState(false);
+  // The queues' admin view, until the admin page takes it in: admins only (the server checks too).
+  const [showQueues, setShowQueues] = useState(false);
   const tenant = tenantOfToken(desk.login.token);
   const isSuperAdmin = useIsSuperAdmin(desk.login);
   const [isTenantsShown, setTenantsShown] = useState(false);
@@ -98,12 +102,18 @@ export function DeskView({ desk, onLogout }: { desk: Desk; onLogout: () => void 
         <button type="button" onClick={() => setShowPrivacy(true)}>
           Customer data
         </button>
+        {isAdmin === true && (
+          <button type="button" aria-pressed={showQueues} onClick={() => setShowQueues(!showQueues)}>
+            Queues
+          </button>
+        )}
         <button type="button" onClick={onLogout}>
           Log out
         </button>
       </header>
       <div class="columns">
         <nav class="sidebar" aria-label="Chats">
+          <OfferCards desk={desk} />
           <Queue
             desk={desk}
             onJoined={() => {
@@ -130,7 +140,9 @@ export function DeskView({ desk, onLogout }: { desk: Desk; onLogout: () => void 
           />
         </nav>
         <main class="main" id="main">
-          {showPrivacy ? (
+          {showQueues && isAdmin === true ? (
+            <QueuesAdmin token={desk.login.token} onClose={() => setShowQueues(false)} />
+          ) : showPrivacy ? (
             <PrivacyView token={desk.login.token} onClose={() => setShowPrivacy(false)} />
           ) : isSupervising ? (
             <SupervisorView

@@ -22,6 +22,8 @@ export interface AgentsFeedOptions {
   logger: Logger;
   /** Where changes are announced; without it, nothing is and watching is refused. */
   feed?: ChatFeed | undefined;
+  /** Told of each membership event committed on this node (joins, leaves, ends). */
+  onMembership?: ((tenant: string, event: StoredEvent) => void) | undefined;
 }
 
 export class AgentsFeed {
@@ -29,13 +31,16 @@ export class AgentsFeed {
   private readonly states: ChatStates;
   private readonly logger: Logger;
   private readonly feed: ChatFeed | undefined;
+  private readonly onMembership: AgentsFeedOptions["onMembership"];
 
   constructor(options: AgentsFeedOptions) {
     ({ store: this.store, states: this.states, logger: this.logger, feed: this.feed } = options);
+    this.onMembership = options.onMembership;
   }
 
   /** Announces the change a committed event makes, if it is one agents follow. */
   committed(tenant: string, event: StoredEvent): void {
+    if (isMembershipEvent(event.name)) this.onMembership?.(tenant, event);
     if (this.feed === undefined || !(MESSAGE_EVENT_NAMES.includes(event.name) || isMembershipEvent(event.name))) return;
     this.announce(this.feed, tenant, event).catch((error: unknown) => this.logger.warn({ err: error }, "chat feed announce failed"));
   }

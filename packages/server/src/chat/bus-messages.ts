@@ -43,6 +43,14 @@ const Receipt = Type.Object({ messageID: Type.String(), chatId: ChatId, user: Us
 
 /** Payload schema per stored event name. */
 const PAYLOADS: Record<StoredEventName, TSchema> = {
+  queueNotice: Type.Object({
+    chatId: ChatId,
+    queue: Type.String(),
+    reason: Type.Literal("waitLimit"),
+    text: Type.String(),
+    then: Type.Union([Type.Literal("wait"), Type.Literal("close")]),
+    ts: Ts,
+  }),
   message: Type.Object({
     id: Type.String(),
     chatId: ChatId,

@@ -12,7 +12,7 @@ export function listStatus(status: ContactRecord["status"], participants: Iterab
 }
 
 export function toChatSummary(
-  contact: Pick<ContactRecord, "id" | "status" | "nickname" | "createdAt" | "endedAt">,
+  contact: Pick<ContactRecord, "id" | "status" | "nickname" | "createdAt" | "endedAt" | "queue" | "firstWaitAt">,
   participants: Iterable<ParticipantRecord>,
   lastSeq: number,
 ): ChatSummary {
@@ -26,6 +26,8 @@ export function toChatSummary(
     endedAt: contact.endedAt,
     agents,
     lastSeq,
+    queue: contact.queue ?? "default",
+    firstWaitAt: contact.firstWaitAt ?? contact.createdAt,
   };
 }
 

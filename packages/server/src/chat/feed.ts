@@ -75,6 +75,7 @@ export class ChatFeed {
   /** Watchers by tenant. */
   private readonly watchers = new Map<string, Set<FeedWatcher>>();
   private readonly unsubscribe: () => void;
+  private readonly listeners: Array<(tenant: string, update: ChatFeedUpdate) => void> = [];
 
   constructor(
     private readonly bus: Bus,
@@ -88,6 +89,11 @@ export class ChatFeed {
       }
       this.deliver(parsed.tenant, parsed.update);
     });
+  }
+
+  /** Calls `listener` with every tenant's updates, committed here or on another node (the desk's routing). */
+  listen(listener: (tenant: string, update: ChatFeedUpdate) => void): void {
+    this.listeners.push(listener);
   }
 
   /** Hands the tenant's updates to `watcher` until {@link unwatch}. */
@@ -117,6 +123,7 @@ export class ChatFeed {
   }
 
   private deliver(tenant: string, update: ChatFeedUpdate): void {
+    for (const listener of this.listeners) listener(tenant, update);
     const watchers = this.watchers.get(tenant);
     if (watchers === undefined) return;
     const frame: ChatFeedFrame = { t: "chatFeed", ...update };

@@ -4,7 +4,7 @@
  * its state change in one transaction.
  * @module
  */
-import { normalizeNickname, type AckResult, type ContactEndedEvent, type ContactTransferredEvent, type ContactInfo, type Limits, type User, type UserAddedEvent, type UserLeftEvent, type UserRef } from "@parley/protocol";
+import { DEFAULT_QUEUE, normalizeNickname, type AckResult, type QueueNoticeEvent, type ContactEndedEvent, type ContactTransferredEvent, type ContactInfo, type Limits, type User, type UserAddedEvent, type UserLeftEvent, type UserRef } from "@parley/protocol";
 import { mayRead } from "../auth/access.js";
 import type { TenantAgentNames } from "../auth/agent-names.js";
 import type { TokenClaims } from "../auth/tokens.js";
@@ -28,6 +28,8 @@ export interface StartContactInput {
   clientIp: string | null;
   /** The chat's call data (checked against the limits here). */
   callData?: Record<string, string>;
+  /** The queue the chat starts into (checked to exist by the caller); `default` when omitted. */
+  queue?: string;
 }
 
 export interface JoinOutcome {
@@ -90,6 +92,7 @@ export class ChatMembership {
       pageTitle: input.title ?? null,
       userAgent: input.userAgent ?? null,
       clientIp: input.clientIp,
+      queue: input.queue ?? DEFAULT_QUEUE,
     };
     const customer: ParticipantRecord = { userId, nickname, isAgent: false, channel: "web", joinedAt: ts, leftAt: null };
     const data: UserAddedEvent = {
@@ -206,6 +209,15 @@ export class ChatMembership {
     const { state, me } = await this.access.requireParticipant(who, chatId);
     if (state.contact.status === "ended") return { seq: null };
     return { seq: await this.endChat(who.tenant, chatId, userRef(me)) };
+  }
+
+  /** The server tells a waiting chat's customer about their wait (a stored `queueNotice`); its seq. */
+  async queueNotice(tenant: string, chatId: string, notice: Omit<QueueNoticeEvent, "chatId" | "ts">): Promise<number> {
+    const ts = now();
+    const data: QueueNoticeEvent = { chatId, ...notice, ts };
+    const result = await this.pipeline.append(tenant, { chatId, id: newEventId(), name: "queueNotice", userId: null, ts, data });
+    if (result.status !== "appended") return this.pipeline.refused(tenant, chatId, result.status);
+    return result.seq;
   }
 
   /** Ends a tenant's chat on behalf of the server (back-office calls). */

@@ -9,13 +9,14 @@
  * {@link Store} and {@link Bus} interfaces.
  * @module
  */
-import type { AckResult, CallData, CallDataChanges, CallDataResult, ChatListItem, HistoryResult, Limits, MediaFormat, MediaResult, ReceiptResult, SendResult, UserRef } from "@parley/protocol";
+import { DEFAULT_QUEUE, type AckResult, type CallData, type CallDataChanges, type CallDataResult, type ChatListItem, type HistoryResult, type Limits, type MediaFormat, type MediaResult, type ReceiptResult, type SendResult, type UserRef } from "@parley/protocol";
 import type { Logger } from "pino";
 import { TenantAgentNames } from "../auth/agent-names.js";
 import type { TokenClaims } from "../auth/tokens.js";
 import type { Bus } from "../bus/types.js";
 import type { MediaLibrary } from "../media/library.js";
-import type { CommittedEvent, ContactListEntry, ContactListQuery, ContactWithParticipants, Store } from "../store/types.js";
+import type { CommittedEvent, ContactListEntry, ContactListQuery, ContactWithParticipants, Store, StoredEvent } from "../store/types.js";
+import { ParleyError } from "../errors.js";
 import { ChatAccess } from "./access.js";
 import { ChatCallData } from "./call-data.js";
 import { AgentsFeed } from "./agents-feed.js";
@@ -47,6 +48,8 @@ export interface ChatServiceOptions {
   feed?: ChatFeed;
   /** Asked before an agent joins a chat they are not in (the desk's capacity); throws to refuse. */
   admitAgent?: (who: TokenClaims, chatId: string) => Promise<void>;
+  /** Told of each membership event (join, leave, end) committed on this node (the desk's routing). */
+  onMembership?: (tenant: string, event: StoredEvent) => void;
 }
 
 /** Events read at a time when a whole log is read. */
@@ -65,10 +68,10 @@ export class ChatService {
   private readonly callData: ChatCallData;
 
   constructor(options: ChatServiceOptions) {
-    const { store, bus, limits, logger, media, replication, delivery, feed, admitAgent } = options;
+    const { store, bus, limits, logger, media, replication, delivery, feed, admitAgent, onMembership } = options;
     this.store = store;
     this.access = new ChatAccess(replication);
-    this.agentsFeed = new AgentsFeed({ store, states: replication, logger, feed });
+    this.agentsFeed = new AgentsFeed({ store, states: replication, logger, feed, onMembership });
     const pipeline = new CommitPipeline({ store, bus, states: replication, delivery, feed: this.agentsFeed, logger });
     this.typing = new TypingTracker(limits.typingTimeoutMs, (tenant, chatId, user, bwrite) => pipeline.signal(tenant, { bwrite, chatId, user }));
     this.membership = new ChatMembership({
@@ -93,9 +96,17 @@ export class ChatService {
 
   // -- membership -------------------------------------------------------------
 
-  /** A customer starts a chat in the tenant. */
-  startContact(tenant: string, input: StartContactInput): Promise<{ chatId: string; user: UserRef }> {
+  /** A customer starts a chat in the tenant, in the named queue (`QUEUE_NOT_FOUND` when there is none) or `default`. */
+  async startContact(tenant: string, input: StartContactInput): Promise<{ chatId: string; user: UserRef }> {
+    if (input.queue !== undefined && input.queue !== DEFAULT_QUEUE && (await this.store.tenant(tenant).getQueue(input.queue)) === undefined) {
+      throw new ParleyError("QUEUE_NOT_FOUND", undefined, { queue: input.queue });
+    }
     return this.membership.startContact(tenant, input);
+  }
+
+  /** The server tells a waiting chat's customer about their wait (a stored `queueNotice`). */
+  queueNotice(tenant: string, chatId: string, notice: Parameters<ChatMembership["queueNotice"]>[2]): Promise<number> {
+    return this.membership.queueNotice(tenant, chatId, notice);
   }
 
   join(who: TokenClaims, chatId: string, options: { nickname?: string; isResume: boolean }): Promise<JoinOutcome> {

@@ -47,6 +47,8 @@ export interface DeskPresenceOptions {
   /** How often this node repeats its counts; others believe them for three times as long. */
   heartbeatMs: number;
   now?: () => number;
+  /** Told after an agent's status changed, as every watcher is. */
+  onChange?: (tenant: string, agentId: string, status: AgentStatus) => void;
 }
 
 export class DeskPresence {
@@ -60,10 +62,12 @@ export class DeskPresence {
   private readonly told = new Map<string, AgentStatus>();
   private readonly watchers = new Map<string, Set<FeedWatcher>>();
   private readonly unsubscribe: () => void;
+  private readonly onChange: DeskPresenceOptions["onChange"];
 
   constructor(options: DeskPresenceOptions) {
     ({ bus: this.bus, logger: this.logger, heartbeatMs: this.heartbeatMs } = options);
     this.now = options.now ?? Date.now;
+    this.onChange = options.onChange;
     this.unsubscribe = this.bus.subscribe(PRESENCE_CHANNEL, (message, fromNode) => {
       const parsed = parsePresenceMessage(message);
       if (parsed === undefined) {
@@ -238,6 +242,7 @@ export class DeskPresence {
     if ((this.told.get(key) ?? "offline") === status) return;
     if (status === "offline") this.told.delete(key);
     else this.told.set(key, status);
+    this.onChange?.(tenant, agentId, status);
     const watchers = this.watchers.get(tenant);
     if (watchers === undefined) return;
     const frame: PresenceFrame = { t: "presence", agentId, status };

@@ -15,6 +15,10 @@ import { AgentDesk } from "./desk.js";
 /** Codes of a return that finds nothing to do: the agent left, or the chat ended, meanwhile. */
 const NOTHING_TO_RETURN = new Set(["NOT_A_PARTICIPANT", "CONTACT_ENDED", "CONTACT_NOT_FOUND"]);
 
+/** What a waiting customer is told at the waiting limit when the queue sets no message. */
+const TELL_TEXT = "All our agents are busy right now. Thank you for waiting: the next free agent will be with you.";
+const CLOSE_TEXT = "Sorry, no agent could take your chat in time. Please try again later.";
+
 export interface DeskParts {
   config: ParleyConfig;
   store: Store;
@@ -41,6 +45,19 @@ export function createDesk({ config, store, bus, logger, chat }: DeskParts): Age
       const agent: TokenClaims = { userId: agentId, role: "agent", nickname: "", tenant };
       try {
         await chat().leave(agent, chatId);
+      } catch (error) {
+        if (!(error instanceof ParleyError && NOTHING_TO_RETURN.has(error.code))) throw error;
+      }
+    },
+    joinChat: async (claims, chatId) => {
+      await chat().join(claims, chatId, { isResume: false });
+    },
+    waitLimit: async (tenant, waiting, queue) => {
+      const close = queue.waitLimitAction === "close";
+      const text = queue.waitLimitMessage !== "" ? queue.waitLimitMessage : close ? CLOSE_TEXT : TELL_TEXT;
+      try {
+        await chat().queueNotice(tenant, waiting.chatId, { queue: queue.name, reason: "waitLimit", text, then: close ? "close" : "wait" });
+        if (close) await chat().endByServer(tenant, waiting.chatId);
       } catch (error) {
         if (!(error instanceof ParleyError && NOTHING_TO_RETURN.has(error.code))) throw error;
       }

@@ -13,6 +13,7 @@ import { DEFAULT_CUSTOMER_DATA_LIMITS, type CustomerDataLimits } from "../lifecy
 import type { Store } from "../store/types.js";
 import { DEFAULT_HTTP_GUARDS, type HttpGuards } from "../config.js";
 import { apiKeyRoutes } from "./api-keys.js";
+import { queueRoutes } from "./queues.js";
 import { agentRoutes } from "./agents.js";
 import { AgentAdmin } from "../auth/agent-admin.js";
 import { auditRoutes } from "./audit.js";
@@ -142,6 +143,7 @@ export function buildApp(deps: AppDeps): FastifyInstance {
   mediaRoutes(app, deps);
   const admin = tenantAdmins(deps.roles);
   apiKeyRoutes(app, { ...deps, admin });
+  queueRoutes(app, { store: deps.store, admin, queuesChanged: (tenant) => deps.desk?.queueChanged(tenant) });
   agentRoutes(app, { admin, tenants: deps.tenants, agentAdmin: deps.agentAdmin ?? new AgentAdmin({ store: deps.store }) });
   auditRoutes(app, { store: deps.store, admin });
   customerRoutes(app, { ...deps, admin, customerData: deps.customerData ?? DEFAULT_CUSTOMER_DATA_LIMITS });

@@ -28,7 +28,7 @@ export function contactRoutes(app: FastifyInstance, deps: ContactRoutesDeps): vo
       onRequest: perAddressRateLimit(deps.contactsPerMinute),
     },
     async (request, reply) => {
-      const { nickname, email, uri, title, userAgent } = request.body;
+      const { nickname, email, uri, title, userAgent, queue } = request.body;
       const tenant = agreedTenant(request.body.tenant, tenantOfHost(deps.tenantHosts ?? {}, request.headers.host));
       const { limits } = await deps.tenants.requireActive(tenant);
       if (limits.maxActiveChats !== null) {
@@ -41,6 +41,7 @@ export function contactRoutes(app: FastifyInstance, deps: ContactRoutesDeps): vo
       if (uri !== undefined) input.uri = uri;
       if (title !== undefined) input.title = title;
       if (request.body.callData !== undefined) input.callData = request.body.callData;
+      if (queue !== undefined) input.queue = queue;
       input.userAgent = userAgent ?? request.headers["user-agent"]?.slice(0, 512);
       if (input.userAgent === undefined) delete input.userAgent;
       const { chatId, user } = await deps.chat.startContact(tenant, input);

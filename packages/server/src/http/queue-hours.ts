@@ -6,7 +6,7 @@
  * @module
  */
 import { Type } from "@sinclair/typebox";
-import { AvailabilityQuery, BusinessHours, DEFAULT_QUEUE, QueueParams, type AvailabilityResponse } from "@parley/protocol";
+import { AvailabilityQuery, BusinessHours, DEFAULT_QUEUE, QueueSettingsParams, type AvailabilityResponse } from "@parley/protocol";
 import type { FastifyInstance } from "fastify";
 import { recordAudit } from "../audit/record.js";
 import type { TenantGate } from "../auth/tenant-gate.js";
@@ -45,15 +45,15 @@ export function queueHoursRoutes(app: FastifyInstance, deps: QueueHoursRoutesDep
     hasAvailableAgent: (tenant) => deps.desk?.presence.hasAvailableAgent(tenant) ?? false,
   });
 
-  app.get<{ Params: QueueParams }>("/v1/queues/:queue/hours", { schema: { params: QueueParams, response: { 200: HoursResponse } }, config: ADMIN }, async (request, reply) => {
+  app.get<{ Params: QueueSettingsParams }>("/v1/queues/:queue/hours", { schema: { params: QueueSettingsParams, response: { 200: HoursResponse } }, config: ADMIN }, async (request, reply) => {
     const { tenant } = await deps.admin(request);
     const hours = (await deps.store.tenant(tenant).businessHours(request.params.queue)) ?? null;
     return reply.header("cache-control", "no-store").send({ queue: request.params.queue, hours });
   });
 
-  app.put<{ Params: QueueParams; Body: { hours: BusinessHours | null } }>(
+  app.put<{ Params: QueueSettingsParams; Body: { hours: BusinessHours | null } }>(
     "/v1/queues/:queue/hours",
-    { schema: { params: QueueParams, body: PutHoursBody, response: { 200: HoursResponse } }, config: ADMIN, bodyLimit: 64 * 1024 },
+    { schema: { params: QueueSettingsParams, body: PutHoursBody, response: { 200: HoursResponse } }, config: ADMIN, bodyLimit: 64 * 1024 },
     async (request) => {
       const caller = await deps.admin(request);
       const { tenant } = caller;

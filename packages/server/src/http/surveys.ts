@@ -6,7 +6,7 @@
  * @module
  */
 import { Type, type Static } from "@sinclair/typebox";
-import { DEFAULT_QUEUE, QueueParams, SurveyAnswerBody, SurveyConfig, type ChatSurveyResponse, type SurveyResult } from "@parley/protocol";
+import { DEFAULT_QUEUE, QueueSettingsParams, SurveyAnswerBody, SurveyConfig, type ChatSurveyResponse, type SurveyResult } from "@parley/protocol";
 import type { FastifyInstance } from "fastify";
 import { recordAudit } from "../audit/record.js";
 import { authorizeRead } from "../auth/access.js";
@@ -65,15 +65,15 @@ function ratedAgent(state: ChatState): string | null {
 }
 
 export function surveyRoutes(app: FastifyInstance, deps: SurveyRoutesDeps): void {
-  app.get<{ Params: QueueParams }>("/v1/surveys/:queue", { schema: { params: QueueParams, response: { 200: ConfigResponse } }, config: ADMIN }, async (request, reply) => {
+  app.get<{ Params: QueueSettingsParams }>("/v1/surveys/:queue", { schema: { params: QueueSettingsParams, response: { 200: ConfigResponse } }, config: ADMIN }, async (request, reply) => {
     const { tenant } = await deps.admin(request);
     const survey = effectiveSurvey(await deps.store.tenant(tenant).surveyConfig(request.params.queue));
     return reply.header("cache-control", "no-store").send({ queue: request.params.queue, survey });
   });
 
-  app.put<{ Params: QueueParams; Body: SurveyConfig }>(
+  app.put<{ Params: QueueSettingsParams; Body: SurveyConfig }>(
     "/v1/surveys/:queue",
-    { schema: { params: QueueParams, body: SurveyConfig, response: { 200: ConfigResponse } }, config: ADMIN, bodyLimit: BODY_LIMIT },
+    { schema: { params: QueueSettingsParams, body: SurveyConfig, response: { 200: ConfigResponse } }, config: ADMIN, bodyLimit: BODY_LIMIT },
     async (request) => {
       const caller = await deps.admin(request);
       checkSurveyConfig(request.body);

@@ -28,6 +28,8 @@ export const FRAME_COSTS: Readonly<Record<BudgetedFrameType, number>> = Object.f
   join: 2,
   leave: 2,
   end: 2,
+  acceptOffer: 2,
+  declineOffer: 2,
   setStatus: 2,
   setCallData: 2,
   note: 1,

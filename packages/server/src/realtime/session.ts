@@ -269,7 +269,7 @@ export class Session implements Subscriber {
     for (const subscription of this.subscriptions.values()) this.deps.hub.unsubscribe(subscription);
     this.subscriptions.clear();
     if (this.feedWatcher !== undefined) this.stopWatching(this.feedWatcher);
-    if (this.isCountedByDesk && this.claims !== undefined) this.deps.desk?.socketClosed(this.claims);
+    if (this.isCountedByDesk && this.claims !== undefined) this.deps.desk?.socketClosed(this.claims, this);
     this.isCountedByDesk = false;
     this.deps.chat.sessionClosed(this.sessionId);
   }
@@ -333,10 +333,6 @@ export class Session implements Subscriber {
     }
     this.countedToken = key;
     this.phase = "ready";
-    if (this.deps.desk !== undefined) {
-      this.deps.desk.socketOpened(this.claims);
-      this.isCountedByDesk = true;
-    }
     const { userId, role, nickname, chatId } = this.claims;
     const welcome: WelcomeFrame = {
       t: "welcome",
@@ -346,6 +342,11 @@ export class Session implements Subscriber {
       serverTime: new Date().toISOString(),
     };
     this.connection.writeFrame(welcome);
+    // After the welcome: the desk may write to the socket at once (a waiting customer's position).
+    if (this.deps.desk !== undefined) {
+      this.deps.desk.socketOpened(this.claims, this);
+      this.isCountedByDesk = true;
+    }
     if (this.deps.logger.isLevelEnabled("debug")) this.logger.debug({ userId, role }, "session authenticated");
     return true;
   }
@@ -389,7 +390,9 @@ export class Session implements Subscriber {
         await this.withLargeAnswer(() => this.watchChats(this.claims as TokenClaims, frame.rid));
         return;
       }
-      if ("chatId" in frame && !this.subscriptions.has(frame.chatId)) await this.refuseNotJoined(frame.chatId);
+      // Offers are of chats the agent is not in yet: the desk judges them.
+      const isOffer = frame.t === "acceptOffer" || frame.t === "declineOffer";
+      if ("chatId" in frame && !isOffer && !this.subscriptions.has(frame.chatId)) await this.refuseNotJoined(frame.chatId);
       const result = HEAVY_FRAMES.has(frame.t) ? await this.withLargeAnswer(() => this.run(frame)) : await this.run(frame);
       if (this.isClosed) return;
       let bytes = 0;
@@ -460,6 +463,12 @@ export class Session implements Subscriber {
         return this.transfer(claims, frame);
       case "takeOver":
         return this.takeOver(claims, frame);
+      case "acceptOffer":
+        if (this.deps.desk === undefined) throw new ParleyError("UNAVAILABLE", "This server has no desk.");
+        return this.deps.desk.acceptOffer(claims, frame.chatId);
+      case "declineOffer":
+        if (this.deps.desk === undefined) throw new ParleyError("UNAVAILABLE", "This server has no desk.");
+        return this.deps.desk.declineOffer(claims, frame.chatId);
     }
   }
 

@@ -25,6 +25,8 @@ export function toContact(row: Selectable<ContactsTable>): ContactRecord {
     userAgent: row.user_agent,
     clientIp: row.client_ip,
     erasedAt: row.erased_at,
+    queue: row.queue,
+    firstWaitAt: row.first_wait_at ?? row.created_at,
   };
 }
 

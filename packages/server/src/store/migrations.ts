@@ -379,6 +379,58 @@ const m011_supervision: Migration = {
   },
 };
 
+const m010_queues: Migration = {
+  async up(db: Kysely<unknown>): Promise<void> {
+    // Named queues per tenant, with their routing mode and waiting limit. The `default` queue needs no row:
+    // a tenant without one routes it manually, with no limit (see store/queue-queries.ts).
+    await db.schema
+      .createTable("queues")
+      .addColumn("tenant", "text", (c) => c.notNull())
+      .addColumn("name", "text", (c) => c.notNull())
+      .addColumn("mode", "text", (c) => c.notNull())
+      .addColumn("offer_seconds", "integer", (c) => c.notNull())
+      .addColumn("wait_limit_seconds", "integer")
+      .addColumn("wait_limit_action", "text", (c) => c.notNull())
+      .addColumn("wait_limit_message", "text", (c) => c.notNull())
+      .addColumn("created_at", "text", (c) => c.notNull())
+      .addPrimaryKeyConstraint("queues_pk", ["tenant", "name"])
+      .execute();
+    await db.schema
+      .createTable("queue_members")
+      .addColumn("tenant", "text", (c) => c.notNull())
+      .addColumn("queue", "text", (c) => c.notNull())
+      .addColumn("agent_id", "text", (c) => c.notNull())
+      .addPrimaryKeyConstraint("queue_members_pk", ["tenant", "queue", "agent_id"])
+      .execute();
+    // A chat's queue, and when its customer first started waiting (kept when the chat returns to the queue).
+    await db.schema.alterTable("contacts").addColumn("queue", "text", (c) => c.notNull().defaultTo("default")).execute();
+    await db.schema.alterTable("contacts").addColumn("first_wait_at", "text").execute();
+    await db.schema.createIndex("contacts_tenant_queue_status").on("contacts").columns(["tenant", "queue", "status"]).execute();
+    // The routing state of a chat while it waits: the one open offer (the agent and until when), agents who let
+    // it pass in this waiting spell, and the spell whose waiting limit was handled. Offers and accepts are
+    // conditional updates of this row, so of several nodes exactly one wins each step.
+    await db.schema
+      .createTable("chat_routing")
+      .addColumn("tenant", "text", (c) => c.notNull())
+      .addColumn("chat_id", "text", (c) => c.notNull())
+      .addColumn("queue", "text", (c) => c.notNull())
+      .addColumn("offered_to", "text")
+      .addColumn("offer_expires_at", "text")
+      .addColumn("accepted_at", "text")
+      .addColumn("spell", "text", (c) => c.notNull())
+      .addColumn("passed", "text", (c) => c.notNull())
+      .addColumn("limit_spell", "text")
+      .addColumn("assigned_at", "text")
+      .addColumn("wait_ms", "integer")
+      .addPrimaryKeyConstraint("chat_routing_pk", ["tenant", "chat_id"])
+      .execute();
+    // The recent waits of a queue make its estimated wait.
+    await db.schema.createIndex("chat_routing_queue_assigned").on("chat_routing").columns(["tenant", "queue", "assigned_at"]).execute();
+    // Auto routing offers the member who has waited longest since their last chat.
+    await db.schema.alterTable("agent_presence").addColumn("last_assigned_at", "text").execute();
+  },
+};
+
 /** Every migration by name; names sort in the order they apply. */
 export const MIGRATIONS: Record<string, Migration> = {
   "001_initial": m001_initial,
@@ -389,6 +441,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   "007_lifecycle": m007_lifecycle,
   "008_api_keys": m008_api_keys,
   "009_desk": m009_desk,
+  "010_queues": m010_queues,
   "011_supervision": m011_supervision,
   "013_call_data": m013_call_data,
   "014_front_door": m014_front_door,

@@ -54,6 +54,7 @@ export const POSTGRES_MIGRATIONS: Record<string, Migration> = {
   "007_lifecycle": shared("007_lifecycle"),
   "008_api_keys": shared("008_api_keys"),
   "009_desk": shared("009_desk"),
+  "010_queues": shared("010_queues"),
   "011_supervision": shared("011_supervision"),
   "013_call_data": shared("013_call_data"),
   "014_front_door": shared("014_front_door"),

@@ -92,6 +92,7 @@ export async function deleteChats(db: TenantDb, chatIds: readonly string[]): Pro
     // A chat's survey goes with it (no foreign key: surveys are keyed by chat id and tenant).
     await trx.deleteFrom("surveys").where("surveys.chat_id", "in", ids).execute();
     await trx.deleteFrom("chat_notes").where("chat_notes.chat_id", "in", ids).execute();
+    await trx.deleteFrom("chat_routing").where("chat_routing.chat_id", "in", ids).execute();
     const chats = await trx.deleteFrom("contacts").where("contacts.id", "in", ids).executeTakeFirst();
     return { deleted: Number(chats.numDeletedRows), files: Number(media.numDeletedRows), blobKeys: blobKeysOf(files) };
   });

@@ -41,6 +41,8 @@ export interface AgentPresenceTable {
   returned_for: string | null;
   /** While set and in the future, a node is returning the agent's chats. */
   lease_until: string | null;
+  /** When auto routing last gave the agent a chat. */
+  last_assigned_at: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface ContactsTable {
@@ -59,6 +61,49 @@ export interface ContactsTable {
   client_ip: string | null;
   /** When the customer's data was erased (the chat stays, as a tombstone); null otherwise. */
   erased_at: string | null;
+  /** The chat's queue (`default` for chats from before queues). */
+  queue: ColumnType<string, string | undefined, string>;
+  /** When the customer first started waiting; null for chats from before queues (their created_at). */
+  first_wait_at: ColumnType<string | null, string | null | undefined, string | null>;
+}
+
+/** A named queue of a tenant (see store/queue-queries.ts). */
+export interface QueuesTable {
+  tenant: string;
+  name: string;
+  /** manual, auto or external. */
+  mode: string;
+  offer_seconds: number;
+  wait_limit_seconds: number | null;
+  /** tell, keep or close. */
+  wait_limit_action: string;
+  wait_limit_message: string;
+  created_at: string;
+}
+
+export interface QueueMembersTable {
+  tenant: string;
+  queue: string;
+  agent_id: string;
+}
+
+/** A waiting chat's routing: its open offer, who let it pass, and its handled waiting limit. */
+export interface ChatRoutingTable {
+  tenant: string;
+  chat_id: string;
+  queue: string;
+  offered_to: string | null;
+  offer_expires_at: string | null;
+  /** Set while the offered agent's accept is being carried out (the offer then holds until offer_expires_at). */
+  accepted_at: string | null;
+  /** The start of the waiting spell the row's offer state belongs to. */
+  spell: string;
+  /** JSON array of agent ids who declined or let lapse an offer in this spell. */
+  passed: string;
+  /** The spell whose waiting limit was handled. */
+  limit_spell: string | null;
+  assigned_at: string | null;
+  wait_ms: number | null;
 }
 
 export interface ParticipantsTable {
@@ -254,4 +299,7 @@ export interface Database {
   surveys: SurveysTable;
   offline_messages: OfflineMessagesTable;
   chat_notes: ChatNotesTable;
+  queues: QueuesTable;
+  queue_members: QueueMembersTable;
+  chat_routing: ChatRoutingTable;
 }

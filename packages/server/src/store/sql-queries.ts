@@ -44,6 +44,8 @@ export function insertContact(db: Db, input: NewContact): Promise<CommittedEvent
         page_title: contact.pageTitle,
         user_agent: contact.userAgent,
         client_ip: contact.clientIp,
+        queue: contact.queue ?? "default",
+        first_wait_at: contact.createdAt,
       })
       .execute();
     await applyChange(trx, contact.id, { kind: "participantJoined", participant: customer });

@@ -16,6 +16,7 @@ import { frontDoorQueries, type FrontDoorStore } from "./front-door-queries.js";
 import { deskQueries, type AgentDeskRecord, type DeskStore, type GoneAgent } from "./desk-queries.js";
 import { noteQueries, type AgentSummary, type NoteStore, type OpenChatRow } from "./note-queries.js";
 import type { Database } from "./schema.js";
+import { queueQueries, type QueueStore } from "./queue-queries.js";
 import {
   countAgents,
   countContactsByState,
@@ -69,6 +70,7 @@ export class SqlTenantStore implements TenantStore {
   private readonly apiKeys: ApiKeyStore;
   private readonly desk: DeskStore;
   private readonly notes: NoteStore;
+  private readonly queues: QueueStore;
   private readonly agentAdmin: AgentAdminStore;
   private readonly frontDoor: FrontDoorStore;
 
@@ -80,6 +82,7 @@ export class SqlTenantStore implements TenantStore {
     this.desk = deskQueries(this.db);
     this.frontDoor = frontDoorQueries(this.db);
     this.notes = noteQueries(this.db);
+    this.queues = queueQueries(this.db);
     this.apiKeys = apiKeyStore(this.db);
     this.agentAdmin = agentAdminQueries(this.db);
   }
@@ -340,6 +343,74 @@ export class SqlTenantStore implements TenantStore {
 
   openChats(limit: number): Promise<OpenChatRow[]> {
     return this.backend.guard(this.notes.openChats(limit));
+  }
+
+  // -- queues and routing (store/queue-queries.ts) ---------------------------
+
+  listQueues(): ReturnType<QueueStore["listQueues"]> {
+    return this.backend.guard(this.queues.listQueues());
+  }
+
+  getQueue(name: string): ReturnType<QueueStore["getQueue"]> {
+    return this.backend.guard(this.queues.getQueue(name));
+  }
+
+  createQueue(...args: Parameters<QueueStore["createQueue"]>): ReturnType<QueueStore["createQueue"]> {
+    return this.backend.guard(this.queues.createQueue(...args));
+  }
+
+  updateQueue(...args: Parameters<QueueStore["updateQueue"]>): ReturnType<QueueStore["updateQueue"]> {
+    return this.backend.guard(this.queues.updateQueue(...args));
+  }
+
+  deleteQueue(name: string): ReturnType<QueueStore["deleteQueue"]> {
+    return this.backend.guard(this.queues.deleteQueue(name));
+  }
+
+  setAgentQueues(...args: Parameters<QueueStore["setAgentQueues"]>): ReturnType<QueueStore["setAgentQueues"]> {
+    return this.backend.guard(this.queues.setAgentQueues(...args));
+  }
+
+  waitingChats(limit: number): ReturnType<QueueStore["waitingChats"]> {
+    return this.backend.guard(this.queues.waitingChats(limit));
+  }
+
+  agentLoads(): ReturnType<QueueStore["agentLoads"]> {
+    return this.backend.guard(this.queues.agentLoads());
+  }
+
+  lastAssigned(): ReturnType<QueueStore["lastAssigned"]> {
+    return this.backend.guard(this.queues.lastAssigned());
+  }
+
+  offerChat(...args: Parameters<QueueStore["offerChat"]>): ReturnType<QueueStore["offerChat"]> {
+    return this.backend.guard(this.queues.offerChat(...args));
+  }
+
+  acceptOffer(...args: Parameters<QueueStore["acceptOffer"]>): ReturnType<QueueStore["acceptOffer"]> {
+    return this.backend.guard(this.queues.acceptOffer(...args));
+  }
+
+  declineOffer(chatId: string, agentId: string): ReturnType<QueueStore["declineOffer"]> {
+    return this.backend.guard(this.queues.declineOffer(chatId, agentId));
+  }
+
+
+
+  agentJoined(chatId: string, agentId: string, at: string): ReturnType<QueueStore["agentJoined"]> {
+    return this.backend.guard(this.queues.agentJoined(chatId, agentId, at));
+  }
+
+  offerState(chatId: string): ReturnType<QueueStore["offerState"]> {
+    return this.backend.guard(this.queues.offerState(chatId));
+  }
+
+  recentAssignments(queue: string, limit: number): ReturnType<QueueStore["recentAssignments"]> {
+    return this.backend.guard(this.queues.recentAssignments(queue, limit));
+  }
+
+  takeWaitLimit(...args: Parameters<QueueStore["takeWaitLimit"]>): ReturnType<QueueStore["takeWaitLimit"]> {
+    return this.backend.guard(this.queues.takeWaitLimit(...args));
   }
 
   storedBytes(): Promise<number> {

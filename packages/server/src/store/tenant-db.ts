@@ -45,7 +45,10 @@ export type TenantTable =
   | "queue_settings"
   | "surveys"
   | "offline_messages"
-  | "chat_notes";
+  | "chat_notes"
+  | "queues"
+  | "queue_members"
+  | "chat_routing";
 
 /** A row to insert into a tenant-owned table, without its tenant: the scope adds it. */
 export type TenantRow<T extends TenantTable> = Omit<Insertable<Database[T]>, "tenant">;

@@ -9,6 +9,7 @@ import { StoreUnavailableError } from "../db/unavailable.js";
 import type { ApiKeyStore } from "./api-key-queries.js";
 import type { InstallLifecycleStore, TenantLifecycleStore } from "./lifecycle-store.js";
 import type { DeskStore } from "./desk-queries.js";
+import type { QueueStore } from "./queue-queries.js";
 import type { AgentAdminStore } from "./agent-admin-queries.js";
 import type { FrontDoorStore } from "./front-door-queries.js";
 import type { NoteStore } from "./note-queries.js";
@@ -115,6 +116,10 @@ export interface ContactRecord {
   clientIp: string | null;
   /** When the customer's data was erased (the chat stays as a tombstone). */
   erasedAt?: string | null;
+  /** The chat's queue (`default` when none was named). */
+  queue?: string;
+  /** When the customer first started waiting (ISO 8601). */
+  firstWaitAt?: string;
 }
 
 /** A chat with everyone who ever joined it. */
@@ -380,7 +385,7 @@ export interface Store extends InstallLifecycleStore {
 }
 
 /** Agents, chats, event logs, files, audit log, API keys and the desk of one tenant. All methods are async. */
-export interface TenantStore extends TenantLifecycleStore, ApiKeyStore, DeskStore, AgentAdminStore, FrontDoorStore, NoteStore {
+export interface TenantStore extends TenantLifecycleStore, ApiKeyStore, DeskStore, QueueStore, AgentAdminStore, FrontDoorStore, NoteStore {
   /** The tenant every method is scoped to. */
   readonly name: string;
 
