@@ -63,6 +63,9 @@ export const ERRORS = {
   NICKNAME_RESERVED: { status: 409, message: "That nickname is an agent's name or looks like one; choose another." },
   INVALID_URL: { status: 400, message: "Links must be absolute http or https URLs." },
   CLIENT_ID_REUSED: { status: 409, message: "This client id was already used for a different message." },
+  MENU_INVALID: { status: 400, message: "A menu or quick reply needs 1 to 10 options with unique ids, short texts and http(s) links only." },
+  MENU_NOT_FOUND: { status: 404, message: "No menu or quick reply with that id in this chat." },
+  MENU_OPTION_NOT_FOUND: { status: 400, message: "That menu or quick reply does not offer this option." },
   // Limits
   RATE_LIMITED: { status: 429, message: "Too many requests; slow down and retry later." },
   CONNECTION_LIMIT: { status: 429, message: "Too many open connections or requests in flight from this client; finish some and retry." },

@@ -40,8 +40,10 @@ export interface User extends UserRef {
 
 import type { DocumentType, MediaMessageType, MediaRendition } from "./media.js";
 
+import type { MenuContent, MenuResponseContent, OfferMessageType, ResponseMessageType, RichMessageType } from "./rich.js";
+
 /** Message kinds. */
-export type MessageType = "TEXT" | "LINK" | MediaMessageType;
+export type MessageType = "TEXT" | "LINK" | MediaMessageType | RichMessageType;
 
 /** Payload of `message`: a text message. */
 export interface MessageEvent {
@@ -66,6 +68,15 @@ export interface LinkEvent {
   /** When the server committed the link (ISO 8601). */
   ts: string;
 }
+
+/**
+ * Payload of `richMessage`: a menu or quick replies offered by an agent or a
+ * bot (`MENU`, `QUICK_REPLY`), or the customer's choice (`MENU_RESPONSE`,
+ * `QUICK_REPLY_RESPONSE`). Narrow on `messageType`.
+ */
+export type RichMessageEvent =
+  | { id: string; chatId: string; messageType: OfferMessageType; content: MenuContent; ts: string }
+  | { id: string; chatId: string; messageType: ResponseMessageType; content: MenuResponseContent; ts: string };
 
 /**
  * What a multimedia message carries besides its sender: its caption and the
@@ -191,6 +202,7 @@ export interface EventPayloads {
   message: MessageEvent;
   link: LinkEvent;
   multimediaMessage: MultimediaMessageEvent;
+  richMessage: RichMessageEvent;
   multimediaMessageStored: MultimediaMessageStoredEvent;
   messageReceived: ReceiptEvent;
   messageSeen: ReceiptEvent;
@@ -239,6 +251,7 @@ export const STORED_EVENT_NAMES: readonly StoredEventName[] = [
   "message",
   "link",
   "multimediaMessage",
+  "richMessage",
   "multimediaMessageStored",
   "messageReceived",
   "messageSeen",
@@ -265,7 +278,7 @@ export interface HistoryMessage {
   id: string;
   messageType: MessageType;
   /** For media: the metadata only, never the Base64 (`inline` is false; fetch the file instead). */
-  content: MessageEvent["content"] | LinkEvent["content"] | MultimediaContent;
+  content: MessageEvent["content"] | LinkEvent["content"] | MultimediaContent | MenuContent | MenuResponseContent;
   ts: string;
   /** Sequence number of the message in its chat's log. */
   seq: number;
