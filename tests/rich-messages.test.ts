@@ -49,7 +49,7 @@ function send(chatId: string, fields: Record<string, unknown>): Record<string, u
 }
 
 async function errorCode(socket: RawSocket, frame: Record<string, unknown>): Promise<string | undefined> {
-  const reply = (await socket.request(frame)) as { ok: boolean; error?: { code: string } };
+  const reply = (await socket.request(frame)) as unknown as { ok: boolean; error?: { code: string } };
   return reply.ok ? undefined : reply.error?.code;
 }
 
@@ -106,7 +106,7 @@ describe("rich messages", () => {
     const agent = await RawSocket.connect(server.url, agentToken);
     expect((await customer.request({ t: "join", chatId })).ok).toBe(true);
     expect((await agent.request({ t: "join", chatId, nickname: "Alice" })).ok).toBe(true);
-    const text = (await agent.request(send(chatId, { kind: "text", text: "hello" }))) as { result: { id: string } };
+    const text = (await agent.request(send(chatId, { kind: "text", text: "hello" }))) as unknown as { result: { id: string } };
 
     // A customer may not offer a menu; an agent may not answer one.
     expect(await errorCode(customer, send(chatId, { kind: "menu", messageType: "MENU", options: [{ id: "a", text: "A" }] }))).toBe("ROLE_FORBIDDEN");
@@ -119,7 +119,7 @@ describe("rich messages", () => {
     expect(await errorCode(agent, send(chatId, { kind: "menu", messageType: "MENU", options: [{ id: "a", text: "   " }] }))).toBe("MENU_INVALID");
     expect(await errorCode(agent, send(chatId, { kind: "menu", messageType: "TEXT", options: [{ id: "a", text: "A" }] }))).toBe("INVALID_FRAME");
 
-    const menu = (await agent.request(send(chatId, { kind: "menu", messageType: "QUICK_REPLY", text: "Pick", options: [{ id: "a", text: "A" }] }))) as {
+    const menu = (await agent.request(send(chatId, { kind: "menu", messageType: "QUICK_REPLY", text: "Pick", options: [{ id: "a", text: "A" }] }))) as unknown as {
       ok: boolean;
       result: { id: string };
     };
@@ -133,9 +133,9 @@ describe("rich messages", () => {
     expect(await errorCode(customer, answer({ optionId: "b" }))).toBe("MENU_OPTION_NOT_FOUND");
     expect(await errorCode(customer, send(chatId, { kind: "carousel", items: [] }))).toBe("INVALID_FRAME");
 
-    const good = (await customer.request(answer({}))) as { ok: boolean };
+    const good = (await customer.request(answer({}))) as unknown as { ok: boolean };
     expect(good.ok).toBe(true);
-    const history = (await agent.request({ t: "history", chatId })) as { result: { messages: { data: { messageType: string } }[] } };
+    const history = (await agent.request({ t: "history", chatId })) as unknown as { result: { messages: { data: { messageType: string } }[] } };
     expect(history.result.messages.map((entry) => entry.data.messageType)).toEqual(["TEXT", "QUICK_REPLY", "QUICK_REPLY_RESPONSE"]);
     customer.ws.close();
     agent.ws.close();

@@ -7,6 +7,7 @@
  *
  * Run: PARLEY_URL=http://127.0.0.1:8080 PARLEY_BOT_USER=faq-bot PARLEY_BOT_PASSWORD=… node examples/faq-bot/bot.mjs
  */
+/* global fetch */
 import { createLiveChatSdk } from "@parley/sdk";
 
 /** The FAQ: one quick reply per entry, and its answer. */
@@ -86,6 +87,7 @@ export async function loginBot(serverUrl, username, password) {
 if (import.meta.url === `file://${process.argv[1]}`) {
   const serverUrl = process.env.PARLEY_URL ?? "http://127.0.0.1:8080";
   const token = await loginBot(serverUrl, process.env.PARLEY_BOT_USER ?? "faq-bot", process.env.PARLEY_BOT_PASSWORD ?? "");
-  await startFaqBot({ serverUrl, token, log: (line) => console.log(line) });
-  console.log(`FAQ bot watching ${serverUrl}`);
+  const log = (line) => process.stdout.write(`${line}\n`);
+  await startFaqBot({ serverUrl, token, log });
+  log(`FAQ bot watching ${serverUrl}`);
 }
