@@ -257,6 +257,32 @@ const ROUTES: Record<string, (c: Context) => RestAttack[]> = {
   "POST /livechat/:domain/endContactByChatID": (c) =>
     backOffice(c, "POST", (domain) => `/livechat/${domain}/endContactByChatID`, (ids) => ({ chatID: ids === "victim" ? c.victim.endable.chatId : ghost.chatId })),
 
+  // Call data (call-data): read and changed in the caller's tenant only.
+  "GET /v1/chats/:chatId/call-data": (c) =>
+    [["agent", c.attacker.tokens.bob], ["API key", c.attacker.apiKey.key], ["customer", c.attacker.chat.customerToken]].map(([who, credential]) => ({
+      name: `the victim's call data read by the attacker's ${who}`,
+      node: "node2" as const,
+      call: { method: "GET", path: `/v1/chats/${c.victim.chat.chatId}/call-data`, headers: bearer(credential!) },
+      expect: { refused: { method: "GET", path: `/v1/chats/${ghost.chatId}/call-data`, headers: bearer(credential!) } },
+    })),
+  "PATCH /v1/chats/:chatId/call-data": (c) =>
+    [["agent", c.attacker.tokens.bob], ["API key", c.attacker.apiKey.key], ["customer", c.attacker.chat.customerToken]].map(([who, credential]) => ({
+      name: `the victim's call data changed by the attacker's ${who}`,
+      node: "node2" as const,
+      call: { method: "PATCH", path: `/v1/chats/${c.victim.chat.chatId}/call-data`, ...json({ queue: "attacker" }, bearer(credential!)) },
+      expect: { refused: { method: "PATCH", path: `/v1/chats/${ghost.chatId}/call-data`, ...json({ queue: "attacker" }, bearer(credential!)) } },
+    })),
+  "GET /livechat/:domain/getChatTranscriptByChatID/:chatId": (c) =>
+    backOffice(c, "GET", (domain, ids) => `/livechat/${domain}/getChatTranscriptByChatID/${ids === "victim" ? c.victim.chat.chatId : ghost.chatId}`),
+  "GET /livechat/:domain/getChatTranscriptByUserID/:userId": (c) =>
+    backOffice(c, "GET", (domain, ids) => `/livechat/${domain}/getChatTranscriptByUserID/${ids === "victim" ? c.victim.chat.customerUserId : ghost.userId}`),
+  "POST /livechat/:domain/getChatTranscriptByCalldata": (c) =>
+    backOffice(c, "POST", (domain) => `/livechat/${domain}/getChatTranscriptByCalldata`, (ids) => ({ callData: { customer: ids === "victim" ? c.victim.chat.customerUserId : ghost.userId } })),
+  "GET /livechat/:domain/getMultimediaMessageByID/:chatId/:messageId": (c) =>
+    backOffice(c, "GET", (domain, ids) =>
+      `/livechat/${domain}/getMultimediaMessageByID/${ids === "victim" ? c.victim.chat.chatId : ghost.chatId}/${ids === "victim" ? c.victim.chat.messages.pdf : ghost.messageId}`,
+    ),
+
   // API keys (api-keys): a tenant's admins manage its keys only.
   "GET /v1/api-keys": (c) => [
     { name: "the keys listed by the attacker's admin", node: "node2", call: { method: "GET", path: "/v1/api-keys", headers: bearer(c.attacker.tokens.alice) }, expect: "answered" },
@@ -285,6 +311,48 @@ const ROUTES: Record<string, (c: Context) => RestAttack[]> = {
       call: { method: "DELETE", path: `/v1/api-keys/${c.victim.apiKey.id}`, headers: bearer(credential!) },
       expect: { refused: { method: "DELETE", path: `/v1/api-keys/${ghost.keyId}`, headers: bearer(credential!) } },
     })),
+
+  // Agents (agent administration): a tenant's admins manage its agents only; another tenant's agent id names nothing.
+  "GET /v1/agents": (c) => [
+    { name: "the agents listed by the attacker's admin", node: "node2", call: { method: "GET", path: "/v1/agents", headers: bearer(c.attacker.tokens.alice) }, expect: "answered" },
+    { name: "the agents listed by the attacker's Bob, an agent", node: "node2", call: { method: "GET", path: "/v1/agents", headers: bearer(c.attacker.tokens.bob) }, expect: "refused" },
+    { name: "the victim's agents listed by the attacker's admin with ?tenant=", node: "node2", call: { method: "GET", path: `/v1/agents?tenant=${VICTIM}`, headers: bearer(c.attacker.tokens.alice) }, expect: "refused" },
+    {
+      name: "the agents listed by the attacker's admin on the victim's host name",
+      node: "node2",
+      call: { method: "GET", path: "/v1/agents", headers: bearer(c.attacker.tokens.alice, { host: TENANT_HOSTS[VICTIM]! }) },
+      expect: { code: "TENANT_MISMATCH" },
+    },
+  ],
+  "POST /v1/agents": (c) => [
+    {
+      name: "an agent added by the attacker's admin on the victim's host name",
+      node: "node2",
+      call: { method: "POST", path: "/v1/agents", ...json({ username: "backdoor", password: "backdoor-password", role: "admin" }, bearer(c.attacker.tokens.alice, { host: TENANT_HOSTS[VICTIM]! })) },
+      expect: { code: "TENANT_MISMATCH" },
+    },
+    {
+      name: "an agent added to the victim by the attacker's admin with ?tenant=",
+      node: "node2",
+      call: { method: "POST", path: `/v1/agents?tenant=${VICTIM}`, ...json({ username: "backdoor", password: "backdoor-password", role: "admin" }, bearer(c.attacker.tokens.alice)) },
+      expect: "refused",
+    },
+  ],
+  "PATCH /v1/agents/:id": (c) =>
+    [["admin", c.attacker.tokens.alice], ["API key", c.attacker.apiKey.key]].map(([who, credential]) => ({
+      name: `the victim's agent disabled by the attacker's ${who}`,
+      node: "node2",
+      call: { method: "PATCH", path: `/v1/agents/${c.victim.agentIds.alice}`, ...json({ disabled: true }, bearer(credential!)) },
+      expect: { refused: { method: "PATCH", path: `/v1/agents/${ghost.userId}`, ...json({ disabled: true }, bearer(credential!)) } },
+    })),
+  "PUT /v1/agents/:id/password": (c) => [
+    {
+      name: "the victim's agent's password set by the attacker's admin",
+      node: "node2",
+      call: { method: "PUT", path: `/v1/agents/${c.victim.agentIds.alice}/password`, ...json({ password: "taken-over-1" }, bearer(c.attacker.tokens.alice)) },
+      expect: { refused: { method: "PUT", path: `/v1/agents/${ghost.userId}/password`, ...json({ password: "taken-over-1" }, bearer(c.attacker.tokens.alice)) } },
+    },
+  ],
 
   // The audit log and a customer's data (lifecycle): only the caller's tenant is searched.
   "GET /v1/audit": (c) => [
@@ -611,6 +679,13 @@ const FRAMES: Record<string, FrameEntry> = {
     const byCustomer = await a.customer.request({ t: "watchChats" });
     expect.soft(byCustomer.ok, `${a.label}: a customer may not watch chats`).toBe(false);
   },
+  setCallData: (c) =>
+    both((from) => ({
+      name: "setCallData on the victim's chat",
+      from,
+      frame: { t: "setCallData", chatId: c.victim.chat.chatId, changes: { queue: "attacker" } },
+      control: { t: "setCallData", chatId: ghost.chatId, changes: { queue: "attacker" } },
+    })),
   // Names no chat nor agent: an agent sets its own status, in its own tenant.
   setStatus: async (c, a) => {
     const reply = await a.agent.request({ t: "setStatus", status: "available" });

@@ -44,6 +44,7 @@ export const ERRORS = {
   FORBIDDEN: { status: 403, message: "This token does not give access to that chat." },
   ORIGIN_NOT_ALLOWED: { status: 403, message: "Pages of this origin may not use this server (see PARLEY_ALLOWED_ORIGINS)." },
   API_KEY_SCOPE: { status: 403, message: "This API key's scopes do not allow this call." },
+  AGENT_DISABLED: { status: 403, message: "This agent account is disabled; ask an admin of the tenant." },
   // Chats and participants
   CONTACT_NOT_FOUND: { status: 404, message: "No chat with that id." },
   CONTACT_ENDED: { status: 409, message: "The chat has ended and accepts no more messages or participants." },
@@ -53,6 +54,9 @@ export const ERRORS = {
   MESSAGE_NOT_FOUND: { status: 404, message: "No message with that id in this chat." },
   // Desk
   AGENT_CAPACITY_FULL: { status: 409, message: "This agent already handles as many chats as their capacity allows; leave or end one first." },
+  AGENT_NOT_FOUND: { status: 404, message: "No agent with that id or username in this tenant." },
+  AGENT_USERNAME_TAKEN: { status: 409, message: "An agent of this tenant already has that username." },
+  LAST_ADMIN: { status: 409, message: "This is the tenant's last enabled admin: make another admin first." },
   // Content
   TEXT_EMPTY: { status: 400, message: "The message text is empty." },
   TEXT_TOO_LONG: { status: 400, message: "The message text exceeds the maximum length." },
@@ -66,6 +70,7 @@ export const ERRORS = {
   MENU_INVALID: { status: 400, message: "A menu or quick reply needs 1 to 10 options with unique ids, short texts and http(s) links only." },
   MENU_NOT_FOUND: { status: 404, message: "No menu or quick reply with that id in this chat." },
   MENU_OPTION_NOT_FOUND: { status: 400, message: "That menu or quick reply does not offer this option." },
+  CALL_DATA_INVALID: { status: 400, message: "Call data keys are 1 to 64 characters of A-Z, a-z, 0-9, _ . -; values are strings of at most 1,024 characters." },
   // Limits
   RATE_LIMITED: { status: 429, message: "Too many requests; slow down and retry later." },
   CONNECTION_LIMIT: { status: 429, message: "Too many open connections or requests in flight from this client; finish some and retry." },
@@ -73,6 +78,7 @@ export const ERRORS = {
   TOO_MANY_SOCKETS: { status: 429, message: "Too many open sockets from this address or with this token; close some and retry." },
   API_KEY_LIMIT: { status: 409, message: "This tenant holds the maximum number of API keys; revoke one first." },
   CUSTOMER_DATA_TOO_LARGE: { status: 413, message: "The customer has more chats or files than one export or erasure may cover; ask a chat id at a time." },
+  CALL_DATA_TOO_LARGE: { status: 413, message: "The chat's call data would hold more than 30 keys or 8 KiB." },
   // Media
   MEDIA_INVALID_BASE64: { status: 400, message: "The file is not valid Base64, or it is truncated." },
   MEDIA_EMPTY: { status: 400, message: "The file is empty." },

@@ -253,6 +253,44 @@ export function storeContract(name: string, factory: StoreFactory): void {
       });
     });
 
+    it("keeps call data: stored with the chat, changed with its event, searched, scoped to the tenant", async () => {
+      const id = chatId();
+      const customer = userId();
+      await inDefault().createContact({
+        contact: { id, createdAt: ts(), customerUserId: customer, nickname: "Carol", email: null, pageUri: null, pageTitle: null, userAgent: null, clientIp: null },
+        customer: participant(customer),
+        firstEvent: { id: `EVT_${randomUUID()}`, name: "userAdded", userId: customer, ts: ts(), data: stub({}) },
+        callData: { queue: "sales", ecid: "E-1" },
+      });
+      const other = await newChat(store);
+      expect(await inDefault().getCallData(id)).toEqual({ ecid: "E-1", queue: "sales" });
+      expect((await inDefault().getContact(id))?.callData).toEqual({ ecid: "E-1", queue: "sales" });
+      expect((await inDefault().getContact(other.chatId))?.callData).toEqual({});
+
+      const change = (chat: string, changes: Record<string, string | null>) =>
+        inDefault().append({ chatId: chat, id: `EVT_${randomUUID()}`, name: "callDataChanged", userId: null, ts: ts(), data: stub({ changes }), change: { kind: "callDataChanged", changes } });
+      expect((await change(id, { queue: "support", account: "A-9", ecid: null })).status).toBe("appended");
+      expect(await inDefault().getCallData(id)).toEqual({ account: "A-9", queue: "support" });
+      expect((await inDefault().eventsAfter(id, 1, 10)).map((e) => e.name)).toEqual(["callDataChanged"]);
+
+      const found = (callData: Record<string, string>) => inDefault().listContacts({ callData, limit: 10 }).then((list) => list.map((c) => c.id));
+      expect(await found({ queue: "support" })).toEqual([id]);
+      expect(await found({ queue: "support", account: "A-9" })).toEqual([id]);
+      expect(await found({ queue: "support", account: "A-8" })).toEqual([]);
+      expect(await found({ ecid: "E-1" })).toEqual([]);
+      expect((await inDefault().listContacts({ limit: 10 })).find((c) => c.id === id)?.callData).toEqual({ account: "A-9", queue: "support" });
+      expect((await inDefault().listContacts({ customerUserId: customer, limit: 10 })).map((c) => c.id)).toEqual([id]);
+      expect(await inDefault().listContacts({ customerUserId: customer, createdSince: new Date(Date.now() + 60_000).toISOString(), limit: 10 })).toEqual([]);
+
+      // Another tenant neither finds nor changes it.
+      const elsewhere = store.tenant("other-tenant");
+      expect(await elsewhere.getCallData(id)).toEqual({});
+      expect(await elsewhere.listContacts({ callData: { queue: "support" }, limit: 10 })).toEqual([]);
+      const foreign = await elsewhere.append({ chatId: id, id: `EVT_${randomUUID()}`, name: "callDataChanged", userId: null, ts: ts(), data: stub({}), change: { kind: "callDataChanged", changes: { queue: "stolen" } } });
+      expect(foreign.status).toBe("contactNotFound");
+      expect(await inDefault().getCallData(id)).toEqual({ account: "A-9", queue: "support" });
+    });
+
     it("creates agents, refuses a taken username and counts them", async () => {
       expect(await inDefault().countAgents()).toBe(0);
       const agent = { id: userId(), username: "ann", nickname: "Ann", passwordHash: "scrypt$x", createdAt: ts() };
@@ -265,6 +303,39 @@ export function storeContract(name: string, factory: StoreFactory): void {
       await store.setMeta("k", "v1");
       await store.setMeta("k", "v2");
       expect(await store.getMeta("k")).toBe("v2");
+    });
+
+    it("lists agent accounts and changes them, keeping one enabled admin per tenant", async () => {
+      const make = (username: string, role: "agent" | "admin") => ({ id: userId(), username, nickname: username.toUpperCase(), passwordHash: "scrypt$x", createdAt: ts(), role });
+      const [ann, bob, cat] = [make("ann", "admin"), make("bob", "admin"), make("cat", "agent")];
+      for (const agent of [cat, ann, bob]) await inDefault().createAgent(agent);
+      // acme's admin is no admin of default: it counts for its own tenant only.
+      const acmeAdmin = make("zed", "admin");
+      await store.tenant("acme").createAgent(acmeAdmin);
+      await inDefault().setAgentCapacity(cat.id, 5);
+      await inDefault().agentsSeen([cat.id], "2026-01-05T10:00:00.000Z");
+      const listed = await inDefault().listAgentAccounts();
+      expect(listed.map((agent) => agent.username)).toEqual(["ann", "bob", "cat"]);
+      expect(listed[2]).toEqual({ id: cat.id, username: "cat", nickname: "CAT", role: "agent", capacity: 5, disabledAt: null, createdAt: cat.createdAt, deskStatus: "available", lastSeenAt: "2026-01-05T10:00:00.000Z" });
+      expect(listed[0]).toMatchObject({ capacity: null, deskStatus: null, lastSeenAt: null });
+      expect(JSON.stringify(listed)).not.toContain("scrypt");
+      expect(await store.tenant("acme").findAgentAccount(cat.id)).toBeUndefined();
+
+      expect(await inDefault().changeAgent(cat.id, { nickname: "Cat", role: "supervisor", capacity: null, passwordHash: "scrypt$y" })).toBe("changed");
+      expect(await inDefault().findAgentAccount(cat.id)).toMatchObject({ nickname: "Cat", role: "supervisor", capacity: null });
+      expect((await inDefault().findAgentByUsername("cat"))?.passwordHash).toBe("scrypt$y");
+      expect(await store.tenant("acme").changeAgent(cat.id, { role: "admin" })).toBe("notFound");
+
+      expect(await inDefault().changeAgent(ann.id, { disabledAt: ts() })).toBe("changed");
+      expect(await inDefault().changeAgent(bob.id, { role: "agent" })).toBe("lastAdmin");
+      expect(await inDefault().changeAgent(bob.id, { disabledAt: ts() })).toBe("lastAdmin");
+      expect(await inDefault().findAgentAccount(bob.id)).toMatchObject({ role: "admin", disabledAt: null });
+      expect(await inDefault().changeAgent(ann.id, { disabledAt: null })).toBe("changed");
+      // Two admins demoting each other at once: one of them stays.
+      const outcomes = await Promise.all([inDefault().changeAgent(ann.id, { role: "agent" }), inDefault().changeAgent(bob.id, { role: "agent" })]);
+      expect(outcomes.sort()).toEqual(["changed", "lastAdmin"]);
+      expect((await inDefault().listAgentAccounts()).filter((agent) => agent.role === "admin")).toHaveLength(1);
+      expect(await store.tenant("acme").findAgentAccount(acmeAdmin.id)).toMatchObject({ role: "admin" });
     });
 
     it("keeps everything after close and reopen", async () => {

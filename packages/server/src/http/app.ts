@@ -13,8 +13,11 @@ import { DEFAULT_CUSTOMER_DATA_LIMITS, type CustomerDataLimits } from "../lifecy
 import type { Store } from "../store/types.js";
 import { DEFAULT_HTTP_GUARDS, type HttpGuards } from "../config.js";
 import { apiKeyRoutes } from "./api-keys.js";
+import { agentRoutes } from "./agents.js";
+import { AgentAdmin } from "../auth/agent-admin.js";
 import { auditRoutes } from "./audit.js";
 import { authRoutes } from "./auth.js";
+import { callDataRoutes } from "./call-data.js";
 import { chatRoutes } from "./chats.js";
 import { consoleRoutes } from "./console.js";
 import { contactRoutes } from "./contacts.js";
@@ -86,6 +89,8 @@ export interface AppDeps {
   customerData?: CustomerDataLimits;
   /** The agents' desk (`GET /v1/chats?mine=true`). */
   desk?: AgentDesk;
+  /** Agent administration (`/v1/agents`); without it, changes only the store (no sockets closed, no chats returned). */
+  agentAdmin?: AgentAdmin;
 }
 
 export function buildApp(deps: AppDeps): FastifyInstance {
@@ -115,7 +120,7 @@ export function buildApp(deps: AppDeps): FastifyInstance {
   installSecurityHeaders(app);
   corsRoutes(app, deps.origins ?? new OriginPolicy("*"));
   // After CORS (a page of a refused origin learns nothing more), before every route.
-  installAuthentication(app, deps.tokens, { gate: deps.tenants, hosts: deps.tenantHosts ?? {} }, deps.apiKeys);
+  installAuthentication(app, deps.tokens, { gate: deps.tenants, hosts: deps.tenantHosts ?? {} }, deps.apiKeys, deps.roles);
   capRequestsInFlight(app, guards);
   installBodyGuards(app, guards);
   healthRoutes(app, deps);
@@ -123,6 +128,7 @@ export function buildApp(deps: AppDeps): FastifyInstance {
   contactRoutes(app, deps);
   authRoutes(app, deps);
   chatRoutes(app, deps);
+  callDataRoutes(app, deps);
   tenantRoutes(app, deps);
   sdkRoutes(app);
   widgetRoutes(app);
@@ -130,6 +136,7 @@ export function buildApp(deps: AppDeps): FastifyInstance {
   mediaRoutes(app, deps);
   const admin = tenantAdmins(deps.roles);
   apiKeyRoutes(app, { ...deps, admin });
+  agentRoutes(app, { admin, tenants: deps.tenants, agentAdmin: deps.agentAdmin ?? new AgentAdmin({ store: deps.store }) });
   auditRoutes(app, { store: deps.store, admin });
   customerRoutes(app, { ...deps, admin, customerData: deps.customerData ?? DEFAULT_CUSTOMER_DATA_LIMITS });
   demoRoutes(app);

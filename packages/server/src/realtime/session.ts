@@ -25,6 +25,7 @@ import type { TokenClaims, TokenService } from "../auth/tokens.js";
 import type { FeedWatcher } from "../chat/feed.js";
 import type { ChatService } from "../chat/service.js";
 import type { OutgoingMessage } from "../chat/messages.js";
+import type { AgentRoles } from "../auth/agent-roles.js";
 import type { AgentDesk } from "../desk/desk.js";
 import type { ParleyMetrics } from "../metrics.js";
 import { ParleyError, toWireError } from "../errors.js";
@@ -32,7 +33,7 @@ import { TokenBucket, type KeyedRateLimiter } from "../rate/token-bucket.js";
 import type { Connection } from "./connection.js";
 import { FrameBudget, HEAVY_FRAMES } from "./frame-budget.js";
 import { parseFrame } from "./frames.js";
-import { eventFrame, type ChatSubscription, type FanoutHub, type Subscriber } from "./hub.js";
+import { eventFrameFor, type ChatSubscription, type FanoutHub, type Subscriber } from "./hub.js";
 import { DEFAULT_TENANT } from "../store/tenant-db.js";
 import { agreedTenant } from "../policy/request-tenant.js";
 import type { TenantGate } from "../auth/tenant-gate.js";
@@ -52,6 +53,8 @@ export interface SessionDeps {
   metrics: ParleyMetrics;
   /** The agents' desk: counts agents' sockets, takes `setStatus`, sends presence with the feed. */
   desk?: AgentDesk;
+  /** Agents' accounts as stored: a disabled agent's hello is refused (`AGENT_DISABLED`). */
+  roles?: AgentRoles;
 }
 
 /** Limits shared by every session of a node (built by the socket server). */
@@ -170,6 +173,10 @@ export class Session implements Subscriber {
     return this.phase === "closed" || !this.connection.isOpen;
   }
 
+  get isAgent(): boolean {
+    return this.claims?.role === "agent";
+  }
+
   get userId(): string {
     return this.claims?.userId ?? "";
   }
@@ -265,6 +272,22 @@ export class Session implements Subscriber {
     return this.claims?.tenant ?? DEFAULT_TENANT;
   }
 
+  /**
+   * Closes the socket when its agent was disabled since the hello: the
+   * heartbeat's check, for a change no bus message announced (the command
+   * line on an install without Redis). The role is kept a few seconds, so
+   * this reads the store at most once per agent and heartbeat.
+   */
+  async closeIfDisabled(): Promise<void> {
+    const claims = this.claims;
+    if (this.phase !== "ready" || claims === undefined || claims.role !== "agent" || this.deps.roles === undefined) return;
+    try {
+      if (await this.deps.roles.isDisabled(claims)) this.connection.close(CLOSE_CODES.AUTH_FAILED, "AGENT_DISABLED");
+    } catch (error) {
+      this.logger.warn({ err: error }, "checking whether the agent is disabled failed; checked again at the next heartbeat");
+    }
+  }
+
   /** Whether the hello's token was accepted. */
   get isAuthenticated(): boolean {
     return this.phase === "ready" && this.claims !== undefined;
@@ -285,6 +308,7 @@ export class Session implements Subscriber {
       // As on REST (policy/request-tenant.ts): a token of another tenant than the host name's is refused, not served.
       agreedTenant(claims.tenant, this.hostTenant);
       await this.deps.tenants.requireActive(claims.tenant);
+      if ((await this.deps.roles?.isDisabled(claims)) === true) throw new ParleyError("AGENT_DISABLED");
       this.claims = claims;
     } catch (error) {
       const wire = toWireError(error);
@@ -420,6 +444,9 @@ export class Session implements Subscriber {
       case "setStatus":
         if (this.deps.desk === undefined) throw new ParleyError("UNAVAILABLE", "This server has no desk.");
         return this.deps.desk.setStatus(claims, frame.status);
+      case "setCallData":
+        this.requireJoined(frame.chatId);
+        return this.deps.chat.changeCallData(claims, frame.chatId, frame.changes);
     }
   }
 
@@ -477,6 +504,9 @@ export class Session implements Subscriber {
       }
       if (this.isClosed) throw new ParleyError("UNAVAILABLE");
       const result: JoinResult = { contact: outcome.contact, user: outcome.user, participants: outcome.participants, lastSeq, history };
+      // Call data is the contact center's: agents get it with the join, customers do not.
+      if (claims.role === "agent") result.callData = await this.deps.chat.readCallData(claims.tenant, chatId);
+      if (this.isClosed) throw new ParleyError("UNAVAILABLE");
       // The reply goes out before the buffered live events: write it here, not in dispatch.
       this.budget.chargeAnswer(this.connection.writeFrame({ t: "reply", rid: frame.rid, ok: true, result }));
       this.subscriptions.set(chatId, subscription);
@@ -536,7 +566,7 @@ export class Session implements Subscriber {
     for (;;) {
       const events = await this.deps.chat.eventsAfter(this.tenant, chatId, cursor, REPLAY_PAGE);
       for (const event of events) {
-        const frame = eventFrame(event);
+        const frame = eventFrameFor(event, this.isAgent);
         this.budget.chargeAnswer(frame.length);
         // Paced by the socket: a resume after a long absence may be far larger than the write queue.
         if (this.connection.isBacklogged) await this.connection.writeFlushed(frame);
@@ -646,9 +676,12 @@ export class Session implements Subscriber {
     return null;
   }
 
-  private history(frame: HistoryFrame): Promise<unknown> {
+  private async history(frame: HistoryFrame): Promise<unknown> {
     this.requireJoined(frame.chatId);
-    return this.deps.chat.history(this.tenant, frame.chatId, frame.beforeSeq, frame.limit);
+    const page = await this.deps.chat.history(this.tenant, frame.chatId, frame.beforeSeq, frame.limit);
+    // Call data is the contact center's: an agent's page carries it, a customer's does not.
+    if (this.isAgent) page.callData = await this.deps.chat.readCallData(this.tenant, frame.chatId);
+    return page;
   }
 
   private admitMembershipChange(): void {
