@@ -716,6 +716,28 @@ const FRAMES: Record<string, FrameEntry> = {
       frame: { t: "send", chatId: c.victim.chat.chatId, clientId: nextClientId(), kind: "link", url: "https://acne.example/" },
       control: { t: "send", chatId: ghost.chatId, clientId: nextClientId(), kind: "link", url: "https://acne.example/" },
     })),
+  "send:menu": (c) =>
+    both((from) => ({
+      name: "send a quick reply",
+      from,
+      frame: { t: "send", chatId: c.victim.chat.chatId, clientId: nextClientId(), kind: "menu", messageType: "QUICK_REPLY", options: [{ id: "a", text: "A" }] },
+      control: { t: "send", chatId: ghost.chatId, clientId: nextClientId(), kind: "menu", messageType: "QUICK_REPLY", options: [{ id: "a", text: "A" }] },
+    })),
+  "send:menuResponse": (c) =>
+    both((from) => [
+      {
+        name: "answer in the victim's chat",
+        from,
+        frame: { t: "send", chatId: c.victim.chat.chatId, clientId: nextClientId(), kind: "menuResponse", messageType: "MENU_RESPONSE", menuId: c.victim.chat.messages.text, optionId: "a" },
+        control: { t: "send", chatId: ghost.chatId, clientId: nextClientId(), kind: "menuResponse", messageType: "MENU_RESPONSE", menuId: ghost.messageId, optionId: "a" },
+      },
+      {
+        name: "answer the victim's message in the attacker's chat",
+        from,
+        frame: { t: "send", chatId: c.attacker.chat.chatId, clientId: nextClientId(), kind: "menuResponse", messageType: "MENU_RESPONSE", menuId: c.victim.chat.messages.text, optionId: "a" },
+        control: { t: "send", chatId: c.attacker.chat.chatId, clientId: nextClientId(), kind: "menuResponse", messageType: "MENU_RESPONSE", menuId: ghost.messageId, optionId: "a" },
+      },
+    ]).flat(),
   "send:media": (c) =>
     both((from) => [
       {

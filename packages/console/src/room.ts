@@ -3,7 +3,7 @@
  * end), ticks of the agent's own messages, the customer's typing and the
  * unread count, kept from the SDK contact's events.
  */
-import type { Contact, HistoryMessage, InternalNote, MultimediaMessageEvent, User, UserRef } from "@parley/sdk";
+import type { Contact, HistoryMessage, InternalNote, MenuContent, MenuOption, MenuResponseContent, MultimediaMessageEvent, RichMessageEvent, User, UserRef } from "@parley/sdk";
 import { loadChatRecord, saveChatRecord, type ChatRecord, type CustomerDetails } from "./chat-record.js";
 import { withRole } from "./roles.js";
 
@@ -26,7 +26,33 @@ export interface MediaBody {
   failure?: string;
 }
 
-export type MessageBody = { type: "text"; text: string } | { type: "link"; url: string } | MediaBody;
+/** A menu or quick reply, shown read-only: its prompt and options. */
+export interface MenuBody {
+  type: "menu";
+  messageType: "MENU" | "QUICK_REPLY";
+  text: string;
+  options: MenuOption[];
+}
+
+/** The customer's answer to a menu or quick reply. */
+export interface MenuAnswerBody {
+  type: "menuAnswer";
+  messageType: "MENU_RESPONSE" | "QUICK_REPLY_RESPONSE";
+  menuId: string;
+  option: MenuOption;
+}
+
+export type MessageBody = { type: "text"; text: string } | { type: "link"; url: string } | MediaBody | MenuBody | MenuAnswerBody;
+
+/** The body of a rich message, live or from the history. */
+export function richBody(message: Pick<RichMessageEvent, "messageType" | "content">): MenuBody | MenuAnswerBody {
+  if (message.messageType === "MENU" || message.messageType === "QUICK_REPLY") {
+    const content = message.content as MenuContent;
+    return { type: "menu", messageType: message.messageType, text: content.text, options: content.options };
+  }
+  const content = message.content as MenuResponseContent;
+  return { type: "menuAnswer", messageType: message.messageType, menuId: content.menuId, option: content.option };
+}
 
 export type TimelineItem =
   | { kind: "message"; id: string; author: UserRef; isMine: boolean; ts: string; body: MessageBody; tick?: Tick }
@@ -187,7 +213,16 @@ export class Room {
     this.unseen.add(id);
     if (!isVisible) this.unread += 1;
     this.typing.delete(withRole(author));
-    const what = body.type === "text" ? body.text : body.type === "link" ? body.url : `${body.messageType === "IMAGE" ? "an image" : "a document"}, ${body.fileName}`;
+    const what =
+      body.type === "text"
+        ? body.text
+        : body.type === "link"
+          ? body.url
+          : body.type === "menu"
+            ? `${body.text} (${body.options.map((option) => option.text).join(", ")})`
+            : body.type === "menuAnswer"
+              ? `chose ${body.option.text}`
+              : `${body.messageType === "IMAGE" ? "an image" : "a document"}, ${body.fileName}`;
     this.announce(`${withRole(author)}: ${what}`);
   }
 
@@ -216,6 +251,7 @@ export class Room {
     const c = this.contact;
     c.on("message", (e) => this.afterIncoming(() => this.incoming(e.id, e.content.user, e.ts, { type: "text", text: e.content.text }, this.isVisible())));
     c.on("link", (e) => this.afterIncoming(() => this.incoming(e.id, e.content.user, e.ts, { type: "link", url: e.content.url }, this.isVisible())));
+    c.on("richMessage", (e) => this.afterIncoming(() => this.incoming(e.id, e.content.user, e.ts, richBody(e), this.isVisible())));
     c.on("multimediaMessage", (e: MultimediaMessageEvent) =>
       this.afterIncoming(() => {
         const body = mediaBody(e.messageType, e.content);
@@ -309,6 +345,7 @@ export function fromHistory(message: HistoryMessage, me: string, tick?: Tick): T
   let body: MessageBody;
   if (message.messageType === "TEXT") body = { type: "text", text: content.text ?? "" };
   else if (message.messageType === "LINK") body = { type: "link", url: content.url ?? "" };
+  else if (message.messageType !== "IMAGE" && message.messageType !== "DOCUMENT") body = richBody(message as Pick<RichMessageEvent, "messageType" | "content">);
   else body = mediaBody(message.messageType, content as MediaBody);
   const item: TimelineItem = { kind: "message", id: message.id, author: content.user, isMine, ts: message.ts, body };
   if (isMine && tick !== undefined) item.tick = tick;

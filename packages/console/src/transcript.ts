@@ -97,7 +97,7 @@ export function transcriptText(chatId: string, messages: readonly HistoryMessage
   }
   for (const message of messages) {
     const content = message.content as TranscriptContent;
-    const what = content.text ?? content.url ?? `[${message.messageType === "IMAGE" ? "image" : "document"}: ${content.fileName ?? ""}]`;
+    const what = richLine(message) ?? content.text ?? content.url ?? `[${message.messageType === "IMAGE" ? "image" : "document"}: ${content.fileName ?? ""}]`;
     const role = roleLabel(content.user.isAgent).toLowerCase();
     entries.push({ ts: message.ts, line: (stamp) => `[${stamp}] [${role}] ${escapeLine(content.user.nickname)}: ${escapeLine(what)}` });
   }
@@ -106,4 +106,15 @@ export function transcriptText(chatId: string, messages: readonly HistoryMessage
   const lines = [...headerLines(chatId, context, zone, entries[0]?.ts), ""];
   for (const entry of entries) lines.push(entry.line(localStamp(entry.ts, zone)));
   return `${lines.join("\n")}\n`;
+}
+
+/** A menu or quick reply with its options, or the option a customer chose; undefined for other messages. */
+function richLine(message: HistoryMessage): string | undefined {
+  const content = message.content as { text?: string; options?: { text: string }[]; option?: { text: string } };
+  if (message.messageType === "MENU" || message.messageType === "QUICK_REPLY") {
+    const options = (content.options ?? []).map((option) => option.text).join(" | ");
+    return `${content.text ?? ""} [${message.messageType === "MENU" ? "menu" : "quick replies"}: ${options}]`.trim();
+  }
+  if (message.messageType === "MENU_RESPONSE" || message.messageType === "QUICK_REPLY_RESPONSE") return `[chose: ${content.option?.text ?? ""}]`;
+  return undefined;
 }

@@ -17,6 +17,14 @@ import { SetCallDataFrame } from "./call-data.js";
 import type { QueuePositionFrame } from "./queue-position.js";
 import { SendNoteFrame, TakeOverFrame, TransferFrame, type InternalNote, type NoteFrame } from "./supervision.js";
 import { AcceptOfferFrame, DeclineOfferFrame, type OfferFrame, type OfferWithdrawnFrame } from "./queues.js";
+import {
+  MAX_MENU_OPTION_ID_LENGTH,
+  MAX_MENU_OPTIONS,
+  MAX_MENU_PARAMS,
+  MAX_MENU_PROMPT_LENGTH,
+  MAX_MENU_TEXT_LENGTH,
+  MENU_OPTION_ID_PATTERN,
+} from "./rich.js";
 import type { WireError } from "./errors.js";
 import type { Limits } from "./limits.js";
 import type { DocumentType, MediaFormat, MediaMessageType, MediaRendition } from "./media.js";
@@ -104,6 +112,60 @@ export const SendLinkFrame = Type.Object(
     clientId: ClientId,
     kind: Type.Literal("link"),
     url: Type.String(),
+  },
+  { additionalProperties: false },
+);
+
+const MenuOptionId = Type.String({ minLength: 1, maxLength: MAX_MENU_OPTION_ID_LENGTH, pattern: MENU_OPTION_ID_PATTERN });
+
+/** One option of a menu or quick reply (`targetUrl` http(s) only, checked after the schema). */
+export const MenuOptionSchema = Type.Object(
+  {
+    id: MenuOptionId,
+    text: Type.String({ minLength: 1, maxLength: MAX_MENU_TEXT_LENGTH }),
+    command: Type.Optional(Type.String({ maxLength: MAX_MENU_TEXT_LENGTH })),
+    targetUrl: Type.Optional(Type.String({ maxLength: 4096 })),
+    params: Type.Optional(
+      Type.Record(Type.String({ maxLength: MAX_MENU_OPTION_ID_LENGTH }), Type.String({ maxLength: MAX_MENU_TEXT_LENGTH }), {
+        maxProperties: MAX_MENU_PARAMS,
+      }),
+    ),
+  },
+  { additionalProperties: false },
+);
+
+/**
+ * Agents (and bots, on agent tokens) only: offer a menu (`MENU`) or quick
+ * replies (`QUICK_REPLY`). Repeating a `clientId` returns the original message.
+ */
+export const SendMenuFrame = Type.Object(
+  {
+    t: Type.Literal("send"),
+    rid: Rid,
+    chatId: ChatId,
+    clientId: ClientId,
+    kind: Type.Literal("menu"),
+    messageType: Type.Union([Type.Literal("MENU"), Type.Literal("QUICK_REPLY")]),
+    text: Type.Optional(Type.String({ maxLength: MAX_MENU_PROMPT_LENGTH })),
+    options: Type.Array(MenuOptionSchema, { minItems: 1, maxItems: MAX_MENU_OPTIONS }),
+  },
+  { additionalProperties: false },
+);
+
+/**
+ * Customers only: answer a menu (`MENU_RESPONSE`) or quick reply
+ * (`QUICK_REPLY_RESPONSE`) of this chat with one of its option ids.
+ */
+export const SendMenuResponseFrame = Type.Object(
+  {
+    t: Type.Literal("send"),
+    rid: Rid,
+    chatId: ChatId,
+    clientId: ClientId,
+    kind: Type.Literal("menuResponse"),
+    messageType: Type.Union([Type.Literal("MENU_RESPONSE"), Type.Literal("QUICK_REPLY_RESPONSE")]),
+    menuId: MessageId,
+    optionId: MenuOptionId,
   },
   { additionalProperties: false },
 );
@@ -201,7 +263,7 @@ export const CLIENT_FRAME_SCHEMAS = {
   join: JoinFrame,
   leave: LeaveFrame,
   end: EndFrame,
-  send: Type.Union([SendTextFrame, SendLinkFrame, SendMediaFrame]),
+  send: Type.Union([SendTextFrame, SendLinkFrame, SendMediaFrame, SendMenuFrame, SendMenuResponseFrame]),
   receipt: ReceiptFrame,
   typing: TypingFrame,
   history: HistoryFrame,
@@ -228,7 +290,9 @@ export type EndFrame = Static<typeof EndFrame>;
 export type SendTextFrame = Static<typeof SendTextFrame>;
 export type SendLinkFrame = Static<typeof SendLinkFrame>;
 export type SendMediaFrame = Static<typeof SendMediaFrame>;
-export type SendFrame = SendTextFrame | SendLinkFrame | SendMediaFrame;
+export type SendMenuFrame = Static<typeof SendMenuFrame>;
+export type SendMenuResponseFrame = Static<typeof SendMenuResponseFrame>;
+export type SendFrame = SendTextFrame | SendLinkFrame | SendMediaFrame | SendMenuFrame | SendMenuResponseFrame;
 export type MediaFrame = Static<typeof MediaFrame>;
 export type ReceiptFrame = Static<typeof ReceiptFrame>;
 export type TypingFrame = Static<typeof TypingFrame>;

@@ -8,6 +8,7 @@ export * from "./errors.js";
 export * from "./close-codes.js";
 export * from "./limits.js";
 export * from "./content-rules.js";
+export * from "./rich.js";
 export * from "./ids.js";
 export * from "./base64.js";
 export * from "./media.js";

@@ -41,8 +41,10 @@ export interface User extends UserRef {
 
 import type { DocumentType, MediaMessageType, MediaRendition } from "./media.js";
 
+import type { MenuContent, MenuResponseContent, OfferMessageType, ResponseMessageType, RichMessageType } from "./rich.js";
+
 /** Message kinds. */
-export type MessageType = "TEXT" | "LINK" | MediaMessageType;
+export type MessageType = "TEXT" | "LINK" | MediaMessageType | RichMessageType;
 
 /** Payload of `message`: a text message. */
 export interface MessageEvent {
@@ -67,6 +69,15 @@ export interface LinkEvent {
   /** When the server committed the link (ISO 8601). */
   ts: string;
 }
+
+/**
+ * Payload of `richMessage`: a menu or quick replies offered by an agent or a
+ * bot (`MENU`, `QUICK_REPLY`), or the customer's choice (`MENU_RESPONSE`,
+ * `QUICK_REPLY_RESPONSE`). Narrow on `messageType`.
+ */
+export type RichMessageEvent =
+  | { id: string; chatId: string; messageType: OfferMessageType; content: MenuContent; ts: string }
+  | { id: string; chatId: string; messageType: ResponseMessageType; content: MenuResponseContent; ts: string };
 
 /**
  * What a multimedia message carries besides its sender: its caption and the
@@ -232,6 +243,7 @@ export interface EventPayloads {
   message: MessageEvent;
   link: LinkEvent;
   multimediaMessage: MultimediaMessageEvent;
+  richMessage: RichMessageEvent;
   multimediaMessageStored: MultimediaMessageStoredEvent;
   messageReceived: ReceiptEvent;
   messageSeen: ReceiptEvent;
@@ -284,6 +296,7 @@ export const STORED_EVENT_NAMES: readonly StoredEventName[] = [
   "message",
   "link",
   "multimediaMessage",
+  "richMessage",
   "multimediaMessageStored",
   "messageReceived",
   "messageSeen",
@@ -315,7 +328,7 @@ export interface HistoryMessage {
   id: string;
   messageType: MessageType;
   /** For media: the metadata only, never the Base64 (`inline` is false; fetch the file instead). */
-  content: MessageEvent["content"] | LinkEvent["content"] | MultimediaContent;
+  content: MessageEvent["content"] | LinkEvent["content"] | MultimediaContent | MenuContent | MenuResponseContent;
   /** When the server committed the message (ISO 8601), as in the live event. */
   ts: string;
   /** The same instant as `ts`, in epoch milliseconds (the original product's transcripts give `ts` this way). */

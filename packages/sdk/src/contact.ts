@@ -12,8 +12,11 @@ import type {
   MediaFormat,
   MediaMessageType,
   MediaResult,
+  MenuOption,
   MultimediaMessageEvent,
+  OfferMessageType,
   QueuePositionFrame,
+  ResponseMessageType,
   SendMediaFrame,
   SendNoteResult,
   SendResult,
@@ -37,7 +40,7 @@ import type {
   MultimediaMessageResult,
   SendMultimediaOptions,
 } from "./types.js";
-import { checkCallData, checkText, checkUrl } from "./validate.js";
+import { checkCallData, checkMenu, checkText, checkUrl } from "./validate.js";
 
 /** What a contact needs from its session (media uploads and downloads included). Internal. */
 export interface ContactHost extends MediaHost {
@@ -68,6 +71,7 @@ const OWN_SUPPRESSED: ReadonlySet<StoredEventName | "isWriting"> = new Set([
   "message",
   "link",
   "multimediaMessage",
+  "richMessage",
   "messageReceived",
   "messageSeen",
   "userAdded",
@@ -76,8 +80,8 @@ const OWN_SUPPRESSED: ReadonlySet<StoredEventName | "isWriting"> = new Set([
 ]);
 
 /** Events that get an automatic `received` receipt when they come from someone else. */
-function isReceipted(frame: EventFrame): frame is EventFrame<"message" | "link" | "multimediaMessage"> {
-  return frame.name === "message" || frame.name === "link" || frame.name === "multimediaMessage";
+function isReceipted(frame: EventFrame): frame is EventFrame<"message" | "link" | "multimediaMessage" | "richMessage"> {
+  return frame.name === "message" || frame.name === "link" || frame.name === "multimediaMessage" || frame.name === "richMessage";
 }
 
 /** Who an event is from: `content.user` (messages) or `user` (receipts, joins, typing); none for the others. */
@@ -188,6 +192,38 @@ export class Contact implements Resumable {
     const refused = this._refusal() ?? checkUrl(url, this._host.limits);
     if (refused) return Promise.reject(refused);
     return this._send({ t: "send", chatId: this.contact.id, clientId: newClientId(), kind: "link", url });
+  }
+
+  /**
+   * Agents and bots: offers a menu (`MENU`): up to 10 options
+   * `{ id, text, command?, targetUrl?, params? }` shown as buttons under an
+   * optional prompt. Resolves with the message id; the customer's choice comes
+   * as a `richMessage` event with `messageType` `MENU_RESPONSE`. Rejects like
+   * `sendMessage`, or with `MENU_INVALID`, `INVALID_URL` (a `targetUrl` not
+   * http(s)), `ROLE_FORBIDDEN` (a customer).
+   */
+  sendMenu(options: MenuOption[], text?: string): Promise<string> {
+    return this._offer("MENU", options, text);
+  }
+
+  /** Agents and bots: offers quick replies (`QUICK_REPLY`); the same rules and answer as {@link Contact.sendMenu}. */
+  sendQuickReply(options: MenuOption[], text?: string): Promise<string> {
+    return this._offer("QUICK_REPLY", options, text);
+  }
+
+  /**
+   * Customers: answers the menu `menuId` of this chat with one of its option
+   * ids (`MENU_RESPONSE`). Resolves with the answer's message id. Rejects like
+   * `sendMessage`, or with `MENU_NOT_FOUND`, `MENU_OPTION_NOT_FOUND`,
+   * `ROLE_FORBIDDEN` (an agent).
+   */
+  answerMenu(menuId: string, optionId: string): Promise<string> {
+    return this._answer("MENU_RESPONSE", menuId, optionId);
+  }
+
+  /** Customers: answers the quick reply `menuId` (`QUICK_REPLY_RESPONSE`); see {@link Contact.answerMenu}. */
+  answerQuickReply(menuId: string, optionId: string): Promise<string> {
+    return this._answer("QUICK_REPLY_RESPONSE", menuId, optionId);
   }
 
   /**
@@ -552,6 +588,19 @@ export class Contact implements Resumable {
       if (!message) throw new LiveChatError("INTERNAL_ERROR", "The server answered a media send without the message.");
       return message;
     });
+  }
+
+  private _offer(messageType: OfferMessageType, options: MenuOption[], text: string | undefined): Promise<string> {
+    const offer = text === undefined ? { options } : { text, options };
+    const refused = this._refusal() ?? checkMenu(offer, this._host.limits);
+    if (refused) return Promise.reject(refused);
+    return this._send({ t: "send", chatId: this.contact.id, clientId: newClientId(), kind: "menu", messageType, ...offer });
+  }
+
+  private _answer(messageType: ResponseMessageType, menuId: string, optionId: string): Promise<string> {
+    const refused = this._refusal();
+    if (refused) return Promise.reject(refused);
+    return this._send({ t: "send", chatId: this.contact.id, clientId: newClientId(), kind: "menuResponse", messageType, menuId, optionId });
   }
 
   private _send(frame: FrameWithoutRid): Promise<string> {

@@ -1,4 +1,4 @@
-import { callDataProblem, checkLink, checkNickname, checkText as checkTextRule, type Limits } from "@parley/protocol";
+import { callDataProblem, checkLink, checkMenu as checkMenuRule, checkNickname, checkText as checkTextRule, type Limits } from "@parley/protocol";
 import { LiveChatError } from "./errors.js";
 
 /**
@@ -15,6 +15,12 @@ export function checkText(text: unknown, limits: Limits): LiveChatError | null {
 /** Link rules of the protocol (`INVALID_URL`) as a rejection, or null. */
 export function checkUrl(url: unknown, limits: Limits): LiveChatError | null {
   const violation = checkLink(url, limits);
+  return violation === null ? null : LiveChatError.from(violation);
+}
+
+/** Menu and quick-reply rules of the protocol (`MENU_INVALID`, `INVALID_URL`) as a rejection, or null. */
+export function checkMenu(offer: unknown, limits: Limits): LiveChatError | null {
+  const violation = checkMenuRule(offer, limits);
   return violation === null ? null : LiveChatError.from(violation);
 }
 

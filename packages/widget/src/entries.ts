@@ -1,5 +1,5 @@
 /** What the conversation shows, one entry per line, built from the SDK's events and history. @module */
-import type { HistoryMessage, LinkEvent, MessageEvent, MultimediaMessageEvent } from "@parley/sdk";
+import type { HistoryMessage, LinkEvent, MenuContent, MenuOption, MenuResponseContent, MessageEvent, MultimediaMessageEvent, RichMessageEvent } from "@parley/sdk";
 
 /** Where one of the customer's messages stands. */
 export type Status = "pending" | "sent" | "received" | "seen" | "failed";
@@ -7,7 +7,7 @@ export type Status = "pending" | "sent" | "received" | "seen" | "failed";
 export interface Entry {
   /** Stable key for rendering (the message id once known). */
   key: string;
-  kind: "text" | "link" | "image" | "document" | "system";
+  kind: "text" | "link" | "image" | "document" | "menu" | "system";
   /** The message id, once the server committed it. */
   id?: string;
   isMine: boolean;
@@ -26,6 +26,12 @@ export interface Entry {
   hasThumbnail?: boolean;
   /** When the server committed the message (ISO 8601); unset while it is pending. */
   ts?: string;
+  /** A menu or quick reply: its type and the options it offers (`text` is its prompt). */
+  menu?: { type: "MENU" | "QUICK_REPLY"; options: MenuOption[] };
+  /** A menu: the id of the option the customer chose, once answered. */
+  chosen?: string;
+  /** An answer: the menu it answers and the option chosen. */
+  answers?: { menuId: string; optionId: string };
 }
 
 let counter = 0;
@@ -35,7 +41,7 @@ export function localKey(): string {
   return `local-${counter}`;
 }
 
-type AnyMessage = MessageEvent | LinkEvent | MultimediaMessageEvent | HistoryMessage;
+type AnyMessage = MessageEvent | LinkEvent | MultimediaMessageEvent | RichMessageEvent | HistoryMessage;
 
 /** An entry for a message, live or from the history. */
 export function entryOf(message: AnyMessage, myId: string): Entry {
@@ -43,6 +49,14 @@ export function entryOf(message: AnyMessage, myId: string): Entry {
   const base = { key: message.id, id: message.id, isMine: content.user.id === myId, author: content.user.nickname, ts: message.ts };
   if (message.messageType === "TEXT") return { ...base, kind: "text", text: content.text ?? "" };
   if (message.messageType === "LINK") return { ...base, kind: "link", text: content.url ?? "" };
+  if (message.messageType === "MENU" || message.messageType === "QUICK_REPLY") {
+    const menu = message.content as MenuContent;
+    return { ...base, kind: "menu", text: menu.text, menu: { type: message.messageType, options: menu.options } };
+  }
+  if (message.messageType === "MENU_RESPONSE" || message.messageType === "QUICK_REPLY_RESPONSE") {
+    const answer = message.content as MenuResponseContent;
+    return { ...base, kind: "text", text: answer.option.text, answers: { menuId: answer.menuId, optionId: answer.option.id } };
+  }
   const media = message.content as MultimediaMessageEvent["content"];
   const entry: Entry = { ...base, kind: message.messageType === "IMAGE" ? "image" : "document", text: media.caption, fileName: media.fileName };
   if (media.inline && media.img !== undefined) {
@@ -51,4 +65,12 @@ export function entryOf(message: AnyMessage, myId: string): Entry {
   // An image sent inline is committed before its thumbnail exists: every image has one once stored, so try.
   entry.hasThumbnail = media.thumbnail !== undefined || message.messageType === "IMAGE";
   return entry;
+}
+
+/** The entries with each answered menu marked with the option chosen (one click answers a menu). */
+export function withAnswers(entries: Entry[]): Entry[] {
+  const chosen = new Map<string, string>();
+  for (const entry of entries) if (entry.answers !== undefined) chosen.set(entry.answers.menuId, entry.answers.optionId);
+  if (chosen.size === 0) return entries;
+  return entries.map((entry) => (entry.kind === "menu" && entry.id !== undefined && chosen.has(entry.id) && entry.chosen === undefined ? { ...entry, chosen: chosen.get(entry.id) } : entry));
 }

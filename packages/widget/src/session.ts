@@ -8,7 +8,7 @@ import type { Contact, LiveChatError, LiveChatSdk, QueuePosition } from "@parley
 import { DEFAULT_LIMITS } from "@parley/protocol";
 import { TENANT_NAME, type WidgetConfig } from "./config.js";
 import type { HostPage } from "./host-page.js";
-import { entryOf, localKey, type Entry, type Status } from "./entries.js";
+import { entryOf, localKey, withAnswers, type Entry, type Status } from "./entries.js";
 import { fetchSurvey } from "./front-door.js";
 import { format, refusalReason, type Strings } from "./i18n.js";
 import { loadOnDemand } from "./on-demand.js";
@@ -237,6 +237,28 @@ export class ChatSession {
     );
   }
 
+  /**
+   * Answers a menu or quick reply with one of its options: the menu is marked
+   * answered at once (its buttons disable), and the answer shows as the
+   * customer's message. A refused answer unmarks the menu.
+   */
+  answerMenu(menu: Entry, optionId: string): void {
+    const contact = this.contact;
+    const option = menu.menu?.options.find((candidate) => candidate.id === optionId);
+    if (!contact || menu.id === undefined || menu.menu === undefined || option === undefined || menu.chosen !== undefined) return;
+    const answers = { menuId: menu.id, optionId };
+    const entry: Entry = { key: localKey(), kind: "text", isMine: true, author: this.strings.you, text: option.text, status: "pending", answers };
+    this.update({ entries: [...this.state.entries.map((e) => (e.key === menu.key ? { ...e, chosen: optionId } : e)), entry] });
+    const sent = menu.menu.type === "MENU" ? contact.answerMenu(menu.id, optionId) : contact.answerQuickReply(menu.id, optionId);
+    sent.then(
+      (id) => this.committed(entry.key, id),
+      (error: unknown) => {
+        this.patch(menu.key, { chosen: undefined });
+        this.patch(entry.key, { status: "failed", text: `${entry.text} (${codeOf(error)})` });
+      },
+    );
+  }
+
   /** Sends a file: PNG and JPEG as images, anything else as a document (the server judges the bytes). */
   sendFile(file: File): void {
     const contact = this.contact;
@@ -337,7 +359,7 @@ export class ChatSession {
       if (entry.isMine) entry.status = saved.receipts[item.data.id] ?? "sent";
       entries.push(entry);
     }
-    this.update({ phase: "chat", entries, nickname: saved.nickname, notice: null, hasAgent: this.agents.size > 0, queue: null });
+    this.update({ phase: "chat", entries: withAnswers(entries), nickname: saved.nickname, notice: null, hasAgent: this.agents.size > 0, queue: null });
     this.listen(contact);
     for (const entry of entries) if (entry.kind === "image" && entry.hasThumbnail) void this.loadThumbnail(entry.key);
     this.markSeen();
@@ -355,6 +377,7 @@ export class ChatSession {
     contact.on("message", incoming);
     contact.on("link", incoming);
     contact.on("multimediaMessage", incoming);
+    contact.on("richMessage", incoming);
     contact.on("multimediaMessageStored", (event) => {
       const entry = this.state.entries.find((e) => e.id === event.messageID);
       if (!entry) return;
@@ -452,7 +475,7 @@ export class ChatSession {
   }
 
   private add(entry: Entry): void {
-    this.update({ entries: [...this.state.entries, entry] });
+    this.update({ entries: withAnswers([...this.state.entries, entry]) });
   }
 
   private patch(key: string, patch: Partial<Entry>): void {

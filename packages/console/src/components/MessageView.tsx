@@ -103,6 +103,27 @@ export function MessageView({ item, access }: { item: TimelineItem; access: Medi
   } else if (body.type === "link") {
     const href = safeHttpUrl(body.url);
     content = <p class="text">{href === undefined ? body.url : <ExternalLink href={href} text={body.url} />}</p>;
+  } else if (body.type === "menu") {
+    // Read-only here: only the customer answers, in the widget.
+    content = (
+      <div class="rich" data-rich={body.messageType}>
+        {body.text !== "" && <p class="text">{body.text}</p>}
+        <ul class="rich-options" aria-label={body.messageType === "MENU" ? "Menu options" : "Quick replies"}>
+          {body.options.map((option) => (
+            <li key={option.id} data-option={option.id}>
+              {option.text}
+              {option.targetUrl !== undefined && safeHttpUrl(option.targetUrl) !== undefined && <> — <ExternalLink href={safeHttpUrl(option.targetUrl)!} text={option.targetUrl} /></>}
+            </li>
+          ))}
+        </ul>
+      </div>
+    );
+  } else if (body.type === "menuAnswer") {
+    content = (
+      <p class="text rich-answer" data-option={body.option.id}>
+        Chose: <strong>{body.option.text}</strong>
+      </p>
+    );
   } else {
     content = <Media id={item.id} body={body} access={access} />;
   }

@@ -66,6 +66,13 @@ const PAYLOADS: Record<StoredEventName, TSchema> = {
     ts: Ts,
   }),
   multimediaMessage: Type.Object({ id: Type.String(), chatId: ChatId, content: Type.Object({ user: UserRef }), ts: Ts }),
+  richMessage: Type.Object({
+    id: Type.String(),
+    chatId: ChatId,
+    messageType: Type.Union([Type.Literal("MENU"), Type.Literal("QUICK_REPLY"), Type.Literal("MENU_RESPONSE"), Type.Literal("QUICK_REPLY_RESPONSE")]),
+    content: Type.Object({ user: UserRef }),
+    ts: Ts,
+  }),
   multimediaMessageStored: Type.Object({ messageID: Type.String(), chatId: ChatId, ts: Ts }),
   messageReceived: Receipt,
   messageSeen: Receipt,

@@ -45,6 +45,10 @@ export function toMessagePreview(event: StoredEvent): MessagePreview | undefined
     case "multimediaMessage":
       [kind, text] = [event.data.messageType === "IMAGE" ? "image" : "document", event.data.content.fileName];
       break;
+    case "richMessage":
+      // Previewed as text: the prompt of a menu, or the option a customer chose.
+      [kind, text] = ["text", "options" in event.data.content ? event.data.content.text : event.data.content.option.text];
+      break;
     default:
       return undefined;
   }

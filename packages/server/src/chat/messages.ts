@@ -1,10 +1,10 @@
 /**
- * Messages: sending a text or a link (idempotent by client id), delivery and
+ * Messages: sending a text, a link or a rich message (idempotent by client id), delivery and
  * read receipts, and history pages. Media messages have their own file
  * (media-messages.ts): they judge and store a file first.
  * @module
  */
-import { DEFAULT_HISTORY_PAGE, type HistoryResult, type LinkEvent, type Limits, type MessageEvent, type ReceiptEvent, type ReceiptResult, type SendResult } from "@parley/protocol";
+import { DEFAULT_HISTORY_PAGE, type HistoryResult, type LinkEvent, type Limits, type MessageEvent, type ReceiptEvent, type ReceiptResult, type RichMessageEvent, type SendResult } from "@parley/protocol";
 import type { TokenClaims } from "../auth/tokens.js";
 import { ParleyError } from "../errors.js";
 import { newEventId, newMessageId } from "../ids.js";
@@ -13,10 +13,11 @@ import type { ChatAccess } from "./access.js";
 import { isSameMessage, messageEvent } from "./idempotency.js";
 import { toHistoryEntry, userRef } from "./payloads.js";
 import type { CommitPipeline } from "./pipeline.js";
+import { offerPayload, responsePayload, type OutgoingOffer, type OutgoingResponse } from "./rich-messages.js";
 import { validateLink, validateText } from "./validation.js";
 
 /** A message to send, as the socket or REST layer received it. */
-export type OutgoingMessage = { kind: "text"; text: string } | { kind: "link"; url: string };
+export type OutgoingMessage = { kind: "text"; text: string } | { kind: "link"; url: string } | OutgoingOffer | OutgoingResponse;
 
 export interface ChatMessagesOptions {
   store: Store;
@@ -47,10 +48,22 @@ export class ChatMessages {
     const id = newMessageId();
     const ts = now();
     const user = userRef(me);
-    const data: MessageEvent | LinkEvent =
-      message.kind === "text"
-        ? { id, chatId, messageType: "TEXT", content: { text: validateText(message.text, this.limits), user }, ts }
-        : { id, chatId, messageType: "LINK", content: { url: validateLink(message.url, this.limits), user }, ts };
+    const base = { id, chatId, ts, user };
+    let data: MessageEvent | LinkEvent | RichMessageEvent;
+    switch (message.kind) {
+      case "text":
+        data = { ...base, messageType: "TEXT", content: { text: validateText(message.text, this.limits), user } };
+        break;
+      case "link":
+        data = { ...base, messageType: "LINK", content: { url: validateLink(message.url, this.limits), user } };
+        break;
+      case "menu":
+        data = offerPayload(who, message, base, this.limits);
+        break;
+      case "menuResponse":
+        data = await responsePayload(who, this.store, message, base);
+        break;
+    }
     const event = messageEvent(data);
     const request: AppendRequest = { chatId, id, userId: who.userId, ts, ...event };
     if (clientId !== undefined) request.clientId = clientId;

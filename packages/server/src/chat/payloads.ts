@@ -85,7 +85,7 @@ export function withoutInlineFile(event: MultimediaMessageEvent): MultimediaMess
 
 /** A stored message as history and transcripts give it (media: metadata only). */
 export function toHistoryEntry(event: StoredEvent): HistoryEntry {
-  if (event.name !== "message" && event.name !== "link" && event.name !== "multimediaMessage") {
+  if (event.name !== "message" && event.name !== "link" && event.name !== "multimediaMessage" && event.name !== "richMessage") {
     throw new Error(`${event.name} is not a message`);
   }
   const data = event.name === "multimediaMessage" ? withoutInlineFile(event.data) : event.data;

@@ -10,6 +10,8 @@ import {
   CLIENT_FRAME_SCHEMAS,
   SendLinkFrame,
   SendMediaFrame,
+  SendMenuFrame,
+  SendMenuResponseFrame,
   SendTextFrame,
   wireError,
   type ClientFrame,
@@ -29,6 +31,8 @@ const SEND_CHECKS = {
   text: TypeCompiler.Compile(SendTextFrame),
   link: TypeCompiler.Compile(SendLinkFrame),
   media: TypeCompiler.Compile(SendMediaFrame),
+  menu: TypeCompiler.Compile(SendMenuFrame),
+  menuResponse: TypeCompiler.Compile(SendMenuResponseFrame),
 };
 
 export type ParseResult =
@@ -77,10 +81,10 @@ export function parseFrame(data: Buffer, isBinary: boolean, maxFrameBytes: numbe
   }
   if (t === "send") {
     const kind = record.kind;
-    if (kind !== "text" && kind !== "link" && kind !== "media") {
-      return failure(wireError("INVALID_FRAME", 'A send frame needs kind "text", "link" or "media".', { path: "/kind" }), rid);
+    if (typeof kind !== "string" || !Object.prototype.hasOwnProperty.call(SEND_CHECKS, kind)) {
+      return failure(wireError("INVALID_FRAME", 'A send frame needs kind "text", "link", "media", "menu" or "menuResponse".', { path: "/kind" }), rid);
     }
-    const check = SEND_CHECKS[kind];
+    const check = SEND_CHECKS[kind as keyof typeof SEND_CHECKS];
     return check.Check(value) ? { ok: true, frame: value as ClientFrame } : invalid(check, value, rid);
   }
   const check = CHECKS[t as Exclude<ClientFrameType, "send">];

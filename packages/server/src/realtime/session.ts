@@ -27,6 +27,7 @@ import type { Logger } from "pino";
 import type { TokenClaims, TokenService } from "../auth/tokens.js";
 import type { FeedWatcher } from "../chat/feed.js";
 import type { ChatService } from "../chat/service.js";
+import type { OutgoingMessage } from "../chat/messages.js";
 import type { AgentRoles } from "../auth/agent-roles.js";
 import type { AgentDesk } from "../desk/desk.js";
 import type { DeskSupervision } from "../desk/supervision.js";
@@ -697,8 +698,7 @@ export class Session implements Subscriber {
         const { messageType, caption, fileName, data, uploadId } = frame;
         return this.deps.chat.sendMedia(claims, frame.chatId, frame.clientId, { messageType, caption, fileName, data, uploadId });
       }
-      const message = frame.kind === "text" ? { kind: "text" as const, text: frame.text } : { kind: "link" as const, url: frame.url };
-      return this.deps.chat.send(claims, frame.chatId, frame.clientId, message);
+      return this.deps.chat.send(claims, frame.chatId, frame.clientId, outgoingMessage(frame));
     };
     const committed = (): Promise<unknown> =>
       commit().catch((error: unknown) => {
@@ -785,3 +785,18 @@ function ridOf(frame: ClientFrame): number | undefined {
   return "rid" in frame ? frame.rid : undefined;
 }
 
+/** The message a text, link or rich send frame asks for, without the frame's envelope. */
+function outgoingMessage(frame: Exclude<SendFrame, { kind: "media" }>): OutgoingMessage {
+  switch (frame.kind) {
+    case "text":
+      return { kind: "text", text: frame.text };
+    case "link":
+      return { kind: "link", url: frame.url };
+    case "menu":
+      return frame.text === undefined
+        ? { kind: "menu", messageType: frame.messageType, options: frame.options }
+        : { kind: "menu", messageType: frame.messageType, text: frame.text, options: frame.options };
+    case "menuResponse":
+      return { kind: "menuResponse", messageType: frame.messageType, menuId: frame.menuId, optionId: frame.optionId };
+  }
+}

@@ -46,6 +46,12 @@ export function redactEventData(name: string, data: unknown, customerUserId: str
       delete content.thumbnail;
       content.inline = false;
       break;
+    case "richMessage":
+      // A menu's prompt and options, or the option chosen: the choice itself says something of the customer.
+      if (typeof content.text === "string" && content.text !== "") content.text = ERASED;
+      if (Array.isArray(content.options)) content.options = content.options.map(eraseOption);
+      if (content.option !== undefined) content.option = eraseOption(content.option);
+      break;
   }
   return copy;
 }
@@ -60,4 +66,10 @@ function forgetCustomer(value: Json, customerUserId: string): Json {
     for (const key of CUSTOMER_DETAILS) if (key in value) value[key] = null;
   }
   return value;
+}
+
+/** A menu option keeping its id only; the rest reads as erased. */
+function eraseOption(option: Json): Json {
+  if (option === null || typeof option !== "object" || Array.isArray(option)) return option;
+  return { id: option.id ?? null, text: ERASED };
 }

@@ -337,7 +337,7 @@ export class StoreCorruptError extends StoreUnavailableError {
 }
 
 /** Event names that make up history pages. */
-export const MESSAGE_EVENT_NAMES: readonly StoredEventName[] = ["message", "link", "multimediaMessage"];
+export const MESSAGE_EVENT_NAMES: readonly StoredEventName[] = ["message", "link", "multimediaMessage", "richMessage"];
 /** Event names that are receipts (deduplicated per message, user and name). */
 export const RECEIPT_EVENT_NAMES: readonly StoredEventName[] = ["messageReceived", "messageSeen"];
 

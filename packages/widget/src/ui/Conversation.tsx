@@ -6,6 +6,16 @@ import { format, type Strings } from "../i18n.js";
 import type { ChatSession } from "../session.js";
 import { DocumentIcon } from "./icons.js";
 import { ExternalLink, Linkified } from "./linkify.js";
+import { loadOnDemand, useOnDemand } from "../on-demand.js";
+
+// Menus and quick replies are rare: their buttons are a chunk of their own, fetched when one arrives.
+const richMessage = loadOnDemand(() => import("./RichMessage.js"));
+
+function Menu({ entry, session }: { entry: Entry; session: ChatSession }): JSX.Element {
+  const loaded = useOnDemand(richMessage);
+  if (loaded === null) return <Linkified text={entry.text} />;
+  return <loaded.RichMessage entry={entry} canAnswer={!entry.isMine} onAnswer={(optionId) => session.answerMenu(entry, optionId)} />;
+}
 
 interface Props {
   /** The company's greeting: it stays at the top of the conversation. */
@@ -65,6 +75,8 @@ function Body({ entry, session, strings, onOpenImage }: Props & { entry: Entry }
   switch (entry.kind) {
     case "link":
       return <ExternalLink url={entry.text} />;
+    case "menu":
+      return <Menu entry={entry} session={session} />;
     case "image": {
       const name = entry.fileName ?? "image";
       const open = () => session.fullsize(entry).then((src) => onOpenImage(src, name), () => undefined);
