@@ -18,3 +18,4 @@ export * from "./chat-list.js";
 export * from "./api-keys.js";
 export * from "./desk.js";
 export * from "./queue-position.js";
+export * from "./webhooks.js";

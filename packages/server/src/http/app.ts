@@ -13,6 +13,8 @@ import { DEFAULT_CUSTOMER_DATA_LIMITS, type CustomerDataLimits } from "../lifecy
 import type { Store } from "../store/types.js";
 import { DEFAULT_HTTP_GUARDS, type HttpGuards } from "../config.js";
 import { apiKeyRoutes } from "./api-keys.js";
+import { webhookRoutes } from "./webhooks.js";
+import { WebhookAdmin } from "../integrations/webhook-admin.js";
 import { auditRoutes } from "./audit.js";
 import { authRoutes } from "./auth.js";
 import { chatRoutes } from "./chats.js";
@@ -86,6 +88,8 @@ export interface AppDeps {
   customerData?: CustomerDataLimits;
   /** The agents' desk (`GET /v1/chats?mine=true`). */
   desk?: AgentDesk;
+  /** A tenant's webhook endpoints and their delivery logs (`/v1/webhooks`); one that announces nothing to other nodes when absent. */
+  webhooks?: WebhookAdmin;
 }
 
 export function buildApp(deps: AppDeps): FastifyInstance {
@@ -130,6 +134,7 @@ export function buildApp(deps: AppDeps): FastifyInstance {
   mediaRoutes(app, deps);
   const admin = tenantAdmins(deps.roles);
   apiKeyRoutes(app, { ...deps, admin });
+  webhookRoutes(app, { webhooks: deps.webhooks ?? new WebhookAdmin({ store: deps.store, announce: () => undefined }), admin });
   auditRoutes(app, { store: deps.store, admin });
   customerRoutes(app, { ...deps, admin, customerData: deps.customerData ?? DEFAULT_CUSTOMER_DATA_LIMITS });
   demoRoutes(app);
