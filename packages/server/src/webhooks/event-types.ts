@@ -21,13 +21,18 @@ type Mapping<N extends StoredEventName> = WebhookEventType | ((data: EventPayloa
  */
 export const STORED_EVENT_WEBHOOKS: { [N in StoredEventName]?: Mapping<N> } = {
   // The customer's join is the chat's first event; an agent's join is the chat being taken.
-  userAdded: (data, seq) => (seq === 1 ? "chat.started" : data.user.isAgent ? "chat.assigned" : undefined),
-  userLeft: (data) => (data.user.isAgent ? "agent.left" : undefined),
+  userAdded: (data, seq) => (seq === 1 ? "chat.started" : isAgent(data) ? "chat.assigned" : undefined),
+  userLeft: (data) => (isAgent(data) ? "agent.left" : undefined),
   message: "message.created",
   link: "message.created",
   multimediaMessage: "message.created",
   contactEnded: "chat.ended",
 };
+
+/** Whether a join or leave is an agent's (read defensively: a payload is never trusted to be whole here). */
+function isAgent(data: { user?: { isAgent?: unknown } }): boolean {
+  return data.user?.isAgent === true;
+}
 
 /** The webhook type announcing a stored event, or undefined when it is not announced. */
 export function webhookTypeOf(name: string, data: unknown, seq: number): WebhookEventType | undefined {
