@@ -120,6 +120,8 @@ export const ghost = {
   uploadId: `UPLOAD_${randomUUID()}`,
   userId: `USER_${randomUUID()}`,
   keyId: `KEY_${randomUUID()}`,
+  webhookId: `WHK_${randomUUID()}`,
+  deliveryId: `DLV_${randomUUID()}`,
 };
 
 // ---------------------------------------------------------------------------
@@ -260,6 +262,8 @@ export interface TenantWorld {
   endable: { chatId: string; customer: RawSocket; text: string };
   /** The tenant's API key (every scope). */
   apiKey: InstallKey;
+  /** The tenant's webhook endpoint (nobody listens at its URL) and one of its deliveries. */
+  webhook: { id: string; deliveryId: string };
   /** Every id and text of this tenant's data: none may appear in an answer to the other tenant. */
   markers: Set<string>;
   /** SHA-256 of every file this tenant holds, as downloaded by its own participants. */
@@ -382,6 +386,13 @@ export async function seedTenant(url: string, tenant: string, apiKey: InstallKey
     agentIds[username] = id;
     markers.add(id);
   }
+  // A webhook endpoint that takes every event, at an address where nobody listens: its deliveries stay in its log.
+  const hookUrl = `http://127.0.0.1:9/${secret}/hook`;
+  const hookSecret = `${secret}-webhook-secret`;
+  const registered = await call(url, { method: "POST", path: "/v1/webhooks", ...json({ url: hookUrl, secret: hookSecret }, bearer(tokens.alice)) });
+  if (registered.status !== 201) throw new Error(`registering ${tenant}'s webhook failed: ${registered.status} ${registered.text}`);
+  const webhookId = (JSON.parse(registered.text) as { webhook: { id: string } }).webhook.id;
+  markers.add(webhookId).add(hookUrl).add(hookSecret);
   const started = await startChat(url, tenant, "Carol");
   markers.add(started.chatId).add(started.userId);
   const customer = await connect(url, started.token);
@@ -429,6 +440,10 @@ export async function seedTenant(url: string, tenant: string, apiKey: InstallKey
   const frankText = `${secret} please delete nothing`;
   await expectOk(frank, { t: "send", chatId: endable.chatId, clientId: clientId(), kind: "text", text: frankText });
   markers.add(apiKey.id).add(apiKey.key);
+  const log = await call(url, { method: "GET", path: `/v1/webhooks/${webhookId}/deliveries`, headers: bearer(tokens.alice) });
+  const deliveryId = (JSON.parse(log.text) as { deliveries: Array<{ id: string }> }).deliveries[0]?.id;
+  if (deliveryId === undefined) throw new Error(`${tenant}'s webhook has no delivery: ${log.status} ${log.text}`);
+  markers.add(deliveryId);
 
   return {
     tenant,
@@ -446,6 +461,7 @@ export async function seedTenant(url: string, tenant: string, apiKey: InstallKey
     waitingChatId: waiting.chatId,
     endable: { chatId: endable.chatId, customer: frank, text: frankText },
     apiKey,
+    webhook: { id: webhookId, deliveryId },
     markers,
     fileDigests,
   };
