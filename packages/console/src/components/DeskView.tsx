@@ -7,6 +7,7 @@ import { Conversation } from "./Conversation.js";
 import { EndedChats } from "./EndedChats.js";
 import { MyChats } from "./MyChats.js";
 import { PrivacyView } from "./PrivacyView.js";
+import { WebhooksAdmin } from "./WebhooksAdmin.js";
 import { Queue } from "./Queue.js";
 import { ReadOnlyChat } from "./ReadOnlyChat.js";
 import { StatusSwitch } from "./StatusSwitch.js";
@@ -19,6 +20,8 @@ export function DeskView({ desk, onLogout }: { desk: Desk; onLogout: () => void 
   const readOnlyId = readOnly?.id;
   const closeReadOnly = () => setReadOnly(undefined);
   const [showPrivacy, setShowPrivacy] = useState(false);
+  // Until the admin page's tabs exist, the webhooks admin opens from the top bar in the privacy view's place.
+  const [showWebhooks, setShowWebhooks] = useState(false);
   const tenant = tenantOfToken(desk.login.token);
   const isSuperAdmin = useIsSuperAdmin(desk.login);
   const [isTenantsShown, setTenantsShown] = useState(false);
@@ -56,8 +59,11 @@ export function DeskView({ desk, onLogout }: { desk: Desk; onLogout: () => void 
           <input type="checkbox" checked={desk.isSoundOn} onChange={(e) => desk.setSound(e.currentTarget.checked)} />
           Sound on new chats
         </label>
-        <button type="button" onClick={() => setShowPrivacy(true)}>
+        <button type="button" onClick={() => { setShowWebhooks(false); setShowPrivacy(true); }}>
           Customer data
+        </button>
+        <button type="button" onClick={() => { setShowPrivacy(false); setShowWebhooks(true); }}>
+          Webhooks
         </button>
         <button type="button" onClick={onLogout}>
           Log out
@@ -93,6 +99,8 @@ export function DeskView({ desk, onLogout }: { desk: Desk; onLogout: () => void 
         <main class="main" id="main">
           {showPrivacy ? (
             <PrivacyView token={desk.login.token} onClose={() => setShowPrivacy(false)} />
+          ) : showWebhooks ? (
+            <WebhooksAdmin token={desk.login.token} onClose={() => setShowWebhooks(false)} />
           ) : isTenantsShown ? (
             <TenantsView token={desk.login.token} onClose={() => setTenantsShown(false)} />
           ) : readOnlyId !== undefined ? (
