@@ -163,4 +163,18 @@ export function webhookOutboxContract(factory: WebhookStoreFactory): void {
     await newChat(store);
     expect(await store.claimWebhookDeliveries("a", later(1000), 60_000, 10)).toEqual([]);
   });
+
+  it("prunes delivered deliveries from the log, keeps pending ones, and deletes a chat's with the chat", async () => {
+    const hook = await addEndpoint(["message.created"]);
+    const tenant = store.tenant("default");
+    const { chatId, customer } = await newChat(store);
+    await tenant.append(textMessage(chatId, customer, "one"));
+    await tenant.append(textMessage(chatId, customer, "two"));
+    const [first] = await store.claimWebhookDeliveries("a", later(1000), 60_000, 10);
+    await tenant.recordWebhookAttempt(first!, "a", { kind: "delivered", code: 200, at: new Date().toISOString() });
+    expect(await store.pruneWebhookDeliveries(later(1000), 100)).toBe(1);
+    expect((await tenant.listWebhookDeliveries(hook.id, { limit: 10 })).map((d) => d.status)).toEqual(["pending"]);
+    await tenant.deleteChats([chatId]);
+    expect(await tenant.listWebhookDeliveries(hook.id, { limit: 10 })).toEqual([]);
+  });
 }

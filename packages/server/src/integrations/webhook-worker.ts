@@ -40,6 +40,8 @@ export interface WebhookTiming {
   concurrency: number;
   /** How long a media message's download link works. */
   mediaLinkTtlMs: number;
+  /** Delivered and given-up deliveries older than this leave the log. */
+  logKeepMs: number;
 }
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -55,7 +57,12 @@ export const DEFAULT_WEBHOOK_TIMING: WebhookTiming = {
   disableAfterMs: DAY_MS,
   concurrency: 8,
   mediaLinkTtlMs: 7 * DAY_MS,
+  logKeepMs: 30 * DAY_MS,
 };
+
+/** How often a node prunes the delivery log, and how much at a time. */
+const PRUNE_EVERY_MS = 60 * 60 * 1000;
+const PRUNE_BATCH = 1_000;
 
 /** The bus channel on which a tenant's endpoint changes are announced: `{ tenant }`. */
 export const WEBHOOKS_CHANNEL = "webhooks:changed";
@@ -86,6 +93,7 @@ export class WebhookWorker {
   private inFlight = 0;
   private claiming = false;
   private readonly attempts = new Set<Promise<void>>();
+  private prunedAt = 0;
 
   constructor(private readonly options: WebhookWorkerOptions) {
     this.timing = { ...DEFAULT_WEBHOOK_TIMING, ...options.timing };
@@ -134,6 +142,13 @@ export class WebhookWorker {
       }
     }
     for (const delivery of claimed) this.track(this.attempt(delivery));
+    if (Date.now() - this.prunedAt >= PRUNE_EVERY_MS) {
+      this.prunedAt = Date.now();
+      // Every node may prune; deleting what another node deleted first does nothing.
+      this.options.store.pruneWebhookDeliveries(new Date(Date.now() - this.timing.logKeepMs), PRUNE_BATCH).catch((error: unknown) => {
+        this.options.logger.warn({ err: error }, "pruning the webhook delivery log failed; retried in an hour");
+      });
+    }
     if (this.running && this.timer === undefined) this.schedule(claimed.length === room && room > 0 ? 0 : this.timing.pollMs);
   }
 

@@ -136,3 +136,16 @@ export async function claimDueDeliveries(
   }
   return result;
 }
+
+/**
+ * Deletes up to `limit` deliveries of every tenant that were delivered or given up before
+ * `before`: the delivery log keeps a month, pending deliveries are never pruned.
+ * @returns how many were deleted
+ */
+export async function pruneDeliveries(db: Db, before: string, limit: number): Promise<number> {
+  const result = await sql`
+    DELETE FROM webhook_deliveries WHERE id IN (
+      SELECT id FROM webhook_deliveries WHERE status IN ('delivered', 'failed') AND created_at < ${before} LIMIT ${limit}
+    )`.execute(db);
+  return Number(result.numAffectedRows ?? 0n);
+}

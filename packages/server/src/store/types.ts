@@ -364,6 +364,8 @@ export interface Store extends InstallLifecycleStore {
    * chat's deliveries to one endpoint one after the other.
    */
   claimWebhookDeliveries(holder: string, now: Date, leaseMs: number, limit: number): Promise<ClaimedDelivery[]>;
+  /** Deletes up to `limit` deliveries, of every tenant, delivered or given up before `before`. @returns how many */
+  pruneWebhookDeliveries(before: Date, limit: number): Promise<number>;
   /** The tenant's webhook endpoints changed (here or on another node): the appends read them again. */
   webhooksChanged(tenant: string): void;
 
