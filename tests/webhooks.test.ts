@@ -8,6 +8,8 @@
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { connect, expectOk } from "./support/look-alike-tenants.js";
+import { makePdf } from "./support/media-files.js";
 import { CLI, ServerProcess, freePort, loginAgent, tempDataDir } from "./support/server.js";
 import { waitFor } from "./support/wait.js";
 import { verifiedByPython, WebhookReceiver } from "./support/webhook-receiver.js";
@@ -139,6 +141,41 @@ describe("webhooks", { timeout: 120_000 }, () => {
     const redelivered = await call("POST", `/v1/webhooks/${id}/deliveries/${first.id}/redeliver`, adminToken);
     expect(redelivered.status).toBe(200);
     await waitFor(() => hook.accepted.filter((b) => b.id === first.eventId).length === 2, () => "the redelivery");
+  });
+
+  it("announces a file as a download link that works, never its bytes", async () => {
+    const hook = await receiver();
+    await register(hook.url, ["message.created"]);
+    const started = await json<{ contact: { id: string }; token: string }>(
+      await fetch(`${server.url}/v1/contacts`, { method: "POST", headers: { "content-type": "application/json" }, body: '{"nickname":"Carla"}' }),
+    );
+    const chatId = started.contact.id;
+    const customer = await connect(server.url, started.token);
+    try {
+      await expectOk(customer, { t: "join", chatId });
+      const pdf = makePdf("Invoice for the webhook");
+      const uploaded = await fetch(`${server.url}/v1/contacts/${chatId}/uploads?messageType=DOCUMENT&fileName=invoice.pdf`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${started.token}`, "content-type": "application/octet-stream" },
+        body: pdf,
+      });
+      expect(uploaded.status).toBe(201);
+      const { uploadId } = await json<{ uploadId: string }>(uploaded);
+      await expectOk(customer, { t: "send", chatId, clientId: "webhook-file-1", kind: "media", messageType: "DOCUMENT", uploadId, caption: "my invoice" });
+      await waitFor(() => ofChat(hook, chatId).length >= 1, () => "the file's message.created");
+      const [body] = ofChat(hook, chatId);
+      const content = body!.data.content as { caption: string; inline: boolean; document?: string; download: { url: string; expiresAt: string } };
+      expect(content).toMatchObject({ caption: "my invoice", inline: false });
+      expect(content.document).toBeUndefined();
+      expect(hook.requests.some((r) => r.body.includes(pdf.toString("base64").slice(0, 200)))).toBe(false);
+      expect(Date.parse(content.download.expiresAt) - Date.now()).toBeGreaterThan(6 * 24 * 60 * 60 * 1000);
+      // The link opens the file without a token (a path: PARLEY_PUBLIC_URL is not set here).
+      const downloaded = await fetch(`${server.url}${content.download.url}`);
+      expect(downloaded.status).toBe(200);
+      expect(Buffer.from(await downloaded.arrayBuffer()).equals(pdf)).toBe(true);
+    } finally {
+      customer.close();
+    }
   });
 
   it("is managed by admins only, refuses credentials in URLs and short secrets, and shows a generated secret once", async () => {
