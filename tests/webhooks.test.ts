@@ -157,7 +157,7 @@ describe("webhooks", { timeout: 120_000 }, () => {
       const uploaded = await fetch(`${server.url}/v1/contacts/${chatId}/uploads?messageType=DOCUMENT&fileName=invoice.pdf`, {
         method: "POST",
         headers: { authorization: `Bearer ${started.token}`, "content-type": "application/octet-stream" },
-        body: pdf,
+        body: new Uint8Array(pdf),
       });
       expect(uploaded.status).toBe(201);
       const { uploadId } = await json<{ uploadId: string }>(uploaded);
