@@ -34,6 +34,8 @@ export const MAX_WEBHOOKS_PER_TENANT = 20;
 export const MIN_WEBHOOK_SECRET_LENGTH = 16;
 /** Longest secret, in characters. */
 export const MAX_WEBHOOK_SECRET_LENGTH = 256;
+/** Largest delivery body, in bytes (a chat event is far below it: texts are limited, files travel as links). */
+export const MAX_WEBHOOK_BODY_BYTES = 256 * 1024;
 /** Longest endpoint URL, in characters. */
 export const MAX_WEBHOOK_URL_LENGTH = 2048;
 

@@ -9,7 +9,7 @@
  * @module
  */
 import { randomUUID } from "node:crypto";
-import { isWebhookEventType, type WebhookDelivery, type WebhookEventType } from "@parley/protocol";
+import { isWebhookEventType, MAX_WEBHOOK_BODY_BYTES, type WebhookDelivery, type WebhookEventType } from "@parley/protocol";
 import { chatEventBody, webhookBodyText } from "../webhooks/body.js";
 import { webhookTypeOf } from "../webhooks/event-types.js";
 import type { WebhookDeliveriesTable, WebhookEndpointsTable } from "./schema.js";
@@ -138,6 +138,8 @@ export async function recordWebhookEvent(trx: TenantDb, event: WebhookEventInput
     rank = (head?.last_seq ?? 0) * 2 + 1;
   }
   const body = webhookBodyText({ id: event.id, type: event.type, createdAt: event.createdAt, tenant: trx.tenant, data: event.data });
+  // A feature's event is bounded like a chat's: a receiver is never sent more than this.
+  if (Buffer.byteLength(body, "utf8") > MAX_WEBHOOK_BODY_BYTES) throw new RangeError(`a ${event.type} webhook body exceeds ${MAX_WEBHOOK_BODY_BYTES} bytes`);
   const orderKey = event.chatId ?? event.id;
   await insertOutboxRows(
     trx,
