@@ -101,6 +101,7 @@ const ROUTES: Record<string, (c: Context) => RestAttack[]> = {
   "GET /metrics": (c) => publicCall(c, "/metrics"),
   "GET /sdk/livechatsdk.js": (c) => publicCall(c, "/sdk/livechatsdk.js"),
   "GET /widget.js": (c) => publicCall(c, "/widget.js"),
+  "GET /widget/:name": (c) => publicCall(c, "/widget/main.js"),
   "GET /favicon.ico": (c) => publicCall(c, "/favicon.ico"),
   "GET /console": (c) => publicCall(c, "/console"),
   "GET /console/": (c) => publicCall(c, "/console/"),
