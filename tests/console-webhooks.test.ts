@@ -62,7 +62,8 @@ afterAll(async () => {
 describe("the console's webhooks admin", () => {
   it("adds an endpoint with a secret shown once, pings it, lists its deliveries and redelivers one", async () => {
     await logIn(page, url, "root", password);
-    await page.getByRole("button", { name: "Webhooks" }).click();
+    await page.getByRole("button", { name: "Admin", exact: true }).click();
+    await page.getByRole("tab", { name: "Webhooks" }).click();
     await page.getByRole("heading", { name: "Webhooks" }).waitFor();
     await page.getByLabel("URL").fill(hook.url);
     await page.getByRole("button", { name: "Add" }).click();
@@ -88,9 +89,9 @@ describe("the console's webhooks admin", () => {
     hook.status = 500;
     await fetch(`${url}/v1/contacts`, { method: "POST", headers: { "content-type": "application/json" }, body: '{"nickname":"Eve"}' });
     await waitFor(async () => {
-      // Opened afresh, the view reads the endpoints again.
-      await page.locator(".webhooks").getByRole("button", { name: "Close" }).click();
-      await page.getByRole("button", { name: "Webhooks" }).click();
+      // Opened afresh, the tab reads the endpoints again.
+      await page.getByRole("tab", { name: "API keys" }).click();
+      await page.getByRole("tab", { name: "Webhooks" }).click();
       await page.locator(".webhook-list tbody tr").first().waitFor();
       return (await page.locator(".webhooks .banner.warning").count()) > 0;
     }, () => "the disabled banner");

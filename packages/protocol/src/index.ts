@@ -19,3 +19,4 @@ export * from "./api-keys.js";
 export * from "./desk.js";
 export * from "./queue-position.js";
 export * from "./webhooks.js";
+export * from "./agents-admin.js";

@@ -7,11 +7,11 @@ import { Conversation } from "./Conversation.js";
 import { EndedChats } from "./EndedChats.js";
 import { MyChats } from "./MyChats.js";
 import { PrivacyView } from "./PrivacyView.js";
-import { WebhooksAdmin } from "./WebhooksAdmin.js";
 import { Queue } from "./Queue.js";
 import { ReadOnlyChat } from "./ReadOnlyChat.js";
 import { StatusSwitch } from "./StatusSwitch.js";
 import { TenantsView, useIsSuperAdmin } from "./TenantsView.js";
+import { AdminView, useIsAdmin } from "./AdminView.js";
 import { DEFAULT_TENANT, tenantOfToken } from "../tenant.js";
 
 export function DeskView({ desk, onLogout }: { desk: Desk; onLogout: () => void }) {
@@ -20,13 +20,16 @@ export function DeskView({ desk, onLogout }: { desk: Desk; onLogout: () => void 
   const readOnlyId = readOnly?.id;
   const closeReadOnly = () => setReadOnly(undefined);
   const [showPrivacy, setShowPrivacy] = useState(false);
-  // Until the admin page's tabs exist, the webhooks admin opens from the top bar in the privacy view's place.
-  const [showWebhooks, setShowWebhooks] = useState(false);
   const tenant = tenantOfToken(desk.login.token);
   const isSuperAdmin = useIsSuperAdmin(desk.login);
   const [isTenantsShown, setTenantsShown] = useState(false);
-  // Opening a chat leaves the companies view.
-  useEffect(() => setTenantsShown(false), [desk.selectedId, readOnlyId]);
+  const isAdmin = useIsAdmin(desk.login);
+  const [isAdminShown, setAdminShown] = useState(false);
+  // Opening a chat leaves the companies and admin views.
+  useEffect(() => {
+    setTenantsShown(false);
+    setAdminShown(false);
+  }, [desk.selectedId, readOnlyId]);
   const room = readOnlyId === undefined ? desk.selected : undefined;
   // A chat that ends here belongs in the ended list at once.
   const endedHere = [...desk.rooms.values()].filter((r) => r.hasEnded).length;
@@ -48,9 +51,19 @@ export function DeskView({ desk, onLogout }: { desk: Desk; onLogout: () => void 
         {isSuperAdmin === true && (
           <button type="button" class="secondary" aria-pressed={isTenantsShown} onClick={() => {
               setShowPrivacy(false);
+              setAdminShown(false);
               setTenantsShown(!isTenantsShown);
             }}>
             Companies
+          </button>
+        )}
+        {isAdmin === true && (
+          <button type="button" class="secondary" aria-pressed={isAdminShown} onClick={() => {
+              setShowPrivacy(false);
+              setTenantsShown(false);
+              setAdminShown(!isAdminShown);
+            }}>
+            Admin
           </button>
         )}
         <span class={`state state-${desk.connectionState}`}>{desk.connectionState === "connected" ? "Online" : "Reconnecting…"}</span>
@@ -59,11 +72,8 @@ export function DeskView({ desk, onLogout }: { desk: Desk; onLogout: () => void 
           <input type="checkbox" checked={desk.isSoundOn} onChange={(e) => desk.setSound(e.currentTarget.checked)} />
           Sound on new chats
         </label>
-        <button type="button" onClick={() => { setShowWebhooks(false); setShowPrivacy(true); }}>
+        <button type="button" onClick={() => setShowPrivacy(true)}>
           Customer data
-        </button>
-        <button type="button" onClick={() => { setShowPrivacy(false); setShowWebhooks(true); }}>
-          Webhooks
         </button>
         <button type="button" onClick={onLogout}>
           Log out
@@ -99,8 +109,8 @@ export function DeskView({ desk, onLogout }: { desk: Desk; onLogout: () => void 
         <main class="main" id="main">
           {showPrivacy ? (
             <PrivacyView token={desk.login.token} onClose={() => setShowPrivacy(false)} />
-          ) : showWebhooks ? (
-            <WebhooksAdmin token={desk.login.token} onClose={() => setShowWebhooks(false)} />
+          ) : isAdminShown ? (
+            <AdminView token={desk.login.token} onClose={() => setAdminShown(false)} />
           ) : isTenantsShown ? (
             <TenantsView token={desk.login.token} onClose={() => setTenantsShown(false)} />
           ) : readOnlyId !== undefined ? (

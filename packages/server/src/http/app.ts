@@ -15,6 +15,8 @@ import { DEFAULT_HTTP_GUARDS, type HttpGuards } from "../config.js";
 import { apiKeyRoutes } from "./api-keys.js";
 import { webhookRoutes } from "./webhooks.js";
 import { WebhookAdmin } from "../integrations/webhook-admin.js";
+import { agentRoutes } from "./agents.js";
+import { AgentAdmin } from "../auth/agent-admin.js";
 import { auditRoutes } from "./audit.js";
 import { authRoutes } from "./auth.js";
 import { chatRoutes } from "./chats.js";
@@ -90,6 +92,8 @@ export interface AppDeps {
   desk?: AgentDesk;
   /** A tenant's webhook endpoints and their delivery logs (`/v1/webhooks`); one that announces nothing to other nodes when absent. */
   webhooks?: WebhookAdmin;
+  /** Agent administration (`/v1/agents`); without it, changes only the store (no sockets closed, no chats returned). */
+  agentAdmin?: AgentAdmin;
 }
 
 export function buildApp(deps: AppDeps): FastifyInstance {
@@ -119,7 +123,7 @@ export function buildApp(deps: AppDeps): FastifyInstance {
   installSecurityHeaders(app);
   corsRoutes(app, deps.origins ?? new OriginPolicy("*"));
   // After CORS (a page of a refused origin learns nothing more), before every route.
-  installAuthentication(app, deps.tokens, { gate: deps.tenants, hosts: deps.tenantHosts ?? {} }, deps.apiKeys);
+  installAuthentication(app, deps.tokens, { gate: deps.tenants, hosts: deps.tenantHosts ?? {} }, deps.apiKeys, deps.roles);
   capRequestsInFlight(app, guards);
   installBodyGuards(app, guards);
   healthRoutes(app, deps);
@@ -135,6 +139,7 @@ export function buildApp(deps: AppDeps): FastifyInstance {
   const admin = tenantAdmins(deps.roles);
   apiKeyRoutes(app, { ...deps, admin });
   webhookRoutes(app, { webhooks: deps.webhooks ?? new WebhookAdmin({ store: deps.store, announce: () => undefined }), admin });
+  agentRoutes(app, { admin, tenants: deps.tenants, agentAdmin: deps.agentAdmin ?? new AgentAdmin({ store: deps.store }) });
   auditRoutes(app, { store: deps.store, admin });
   customerRoutes(app, { ...deps, admin, customerData: deps.customerData ?? DEFAULT_CUSTOMER_DATA_LIMITS });
   demoRoutes(app);

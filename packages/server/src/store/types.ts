@@ -11,6 +11,7 @@ import type { InstallLifecycleStore, TenantLifecycleStore } from "./lifecycle-st
 import type { DeskStore } from "./desk-queries.js";
 import type { ClaimedDelivery } from "./install-queries.js";
 import type { WebhookStore } from "./webhook-queries.js";
+import type { AgentAdminStore } from "./agent-admin-queries.js";
 
 export { StoreUnavailableError };
 
@@ -378,7 +379,7 @@ export interface Store extends InstallLifecycleStore {
 }
 
 /** Agents, chats, event logs, files, audit log, API keys and the desk of one tenant. All methods are async. */
-export interface TenantStore extends TenantLifecycleStore, ApiKeyStore, DeskStore, WebhookStore {
+export interface TenantStore extends TenantLifecycleStore, ApiKeyStore, DeskStore, WebhookStore, AgentAdminStore {
   /** The tenant every method is scoped to. */
   readonly name: string;
 
