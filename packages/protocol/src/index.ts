@@ -20,3 +20,4 @@ export * from "./desk.js";
 export * from "./queue-position.js";
 export * from "./webhooks.js";
 export * from "./agents-admin.js";
+export * from "./call-data.js";

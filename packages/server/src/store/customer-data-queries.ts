@@ -108,6 +108,7 @@ export async function eraseChat(db: TenantDb, chatId: string, at: string): Promi
       .where("media.erased_at", "is", null)
       .execute();
 
+    await trx.deleteFrom("call_data").where("call_data.chat_id", "=", chatId).execute();
     await trx.updateTable("participants").set({ nickname: ERASED }).where("participants.chat_id", "=", chatId).where("participants.user_id", "=", customer).execute();
     // Webhook deliveries carry the chat's events as they were: erased with them, even those not sent yet.
     await trx.deleteFrom("webhook_deliveries").where("webhook_deliveries.chat_id", "=", chatId).execute();

@@ -55,6 +55,7 @@ export const POSTGRES_MIGRATIONS: Record<string, Migration> = {
   "008_api_keys": shared("008_api_keys"),
   "009_desk": shared("009_desk"),
   "012_webhooks": shared("012_webhooks"),
+  "013_call_data": shared("013_call_data"),
 };
 
 /** Advisory lock key held while migrating ("parley" in ASCII), so only one node migrates at a time. */

@@ -219,6 +219,14 @@ export interface WebhookDeliveriesTable {
   created_at: string;
 }
 
+/** One key of a chat's call data. */
+export interface CallDataTable {
+  tenant: string;
+  chat_id: string;
+  key: string;
+  value: string;
+}
+
 export interface Database {
   webhook_endpoints: WebhookEndpointsTable;
   webhook_deliveries: WebhookDeliveriesTable;
@@ -234,4 +242,5 @@ export interface Database {
   meta: MetaTable;
   api_keys: ApiKeysTable;
   agent_presence: AgentPresenceTable;
+  call_data: CallDataTable;
 }

@@ -51,6 +51,8 @@ export class SqliteAppender {
   private readonly insertDelivery: BetterSqlite3.Statement<
     [string, string, string, string, string, string | null, string, string, string, string, number, string, string]
   >;
+  private readonly setCallData: BetterSqlite3.Statement<[string, string, string, string]>;
+  private readonly removeCallData: BetterSqlite3.Statement<[string, string, string]>;
   /**
    * Authors of recently committed messages, by tenant, chat and message id, oldest
    * first. Receipts mostly name a message committed moments before, so they
@@ -92,6 +94,11 @@ export class SqliteAppender {
       "INSERT INTO webhook_deliveries (tenant, id, endpoint_id, event_id, type, chat_id, order_key, position, body, status, attempts, next_at, created_at) " +
         "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
     );
+    this.setCallData = db.prepare(
+      "INSERT INTO call_data (tenant, chat_id, key, value) VALUES (?, ?, ?, ?) " +
+        "ON CONFLICT (chat_id, key) DO UPDATE SET value = excluded.value WHERE call_data.tenant = excluded.tenant",
+    );
+    this.removeCallData = db.prepare("DELETE FROM call_data WHERE tenant = ? AND chat_id = ? AND key = ?");
     this.inTransaction = db.transaction((requests: TenantAppend[]) => requests.map(({ tenant, request }) => this.appendOne(tenant, request))).immediate;
   }
 
@@ -204,6 +211,12 @@ export class SqliteAppender {
         return;
       case "mediaAttached":
         this.attachMedia.run(tenant, chatId, change.messageId, change.mediaId);
+        return;
+      case "callDataChanged":
+        for (const [key, value] of Object.entries(change.changes)) {
+          if (value === null) this.removeCallData.run(tenant, chatId, key);
+          else this.setCallData.run(tenant, chatId, key, value);
+        }
         return;
     }
   }
