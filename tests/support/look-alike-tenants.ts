@@ -264,6 +264,8 @@ export interface TenantWorld {
   apiKey: InstallKey;
   /** The tenant's webhook endpoint (nobody listens at its URL) and one of its deliveries. */
   webhook: { id: string; deliveryId: string };
+  /** An offline message left with the tenant. */
+  offlineMessageId: string;
   /** Every id and text of this tenant's data: none may appear in an answer to the other tenant. */
   markers: Set<string>;
   /** SHA-256 of every file this tenant holds, as downloaded by its own participants. */
@@ -444,6 +446,11 @@ export async function seedTenant(url: string, tenant: string, apiKey: InstallKey
   const deliveryId = (JSON.parse(log.text) as { deliveries: Array<{ id: string }> }).deliveries[0]?.id;
   if (deliveryId === undefined) throw new Error(`${tenant}'s webhook has no delivery: ${log.status} ${log.text}`);
   markers.add(deliveryId);
+  const offlineText = `${secret} call me back`;
+  const offline = await call(url, { method: "POST", path: "/v1/offline-messages", ...json({ tenant, name: "Gina", email: `gina-${secret}@example.com`, message: offlineText }) });
+  if (offline.status !== 201) throw new Error(`an offline message in ${tenant} failed: ${offline.status} ${offline.text}`);
+  const offlineMessageId = (JSON.parse(offline.text) as { offlineMessage: { id: string } }).offlineMessage.id;
+  markers.add(offlineMessageId).add(offlineText);
 
   return {
     tenant,
@@ -462,6 +469,7 @@ export async function seedTenant(url: string, tenant: string, apiKey: InstallKey
     endable: { chatId: endable.chatId, customer: frank, text: frankText },
     apiKey,
     webhook: { id: webhookId, deliveryId },
+    offlineMessageId,
     markers,
     fileDigests,
   };

@@ -21,3 +21,4 @@ export * from "./queue-position.js";
 export * from "./webhooks.js";
 export * from "./agents-admin.js";
 export * from "./call-data.js";
+export * from "./front-door.js";

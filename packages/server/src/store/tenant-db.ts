@@ -43,7 +43,10 @@ export type TenantTable =
   | "agent_presence"
   | "webhook_endpoints"
   | "webhook_deliveries"
-  | "call_data";
+  | "call_data"
+  | "queue_settings"
+  | "surveys"
+  | "offline_messages";
 
 /** A row to insert into a tenant-owned table, without its tenant: the scope adds it. */
 export type TenantRow<T extends TenantTable> = Omit<Insertable<Database[T]>, "tenant">;

@@ -12,6 +12,7 @@ import type { DeskStore } from "./desk-queries.js";
 import type { ClaimedDelivery } from "./install-queries.js";
 import type { WebhookStore } from "./webhook-queries.js";
 import type { AgentAdminStore } from "./agent-admin-queries.js";
+import type { FrontDoorStore } from "./front-door-queries.js";
 
 export { StoreUnavailableError };
 
@@ -391,7 +392,7 @@ export interface Store extends InstallLifecycleStore {
 }
 
 /** Agents, chats, event logs, files, audit log, API keys and the desk of one tenant. All methods are async. */
-export interface TenantStore extends TenantLifecycleStore, ApiKeyStore, DeskStore, WebhookStore, AgentAdminStore {
+export interface TenantStore extends TenantLifecycleStore, ApiKeyStore, DeskStore, WebhookStore, AgentAdminStore, FrontDoorStore {
   /** The tenant every method is scoped to. */
   readonly name: string;
 
