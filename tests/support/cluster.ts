@@ -20,12 +20,12 @@ export interface Cluster {
   close(): Promise<void>;
 }
 
-/** Starts two nodes on a new database and a new prefix of the Redis at `redisUrl`, with the named agents. */
-export async function startCluster(agents: string[], redisUrl = TEST_REDIS_URL): Promise<Cluster> {
+/** Starts two nodes on a new database and a new prefix of the Redis at `redisUrl`, with the named agents (and more environment). */
+export async function startCluster(agents: string[], redisUrl = TEST_REDIS_URL, moreEnv: Record<string, string> = {}): Promise<Cluster> {
   const database = await freshDatabase();
   const prefix = randomPrefix();
   const dirs = [await tempDataDir(), await tempDataDir()] as const;
-  const env = { DATABASE_URL: database.url, REDIS_URL: redisUrl, PARLEY_REDIS_PREFIX: prefix };
+  const env = { ...moreEnv, DATABASE_URL: database.url, REDIS_URL: redisUrl, PARLEY_REDIS_PREFIX: prefix };
   const a = new ServerProcess(await freePort(), dirs[0].dir, env);
   const b = new ServerProcess(await freePort(), dirs[1].dir, env);
   const close = async (): Promise<void> => {

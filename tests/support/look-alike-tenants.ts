@@ -120,6 +120,8 @@ export const ghost = {
   uploadId: `UPLOAD_${randomUUID()}`,
   userId: `USER_${randomUUID()}`,
   keyId: `KEY_${randomUUID()}`,
+  webhookId: `WHK_${randomUUID()}`,
+  deliveryId: `DLV_${randomUUID()}`,
 };
 
 // ---------------------------------------------------------------------------
@@ -262,6 +264,8 @@ export interface TenantWorld {
   endable: { chatId: string; customer: RawSocket; text: string };
   /** The tenant's API key (every scope). */
   apiKey: InstallKey;
+  /** The tenant's webhook endpoint (nobody listens at its URL) and one of its deliveries. */
+  webhook: { id: string; deliveryId: string };
   /** An offline message left with the tenant. */
   offlineMessageId: string;
   /** Every id and text of this tenant's data: none may appear in an answer to the other tenant. */
@@ -386,6 +390,13 @@ export async function seedTenant(url: string, tenant: string, apiKey: InstallKey
     agentIds[username] = id;
     markers.add(id);
   }
+  // A webhook endpoint that takes every event, at an address where nobody listens: its deliveries stay in its log.
+  const hookUrl = `http://127.0.0.1:9/${secret}/hook`;
+  const hookSecret = `${secret}-webhook-secret`;
+  const registered = await call(url, { method: "POST", path: "/v1/webhooks", ...json({ url: hookUrl, secret: hookSecret }, bearer(tokens.alice)) });
+  if (registered.status !== 201) throw new Error(`registering ${tenant}'s webhook failed: ${registered.status} ${registered.text}`);
+  const webhookId = (JSON.parse(registered.text) as { webhook: { id: string } }).webhook.id;
+  markers.add(webhookId).add(hookUrl).add(hookSecret);
   const started = await startChat(url, tenant, "Carol");
   markers.add(started.chatId).add(started.userId);
   const customer = await connect(url, started.token);
@@ -433,6 +444,10 @@ export async function seedTenant(url: string, tenant: string, apiKey: InstallKey
   const frankText = `${secret} please delete nothing`;
   await expectOk(frank, { t: "send", chatId: endable.chatId, clientId: clientId(), kind: "text", text: frankText });
   markers.add(apiKey.id).add(apiKey.key);
+  const log = await call(url, { method: "GET", path: `/v1/webhooks/${webhookId}/deliveries`, headers: bearer(tokens.alice) });
+  const deliveryId = (JSON.parse(log.text) as { deliveries: Array<{ id: string }> }).deliveries[0]?.id;
+  if (deliveryId === undefined) throw new Error(`${tenant}'s webhook has no delivery: ${log.status} ${log.text}`);
+  markers.add(deliveryId);
   const offlineText = `${secret} call me back`;
   const offline = await call(url, { method: "POST", path: "/v1/offline-messages", ...json({ tenant, name: "Gina", email: `gina-${secret}@example.com`, message: offlineText }) });
   if (offline.status !== 201) throw new Error(`an offline message in ${tenant} failed: ${offline.status} ${offline.text}`);
@@ -461,6 +476,7 @@ export async function seedTenant(url: string, tenant: string, apiKey: InstallKey
     queue,
     endable: { chatId: endable.chatId, customer: frank, text: frankText },
     apiKey,
+    webhook: { id: webhookId, deliveryId },
     offlineMessageId,
     markers,
     fileDigests,

@@ -80,6 +80,7 @@ export const ERRORS = {
   MENU_INVALID: { status: 400, message: "A menu or quick reply needs 1 to 10 options with unique ids, short texts and http(s) links only." },
   MENU_NOT_FOUND: { status: 404, message: "No menu or quick reply with that id in this chat." },
   MENU_OPTION_NOT_FOUND: { status: 400, message: "That menu or quick reply does not offer this option." },
+  WEBHOOK_URL_INVALID: { status: 400, message: "Webhook URLs must be absolute http or https URLs without a user name or password." },
   CALL_DATA_INVALID: { status: 400, message: "Call data keys are 1 to 64 characters of A-Z, a-z, 0-9, _ . -; values are strings of at most 1,024 characters." },
   EMAIL_INVALID: { status: 400, message: "That is not an e-mail address." },
   HOURS_INVALID: { status: 400, message: "The business hours name an unknown time zone, an interval that closes before it opens, or a date that does not exist." },
@@ -90,6 +91,7 @@ export const ERRORS = {
   TOO_MANY_SOCKETS: { status: 429, message: "Too many open sockets from this address or with this token; close some and retry." },
   API_KEY_LIMIT: { status: 409, message: "This tenant holds the maximum number of API keys; revoke one first." },
   CUSTOMER_DATA_TOO_LARGE: { status: 413, message: "The customer has more chats or files than one export or erasure may cover; ask a chat id at a time." },
+  WEBHOOK_LIMIT: { status: 409, message: "This tenant holds the maximum number of webhook endpoints; remove one first." },
   CALL_DATA_TOO_LARGE: { status: 413, message: "The chat's call data would hold more than 30 keys or 8 KiB." },
   OFFLINE_MESSAGES_FULL: { status: 429, message: "This company holds as many unanswered offline messages as it may; try again later." },
   // Media

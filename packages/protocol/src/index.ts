@@ -20,6 +20,7 @@ export * from "./api-keys.js";
 export * from "./desk.js";
 export * from "./queue-position.js";
 export * from "./queues.js";
+export * from "./webhooks.js";
 export * from "./agents-admin.js";
 export * from "./call-data.js";
 export * from "./front-door.js";

@@ -7,6 +7,7 @@
  *   parley token agent <username> [--tenant T] [--data-dir D] [--database-url U] [--ttl 12h]
  *   parley tenant add|list|disable|enable … (see cli-tenants.ts)
  *   parley key add <name> --scopes a,b [--tenant T] | key list [--tenant T] | key revoke <id> [--tenant T]
+ *   parley webhook add <url> [--secret S] [--events a,b] [--tenant T] | webhook list [--tenant T] | webhook remove <id> [--tenant T]
  *   parley agent list | disable | enable | passwd | role | capacity … (see cli-agents.ts)
  *   parley migrate [--data-dir D] [--database-url U]
  * @module
@@ -17,6 +18,7 @@ import { CLI_ACTOR, recordAudit } from "./audit/record.js";
 import { createAgent } from "./auth/agents.js";
 import { KEY_COMMANDS_USAGE, KeyCommandError, runKeyCommand } from "./cli-keys.js";
 import { QUEUE_COMMANDS_USAGE, queueCommand, queueNames } from "./cli-queues.js";
+import { WEBHOOK_COMMANDS_USAGE, WebhookCommandError, runWebhookCommand } from "./cli-webhooks.js";
 import { AGENT_COMMANDS_USAGE, askPassword, isAgentCommand, runAgentCommand } from "./cli-agents.js";
 import { AGENT_TOKEN_TTL_SECONDS, TokenService, parseTtl } from "./auth/tokens.js";
 import { ConfigError, configInputFromFlagsAndEnv, resolveConfig, type ServeFlags } from "./config.js";
@@ -36,6 +38,7 @@ const USAGE = `Usage:
   parley token agent <username> [--tenant default] [--data-dir D] [--database-url U] [--ttl 12h]
   ${TENANT_USAGE}
   ${KEY_COMMANDS_USAGE}
+  ${WEBHOOK_COMMANDS_USAGE}
   parley migrate [--data-dir D] [--database-url U]
 DATABASE_URL (or --database-url) selects PostgreSQL; without it, SQLite in the data directory.
 REDIS_URL (or --redis-url) connects the node to the others over Redis; without it, one node.`;
@@ -64,6 +67,7 @@ function parse(args: string[]) {
       "max-storage": { type: "string" },
       "retention-days": { type: "string" },
       "shutdown-timeout": { type: "string" },
+      events: { type: "string" },
       "agent-grace-seconds": { type: "string" },
       password: { type: "string" },
       nickname: { type: "string" },
@@ -278,6 +282,20 @@ async function keyCommand(sub: string | undefined, positionals: string[], values
   }
 }
 
+async function webhookCommand(sub: string | undefined, positionals: string[], values: ReturnType<typeof parse>["values"]): Promise<void> {
+  const config = configFor({ ...storageFlags(values), ...(values["redis-url"] === undefined ? {} : { "redis-url": values["redis-url"] }) });
+  const store = await openMigratedStore(config);
+  try {
+    const input = { sub, positionals, tenant: values.tenant, secret: values.secret, events: values.events };
+    await runWebhookCommand(store, config, input, (line) => console.log(line));
+  } catch (error) {
+    if (error instanceof WebhookCommandError) throw new UsageError(error.message);
+    throw error;
+  } finally {
+    await store.close();
+  }
+}
+
 async function agentCommand(sub: string, positionals: string[], values: ReturnType<typeof parse>["values"]): Promise<void> {
   const config = configFor({ ...storageFlags(values), ...(values["redis-url"] === undefined ? {} : { "redis-url": values["redis-url"] }) });
   const store = await openMigratedStore(config);
@@ -327,6 +345,7 @@ async function main(argv: string[]): Promise<void> {
       await store.close();
     }
   }
+  if (command === "webhook") return webhookCommand(sub, rest, values);
   if (command === "tenant") {
     const store = await openMigratedStore(configFor(storageFlags(values)));
     try {

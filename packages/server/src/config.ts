@@ -85,6 +85,15 @@ export interface ParleyConfig {
   agentGraceSeconds: number;
   /** Chats an agent handles at once unless their own capacity is set (see docs/routing.md). */
   agentCapacity: number;
+  /**
+   * The address clients reach this install at (`https://chat.example.com`), for links
+   * handed to other systems (a webhook's media download link); null: links are paths.
+   */
+  publicUrl: string | null;
+  /** How often each node's webhook worker looks for due deliveries (docs/webhooks.md). */
+  webhookPollMs: number;
+  /** The first retry of a failed webhook delivery comes after about this long; each next one after twice as long, up to an hour. */
+  webhookRetryBaseMs: number;
 }
 
 /**
@@ -163,6 +172,9 @@ export interface ConfigInput {
   retentionIntervalMs?: number | string;
   agentGraceSeconds?: number | string;
   agentCapacity?: number | string;
+  publicUrl?: string;
+  webhookPollMs?: number | string;
+  webhookRetryBaseMs?: number | string;
 }
 
 /** Raised for a configuration value that cannot be used. */
@@ -184,6 +196,24 @@ export const DEFAULT_IMAGE_QUEUE = 32;
 export const DEFAULT_IMAGE_JOBS_PER_ADDRESS = 2;
 /** Ten times what a 40-megapixel photo takes on one core; only a hostile image needs longer. */
 export const DEFAULT_IMAGE_TIMEOUT_MS = 10_000;
+/** Each node looks for due webhook deliveries every second. */
+export const DEFAULT_WEBHOOK_POLL_MS = 1_000;
+/** A failed delivery is retried after about 10 s, then 20 s, 40 s… up to an hour between tries. */
+export const DEFAULT_WEBHOOK_RETRY_BASE_MS = 10_000;
+
+/** `PARLEY_PUBLIC_URL`: an absolute http(s) URL without a path's trailing slash; empty or absent for none. */
+function resolvePublicUrl(value: string | undefined): string | null {
+  if (value === undefined || value.trim() === "") return null;
+  let url: URL;
+  try {
+    url = new URL(value.trim());
+  } catch {
+    throw new ConfigError(`PARLEY_PUBLIC_URL must be an absolute http or https URL, got ${JSON.stringify(value)}`);
+  }
+  if (url.protocol !== "http:" && url.protocol !== "https:") throw new ConfigError("PARLEY_PUBLIC_URL must be an http or https URL");
+  return url.toString().replace(/\/+$/, "");
+}
+
 /** Two minutes: a page reload, a laptop lid closed for a moment or a node's restart never return an agent's chats. */
 export const DEFAULT_AGENT_GRACE_SECONDS = 120;
 
@@ -314,6 +344,9 @@ export function resolveConfig(input: ConfigInput): ParleyConfig {
     retentionIntervalMs: toInteger("retentionIntervalMs", input.retentionIntervalMs ?? DEFAULT_RETENTION_INTERVAL_MS, 1_000),
     agentGraceSeconds: toInteger("agentGraceSeconds", input.agentGraceSeconds ?? DEFAULT_AGENT_GRACE_SECONDS, 1, 86_400),
     agentCapacity: toInteger("agentCapacity", input.agentCapacity ?? DEFAULT_AGENT_CAPACITY, 1, 100_000),
+    publicUrl: resolvePublicUrl(input.publicUrl),
+    webhookPollMs: toInteger("webhookPollMs", input.webhookPollMs ?? DEFAULT_WEBHOOK_POLL_MS, 50, 60_000),
+    webhookRetryBaseMs: toInteger("webhookRetryBaseMs", input.webhookRetryBaseMs ?? DEFAULT_WEBHOOK_RETRY_BASE_MS, 10, 3_600_000),
   };
 }
 
@@ -488,5 +521,8 @@ export function configInputFromFlagsAndEnv(flags: ServeFlags, env: NodeJS.Proces
   const agentGrace = flags["agent-grace-seconds"] ?? env.PARLEY_AGENT_GRACE_SECONDS;
   if (agentGrace !== undefined) input.agentGraceSeconds = agentGrace;
   if (env.PARLEY_AGENT_CAPACITY !== undefined) input.agentCapacity = env.PARLEY_AGENT_CAPACITY;
+  if (env.PARLEY_PUBLIC_URL !== undefined) input.publicUrl = env.PARLEY_PUBLIC_URL;
+  if (env.PARLEY_WEBHOOK_POLL_MS !== undefined) input.webhookPollMs = env.PARLEY_WEBHOOK_POLL_MS;
+  if (env.PARLEY_WEBHOOK_RETRY_BASE_MS !== undefined) input.webhookRetryBaseMs = env.PARLEY_WEBHOOK_RETRY_BASE_MS;
   return input;
 }

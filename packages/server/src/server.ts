@@ -38,6 +38,8 @@ import { TenantStatusWatch } from "./realtime/tenant-status.js";
 import { AgentStatusWatch } from "./realtime/agent-status.js";
 import { AgentAdmin } from "./auth/agent-admin.js";
 import { StoreUnavailableError, type Store } from "./store/types.js";
+import { WebhookAdmin } from "./integrations/webhook-admin.js";
+import { WEBHOOKS_CHANNEL, WebhookWorker, type WebhookTiming } from "./integrations/webhook-worker.js";
 
 /** How long a stop waits for image jobs in progress before closing the store under them. */
 const MEDIA_DRAIN_MS = 2_000;
@@ -56,6 +58,8 @@ export interface ParleyServerOptions extends ConfigInput {
   watermarks?: Watermarks;
   /** The image job queue to use instead of one sized by `imageJobs`, `imageQueue` and `imageJobsPerAddress`. */
   imageJobQueue?: ImageJobs;
+  /** The webhook worker's timing instead of the defaults (and `webhookPollMs`, `webhookRetryBaseMs`). */
+  webhookTiming?: Partial<WebhookTiming>;
 }
 
 export interface ParleyServer {
@@ -171,6 +175,23 @@ export function createParleyServer(options: ParleyServerOptions = {}): ParleySer
     limits: config.limits,
     admitAgent: (who, chatId) => desk.admitJoin(who, chatId),
   });
+  // A tenant's webhook endpoints changed: every node's appends read them again.
+  const announceWebhooks = (tenant: string): void => {
+    measuredBus.publish(WEBHOOKS_CHANNEL, { tenant }).catch((error: unknown) => logger.warn({ err: error }, "announcing a webhook change failed"));
+  };
+  const stopWebhookChanges = measuredBus.subscribe(WEBHOOKS_CHANNEL, (message) => {
+    const tenant = (message as { tenant?: unknown } | null)?.tenant;
+    if (typeof tenant === "string") store.webhooksChanged(tenant);
+  });
+  const webhooks = new WebhookAdmin({ store: measuredStore, announce: announceWebhooks });
+  const webhookWorker = new WebhookWorker({
+    store,
+    logger,
+    secret: config.secret,
+    publicUrl: config.publicUrl,
+    announce: announceWebhooks,
+    timing: { pollMs: config.webhookPollMs, retryBaseMs: config.webhookRetryBaseMs, ...options.webhookTiming },
+  });
   const origins = new OriginPolicy(config.allowedOrigins);
   const apiKeys = new ApiKeys({
     stores: (tenant) => measuredStore.tenant(tenant),
@@ -227,6 +248,7 @@ export function createParleyServer(options: ParleyServerOptions = {}): ParleySer
     http: config.http,
     metricsToken: config.metricsToken,
     desk,
+    webhooks,
   });
   const sockets: SocketServer = new SocketServer({
     chat,
@@ -270,6 +292,7 @@ export function createParleyServer(options: ParleyServerOptions = {}): ParleySer
       logger.info({ url }, "parley listening");
       retention.start();
       desk.start();
+      webhookWorker.start();
       // Images whose message committed before a crash, still to be processed: finished in the background, one at a time.
       void chat.resumeMediaProcessing().then(
         (resumed) => {
@@ -283,6 +306,8 @@ export function createParleyServer(options: ParleyServerOptions = {}): ParleySer
       closing ??= (async () => {
         isClosing = true;
         const retentionStopped = retention.stop();
+        // Attempts in flight finish (at most the 5 s timeout); claims not recorded expire and are sent again.
+        const webhooksStopped = webhookWorker.stop();
         // Idle keep-alive connections hold nothing: close them now, not when the browser lets go.
         app.server.closeIdleConnections();
         // Whatever is still open at the bound is closed, so a stop never waits on a client.
@@ -302,6 +327,8 @@ export function createParleyServer(options: ParleyServerOptions = {}): ParleySer
         // Jobs running get a moment to finish; any cut short stay pending and are resumed at the next start.
         await Promise.race([chat.mediaProcessingIdle(), new Promise((resolve) => setTimeout(resolve, MEDIA_DRAIN_MS).unref())]);
         await retentionStopped;
+        await webhooksStopped;
+        stopWebhookChanges();
         await desk.close();
         chat.close();
         notes.close();

@@ -14,6 +14,8 @@ import type { Store } from "../store/types.js";
 import { DEFAULT_HTTP_GUARDS, type HttpGuards } from "../config.js";
 import { apiKeyRoutes } from "./api-keys.js";
 import { queueRoutes } from "./queues.js";
+import { webhookRoutes } from "./webhooks.js";
+import { WebhookAdmin } from "../integrations/webhook-admin.js";
 import { agentRoutes } from "./agents.js";
 import { AgentAdmin } from "../auth/agent-admin.js";
 import { auditRoutes } from "./audit.js";
@@ -95,6 +97,8 @@ export interface AppDeps {
   customerData?: CustomerDataLimits;
   /** The agents' desk (`GET /v1/chats?mine=true`). */
   desk?: AgentDesk;
+  /** A tenant's webhook endpoints and their delivery logs (`/v1/webhooks`); one that announces nothing to other nodes when absent. */
+  webhooks?: WebhookAdmin;
   /** Agent administration (`/v1/agents`); without it, changes only the store (no sockets closed, no chats returned). */
   agentAdmin?: AgentAdmin;
 }
@@ -144,6 +148,7 @@ export function buildApp(deps: AppDeps): FastifyInstance {
   const admin = tenantAdmins(deps.roles);
   apiKeyRoutes(app, { ...deps, admin });
   queueRoutes(app, { store: deps.store, admin, queuesChanged: (tenant) => deps.desk?.queueChanged(tenant) });
+  webhookRoutes(app, { webhooks: deps.webhooks ?? new WebhookAdmin({ store: deps.store, announce: () => undefined }), admin });
   agentRoutes(app, { admin, tenants: deps.tenants, agentAdmin: deps.agentAdmin ?? new AgentAdmin({ store: deps.store }) });
   auditRoutes(app, { store: deps.store, admin });
   customerRoutes(app, { ...deps, admin, customerData: deps.customerData ?? DEFAULT_CUSTOMER_DATA_LIMITS });

@@ -115,6 +115,8 @@ export async function eraseChat(db: TenantDb, chatId: string, at: string): Promi
     // The survey's rating stays for the reports; what the customer wrote goes.
     await trx.updateTable("surveys").set({ comment: null, answers: "{}" }).where("surveys.chat_id", "=", chatId).execute();
     await trx.updateTable("participants").set({ nickname: ERASED }).where("participants.chat_id", "=", chatId).where("participants.user_id", "=", customer).execute();
+    // Webhook deliveries carry the chat's events as they were: erased with them, even those not sent yet.
+    await trx.deleteFrom("webhook_deliveries").where("webhook_deliveries.chat_id", "=", chatId).execute();
     await trx
       .updateTable("contacts")
       .set({ nickname: ERASED, email: null, page_uri: null, page_title: null, user_agent: null, client_ip: null, erased_at: chat.erased_at ?? at })

@@ -290,6 +290,61 @@ const m009_desk: Migration = {
   },
 };
 
+const m012_webhooks: Migration = {
+  async up(db: Kysely<unknown>): Promise<void> {
+    // A tenant's webhook endpoints. The secret is kept as given: it signs every delivery, so it must be
+    // readable (unlike an API key, which is only compared). events: JSON array of types, or null for all.
+    await db.schema
+      .createTable("webhook_endpoints")
+      .addColumn("tenant", "text", (c) => c.notNull())
+      .addColumn("id", "text", (c) => c.primaryKey())
+      .addColumn("url", "text", (c) => c.notNull())
+      .addColumn("secret", "text", (c) => c.notNull())
+      .addColumn("description", "text", (c) => c.notNull())
+      .addColumn("events", "text")
+      .addColumn("enabled", "integer", (c) => c.notNull())
+      .addColumn("disabled_reason", "text")
+      .addColumn("failing_since", "text")
+      .addColumn("created_at", "text", (c) => c.notNull())
+      .addColumn("updated_at", "text", (c) => c.notNull())
+      .execute();
+    await db.schema.createIndex("webhook_endpoints_tenant").on("webhook_endpoints").columns(["tenant", "created_at"]).execute();
+    // The outbox: one row per event and endpoint, written in the event's own transaction. order_key groups
+    // what must arrive in order (a chat's events to one endpoint); position orders them as text.
+    await db.schema
+      .createTable("webhook_deliveries")
+      .addColumn("tenant", "text", (c) => c.notNull())
+      .addColumn("id", "text", (c) => c.primaryKey())
+      .addColumn("endpoint_id", "text", (c) => c.notNull())
+      .addColumn("event_id", "text", (c) => c.notNull())
+      .addColumn("type", "text", (c) => c.notNull())
+      .addColumn("chat_id", "text")
+      .addColumn("order_key", "text", (c) => c.notNull())
+      .addColumn("position", "text", (c) => c.notNull())
+      .addColumn("body", "text", (c) => c.notNull())
+      .addColumn("status", "text", (c) => c.notNull())
+      .addColumn("attempts", "integer", (c) => c.notNull())
+      .addColumn("next_at", "text", (c) => c.notNull())
+      .addColumn("claimed_until", "text")
+      .addColumn("claimed_by", "text")
+      .addColumn("last_code", "integer")
+      .addColumn("last_error", "text")
+      .addColumn("last_attempt_at", "text")
+      .addColumn("delivered_at", "text")
+      .addColumn("created_at", "text", (c) => c.notNull())
+      .execute();
+    // The workers' claim: due pending rows; and the order check: earlier pending rows of the same key.
+    await db.schema.createIndex("webhook_deliveries_due").on("webhook_deliveries").columns(["status", "next_at"]).execute();
+    await db.schema
+      .createIndex("webhook_deliveries_order")
+      .on("webhook_deliveries")
+      .columns(["tenant", "endpoint_id", "order_key", "status", "position"])
+      .execute();
+    // The delivery log of an endpoint, newest first.
+    await db.schema.createIndex("webhook_deliveries_log").on("webhook_deliveries").columns(["tenant", "endpoint_id", "created_at"]).execute();
+  },
+};
+
 const m013_call_data: Migration = {
   async up(db: Kysely<unknown>): Promise<void> {
     // A chat's call data, one row per key. Changed only with the `callDataChanged` event that records the
@@ -443,6 +498,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   "009_desk": m009_desk,
   "010_queues": m010_queues,
   "011_supervision": m011_supervision,
+  "012_webhooks": m012_webhooks,
   "013_call_data": m013_call_data,
   "014_front_door": m014_front_door,
 };

@@ -56,6 +56,7 @@ export const POSTGRES_MIGRATIONS: Record<string, Migration> = {
   "009_desk": shared("009_desk"),
   "010_queues": shared("010_queues"),
   "011_supervision": shared("011_supervision"),
+  "012_webhooks": shared("012_webhooks"),
   "013_call_data": shared("013_call_data"),
   "014_front_door": shared("014_front_door"),
 };

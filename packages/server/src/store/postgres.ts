@@ -29,6 +29,8 @@ import { applyChange, duplicateOf, payloadOf, type TenantAppend } from "./sql-co
 import { SqlInstallStore } from "./sql-install-store.js";
 import type { SqlBackend } from "./sql-tenant-store.js";
 import { TenantDb } from "./tenant-db.js";
+import { insertOutboxRows, outboxRows, selectSubscribers, type WebhookSubscriber } from "./webhook-queries.js";
+import { WebhookSubscriberCache } from "./webhook-subscribers.js";
 import {
   MESSAGE_EVENT_NAMES,
   RECEIPT_EVENT_NAMES,
@@ -86,7 +88,7 @@ async function lockChats(trx: Trx, requests: TenantAppend[]): Promise<void> {
  * checks, its insert fails, the transaction rolls back (no seq is taken) and
  * the group committer retries it alone, when the check finds the original.
  */
-async function appendInTransaction(trx: TenantDb, req: AppendRequest): Promise<AppendResult> {
+async function appendInTransaction(trx: TenantDb, req: AppendRequest, webhooks: WebhookSubscriberCache): Promise<AppendResult> {
   const { userId, clientId } = req;
   let status: "active" | "ended";
   if (clientId !== undefined && userId !== null) {
@@ -147,12 +149,25 @@ async function appendInTransaction(trx: TenantDb, req: AppendRequest): Promise<A
   const seq = inserted.rows[0]?.seq;
   if (seq === undefined) throw new Error(`chat ${req.chatId} has no head row`);
   if (req.change !== undefined) await applyChange(trx, req.chatId, req.change);
+  // The outbox: the event's webhook deliveries commit with it, or not at all.
+  const rows = outboxRows(trx.tenant, await subscribersIn(trx, webhooks), { chatId: req.chatId, id: req.id, name: req.name, data: req.data, seq, ts: req.ts });
+  await insertOutboxRows(trx, rows);
   return { status: "appended", seq, id: req.id, ts: req.ts };
+}
+
+/** The tenant's enabled endpoints: from the cache, else read in the transaction. */
+async function subscribersIn(trx: TenantDb, webhooks: WebhookSubscriberCache): Promise<readonly WebhookSubscriber[]> {
+  const known = webhooks.get(trx.tenant);
+  if (known !== undefined) return known;
+  const startedAt = webhooks.current;
+  return webhooks.fill(trx.tenant, await selectSubscribers(trx), startedAt);
 }
 
 export class PostgresStore extends SqlInstallStore implements Store {
   private readonly db: Kysely<Database>;
   private readonly committer: GroupCommitter<TenantAppend, AppendResult>;
+  /** Each tenant's enabled webhook endpoints, for the appends. */
+  protected readonly webhookSubscribers = new WebhookSubscriberCache();
   /** What every tenant's view shares: the pool, the group-committed append, the outage check. */
   protected readonly backend: SqlBackend;
   /** The database as operators know it, without its password. */
@@ -173,13 +188,13 @@ export class PostgresStore extends SqlInstallStore implements Store {
         this.db.transaction().execute(async (trx) => {
           await lockChats(trx, requests);
           const results: AppendResult[] = [];
-          for (const { tenant, request } of requests) results.push(await appendInTransaction(new TenantDb(trx, tenant), request));
+          for (const { tenant, request } of requests) results.push(await appendInTransaction(new TenantDb(trx, tenant), request, this.webhookSubscribers));
           return results;
         }),
       commitOne: (item) =>
         this.db.transaction().execute(async (trx) => {
           await lockChats(trx, [item]);
-          return appendInTransaction(new TenantDb(trx, item.tenant), item.request);
+          return appendInTransaction(new TenantDb(trx, item.tenant), item.request, this.webhookSubscribers);
         }),
       // A batch cut off by the database going away fails as a whole; its clients retry (idempotently).
       isRetryableAlone: (error) => !isConnectionError(error),
@@ -188,6 +203,8 @@ export class PostgresStore extends SqlInstallStore implements Store {
       db: this.db,
       append: (tenant, request) => this.append(tenant, request),
       guard: (work) => this.guard(work),
+      subscribers: this.webhookSubscribers,
+      skipLocked: true,
     };
   }
 

@@ -218,6 +218,52 @@ export interface ApiKeysTable {
   revoked_at: string | null;
 }
 
+/** A tenant's webhook endpoint (see store/webhook-queries.ts). */
+export interface WebhookEndpointsTable {
+  tenant: string;
+  /** `WHK_<uuid>`. */
+  id: string;
+  url: string;
+  secret: string;
+  description: string;
+  /** JSON array of event types; null: every type. */
+  events: string | null;
+  /** 0 or 1. */
+  enabled: number;
+  disabled_reason: string | null;
+  failing_since: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+/** One event's delivery to one endpoint: the outbox row. */
+export interface WebhookDeliveriesTable {
+  tenant: string;
+  /** `DLV_<uuid>`. */
+  id: string;
+  endpoint_id: string;
+  event_id: string;
+  type: string;
+  chat_id: string | null;
+  /** Deliveries of one key to one endpoint are sent one after the other: the chat id, else the event id. */
+  order_key: string;
+  /** Order within the key, compared as text. */
+  position: string;
+  /** The JSON body, as signed and sent. */
+  body: string;
+  /** pending, delivered or failed. */
+  status: string;
+  attempts: number;
+  next_at: string;
+  claimed_until: string | null;
+  claimed_by: string | null;
+  last_code: number | null;
+  last_error: string | null;
+  last_attempt_at: string | null;
+  delivered_at: string | null;
+  created_at: string;
+}
+
 /** One key of a chat's call data. */
 export interface CallDataTable {
   tenant: string;
@@ -282,6 +328,8 @@ export interface ChatNotesTable {
 }
 
 export interface Database {
+  webhook_endpoints: WebhookEndpointsTable;
+  webhook_deliveries: WebhookDeliveriesTable;
   audit_log: AuditLogTable;
   job_leases: JobLeasesTable;
   tenants: TenantsTable;

@@ -7,7 +7,7 @@
  * @module
  */
 import { selectBlobKeysInUse } from "./blob-references.js";
-import { countContactsByTenant, selectMeta, selectPendingMedia, upsertMeta } from "./install-queries.js";
+import { claimDueDeliveries, pruneDeliveries, countContactsByTenant, selectMeta, selectPendingMedia, upsertMeta, type ClaimedDelivery } from "./install-queries.js";
 import { SqlTenantStore, type SqlBackend } from "./sql-tenant-store.js";
 import { insertTenant, selectTenant, selectTenants, updateTenant } from "./tenant-queries.js";
 import type { PendingMedia, TenantChatCounts, TenantPatch, TenantRecord, TenantStore } from "./types.js";
@@ -46,6 +46,19 @@ export abstract class SqlInstallStore {
 
   countContactsByTenant(): Promise<TenantChatCounts[]> {
     return this.backend.guard(countContactsByTenant(this.backend.db));
+  }
+
+  claimWebhookDeliveries(holder: string, now: Date, leaseMs: number, limit: number): Promise<ClaimedDelivery[]> {
+    const until = new Date(now.getTime() + leaseMs).toISOString();
+    return this.backend.guard(claimDueDeliveries(this.backend.db, { holder, now: now.toISOString(), until, limit, skipLocked: this.backend.skipLocked }));
+  }
+
+  pruneWebhookDeliveries(before: Date, limit: number): Promise<number> {
+    return this.backend.guard(pruneDeliveries(this.backend.db, before.toISOString(), limit));
+  }
+
+  webhooksChanged(tenant: string): void {
+    this.backend.subscribers.invalidate(tenant);
   }
 
   tenant(name: string): TenantStore {

@@ -10,6 +10,7 @@ import { selectCallData, writeCallData } from "./call-data-queries.js";
 import { toContact } from "./contact-list.js";
 import { applyChange, payloadOf, toAgent, toEvent, toMedia, toParticipant } from "./sql-common.js";
 import type { TenantDb } from "./tenant-db.js";
+import { insertOutboxRows, outboxRows, type WebhookSubscriber } from "./webhook-queries.js";
 import {
   DuplicateUsernameError,
   MESSAGE_EVENT_NAMES,
@@ -26,7 +27,7 @@ import {
 type Db = TenantDb;
 
 /** A new chat, its customer and its first event (seq 1), in one transaction. */
-export function insertContact(db: Db, input: NewContact): Promise<CommittedEvent> {
+export function insertContact(db: Db, input: NewContact, subscribers: readonly WebhookSubscriber[] = []): Promise<CommittedEvent> {
   const { contact, customer, firstEvent } = input;
   const payload = payloadOf(firstEvent);
   return db.transaction(async (trx) => {
@@ -64,6 +65,8 @@ export function insertContact(db: Db, input: NewContact): Promise<CommittedEvent
       })
       .execute();
     const { id, name, userId, ts, data } = firstEvent;
+    // The outbox: the chat's start is announced with it, or not at all.
+    await insertOutboxRows(trx, outboxRows(trx.tenant, subscribers, { chatId: contact.id, id, name, data, seq: 1, ts }));
     return { chatId: contact.id, seq: 1, id, name, userId, ts, data, payload };
   });
 }

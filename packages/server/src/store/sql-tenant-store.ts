@@ -40,6 +40,8 @@ import { eraseChat, selectChatMedia, selectCustomerChats } from "./customer-data
 import type { AuditEntry, AuditQuery, AuditRecord, CustomerSelector, DeletedBatch, ErasedChat } from "./lifecycle-store.js";
 import { claimLease, deleteChats, deleteOrphanMedia, releaseLease, selectExpiredChats, selectOrphanMedia } from "./retention-queries.js";
 import { TenantDb } from "./tenant-db.js";
+import { selectSubscribers, webhookStore, type WebhookStore, type WebhookSubscriber } from "./webhook-queries.js";
+import type { WebhookSubscriberCache } from "./webhook-subscribers.js";
 import type {
   AgentRecord,
   AppendRequest,
@@ -63,6 +65,10 @@ export interface SqlBackend {
   append(tenant: string, request: AppendRequest): Promise<AppendResult>;
   /** Turns the store's failures into its own errors (damage, outage). */
   guard<T>(work: Promise<T>): Promise<T>;
+  /** Each tenant's enabled webhook endpoints, shared with the appends. */
+  readonly subscribers: WebhookSubscriberCache;
+  /** Whether the database knows `FOR UPDATE SKIP LOCKED` (PostgreSQL; SQLite has one writer anyway). */
+  readonly skipLocked: boolean;
 }
 
 export class SqlTenantStore implements TenantStore {
@@ -71,6 +77,7 @@ export class SqlTenantStore implements TenantStore {
   private readonly desk: DeskStore;
   private readonly notes: NoteStore;
   private readonly queues: QueueStore;
+  private readonly webhooks: WebhookStore;
   private readonly agentAdmin: AgentAdminStore;
   private readonly frontDoor: FrontDoorStore;
 
@@ -84,6 +91,7 @@ export class SqlTenantStore implements TenantStore {
     this.notes = noteQueries(this.db);
     this.queues = queueQueries(this.db);
     this.apiKeys = apiKeyStore(this.db);
+    this.webhooks = webhookStore(this.db);
     this.agentAdmin = agentAdminQueries(this.db);
   }
 
@@ -142,7 +150,62 @@ export class SqlTenantStore implements TenantStore {
   }
 
   createContact(input: NewContact): Promise<CommittedEvent> {
-    return this.backend.guard(insertContact(this.db, input));
+    return this.backend.guard(this.subscribers().then((subscribers) => insertContact(this.db, input, subscribers)));
+  }
+
+  /** The tenant's enabled webhook endpoints, from the cache the appends share. */
+  private async subscribers(): Promise<readonly WebhookSubscriber[]> {
+    const cache = this.backend.subscribers;
+    const known = cache.get(this.name);
+    if (known !== undefined) return known;
+    const startedAt = cache.current;
+    return cache.fill(this.name, await selectSubscribers(this.db), startedAt);
+  }
+
+  // -- webhooks (store/webhook-queries.ts) ------------------------------------
+
+  createWebhookEndpoint(...args: Parameters<WebhookStore["createWebhookEndpoint"]>): ReturnType<WebhookStore["createWebhookEndpoint"]> {
+    return this.backend.guard(this.webhooks.createWebhookEndpoint(...args));
+  }
+
+  listWebhookEndpoints(): ReturnType<WebhookStore["listWebhookEndpoints"]> {
+    return this.backend.guard(this.webhooks.listWebhookEndpoints());
+  }
+
+  getWebhookEndpoint(...args: Parameters<WebhookStore["getWebhookEndpoint"]>): ReturnType<WebhookStore["getWebhookEndpoint"]> {
+    return this.backend.guard(this.webhooks.getWebhookEndpoint(...args));
+  }
+
+  updateWebhookEndpoint(...args: Parameters<WebhookStore["updateWebhookEndpoint"]>): ReturnType<WebhookStore["updateWebhookEndpoint"]> {
+    return this.backend.guard(this.webhooks.updateWebhookEndpoint(...args));
+  }
+
+  deleteWebhookEndpoint(...args: Parameters<WebhookStore["deleteWebhookEndpoint"]>): ReturnType<WebhookStore["deleteWebhookEndpoint"]> {
+    return this.backend.guard(this.webhooks.deleteWebhookEndpoint(...args));
+  }
+
+  listWebhookDeliveries(...args: Parameters<WebhookStore["listWebhookDeliveries"]>): ReturnType<WebhookStore["listWebhookDeliveries"]> {
+    return this.backend.guard(this.webhooks.listWebhookDeliveries(...args));
+  }
+
+  redeliverWebhook(...args: Parameters<WebhookStore["redeliverWebhook"]>): ReturnType<WebhookStore["redeliverWebhook"]> {
+    return this.backend.guard(this.webhooks.redeliverWebhook(...args));
+  }
+
+  recordWebhookAttempt(...args: Parameters<WebhookStore["recordWebhookAttempt"]>): ReturnType<WebhookStore["recordWebhookAttempt"]> {
+    return this.backend.guard(this.webhooks.recordWebhookAttempt(...args));
+  }
+
+  disableFailingWebhook(...args: Parameters<WebhookStore["disableFailingWebhook"]>): ReturnType<WebhookStore["disableFailingWebhook"]> {
+    return this.backend.guard(this.webhooks.disableFailingWebhook(...args));
+  }
+
+  recordWebhookEvent(...args: Parameters<WebhookStore["recordWebhookEvent"]>): ReturnType<WebhookStore["recordWebhookEvent"]> {
+    return this.backend.guard(this.webhooks.recordWebhookEvent(...args));
+  }
+
+  webhookSubscribers(): ReturnType<WebhookStore["webhookSubscribers"]> {
+    return this.backend.guard(this.webhooks.webhookSubscribers());
   }
 
   getContact(chatId: string): Promise<ContactWithParticipants | undefined> {

@@ -16,6 +16,8 @@
  */
 import type BetterSqlite3 from "better-sqlite3";
 import { duplicateOf, payloadOf, type TenantAppend } from "./sql-common.js";
+import { outboxRows, toSubscriber, type OutboxRow, type WebhookSubscriber } from "./webhook-queries.js";
+import type { WebhookSubscriberCache } from "./webhook-subscribers.js";
 import { MESSAGE_EVENT_NAMES, RECEIPT_EVENT_NAMES, type AppendRequest, type AppendResult, type StateChange } from "./types.js";
 
 /** How many committed messages' authors are remembered for their receipts. */
@@ -45,6 +47,10 @@ export class SqliteAppender {
   private readonly participantLeft: BetterSqlite3.Statement<[string, string, string, string]>;
   private readonly contactEnded: BetterSqlite3.Statement<[string, string, string]>;
   private readonly attachMedia: BetterSqlite3.Statement<[string, string, string, string]>;
+  private readonly selectSubscribers: BetterSqlite3.Statement<[string], { id: string; events: string | null }>;
+  private readonly insertDelivery: BetterSqlite3.Statement<
+    [string, string, string, string, string, string | null, string, string, string, string, number, string, string]
+  >;
   private readonly setCallData: BetterSqlite3.Statement<[string, string, string, string]>;
   private readonly removeCallData: BetterSqlite3.Statement<[string, string, string]>;
   /**
@@ -57,7 +63,11 @@ export class SqliteAppender {
   /** Runs a batch in one transaction (BEGIN IMMEDIATE … COMMIT, rolled back on a throw). */
   private readonly inTransaction: (requests: TenantAppend[]) => AppendResult[];
 
-  constructor(private readonly db: BetterSqlite3.Database) {
+  constructor(
+    private readonly db: BetterSqlite3.Database,
+    /** The tenants' webhook endpoints, so an append of a tenant without any costs no query. */
+    private readonly webhooks: WebhookSubscriberCache,
+  ) {
     this.findByClientId = db.prepare("SELECT seq, id, ts, name, payload FROM events WHERE tenant = ? AND chat_id = ? AND user_id = ? AND client_id = ?");
     this.findMessageAuthor = db.prepare(`SELECT user_id FROM events WHERE tenant = ? AND chat_id = ? AND id = ? AND name IN (${MESSAGE_NAMES_SQL})`);
     this.findReceipt = db.prepare("SELECT seq FROM events WHERE tenant = ? AND chat_id = ? AND ref_id = ? AND user_id = ? AND name = ?");
@@ -79,6 +89,11 @@ export class SqliteAppender {
     this.participantLeft = db.prepare("UPDATE participants SET left_at = ? WHERE tenant = ? AND chat_id = ? AND user_id = ?");
     this.contactEnded = db.prepare("UPDATE contacts SET status = 'ended', ended_at = ? WHERE tenant = ? AND id = ?");
     this.attachMedia = db.prepare("INSERT INTO message_media (tenant, chat_id, message_id, media_id) VALUES (?, ?, ?, ?)");
+    this.selectSubscribers = db.prepare("SELECT id, events FROM webhook_endpoints WHERE tenant = ? AND enabled = 1 ORDER BY id");
+    this.insertDelivery = db.prepare(
+      "INSERT INTO webhook_deliveries (tenant, id, endpoint_id, event_id, type, chat_id, order_key, position, body, status, attempts, next_at, created_at) " +
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    );
     this.setCallData = db.prepare(
       "INSERT INTO call_data (tenant, chat_id, key, value) VALUES (?, ?, ?, ?) " +
         "ON CONFLICT (chat_id, key) DO UPDATE SET value = excluded.value WHERE call_data.tenant = excluded.tenant",
@@ -148,7 +163,37 @@ export class SqliteAppender {
       req.ts,
     );
     if (req.change !== undefined) this.applyChange(tenant, req.chatId, req.change);
+    // The outbox: the event's webhook deliveries commit with it, or not at all.
+    const rows = outboxRows(tenant, this.subscribersOf(tenant), { chatId: req.chatId, id: req.id, name: req.name, data: req.data, seq: head.last_seq, ts: req.ts });
+    for (const row of rows) this.insertOutboxRow(tenant, row);
     return { status: "appended", seq: head.last_seq, id: req.id, ts: req.ts };
+  }
+
+  /** The tenant's enabled endpoints: from the cache, else read here (synchronously, in the transaction). */
+  private subscribersOf(tenant: string): readonly WebhookSubscriber[] {
+    const known = this.webhooks.get(tenant);
+    if (known !== undefined) return known;
+    const startedAt = this.webhooks.current;
+    const loaded = this.selectSubscribers.all(tenant).map(toSubscriber);
+    return this.webhooks.fill(tenant, loaded, startedAt);
+  }
+
+  private insertOutboxRow(tenant: string, row: OutboxRow): void {
+    this.insertDelivery.run(
+      tenant,
+      row.id,
+      row.endpoint_id,
+      row.event_id,
+      row.type,
+      row.chat_id ?? null,
+      row.order_key,
+      row.position,
+      row.body,
+      row.status,
+      row.attempts,
+      row.next_at,
+      row.created_at,
+    );
   }
 
   private applyChange(tenant: string, chatId: string, change: StateChange): void {
@@ -176,3 +221,4 @@ export class SqliteAppender {
     }
   }
 }
+

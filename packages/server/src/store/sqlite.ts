@@ -20,6 +20,7 @@ import { Kysely, Migrator, SqliteDialect } from "kysely";
 import { GroupCommitter } from "./group-commit.js";
 import { MIGRATIONS } from "./migrations.js";
 import { SqliteAppender } from "./sqlite-append.js";
+import { WebhookSubscriberCache } from "./webhook-subscribers.js";
 import { asCorruptError, checkIntegrity, isCorruptionError } from "./sqlite-integrity.js";
 import { pendingMigrations } from "./readiness.js";
 import type { Database } from "./schema.js";
@@ -63,6 +64,8 @@ export class SqliteStore extends SqlInstallStore implements Store {
   /** Prepared on first use: the tables exist only after {@link migrate}. */
   private appender: SqliteAppender | undefined;
   private readonly committer: GroupCommitter<TenantAppend, AppendResult>;
+  /** Each tenant's enabled webhook endpoints, for the appends. */
+  protected readonly webhookSubscribers = new WebhookSubscriberCache();
   private closed = false;
   /** The database file. */
   private readonly path: string;
@@ -98,6 +101,8 @@ export class SqliteStore extends SqlInstallStore implements Store {
       db: this.db,
       append: (tenant, request) => this.append(tenant, request),
       guard: (work) => this.guard(work),
+      subscribers: this.webhookSubscribers,
+      skipLocked: false,
     };
   }
 
@@ -108,7 +113,7 @@ export class SqliteStore extends SqlInstallStore implements Store {
    */
   private appendBatch(requests: TenantAppend[]): Promise<AppendResult[]> {
     return this.db.connection().execute(async () => {
-      this.appender ??= new SqliteAppender(this.sqlite);
+      this.appender ??= new SqliteAppender(this.sqlite, this.webhookSubscribers);
       return this.appender.appendBatch(requests);
     });
   }

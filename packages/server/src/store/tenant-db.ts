@@ -41,6 +41,8 @@ export type TenantTable =
   | "job_leases"
   | "api_keys"
   | "agent_presence"
+  | "webhook_endpoints"
+  | "webhook_deliveries"
   | "call_data"
   | "queue_settings"
   | "surveys"

@@ -10,6 +10,8 @@ import type { ApiKeyStore } from "./api-key-queries.js";
 import type { InstallLifecycleStore, TenantLifecycleStore } from "./lifecycle-store.js";
 import type { DeskStore } from "./desk-queries.js";
 import type { QueueStore } from "./queue-queries.js";
+import type { ClaimedDelivery } from "./install-queries.js";
+import type { WebhookStore } from "./webhook-queries.js";
 import type { AgentAdminStore } from "./agent-admin-queries.js";
 import type { FrontDoorStore } from "./front-door-queries.js";
 import type { NoteStore } from "./note-queries.js";
@@ -377,6 +379,17 @@ export interface Store extends InstallLifecycleStore {
   countContactsByTenant(): Promise<TenantChatCounts[]>;
 
   /**
+   * Claims up to `limit` due webhook deliveries of every tenant for `holder`,
+   * for `leaseMs` (see install-queries.ts): each is sent by one worker, and a
+   * chat's deliveries to one endpoint one after the other.
+   */
+  claimWebhookDeliveries(holder: string, now: Date, leaseMs: number, limit: number): Promise<ClaimedDelivery[]>;
+  /** Deletes up to `limit` deliveries, of every tenant, delivered or given up before `before`. @returns how many */
+  pruneWebhookDeliveries(before: Date, limit: number): Promise<number>;
+  /** The tenant's webhook endpoints changed (here or on another node): the appends read them again. */
+  webhooksChanged(tenant: string): void;
+
+  /**
    * The data of one tenant. Every read and write of the view is scoped to
    * it: another tenant's chat, event or file id finds nothing. Cheap; the
    * tenant's existence is not checked here.
@@ -385,7 +398,7 @@ export interface Store extends InstallLifecycleStore {
 }
 
 /** Agents, chats, event logs, files, audit log, API keys and the desk of one tenant. All methods are async. */
-export interface TenantStore extends TenantLifecycleStore, ApiKeyStore, DeskStore, QueueStore, AgentAdminStore, FrontDoorStore, NoteStore {
+export interface TenantStore extends TenantLifecycleStore, ApiKeyStore, DeskStore, QueueStore, WebhookStore, AgentAdminStore, FrontDoorStore, NoteStore {
   /** The tenant every method is scoped to. */
   readonly name: string;
 

@@ -1,0 +1,84 @@
+/**
+ * Webhooks on two nodes sharing PostgreSQL and Redis: every node runs a
+ * delivery worker, and each delivery reaches the receiver once, a chat's in
+ * order, whichever node committed the event. An endpoint registered on one
+ * node is used by the other's appends (the change travels over Redis).
+ */
+import { execFile } from "node:child_process";
+import { promisify } from "node:util";
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { describePostgres } from "../packages/server/test/pg-support.js";
+import { startCluster, type Cluster } from "./support/cluster.js";
+import { CLI } from "./support/server.js";
+import { waitFor } from "./support/wait.js";
+import { WebhookReceiver } from "./support/webhook-receiver.js";
+
+const run = promisify(execFile);
+
+describePostgres("webhooks on two nodes", { timeout: 180_000 }, () => {
+  let cluster: Cluster;
+  let key: string;
+  const hook = new WebhookReceiver();
+
+  beforeAll(async () => {
+    cluster = await startCluster(["bob"], undefined, { PARLEY_WEBHOOK_POLL_MS: "50", PARLEY_WEBHOOK_RETRY_BASE_MS: "200" });
+    const { stdout } = await run(process.execPath, [CLI, "key", "add", "hooks", "--scopes", "config:manage,chats:write", "--database-url", cluster.database.url, "--data-dir", cluster.a.dataDir]);
+    key = stdout.trim().split("\n").pop()!;
+    await hook.start();
+  }, 120_000);
+
+  afterAll(async () => {
+    await hook.stop();
+    await cluster?.close();
+  });
+
+  async function startChat(url: string): Promise<string> {
+    const response = await fetch(`${url}/v1/contacts`, { method: "POST", headers: { "content-type": "application/json" }, body: '{"nickname":"Carla"}' });
+    return ((await response.json()) as { contact: { id: string } }).contact.id;
+  }
+
+  async function say(url: string, chatId: string, text: string): Promise<void> {
+    const response = await fetch(`${url}/livechat/default/sendTextMessageToActiveChat/${chatId}`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
+      body: JSON.stringify({ text }),
+    });
+    expect(response.status).toBe(200);
+  }
+
+  it("sends each delivery once, a chat's in order, whichever node committed it", async () => {
+    // Node b reads the tenant's endpoints before there are any...
+    await startChat(cluster.b.url);
+    const registered = await fetch(`${cluster.a.url}/v1/webhooks`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
+      body: JSON.stringify({ url: hook.url, secret: "cluster-secret-0123456789" }),
+    });
+    expect(registered.status).toBe(201);
+    // ...and hears of the new one over Redis: a chat it starts is announced.
+    await waitFor(
+      async () => {
+        const probe = await startChat(cluster.b.url);
+        return hook.accepted.some((body) => body.data.chatId === probe);
+      },
+      () => "node b announcing a chat",
+    );
+    const chats: string[] = [];
+    for (let i = 0; i < 12; i += 1) {
+      const [starts, answers] = i % 2 === 0 ? [cluster.a, cluster.b] : [cluster.b, cluster.a];
+      const chatId = await startChat(starts.url);
+      chats.push(chatId);
+      for (const n of [1, 2, 3]) await say(answers.url, chatId, `reply ${n}`);
+    }
+    const ofCounted = () => hook.accepted.filter((body) => chats.includes(body.data.chatId as string));
+    // Per chat: chat.started, chat.assigned, three messages.
+    await waitFor(() => ofCounted().length >= chats.length * 5, () => `${chats.length * 5} deliveries, got ${ofCounted().length}`, 60_000);
+    const ids = hook.requests.map((r) => JSON.parse(r.body).id as string);
+    expect(ids.length).toBe(new Set(ids).size);
+    for (const chatId of chats) {
+      const bodies = ofCounted().filter((body) => body.data.chatId === chatId);
+      expect(bodies.map((b) => b.type)).toEqual(["chat.started", "chat.assigned", "message.created", "message.created", "message.created"]);
+      expect(bodies.slice(2).map((b) => (b.data.content as { text: string }).text)).toEqual(["reply 1", "reply 2", "reply 3"]);
+    }
+  });
+});
