@@ -18,6 +18,7 @@ import { ChatService } from "./chat/service.js";
 import { resolveConfig, type ConfigInput, type ParleyConfig } from "./config.js";
 import { createDesk } from "./desk/wiring.js";
 import { buildApp } from "./http/app.js";
+import type { ResponseViolation } from "./http/response-check.js";
 import { instrumentBus, instrumentStore } from "./instrument.js";
 import { OriginPolicy } from "./policy/origins.js";
 import { RetentionJob } from "./lifecycle/retention.js";
@@ -52,6 +53,12 @@ export interface ParleyServerOptions extends ConfigInput {
   watermarks?: Watermarks;
   /** The image job queue to use instead of one sized by `imageJobs`, `imageQueue` and `imageJobsPerAddress`. */
   imageJobQueue?: ImageJobs;
+  /**
+   * Hears each REST answer that is outside its route's declared schema (an
+   * undeclared status, a body the schema refuses, a field the serialiser
+   * dropped). For tests and development: every answer is checked. Off by default.
+   */
+  responseCheck?: (violation: ResponseViolation) => void;
 }
 
 export interface ParleyServer {
@@ -194,6 +201,7 @@ export function createParleyServer(options: ParleyServerOptions = {}): ParleySer
     http: config.http,
     metricsToken: config.metricsToken,
     desk,
+    ...(options.responseCheck === undefined ? {} : { responseCheck: options.responseCheck }),
   });
   const sockets: SocketServer = new SocketServer({
     chat,

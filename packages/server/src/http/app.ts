@@ -32,7 +32,9 @@ import type { ParleyMetrics } from "../metrics.js";
 import { livechatRoutes } from "./livechat.js";
 import { mediaRoutes } from "./media.js";
 import { OriginPolicy } from "../policy/origins.js";
+import { installOpenApi } from "./openapi.js";
 import { installRequestLog } from "./request-log.js";
+import { installResponseCheck, type ResponseViolation } from "./response-check.js";
 import { installSecurityHeaders } from "./security-headers.js";
 import { tenantAdmins } from "./tenant-admin.js";
 import { sdkRoutes } from "./sdk-bundle.js";
@@ -86,6 +88,11 @@ export interface AppDeps {
   customerData?: CustomerDataLimits;
   /** The agents' desk (`GET /v1/chats?mine=true`). */
   desk?: AgentDesk;
+  /**
+   * Checks every answer against its route's declared schema and reports the
+   * ones outside it (tests and development; see response-check.ts). Off by default.
+   */
+  responseCheck?: (violation: ResponseViolation) => void;
 }
 
 export function buildApp(deps: AppDeps): FastifyInstance {
@@ -109,6 +116,9 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     // A backstop behind body-guard.ts, which answers a slow body first with a coded 408.
     requestTimeout: guards.requestTimeoutMs + 5000,
   });
+  // Both collect the routes as they are added: before any route.
+  if (deps.responseCheck !== undefined) installResponseCheck(app, deps.responseCheck);
+  installOpenApi(app);
   capConnections(app.server, guards, deps.trustProxy);
   installErrorHandlers(app);
   installRequestLog(app);

@@ -14,6 +14,7 @@ import type { TokenClaims } from "../auth/tokens.js";
 import type { ChatService } from "../chat/service.js";
 import { ParleyError, toWireError } from "../errors.js";
 import { claimsOf, type AuthRule } from "./authenticate.js";
+import { END_CONTACT_SCHEMA, SEND_TEXT_SCHEMA, TRANSCRIPT_SCHEMA } from "./schemas/back-office.js";
 
 const SendTextBody = Type.Object({ text: Type.String(), nickname: Type.Optional(Type.String({ maxLength: 256 })) });
 const EndBody = Type.Object({ chatID: Type.String() });
@@ -40,7 +41,7 @@ export function livechatRoutes(app: FastifyInstance, deps: { chat: ChatService }
 
   app.post<{ Params: { domain: string; chatId: string }; Body: Static<typeof SendTextBody> }>(
     "/livechat/:domain/sendTextMessageToActiveChat/:chatId",
-    { schema: { body: SendTextBody }, config: WRITE_BACK_OFFICE },
+    { schema: { ...SEND_TEXT_SCHEMA, body: SendTextBody }, config: WRITE_BACK_OFFICE },
     asAgent(async (request, agent) => {
       const { chatId } = request.params;
       // join admits the agent once (a present participant is confirmed, not added again) and
@@ -55,7 +56,7 @@ export function livechatRoutes(app: FastifyInstance, deps: { chat: ChatService }
 
   app.post<{ Params: { domain: string }; Body: Static<typeof EndBody> }>(
     "/livechat/:domain/endContactByChatID",
-    { schema: { body: EndBody }, config: WRITE_BACK_OFFICE },
+    { schema: { ...END_CONTACT_SCHEMA, body: EndBody }, config: WRITE_BACK_OFFICE },
     asAgent(async (request, agent) => {
       await deps.chat.endByServer(agent.tenant, request.body.chatID);
       return {};
@@ -64,7 +65,7 @@ export function livechatRoutes(app: FastifyInstance, deps: { chat: ChatService }
 
   app.get<{ Params: { domain: string; chatId: string } }>(
     "/livechat/:domain/getContactTranscriptByChatID/:chatId",
-    { config: READ_BACK_OFFICE },
+    { schema: TRANSCRIPT_SCHEMA, config: READ_BACK_OFFICE },
     asAgent(async (request, agent) => {
       const { chatId } = request.params;
       const state = await authorizeRead(agent, { kind: "backOffice", chatId }, deps.chat);
