@@ -150,10 +150,22 @@ function isBodySchema(entry: Json): boolean {
   return Object.keys(entry).some((key) => key !== "description");
 }
 
+/** `GET /v1/tenants/:name` → `getV1TenantsByName`; `/console/` → `getConsoleIndex`; `/console/*` → `getConsoleAny`. */
+export function operationIdOf(route: Pick<CollectedRoute, "method" | "url">): string {
+  const word = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
+  const parts = route.url.split("/").slice(1).map((segment, i, all) => {
+    if (segment === "") return i === all.length - 1 && i > 0 ? "Index" : "";
+    if (segment === "*") return "Any";
+    if (segment.startsWith(":")) return `By${word(segment.slice(1))}`;
+    return segment.split(/[^A-Za-z0-9]+/).map(word).join("");
+  });
+  return `${route.method.toLowerCase()}${parts.join("") || "Root"}`;
+}
+
 function operationOf(route: CollectedRoute, components: Record<string, Json>): Json {
   const schema = route.schema ?? {};
   const operation: Json = {
-    operationId: `${route.method.toLowerCase()}${route.url.replace(/[^A-Za-z0-9]+(.)?/g, (_m, next: string | undefined) => (next ?? "").toUpperCase())}`,
+    operationId: operationIdOf(route),
     tags: Array.isArray(schema.tags) ? schema.tags : [tagOf(route.url)],
   };
   if (typeof schema.summary === "string") operation.summary = schema.summary;

@@ -48,6 +48,21 @@ function isEmpty(payload: unknown): boolean {
 /** What the handler gave, before serialisation, by request. */
 const given = new WeakMap<FastifyRequest, string>();
 
+/** Where `sent` first differs from what the handler `gave` (a JSON pointer), or undefined when it does not. */
+function firstDifference(gave: unknown, sent: unknown, at: string): string | undefined {
+  if (isDeepStrictEqual(gave, sent)) return undefined;
+  if (gave === null || sent === null || typeof gave !== "object" || typeof sent !== "object" || Array.isArray(gave) !== Array.isArray(sent)) {
+    return `${at || "/"}: gave ${JSON.stringify(gave)?.slice(0, 200)}, sent ${JSON.stringify(sent)?.slice(0, 200)}`;
+  }
+  const a = gave as Record<string, unknown>;
+  const b = sent as Record<string, unknown>;
+  for (const key of new Set([...Object.keys(a), ...Object.keys(b)])) {
+    const found = firstDifference(a[key], b[key], `${at}/${key}`);
+    if (found !== undefined) return found;
+  }
+  return at || "/";
+}
+
 /** Checks one answer; undefined when it matches. */
 function problemOf(declared: Map<string, Declared> | Error, request: FastifyRequest, reply: FastifyReply, payload: unknown): string | undefined {
   if (declared instanceof Error) return declared.message;
@@ -66,8 +81,9 @@ function problemOf(declared: Map<string, Declared> | Error, request: FastifyRequ
     return "an answer that is not JSON";
   }
   const snapshot = given.get(request);
-  if (snapshot !== undefined && !isDeepStrictEqual(JSON.parse(snapshot), body)) {
-    return `the serialiser changed the answer (a field the schema does not declare, or of another type): gave ${snapshot.slice(0, 600)}, sent ${payload.slice(0, 600)}`;
+  if (snapshot !== undefined) {
+    const changed = firstDifference(JSON.parse(snapshot), body, "");
+    if (changed !== undefined) return `the serialiser changed the answer at ${changed} (a field the schema does not declare, or of another type)`;
   }
   if (!expected.check.Check(body)) {
     const first = expected.check.Errors(body).First();
