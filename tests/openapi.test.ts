@@ -334,6 +334,8 @@ describe("the response check", () => {
     app.get("/not-json", { schema }, async (_request, reply) => reply.type("text/html").send("<p>hi</p>"));
     app.get("/no-schema", async () => ({ id: "a" }));
     for (const path of ["/fine", "/extra-field", "/wrong-type", "/undeclared-status", "/not-json", "/no-schema"]) await app.inject({ method: "GET", url: path });
+    // HEAD answers are their GET's without a body: not reported.
+    await app.inject({ method: "HEAD", url: "/fine" });
     await app.close();
     expect(violations.map((v) => `${v.route} ${v.status}`)).toEqual([
       "GET /extra-field 200",
