@@ -45,6 +45,8 @@ interface World {
   imageMessageId: string;
   keyId: string;
   consoleAsset: string;
+  /** The widget script's ETag, to be answered 304. */
+  widgetEtag: string;
 }
 
 const MISSING_MESSAGE = "MSG_00000000-0000-4000-8000-000000000000";
@@ -74,7 +76,10 @@ const CALLS: Record<string, (w: World) => Call[]> = {
   "GET /metrics": () => [{ method: "GET", path: "/metrics", status: 200 }],
   "GET /openapi.json": () => [{ method: "GET", path: "/openapi.json", status: 200 }],
   "GET /sdk/livechatsdk.js": () => [{ method: "GET", path: "/sdk/livechatsdk.js", status: 200 }],
-  "GET /widget.js": () => [{ method: "GET", path: "/widget.js", status: 200 }],
+  "GET /widget.js": (w) => [
+    { method: "GET", path: "/widget.js", status: 200 },
+    { method: "GET", path: "/widget.js", headers: { "if-none-match": w.widgetEtag }, status: 304 },
+  ],
   "OPTIONS /v1/*": () => [{ method: "OPTIONS", path: "/v1/contacts", headers: { origin: "https://shop.example", "access-control-request-method": "POST" }, status: 204 }],
 
   "POST /v1/contacts": () => [
@@ -240,6 +245,7 @@ beforeAll(async () => {
     toErase: (await startChat(server.url, "Cleo")).chatId,
     keyId: apiKey.id,
     consoleAsset: readdirSync(assets).find((name) => name.endsWith(".css")) ?? "index.css",
+    widgetEtag: (await fetch(`${server.url}/widget.js`)).headers.get("etag") ?? "",
   };
   document = (await (await fetch(`${server.url}/openapi.json`)).json()) as Document;
 }, 60_000);
