@@ -83,6 +83,9 @@ function hoistTitled(schema: unknown, components: Record<string, Json>): unknown
   const walked = Object.fromEntries(Object.entries(schema).map(([key, value]) => [key, hoistTitled(value, components)]));
   const title = walked.title;
   if (typeof title !== "string" || !/^[A-Za-z0-9._-]+$/.test(title)) return walked;
+  // Two different shapes under one title: the second stays inline rather than replace the first.
+  const known = components[title];
+  if (known !== undefined && JSON.stringify(known) !== JSON.stringify(walked)) return walked;
   components[title] = walked;
   return { $ref: `#/components/schemas/${title}` };
 }
