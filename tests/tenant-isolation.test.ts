@@ -102,6 +102,7 @@ const ROUTES: Record<string, (c: Context) => RestAttack[]> = {
   "GET /openapi.json": (c) => publicCall(c, "/openapi.json"),
   "GET /sdk/livechatsdk.js": (c) => publicCall(c, "/sdk/livechatsdk.js"),
   "GET /widget.js": (c) => publicCall(c, "/widget.js"),
+  "GET /widget/:name": (c) => publicCall(c, "/widget/main.js"),
   "GET /favicon.ico": (c) => publicCall(c, "/favicon.ico"),
   "GET /console": (c) => publicCall(c, "/console"),
   "GET /console/": (c) => publicCall(c, "/console/"),

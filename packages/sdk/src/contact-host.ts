@@ -4,7 +4,7 @@
  * transports), and the dispatch of each chat's frames to its contact.
  * @module
  */
-import type { ClientFrame, EventFrame, JoinResult, Limits, SignalFrame } from "@parley/protocol";
+import type { ClientFrame, EventFrame, JoinResult, Limits, QueuePositionFrame, SignalFrame } from "@parley/protocol";
 import { backoff } from "./backoff.js";
 import { Contact, type ContactHost } from "./contact.js";
 import { LiveChatError } from "./errors.js";
@@ -173,6 +173,11 @@ export class JoinedContacts implements ContactHost {
     const contact = this._contacts.get(frame.chatId);
     if (frame.t === "event") contact?.receiveEvent(frame);
     else contact?.receiveSignal(frame);
+  }
+
+  /** Hands a waiting chat's place in its queue to that chat's contact (a chat not joined here ignores it). */
+  queuePosition(frame: QueuePositionFrame): void {
+    this._contacts.get(frame.chatId)?.receiveQueuePosition(frame);
   }
 
   /** A socket was welcomed: every chat is re-joined from its last sequence number; `onAllResumed` once all answered. */

@@ -9,6 +9,7 @@ import type {
   MediaMessageType,
   MediaResult,
   MultimediaMessageEvent,
+  QueuePositionFrame,
   SendMediaFrame,
   SendResult,
   SignalFrame,
@@ -307,6 +308,15 @@ export class Contact implements Resumable {
     if (this._detachedWith || frame.name !== "isWriting") return;
     if (authorOf(frame.data) === this._host.userId) return;
     this._events.emit("isWriting", frame.data);
+  }
+
+  /**
+   * @internal The server told this waiting chat its place in the queue: emitted as `queuePosition`
+   * with the frame's payload only (queue, position, etaSeconds), never the routing fields.
+   */
+  receiveQueuePosition(frame: QueuePositionFrame): void {
+    if (this._detachedWith) return;
+    this._events.emit("queuePosition", { queue: frame.queue, position: frame.position, etaSeconds: frame.etaSeconds });
   }
 
   /** @internal The re-join was answered; replayed events have been handled. */

@@ -36,6 +36,7 @@ export type {
   MessageType,
   MultimediaMessageEvent,
   MultimediaMessageStoredEvent,
+  QueuePosition,
   ReceiptEvent,
   User,
   UserAddedEvent,

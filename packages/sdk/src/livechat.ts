@@ -137,6 +137,7 @@ export class LiveChat {
     if (uri !== undefined) body.uri = uri;
     if (title !== undefined) body.title = title;
     if (userAgent !== undefined) body.userAgent = userAgent;
+    if (info.callData !== undefined && Object.keys(info.callData).length > 0) body.callData = { ...info.callData };
     const tenant = this._runtime.tenant?.();
     const request = tenant === undefined ? body : { ...body, tenant };
     const started = await postJson<StartContactResponse>(fetchImpl, urls, "/v1/contacts", request);
@@ -311,6 +312,9 @@ export class LiveChat {
       case "event":
       case "signal":
         this._contacts.dispatch(frame);
+        break;
+      case "queuePosition":
+        this._contacts.queuePosition(frame);
         break;
       case "chatFeed":
         for (const feed of this._feeds) feed.receive(frame);

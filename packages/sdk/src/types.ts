@@ -137,6 +137,13 @@ export interface StartContactInfo {
   title?: string;
   /** User agent; in browsers defaults to `navigator.userAgent`. */
   userAgent?: string;
+  /**
+   * The chat's call data: string variables the company attaches (a customer
+   * number from the site's login, an order id), shown to agents and kept
+   * with the chat. Sent as `callData` with `POST /v1/contacts`; omitted when
+   * empty.
+   */
+  callData?: Record<string, string>;
 }
 
 /** Resolution of `LIVECHAT.getChatHistory`: messages oldest first, as the original product shaped them. */

@@ -2,7 +2,7 @@
  * The widget's settings, read from its own `<script>` tag: the server is the
  * script's origin unless `data-server` says otherwise; `data-tenant` names the
  * company the chats belong to; `data-title`, `data-colour`, `data-greeting`,
- * `data-position` and `data-language` adjust it.
+ * `data-position` and `data-lang` (or `data-language`) adjust it.
  * @module
  */
 import { LANGUAGES, type Language } from "./i18n.js";
@@ -35,19 +35,13 @@ export const TENANT_NAME = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
 /** The default brand colour: white text on it has a contrast of 8.6:1. */
 export const DEFAULT_COLOUR = "#0b4f9c";
 
+/** The script's language, else the page's `<html lang>`, else the browser's first, else English. */
 function pickLanguage(wanted: string | undefined): Language {
   for (const candidate of [wanted, document.documentElement.lang, navigator.language]) {
     const short = candidate?.slice(0, 2).toLowerCase();
     if (short !== undefined && short in LANGUAGES) return short as Language;
   }
   return "en";
-}
-
-/** The script that loaded the widget: `currentScript` while it runs, else the tag whose src names it. */
-export function ownScript(): HTMLScriptElement | null {
-  const current = document.currentScript;
-  if (current instanceof HTMLScriptElement) return current;
-  return document.querySelector<HTMLScriptElement>('script[src*="widget.js"]');
 }
 
 export function readConfig(script: HTMLScriptElement | null): WidgetConfig {
@@ -63,7 +57,7 @@ export function readConfig(script: HTMLScriptElement | null): WidgetConfig {
     // Only hex colours: they can be checked for contrast, and nothing else reaches the stylesheet.
     colour: /^#([0-9a-f]{3}|[0-9a-f]{6})$/i.test(colour) ? colour : DEFAULT_COLOUR,
     position: data.position === "left" ? "left" : "right",
-    language: pickLanguage(data.language),
+    language: pickLanguage(data.lang ?? data.language),
   };
 }
 

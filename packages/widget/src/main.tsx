@@ -1,11 +1,13 @@
 /**
  * The customer chat widget: `<script src="https://<parley-host>/widget.js" async></script>`
- * on any page. It mounts in a shadow root, so the page's CSS and its own never
- * meet, and talks to the Parley server the script came from.
+ * on any page loads this module (src/loader.ts). It mounts in a shadow root, so
+ * the page's CSS and its own never meet, and talks to the Parley server the
+ * script came from.
  * @module
  */
 import { render } from "preact";
-import { ownScript, readConfig, textColourOn } from "./config.js";
+import { readConfig, textColourOn } from "./config.js";
+import { HostPage } from "./host-page.js";
 import { LANGUAGES } from "./i18n.js";
 import { ChatSession } from "./session.js";
 import { App } from "./ui/App.js";
@@ -13,7 +15,7 @@ import css from "./widget.css?inline";
 
 const HOST_ID = "parley-widget";
 
-function mount(): void {
+function mountNow(script: HTMLScriptElement | null): void {
   // A page that includes the snippet twice still gets one widget.
   if (document.getElementById(HOST_ID)) return;
   const config = readConfig(script);
@@ -37,12 +39,16 @@ function mount(): void {
   const container = document.createElement("div");
   container.lang = config.language;
   shadow.append(container);
-  const session = new ChatSession(config, strings);
-  render(<App session={session} config={config} strings={strings} />, container);
+  const page = new HostPage();
+  page.install();
+  const session = new ChatSession(config, strings, page);
+  render(<App session={session} config={config} strings={strings} host={page} />, container);
+  page.emit("Loaded");
   void session.restore();
 }
 
-// Read while the script runs: `document.currentScript` is null afterwards.
-const script = ownScript();
-if (document.body) mount();
-else document.addEventListener("DOMContentLoaded", mount, { once: true });
+/** Mounts the widget configured by `script` (the page's `<script src=".../widget.js">` tag) once the page has a body. */
+export function mount(script: HTMLScriptElement | null): void {
+  if (document.body) mountNow(script);
+  else document.addEventListener("DOMContentLoaded", () => mountNow(script), { once: true });
+}

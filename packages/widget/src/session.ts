@@ -4,11 +4,17 @@
  * marks what the customer has seen. The UI renders `state` and calls methods.
  * @module
  */
-import { createLiveChatSdk, type Contact, type LiveChatError, type LiveChatSdk } from "@parley/sdk";
+import type { Contact, LiveChatError, LiveChatSdk, QueuePosition } from "@parley/sdk";
+import { DEFAULT_LIMITS } from "@parley/protocol";
 import { TENANT_NAME, type WidgetConfig } from "./config.js";
+import type { HostPage } from "./host-page.js";
 import { entryOf, localKey, type Entry, type Status } from "./entries.js";
 import { format, refusalReason, type Strings } from "./i18n.js";
+import { loadOnDemand } from "./on-demand.js";
 import { ChatStorage, type SavedChat } from "./persist.js";
+
+/** The SDK, the largest part of the widget: fetched when the panel opens or a chat comes back, not for the first view. */
+export const loadSdk = loadOnDemand(() => import("@parley/sdk"));
 
 /** `start`: the name form; `chat`: talking; `ended`: the chat is over. */
 export type Phase = "start" | "starting" | "restoring" | "chat" | "ended";
@@ -28,6 +34,21 @@ export interface ChatState {
   nickname: string;
   /** Messages that arrived while the panel was closed or the page hidden. */
   unread: number;
+  /** Whether an agent is in the chat; until one is, the customer waits. */
+  hasAgent: boolean;
+  /** Where the waiting chat stands in its queue, as the server last said; null when unknown or taken. */
+  queue: QueuePosition | null;
+}
+
+/**
+ * The longest name the server takes (its `maxNicknameLength`): the name field's limit, and the
+ * one its message names. A server configured otherwise says its own in the refusal, which then counts.
+ */
+let maxNicknameLength = DEFAULT_LIMITS.maxNicknameLength;
+
+/** The name field's limit (see {@link maxNicknameLength}). */
+export function nicknameLimit(): number {
+  return maxNicknameLength;
 }
 
 /** Codes after which a saved chat cannot be resumed: start afresh. */
@@ -36,7 +57,10 @@ const URL_ONLY = /^https?:\/\/\S+$/i;
 
 /** Why `POST /v1/contacts` failed: the server's code, or `UNREACHABLE`. */
 class StartFailure extends Error {
-  constructor(readonly code: string) {
+  constructor(
+    readonly code: string,
+    readonly details?: Record<string, unknown>,
+  ) {
     super(code);
   }
 }
@@ -51,23 +75,25 @@ export class ChatSession {
   isVisible: () => boolean = () => false;
 
   private readonly listeners = new Set<() => void>();
-  private readonly sdk: LiveChatSdk;
+  private sdkReady: Promise<LiveChatSdk> | undefined;
   private readonly storage: ChatStorage;
   private contact: Contact | null = null;
   private saved: SavedChat | undefined;
   private readonly seenMarked = new Set<string>();
+  /** The agents in the chat now, by user id. */
+  private readonly agents = new Set<string>();
+  /**
+   * Whether a satisfaction survey follows the chat's end, told to the page with `ChatFinished`.
+   * Set by the part that shows the survey; false while there is none.
+   */
+  surveyFollows = false;
 
   constructor(
     private readonly config: WidgetConfig,
     private readonly strings: Strings,
+    private readonly host: HostPage,
   ) {
     this.storage = new ChatStorage(config.serverUrl, config.tenant);
-    this.sdk = createLiveChatSdk();
-    // The widget starts its chats over REST itself, where the server judges the tenant and a bad name
-    // is a coded refusal shown to the customer; the SDK, which throws on a malformed name, gets only good ones.
-    const tenant = config.tenant !== undefined && TENANT_NAME.test(config.tenant) ? config.tenant : undefined;
-    this.sdk.init(tenant === undefined ? { serverUrl: config.serverUrl } : { serverUrl: config.serverUrl, tenant });
-    this.sdk.LIVECHAT.on("state", ({ state }) => this.update({ isConnected: state === "connected" }));
     const online = () => this.update({ isBrowserOnline: navigator.onLine });
     window.addEventListener("online", online);
     window.addEventListener("offline", online);
@@ -81,7 +107,24 @@ export class ChatSession {
       notice: null,
       nickname: this.saved?.nickname ?? "",
       unread: 0,
+      hasAgent: false,
+      queue: null,
     };
+  }
+
+  /** The SDK, initialised for this widget's server and company; fetched on the first call. */
+  sdk(): Promise<LiveChatSdk> {
+    this.sdkReady ??= loadSdk().then(({ createLiveChatSdk }) => {
+      const sdk = createLiveChatSdk();
+      // The widget starts its chats over REST itself, where the server judges the tenant and a bad name
+      // is a coded refusal shown to the customer; the SDK, which throws on a malformed name, gets only good ones.
+      const tenant = this.config.tenant !== undefined && TENANT_NAME.test(this.config.tenant) ? this.config.tenant : undefined;
+      sdk.init(tenant === undefined ? { serverUrl: this.config.serverUrl } : { serverUrl: this.config.serverUrl, tenant });
+      sdk.LIVECHAT.on("state", ({ state }) => this.update({ isConnected: state === "connected" }));
+      return sdk;
+    });
+    this.sdkReady.catch(() => (this.sdkReady = undefined));
+    return this.sdkReady;
   }
 
   subscribe(listener: () => void): () => void {
@@ -95,6 +138,7 @@ export class ChatSession {
     if (!saved) return;
     try {
       await this.open(saved);
+      this.announceAgents();
     } catch (error) {
       if (GONE.has(codeOf(error))) {
         this.forget();
@@ -108,7 +152,8 @@ export class ChatSession {
 
   /** Starts a chat: `POST /v1/contacts`, then the session with the token it gives. */
   async start(nickname: string, email: string): Promise<void> {
-    if (nickname.trim() === "") return this.update({ notice: this.strings.nicknameInvalid });
+    const name = nickname.normalize("NFC").trim();
+    if (name === "" || name.length > maxNicknameLength) return this.update({ notice: this.nicknameRefusal() });
     this.update({ phase: "starting", notice: null, nickname });
     const body: Record<string, string> = {
       nickname: nickname.trim(),
@@ -118,22 +163,32 @@ export class ChatSession {
     };
     if (email.trim() !== "") body.email = email.trim();
     if (this.config.tenant !== undefined) body.tenant = this.config.tenant;
+    // The page's call data (Parley.setAttributes), sent only when it gave some.
+    const callData = Object.keys(this.host.attributes).length > 0 ? { ...this.host.attributes } : undefined;
     try {
       // A network failure, or a CORS refusal (this site is not an allowed origin): the browser tells them apart to no one.
       const response = await fetch(`${this.config.serverUrl}/v1/contacts`, {
         method: "POST",
         headers: { "content-type": "application/json" },
-        body: JSON.stringify(body),
+        body: JSON.stringify(callData === undefined ? body : { ...body, callData }),
       }).catch(() => {
         throw new StartFailure("UNREACHABLE");
       });
-      const answer = (await response.json().catch(() => null)) as { contact: { id: string }; token: string; error?: { code: string } } | null;
-      if (!response.ok || answer === null || answer.error) throw new StartFailure(answer?.error?.code ?? `HTTP_${response.status}`);
+      const answer = (await response.json().catch(() => null)) as {
+        contact: { id: string };
+        token: string;
+        error?: { code: string; details?: Record<string, unknown> };
+      } | null;
+      if (!response.ok || answer === null || answer.error) throw new StartFailure(answer?.error?.code ?? `HTTP_${response.status}`, answer?.error?.details);
       this.saved = { chatId: answer.contact.id, token: answer.token, nickname: body.nickname ?? nickname, receipts: {} };
       this.storage.save(this.saved);
       await this.open(this.saved);
+      this.host.emit("ChatStarted", { chatId: answer.contact.id });
+      this.announceAgents();
     } catch (error) {
       const code = codeOf(error);
+      const limit = error instanceof StartFailure ? error.details?.maxLength : undefined;
+      if (code === "NICKNAME_INVALID" && typeof limit === "number" && limit > 0) maxNicknameLength = limit;
       this.forget();
       this.update({ phase: "start", notice: this.startRefusal(code) });
     }
@@ -141,7 +196,7 @@ export class ChatSession {
 
   /** What the customer is told when the chat could not start. */
   private startRefusal(code: string): string {
-    if (code === "NICKNAME_INVALID") return this.strings.nicknameInvalid;
+    if (code === "NICKNAME_INVALID") return this.nicknameRefusal();
     if (code === "RATE_LIMITED") return this.strings.rateLimited;
     if (code === "UNREACHABLE") return this.strings.unreachable;
     // The company's concurrent chats are at their limit: a wait, not a fault.
@@ -151,11 +206,16 @@ export class ChatSession {
     return format(this.strings.startFailed, { code });
   }
 
+  /** The one message for a name the server would not take, naming its limit. */
+  private nicknameRefusal(): string {
+    return format(this.strings.nicknameInvalid, { max: String(maxNicknameLength) });
+  }
+
   /** Leaves an ended chat behind and shows the name form again. */
   async newChat(): Promise<void> {
     this.forget();
-    await this.sdk.LIVECHAT.logout();
-    this.update({ phase: "start", entries: [], typing: null, notice: null });
+    await (await this.sdk()).LIVECHAT.logout();
+    this.update({ phase: "start", entries: [], typing: null, notice: null, hasAgent: false, queue: null });
   }
 
   /** Sends what the customer typed: a lone http(s) URL as a link, anything else as text. */
@@ -248,24 +308,26 @@ export class ChatSession {
   // ---------------------------------------------------------------------------
 
   private async open(saved: SavedChat): Promise<void> {
-    await this.sdk.LIVECHAT.login(saved.token, false, false, () => {
+    const sdk = await this.sdk();
+    await sdk.LIVECHAT.login(saved.token, false, false, () => {
       // The token expired or was refused for good: this chat cannot go on.
       if (this.contact) this.ended();
     });
-    const contact = await this.sdk.LIVECHAT.joinContact(saved.chatId, saved.nickname);
-    const history = contact.history.hasMore ? (await this.sdk.LIVECHAT.getChatHistory(contact)).messages : contact.history.messages;
+    const contact = await sdk.LIVECHAT.joinContact(saved.chatId, saved.nickname);
+    const history = contact.history.hasMore ? (await sdk.LIVECHAT.getChatHistory(contact)).messages : contact.history.messages;
     this.contact = contact;
     const myId = contact.user.id;
     // Agents already in the chat are named first, as their join lines did (history holds messages only).
-    const entries = contact.participants
-      .filter((user) => user.isAgent && user.endTime === null)
-      .map((user) => this.system(format(this.strings.joined, { name: user.nickname })));
+    const present = contact.participants.filter((user) => user.isAgent && user.endTime === null);
+    this.agents.clear();
+    for (const user of present) this.agents.add(user.id);
+    const entries = present.map((user) => this.system(format(this.strings.joined, { name: user.nickname })));
     for (const item of history) {
       const entry = entryOf(item.data, myId);
       if (entry.isMine) entry.status = saved.receipts[item.data.id] ?? "sent";
       entries.push(entry);
     }
-    this.update({ phase: "chat", entries, nickname: saved.nickname, notice: null });
+    this.update({ phase: "chat", entries, nickname: saved.nickname, notice: null, hasAgent: this.agents.size > 0, queue: null });
     this.listen(contact);
     for (const entry of entries) if (entry.kind === "image" && entry.hasThumbnail) void this.loadThumbnail(entry.key);
     this.markSeen();
@@ -294,16 +356,43 @@ export class ChatSession {
     contact.on("messageReceived", (event) => this.receipt(event.messageID, "received"));
     contact.on("messageSeen", (event) => this.receipt(event.messageID, "seen"));
     contact.on("isWriting", (event) => this.update({ typing: event.bwrite ? event.user.nickname : null }));
-    contact.on("userAdded", (event) => this.add(this.system(format(this.strings.joined, { name: event.user.nickname }))));
-    contact.on("userLeft", (event) => this.add(this.system(format(this.strings.left, { name: event.user.nickname }))));
+    contact.on("userAdded", (event) => {
+      this.add(this.system(format(this.strings.joined, { name: event.user.nickname })));
+      if (event.user.isAgent) this.agentsChanged(event.user.id, true);
+    });
+    contact.on("userLeft", (event) => {
+      this.add(this.system(format(this.strings.left, { name: event.user.nickname })));
+      if (event.user.isAgent) this.agentsChanged(event.user.id, false);
+    });
+    // Only while nobody answers: a late frame after an agent joined changes nothing.
+    contact.on("queuePosition", (queue) => {
+      if (!this.state.hasAgent) this.update({ queue: queue.position > 0 ? queue : null });
+    });
     contact.on("contactEnded", () => this.ended());
   }
 
+  /** An agent joined or left: the waiting state follows, and the page hears `ChatOnline` when the first one is in. */
+  private agentsChanged(agentId: string, isIn: boolean): void {
+    const had = this.agents.size > 0;
+    if (isIn) this.agents.add(agentId);
+    else this.agents.delete(agentId);
+    this.update({ hasAgent: this.agents.size > 0, queue: this.agents.size > 0 ? null : this.state.queue });
+    if (!had) this.announceAgents();
+  }
+
+  /** Tells the page the chat is online, once an agent is in it. */
+  private announceAgents(): void {
+    const chatId = this.contact?.contact.id;
+    if (this.agents.size > 0 && chatId !== undefined && this.state.phase === "chat") this.host.emit("ChatOnline", { chatId });
+  }
+
   private ended(): void {
+    const chatId = this.contact?.contact.id;
+    if (chatId !== undefined && this.state.phase === "chat") this.host.emit("ChatFinished", { chatId, survey: this.surveyFollows });
     // The contact stays: its images and documents can still be opened.
     this.storage.clear();
     this.saved = undefined;
-    this.update({ phase: "ended", typing: null, entries: [...this.state.entries, this.system(this.strings.ended)] });
+    this.update({ phase: "ended", typing: null, hasAgent: false, queue: null, entries: [...this.state.entries, this.system(this.strings.ended)] });
   }
 
   private receipt(messageId: string, kind: "received" | "seen"): void {

@@ -2,20 +2,23 @@
 import type { JSX } from "preact";
 import { useEffect, useRef, useState } from "preact/hooks";
 import type { WidgetConfig } from "../config.js";
+import type { HostPage } from "../host-page.js";
 import { format, type Strings } from "../i18n.js";
 import type { ChatSession } from "../session.js";
 import { Composer } from "./Composer.js";
 import { Conversation } from "./Conversation.js";
 import { ChatIcon, CloseIcon } from "./icons.js";
 import { StartForm } from "./StartForm.js";
+import { Waiting } from "./Waiting.js";
 
 interface Props {
   session: ChatSession;
   config: WidgetConfig;
   strings: Strings;
+  host: HostPage;
 }
 
-export function App({ session, config, strings }: Props): JSX.Element {
+export function App({ session, config, strings, host }: Props): JSX.Element {
   const [state, setState] = useState(session.state);
   const [isOpen, setOpen] = useState(false);
   const [isDragging, setDragging] = useState(false);
@@ -25,6 +28,18 @@ export function App({ session, config, strings }: Props): JSX.Element {
   const closeImage = useRef<HTMLButtonElement>(null);
 
   useEffect(() => session.subscribe(() => setState(session.state)), [session]);
+  // The page's Parley.open() and Parley.close(), those it queued before the widget ran included.
+  useEffect(() => host.attach({ open: () => setOpen(true), close: () => setOpen(false) }), [host]);
+  const wasOpen = useRef(false);
+  useEffect(() => {
+    if (isOpen === wasOpen.current) return;
+    wasOpen.current = isOpen;
+    host.emit(isOpen ? "WidgetShown" : "WidgetHidden");
+    // Fetched while the customer types a name: the chat opens without waiting for it.
+    if (isOpen) session.sdk().catch(() => undefined);
+    // Back to the launcher, shown again now that the panel is gone (on phones it hides under the panel).
+    else launcher.current?.focus();
+  }, [isOpen]);
   useEffect(() => {
     session.isVisible = () => isOpen && document.visibilityState === "visible";
     session.markSeen();
@@ -42,10 +57,7 @@ export function App({ session, config, strings }: Props): JSX.Element {
   }, [isOpen, state.phase]);
   useEffect(() => closeImage.current?.focus(), [image]);
 
-  const close = () => {
-    setOpen(false);
-    launcher.current?.focus();
-  };
+  const close = () => setOpen(false);
   const onKeyDown = (event: KeyboardEvent) => {
     // The image view is modal: Tab stays on its one control.
     if (event.key === "Tab" && image) {
@@ -68,7 +80,7 @@ export function App({ session, config, strings }: Props): JSX.Element {
   const title = config.title ?? strings.title;
 
   return (
-    <div class={`root ${config.position}`} onKeyDown={onKeyDown}>
+    <div class={`root ${config.position}${isOpen ? " open" : ""}`} onKeyDown={onKeyDown}>
       {isOpen && (
         <div
           class={`panel${isDragging ? " dragging" : ""}`}
@@ -96,7 +108,10 @@ export function App({ session, config, strings }: Props): JSX.Element {
           {state.phase === "start" || state.phase === "starting" ? (
             <StartForm session={session} strings={strings} greeting={config.greeting ?? strings.greeting} isBusy={state.phase === "starting"} />
           ) : (
-            <Conversation entries={state.entries} session={session} strings={strings} onOpenImage={(src, name) => setImage({ src, name })} />
+            <>
+              {state.phase === "chat" && !state.hasAgent && <Waiting queue={state.queue} strings={strings} />}
+              <Conversation greeting={config.greeting ?? strings.greeting} entries={state.entries} session={session} strings={strings} onOpenImage={(src, name) => setImage({ src, name })} />
+            </>
           )}
           <p class="typing" role="status">
             {state.typing !== null && state.phase === "chat" ? strings.typing.replace("{name}", state.typing) : ""}
@@ -129,7 +144,10 @@ export function App({ session, config, strings }: Props): JSX.Element {
         ref={launcher}
         aria-expanded={isOpen}
         aria-label={isOpen ? strings.close : state.unread > 0 ? `${strings.open} (${format(strings.unread, { count: String(state.unread) })})` : strings.open}
-        onClick={() => (isOpen ? close() : setOpen(true))}
+        onClick={() => {
+          host.emit("WidgetClicked");
+          setOpen(!isOpen);
+        }}
       >
         {isOpen ? <CloseIcon /> : <ChatIcon />}
         {!isOpen && state.unread > 0 && (

@@ -8,6 +8,8 @@ import { DocumentIcon } from "./icons.js";
 import { ExternalLink, Linkified } from "./linkify.js";
 
 interface Props {
+  /** The company's greeting: it stays at the top of the conversation. */
+  greeting: string;
   entries: Entry[];
   session: ChatSession;
   strings: Strings;
@@ -36,13 +38,24 @@ function DocumentLink({ entry, session, strings }: { entry: Entry; session: Chat
   useEffect(() => {
     if (entry.id !== undefined) session.downloadLink(entry).then(setHref, () => undefined);
   }, [entry.id]);
+  // A signed link lasts minutes (mediaLinkTtlMs) and a chat can stay open for hours: each click fetches a fresh one.
+  const open = (event: MouseEvent) => {
+    event.preventDefault();
+    session.downloadLink(entry).then(
+      (fresh) => {
+        setHref(fresh);
+        window.open(fresh, "_blank", "noopener,noreferrer");
+      },
+      () => undefined,
+    );
+  };
   const name = entry.fileName ?? "document";
   return href === undefined ? (
     <span class="file">
       <DocumentIcon /> {name}
     </span>
   ) : (
-    <a class="file" href={href} target="_blank" rel="noopener noreferrer" download={name} aria-label={format(strings.download, { name })}>
+    <a class="file" href={href} target="_blank" rel="noopener noreferrer" download={name} aria-label={format(strings.download, { name })} onClick={open}>
       <DocumentIcon /> {name}
     </a>
   );
@@ -84,6 +97,7 @@ export function Conversation(props: Props): JSX.Element {
   }, [props.entries.length]);
   return (
     <div class="log" ref={list} role="log" aria-live="polite" aria-label={props.strings.messages} tabIndex={0}>
+      <p class="greeting">{props.greeting}</p>
       <ol>
       {props.entries.map((entry) =>
         entry.kind === "system" ? (

@@ -2,10 +2,7 @@
 import type { JSX } from "preact";
 import { useState } from "preact/hooks";
 import type { Strings } from "../i18n.js";
-import type { ChatSession } from "../session.js";
-
-/** The server's default `maxNicknameLength` (packages/protocol limits): longer names would be refused. */
-const MAX_NICKNAME_LENGTH = 64;
+import { nicknameLimit, type ChatSession } from "../session.js";
 
 export function StartForm({ session, strings, greeting, isBusy }: { session: ChatSession; strings: Strings; greeting: string; isBusy: boolean }): JSX.Element {
   const [nickname, setNickname] = useState(session.state.nickname);
@@ -18,7 +15,7 @@ export function StartForm({ session, strings, greeting, isBusy }: { session: Cha
     <form class="start" onSubmit={submit}>
       <p class="greeting">{greeting}</p>
       <label for="parley-nickname">{strings.nickname}</label>
-      <input id="parley-nickname" name="nickname" autocomplete="name" required maxLength={MAX_NICKNAME_LENGTH} value={nickname} onInput={(e) => setNickname(e.currentTarget.value)} />
+      <input id="parley-nickname" name="nickname" autocomplete="name" required maxLength={nicknameLimit()} value={nickname} onInput={(e) => setNickname(e.currentTarget.value)} />
       <label for="parley-email">{strings.email}</label>
       <input id="parley-email" name="email" type="email" autocomplete="email" maxLength={254} value={email} onInput={(e) => setEmail(e.currentTarget.value)} />
       <button class="primary" type="submit" disabled={isBusy}>
