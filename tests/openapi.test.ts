@@ -76,6 +76,10 @@ const CALLS: Record<string, (w: World) => Call[]> = {
   "GET /metrics": () => [{ method: "GET", path: "/metrics", status: 200 }],
   "GET /openapi.json": () => [{ method: "GET", path: "/openapi.json", status: 200 }],
   "GET /sdk/livechatsdk.js": () => [{ method: "GET", path: "/sdk/livechatsdk.js", status: 200 }],
+  "GET /widget/:name": () => [
+    { method: "GET", path: "/widget/main.js", status: 200 },
+    { method: "GET", path: "/widget/missing.js", status: 404 },
+  ],
   "GET /widget.js": (w) => [
     { method: "GET", path: "/widget.js", status: 200 },
     { method: "GET", path: "/widget.js", headers: { "if-none-match": w.widgetEtag }, status: 304 },

@@ -27,6 +27,15 @@ export function scriptSchema(summary: string): RouteSchema {
   };
 }
 
+/** `GET /widget/:name`: a module of the widget (its params are declared next to the route). */
+export const WIDGET_MODULE_SCHEMA: Omit<RouteSchema, "params"> = {
+  tags: TAGS,
+  summary: "A module of the widget, imported by `/widget.js` (hashed names are immutable)",
+  security: PUBLIC,
+  headers: ConditionalHeaders,
+  response: { 200: text("The module.", "application/javascript"), 304: noBody("The copy the client holds is current."), ...ERRORS },
+};
+
 export const FAVICON_SCHEMA: RouteSchema = {
   tags: TAGS,
   summary: "Parley's icon",
