@@ -45,6 +45,8 @@ interface World {
   imageMessageId: string;
   keyId: string;
   consoleAsset: string;
+  /** An agent whose name and password the table changes. */
+  carolId: string;
   /** The widget script's ETag, to be answered 304. */
   widgetEtag: string;
 }
@@ -158,6 +160,22 @@ const CALLS: Record<string, (w: World) => Call[]> = {
     { method: "DELETE", path: `/v1/api-keys/${w.keyId}`, headers: bearer(w.admin), status: 200 },
     { method: "DELETE", path: "/v1/api-keys/KEY_00000000-0000-4000-8000-000000000000", headers: bearer(w.admin), status: 404 },
   ],
+  "GET /v1/agents": (w) => [
+    { method: "GET", path: "/v1/agents", headers: bearer(w.admin), status: 200 },
+    { method: "GET", path: "/v1/agents?tenant=nobody", headers: bearer(w.admin), status: 404 },
+  ],
+  "POST /v1/agents": (w) => [
+    { method: "POST", path: "/v1/agents", ...json(w.admin, { username: "dora", password: "dora-password", role: "supervisor", capacity: 3 }), status: 201 },
+    { method: "POST", path: "/v1/agents", ...json(w.admin, { username: "dora", password: "short" }), status: 400 },
+  ],
+  "PATCH /v1/agents/:id": (w) => [
+    { method: "PATCH", path: `/v1/agents/${w.carolId}`, ...json(w.admin, { nickname: "Carol B.", capacity: null }), status: 200 },
+    { method: "PATCH", path: `/v1/agents/${w.carolId}`, ...json(w.alice, { nickname: "Carol C." }), status: 403 },
+  ],
+  "PUT /v1/agents/:id/password": (w) => [
+    { method: "PUT", path: `/v1/agents/${w.carolId}/password`, ...json(w.admin, { password: "carol-new-password" }), status: 204 },
+    { method: "PUT", path: `/v1/agents/${w.carolId}/password`, ...json(w.admin, { password: "x" }), status: 400 },
+  ],
   "GET /v1/audit": (w) => [
     { method: "GET", path: "/v1/audit?limit=5", headers: bearer(w.admin), status: 200 },
     { method: "GET", path: "/v1/audit?limit=500", headers: bearer(w.admin), status: 400 },
@@ -225,11 +243,17 @@ async function chatWithImage(url: string): Promise<{ customer: { chatId: string;
   }
 }
 
+async function agentId(url: string, admin: string, username: string): Promise<string> {
+  const { agents } = (await (await fetch(`${url}/v1/agents`, { headers: bearer(admin) })).json()) as { agents: { id: string; username: string }[] };
+  return agents.find((agent) => agent.username === username)?.id ?? "";
+}
+
 beforeAll(async () => {
   const data = await tempDataDir();
   remove = data.remove;
   await addAgent(data.dir, "admin", "admin");
   await addAgent(data.dir, "alice", "agent");
+  await addAgent(data.dir, "carol", "agent");
   server = await startServer({ dataDir: data.dir });
   const [admin, alice] = [await loginAgent(server.url, "admin", "admin-password"), await loginAgent(server.url, "alice", "alice-password")];
   const { customer, imageMessageId } = await chatWithImage(server.url);
@@ -250,6 +274,7 @@ beforeAll(async () => {
     keyId: apiKey.id,
     consoleAsset: readdirSync(assets).find((name) => name.endsWith(".css")) ?? "index.css",
     widgetEtag: (await fetch(`${server.url}/widget.js`)).headers.get("etag") ?? "",
+    carolId: await agentId(server.url, admin, "carol"),
   };
   document = (await (await fetch(`${server.url}/openapi.json`)).json()) as Document;
 }, 60_000);

@@ -287,6 +287,48 @@ const ROUTES: Record<string, (c: Context) => RestAttack[]> = {
       expect: { refused: { method: "DELETE", path: `/v1/api-keys/${ghost.keyId}`, headers: bearer(credential!) } },
     })),
 
+  // Agents (agent administration): a tenant's admins manage its agents only; another tenant's agent id names nothing.
+  "GET /v1/agents": (c) => [
+    { name: "the agents listed by the attacker's admin", node: "node2", call: { method: "GET", path: "/v1/agents", headers: bearer(c.attacker.tokens.alice) }, expect: "answered" },
+    { name: "the agents listed by the attacker's Bob, an agent", node: "node2", call: { method: "GET", path: "/v1/agents", headers: bearer(c.attacker.tokens.bob) }, expect: "refused" },
+    { name: "the victim's agents listed by the attacker's admin with ?tenant=", node: "node2", call: { method: "GET", path: `/v1/agents?tenant=${VICTIM}`, headers: bearer(c.attacker.tokens.alice) }, expect: "refused" },
+    {
+      name: "the agents listed by the attacker's admin on the victim's host name",
+      node: "node2",
+      call: { method: "GET", path: "/v1/agents", headers: bearer(c.attacker.tokens.alice, { host: TENANT_HOSTS[VICTIM]! }) },
+      expect: { code: "TENANT_MISMATCH" },
+    },
+  ],
+  "POST /v1/agents": (c) => [
+    {
+      name: "an agent added by the attacker's admin on the victim's host name",
+      node: "node2",
+      call: { method: "POST", path: "/v1/agents", ...json({ username: "backdoor", password: "backdoor-password", role: "admin" }, bearer(c.attacker.tokens.alice, { host: TENANT_HOSTS[VICTIM]! })) },
+      expect: { code: "TENANT_MISMATCH" },
+    },
+    {
+      name: "an agent added to the victim by the attacker's admin with ?tenant=",
+      node: "node2",
+      call: { method: "POST", path: `/v1/agents?tenant=${VICTIM}`, ...json({ username: "backdoor", password: "backdoor-password", role: "admin" }, bearer(c.attacker.tokens.alice)) },
+      expect: "refused",
+    },
+  ],
+  "PATCH /v1/agents/:id": (c) =>
+    [["admin", c.attacker.tokens.alice], ["API key", c.attacker.apiKey.key]].map(([who, credential]) => ({
+      name: `the victim's agent disabled by the attacker's ${who}`,
+      node: "node2",
+      call: { method: "PATCH", path: `/v1/agents/${c.victim.agentIds.alice}`, ...json({ disabled: true }, bearer(credential!)) },
+      expect: { refused: { method: "PATCH", path: `/v1/agents/${ghost.userId}`, ...json({ disabled: true }, bearer(credential!)) } },
+    })),
+  "PUT /v1/agents/:id/password": (c) => [
+    {
+      name: "the victim's agent's password set by the attacker's admin",
+      node: "node2",
+      call: { method: "PUT", path: `/v1/agents/${c.victim.agentIds.alice}/password`, ...json({ password: "taken-over-1" }, bearer(c.attacker.tokens.alice)) },
+      expect: { refused: { method: "PUT", path: `/v1/agents/${ghost.userId}/password`, ...json({ password: "taken-over-1" }, bearer(c.attacker.tokens.alice)) } },
+    },
+  ],
+
   // The audit log and a customer's data (lifecycle): only the caller's tenant is searched.
   "GET /v1/audit": (c) => [
     { name: "the log read by the attacker's admin", node: "node2", call: { method: "GET", path: "/v1/audit?limit=100", headers: bearer(c.attacker.tokens.alice) }, expect: "answered" },

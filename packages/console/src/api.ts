@@ -29,7 +29,7 @@ export function describeFailure(failure: unknown): string {
   return failure instanceof Error ? failure.message : String(failure);
 }
 
-async function call<T>(path: string, init: RequestInit = {}): Promise<T> {
+export async function call<T>(path: string, init: RequestInit = {}): Promise<T> {
   let response: Response;
   try {
     response = await fetch(path, init);
@@ -44,7 +44,7 @@ async function call<T>(path: string, init: RequestInit = {}): Promise<T> {
   return body as T;
 }
 
-const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
+export const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 
 /** `tenant`: the company to log into; left out, the server picks it (its host mapping, else `default`). */
 export function login(username: string, password: string, tenant?: string): Promise<LoginResponse> {

@@ -44,6 +44,7 @@ export const ERRORS = {
   FORBIDDEN: { status: 403, message: "This token does not give access to that chat." },
   ORIGIN_NOT_ALLOWED: { status: 403, message: "Pages of this origin may not use this server (see PARLEY_ALLOWED_ORIGINS)." },
   API_KEY_SCOPE: { status: 403, message: "This API key's scopes do not allow this call." },
+  AGENT_DISABLED: { status: 403, message: "This agent account is disabled; ask an admin of the tenant." },
   // Chats and participants
   CONTACT_NOT_FOUND: { status: 404, message: "No chat with that id." },
   CONTACT_ENDED: { status: 409, message: "The chat has ended and accepts no more messages or participants." },
@@ -53,6 +54,9 @@ export const ERRORS = {
   MESSAGE_NOT_FOUND: { status: 404, message: "No message with that id in this chat." },
   // Desk
   AGENT_CAPACITY_FULL: { status: 409, message: "This agent already handles as many chats as their capacity allows; leave or end one first." },
+  AGENT_NOT_FOUND: { status: 404, message: "No agent with that id or username in this tenant." },
+  AGENT_USERNAME_TAKEN: { status: 409, message: "An agent of this tenant already has that username." },
+  LAST_ADMIN: { status: 409, message: "This is the tenant's last enabled admin: make another admin first." },
   // Content
   TEXT_EMPTY: { status: 400, message: "The message text is empty." },
   TEXT_TOO_LONG: { status: 400, message: "The message text exceeds the maximum length." },

@@ -19,3 +19,4 @@ export * from "./chat-list.js";
 export * from "./api-keys.js";
 export * from "./desk.js";
 export * from "./queue-position.js";
+export * from "./agents-admin.js";

@@ -6,6 +6,7 @@
  *   parley token agent <username> [--tenant T] [--data-dir D] [--database-url U] [--ttl 12h]
  *   parley tenant add|list|disable|enable … (see cli-tenants.ts)
  *   parley key add <name> --scopes a,b [--tenant T] | key list [--tenant T] | key revoke <id> [--tenant T]
+ *   parley agent list | disable | enable | passwd | role | capacity … (see cli-agents.ts)
  *   parley migrate [--data-dir D] [--database-url U]
  * @module
  */
@@ -14,6 +15,7 @@ import { parseArgs } from "node:util";
 import { CLI_ACTOR, recordAudit } from "./audit/record.js";
 import { createAgent } from "./auth/agents.js";
 import { KEY_COMMANDS_USAGE, KeyCommandError, runKeyCommand } from "./cli-keys.js";
+import { AGENT_COMMANDS_USAGE, askPassword, isAgentCommand, runAgentCommand } from "./cli-agents.js";
 import { AGENT_TOKEN_TTL_SECONDS, TokenService, parseTtl } from "./auth/tokens.js";
 import { ConfigError, configInputFromFlagsAndEnv, resolveConfig, type ServeFlags } from "./config.js";
 import { tenantCommand, TENANT_USAGE } from "./cli-tenants.js";
@@ -27,6 +29,7 @@ import { ParleyError } from "./errors.js";
 const USAGE = `Usage:
   parley [serve] [--port 8080] [--host 0.0.0.0] [--data-dir ./data] [--database-url postgres://…] [--redis-url redis://…] [--secret S] [--allowed-origins *] [--tenant-hosts chat.acme.example=acme] [--shutdown-timeout 10000] [--agent-grace-seconds 120]
   parley agent add <username> --password <pw> [--nickname N] [--tenant default] [--role agent|supervisor|admin] [--capacity N] [--data-dir D] [--database-url U]
+  ${AGENT_COMMANDS_USAGE}
   parley token agent <username> [--tenant default] [--data-dir D] [--database-url U] [--ttl 12h]
   ${TENANT_USAGE}
   ${KEY_COMMANDS_USAGE}
@@ -263,6 +266,16 @@ async function keyCommand(sub: string | undefined, positionals: string[], values
   }
 }
 
+async function agentCommand(sub: string, positionals: string[], values: ReturnType<typeof parse>["values"]): Promise<void> {
+  const config = configFor({ ...storageFlags(values), ...(values["redis-url"] === undefined ? {} : { "redis-url": values["redis-url"] }) });
+  const store = await openMigratedStore(config);
+  try {
+    await runAgentCommand(store, config, { sub, positionals, tenant: values.tenant, password: values.password }, (line) => console.log(line), askPassword);
+  } finally {
+    await store.close();
+  }
+}
+
 async function main(argv: string[]): Promise<void> {
   let parsed: ReturnType<typeof parse>;
   try {
@@ -290,6 +303,7 @@ async function main(argv: string[]): Promise<void> {
     return;
   }
   if (command === "agent" && sub === "add") return agentAdd(rest, values);
+  if (command === "agent" && isAgentCommand(sub)) return agentCommand(sub!, rest, values);
   if (command === "token" && sub === "agent") return tokenAgent(rest, values);
   if (command === "key") return keyCommand(sub, rest, values);
   if (command === "tenant") {

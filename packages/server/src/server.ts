@@ -34,6 +34,8 @@ import { openBlobStore, openStore } from "./store/open.js";
 import { AgentRoles } from "./auth/agent-roles.js";
 import { TenantGate } from "./auth/tenant-gate.js";
 import { TenantStatusWatch } from "./realtime/tenant-status.js";
+import { AgentStatusWatch } from "./realtime/agent-status.js";
+import { AgentAdmin } from "./auth/agent-admin.js";
 import { StoreUnavailableError, type Store } from "./store/types.js";
 
 /** How long a stop waits for image jobs in progress before closing the store under them. */
@@ -168,14 +170,28 @@ export function createParleyServer(options: ParleyServerOptions = {}): ParleySer
   const retention = new RetentionJob({ store, blobs, logger, metrics, intervalMs: config.retentionIntervalMs });
   // The socket server is built below; a tenant disabled before then has no sockets to close.
   const tenantStatus = new TenantStatusWatch(measuredBus, tenants, () => sockets as SocketServer | undefined, logger);
+  const roles = new AgentRoles(store);
+  const agentStatus = new AgentStatusWatch(measuredBus, measuredStore, roles, () => sockets as SocketServer | undefined, logger);
+  const agentAdmin = new AgentAdmin({
+    store: measuredStore,
+    statusOf: (tenant, agentId) => desk.presence.statusOf(tenant, agentId),
+    changed: async (tenant, agentId, isDisabled) => {
+      // Sockets close on every node first, so the agent cannot take a chat back while theirs return to the queue.
+      await agentStatus.announce(tenant, agentId);
+      if (!isDisabled) return;
+      const returned = await desk.returnAgentChats(tenant, agentId);
+      if (returned > 0) logger.info({ tenant, agentId, returned }, "a disabled agent's chats returned to the queue");
+    },
+  });
   const app = buildApp({
     logger,
     store,
     blobs,
     tenants,
     tenantHosts: config.tenantHosts,
-    roles: new AgentRoles(store),
+    roles,
     tenantStatus,
+    agentAdmin,
     chat,
     media,
     tokens,
@@ -216,6 +232,7 @@ export function createParleyServer(options: ParleyServerOptions = {}): ParleySer
     trustProxy: config.trustProxy,
     tenantHosts: config.tenantHosts,
     desk,
+    roles,
     ...(options.watermarks === undefined ? {} : { watermarks: options.watermarks }),
   });
   sockets.attach(app.server);
@@ -281,6 +298,7 @@ export function createParleyServer(options: ParleyServerOptions = {}): ParleySer
         replication.close();
         feed.close();
         tenantStatus.close();
+        agentStatus.close();
         await documentJudges.close();
         if (options.store === undefined) await store.close();
         if (options.blobs === undefined) await blobs.close();

@@ -267,6 +267,39 @@ export function storeContract(name: string, factory: StoreFactory): void {
       expect(await store.getMeta("k")).toBe("v2");
     });
 
+    it("lists agent accounts and changes them, keeping one enabled admin per tenant", async () => {
+      const make = (username: string, role: "agent" | "admin") => ({ id: userId(), username, nickname: username.toUpperCase(), passwordHash: "scrypt$x", createdAt: ts(), role });
+      const [ann, bob, cat] = [make("ann", "admin"), make("bob", "admin"), make("cat", "agent")];
+      for (const agent of [cat, ann, bob]) await inDefault().createAgent(agent);
+      // acme's admin is no admin of default: it counts for its own tenant only.
+      const acmeAdmin = make("zed", "admin");
+      await store.tenant("acme").createAgent(acmeAdmin);
+      await inDefault().setAgentCapacity(cat.id, 5);
+      await inDefault().agentsSeen([cat.id], "2026-01-05T10:00:00.000Z");
+      const listed = await inDefault().listAgentAccounts();
+      expect(listed.map((agent) => agent.username)).toEqual(["ann", "bob", "cat"]);
+      expect(listed[2]).toEqual({ id: cat.id, username: "cat", nickname: "CAT", role: "agent", capacity: 5, disabledAt: null, createdAt: cat.createdAt, deskStatus: "available", lastSeenAt: "2026-01-05T10:00:00.000Z" });
+      expect(listed[0]).toMatchObject({ capacity: null, deskStatus: null, lastSeenAt: null });
+      expect(JSON.stringify(listed)).not.toContain("scrypt");
+      expect(await store.tenant("acme").findAgentAccount(cat.id)).toBeUndefined();
+
+      expect(await inDefault().changeAgent(cat.id, { nickname: "Cat", role: "supervisor", capacity: null, passwordHash: "scrypt$y" })).toBe("changed");
+      expect(await inDefault().findAgentAccount(cat.id)).toMatchObject({ nickname: "Cat", role: "supervisor", capacity: null });
+      expect((await inDefault().findAgentByUsername("cat"))?.passwordHash).toBe("scrypt$y");
+      expect(await store.tenant("acme").changeAgent(cat.id, { role: "admin" })).toBe("notFound");
+
+      expect(await inDefault().changeAgent(ann.id, { disabledAt: ts() })).toBe("changed");
+      expect(await inDefault().changeAgent(bob.id, { role: "agent" })).toBe("lastAdmin");
+      expect(await inDefault().changeAgent(bob.id, { disabledAt: ts() })).toBe("lastAdmin");
+      expect(await inDefault().findAgentAccount(bob.id)).toMatchObject({ role: "admin", disabledAt: null });
+      expect(await inDefault().changeAgent(ann.id, { disabledAt: null })).toBe("changed");
+      // Two admins demoting each other at once: one of them stays.
+      const outcomes = await Promise.all([inDefault().changeAgent(ann.id, { role: "agent" }), inDefault().changeAgent(bob.id, { role: "agent" })]);
+      expect(outcomes.sort()).toEqual(["changed", "lastAdmin"]);
+      expect((await inDefault().listAgentAccounts()).filter((agent) => agent.role === "admin")).toHaveLength(1);
+      expect(await store.tenant("acme").findAgentAccount(acmeAdmin.id)).toMatchObject({ role: "admin" });
+    });
+
     it("keeps everything after close and reopen", async () => {
       const { chatId: id, customer } = await newChat(store);
       const pending = Array.from({ length: 20 }, (_, i) => inDefault().append(message(id, customer, `m${i}`, `c${i}`)));

@@ -24,8 +24,8 @@ export function App() {
     setDesk(started);
     setUnreachable(false);
     started.start().catch((error: unknown) => {
-      if (error instanceof LiveChatError && error.code.startsWith("AUTH_")) {
-        // The stored token was refused (expired, or the server's secret changed).
+      if (error instanceof LiveChatError && (error.code.startsWith("AUTH_") || error.code === "AGENT_DISABLED")) {
+        // The stored token was refused (expired, the server's secret changed, or the agent was disabled).
         forgetLogin();
         setNotice("Your session has ended. Please log in again.");
         setLogin(undefined);

@@ -11,6 +11,7 @@ import { Queue } from "./Queue.js";
 import { ReadOnlyChat } from "./ReadOnlyChat.js";
 import { StatusSwitch } from "./StatusSwitch.js";
 import { TenantsView, useIsSuperAdmin } from "./TenantsView.js";
+import { AdminView, useIsAdmin } from "./AdminView.js";
 import { DEFAULT_TENANT, tenantOfToken } from "../tenant.js";
 
 export function DeskView({ desk, onLogout }: { desk: Desk; onLogout: () => void }) {
@@ -22,8 +23,13 @@ export function DeskView({ desk, onLogout }: { desk: Desk; onLogout: () => void 
   const tenant = tenantOfToken(desk.login.token);
   const isSuperAdmin = useIsSuperAdmin(desk.login);
   const [isTenantsShown, setTenantsShown] = useState(false);
-  // Opening a chat leaves the companies view.
-  useEffect(() => setTenantsShown(false), [desk.selectedId, readOnlyId]);
+  const isAdmin = useIsAdmin(desk.login);
+  const [isAdminShown, setAdminShown] = useState(false);
+  // Opening a chat leaves the companies and admin views.
+  useEffect(() => {
+    setTenantsShown(false);
+    setAdminShown(false);
+  }, [desk.selectedId, readOnlyId]);
   const room = readOnlyId === undefined ? desk.selected : undefined;
   // A chat that ends here belongs in the ended list at once.
   const endedHere = [...desk.rooms.values()].filter((r) => r.hasEnded).length;
@@ -45,9 +51,19 @@ export function DeskView({ desk, onLogout }: { desk: Desk; onLogout: () => void 
         {isSuperAdmin === true && (
           <button type="button" class="secondary" aria-pressed={isTenantsShown} onClick={() => {
               setShowPrivacy(false);
+              setAdminShown(false);
               setTenantsShown(!isTenantsShown);
             }}>
             Companies
+          </button>
+        )}
+        {isAdmin === true && (
+          <button type="button" class="secondary" aria-pressed={isAdminShown} onClick={() => {
+              setShowPrivacy(false);
+              setTenantsShown(false);
+              setAdminShown(!isAdminShown);
+            }}>
+            Admin
           </button>
         )}
         <span class={`state state-${desk.connectionState}`}>{desk.connectionState === "connected" ? "Online" : "Reconnecting…"}</span>
@@ -93,6 +109,8 @@ export function DeskView({ desk, onLogout }: { desk: Desk; onLogout: () => void 
         <main class="main" id="main">
           {showPrivacy ? (
             <PrivacyView token={desk.login.token} onClose={() => setShowPrivacy(false)} />
+          ) : isAdminShown ? (
+            <AdminView token={desk.login.token} onClose={() => setAdminShown(false)} />
           ) : isTenantsShown ? (
             <TenantsView token={desk.login.token} onClose={() => setTenantsShown(false)} />
           ) : readOnlyId !== undefined ? (

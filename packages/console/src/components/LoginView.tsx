@@ -13,6 +13,8 @@ function refusal(failure: unknown, tenant: string): string {
       return `There is no company named "${tenant}" here.`;
     case "TENANT_DISABLED":
       return "This company's account is disabled.";
+    case "AGENT_DISABLED":
+      return "Your account is disabled: ask an administrator of your company.";
     case "TENANT_MISMATCH":
       return "This address belongs to another company: leave Company empty, or use that company's address.";
     default:

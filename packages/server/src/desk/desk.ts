@@ -131,6 +131,16 @@ export class AgentDesk {
     if (handling >= capacity) throw new ParleyError("AGENT_CAPACITY_FULL", undefined, { capacity });
   }
 
+  /**
+   * A disabled agent's chats go back to the queue now, by the grace period's
+   * own return (they leave each one); returns how many.
+   */
+  async returnAgentChats(tenant: string, agentId: string): Promise<number> {
+    const chats = await this.options.deskOf(tenant).activeChatsOf(agentId);
+    for (const chatId of chats) await this.options.returnChat(tenant, agentId, chatId);
+    return chats.length;
+  }
+
   /** Stops the timers and waits for the store writes in flight. */
   async close(): Promise<void> {
     if (this.timer !== undefined) clearInterval(this.timer);

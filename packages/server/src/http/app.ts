@@ -13,6 +13,8 @@ import { DEFAULT_CUSTOMER_DATA_LIMITS, type CustomerDataLimits } from "../lifecy
 import type { Store } from "../store/types.js";
 import { DEFAULT_HTTP_GUARDS, type HttpGuards } from "../config.js";
 import { apiKeyRoutes } from "./api-keys.js";
+import { agentRoutes } from "./agents.js";
+import { AgentAdmin } from "../auth/agent-admin.js";
 import { auditRoutes } from "./audit.js";
 import { authRoutes } from "./auth.js";
 import { chatRoutes } from "./chats.js";
@@ -93,6 +95,8 @@ export interface AppDeps {
    * ones outside it (tests and development; see response-check.ts). Off by default.
    */
   responseCheck?: (violation: ResponseViolation) => void;
+  /** Agent administration (`/v1/agents`); without it, changes only the store (no sockets closed, no chats returned). */
+  agentAdmin?: AgentAdmin;
 }
 
 export function buildApp(deps: AppDeps): FastifyInstance {
@@ -125,7 +129,7 @@ export function buildApp(deps: AppDeps): FastifyInstance {
   installSecurityHeaders(app);
   corsRoutes(app, deps.origins ?? new OriginPolicy("*"));
   // After CORS (a page of a refused origin learns nothing more), before every route.
-  installAuthentication(app, deps.tokens, { gate: deps.tenants, hosts: deps.tenantHosts ?? {} }, deps.apiKeys);
+  installAuthentication(app, deps.tokens, { gate: deps.tenants, hosts: deps.tenantHosts ?? {} }, deps.apiKeys, deps.roles);
   capRequestsInFlight(app, guards);
   installBodyGuards(app, guards);
   healthRoutes(app, deps);
@@ -140,6 +144,7 @@ export function buildApp(deps: AppDeps): FastifyInstance {
   mediaRoutes(app, deps);
   const admin = tenantAdmins(deps.roles);
   apiKeyRoutes(app, { ...deps, admin });
+  agentRoutes(app, { admin, tenants: deps.tenants, agentAdmin: deps.agentAdmin ?? new AgentAdmin({ store: deps.store }) });
   auditRoutes(app, { store: deps.store, admin });
   customerRoutes(app, { ...deps, admin, customerData: deps.customerData ?? DEFAULT_CUSTOMER_DATA_LIMITS });
   demoRoutes(app);

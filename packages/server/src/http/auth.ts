@@ -40,8 +40,9 @@ export function authRoutes(app: FastifyInstance, deps: AuthRoutesDeps): void {
       throw new ParleyError("RATE_LIMITED", "Too many login attempts for this username; retry later.", { retryAfterMs: waitMs });
     }
     const agent = await authenticateAgent(deps.store.tenant(tenant), username, password);
-    // A disabled account is refused like a wrong password: the answer tells nothing about the account.
-    if (agent === undefined || agent.disabledAt !== null) throw new ParleyError("INVALID_CREDENTIALS");
+    if (agent === undefined) throw new ParleyError("INVALID_CREDENTIALS");
+    // Told only to whoever knows the password: to anyone else a disabled account is a wrong password.
+    if (agent.disabledAt !== null) throw new ParleyError("AGENT_DISABLED");
     backoff.succeeded(account);
     const { token, expiresAt } = await deps.tokens.issueAgent(agent);
     const body: LoginResponse = {

@@ -16,6 +16,7 @@
 import { ERRORS, type ApiKeyScope } from "@parley/protocol";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { isApiKeyForm, type ApiKeyAuth, type ApiKeys } from "../auth/api-keys.js";
+import type { AgentRoles } from "../auth/agent-roles.js";
 import type { TenantGate } from "../auth/tenant-gate.js";
 import type { TokenClaims, TokenService } from "../auth/tokens.js";
 import { ParleyError, toWireError } from "../errors.js";
@@ -159,7 +160,7 @@ export function sendRefusal(request: FastifyRequest, reply: FastifyReply, error:
 }
 
 /** Installs the hook; call before the routes are added. */
-export function installAuthentication(app: FastifyInstance, tokens: TokenService, tenants: TenantResolution, apiKeys: ApiKeys): void {
+export function installAuthentication(app: FastifyInstance, tokens: TokenService, tenants: TenantResolution, apiKeys: ApiKeys, roles?: AgentRoles): void {
   app.decorateRequest("claims", null);
   app.decorateRequest("apiKey", null);
   app.decorateRequest("auth", null as unknown as RequestAuth);
@@ -169,6 +170,9 @@ export function installAuthentication(app: FastifyInstance, tokens: TokenService
     try {
       request.auth = await admit(tokens, apiKeys, tenants, request, rule);
       request.claims = request.auth.claims;
+      // A disabled agent's tokens stop working at once, whatever their expiry (auth/agent-roles.ts).
+      const { claims } = request.auth;
+      if (claims !== null && request.apiKey === null && (await roles?.isDisabled(claims)) === true) throw new ParleyError("AGENT_DISABLED");
     } catch (error) {
       return sendRefusal(request, reply, error, rule.isBackOffice === true);
     }

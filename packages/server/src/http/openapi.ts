@@ -32,6 +32,7 @@ const TAGS: { name: string; description: string }[] = [
   { name: "chats", description: "The agents' list of chats." },
   { name: "media", description: "Files: uploads and downloads." },
   { name: "back-office", description: "The original product's back-office calls, answering `{ result, error, … }`." },
+  { name: "agents", description: "A tenant's agents, administered by its admins." },
   { name: "api-keys", description: "A tenant's API keys." },
   { name: "audit", description: "A tenant's audit log." },
   { name: "customers", description: "A customer's data: export and erasure." },

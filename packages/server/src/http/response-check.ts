@@ -70,6 +70,8 @@ function problemOf(declared: Map<string, Declared> | Error, request: FastifyRequ
   const expected = lookup(declared, status);
   if (expected === undefined) return `status ${status} is not declared`;
   if (expected.kind === "empty") return isEmpty(payload) ? undefined : "a body where the schema declares none";
+  // 204 and 304 never carry a body, whatever the schema says of one.
+  if ((status === 204 || status === 304) && isEmpty(payload)) return undefined;
   const type = mediaTypeOf(reply);
   if (expected.kind === "content") return expected.types.includes(type) ? undefined : `content type ${type || "(none)"} is not one of ${expected.types.join(", ")}`;
   if (type !== "application/json") return `content type ${type || "(none)"} where JSON is declared`;

@@ -24,6 +24,7 @@ import type { Logger } from "pino";
 import type { TokenClaims, TokenService } from "../auth/tokens.js";
 import type { FeedWatcher } from "../chat/feed.js";
 import type { ChatService } from "../chat/service.js";
+import type { AgentRoles } from "../auth/agent-roles.js";
 import type { AgentDesk } from "../desk/desk.js";
 import type { ParleyMetrics } from "../metrics.js";
 import { ParleyError, toWireError } from "../errors.js";
@@ -51,6 +52,8 @@ export interface SessionDeps {
   metrics: ParleyMetrics;
   /** The agents' desk: counts agents' sockets, takes `setStatus`, sends presence with the feed. */
   desk?: AgentDesk;
+  /** Agents' accounts as stored: a disabled agent's hello is refused (`AGENT_DISABLED`). */
+  roles?: AgentRoles;
 }
 
 /** Limits shared by every session of a node (built by the socket server). */
@@ -264,6 +267,22 @@ export class Session implements Subscriber {
     return this.claims?.tenant ?? DEFAULT_TENANT;
   }
 
+  /**
+   * Closes the socket when its agent was disabled since the hello: the
+   * heartbeat's check, for a change no bus message announced (the command
+   * line on an install without Redis). The role is kept a few seconds, so
+   * this reads the store at most once per agent and heartbeat.
+   */
+  async closeIfDisabled(): Promise<void> {
+    const claims = this.claims;
+    if (this.phase !== "ready" || claims === undefined || claims.role !== "agent" || this.deps.roles === undefined) return;
+    try {
+      if (await this.deps.roles.isDisabled(claims)) this.connection.close(CLOSE_CODES.AUTH_FAILED, "AGENT_DISABLED");
+    } catch (error) {
+      this.logger.warn({ err: error }, "checking whether the agent is disabled failed; checked again at the next heartbeat");
+    }
+  }
+
   /** Whether the hello's token was accepted. */
   get isAuthenticated(): boolean {
     return this.phase === "ready" && this.claims !== undefined;
@@ -284,6 +303,7 @@ export class Session implements Subscriber {
       // As on REST (policy/request-tenant.ts): a token of another tenant than the host name's is refused, not served.
       agreedTenant(claims.tenant, this.hostTenant);
       await this.deps.tenants.requireActive(claims.tenant);
+      if ((await this.deps.roles?.isDisabled(claims)) === true) throw new ParleyError("AGENT_DISABLED");
       this.claims = claims;
     } catch (error) {
       const wire = toWireError(error);

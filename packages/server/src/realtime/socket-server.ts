@@ -158,6 +158,21 @@ export class SocketServer {
   }
 
   /**
+   * Closes every socket of an agent who was just disabled, with `AUTH_FAILED`
+   * (the SDK does not reconnect) and the reason `AGENT_DISABLED`. Returns how
+   * many were closed.
+   */
+  closeAgent(tenant: string, agentId: string): number {
+    let closed = 0;
+    for (const session of this.live.values()) {
+      if (!session.isAuthenticated || session.tenant !== tenant || session.userId !== agentId) continue;
+      session.connection.close(CLOSE_CODES.AUTH_FAILED, "AGENT_DISABLED");
+      closed += 1;
+    }
+    return closed;
+  }
+
+  /**
    * Graceful stop: refuses new sockets, lets every session answer the frames
    * it is handling (up to `drainMs`: a send in flight is committed and
    * acknowledged), then closes every socket with 4503 — reconnect, elsewhere
@@ -217,6 +232,7 @@ export class SocketServer {
       connection.isAlive = false;
       session.forgetFullBudgets();
       ws.ping();
+      void session.closeIfDisabled();
     }
   }
 }

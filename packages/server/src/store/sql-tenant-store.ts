@@ -7,6 +7,7 @@
  */
 import type { Kysely } from "kysely";
 import { apiKeyStore, type ApiKeyStore } from "./api-key-queries.js";
+import { agentAdminQueries, type AgentAdminStore } from "./agent-admin-queries.js";
 import { listContacts } from "./contact-list.js";
 import { deskQueries, type AgentDeskRecord, type DeskStore, type GoneAgent } from "./desk-queries.js";
 import type { Database } from "./schema.js";
@@ -62,6 +63,7 @@ export class SqlTenantStore implements TenantStore {
   private readonly db: TenantDb;
   private readonly apiKeys: ApiKeyStore;
   private readonly desk: DeskStore;
+  private readonly agentAdmin: AgentAdminStore;
 
   constructor(
     readonly name: string,
@@ -70,6 +72,21 @@ export class SqlTenantStore implements TenantStore {
     this.db = new TenantDb(backend.db, name);
     this.desk = deskQueries(this.db);
     this.apiKeys = apiKeyStore(this.db);
+    this.agentAdmin = agentAdminQueries(this.db);
+  }
+
+  // -- agent administration (store/agent-admin-queries.ts) -------------------
+
+  listAgentAccounts(): ReturnType<AgentAdminStore["listAgentAccounts"]> {
+    return this.backend.guard(this.agentAdmin.listAgentAccounts());
+  }
+
+  findAgentAccount(agentId: string): ReturnType<AgentAdminStore["findAgentAccount"]> {
+    return this.backend.guard(this.agentAdmin.findAgentAccount(agentId));
+  }
+
+  changeAgent(...args: Parameters<AgentAdminStore["changeAgent"]>): ReturnType<AgentAdminStore["changeAgent"]> {
+    return this.backend.guard(this.agentAdmin.changeAgent(...args));
   }
 
   createApiKey(...args: Parameters<ApiKeyStore["createApiKey"]>): ReturnType<ApiKeyStore["createApiKey"]> {

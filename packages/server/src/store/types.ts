@@ -9,6 +9,7 @@ import { StoreUnavailableError } from "../db/unavailable.js";
 import type { ApiKeyStore } from "./api-key-queries.js";
 import type { InstallLifecycleStore, TenantLifecycleStore } from "./lifecycle-store.js";
 import type { DeskStore } from "./desk-queries.js";
+import type { AgentAdminStore } from "./agent-admin-queries.js";
 
 export { StoreUnavailableError };
 
@@ -365,7 +366,7 @@ export interface Store extends InstallLifecycleStore {
 }
 
 /** Agents, chats, event logs, files, audit log, API keys and the desk of one tenant. All methods are async. */
-export interface TenantStore extends TenantLifecycleStore, ApiKeyStore, DeskStore {
+export interface TenantStore extends TenantLifecycleStore, ApiKeyStore, DeskStore, AgentAdminStore {
   /** The tenant every method is scoped to. */
   readonly name: string;
 
