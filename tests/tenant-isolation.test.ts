@@ -258,6 +258,32 @@ const ROUTES: Record<string, (c: Context) => RestAttack[]> = {
   "POST /livechat/:domain/endContactByChatID": (c) =>
     backOffice(c, "POST", (domain) => `/livechat/${domain}/endContactByChatID`, (ids) => ({ chatID: ids === "victim" ? c.victim.endable.chatId : ghost.chatId })),
 
+  // Call data (call-data): read and changed in the caller's tenant only.
+  "GET /v1/chats/:chatId/call-data": (c) =>
+    [["agent", c.attacker.tokens.bob], ["API key", c.attacker.apiKey.key], ["customer", c.attacker.chat.customerToken]].map(([who, credential]) => ({
+      name: `the victim's call data read by the attacker's ${who}`,
+      node: "node2" as const,
+      call: { method: "GET", path: `/v1/chats/${c.victim.chat.chatId}/call-data`, headers: bearer(credential!) },
+      expect: { refused: { method: "GET", path: `/v1/chats/${ghost.chatId}/call-data`, headers: bearer(credential!) } },
+    })),
+  "PATCH /v1/chats/:chatId/call-data": (c) =>
+    [["agent", c.attacker.tokens.bob], ["API key", c.attacker.apiKey.key], ["customer", c.attacker.chat.customerToken]].map(([who, credential]) => ({
+      name: `the victim's call data changed by the attacker's ${who}`,
+      node: "node2" as const,
+      call: { method: "PATCH", path: `/v1/chats/${c.victim.chat.chatId}/call-data`, ...json({ queue: "attacker" }, bearer(credential!)) },
+      expect: { refused: { method: "PATCH", path: `/v1/chats/${ghost.chatId}/call-data`, ...json({ queue: "attacker" }, bearer(credential!)) } },
+    })),
+  "GET /livechat/:domain/getChatTranscriptByChatID/:chatId": (c) =>
+    backOffice(c, "GET", (domain, ids) => `/livechat/${domain}/getChatTranscriptByChatID/${ids === "victim" ? c.victim.chat.chatId : ghost.chatId}`),
+  "GET /livechat/:domain/getChatTranscriptByUserID/:userId": (c) =>
+    backOffice(c, "GET", (domain, ids) => `/livechat/${domain}/getChatTranscriptByUserID/${ids === "victim" ? c.victim.chat.customerUserId : ghost.userId}`),
+  "POST /livechat/:domain/getChatTranscriptByCalldata": (c) =>
+    backOffice(c, "POST", (domain) => `/livechat/${domain}/getChatTranscriptByCalldata`, (ids) => ({ callData: { customer: ids === "victim" ? c.victim.chat.customerUserId : ghost.userId } })),
+  "GET /livechat/:domain/getMultimediaMessageByID/:chatId/:messageId": (c) =>
+    backOffice(c, "GET", (domain, ids) =>
+      `/livechat/${domain}/getMultimediaMessageByID/${ids === "victim" ? c.victim.chat.chatId : ghost.chatId}/${ids === "victim" ? c.victim.chat.messages.pdf : ghost.messageId}`,
+    ),
+
   // API keys (api-keys): a tenant's admins manage its keys only.
   "GET /v1/api-keys": (c) => [
     { name: "the keys listed by the attacker's admin", node: "node2", call: { method: "GET", path: "/v1/api-keys", headers: bearer(c.attacker.tokens.alice) }, expect: "answered" },
@@ -632,6 +658,13 @@ const FRAMES: Record<string, FrameEntry> = {
     const byCustomer = await a.customer.request({ t: "watchChats" });
     expect.soft(byCustomer.ok, `${a.label}: a customer may not watch chats`).toBe(false);
   },
+  setCallData: (c) =>
+    both((from) => ({
+      name: "setCallData on the victim's chat",
+      from,
+      frame: { t: "setCallData", chatId: c.victim.chat.chatId, changes: { queue: "attacker" } },
+      control: { t: "setCallData", chatId: ghost.chatId, changes: { queue: "attacker" } },
+    })),
   // Names no chat nor agent: an agent sets its own status, in its own tenant.
   setStatus: async (c, a) => {
     const reply = await a.agent.request({ t: "setStatus", status: "available" });

@@ -211,6 +211,8 @@ export class Room {
       this.changed();
     });
     c.on("userAdded", (e) => this.notice(e.ts, `${withRole(e.user)} joined the chat`));
+    // The contact keeps its call data current; the Details list only needs a redraw.
+    c.on("callDataChanged", () => this.changed());
     c.on("userLeft", (e) => {
       this.typing.delete(withRole(e.user));
       this.notice(e.ts, `${withRole(e.user)} left the chat`);

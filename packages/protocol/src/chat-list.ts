@@ -5,7 +5,7 @@
  * @module
  */
 import { Type, type Static } from "@sinclair/typebox";
-import type { UserRef } from "./payloads.js";
+import type { CallData, UserRef } from "./payloads.js";
 
 /**
  * Where a chat stands for agents: `waiting` (active, no agent in it now),
@@ -50,7 +50,12 @@ export interface ChatSummary {
 export interface ChatListItem extends ChatSummary {
   /** The chat's first message, or null while there is none. */
   firstMessage: MessagePreview | null;
+  /** The chat's call data (`{}` when none). */
+  callData: CallData;
 }
+
+/** Most `callData.<key>` filters one `GET /v1/chats` may hold. */
+export const CHAT_LIST_MAX_CALL_DATA_FILTERS = 5;
 
 /** `GET /v1/chats` query. */
 export const ChatListQuery = Type.Object(
@@ -66,7 +71,12 @@ export const ChatListQuery = Type.Object(
     /** `true`: only the active chats the calling agent is in now (their "My chats"), newest first, in one page. */
     mine: Type.Optional(Type.Union([Type.Literal("true"), Type.Literal("false")])),
   },
-  { additionalProperties: false },
+  {
+    additionalProperties: false,
+    // `callData.<key>=<value>`: only chats whose call data holds that value (every filter given must match).
+    patternProperties: { "^callData\\.[A-Za-z0-9_.-]{1,64}$": Type.String({ maxLength: 1024 }) },
+    maxProperties: 7 + 5,
+  },
 );
 export type ChatListQuery = Static<typeof ChatListQuery>;
 

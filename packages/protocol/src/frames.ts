@@ -13,11 +13,13 @@ import { PROTOCOL_VERSION } from "./constants.js";
 import { CHAT_ID_PATTERN, MESSAGE_ID_PATTERN } from "./ids.js";
 import type { ChatFeedFrame } from "./chat-list.js";
 import { SetStatusFrame, type PresenceFrame } from "./desk.js";
+import { SetCallDataFrame } from "./call-data.js";
 import type { QueuePositionFrame } from "./queue-position.js";
 import type { WireError } from "./errors.js";
 import type { Limits } from "./limits.js";
 import type { DocumentType, MediaFormat, MediaMessageType, MediaRendition } from "./media.js";
 import type {
+  CallData,
   ContactEventMap,
   ContactInfo,
   EventPayloads,
@@ -199,6 +201,7 @@ export const CLIENT_FRAME_SCHEMAS = {
   ping: PingFrame,
   watchChats: WatchChatsFrame,
   setStatus: SetStatusFrame,
+  setCallData: SetCallDataFrame,
 } as const;
 
 /** Type names of client frames. */
@@ -233,7 +236,8 @@ export type ClientFrame =
   | MediaFrame
   | PingFrame
   | WatchChatsFrame
-  | SetStatusFrame;
+  | SetStatusFrame
+  | SetCallDataFrame;
 
 // ---------------------------------------------------------------------------
 // Server → client
@@ -323,6 +327,8 @@ export interface JoinResult {
    * On a resume: empty (the missed events were replayed as event frames).
    */
   history: { messages: HistoryEntry[]; hasMore: boolean };
+  /** Agents only: the chat's call data (customers' joins have none). */
+  callData?: CallData;
 }
 
 /** Result of `send`. */
@@ -364,6 +370,8 @@ export interface HistoryResult {
   messages: HistoryEntry[];
   /** Whether older messages exist before the first one returned. */
   hasMore: boolean;
+  /** Agents only: the chat's call data now. */
+  callData?: CallData;
 }
 
 /** Result of `leave` and `end`. */

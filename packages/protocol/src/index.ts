@@ -20,3 +20,4 @@ export * from "./api-keys.js";
 export * from "./desk.js";
 export * from "./queue-position.js";
 export * from "./agents-admin.js";
+export * from "./call-data.js";

@@ -124,3 +124,22 @@ export const DEFAULT_LIMITS: Readonly<Limits> = Object.freeze({
 
 /** Default number of messages in one page of history. */
 export const DEFAULT_HISTORY_PAGE = 50;
+
+/**
+ * Call data: the key–value attributes of a chat (see `docs/rest.md`). Fixed
+ * for every install; they bound what a customer may store with the chat it
+ * starts, and what one update may hold.
+ */
+export const CALL_DATA_LIMITS = Object.freeze({
+  /** Most keys one chat holds. */
+  maxKeys: 30,
+  /** Longest key, in characters (`[A-Za-z0-9_.-]`). */
+  maxKeyLength: 64,
+  /** Longest value, in characters. */
+  maxValueLength: 1_024,
+  /** Most bytes of the whole call data, keys and values in UTF-8 added up. */
+  maxTotalBytes: 8 * 1024,
+});
+
+/** What a call-data key may be made of (the limit on its length is {@link CALL_DATA_LIMITS}). */
+export const CALL_DATA_KEY_PATTERN = "^[A-Za-z0-9_.-]+$";

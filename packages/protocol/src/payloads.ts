@@ -184,6 +184,27 @@ export interface ContactEndedEvent {
 }
 
 /**
+ * A chat's call data: key–value string attributes set when it starts and
+ * updated by agents and integrations (limits in `CALL_DATA_LIMITS`).
+ */
+export type CallData = Record<string, string>;
+
+/**
+ * Payload of `callDataChanged`: agents or an integration changed the chat's
+ * call data. Agents receive it whole; a customer's socket receives the event
+ * (it keeps the log's sequence whole) with `changes` empty and `callData`
+ * absent, since the values are for the contact center.
+ */
+export interface CallDataChangedEvent {
+  chatId: string;
+  /** The keys set (their new value) and removed (null). */
+  changes: Record<string, string | null>;
+  /** Who changed it: an agent, an API key (as the agent named after it), or null for the server. */
+  user: UserRef | null;
+  ts: string;
+}
+
+/**
  * Payloads of the events stored in a chat's log, keyed by event name: the one
  * map every stored-event and event-frame type below is derived from.
  */
@@ -197,6 +218,7 @@ export interface EventPayloads {
   userAdded: UserAddedEvent;
   userLeft: UserLeftEvent;
   contactEnded: ContactEndedEvent;
+  callDataChanged: CallDataChangedEvent;
 }
 
 /** @deprecated The same map as {@link EventPayloads}, by its former name. */
@@ -245,6 +267,7 @@ export const STORED_EVENT_NAMES: readonly StoredEventName[] = [
   "userAdded",
   "userLeft",
   "contactEnded",
+  "callDataChanged",
 ];
 
 /** Every event a contact emits, keyed by the name given to `contact.on`. */
@@ -266,7 +289,10 @@ export interface HistoryMessage {
   messageType: MessageType;
   /** For media: the metadata only, never the Base64 (`inline` is false; fetch the file instead). */
   content: MessageEvent["content"] | LinkEvent["content"] | MultimediaContent;
+  /** When the server committed the message (ISO 8601), as in the live event. */
   ts: string;
+  /** The same instant as `ts`, in epoch milliseconds (the original product's transcripts give `ts` this way). */
+  tsMs: number;
   /** Sequence number of the message in its chat's log. */
   seq: number;
   /** Always null: replies are not supported. */

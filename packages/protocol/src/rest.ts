@@ -6,6 +6,7 @@
 import { Type, type Static } from "@sinclair/typebox";
 import { DocumentTypeSchema, MediaMessageTypeSchema, MediaRenditionSchema } from "./answer-schemas.js";
 import { TENANT_PATTERN } from "./ids.js";
+import { CallDataSchema } from "./call-data.js";
 
 /** The tenant a request names, when it names one (absent: the host name's tenant, or `default`). */
 const TenantField = Type.Optional(Type.String({ pattern: TENANT_PATTERN }));
@@ -20,6 +21,8 @@ export const StartContactBody = Type.Object(
     uri: Type.Optional(Type.String({ maxLength: 2048 })),
     title: Type.Optional(Type.String({ maxLength: 512 })),
     userAgent: Type.Optional(Type.String({ maxLength: 512 })),
+    /** The chat's call data (limits in `CALL_DATA_LIMITS`; refused whole with `CALL_DATA_INVALID` / `CALL_DATA_TOO_LARGE`). */
+    callData: Type.Optional(CallDataSchema),
   },
   { additionalProperties: false },
 );

@@ -112,7 +112,7 @@ export class ChatFeed {
     const known = this._chats.get(frame.chat.id);
     // Of two views of one chat, the one with the higher lastSeq is the newer.
     if (known !== undefined && known.lastSeq > frame.chat.lastSeq) return;
-    const item: ChatListItem = { ...frame.chat, firstMessage: known?.firstMessage ?? null };
+    const item: ChatListItem = { ...frame.chat, firstMessage: known?.firstMessage ?? null, callData: known?.callData ?? {} };
     if (frame.change === "ended") {
       this._chats.delete(item.id);
       this._events.emit("change", { change: "ended", chat: item });

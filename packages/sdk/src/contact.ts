@@ -1,4 +1,7 @@
 import type {
+  CallData,
+  CallDataChanges,
+  CallDataResult,
   ClientFrame,
   ContactInfo,
   EventFrame,
@@ -31,7 +34,7 @@ import type {
   MultimediaMessageResult,
   SendMultimediaOptions,
 } from "./types.js";
-import { checkText, checkUrl } from "./validate.js";
+import { checkCallData, checkText, checkUrl } from "./validate.js";
 
 /** What a contact needs from its session (media uploads and downloads included). Internal. */
 export interface ContactHost extends MediaHost {
@@ -94,6 +97,12 @@ export class Contact implements Resumable {
   participants: User[];
   /** The newest page of messages (oldest first) as the first join gave it. */
   history: { messages: HistoryEntry[]; hasMore: boolean };
+  /**
+   * Agents: the chat's call data, as the join gave it and kept up to date by
+   * `callDataChanged` events. Customers: always `{}` (call data is the contact
+   * center's).
+   */
+  callData: CallData;
 
   private readonly _host: ContactHost;
   private readonly _nickname: string | undefined;
@@ -114,6 +123,7 @@ export class Contact implements Resumable {
     this.participants = [...result.participants];
     this._resumePoint = new ResumePoint(result.lastSeq);
     this.history = result.history;
+    this.callData = { ...(result.callData ?? {}) };
     this._typing = new TypingThrottle(
       (bwrite) => this._host.writeVolatile({ t: "typing", chatId: this.contact.id, bwrite }),
       () => this._host.now(),
@@ -241,6 +251,26 @@ export class Contact implements Resumable {
     this._typing.set(bwrite === true);
   }
 
+  /**
+   * Agents only: changes the chat's call data. Each key given is set to its
+   * string value, or removed with `null`; keys not named keep their value.
+   * Resolves with the call data after the change (and the seq of the stored
+   * `callDataChanged` event, or null when nothing changed); every agent in the
+   * chat gets `callDataChanged`. Rejects with `CALL_DATA_INVALID`,
+   * `CALL_DATA_TOO_LARGE` (checked here first, then against the whole call
+   * data by the server), `FORBIDDEN` (customers), `CONTACT_ENDED`, `NOT_JOINED`, …
+   */
+  setCallData(changes: CallDataChanges): Promise<CallDataResult> {
+    const refused = this._refusal() ?? checkCallData(changes);
+    if (refused) return Promise.reject(refused);
+    return this._host
+      .request<CallDataResult>({ t: "setCallData", chatId: this.contact.id, changes }, { chatId: this.contact.id, onDisconnect: "resend", timeout: true })
+      .then((result) => {
+        this.callData = { ...result.callData };
+        return result;
+      });
+  }
+
   /** Marks a message as seen (read); the author gets `messageSeen`. Resolves once recorded. */
   markSeen(messageId: string): Promise<void> {
     const refused = this._detachedWith ? new LiveChatError(this._detachedWith.code) : null;
@@ -349,6 +379,15 @@ export class Contact implements Resumable {
       case "userLeft": {
         const id = frame.data.user.id;
         this.participants = this.participants.filter((p) => p.id !== id);
+        break;
+      }
+      case "callDataChanged": {
+        const next = { ...this.callData };
+        for (const [key, value] of Object.entries(frame.data.changes ?? {})) {
+          if (value === null) delete next[key];
+          else next[key] = value;
+        }
+        this.callData = next;
         break;
       }
       case "contactEnded": {

@@ -7,7 +7,7 @@ import { LiveChatError } from "./errors.js";
 import { postJson } from "./http.js";
 import { OutboxPump, type FrameWithoutRid } from "./outbox.js";
 import { Session, type Runtime } from "./session.js";
-import { checkNicknameCharacters, startUri } from "./validate.js";
+import { checkCallData, checkNicknameCharacters, startUri } from "./validate.js";
 import type {
   ChatFeedListener,
   ChatHistory,
@@ -124,6 +124,8 @@ export class LiveChat {
     const limits = this._session.limits;
     const badNickname = checkNicknameCharacters(info?.nickname, limits);
     if (badNickname) throw badNickname;
+    const badCallData = info.callData === undefined ? null : checkCallData(info.callData);
+    if (badCallData) throw badCallData;
     const body: StartContactInfo = { nickname: info.nickname };
     const page = typeof document === "undefined" ? undefined : globalThis;
     const email = info.email;

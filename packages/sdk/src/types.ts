@@ -139,9 +139,12 @@ export interface StartContactInfo {
   userAgent?: string;
   /**
    * The chat's call data: string variables the company attaches (a customer
-   * number from the site's login, an order id), shown to agents and kept
-   * with the chat. Sent as `callData` with `POST /v1/contacts`; omitted when
-   * empty.
+   * number from the site's login, an order id, the queue), shown to agents and
+   * kept with the chat. Sent as `callData` with `POST /v1/contacts`; omitted
+   * when empty. Keys are 1–64 characters of `A-Z a-z 0-9 _ . -`; values at
+   * most 1,024 characters; at most 30 keys and 8 KiB in all. Checked before
+   * anything is sent (`CALL_DATA_INVALID`, `CALL_DATA_TOO_LARGE`). The
+   * customer's own session does not get it back.
    */
   callData?: Record<string, string>;
 }

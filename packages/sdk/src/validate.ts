@@ -1,4 +1,4 @@
-import { checkLink, checkNickname, checkText as checkTextRule, type Limits } from "@parley/protocol";
+import { callDataProblem, checkLink, checkNickname, checkText as checkTextRule, type Limits } from "@parley/protocol";
 import { LiveChatError } from "./errors.js";
 
 /**
@@ -60,4 +60,13 @@ export function checkFrameSize(serialized: string, limits: Limits): LiveChatErro
   const bytes = utf8Length(serialized);
   if (bytes <= limits.maxFrameBytes) return null;
   return new LiveChatError("FRAME_TOO_LARGE", undefined, { limit: limits.maxFrameBytes, bytes });
+}
+
+/** Call data the server would refuse, as the same coded error (`CALL_DATA_INVALID`, `CALL_DATA_TOO_LARGE`). */
+export function checkCallData(callData: unknown): LiveChatError | null {
+  if (callData === null || typeof callData !== "object" || Array.isArray(callData)) {
+    return new LiveChatError("CALL_DATA_INVALID", "Call data is an object of string values.");
+  }
+  const problem = callDataProblem(callData as Record<string, string | null>);
+  return problem === null ? null : new LiveChatError(problem.code, undefined, { path: problem.path, problem: problem.problem });
 }

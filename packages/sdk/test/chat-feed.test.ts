@@ -13,7 +13,7 @@ function summary(id: string, overrides: Partial<ChatSummary> = {}): ChatSummary 
 }
 
 function item(id: string, overrides: Partial<ChatListItem> = {}): ChatListItem {
-  return { ...summary(id), firstMessage: null, ...overrides };
+  return { ...summary(id), firstMessage: null, callData: {}, ...overrides };
 }
 
 const PREVIEW: MessagePreview = { id: "MSG_1", kind: "text", text: "Hello?", user: CUSTOMER_REF, ts: "2025-01-01T10:00:01.000Z" };

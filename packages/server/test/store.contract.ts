@@ -253,6 +253,44 @@ export function storeContract(name: string, factory: StoreFactory): void {
       });
     });
 
+    it("keeps call data: stored with the chat, changed with its event, searched, scoped to the tenant", async () => {
+      const id = chatId();
+      const customer = userId();
+      await inDefault().createContact({
+        contact: { id, createdAt: ts(), customerUserId: customer, nickname: "Carol", email: null, pageUri: null, pageTitle: null, userAgent: null, clientIp: null },
+        customer: participant(customer),
+        firstEvent: { id: `EVT_${randomUUID()}`, name: "userAdded", userId: customer, ts: ts(), data: stub({}) },
+        callData: { queue: "sales", ecid: "E-1" },
+      });
+      const other = await newChat(store);
+      expect(await inDefault().getCallData(id)).toEqual({ ecid: "E-1", queue: "sales" });
+      expect((await inDefault().getContact(id))?.callData).toEqual({ ecid: "E-1", queue: "sales" });
+      expect((await inDefault().getContact(other.chatId))?.callData).toEqual({});
+
+      const change = (chat: string, changes: Record<string, string | null>) =>
+        inDefault().append({ chatId: chat, id: `EVT_${randomUUID()}`, name: "callDataChanged", userId: null, ts: ts(), data: stub({ changes }), change: { kind: "callDataChanged", changes } });
+      expect((await change(id, { queue: "support", account: "A-9", ecid: null })).status).toBe("appended");
+      expect(await inDefault().getCallData(id)).toEqual({ account: "A-9", queue: "support" });
+      expect((await inDefault().eventsAfter(id, 1, 10)).map((e) => e.name)).toEqual(["callDataChanged"]);
+
+      const found = (callData: Record<string, string>) => inDefault().listContacts({ callData, limit: 10 }).then((list) => list.map((c) => c.id));
+      expect(await found({ queue: "support" })).toEqual([id]);
+      expect(await found({ queue: "support", account: "A-9" })).toEqual([id]);
+      expect(await found({ queue: "support", account: "A-8" })).toEqual([]);
+      expect(await found({ ecid: "E-1" })).toEqual([]);
+      expect((await inDefault().listContacts({ limit: 10 })).find((c) => c.id === id)?.callData).toEqual({ account: "A-9", queue: "support" });
+      expect((await inDefault().listContacts({ customerUserId: customer, limit: 10 })).map((c) => c.id)).toEqual([id]);
+      expect(await inDefault().listContacts({ customerUserId: customer, createdSince: new Date(Date.now() + 60_000).toISOString(), limit: 10 })).toEqual([]);
+
+      // Another tenant neither finds nor changes it.
+      const elsewhere = store.tenant("other-tenant");
+      expect(await elsewhere.getCallData(id)).toEqual({});
+      expect(await elsewhere.listContacts({ callData: { queue: "support" }, limit: 10 })).toEqual([]);
+      const foreign = await elsewhere.append({ chatId: id, id: `EVT_${randomUUID()}`, name: "callDataChanged", userId: null, ts: ts(), data: stub({}), change: { kind: "callDataChanged", changes: { queue: "stolen" } } });
+      expect(foreign.status).toBe("contactNotFound");
+      expect(await inDefault().getCallData(id)).toEqual({ account: "A-9", queue: "support" });
+    });
+
     it("creates agents, refuses a taken username and counts them", async () => {
       expect(await inDefault().countAgents()).toBe(0);
       const agent = { id: userId(), username: "ann", nickname: "Ann", passwordHash: "scrypt$x", createdAt: ts() };

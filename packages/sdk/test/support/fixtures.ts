@@ -45,7 +45,7 @@ export function textMessage(n: number, author: UserRef = CUSTOMER_REF, text = `h
 export function historyEntry(seq: number): HistoryEntry {
   const m = textMessage(seq);
   return {
-    data: { id: m.id, messageType: "TEXT", content: m.content, ts: m.ts, seq, replyTo: null, deliverySuccess: true, deliveryErrorReason: null },
+    data: { id: m.id, messageType: "TEXT", content: m.content, ts: m.ts, tsMs: Date.parse(m.ts), seq, replyTo: null, deliverySuccess: true, deliveryErrorReason: null },
   };
 }
 

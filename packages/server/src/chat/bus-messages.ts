@@ -69,6 +69,12 @@ const PAYLOADS: Record<StoredEventName, TSchema> = {
     reason: Type.Union([Type.Literal("endedByParticipant"), Type.Literal("endedByServer")]),
     ts: Ts,
   }),
+  callDataChanged: Type.Object({
+    chatId: ChatId,
+    changes: Type.Record(Type.String(), Type.Union([Type.String(), Type.Null()])),
+    user: Type.Union([UserRef, Type.Null()]),
+    ts: Ts,
+  }),
 };
 const PAYLOAD_CHECKS = Object.fromEntries(
   Object.entries(PAYLOADS).map(([name, schema]) => [name, TypeCompiler.Compile(schema)]),

@@ -52,5 +52,5 @@ export function toMessagePreview(event: StoredEvent): MessagePreview | undefined
 
 export function toChatListItem(entry: ContactListEntry): ChatListItem {
   const firstMessage = entry.firstMessage === null ? null : (toMessagePreview(entry.firstMessage) ?? null);
-  return { ...toChatSummary(entry, entry.participants, entry.lastSeq), firstMessage };
+  return { ...toChatSummary(entry, entry.participants, entry.lastSeq), firstMessage, callData: entry.callData };
 }

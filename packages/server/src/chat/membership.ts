@@ -12,6 +12,7 @@ import { ParleyError } from "../errors.js";
 import { newChatId, newEventId, newUserId } from "../ids.js";
 import type { ParticipantRecord } from "../store/types.js";
 import type { ChatAccess } from "./access.js";
+import { requireValidCallData } from "./call-data.js";
 import { toContactInfo, toUser, userRef } from "./payloads.js";
 import type { CommitPipeline } from "./pipeline.js";
 import { presentParticipants } from "./state.js";
@@ -25,6 +26,8 @@ export interface StartContactInput {
   title?: string;
   userAgent?: string;
   clientIp: string | null;
+  /** The chat's call data (checked against the limits here). */
+  callData?: Record<string, string>;
 }
 
 export interface JoinOutcome {
@@ -73,6 +76,7 @@ export class ChatMembership {
   async startContact(tenant: string, input: StartContactInput): Promise<{ chatId: string; user: UserRef }> {
     const nickname = await validateCustomerNickname(input.nickname, this.limits, this.agentNames.of(tenant));
     if (input.uri !== undefined) validateLink(input.uri, this.limits);
+    if (input.callData !== undefined) requireValidCallData(input.callData);
     const chatId = newChatId();
     const userId = newUserId();
     const ts = now();
@@ -97,6 +101,7 @@ export class ChatMembership {
       contact,
       customer,
       firstEvent: { id: newEventId(), name: "userAdded", userId, ts, data },
+      ...(input.callData === undefined ? {} : { callData: input.callData }),
     });
     return { chatId, user: userRef(customer) };
   }

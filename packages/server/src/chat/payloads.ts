@@ -94,6 +94,7 @@ export function toHistoryEntry(event: StoredEvent): HistoryEntry {
     messageType: data.messageType,
     content: data.content,
     ts: data.ts,
+    tsMs: Date.parse(data.ts),
     seq: event.seq,
     replyTo: null,
     deliverySuccess: true,

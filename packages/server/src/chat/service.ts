@@ -9,14 +9,15 @@
  * {@link Store} and {@link Bus} interfaces.
  * @module
  */
-import type { AckResult, ChatListItem, HistoryResult, Limits, MediaFormat, MediaResult, ReceiptResult, SendResult, UserRef } from "@parley/protocol";
+import type { AckResult, CallData, CallDataChanges, CallDataResult, ChatListItem, HistoryResult, Limits, MediaFormat, MediaResult, ReceiptResult, SendResult, UserRef } from "@parley/protocol";
 import type { Logger } from "pino";
 import { TenantAgentNames } from "../auth/agent-names.js";
 import type { TokenClaims } from "../auth/tokens.js";
 import type { Bus } from "../bus/types.js";
 import type { MediaLibrary } from "../media/library.js";
-import type { CommittedEvent, ContactListQuery, Store } from "../store/types.js";
+import type { CommittedEvent, ContactListEntry, ContactListQuery, ContactWithParticipants, Store } from "../store/types.js";
 import { ChatAccess } from "./access.js";
+import { ChatCallData } from "./call-data.js";
 import { AgentsFeed } from "./agents-feed.js";
 import type { ChatFeed, FeedWatcher } from "./feed.js";
 import { MediaLinks } from "./media-links.js";
@@ -48,6 +49,9 @@ export interface ChatServiceOptions {
   admitAgent?: (who: TokenClaims, chatId: string) => Promise<void>;
 }
 
+/** Events read at a time when a whole log is read. */
+const LOG_PAGE = 500;
+
 export class ChatService {
   private readonly store: Store;
   private readonly access: ChatAccess;
@@ -58,6 +62,7 @@ export class ChatService {
   private readonly mediaMessages: MediaMessages;
   private readonly mediaProcessing: MediaProcessing;
   private readonly mediaLinks: MediaLinks;
+  private readonly callData: ChatCallData;
 
   constructor(options: ChatServiceOptions) {
     const { store, bus, limits, logger, media, replication, delivery, feed, admitAgent } = options;
@@ -79,6 +84,7 @@ export class ChatService {
     this.mediaProcessing = new MediaProcessing({ store, pipeline, media, logger });
     this.mediaMessages = new MediaMessages({ store, access: this.access, pipeline, media, processing: this.mediaProcessing, limits });
     this.mediaLinks = new MediaLinks(store, this.access, media);
+    this.callData = new ChatCallData(store, this.access, pipeline);
   }
 
   close(): void {
@@ -132,6 +138,11 @@ export class ChatService {
     return this.mediaLinks.linkOf(who, chatId, messageId, format);
   }
 
+  /** A multimedia message for the back office (the caller checked the right to read the chat). */
+  backOfficeMedia(tenant: string, chatId: string, messageId: string, format: MediaFormat): Promise<MediaResult> {
+    return this.mediaLinks.backOffice(tenant, chatId, messageId, format);
+  }
+
   receipt(who: TokenClaims, chatId: string, messageId: string, kind: "received" | "seen"): Promise<ReceiptResult> {
     return this.messages.receipt(who, chatId, messageId, kind);
   }
@@ -140,9 +151,41 @@ export class ChatService {
     return this.messages.history(tenant, chatId, beforeSeq, limit);
   }
 
+  /** A tenant's chat as stored, with its participants and call data; undefined when there is none. */
+  contactRecord(tenant: string, chatId: string): Promise<ContactWithParticipants | undefined> {
+    return this.store.tenant(tenant).getContact(chatId);
+  }
+
+  /** Every stored event of a tenant's chat, in order (for transcripts). */
+  async wholeLog(tenant: string, chatId: string): Promise<CommittedEvent[]> {
+    const events: CommittedEvent[] = [];
+    for (;;) {
+      const page = await this.store.tenant(tenant).eventsAfter(chatId, events.length === 0 ? 0 : events[events.length - 1]!.seq, LOG_PAGE);
+      events.push(...page);
+      if (page.length < LOG_PAGE) return events;
+    }
+  }
+
+  /** A tenant's chats matching the query, newest first, as stored (the back office's searches). */
+  findChats(tenant: string, query: ContactListQuery): Promise<ContactListEntry[]> {
+    return this.store.tenant(tenant).listContacts(query);
+  }
+
   /** A tenant's chat's stored events after a seq, for resume. */
   eventsAfter(tenant: string, chatId: string, afterSeq: number, limit: number): Promise<CommittedEvent[]> {
     return this.store.tenant(tenant).eventsAfter(chatId, afterSeq, limit);
+  }
+
+  // -- call data ------------------------------------------------------------
+
+  /** A tenant's chat's call data (the caller checked the right to read it). */
+  readCallData(tenant: string, chatId: string): Promise<CallData> {
+    return this.callData.read(tenant, chatId);
+  }
+
+  /** An agent or an API key changes a chat's call data (a stored `callDataChanged` event). */
+  changeCallData(who: TokenClaims, chatId: string, changes: CallDataChanges): Promise<CallDataResult> {
+    return this.callData.change(who, chatId, changes);
   }
 
   // -- typing -----------------------------------------------------------------

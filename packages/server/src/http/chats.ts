@@ -7,6 +7,7 @@
  */
 import {
   CHAT_LIST_DEFAULT_LIMIT,
+  CHAT_LIST_MAX_CALL_DATA_FILTERS,
   CHAT_LIST_MAX_LIMIT,
   type ChatListQuery,
   type ChatListItem,
@@ -61,6 +62,8 @@ export function chatRoutes(app: FastifyInstance, deps: ChatRoutesDeps): void {
     if (q !== undefined) query.search = q.trim();
     if (cursor !== undefined) query.before = decodeCursor(cursor);
     if (query.search === "") delete query.search;
+    const callData = callDataFilter(request.query);
+    if (callData !== undefined) query.callData = callData;
     const found = await deps.chat.listChats(claims.tenant, query);
     const chats = found.slice(0, limit);
     const last = chats[chats.length - 1];
@@ -76,9 +79,23 @@ export function chatRoutes(app: FastifyInstance, deps: ChatRoutesDeps): void {
  */
 async function myChats(deps: ChatRoutesDeps, query: ChatListQuery, claims: ReturnType<typeof claimsOf>): Promise<ChatListResponse> {
   if (deps.desk === undefined) throw new ParleyError("UNAVAILABLE", "This server has no desk.");
-  const other = (["status", "q", "cursor", "limit"] as const).find((name) => query[name] !== undefined);
+  const other = (["status", "q", "cursor", "limit"] as const).find((name) => query[name] !== undefined) ?? (callDataFilter(query) === undefined ? undefined : "callData");
   if (other !== undefined) {
     throw new ParleyError("VALIDATION_FAILED", `mine=true takes no ${other}.`, { path: `/${other}`, problem: "not with mine" });
   }
   return { chats: await deps.desk.myChats(claims), nextCursor: null };
+}
+
+/** The `callData.<key>=<value>` filters of a list query, or undefined when there are none. */
+function callDataFilter(query: ChatListQuery): Record<string, string> | undefined {
+  const filter: Record<string, string> = {};
+  for (const [name, value] of Object.entries(query as Record<string, unknown>)) {
+    if (name.startsWith("callData.") && typeof value === "string") filter[name.slice("callData.".length)] = value;
+  }
+  const count = Object.keys(filter).length;
+  if (count === 0) return undefined;
+  if (count > CHAT_LIST_MAX_CALL_DATA_FILTERS) {
+    throw new ParleyError("VALIDATION_FAILED", `At most ${CHAT_LIST_MAX_CALL_DATA_FILTERS} callData filters.`, { path: "/callData", problem: "too many filters" });
+  }
+  return filter;
 }

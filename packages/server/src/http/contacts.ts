@@ -41,6 +41,7 @@ export function contactRoutes(app: FastifyInstance, deps: ContactRoutesDeps): vo
       if (email !== undefined) input.email = email;
       if (uri !== undefined) input.uri = uri;
       if (title !== undefined) input.title = title;
+      if (request.body.callData !== undefined) input.callData = request.body.callData;
       input.userAgent = userAgent ?? request.headers["user-agent"]?.slice(0, 512);
       if (input.userAgent === undefined) delete input.userAgent;
       const { chatId, user } = await deps.chat.startContact(tenant, input);

@@ -182,6 +182,14 @@ export class MediaLibrary {
     return bytes.toString("base64");
   }
 
+  /** The Base64 of one rendition small enough to ride inline, or undefined. */
+  async renditionBase64(rendition: StoredRendition): Promise<string | undefined> {
+    if (rendition.size > this.limits.maxInlineMediaBytes) return undefined;
+    const bytes = await this.blobs.read(rendition.blobKey);
+    if (bytes === undefined) throw new Error(`blob ${rendition.blobKey} is missing`);
+    return bytes.toString("base64");
+  }
+
   /**
    * One stored rendition of a file; `MEDIA_FORMAT_UNAVAILABLE` for a thumbnail
    * of a document. The fullsize of an image still processing is its original

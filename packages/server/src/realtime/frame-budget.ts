@@ -29,6 +29,7 @@ export const FRAME_COSTS: Readonly<Record<BudgetedFrameType, number>> = Object.f
   leave: 2,
   end: 2,
   setStatus: 2,
+  setCallData: 2,
   history: 10,
   media: 10,
   watchChats: 10,

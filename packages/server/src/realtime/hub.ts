@@ -29,6 +29,8 @@ import type { CommittedEvent } from "../store/types.js";
 export interface Subscriber {
   readonly sessionId: string;
   readonly userId: string;
+  /** Whether the socket is an agent's: customers' sockets get some events without their contact-center data. */
+  readonly isAgent: boolean;
   /** Writes a frame; `volatile` frames may be dropped under backpressure. */
   write(frame: string, volatile: boolean): void;
 }
@@ -43,6 +45,23 @@ const FILL_PAGE = 200;
  */
 export function eventFrame(event: CommittedEvent): string {
   return `{"t":"event","chatId":${JSON.stringify(event.chatId)},"seq":${event.seq},"name":"${event.name}","data":${event.payload}}`;
+}
+
+/**
+ * The frame of a stored event as a customer's socket receives it. Call data
+ * is the contact center's: a customer gets its `callDataChanged` events (so
+ * the log's sequence stays whole) without the changes.
+ */
+export function customerEventFrame(event: CommittedEvent): string {
+  if (event.name !== "callDataChanged") return eventFrame(event);
+  const { chatId, ts } = event.data;
+  const data = JSON.stringify({ chatId, changes: {}, user: null, ts });
+  return `{"t":"event","chatId":${JSON.stringify(event.chatId)},"seq":${event.seq},"name":"${event.name}","data":${data}}`;
+}
+
+/** The frame of a stored event for a socket of this kind. */
+export function eventFrameFor(event: CommittedEvent, isAgent: boolean): string {
+  return isAgent ? eventFrame(event) : customerEventFrame(event);
 }
 
 export class ChatSubscription {
@@ -156,7 +175,7 @@ export class ChatSubscription {
         for (const event of events) {
           if (event.seq !== this.nextSeq) break;
           // A buffered copy of the same event is the same string; prefer it to re-serialising.
-          this.deliver(this.takeHeld(event.seq) ?? eventFrame(event));
+          this.deliver(this.takeHeld(event.seq) ?? eventFrameFor(event, this.subscriber.isAgent));
         }
       }
     } catch (error) {
@@ -262,7 +281,9 @@ export class FanoutHub implements ChatDelivery, Presence {
     const chat = this.chats.get(chatKey(tenant, event.chatId));
     if (chat === undefined) return;
     const frame = eventFrame(event);
-    for (const subscription of chat.subscriptions) subscription.offer(event.seq, frame);
+    // Serialised once per audience: the customer's copy differs only for the few events it must not carry whole.
+    const customerFrame = event.name === "callDataChanged" ? customerEventFrame(event) : frame;
+    for (const subscription of chat.subscriptions) subscription.offer(event.seq, subscription.subscriber.isAgent ? frame : customerFrame);
     this.observeDelivery(event.name, chat.subscriptions.length);
   }
 

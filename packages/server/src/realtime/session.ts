@@ -32,7 +32,7 @@ import { TokenBucket, type KeyedRateLimiter } from "../rate/token-bucket.js";
 import type { Connection } from "./connection.js";
 import { FrameBudget, HEAVY_FRAMES } from "./frame-budget.js";
 import { parseFrame } from "./frames.js";
-import { eventFrame, type ChatSubscription, type FanoutHub, type Subscriber } from "./hub.js";
+import { eventFrameFor, type ChatSubscription, type FanoutHub, type Subscriber } from "./hub.js";
 import { DEFAULT_TENANT } from "../store/tenant-db.js";
 import { agreedTenant } from "../policy/request-tenant.js";
 import type { TenantGate } from "../auth/tenant-gate.js";
@@ -170,6 +170,10 @@ export class Session implements Subscriber {
   /** Whether the socket is gone or going: work for it is dropped, not done. */
   private get isClosed(): boolean {
     return this.phase === "closed" || !this.connection.isOpen;
+  }
+
+  get isAgent(): boolean {
+    return this.claims?.role === "agent";
   }
 
   get userId(): string {
@@ -439,6 +443,9 @@ export class Session implements Subscriber {
       case "setStatus":
         if (this.deps.desk === undefined) throw new ParleyError("UNAVAILABLE", "This server has no desk.");
         return this.deps.desk.setStatus(claims, frame.status);
+      case "setCallData":
+        this.requireJoined(frame.chatId);
+        return this.deps.chat.changeCallData(claims, frame.chatId, frame.changes);
     }
   }
 
@@ -496,6 +503,9 @@ export class Session implements Subscriber {
       }
       if (this.isClosed) throw new ParleyError("UNAVAILABLE");
       const result: JoinResult = { contact: outcome.contact, user: outcome.user, participants: outcome.participants, lastSeq, history };
+      // Call data is the contact center's: agents get it with the join, customers do not.
+      if (claims.role === "agent") result.callData = await this.deps.chat.readCallData(claims.tenant, chatId);
+      if (this.isClosed) throw new ParleyError("UNAVAILABLE");
       // The reply goes out before the buffered live events: write it here, not in dispatch.
       this.budget.chargeAnswer(this.connection.writeFrame({ t: "reply", rid: frame.rid, ok: true, result }));
       this.subscriptions.set(chatId, subscription);
@@ -555,7 +565,7 @@ export class Session implements Subscriber {
     for (;;) {
       const events = await this.deps.chat.eventsAfter(this.tenant, chatId, cursor, REPLAY_PAGE);
       for (const event of events) {
-        const frame = eventFrame(event);
+        const frame = eventFrameFor(event, this.isAgent);
         this.budget.chargeAnswer(frame.length);
         // Paced by the socket: a resume after a long absence may be far larger than the write queue.
         if (this.connection.isBacklogged) await this.connection.writeFlushed(frame);
@@ -666,9 +676,12 @@ export class Session implements Subscriber {
     return null;
   }
 
-  private history(frame: HistoryFrame): Promise<unknown> {
+  private async history(frame: HistoryFrame): Promise<unknown> {
     this.requireJoined(frame.chatId);
-    return this.deps.chat.history(this.tenant, frame.chatId, frame.beforeSeq, frame.limit);
+    const page = await this.deps.chat.history(this.tenant, frame.chatId, frame.beforeSeq, frame.limit);
+    // Call data is the contact center's: an agent's page carries it, a customer's does not.
+    if (this.isAgent) page.callData = await this.deps.chat.readCallData(this.tenant, frame.chatId);
+    return page;
   }
 
   private admitMembershipChange(): void {

@@ -5,6 +5,7 @@
  */
 import { sql, type ExpressionBuilder, type Selectable } from "kysely";
 import type { ContactsTable, Database } from "./schema.js";
+import { selectCallDataOf } from "./call-data-queries.js";
 import { toEvent, toParticipant } from "./sql-common.js";
 import type { TenantDb } from "./tenant-db.js";
 import { MESSAGE_EVENT_NAMES, type ContactListEntry, type ContactListQuery, type ContactRecord } from "./types.js";
@@ -47,7 +48,7 @@ function agentPresent(eb: ExpressionBuilder<Database, "contacts">) {
 
 /** Chats newest first (created_at, then id), filtered and keyset-paged as {@link ContactListQuery} says. */
 export async function listContacts(db: TenantDb, query: ContactListQuery): Promise<ContactListEntry[]> {
-  const { status, search, before } = query;
+  const { status, search, before, callData, customerUserId, createdSince } = query;
   const rows = await db
     .selectFrom("contacts")
     .selectAll()
@@ -60,6 +61,25 @@ export async function listContacts(db: TenantDb, query: ContactListQuery): Promi
           eb("id", "=", search as string),
           eb(sql`lower(nickname)`, "like", sql`${`%${escapeLike((search as string).toLowerCase())}%`} escape '\\'`),
         ]),
+      ),
+    )
+    .$if(customerUserId !== undefined, (qb) => qb.where("customer_user_id", "=", customerUserId as string))
+    .$if(createdSince !== undefined, (qb) => qb.where("created_at", ">=", createdSince as string))
+    .$if(callData !== undefined, (qb) =>
+      qb.where((eb) =>
+        eb.and(
+          Object.entries(callData as Record<string, string>).map(([key, value]) =>
+            eb.exists(
+              eb
+                .selectFrom("call_data")
+                .select("call_data.key")
+                .whereRef("call_data.tenant", "=", "contacts.tenant")
+                .whereRef("call_data.chat_id", "=", "contacts.id")
+                .where("call_data.key", "=", key)
+                .where("call_data.value", "=", value),
+            ),
+          ),
+        ),
       ),
     )
     .$if(before !== undefined, (qb) =>
@@ -75,6 +95,7 @@ export async function listContacts(db: TenantDb, query: ContactListQuery): Promi
   if (rows.length === 0) return [];
   const ids = rows.map((row) => row.id);
   const participants = await db.selectFrom("participants").selectAll().where("chat_id", "in", ids).orderBy("joined_at").execute();
+  const callDataOf = await selectCallDataOf(db, ids);
   const entries: ContactListEntry[] = [];
   for (const row of rows) {
     // One indexed probe per chat on (chat_id, seq): the first message is near the start of the log.
@@ -89,6 +110,7 @@ export async function listContacts(db: TenantDb, query: ContactListQuery): Promi
     entries.push({
       ...toContact(row),
       participants: participants.filter((p) => p.chat_id === row.id).map(toParticipant),
+      callData: callDataOf.get(row.id) ?? {},
       firstMessage: first === undefined ? null : toEvent(first),
     });
   }

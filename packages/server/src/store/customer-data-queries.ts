@@ -108,6 +108,7 @@ export async function eraseChat(db: TenantDb, chatId: string, at: string): Promi
       .where("media.erased_at", "is", null)
       .execute();
 
+    await trx.deleteFrom("call_data").where("call_data.chat_id", "=", chatId).execute();
     await trx.updateTable("participants").set({ nickname: ERASED }).where("participants.chat_id", "=", chatId).where("participants.user_id", "=", customer).execute();
     await trx
       .updateTable("contacts")

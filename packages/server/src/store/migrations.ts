@@ -290,6 +290,23 @@ const m009_desk: Migration = {
   },
 };
 
+const m013_call_data: Migration = {
+  async up(db: Kysely<unknown>): Promise<void> {
+    // A chat's call data, one row per key. Changed only with the `callDataChanged` event that records the
+    // change, in its transaction. Searched by key and value (`GET /v1/chats?callData.<key>=<value>`, the
+    // back office's getChatTranscriptByCalldata), hence the second index.
+    await db.schema
+      .createTable("call_data")
+      .addColumn("tenant", "text", (c) => c.notNull())
+      .addColumn("chat_id", "text", (c) => c.notNull())
+      .addColumn("key", "text", (c) => c.notNull())
+      .addColumn("value", "text", (c) => c.notNull())
+      .addPrimaryKeyConstraint("call_data_pk", ["chat_id", "key"])
+      .execute();
+    await db.schema.createIndex("call_data_tenant_key_value").on("call_data").columns(["tenant", "key", "value"]).execute();
+  },
+};
+
 /** Every migration by name; names sort in the order they apply. */
 export const MIGRATIONS: Record<string, Migration> = {
   "001_initial": m001_initial,
@@ -300,4 +317,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   "007_lifecycle": m007_lifecycle,
   "008_api_keys": m008_api_keys,
   "009_desk": m009_desk,
+  "013_call_data": m013_call_data,
 };

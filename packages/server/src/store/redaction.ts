@@ -22,6 +22,12 @@ const CUSTOMER_DETAILS = ["userAgent", "firstUri", "firstTitle", "firstIP"] as c
 export function redactEventData(name: string, data: unknown, customerUserId: string): unknown {
   const copy = forgetCustomer(structuredClone(data) as Json, customerUserId);
   if (copy === null || typeof copy !== "object" || Array.isArray(copy)) return copy;
+  const changes = copy.changes;
+  if (name === "callDataChanged" && changes !== null && typeof changes === "object" && !Array.isArray(changes)) {
+    // Call data may name the customer (an email, an account): the keys stay, the values go.
+    for (const key of Object.keys(changes)) if (typeof changes[key] === "string") changes[key] = ERASED;
+    return copy;
+  }
   const content = copy.content;
   if (content === null || typeof content !== "object" || Array.isArray(content)) return copy;
   switch (name) {

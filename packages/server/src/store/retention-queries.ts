@@ -88,6 +88,7 @@ export async function deleteChats(db: TenantDb, chatIds: readonly string[]): Pro
     const media = await trx.deleteFrom("media").where("media.chat_id", "in", ids).executeTakeFirst();
     await trx.deleteFrom("events").where("events.chat_id", "in", ids).execute();
     await trx.deleteFrom("participants").where("participants.chat_id", "in", ids).execute();
+    await trx.deleteFrom("call_data").where("call_data.chat_id", "in", ids).execute();
     const chats = await trx.deleteFrom("contacts").where("contacts.id", "in", ids).executeTakeFirst();
     return { deleted: Number(chats.numDeletedRows), files: Number(media.numDeletedRows), blobKeys: blobKeysOf(files) };
   });

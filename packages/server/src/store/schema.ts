@@ -173,6 +173,14 @@ export interface ApiKeysTable {
   revoked_at: string | null;
 }
 
+/** One key of a chat's call data. */
+export interface CallDataTable {
+  tenant: string;
+  chat_id: string;
+  key: string;
+  value: string;
+}
+
 export interface Database {
   audit_log: AuditLogTable;
   job_leases: JobLeasesTable;
@@ -186,4 +194,5 @@ export interface Database {
   meta: MetaTable;
   api_keys: ApiKeysTable;
   agent_presence: AgentPresenceTable;
+  call_data: CallDataTable;
 }

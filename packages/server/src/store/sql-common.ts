@@ -3,6 +3,7 @@
  * PostgreSQL use the same tables and column types, see schema.ts).
  * @module
  */
+import { writeCallData } from "./call-data-queries.js";
 import type { Selectable } from "kysely";
 import type { NamedEvent } from "@parley/protocol";
 import type { AgentsTable, EventsTable, MediaTable, ParticipantsTable } from "./schema.js";
@@ -139,6 +140,9 @@ export async function applyChange(trx: TenantDb, chatId: string, change: StateCh
       return;
     case "mediaAttached":
       await trx.insertInto("message_media", { chat_id: chatId, message_id: change.messageId, media_id: change.mediaId }).execute();
+      return;
+    case "callDataChanged":
+      await writeCallData(trx, chatId, change.changes);
       return;
   }
 }

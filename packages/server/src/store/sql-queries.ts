@@ -6,6 +6,7 @@
  * @module
  */
 import { sql } from "kysely";
+import { selectCallData, writeCallData } from "./call-data-queries.js";
 import { toContact } from "./contact-list.js";
 import { applyChange, payloadOf, toAgent, toEvent, toMedia, toParticipant } from "./sql-common.js";
 import type { TenantDb } from "./tenant-db.js";
@@ -46,6 +47,7 @@ export function insertContact(db: Db, input: NewContact): Promise<CommittedEvent
       })
       .execute();
     await applyChange(trx, contact.id, { kind: "participantJoined", participant: customer });
+    if (input.callData !== undefined && Object.keys(input.callData).length > 0) await writeCallData(trx, contact.id, input.callData);
     await trx
       .insertInto("events", {
         chat_id: contact.id,
@@ -68,7 +70,7 @@ export async function selectContact(db: Db, chatId: string): Promise<ContactWith
   const row = await db.selectFrom("contacts").selectAll().where("id", "=", chatId).executeTakeFirst();
   if (row === undefined) return undefined;
   const participants = await db.selectFrom("participants").selectAll().where("chat_id", "=", chatId).orderBy("joined_at").execute();
-  return { ...toContact(row), participants: participants.map(toParticipant) };
+  return { ...toContact(row), participants: participants.map(toParticipant), callData: await selectCallData(db, chatId) };
 }
 
 export async function selectEvent(db: Db, chatId: string, id: string): Promise<CommittedEvent | undefined> {

@@ -8,6 +8,8 @@
 import type { Kysely } from "kysely";
 import { apiKeyStore, type ApiKeyStore } from "./api-key-queries.js";
 import { agentAdminQueries, type AgentAdminStore } from "./agent-admin-queries.js";
+import type { CallData } from "@parley/protocol";
+import { selectCallData } from "./call-data-queries.js";
 import { listContacts } from "./contact-list.js";
 import { deskQueries, type AgentDeskRecord, type DeskStore, type GoneAgent } from "./desk-queries.js";
 import type { Database } from "./schema.js";
@@ -135,6 +137,10 @@ export class SqlTenantStore implements TenantStore {
 
   getContact(chatId: string): Promise<ContactWithParticipants | undefined> {
     return this.backend.guard(selectContact(this.db, chatId));
+  }
+
+  getCallData(chatId: string): Promise<CallData> {
+    return this.backend.guard(selectCallData(this.db, chatId));
   }
 
   listContacts(query: ContactListQuery): Promise<ContactListEntry[]> {

@@ -45,6 +45,8 @@ export class SqliteAppender {
   private readonly participantLeft: BetterSqlite3.Statement<[string, string, string, string]>;
   private readonly contactEnded: BetterSqlite3.Statement<[string, string, string]>;
   private readonly attachMedia: BetterSqlite3.Statement<[string, string, string, string]>;
+  private readonly setCallData: BetterSqlite3.Statement<[string, string, string, string]>;
+  private readonly removeCallData: BetterSqlite3.Statement<[string, string, string]>;
   /**
    * Authors of recently committed messages, by tenant, chat and message id, oldest
    * first. Receipts mostly name a message committed moments before, so they
@@ -77,6 +79,11 @@ export class SqliteAppender {
     this.participantLeft = db.prepare("UPDATE participants SET left_at = ? WHERE tenant = ? AND chat_id = ? AND user_id = ?");
     this.contactEnded = db.prepare("UPDATE contacts SET status = 'ended', ended_at = ? WHERE tenant = ? AND id = ?");
     this.attachMedia = db.prepare("INSERT INTO message_media (tenant, chat_id, message_id, media_id) VALUES (?, ?, ?, ?)");
+    this.setCallData = db.prepare(
+      "INSERT INTO call_data (tenant, chat_id, key, value) VALUES (?, ?, ?, ?) " +
+        "ON CONFLICT (chat_id, key) DO UPDATE SET value = excluded.value WHERE call_data.tenant = excluded.tenant",
+    );
+    this.removeCallData = db.prepare("DELETE FROM call_data WHERE tenant = ? AND chat_id = ? AND key = ?");
     this.inTransaction = db.transaction((requests: TenantAppend[]) => requests.map(({ tenant, request }) => this.appendOne(tenant, request))).immediate;
   }
 
@@ -159,6 +166,12 @@ export class SqliteAppender {
         return;
       case "mediaAttached":
         this.attachMedia.run(tenant, chatId, change.messageId, change.mediaId);
+        return;
+      case "callDataChanged":
+        for (const [key, value] of Object.entries(change.changes)) {
+          if (value === null) this.removeCallData.run(tenant, chatId, key);
+          else this.setCallData.run(tenant, chatId, key, value);
+        }
         return;
     }
   }

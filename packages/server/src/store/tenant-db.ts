@@ -40,7 +40,8 @@ export type TenantTable =
   | "audit_log"
   | "job_leases"
   | "api_keys"
-  | "agent_presence";
+  | "agent_presence"
+  | "call_data";
 
 /** A row to insert into a tenant-owned table, without its tenant: the scope adds it. */
 export type TenantRow<T extends TenantTable> = Omit<Insertable<Database[T]>, "tenant">;

@@ -4,7 +4,7 @@
  * it. Every implementation passes the contract suite in `test/store.contract.ts`.
  * @module
  */
-import type { DocumentType, MediaMessageType, NamedEvent, StoredEvent, StoredEventName } from "@parley/protocol";
+import type { CallData, DocumentType, MediaMessageType, NamedEvent, StoredEvent, StoredEventName } from "@parley/protocol";
 import { StoreUnavailableError } from "../db/unavailable.js";
 import type { ApiKeyStore } from "./api-key-queries.js";
 import type { InstallLifecycleStore, TenantLifecycleStore } from "./lifecycle-store.js";
@@ -118,6 +118,8 @@ export interface ContactRecord {
 /** A chat with everyone who ever joined it. */
 export interface ContactWithParticipants extends ContactRecord {
   participants: ParticipantRecord[];
+  /** The chat's call data (`{}` when none). */
+  callData: CallData;
 }
 
 /**
@@ -205,7 +207,9 @@ export type StateChange =
   | { kind: "participantLeft"; userId: string; at: string }
   | { kind: "contactEnded"; at: string }
   /** A multimedia message refers to an uploaded file (`messageId` is the event's id). */
-  | { kind: "mediaAttached"; mediaId: string; messageId: string };
+  | { kind: "mediaAttached"; mediaId: string; messageId: string }
+  /** Call data keys set (a string) or removed (null). */
+  | { kind: "callDataChanged"; changes: Record<string, string | null> };
 
 /** Where and by whom an event is appended, whatever its name. */
 interface AppendFields {
@@ -245,6 +249,8 @@ export interface NewContact {
   contact: Omit<ContactRecord, "lastSeq" | "status" | "endedAt">;
   customer: ParticipantRecord;
   firstEvent: { id: string; userId: string; ts: string; payload?: string } & NamedEvent<"userAdded">;
+  /** The chat's call data, stored with it. */
+  callData?: CallData;
 }
 
 /** A page of messages, oldest first. */
@@ -268,6 +274,12 @@ export interface ContactListQuery {
   search?: string;
   /** Only chats strictly older than this one in the order (createdAt desc, then id desc). */
   before?: { createdAt: string; id: string };
+  /** Only chats whose call data holds every one of these key–value pairs (exact match). */
+  callData?: CallData;
+  /** Only the chats of this customer (`USER_…`). */
+  customerUserId?: string;
+  /** Only chats created at or after this time (ISO 8601). */
+  createdSince?: string;
   /** At most this many (1 or more). */
   limit: number;
 }
@@ -381,6 +393,8 @@ export interface TenantStore extends TenantLifecycleStore, ApiKeyStore, DeskStor
 
   createContact(contact: NewContact): Promise<CommittedEvent>;
   getContact(chatId: string): Promise<ContactWithParticipants | undefined>;
+  /** A chat's call data, keys in order (`{}` when none, or no such chat). */
+  getCallData(chatId: string): Promise<CallData>;
 
   /**
    * Chats matching the query, ordered by `createdAt` descending, then `id`
