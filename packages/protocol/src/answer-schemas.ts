@@ -57,6 +57,8 @@ export const HistoryMessageSchema = Type.Object({
     MultimediaContentSchema,
   ]),
   ts: Type.String(),
+  /** The same instant as `ts`, in epoch milliseconds. */
+  tsMs: Type.Number(),
   seq: Type.Integer(),
   replyTo: Type.Null(),
   deliverySuccess: Type.Boolean(),
@@ -84,6 +86,8 @@ export const ChatListItemSchema = Type.Object({
   endedAt: Type.Union([Type.String(), Type.Null()]),
   agents: Type.Array(ChatAgentSchema),
   lastSeq: Type.Integer(),
+  /** The chat's call data (`{}` when none). */
+  callData: Type.Record(Type.String(), Type.String()),
   firstMessage: Type.Union([MessagePreviewSchema, Type.Null()]),
 });
 

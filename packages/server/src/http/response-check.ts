@@ -101,7 +101,8 @@ export function installResponseCheck(app: FastifyInstance, report: (violation: R
     try {
       const response = (options.schema?.response ?? {}) as Record<string, unknown>;
       declared = new Map(Object.entries(response).map(([status, entry]) => [status, declaredOf(entry)]));
-      if (declared.size === 0) declared = new Error("the route declares no response schema");
+      // A route that declares no answers has nothing to check against: tests/openapi.test.ts reports it.
+      if (declared.size === 0) return;
     } catch (error) {
       declared = error instanceof Error ? error : new Error(String(error));
     }
