@@ -34,7 +34,13 @@ export const TRANSCRIPT_SCHEMA: RouteSchema = {
   params: Type.Object({ domain: Domain, chatId: Type.String() }),
   querystring: BackOfficeQuery,
   response: {
-    200: Type.Object({ ...Done, isChatActive: Type.Boolean(), chatTranscript: Type.Array(HistoryMessageSchema) }),
+    200: Type.Object({
+      ...Done,
+      isChatActive: Type.Boolean(),
+      /** The chat's call data (`{}` when none). */
+      callData: Type.Record(Type.String(), Type.String()),
+      chatTranscript: Type.Array(HistoryMessageSchema),
+    }),
     ...BACK_OFFICE_ERRORS,
   },
 };
