@@ -388,6 +388,42 @@ const ROUTES: Record<string, (c: Context) => RestAttack[]> = {
   },
 
   // Tenant administration (tenant-core): an admin of another tenant administers only their own.
+  // The front door: a queue's survey and hours (admins), a chat's survey and transcript, availability and offline messages.
+  "GET /v1/surveys/:queue": (c) => adminConfigCall(c, "GET", "/v1/surveys/default"),
+  "PUT /v1/surveys/:queue": (c) =>
+    adminConfigCall(c, "PUT", "/v1/surveys/default", { enabled: false, scale: { min: 1, max: 5 }, comment: false, questions: [], expiryMinutes: 5 }),
+  "GET /v1/queues/:queue/hours": (c) => adminConfigCall(c, "GET", "/v1/queues/default/hours"),
+  "PUT /v1/queues/:queue/hours": (c) => adminConfigCall(c, "PUT", "/v1/queues/default/hours", { hours: { timeZone: "UTC", weekly: [], holidays: [] } }),
+  "GET /v1/chats/:chatId/survey": (c) => chatCall(c, "GET", (chatId) => `/v1/chats/${chatId}/survey`),
+  "POST /v1/chats/:chatId/survey": (c) => chatCall(c, "POST", (chatId) => `/v1/chats/${chatId}/survey`, { rating: 1 }),
+  "GET /v1/chats/:chatId/transcript": (c) => chatCall(c, "GET", (chatId) => `/v1/chats/${chatId}/transcript`),
+  "GET /v1/availability": () => [
+    { name: "the victim's availability asked on the attacker's host name", node: "node2", call: { method: "GET", path: `/v1/availability?tenant=${VICTIM}`, headers: { host: TENANT_HOSTS[ATTACKER]! } }, expect: { code: "TENANT_MISMATCH" } },
+  ],
+  "POST /v1/offline-messages": () => [
+    {
+      name: "an offline message for the victim left on the attacker's host name",
+      node: "node2",
+      call: { method: "POST", path: "/v1/offline-messages", ...json({ tenant: VICTIM, name: "Eve", email: "eve@example.com", message: "hi" }, { host: TENANT_HOSTS[ATTACKER]! }) },
+      expect: { code: "TENANT_MISMATCH" },
+    },
+  ],
+  "GET /v1/offline-messages": (c) => [
+    { name: "the attacker's agent lists offline messages", node: "node2", call: { method: "GET", path: "/v1/offline-messages", headers: bearer(c.attacker.tokens.bob) }, expect: "answered" },
+    { name: "the attacker's API key lists offline messages", node: "node2", call: { method: "GET", path: "/v1/offline-messages", headers: bearer(c.attacker.apiKey.key) }, expect: "answered" },
+    {
+      name: "the attacker's agent on the victim's host name",
+      node: "node2",
+      call: { method: "GET", path: "/v1/offline-messages", headers: bearer(c.attacker.tokens.bob, { host: TENANT_HOSTS[VICTIM]! }) },
+      expect: { code: "TENANT_MISMATCH" },
+    },
+    { name: "the attacker's customer", node: "node2", call: { method: "GET", path: "/v1/offline-messages", headers: bearer(c.attacker.chat.customerToken) }, expect: "refused" },
+  ],
+  "PATCH /v1/offline-messages/:id": (c) => {
+    const mark = (id: string): Call => ({ method: "PATCH", path: `/v1/offline-messages/${id}`, ...json({ state: "answered" }, bearer(c.attacker.tokens.bob)) });
+    return [{ name: "the victim's offline message marked answered by the attacker's agent", node: "node2", call: mark(c.victim.offlineMessageId), expect: { refused: mark(GHOST_OFFLINE_ID) } }];
+  },
+
   "GET /v1/tenants": (c) => [
     { name: "the tenants listed by the attacker's admin", node: "node2", call: { method: "GET", path: "/v1/tenants", headers: bearer(c.attacker.tokens.alice) }, expect: "answered" },
     { name: "the tenants listed by the attacker's agent", node: "node2", call: { method: "GET", path: "/v1/tenants", headers: bearer(c.attacker.tokens.bob) }, expect: "refused" },
@@ -423,6 +459,39 @@ const ROUTES: Record<string, (c: Context) => RestAttack[]> = {
 const pdfBytes = Buffer.from("%PDF-1.4\n%%EOF\n");
 
 /** A route serving no tenant's data, called with the attacker's agent token. */
+/** An offline message id that names nothing. */
+const GHOST_OFFLINE_ID = "OFF_00000000-0000-4000-8000-000000000000";
+
+/** A queue setting read or written by the attacker's admin, agent and key, and by its admin on the victim's host name. */
+function adminConfigCall(c: Context, method: string, path: string, body?: unknown): RestAttack[] {
+  const make = (credential: string, headers: Record<string, string> = {}): Call =>
+    body === undefined ? { method, path, headers: bearer(credential, headers) } : { method, path, ...json(body, bearer(credential, headers)) };
+  return [
+    { name: "by the attacker's admin", node: "node2", call: make(c.attacker.tokens.alice), expect: "answered" },
+    { name: "by the attacker's Bob, an agent", node: "node2", call: make(c.attacker.tokens.bob), expect: "refused" },
+    { name: "by the attacker's API key", node: "node2", call: make(c.attacker.apiKey.key), expect: "answered" },
+    { name: "by the attacker's admin on the victim's host name", node: "node2", call: make(c.attacker.tokens.alice, { host: TENANT_HOSTS[VICTIM]! }), expect: { code: "TENANT_MISMATCH" } },
+  ];
+}
+
+/** A chat's survey or transcript asked by the attacker's customer, agent and key on the victim's chat (refused as a chat naming nothing). */
+function chatCall(c: Context, method: string, path: (chatId: string) => string, body?: unknown): RestAttack[] {
+  const make = (chatId: string, credential: string): Call =>
+    body === undefined ? { method, path: path(chatId), headers: bearer(credential) } : { method, path: path(chatId), ...json(body, bearer(credential)) };
+  return (
+    [
+      ["customer", c.attacker.chat.customerToken],
+      ["agent", c.attacker.tokens.alice],
+      ["API key", c.attacker.apiKey.key],
+    ] as const
+  ).map(([who, credential]) => ({
+    name: `the victim's chat by the attacker's ${who}`,
+    node: "node2",
+    call: make(c.victim.chat.chatId, credential),
+    expect: { refused: make(ghost.chatId, credential) },
+  }));
+}
+
 function publicCall(c: Context, path: string): RestAttack[] {
   return [{ name: "with the attacker's token", node: "node2", call: { method: "GET", path, headers: bearer(c.attacker.tokens.alice) }, expect: "answered" }];
 }

@@ -128,6 +128,9 @@ describe("the widget's data-tenant", () => {
   let dan: string;
 
   it("starts the chat in that company: its agent sees and joins it, an agent of default does neither", async () => {
+    // Acme's Ann online: the widget offers the chat, not the offline form.
+    acmeAnn = await tokenOf(server.url, "acme", "ann");
+    await agentSdk(acmeAnn);
     customer = await newPage();
     await customer.goto(`${shopUrl}/shop/acme`);
     await openPanel(customer);
@@ -137,7 +140,6 @@ describe("the widget's data-tenant", () => {
     // The saved chat is kept under the company's own key.
     expect(await customer.evaluate(() => Object.keys(localStorage))).toContain(`parley:${server.url}#acme`);
 
-    acmeAnn = await tokenOf(server.url, "acme", "ann");
     dan = await tokenOf(server.url, "default", "dan");
     expect(await listed(acmeAnn, "waiting")).toContain(chatId);
     expect(await listed(dan, "waiting")).not.toContain(chatId);

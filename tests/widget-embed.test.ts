@@ -17,7 +17,7 @@ import { seriousViolations } from "./support/axe.js";
 import { launchChromium } from "./support/browser.js";
 import { makeNoisyPng, makePng } from "./support/media-files.js";
 import { startServerWithAgents, type InProcessServer } from "./support/server.js";
-import { isFocused, joinAsAgent, openPanel, savedChatId, startChat } from "./support/widget.js";
+import { isFocused, joinAsAgent, keepAgentOnline, openPanel, savedChatId, startChat } from "./support/widget.js";
 
 const SCREENSHOTS = fileURLToPath(new URL("../docs/screenshots/", import.meta.url));
 const WIDGET = fileURLToPath(new URL("../packages/widget/dist/widget.js", import.meta.url));
@@ -56,6 +56,7 @@ async function companySite(parleyUrl: () => string): Promise<{ server: Server; o
 
 let parley: InProcessServer;
 let tokens: Record<string, string>;
+let online: (() => Promise<void>) | undefined;
 let browser: Browser;
 let allowedSite: { server: Server; origin: string };
 let refusedSite: { server: Server; origin: string };
@@ -64,10 +65,13 @@ beforeAll(async () => {
   allowedSite = await companySite(() => parley.url);
   refusedSite = await companySite(() => parley.url);
   ({ server: parley, tokens } = await startServerWithAgents(["ann"], { allowedOrigins: allowedSite.origin }));
+  // An agent online: the widget offers the chat, not the offline form.
+  online = await keepAgentOnline(parley.url, tokens.ann!);
   browser = await launchChromium();
 });
 
 afterAll(async () => {
+  await online?.();
   await browser?.close();
   await parley?.close();
   allowedSite?.server.close();

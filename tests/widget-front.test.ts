@@ -17,7 +17,7 @@ import { startFrameRelay, type FrameRelay } from "./support/frame-relay.js";
 import { makePdf } from "./support/media-files.js";
 import { startServerWithAgents, type InProcessServer } from "./support/server.js";
 import { waitFor } from "./support/wait.js";
-import { isFocused, joinAsAgent, openPanel, savedChatId, startChat } from "./support/widget.js";
+import { isFocused, joinAsAgent, keepAgentOnline, openPanel, savedChatId, startChat } from "./support/widget.js";
 
 const SCREENSHOTS = fileURLToPath(new URL("../docs/screenshots/", import.meta.url));
 /** Signed document links expire after this long here (5 minutes by default). */
@@ -65,15 +65,19 @@ let tokens: Record<string, string>;
 let browser: Browser;
 let site: Awaited<ReturnType<typeof companySite>>;
 let relay: FrameRelay;
+let online: (() => Promise<void>) | undefined;
 
 beforeAll(async () => {
   site = await companySite(() => parley.url);
   ({ server: parley, tokens } = await startServerWithAgents(["ann"], { limits: { mediaLinkTtlMs: LINK_TTL_MS } }));
   relay = await startFrameRelay(parley.url);
+  // An agent online: the widget offers the chat, not the offline form.
+  online = await keepAgentOnline(parley.url, tokens.ann!);
   browser = await launchChromium();
 });
 
 afterAll(async () => {
+  await online?.();
   await browser?.close();
   await relay?.close();
   await parley?.close();
@@ -180,10 +184,10 @@ describe("the host page", () => {
       ["ChatOnline", chatId],
       ["ChatFinished", chatId],
     ]);
-    // No survey follows here: ChatFinished says so.
-    expect(events.find((e) => e.event === "ChatFinished")?.survey).toBe(false);
+    // The default survey (a 1–5 rating) follows: ChatFinished says so.
+    expect(events.find((e) => e.event === "ChatFinished")?.survey).toBe(true);
     expect(await page.evaluate(() => (window as unknown as { startedChat: string }).startedChat)).toBe(chatId);
-    expect(await page.evaluate(() => (window as unknown as { finished: { survey: boolean } }).finished.survey)).toBe(false);
+    expect(await page.evaluate(() => (window as unknown as { finished: { survey: boolean } }).finished.survey)).toBe(true);
     // Without Parley.setAttributes, no call data is sent.
     expect(starts.map((body) => Object.keys(JSON.parse(body) as object))).toEqual([["nickname", "uri", "title", "userAgent"]]);
     await agent.sdk.LIVECHAT.logout();

@@ -12,12 +12,13 @@ import { launchChromium } from "./support/browser.js";
 import { makeExe, makeJpeg, makeNoisyPng, makePdf, makePng } from "./support/media-files.js";
 import { startServerWithAgents, type InProcessServer } from "./support/server.js";
 import { waitFor } from "./support/wait.js";
-import { joinAsAgent, openPanel, savedChatId, startChat, type Agent } from "./support/widget.js";
+import { joinAsAgent, keepAgentOnline, openPanel, savedChatId, startChat, type Agent } from "./support/widget.js";
 
 const SCREENSHOTS = fileURLToPath(new URL("../docs/screenshots/", import.meta.url));
 
 let server: InProcessServer;
 let tokens: Record<string, string>;
+let online: (() => Promise<void>) | undefined;
 let browser: Browser;
 let context: BrowserContext;
 let page: Page;
@@ -27,6 +28,8 @@ const pageErrors: string[] = [];
 
 beforeAll(async () => {
   ({ server, tokens } = await startServerWithAgents(["ann"]));
+  // An agent online: the widget offers the chat, not the offline form.
+  online = await keepAgentOnline(server.url, tokens.ann!);
   browser = await launchChromium();
   context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
   page = await context.newPage();
@@ -34,6 +37,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  await online?.();
   await agent?.sdk.LIVECHAT.logout();
   await browser?.close();
   await server?.close();

@@ -260,6 +260,8 @@ export interface TenantWorld {
   endable: { chatId: string; customer: RawSocket; text: string };
   /** The tenant's API key (every scope). */
   apiKey: InstallKey;
+  /** An offline message left with the tenant. */
+  offlineMessageId: string;
   /** Every id and text of this tenant's data: none may appear in an answer to the other tenant. */
   markers: Set<string>;
   /** SHA-256 of every file this tenant holds, as downloaded by its own participants. */
@@ -429,6 +431,11 @@ export async function seedTenant(url: string, tenant: string, apiKey: InstallKey
   const frankText = `${secret} please delete nothing`;
   await expectOk(frank, { t: "send", chatId: endable.chatId, clientId: clientId(), kind: "text", text: frankText });
   markers.add(apiKey.id).add(apiKey.key);
+  const offlineText = `${secret} call me back`;
+  const offline = await call(url, { method: "POST", path: "/v1/offline-messages", ...json({ tenant, name: "Gina", email: `gina-${secret}@example.com`, message: offlineText }) });
+  if (offline.status !== 201) throw new Error(`an offline message in ${tenant} failed: ${offline.status} ${offline.text}`);
+  const offlineMessageId = (JSON.parse(offline.text) as { offlineMessage: { id: string } }).offlineMessage.id;
+  markers.add(offlineMessageId).add(offlineText);
 
   return {
     tenant,
@@ -446,6 +453,7 @@ export async function seedTenant(url: string, tenant: string, apiKey: InstallKey
     waitingChatId: waiting.chatId,
     endable: { chatId: endable.chatId, customer: frank, text: frankText },
     apiKey,
+    offlineMessageId,
     markers,
     fileDigests,
   };

@@ -56,3 +56,15 @@ export async function joinAsAgent(serverUrl: string, token: string, chatId: stri
   }
   return { sdk, contact, events, of: (name) => events.filter((event) => event.name === name).map((event) => event.data) };
 }
+
+/**
+ * Keeps an agent online (a socket, status available), so that the widget finds
+ * the queue open and offers the chat rather than the offline form; returns
+ * what logs the agent out.
+ */
+export async function keepAgentOnline(serverUrl: string, token: string): Promise<() => Promise<void>> {
+  const sdk = createLiveChatSdk();
+  sdk.init({ serverUrl });
+  await sdk.LIVECHAT.login(token, false, false, () => {});
+  return () => sdk.LIVECHAT.logout();
+}

@@ -52,6 +52,10 @@ export const ERRORS = {
   PARTICIPANTS_LIMIT: { status: 409, message: "The chat has reached its maximum number of participants." },
   CONTACTS_PER_SESSION_LIMIT: { status: 409, message: "This session has joined the maximum number of chats." },
   MESSAGE_NOT_FOUND: { status: 404, message: "No message with that id in this chat." },
+  SURVEY_NOT_AVAILABLE: { status: 409, message: "This chat has no survey to answer: it has not ended, or its queue asks none." },
+  SURVEY_ALREADY_ANSWERED: { status: 409, message: "The survey of this chat was already answered." },
+  SURVEY_EXPIRED: { status: 410, message: "The time to answer this chat's survey has passed." },
+  SURVEY_ANSWER_INVALID: { status: 400, message: "An answer is out of the survey's scale, missing, or names no question of it." },
   // Desk
   AGENT_CAPACITY_FULL: { status: 409, message: "This agent already handles as many chats as their capacity allows; leave or end one first." },
   AGENT_NOT_FOUND: { status: 404, message: "No agent with that id or username in this tenant." },
@@ -68,6 +72,8 @@ export const ERRORS = {
   INVALID_URL: { status: 400, message: "Links must be absolute http or https URLs." },
   CLIENT_ID_REUSED: { status: 409, message: "This client id was already used for a different message." },
   CALL_DATA_INVALID: { status: 400, message: "Call data keys are 1 to 64 characters of A-Z, a-z, 0-9, _ . -; values are strings of at most 1,024 characters." },
+  EMAIL_INVALID: { status: 400, message: "That is not an e-mail address." },
+  HOURS_INVALID: { status: 400, message: "The business hours name an unknown time zone, an interval that closes before it opens, or a date that does not exist." },
   // Limits
   RATE_LIMITED: { status: 429, message: "Too many requests; slow down and retry later." },
   CONNECTION_LIMIT: { status: 429, message: "Too many open connections or requests in flight from this client; finish some and retry." },
@@ -76,6 +82,7 @@ export const ERRORS = {
   API_KEY_LIMIT: { status: 409, message: "This tenant holds the maximum number of API keys; revoke one first." },
   CUSTOMER_DATA_TOO_LARGE: { status: 413, message: "The customer has more chats or files than one export or erasure may cover; ask a chat id at a time." },
   CALL_DATA_TOO_LARGE: { status: 413, message: "The chat's call data would hold more than 30 keys or 8 KiB." },
+  OFFLINE_MESSAGES_FULL: { status: 429, message: "This company holds as many unanswered offline messages as it may; try again later." },
   // Media
   MEDIA_INVALID_BASE64: { status: 400, message: "The file is not valid Base64, or it is truncated." },
   MEDIA_EMPTY: { status: 400, message: "The file is empty." },

@@ -21,3 +21,4 @@ export * from "./desk.js";
 export * from "./queue-position.js";
 export * from "./agents-admin.js";
 export * from "./call-data.js";
+export * from "./front-door.js";

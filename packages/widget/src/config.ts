@@ -24,6 +24,10 @@ export interface WidgetConfig {
   /** Corner of the launcher. */
   position: "right" | "left";
   language: Language;
+  /** The queue (`data-queue`) whose hours and survey apply; undefined: the server's `default`. */
+  queue: string | undefined;
+  /** A privacy page (`data-privacy-url`, http/https only): the offline form then asks for consent and links to it. */
+  privacyUrl: string | undefined;
 }
 
 /**
@@ -58,6 +62,8 @@ export function readConfig(script: HTMLScriptElement | null): WidgetConfig {
     colour: /^#([0-9a-f]{3}|[0-9a-f]{6})$/i.test(colour) ? colour : DEFAULT_COLOUR,
     position: data.position === "left" ? "left" : "right",
     language: pickLanguage(data.lang ?? data.language),
+    queue: /^[a-z0-9][a-z0-9_-]{0,63}$/.test(data.queue?.trim() ?? "") ? data.queue?.trim() : undefined,
+    privacyUrl: /^https?:\/\//i.test(data.privacyUrl?.trim() ?? "") ? data.privacyUrl?.trim() : undefined,
   };
 }
 

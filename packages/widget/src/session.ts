@@ -9,6 +9,7 @@ import { DEFAULT_LIMITS } from "@parley/protocol";
 import { TENANT_NAME, type WidgetConfig } from "./config.js";
 import type { HostPage } from "./host-page.js";
 import { entryOf, localKey, type Entry, type Status } from "./entries.js";
+import { fetchSurvey } from "./front-door.js";
 import { format, refusalReason, type Strings } from "./i18n.js";
 import { loadOnDemand } from "./on-demand.js";
 import { ChatStorage, type SavedChat } from "./persist.js";
@@ -73,6 +74,8 @@ export class ChatSession {
   state: ChatState;
   /** Set by the UI: whether the panel is open on a visible page (then messages count as seen). */
   isVisible: () => boolean = () => false;
+  /** The chat shown and its customer token, kept after the end for its survey and transcript; null before a chat. */
+  credential: { chatId: string; token: string } | null = null;
 
   private readonly listeners = new Set<() => void>();
   private sdkReady: Promise<LiveChatSdk> | undefined;
@@ -84,7 +87,7 @@ export class ChatSession {
   private readonly agents = new Set<string>();
   /**
    * Whether a satisfaction survey follows the chat's end, told to the page with `ChatFinished`.
-   * Set by the part that shows the survey; false while there is none.
+   * Asked of the server when the chat opens (the queue's survey, not yet answered); false until known.
    */
   surveyFollows = false;
 
@@ -314,8 +317,14 @@ export class ChatSession {
       if (this.contact) this.ended();
     });
     const contact = await sdk.LIVECHAT.joinContact(saved.chatId, saved.nickname);
+    // Whether the queue's survey follows the end (ChatFinished tells the page); not known is "no".
+    fetchSurvey(this.config, { chatId: saved.chatId, token: saved.token }).then(
+      (survey) => (this.surveyFollows = survey.config !== null && survey.result === null),
+      () => undefined,
+    );
     const history = contact.history.hasMore ? (await sdk.LIVECHAT.getChatHistory(contact)).messages : contact.history.messages;
     this.contact = contact;
+    this.credential = { chatId: saved.chatId, token: saved.token };
     const myId = contact.user.id;
     // Agents already in the chat are named first, as their join lines did (history holds messages only).
     const present = contact.participants.filter((user) => user.isAgent && user.endTime === null);
@@ -430,6 +439,7 @@ export class ChatSession {
   }
 
   private forget(): void {
+    this.credential = null;
     this.storage.clear();
     this.saved = undefined;
     this.contact = null;

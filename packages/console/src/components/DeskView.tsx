@@ -6,6 +6,7 @@ import { useDesk } from "../hooks.js";
 import { Conversation } from "./Conversation.js";
 import { EndedChats } from "./EndedChats.js";
 import { MyChats } from "./MyChats.js";
+import { OfflineMessagesView } from "./OfflineMessagesView.js";
 import { PrivacyView } from "./PrivacyView.js";
 import { Queue } from "./Queue.js";
 import { ReadOnlyChat } from "./ReadOnlyChat.js";
@@ -20,15 +21,17 @@ export function DeskView({ desk, onLogout }: { desk: Desk; onLogout: () => void 
   const readOnlyId = readOnly?.id;
   const closeReadOnly = () => setReadOnly(undefined);
   const [showPrivacy, setShowPrivacy] = useState(false);
+  const [showOffline, setShowOffline] = useState(false);
   const tenant = tenantOfToken(desk.login.token);
   const isSuperAdmin = useIsSuperAdmin(desk.login);
   const [isTenantsShown, setTenantsShown] = useState(false);
   const isAdmin = useIsAdmin(desk.login);
   const [isAdminShown, setAdminShown] = useState(false);
-  // Opening a chat leaves the companies and admin views.
+  // Opening a chat leaves the companies, admin and offline-message views.
   useEffect(() => {
     setTenantsShown(false);
     setAdminShown(false);
+    setShowOffline(false);
   }, [desk.selectedId, readOnlyId]);
   const room = readOnlyId === undefined ? desk.selected : undefined;
   // A chat that ends here belongs in the ended list at once.
@@ -72,6 +75,12 @@ export function DeskView({ desk, onLogout }: { desk: Desk; onLogout: () => void 
           <input type="checkbox" checked={desk.isSoundOn} onChange={(e) => desk.setSound(e.currentTarget.checked)} />
           Sound on new chats
         </label>
+        <button type="button" aria-pressed={showOffline} onClick={() => {
+            setShowPrivacy(false);
+            setShowOffline(!showOffline);
+          }}>
+          Offline messages
+        </button>
         <button type="button" onClick={() => setShowPrivacy(true)}>
           Customer data
         </button>
@@ -111,6 +120,8 @@ export function DeskView({ desk, onLogout }: { desk: Desk; onLogout: () => void 
             <PrivacyView token={desk.login.token} onClose={() => setShowPrivacy(false)} />
           ) : isAdminShown ? (
             <AdminView token={desk.login.token} onClose={() => setAdminShown(false)} />
+          ) : showOffline ? (
+            <OfflineMessagesView token={desk.login.token} onClose={() => setShowOffline(false)} />
           ) : isTenantsShown ? (
             <TenantsView token={desk.login.token} onClose={() => setTenantsShown(false)} />
           ) : readOnlyId !== undefined ? (

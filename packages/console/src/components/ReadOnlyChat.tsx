@@ -12,6 +12,7 @@ import { fromHistory, type TimelineItem } from "../room.js";
 import type { AgentLogin } from "../session.js";
 import { saveBlob } from "../text.js";
 import { transcriptText } from "../transcript.js";
+import { ChatSurvey } from "./ChatSurvey.js";
 import { ImageViewer } from "./ImageViewer.js";
 import { MessageView, type MediaAccess } from "./MessageView.js";
 
@@ -77,6 +78,7 @@ export function ReadOnlyChat({ chatId, outline, login, onClose }: { chatId: stri
         ))}
       </ol>
       {transcript !== undefined && <p class="ended-banner">{transcript.isChatActive ? "This chat is still open." : "This chat has ended."}</p>}
+      {transcript !== undefined && !transcript.isChatActive && <ChatSurvey token={login.token} chatId={chatId} />}
       {fullImage !== undefined && <ImageViewer url={fullImage.url} name={fullImage.name} onClose={() => setFullImage(undefined)} />}
     </section>
   );

@@ -104,6 +104,16 @@ export class DeskPresence {
     return this.statusOf(tenant, agentId) !== "offline";
   }
 
+  /** Whether some agent of the tenant has a socket somewhere and is `available` (the widget's availability). */
+  hasAvailableAgent(tenant: string): boolean {
+    const prefix = keyOf(tenant, "");
+    const keys = new Set([...this.local.keys(), ...this.remote.keys()]);
+    for (const key of keys) {
+      if (key.startsWith(prefix) && this.statusOf(tenant, key.slice(prefix.length)) === "available") return true;
+    }
+    return false;
+  }
+
   /** A socket of the agent opened on this node; true when it is the first one here. */
   socketOpened(tenant: string, agentId: string): boolean {
     const key = keyOf(tenant, agentId);

@@ -103,7 +103,7 @@ export function customerRoutes(app: FastifyInstance, deps: CustomerRoutesDeps): 
       },
       selector,
     );
-    if (result.chatIds.length > 0) {
+    if (result.chatIds.length > 0 || result.offlineMessages > 0) {
       await recordAudit(tenant, caller, "customer.erased", { type: "customer", id: result.customerIds[0] ?? "" }, {
         by: selectorKind(selector),
         customers: result.customerIds,
@@ -111,6 +111,7 @@ export function customerRoutes(app: FastifyInstance, deps: CustomerRoutesDeps): 
         events: result.events,
         files: result.files,
         blobs: result.blobs,
+        offlineMessages: result.offlineMessages,
       });
     }
     return reply.header("cache-control", "no-store").send({
@@ -119,6 +120,7 @@ export function customerRoutes(app: FastifyInstance, deps: CustomerRoutesDeps): 
       events: result.events,
       files: result.files,
       blobs: result.blobs,
+      offlineMessages: result.offlineMessages,
     });
   });
 }

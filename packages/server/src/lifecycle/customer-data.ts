@@ -11,6 +11,8 @@ import type { CommittedEvent, ContactWithParticipants } from "../store/types.js"
 export interface CustomerDataStore extends Pick<TenantLifecycleStore, "customerChats" | "chatMedia" | "eraseChat"> {
   getContact(chatId: string): Promise<ContactWithParticipants | undefined>;
   eventsAfter(chatId: string, afterSeq: number, limit: number): Promise<CommittedEvent[]>;
+  /** Deletes the offline messages left with an e-mail address; how many (absent: none are kept). */
+  eraseOfflineMessages?(email: string): Promise<number>;
 }
 
 /** How much one export or erasure may hold (docs/limits.md). */

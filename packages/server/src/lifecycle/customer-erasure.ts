@@ -24,6 +24,8 @@ export interface ErasureResult {
   files: number;
   /** Blobs reclaimed. */
   blobs: number;
+  /** Offline messages deleted (an erasure by e-mail only: they belong to no chat). */
+  offlineMessages: number;
 }
 
 export interface ErasureDeps {
@@ -37,7 +39,7 @@ export interface ErasureDeps {
 }
 
 export async function eraseCustomer(deps: ErasureDeps, selector: CustomerSelector): Promise<ErasureResult> {
-  const result: ErasureResult = { chatIds: [], customerIds: [], events: 0, files: 0, blobs: 0 };
+  const result: ErasureResult = { chatIds: [], customerIds: [], events: 0, files: 0, blobs: 0, offlineMessages: 0 };
   const customers = new Set<string>();
   for (const chatId of await customerChatIds(deps.store, selector, deps.limits)) {
     const contact = await deps.store.getContact(chatId);
@@ -53,5 +55,6 @@ export async function eraseCustomer(deps: ErasureDeps, selector: CustomerSelecto
     result.blobs += await reclaimBlobs(deps.install, deps.blobs, erased.blobKeys);
   }
   result.customerIds = [...customers];
+  if ("email" in selector && deps.store.eraseOfflineMessages !== undefined) result.offlineMessages = await deps.store.eraseOfflineMessages(selector.email);
   return result;
 }

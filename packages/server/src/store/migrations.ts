@@ -307,6 +307,55 @@ const m013_call_data: Migration = {
   },
 };
 
+const m014_front_door: Migration = {
+  async up(db: Kysely<unknown>): Promise<void> {
+    // A queue's settings by its name (text, "default" for chats of no queue): no foreign key, so settings can
+    // be written before or without a queue table. Each setting is a JSON document; null: the built-in default.
+    await db.schema
+      .createTable("queue_settings")
+      .addColumn("tenant", "text", (c) => c.notNull())
+      .addColumn("queue", "text", (c) => c.notNull())
+      .addColumn("survey", "text")
+      .addColumn("hours", "text")
+      .addColumn("updated_at", "text", (c) => c.notNull())
+      .addPrimaryKeyConstraint("queue_settings_pk", ["tenant", "queue"])
+      .execute();
+    // One survey per chat: the primary key is what refuses a second answer, even from two nodes at once.
+    await db.schema
+      .createTable("surveys")
+      .addColumn("tenant", "text", (c) => c.notNull())
+      .addColumn("chat_id", "text", (c) => c.notNull())
+      .addColumn("queue", "text", (c) => c.notNull())
+      .addColumn("agent_id", "text")
+      .addColumn("rating", "integer", (c) => c.notNull())
+      .addColumn("comment", "text")
+      .addColumn("answers", "text", (c) => c.notNull())
+      .addColumn("submitted_at", "text", (c) => c.notNull())
+      .addPrimaryKeyConstraint("surveys_pk", ["tenant", "chat_id"])
+      .execute();
+    // Reports average by day over a range.
+    await db.schema.createIndex("surveys_tenant_submitted").on("surveys").columns(["tenant", "submitted_at"]).execute();
+    await db.schema
+      .createTable("offline_messages")
+      .addColumn("tenant", "text", (c) => c.notNull())
+      .addColumn("id", "text", (c) => c.primaryKey())
+      .addColumn("queue", "text", (c) => c.notNull())
+      .addColumn("name", "text", (c) => c.notNull())
+      .addColumn("email", "text", (c) => c.notNull())
+      .addColumn("message", "text", (c) => c.notNull())
+      .addColumn("consent", "integer", (c) => c.notNull())
+      .addColumn("state", "text", (c) => c.notNull())
+      .addColumn("created_at", "text", (c) => c.notNull())
+      .addColumn("answered_at", "text")
+      .addColumn("answered_by", "text")
+      .addColumn("client_ip", "text")
+      .execute();
+    // The console lists them newest first; the cap counts those not answered.
+    await db.schema.createIndex("offline_messages_tenant_created").on("offline_messages").columns(["tenant", "created_at", "id"]).execute();
+    await db.schema.createIndex("offline_messages_tenant_state").on("offline_messages").columns(["tenant", "state"]).execute();
+  },
+};
+
 /** Every migration by name; names sort in the order they apply. */
 export const MIGRATIONS: Record<string, Migration> = {
   "001_initial": m001_initial,
@@ -318,4 +367,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   "008_api_keys": m008_api_keys,
   "009_desk": m009_desk,
   "013_call_data": m013_call_data,
+  "014_front_door": m014_front_door,
 };

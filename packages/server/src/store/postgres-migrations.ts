@@ -55,6 +55,7 @@ export const POSTGRES_MIGRATIONS: Record<string, Migration> = {
   "008_api_keys": shared("008_api_keys"),
   "009_desk": shared("009_desk"),
   "013_call_data": shared("013_call_data"),
+  "014_front_door": shared("014_front_door"),
 };
 
 /** Advisory lock key held while migrating ("parley" in ASCII), so only one node migrates at a time. */

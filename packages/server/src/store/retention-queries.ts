@@ -89,6 +89,8 @@ export async function deleteChats(db: TenantDb, chatIds: readonly string[]): Pro
     await trx.deleteFrom("events").where("events.chat_id", "in", ids).execute();
     await trx.deleteFrom("participants").where("participants.chat_id", "in", ids).execute();
     await trx.deleteFrom("call_data").where("call_data.chat_id", "in", ids).execute();
+    // A chat's survey goes with it (no foreign key: surveys are keyed by chat id and tenant).
+    await trx.deleteFrom("surveys").where("surveys.chat_id", "in", ids).execute();
     const chats = await trx.deleteFrom("contacts").where("contacts.id", "in", ids).executeTakeFirst();
     return { deleted: Number(chats.numDeletedRows), files: Number(media.numDeletedRows), blobKeys: blobKeysOf(files) };
   });

@@ -181,6 +181,46 @@ export interface CallDataTable {
   value: string;
 }
 
+/** A queue's settings by name: its survey and business hours, JSON documents (null: the defaults). */
+export interface QueueSettingsTable {
+  tenant: string;
+  queue: string;
+  survey: string | null;
+  hours: string | null;
+  updated_at: string;
+}
+
+/** A chat's answered survey. */
+export interface SurveysTable {
+  tenant: string;
+  chat_id: string;
+  queue: string;
+  agent_id: string | null;
+  rating: number;
+  comment: string | null;
+  /** JSON object of the extra questions' answers by id. */
+  answers: string;
+  submitted_at: string;
+}
+
+/** A message a customer left while nobody could answer. */
+export interface OfflineMessagesTable {
+  tenant: string;
+  /** `OFF_<uuid>`. */
+  id: string;
+  queue: string;
+  name: string;
+  email: string;
+  message: string;
+  consent: number;
+  /** `new`, `read` or `answered`. */
+  state: string;
+  created_at: string;
+  answered_at: string | null;
+  answered_by: string | null;
+  client_ip: string | null;
+}
+
 export interface Database {
   audit_log: AuditLogTable;
   job_leases: JobLeasesTable;
@@ -195,4 +235,7 @@ export interface Database {
   api_keys: ApiKeysTable;
   agent_presence: AgentPresenceTable;
   call_data: CallDataTable;
+  queue_settings: QueueSettingsTable;
+  surveys: SurveysTable;
+  offline_messages: OfflineMessagesTable;
 }

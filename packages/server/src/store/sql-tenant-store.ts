@@ -11,6 +11,7 @@ import { agentAdminQueries, type AgentAdminStore } from "./agent-admin-queries.j
 import type { CallData } from "@parley/protocol";
 import { selectCallData } from "./call-data-queries.js";
 import { listContacts } from "./contact-list.js";
+import { frontDoorQueries, type FrontDoorStore } from "./front-door-queries.js";
 import { deskQueries, type AgentDeskRecord, type DeskStore, type GoneAgent } from "./desk-queries.js";
 import type { Database } from "./schema.js";
 import {
@@ -66,6 +67,7 @@ export class SqlTenantStore implements TenantStore {
   private readonly apiKeys: ApiKeyStore;
   private readonly desk: DeskStore;
   private readonly agentAdmin: AgentAdminStore;
+  private readonly frontDoor: FrontDoorStore;
 
   constructor(
     readonly name: string,
@@ -73,6 +75,7 @@ export class SqlTenantStore implements TenantStore {
   ) {
     this.db = new TenantDb(backend.db, name);
     this.desk = deskQueries(this.db);
+    this.frontDoor = frontDoorQueries(this.db);
     this.apiKeys = apiKeyStore(this.db);
     this.agentAdmin = agentAdminQueries(this.db);
   }
@@ -265,6 +268,56 @@ export class SqlTenantStore implements TenantStore {
 
   finishReturn(agent: GoneAgent): Promise<void> {
     return this.backend.guard(this.desk.finishReturn(agent));
+  }
+
+  // -- the front door (store/front-door-queries.ts) ------------------------------
+
+  surveyConfig(...args: Parameters<FrontDoorStore["surveyConfig"]>): ReturnType<FrontDoorStore["surveyConfig"]> {
+    return this.backend.guard(this.frontDoor.surveyConfig(...args)) as ReturnType<FrontDoorStore["surveyConfig"]>;
+  }
+
+  setSurveyConfig(...args: Parameters<FrontDoorStore["setSurveyConfig"]>): ReturnType<FrontDoorStore["setSurveyConfig"]> {
+    return this.backend.guard(this.frontDoor.setSurveyConfig(...args)) as ReturnType<FrontDoorStore["setSurveyConfig"]>;
+  }
+
+  businessHours(...args: Parameters<FrontDoorStore["businessHours"]>): ReturnType<FrontDoorStore["businessHours"]> {
+    return this.backend.guard(this.frontDoor.businessHours(...args)) as ReturnType<FrontDoorStore["businessHours"]>;
+  }
+
+  setBusinessHours(...args: Parameters<FrontDoorStore["setBusinessHours"]>): ReturnType<FrontDoorStore["setBusinessHours"]> {
+    return this.backend.guard(this.frontDoor.setBusinessHours(...args)) as ReturnType<FrontDoorStore["setBusinessHours"]>;
+  }
+
+  insertSurvey(...args: Parameters<FrontDoorStore["insertSurvey"]>): ReturnType<FrontDoorStore["insertSurvey"]> {
+    return this.backend.guard(this.frontDoor.insertSurvey(...args)) as ReturnType<FrontDoorStore["insertSurvey"]>;
+  }
+
+  surveyOf(...args: Parameters<FrontDoorStore["surveyOf"]>): ReturnType<FrontDoorStore["surveyOf"]> {
+    return this.backend.guard(this.frontDoor.surveyOf(...args)) as ReturnType<FrontDoorStore["surveyOf"]>;
+  }
+
+  surveyAverages(...args: Parameters<FrontDoorStore["surveyAverages"]>): ReturnType<FrontDoorStore["surveyAverages"]> {
+    return this.backend.guard(this.frontDoor.surveyAverages(...args)) as ReturnType<FrontDoorStore["surveyAverages"]>;
+  }
+
+  insertOfflineMessage(...args: Parameters<FrontDoorStore["insertOfflineMessage"]>): ReturnType<FrontDoorStore["insertOfflineMessage"]> {
+    return this.backend.guard(this.frontDoor.insertOfflineMessage(...args)) as ReturnType<FrontDoorStore["insertOfflineMessage"]>;
+  }
+
+  countOpenOfflineMessages(...args: Parameters<FrontDoorStore["countOpenOfflineMessages"]>): ReturnType<FrontDoorStore["countOpenOfflineMessages"]> {
+    return this.backend.guard(this.frontDoor.countOpenOfflineMessages(...args)) as ReturnType<FrontDoorStore["countOpenOfflineMessages"]>;
+  }
+
+  listOfflineMessages(...args: Parameters<FrontDoorStore["listOfflineMessages"]>): ReturnType<FrontDoorStore["listOfflineMessages"]> {
+    return this.backend.guard(this.frontDoor.listOfflineMessages(...args)) as ReturnType<FrontDoorStore["listOfflineMessages"]>;
+  }
+
+  eraseOfflineMessages(...args: Parameters<FrontDoorStore["eraseOfflineMessages"]>): ReturnType<FrontDoorStore["eraseOfflineMessages"]> {
+    return this.backend.guard(this.frontDoor.eraseOfflineMessages(...args));
+  }
+
+  updateOfflineMessage(...args: Parameters<FrontDoorStore["updateOfflineMessage"]>): ReturnType<FrontDoorStore["updateOfflineMessage"]> {
+    return this.backend.guard(this.frontDoor.updateOfflineMessage(...args)) as ReturnType<FrontDoorStore["updateOfflineMessage"]>;
   }
 
   storedBytes(): Promise<number> {

@@ -41,7 +41,10 @@ export type TenantTable =
   | "job_leases"
   | "api_keys"
   | "agent_presence"
-  | "call_data";
+  | "call_data"
+  | "queue_settings"
+  | "surveys"
+  | "offline_messages";
 
 /** A row to insert into a tenant-owned table, without its tenant: the scope adds it. */
 export type TenantRow<T extends TenantTable> = Omit<Insertable<Database[T]>, "tenant">;

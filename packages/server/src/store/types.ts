@@ -10,6 +10,7 @@ import type { ApiKeyStore } from "./api-key-queries.js";
 import type { InstallLifecycleStore, TenantLifecycleStore } from "./lifecycle-store.js";
 import type { DeskStore } from "./desk-queries.js";
 import type { AgentAdminStore } from "./agent-admin-queries.js";
+import type { FrontDoorStore } from "./front-door-queries.js";
 
 export { StoreUnavailableError };
 
@@ -378,7 +379,7 @@ export interface Store extends InstallLifecycleStore {
 }
 
 /** Agents, chats, event logs, files, audit log, API keys and the desk of one tenant. All methods are async. */
-export interface TenantStore extends TenantLifecycleStore, ApiKeyStore, DeskStore, AgentAdminStore {
+export interface TenantStore extends TenantLifecycleStore, ApiKeyStore, DeskStore, AgentAdminStore, FrontDoorStore {
   /** The tenant every method is scoped to. */
   readonly name: string;
 

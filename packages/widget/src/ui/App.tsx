@@ -8,8 +8,13 @@ import type { ChatSession } from "../session.js";
 import { Composer } from "./Composer.js";
 import { Conversation } from "./Conversation.js";
 import { ChatIcon, CloseIcon } from "./icons.js";
+import { loadOnDemand, useOnDemand } from "../on-demand.js";
+import { OfflineGate } from "./OfflineGate.js";
 import { StartForm } from "./StartForm.js";
 import { Waiting } from "./Waiting.js";
+
+/** The survey and transcript after a chat: a chunk of its own, fetched when a chat ends. */
+const afterChat = loadOnDemand(() => import("./Survey.js"));
 
 interface Props {
   session: ChatSession;
@@ -20,6 +25,7 @@ interface Props {
 
 export function App({ session, config, strings, host }: Props): JSX.Element {
   const [state, setState] = useState(session.state);
+  const survey = useOnDemand(afterChat, state.phase === "ended");
   const [isOpen, setOpen] = useState(false);
   const [isDragging, setDragging] = useState(false);
   const [image, setImage] = useState<{ src: string; name: string } | null>(null);
@@ -106,7 +112,9 @@ export function App({ session, config, strings, host }: Props): JSX.Element {
             </p>
           )}
           {state.phase === "start" || state.phase === "starting" ? (
-            <StartForm session={session} strings={strings} greeting={config.greeting ?? strings.greeting} isBusy={state.phase === "starting"} />
+            <OfflineGate config={config}>
+              <StartForm session={session} strings={strings} greeting={config.greeting ?? strings.greeting} isBusy={state.phase === "starting"} />
+            </OfflineGate>
           ) : (
             <>
               {state.phase === "chat" && !state.hasAgent && <Waiting queue={state.queue} strings={strings} />}
@@ -122,6 +130,7 @@ export function App({ session, config, strings, host }: Props): JSX.Element {
             </p>
           )}
           {state.phase === "chat" && <Composer session={session} strings={strings} />}
+          {state.phase === "ended" && survey !== null && <survey.Survey config={config} chat={session.credential} />}
           {state.phase === "ended" && (
             <button type="button" class="primary new-chat" onClick={() => void session.newChat()}>
               {strings.newChat}
