@@ -22,6 +22,8 @@ export const ERASE_SCHEMA: Omit<RouteSchema, "body"> = {
       events: Type.Integer(),
       files: Type.Integer(),
       blobs: Type.Integer(),
+      /** Offline messages left by the customer, deleted. */
+      offlineMessages: Type.Integer(),
     }),
     ...ERRORS,
   },
