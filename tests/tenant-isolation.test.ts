@@ -100,6 +100,7 @@ const ROUTES: Record<string, (c: Context) => RestAttack[]> = {
   "GET /healthz": (c) => publicCall(c, "/healthz"),
   "GET /readyz": (c) => publicCall(c, "/readyz"),
   "GET /metrics": (c) => publicCall(c, "/metrics"),
+  "GET /openapi.json": (c) => publicCall(c, "/openapi.json"),
   "GET /sdk/livechatsdk.js": (c) => publicCall(c, "/sdk/livechatsdk.js"),
   "GET /widget.js": (c) => publicCall(c, "/widget.js"),
   "GET /widget/:name": (c) => publicCall(c, "/widget/main.js"),

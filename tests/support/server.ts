@@ -4,7 +4,7 @@ import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
-import { createParleyServer, type ImageJobs } from "@parley/server";
+import { createParleyServer, type ImageJobs, type ResponseViolation } from "@parley/server";
 import { waitFor } from "./wait.js";
 
 const run = promisify(execFile);
@@ -42,7 +42,15 @@ export interface InProcessServer {
   url: string;
   port: number;
   dataDir: string;
+  /** Answers outside their route's declared schema, so far (empty unless `checkResponses` is off). */
+  responseViolations: ResponseViolation[];
+  /** Stops the server; fails when an answer was outside its route's schema (see `checkResponses`). */
   close(): Promise<void>;
+}
+
+/** A readable list of answers outside their schemas. */
+export function describeViolations(violations: readonly ResponseViolation[]): string {
+  return violations.map((v) => `${v.route} answered ${v.status}: ${v.problem}`).join("\n");
 }
 
 /** Starts a server in this process on a free port with its own data dir. */
@@ -56,8 +64,14 @@ export async function startServer(
     http?: Record<string, number>;
     /** The image job queue, for a test that holds its turns. */
     imageJobQueue?: ImageJobs;
+    /**
+     * Check every REST answer against its route's declared schema; `close()` then fails when one was outside it
+     * (undeclared status, a field the serialiser dropped, a wrong type or content type). Default: on.
+     */
+    checkResponses?: boolean;
   } = {},
 ): Promise<InProcessServer> {
+  const responseViolations: ResponseViolation[] = [];
   const data = options.dataDir ? { dir: options.dataDir, remove: async () => {} } : await tempDataDir();
   const server = createParleyServer({
     dataDir: data.dir,
@@ -73,15 +87,18 @@ export async function startServer(
     ...(options.allowedOrigins ? { allowedOrigins: options.allowedOrigins } : {}),
     ...(options.http ? { http: options.http } : {}),
     ...(options.imageJobQueue ? { imageJobQueue: options.imageJobQueue } : {}),
+    ...(options.checkResponses === false ? {} : { responseCheck: (violation: ResponseViolation) => responseViolations.push(violation) }),
   });
   const { url, port } = await server.listen();
   return {
     url,
     port,
     dataDir: data.dir,
+    responseViolations,
     close: async () => {
       await server.close();
       await data.remove();
+      if (responseViolations.length > 0) throw new Error(`answers outside their route's schema:\n${describeViolations(responseViolations)}`);
     },
   };
 }
@@ -93,7 +110,7 @@ export async function startServer(
  */
 export async function startServerWithAgents(
   agents: string[],
-  options: { limits?: Record<string, number>; allowedOrigins?: string; http?: Record<string, number>; imageJobQueue?: ImageJobs } = {},
+  options: { limits?: Record<string, number>; allowedOrigins?: string; http?: Record<string, number>; imageJobQueue?: ImageJobs; checkResponses?: boolean } = {},
 ): Promise<{ server: InProcessServer; tokens: Record<string, string> }> {
   const data = await tempDataDir();
   for (const name of agents) await addAgent(data.dir, name, `${name}-password`);

@@ -49,32 +49,40 @@ export const CreateApiKeyBody = Type.Object(
 );
 export type CreateApiKeyBody = Static<typeof CreateApiKeyBody>;
 
+const ApiKeyScopeSchema = Type.Union(API_KEY_SCOPES.map((scope) => Type.Literal(scope)));
+const NullableTime = Type.Union([Type.String(), Type.Null()]);
+
 /** An API key as listed: never its secret. */
-export interface ApiKeySummary {
+export const ApiKeySummary = Type.Object({
   /** `KEY_<uuid>`: what `DELETE /v1/api-keys/:id` takes. */
-  id: string;
-  name: string;
+  id: Type.String(),
+  name: Type.String(),
   /** The key's first characters (`pk_<tenant>_` and 8 more), to recognise it. */
-  prefix: string;
-  scopes: ApiKeyScope[];
+  prefix: Type.String(),
+  scopes: Type.Array(ApiKeyScopeSchema),
   /** ISO 8601. */
-  createdAt: string;
+  createdAt: Type.String(),
   /** Who created it: an agent's user id, `KEY_<uuid>` of the key that did, or `cli`. */
-  createdBy: string;
+  createdBy: Type.String(),
   /** ISO 8601, updated at most once a minute; null if never used. */
-  lastUsedAt: string | null;
+  lastUsedAt: NullableTime,
   /** ISO 8601; null while the key works. */
-  revokedAt: string | null;
-}
+  revokedAt: NullableTime,
+});
+export type ApiKeySummary = Static<typeof ApiKeySummary>;
 
 /** Answer to `POST /v1/api-keys` (201): the key itself, shown this once only. */
-export interface CreateApiKeyResponse {
+export const CreateApiKeyResponse = Type.Object({
   /** The secret to give the integration, `pk_<tenant>_<random>`. Parley keeps only its hash. */
-  key: string;
-  apiKey: ApiKeySummary;
-}
+  key: Type.String(),
+  apiKey: ApiKeySummary,
+});
+export type CreateApiKeyResponse = Static<typeof CreateApiKeyResponse>;
 
 /** Answer to `GET /v1/api-keys`: the tenant's keys, newest first, revoked ones included. */
-export interface ApiKeyListResponse {
-  apiKeys: ApiKeySummary[];
-}
+export const ApiKeyListResponse = Type.Object({ apiKeys: Type.Array(ApiKeySummary) });
+export type ApiKeyListResponse = Static<typeof ApiKeyListResponse>;
+
+/** Answer to `DELETE /v1/api-keys/:id`: the key, revoked. */
+export const RevokeApiKeyResponse = Type.Object({ apiKey: ApiKeySummary });
+export type RevokeApiKeyResponse = Static<typeof RevokeApiKeyResponse>;

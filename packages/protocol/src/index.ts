@@ -15,6 +15,7 @@ export * from "./media.js";
 export * from "./payloads.js";
 export * from "./frames.js";
 export * from "./rest.js";
+export * from "./answer-schemas.js";
 export * from "./chat-list.js";
 export * from "./api-keys.js";
 export * from "./desk.js";

@@ -4,12 +4,10 @@
  * @module
  */
 import { Type, type Static } from "@sinclair/typebox";
-import type { DocumentType, MediaMessageType, MediaRendition } from "./media.js";
-import type { User } from "./payloads.js";
+import { DocumentTypeSchema, MediaMessageTypeSchema, MediaRenditionSchema } from "./answer-schemas.js";
 import { TENANT_PATTERN } from "./ids.js";
 import { CallDataSchema } from "./call-data.js";
 import { QUEUE_NAME_PATTERN } from "./queues.js";
-
 
 /** The tenant a request names, when it names one (absent: the host name's tenant, or `default`). */
 const TenantField = Type.Optional(Type.String({ pattern: TENANT_PATTERN }));
@@ -34,12 +32,13 @@ export const StartContactBody = Type.Object(
 export type StartContactBody = Static<typeof StartContactBody>;
 
 /** Answer to `POST /v1/contacts` (201). */
-export interface StartContactResponse {
-  contact: { id: string };
-  user: Pick<User, "id" | "nickname" | "isAgent">;
+export const StartContactResponse = Type.Object({
+  contact: Type.Object({ id: Type.String() }),
+  user: Type.Object({ id: Type.String(), nickname: Type.String(), isAgent: Type.Boolean() }),
   /** Customer token: opens this one chat only. */
-  token: string;
-}
+  token: Type.String({ description: "Customer token: opens this one chat only." }),
+});
+export type StartContactResponse = Static<typeof StartContactResponse>;
 
 /** `POST /v1/auth/login`: an agent logs in. */
 export const LoginBody = Type.Object(
@@ -54,44 +53,48 @@ export const LoginBody = Type.Object(
 export type LoginBody = Static<typeof LoginBody>;
 
 /** Answer to `POST /v1/auth/login`. */
-export interface LoginResponse {
-  token: string;
+export const LoginResponse = Type.Object({
+  token: Type.String(),
   /** Expiry of the token (ISO 8601). */
-  expiresAt: string;
-  agent: {
-    id: string;
-    username: string;
-    nickname: string;
+  expiresAt: Type.String({ description: "Expiry of the token (ISO 8601)." }),
+  agent: Type.Object({
+    id: Type.String(),
+    username: Type.String(),
+    nickname: Type.String(),
     /** The tenant the token is for. */
-    tenant: string;
+    tenant: Type.String(),
     /** What the agent may do: answer chats, also supervise them, or also administer the tenant. */
-    role: "agent" | "supervisor" | "admin";
-  };
-}
+    role: Type.Union([Type.Literal("agent"), Type.Literal("supervisor"), Type.Literal("admin")]),
+  }),
+});
+export type LoginResponse = Static<typeof LoginResponse>;
+
+const LimitValue = Type.Union([Type.Integer(), Type.Null()]);
 
 /** Limits of a tenant; null is no limit. */
-export interface TenantLimitsInfo {
-  maxAgents: number | null;
-  maxActiveChats: number | null;
+export const TenantLimitsInfo = Type.Object({
+  maxAgents: LimitValue,
+  maxActiveChats: LimitValue,
   /** Sum of the stored sizes of its files, in bytes. */
-  maxStorageBytes: number | null;
-}
+  maxStorageBytes: LimitValue,
+});
+export type TenantLimitsInfo = Static<typeof TenantLimitsInfo>;
 
 /** A tenant as `GET /v1/tenants` and `GET /v1/tenants/:name` give it. */
-export interface TenantInfo {
-  name: string;
-  displayName: string;
-  status: "active" | "disabled";
-  limits: TenantLimitsInfo;
+export const TenantInfo = Type.Object({
+  name: Type.String(),
+  displayName: Type.String(),
+  status: Type.Union([Type.Literal("active"), Type.Literal("disabled")]),
+  limits: TenantLimitsInfo,
   /** Chats older than this many days are deleted; null keeps them. */
-  retentionDays: number | null;
-  createdAt: string;
-}
+  retentionDays: Type.Union([Type.Integer(), Type.Null()]),
+  createdAt: Type.String(),
+});
+export type TenantInfo = Static<typeof TenantInfo>;
 
 /** `GET /v1/tenants`. */
-export interface TenantListResponse {
-  tenants: TenantInfo[];
-}
+export const TenantListResponse = Type.Object({ tenants: Type.Array(TenantInfo) });
+export type TenantListResponse = Static<typeof TenantListResponse>;
 
 const Limit = Type.Union([Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER }), Type.Null()]);
 const LimitsPatch = Type.Object(
@@ -124,10 +127,29 @@ export const PatchTenantBody = Type.Object(
 );
 export type PatchTenantBody = Static<typeof PatchTenantBody>;
 
-/** Error answer of every REST route. */
-export interface RestErrorResponse {
-  error: { code: string; message: string; details?: Record<string, unknown> };
-}
+/** Error answer of every REST route: a code of the registry, a message for people, and machine-readable details. */
+export const RestErrorResponse = Type.Object(
+  {
+    error: Type.Object({
+      code: Type.String({ description: "A code of the registry (errors.md)." }),
+      message: Type.String(),
+      details: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
+    }),
+  },
+  { title: "RestError" },
+);
+export type RestErrorResponse = Static<typeof RestErrorResponse>;
+
+/** Error answer of the original product's back-office calls: `{ result: false, error, code }`. */
+export const BackOfficeErrorResponse = Type.Object(
+  {
+    result: Type.Literal(false),
+    error: Type.String({ description: "What went wrong, for people." }),
+    code: Type.String({ description: "A code of the registry (errors.md)." }),
+  },
+  { title: "BackOfficeError" },
+);
+export type BackOfficeErrorResponse = Static<typeof BackOfficeErrorResponse>;
 
 /**
  * Query of `POST /v1/contacts/:chatId/uploads`: the body is the file's raw
@@ -147,16 +169,17 @@ export type UploadQuery = Static<typeof UploadQuery>;
  * image, and stored. Send it with a `send` frame of kind `media` and this
  * `uploadId`.
  */
-export interface UploadResponse {
-  uploadId: string;
-  messageType: MediaMessageType;
-  documentType: DocumentType;
-  fileName: string;
+export const UploadResponse = Type.Object({
+  uploadId: Type.String(),
+  messageType: MediaMessageTypeSchema,
+  documentType: DocumentTypeSchema,
+  fileName: Type.String(),
   /** The stored rendition (after any resize). */
-  fullsize: MediaRendition;
+  fullsize: MediaRenditionSchema,
   /** Images only. */
-  thumbnail?: MediaRendition;
+  thumbnail: Type.Optional(MediaRenditionSchema),
   /** Bytes as uploaded. */
-  originalSize: number;
-  resized: boolean;
-}
+  originalSize: Type.Integer(),
+  resized: Type.Boolean(),
+});
+export type UploadResponse = Static<typeof UploadResponse>;

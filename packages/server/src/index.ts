@@ -4,6 +4,7 @@
  * fan-out. Start one with {@link createParleyServer}.
  */
 export { createParleyServer, type ParleyServer, type ParleyServerOptions } from "./server.js";
+export type { ResponseViolation } from "./http/response-check.js";
 export { ConfigError, type ConfigInput, type ParleyConfig } from "./config.js";
 export type { Store } from "./store/types.js";
 export type { Bus, BusHandler } from "./bus/types.js";

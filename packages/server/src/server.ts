@@ -20,6 +20,7 @@ import { createDesk } from "./desk/wiring.js";
 import { DeskSupervision } from "./desk/supervision.js";
 import { ChatNotes } from "./chat/notes.js";
 import { buildApp } from "./http/app.js";
+import type { ResponseViolation } from "./http/response-check.js";
 import { instrumentBus, instrumentStore } from "./instrument.js";
 import { OriginPolicy } from "./policy/origins.js";
 import { RetentionJob } from "./lifecycle/retention.js";
@@ -60,6 +61,12 @@ export interface ParleyServerOptions extends ConfigInput {
   imageJobQueue?: ImageJobs;
   /** The webhook worker's timing instead of the defaults (and `webhookPollMs`, `webhookRetryBaseMs`). */
   webhookTiming?: Partial<WebhookTiming>;
+  /**
+   * Hears each REST answer that is outside its route's declared schema (an
+   * undeclared status, a body the schema refuses, a field the serialiser
+   * dropped). For tests and development: every answer is checked. Off by default.
+   */
+  responseCheck?: (violation: ResponseViolation) => void;
 }
 
 export interface ParleyServer {
@@ -249,6 +256,7 @@ export function createParleyServer(options: ParleyServerOptions = {}): ParleySer
     metricsToken: config.metricsToken,
     desk,
     webhooks,
+    ...(options.responseCheck === undefined ? {} : { responseCheck: options.responseCheck }),
   });
   const sockets: SocketServer = new SocketServer({
     chat,

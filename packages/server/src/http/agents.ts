@@ -6,16 +6,7 @@
  * with `?tenant=`. No answer holds a password or its hash.
  * @module
  */
-import {
-  AgentListResponse,
-  AgentParams,
-  AgentPasswordBody,
-  AgentResponse,
-  AgentTenantQuery,
-  CreateAgentBody,
-  PatchAgentBody,
-} from "@parley/protocol";
-import { Type } from "@sinclair/typebox";
+import type { AgentListResponse, AgentParams, AgentPasswordBody, AgentResponse, AgentTenantQuery, CreateAgentBody, PatchAgentBody } from "@parley/protocol";
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import type { AgentAdmin } from "../auth/agent-admin.js";
 import type { TenantGate } from "../auth/tenant-gate.js";
@@ -23,6 +14,7 @@ import { ParleyError } from "../errors.js";
 import { DEFAULT_TENANT } from "../store/tenant-db.js";
 import type { AuthRule } from "./authenticate.js";
 import type { AdminCaller, AdminResolver } from "./tenant-admin.js";
+import { AGENT_PASSWORD_SCHEMA, CREATE_AGENT_SCHEMA, LIST_AGENTS_SCHEMA, PATCH_AGENT_SCHEMA } from "./schemas/agents.js";
 
 export interface AgentRoutesDeps {
   agentAdmin: AgentAdmin;
@@ -46,7 +38,7 @@ async function scopeOf(deps: AgentRoutesDeps, request: FastifyRequest<{ Querystr
 export function agentRoutes(app: FastifyInstance, deps: AgentRoutesDeps): void {
   app.get<{ Querystring: AgentTenantQuery }>(
     "/v1/agents",
-    { schema: { querystring: AgentTenantQuery, response: { 200: AgentListResponse } }, config: ADMIN },
+    { schema: LIST_AGENTS_SCHEMA, config: ADMIN },
     async (request, reply) => {
       const { tenant } = await scopeOf(deps, request);
       const body: AgentListResponse = { agents: await deps.agentAdmin.list(tenant) };
@@ -56,7 +48,7 @@ export function agentRoutes(app: FastifyInstance, deps: AgentRoutesDeps): void {
 
   app.post<{ Querystring: AgentTenantQuery; Body: CreateAgentBody }>(
     "/v1/agents",
-    { schema: { querystring: AgentTenantQuery, body: CreateAgentBody, response: { 201: AgentResponse } }, config: ADMIN },
+    { schema: CREATE_AGENT_SCHEMA, config: ADMIN },
     async (request, reply) => {
       const { caller, tenant } = await scopeOf(deps, request);
       const agent = await deps.agentAdmin.create(tenant, request.body, caller);
@@ -67,7 +59,7 @@ export function agentRoutes(app: FastifyInstance, deps: AgentRoutesDeps): void {
 
   app.patch<{ Querystring: AgentTenantQuery; Params: AgentParams; Body: PatchAgentBody }>(
     "/v1/agents/:id",
-    { schema: { querystring: AgentTenantQuery, params: AgentParams, body: PatchAgentBody, response: { 200: AgentResponse } }, config: ADMIN },
+    { schema: PATCH_AGENT_SCHEMA, config: ADMIN },
     async (request) => {
       const { caller, tenant } = await scopeOf(deps, request);
       const body: AgentResponse = { agent: await deps.agentAdmin.change(tenant, request.params.id, request.body, caller) };
@@ -77,7 +69,7 @@ export function agentRoutes(app: FastifyInstance, deps: AgentRoutesDeps): void {
 
   app.put<{ Querystring: AgentTenantQuery; Params: AgentParams; Body: AgentPasswordBody }>(
     "/v1/agents/:id/password",
-    { schema: { querystring: AgentTenantQuery, params: AgentParams, body: AgentPasswordBody, response: { 204: Type.Null() } }, config: ADMIN },
+    { schema: AGENT_PASSWORD_SCHEMA, config: ADMIN },
     async (request, reply) => {
       const { caller, tenant } = await scopeOf(deps, request);
       await deps.agentAdmin.setPassword(tenant, request.params.id, request.body.password, caller);

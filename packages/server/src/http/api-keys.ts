@@ -5,14 +5,14 @@
  * revocation is recorded once in the tenant's audit log.
  * @module
  */
-import { Type, type Static } from "@sinclair/typebox";
-import { CreateApiKeyBody, type ApiKeyListResponse, type ApiKeySummary, type CreateApiKeyResponse } from "@parley/protocol";
+import type { CreateApiKeyBody, ApiKeyListResponse, ApiKeySummary, CreateApiKeyResponse } from "@parley/protocol";
 import type { FastifyInstance } from "fastify";
 import type { ApiKeys } from "../auth/api-keys.js";
 import { ParleyError } from "../errors.js";
 import type { ApiKeyRecord } from "../store/api-key-queries.js";
 import type { AuthRule } from "./authenticate.js";
 import type { AdminResolver } from "./tenant-admin.js";
+import { CREATE_API_KEY_SCHEMA, LIST_API_KEYS_SCHEMA, REVOKE_API_KEY_SCHEMA } from "./schemas/api-keys.js";
 
 export interface ApiKeyRoutesDeps {
   apiKeys: ApiKeys;
@@ -20,7 +20,6 @@ export interface ApiKeyRoutesDeps {
   admin: AdminResolver;
 }
 
-const KeyParams = Type.Object({ id: Type.String({ pattern: "^KEY_[0-9a-f-]{36}$" }) });
 const ADMIN = { auth: { role: "agent", apiKeyScope: "config:manage" } satisfies AuthRule };
 
 /** A key as listed: everything but its hash. */
@@ -30,13 +29,13 @@ export function toSummary(record: ApiKeyRecord): ApiKeySummary {
 }
 
 export function apiKeyRoutes(app: FastifyInstance, deps: ApiKeyRoutesDeps): void {
-  app.get("/v1/api-keys", { config: ADMIN }, async (request, reply) => {
+  app.get("/v1/api-keys", { schema: LIST_API_KEYS_SCHEMA, config: ADMIN }, async (request, reply) => {
     const { tenant } = await deps.admin(request);
     const body: ApiKeyListResponse = { apiKeys: (await deps.apiKeys.list(tenant)).map(toSummary) };
     return reply.header("cache-control", "no-store").send(body);
   });
 
-  app.post<{ Body: CreateApiKeyBody }>("/v1/api-keys", { schema: { body: CreateApiKeyBody }, config: ADMIN }, async (request, reply) => {
+  app.post<{ Body: CreateApiKeyBody }>("/v1/api-keys", { schema: CREATE_API_KEY_SCHEMA, config: ADMIN }, async (request, reply) => {
     const caller = await deps.admin(request);
     const { key, record } = await deps.apiKeys.create(caller.tenant, { name: request.body.name, scopes: request.body.scopes }, caller);
     const body: CreateApiKeyResponse = { key, apiKey: toSummary(record) };
@@ -44,7 +43,7 @@ export function apiKeyRoutes(app: FastifyInstance, deps: ApiKeyRoutesDeps): void
     return reply.status(201).header("cache-control", "no-store").send(body);
   });
 
-  app.delete<{ Params: Static<typeof KeyParams> }>("/v1/api-keys/:id", { schema: { params: KeyParams }, config: ADMIN }, async (request) => {
+  app.delete<{ Params: { id: string } }>("/v1/api-keys/:id", { schema: REVOKE_API_KEY_SCHEMA, config: ADMIN }, async (request) => {
     const caller = await deps.admin(request);
     // Revoking a revoked key again changes nothing, and so records nothing.
     const revoked = await deps.apiKeys.revoke(caller.tenant, request.params.id, caller);

@@ -43,7 +43,9 @@ import { offlineMessageRoutes } from "./offline-messages.js";
 import { queueHoursRoutes } from "./queue-hours.js";
 import { surveyRoutes } from "./surveys.js";
 import { OriginPolicy } from "../policy/origins.js";
+import { installOpenApi } from "./openapi.js";
 import { installRequestLog } from "./request-log.js";
+import { installResponseCheck, type ResponseViolation } from "./response-check.js";
 import { installSecurityHeaders } from "./security-headers.js";
 import { tenantAdmins } from "./tenant-admin.js";
 import { sdkRoutes } from "./sdk-bundle.js";
@@ -99,6 +101,11 @@ export interface AppDeps {
   desk?: AgentDesk;
   /** A tenant's webhook endpoints and their delivery logs (`/v1/webhooks`); one that announces nothing to other nodes when absent. */
   webhooks?: WebhookAdmin;
+  /**
+   * Checks every answer against its route's declared schema and reports the
+   * ones outside it (tests and development; see response-check.ts). Off by default.
+   */
+  responseCheck?: (violation: ResponseViolation) => void;
   /** Agent administration (`/v1/agents`); without it, changes only the store (no sockets closed, no chats returned). */
   agentAdmin?: AgentAdmin;
 }
@@ -124,6 +131,9 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     // A backstop behind body-guard.ts, which answers a slow body first with a coded 408.
     requestTimeout: guards.requestTimeoutMs + 5000,
   });
+  // Both collect the routes as they are added: before any route.
+  if (deps.responseCheck !== undefined) installResponseCheck(app, deps.responseCheck);
+  installOpenApi(app);
   capConnections(app.server, guards, deps.trustProxy);
   installErrorHandlers(app);
   installRequestLog(app);

@@ -10,6 +10,7 @@ import { ParleyError } from "../errors.js";
 import type { AuditRecord } from "../store/lifecycle-store.js";
 import type { Store } from "../store/types.js";
 import type { AdminResolver } from "./tenant-admin.js";
+import { AUDIT_SCHEMA, type AuditPage } from "./schemas/audit.js";
 
 /** Default and largest page. */
 export const AUDIT_DEFAULT_LIMIT = 50;
@@ -26,12 +27,7 @@ const AuditQuery = Type.Object(
   { additionalProperties: false },
 );
 
-/** Answer of `GET /v1/audit`. */
-export interface AuditPage {
-  entries: AuditRecord[];
-  /** Pass as `before` for the next (older) page; null on the last page. */
-  nextCursor: string | null;
-}
+export type { AuditPage } from "./schemas/audit.js";
 
 function encodeCursor(entry: Pick<AuditRecord, "at" | "id">): string {
   return Buffer.from(JSON.stringify([entry.at, entry.id])).toString("base64url");
@@ -50,7 +46,7 @@ function decodeCursor(cursor: string): { at: string; id: string } {
 export function auditRoutes(app: FastifyInstance, deps: { store: Store; admin: AdminResolver }): void {
   app.get<{ Querystring: Static<typeof AuditQuery> }>(
     "/v1/audit",
-    { schema: { querystring: AuditQuery }, config: { auth: { role: "agent", apiKeyScope: "config:manage" } } },
+    { schema: { ...AUDIT_SCHEMA, querystring: AuditQuery }, config: { auth: { role: "agent", apiKeyScope: "config:manage" } } },
     async (request, reply) => {
       const caller = await deps.admin(request);
       const limit = request.query.limit === undefined ? AUDIT_DEFAULT_LIMIT : Number(request.query.limit);

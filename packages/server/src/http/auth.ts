@@ -1,5 +1,5 @@
 /** `POST /v1/auth/login`: an agent exchanges a password for a token. @module */
-import { LoginBody, type LoginResponse } from "@parley/protocol";
+import type { LoginBody, LoginResponse } from "@parley/protocol";
 import type { FastifyInstance } from "fastify";
 import { authenticateAgent } from "../auth/agents.js";
 import { LoginBackoff } from "../auth/login-backoff.js";
@@ -8,6 +8,7 @@ import { ParleyError } from "../errors.js";
 import type { TenantGate } from "../auth/tenant-gate.js";
 import type { Store } from "../store/types.js";
 import { perAddressRateLimit } from "./rate-limit.js";
+import { LOGIN_SCHEMA } from "./schemas/contacts.js";
 import { agreedTenant, tenantOfHost } from "../policy/request-tenant.js";
 
 export interface AuthRoutesDeps {
@@ -23,7 +24,7 @@ export interface AuthRoutesDeps {
 }
 
 export function authRoutes(app: FastifyInstance, deps: AuthRoutesDeps): void {
-  const options = { schema: { body: LoginBody }, onRequest: perAddressRateLimit(deps.loginsPerMinute) };
+  const options = { schema: LOGIN_SCHEMA, onRequest: perAddressRateLimit(deps.loginsPerMinute) };
   const backoff = deps.loginBackoff ?? new LoginBackoff();
   app.post<{ Body: LoginBody }>("/v1/auth/login", options, async (request, reply) => {
     const { username, password } = request.body;

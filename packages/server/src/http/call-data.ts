@@ -10,6 +10,7 @@ import type { FastifyInstance } from "fastify";
 import { authorizeRead } from "../auth/access.js";
 import type { ChatService } from "../chat/service.js";
 import { claimsOf, type AuthRule } from "./authenticate.js";
+import { ERRORS } from "./schemas/common.js";
 
 const ChatParams = Type.Object({ chatId: Type.String({ pattern: CHAT_ID_PATTERN }) });
 const CallDataAnswer = Type.Object({
@@ -23,7 +24,7 @@ const WRITE = { auth: { role: "agent", apiKeyScope: "chats:write" } satisfies Au
 export function callDataRoutes(app: FastifyInstance, deps: { chat: ChatService }): void {
   app.get<{ Params: Static<typeof ChatParams> }>(
     "/v1/chats/:chatId/call-data",
-    { schema: { params: ChatParams, response: { 200: CallDataRead } }, config: READ },
+    { schema: { params: ChatParams, response: { 200: CallDataRead, ...ERRORS } }, config: READ },
     async (request, reply) => {
       const claims = claimsOf(request);
       const { chatId } = request.params;
@@ -35,7 +36,7 @@ export function callDataRoutes(app: FastifyInstance, deps: { chat: ChatService }
 
   app.patch<{ Params: Static<typeof ChatParams>; Body: Static<typeof CallDataChangesSchema> }>(
     "/v1/chats/:chatId/call-data",
-    { schema: { params: ChatParams, body: CallDataChangesSchema, response: { 200: CallDataAnswer } }, config: WRITE },
+    { schema: { params: ChatParams, body: CallDataChangesSchema, response: { 200: CallDataAnswer, ...ERRORS } }, config: WRITE },
     async (request) => deps.chat.changeCallData(claimsOf(request), request.params.chatId, request.body),
   );
 }

@@ -15,6 +15,7 @@ import { ParleyError } from "../errors.js";
 import { isTimeZone } from "../front-door/hours.js";
 import { claimsOf, type AuthRule } from "./authenticate.js";
 import { attachmentDisposition } from "./content-disposition.js";
+import { ERRORS, text } from "./schemas/common.js";
 
 const ChatParams = Type.Object({ chatId: Type.String({ pattern: "^CHAT_[0-9a-f-]{36}$" }) });
 const TranscriptQuery = Type.Object(
@@ -70,7 +71,7 @@ export function customerTranscript(chatId: string, messages: readonly HistoryMes
 export function chatTranscriptRoutes(app: FastifyInstance, deps: { chat: ChatService }): void {
   app.get<{ Params: Static<typeof ChatParams>; Querystring: Static<typeof TranscriptQuery> }>(
     "/v1/chats/:chatId/transcript",
-    { schema: { params: ChatParams, querystring: TranscriptQuery, response: { 200: Type.String() } }, config: READ },
+    { schema: { params: ChatParams, querystring: TranscriptQuery, response: { 200: text("The transcript as plain text, an attachment.", "text/plain"), ...ERRORS } }, config: READ },
     async (request, reply) => {
       const claims = claimsOf(request);
       const { chatId } = request.params;

@@ -9,7 +9,7 @@ import {
   CHAT_LIST_DEFAULT_LIMIT,
   CHAT_LIST_MAX_CALL_DATA_FILTERS,
   CHAT_LIST_MAX_LIMIT,
-  ChatListQuery,
+  type ChatListQuery,
   type ChatListItem,
   type ChatListResponse,
 } from "@parley/protocol";
@@ -20,6 +20,7 @@ import type { AgentDesk } from "../desk/desk.js";
 import { ParleyError } from "../errors.js";
 import type { ContactListQuery } from "../store/types.js";
 import { claimsOf } from "./authenticate.js";
+import { CHAT_LIST_SCHEMA } from "./schemas/chats.js";
 
 export interface ChatRoutesDeps {
   chat: ChatService;
@@ -45,7 +46,7 @@ function decodeCursor(cursor: string): { createdAt: string; id: string } {
 }
 
 export function chatRoutes(app: FastifyInstance, deps: ChatRoutesDeps): void {
-  const options = { schema: { querystring: ChatListQuery }, config: { auth: { role: "any", apiKeyScope: "transcripts:read" } as const } };
+  const options = { schema: CHAT_LIST_SCHEMA, config: { auth: { role: "any", apiKeyScope: "transcripts:read" } as const } };
   app.get<{ Querystring: ChatListQuery }>("/v1/chats", options, async (request, reply) => {
     const claims = claimsOf(request);
     await authorizeRead(claims, { kind: "chatList" }, deps.chat);

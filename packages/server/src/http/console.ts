@@ -12,6 +12,7 @@ import { dirname, join } from "node:path";
 import { wireError } from "@parley/protocol";
 import type { FastifyInstance, FastifyReply } from "fastify";
 import { sendError } from "./errors.js";
+import { CONSOLE_ASSET_SCHEMA, CONSOLE_PAGE_SCHEMA, CONSOLE_ROUTE_SCHEMA } from "./schemas/assets.js";
 
 const CONTENT_TYPES: Record<string, string> = {
   ".js": "application/javascript; charset=utf-8",
@@ -60,9 +61,9 @@ export function consoleRoutes(app: FastifyInstance): void {
       .send(html);
   };
 
-  app.get("/console", page);
-  app.get("/console/", page);
-  app.get<{ Params: { name: string } }>("/console/assets/:name", async (request, reply) => {
+  app.get("/console", { schema: CONSOLE_PAGE_SCHEMA }, page);
+  app.get("/console/", { schema: CONSOLE_PAGE_SCHEMA }, page);
+  app.get<{ Params: { name: string } }>("/console/assets/:name", { schema: CONSOLE_ASSET_SCHEMA }, async (request, reply) => {
     const { name } = request.params;
     const type = CONTENT_TYPES[name.slice(name.lastIndexOf("."))];
     if (dist === undefined || !ASSET_NAME.test(name) || type === undefined) return sendError(reply, wireError("NOT_FOUND"));
@@ -79,5 +80,5 @@ export function consoleRoutes(app: FastifyInstance): void {
       .send(body);
   });
   // The app's own routes (a reload on any of them) get the page.
-  app.get("/console/*", page);
+  app.get("/console/*", { schema: CONSOLE_ROUTE_SCHEMA }, page);
 }

@@ -1,5 +1,5 @@
 /** `POST /v1/contacts`: a customer starts a chat and gets a token opening it. @module */
-import { StartContactBody, type StartContactResponse } from "@parley/protocol";
+import type { StartContactBody, StartContactResponse } from "@parley/protocol";
 import type { FastifyInstance } from "fastify";
 import type { TenantGate } from "../auth/tenant-gate.js";
 import type { TokenService } from "../auth/tokens.js";
@@ -7,6 +7,7 @@ import type { ChatService } from "../chat/service.js";
 import { ParleyError } from "../errors.js";
 import type { Store } from "../store/types.js";
 import { perAddressRateLimit } from "./rate-limit.js";
+import { START_CONTACT_SCHEMA } from "./schemas/contacts.js";
 import { agreedTenant, tenantOfHost } from "../policy/request-tenant.js";
 
 export interface ContactRoutesDeps {
@@ -23,7 +24,7 @@ export function contactRoutes(app: FastifyInstance, deps: ContactRoutesDeps): vo
   app.post<{ Body: StartContactBody }>(
     "/v1/contacts",
     {
-      schema: { body: StartContactBody },
+      schema: START_CONTACT_SCHEMA,
       // Starting chats is anonymous: bound it per client address so one client cannot flood the store.
       onRequest: perAddressRateLimit(deps.contactsPerMinute),
     },

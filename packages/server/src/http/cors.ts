@@ -9,6 +9,7 @@
 import { wireError } from "@parley/protocol";
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import { sendError } from "./errors.js";
+import { PREFLIGHT_SCHEMA } from "./schemas/assets.js";
 import type { OriginPolicy } from "../policy/origins.js";
 
 const API_PREFIX = "/v1/";
@@ -33,7 +34,7 @@ export function corsRoutes(app: FastifyInstance, policy: OriginPolicy): void {
     void reply.header("access-control-expose-headers", "content-disposition, content-length, etag, retry-after");
   });
 
-  app.options(`${API_PREFIX}*`, (_request, reply) =>
+  app.options(`${API_PREFIX}*`, { schema: PREFLIGHT_SCHEMA }, (_request, reply) =>
     reply
       .header("access-control-allow-methods", "GET, POST")
       .header("access-control-allow-headers", "authorization, content-type")

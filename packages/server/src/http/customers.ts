@@ -20,6 +20,7 @@ import { ZipWriter } from "../lifecycle/zip-writer.js";
 import type { CustomerSelector } from "../store/lifecycle-store.js";
 import type { Store } from "../store/types.js";
 import type { AdminResolver } from "./tenant-admin.js";
+import { ERASE_SCHEMA, EXPORT_SCHEMA } from "./schemas/customers.js";
 
 export interface CustomerRoutesDeps {
   store: Store;
@@ -58,7 +59,7 @@ function selectorKind(selector: CustomerSelector): string {
 export function customerRoutes(app: FastifyInstance, deps: CustomerRoutesDeps): void {
   const admins = { auth: { role: "agent", apiKeyScope: "config:manage" } as const };
 
-  app.get<{ Querystring: Selector }>("/v1/customers/export", { schema: { querystring: Selector }, config: admins }, async (request, reply) => {
+  app.get<{ Querystring: Selector }>("/v1/customers/export", { schema: { ...EXPORT_SCHEMA, querystring: Selector }, config: admins }, async (request, reply) => {
     const caller = await deps.admin(request);
     const selector = selectorOf(request.query);
     const tenant = deps.store.tenant(caller.tenant);
@@ -86,7 +87,7 @@ export function customerRoutes(app: FastifyInstance, deps: CustomerRoutesDeps): 
       .send(zip.output);
   });
 
-  app.post<{ Body: Selector }>("/v1/customers/erase", { schema: { body: Selector }, config: admins }, async (request, reply) => {
+  app.post<{ Body: Selector }>("/v1/customers/erase", { schema: { ...ERASE_SCHEMA, body: Selector }, config: admins }, async (request, reply) => {
     const caller = await deps.admin(request);
     const selector = selectorOf(request.body);
     const tenant = deps.store.tenant(caller.tenant);

@@ -6,6 +6,7 @@
 import { createHash } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import type { FastifyInstance } from "fastify";
+import { DEMO_PAGE_SCHEMA } from "./schemas/assets.js";
 
 // The same relative path from src/http and dist/http.
 const DEMO_PAGE = new URL("../../public/demo.html", import.meta.url);
@@ -38,7 +39,7 @@ async function loadPage(): Promise<Page> {
 
 export function demoRoutes(app: FastifyInstance): void {
   let page: Promise<Page> | undefined;
-  app.get("/", async (_request, reply) => {
+  app.get("/", { schema: DEMO_PAGE_SCHEMA }, async (_request, reply) => {
     page ??= loadPage();
     const { html, policy } = await page;
     return reply.type("text/html; charset=utf-8").header("cache-control", "no-cache").header("content-security-policy", policy).send(html);

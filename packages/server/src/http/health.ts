@@ -6,6 +6,7 @@
  * @module
  */
 import type { FastifyInstance } from "fastify";
+import { HEALTH_SCHEMA, READY_SCHEMA } from "./schemas/operations.js";
 
 /** One readiness check: resolves when ready; rejects, or resolves with a reason, when not. */
 export type ReadinessCheck = () => Promise<string | undefined>;
@@ -34,8 +35,8 @@ async function runCheck(check: ReadinessCheck): Promise<string> {
 }
 
 export function healthRoutes(app: FastifyInstance, deps: HealthDeps): void {
-  app.get("/healthz", () => ({ status: "ok" }));
-  app.get("/readyz", async (_request, reply) => {
+  app.get("/healthz", { schema: HEALTH_SCHEMA }, () => ({ status: "ok" }));
+  app.get("/readyz", { schema: READY_SCHEMA }, async (_request, reply) => {
     const names = Object.keys(deps.readiness);
     const verdicts = await Promise.all(names.map((name) => runCheck(deps.readiness[name] as ReadinessCheck)));
     const checks = Object.fromEntries(names.map((name, i) => [name, verdicts[i] as string]));

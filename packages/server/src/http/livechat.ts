@@ -15,6 +15,8 @@ import type { ChatService } from "../chat/service.js";
 import { ParleyError, toWireError } from "../errors.js";
 import { vendorTranscript, type VendorTranscript } from "../chat/vendor-transcripts.js";
 import { claimsOf, type AuthRule } from "./authenticate.js";
+import { BACK_OFFICE_ERRORS } from "./schemas/common.js";
+import { END_CONTACT_SCHEMA, SEND_TEXT_SCHEMA, TRANSCRIPT_SCHEMA } from "./schemas/back-office.js";
 
 /** Most chats one `getChatTranscriptByUserID` or `getChatTranscriptByCalldata` answer holds, newest first. */
 export const MAX_TRANSCRIPTS_PER_ANSWER = 20;
@@ -118,7 +120,7 @@ export function livechatRoutes(app: FastifyInstance, deps: { chat: ChatService }
 
   app.post<{ Params: { domain: string; chatId: string }; Body: Static<typeof SendTextBody> }>(
     "/livechat/:domain/sendTextMessageToActiveChat/:chatId",
-    { schema: { body: SendTextBody }, config: WRITE_BACK_OFFICE },
+    { schema: { ...SEND_TEXT_SCHEMA, body: SendTextBody }, config: WRITE_BACK_OFFICE },
     asAgent(async (request, agent) => {
       const { chatId } = request.params;
       // join admits the agent once (a present participant is confirmed, not added again) and
@@ -133,7 +135,7 @@ export function livechatRoutes(app: FastifyInstance, deps: { chat: ChatService }
 
   app.post<{ Params: { domain: string }; Body: Static<typeof EndBody> }>(
     "/livechat/:domain/endContactByChatID",
-    { schema: { body: EndBody }, config: WRITE_BACK_OFFICE },
+    { schema: { ...END_CONTACT_SCHEMA, body: EndBody }, config: WRITE_BACK_OFFICE },
     asAgent(async (request, agent) => {
       await deps.chat.endByServer(agent.tenant, request.body.chatID);
       return {};
@@ -142,7 +144,7 @@ export function livechatRoutes(app: FastifyInstance, deps: { chat: ChatService }
 
   app.get<{ Params: { domain: string; chatId: string } }>(
     "/livechat/:domain/getContactTranscriptByChatID/:chatId",
-    { config: READ_BACK_OFFICE },
+    { schema: TRANSCRIPT_SCHEMA, config: READ_BACK_OFFICE },
     asAgent(async (request, agent) => {
       const { chatId } = request.params;
       const state = await authorizeRead(agent, { kind: "backOffice", chatId }, deps.chat);
@@ -176,7 +178,7 @@ export function livechatRoutes(app: FastifyInstance, deps: { chat: ChatService }
 
   app.get<{ Params: Static<typeof ChatParams> }>(
     "/livechat/:domain/getChatTranscriptByChatID/:chatId",
-    { schema: { params: ChatParams, response: { 200: OneTranscriptAnswer } }, config: READ_BACK_OFFICE },
+    { schema: { params: ChatParams, response: { 200: OneTranscriptAnswer, ...BACK_OFFICE_ERRORS } }, config: READ_BACK_OFFICE },
     asAgent(async (request, agent) => {
       const { chatId } = request.params;
       if (!new RegExp(CHAT_ID_PATTERN).test(chatId)) throw new ParleyError("CONTACT_NOT_FOUND");
@@ -187,7 +189,7 @@ export function livechatRoutes(app: FastifyInstance, deps: { chat: ChatService }
 
   app.get<{ Params: Static<typeof UserParams>; Querystring: Static<typeof DaysQuery> }>(
     "/livechat/:domain/getChatTranscriptByUserID/:userId",
-    { schema: { params: UserParams, querystring: DaysQuery, response: { 200: TranscriptsAnswer } }, config: READ_BACK_OFFICE },
+    { schema: { params: UserParams, querystring: DaysQuery, response: { 200: TranscriptsAnswer, ...BACK_OFFICE_ERRORS } }, config: READ_BACK_OFFICE },
     asAgent(async (request, agent) => {
       const { userId } = request.params;
       const days = request.query.days === undefined ? DEFAULT_DAYS : Number(request.query.days);
@@ -201,7 +203,7 @@ export function livechatRoutes(app: FastifyInstance, deps: { chat: ChatService }
 
   app.post<{ Params: { domain: string }; Body: Static<typeof ByCallDataBody> }>(
     "/livechat/:domain/getChatTranscriptByCalldata",
-    { schema: { body: ByCallDataBody, response: { 200: TranscriptsAnswer } }, config: READ_BACK_OFFICE },
+    { schema: { body: ByCallDataBody, response: { 200: TranscriptsAnswer, ...BACK_OFFICE_ERRORS } }, config: READ_BACK_OFFICE },
     asAgent(async (request, agent) => {
       const { callData, days } = request.body;
       const chats = await deps.chat.findChats(agent.tenant, { callData, createdSince: since(days ?? DEFAULT_DAYS), limit: MAX_TRANSCRIPTS_PER_ANSWER + 1 });
@@ -211,7 +213,7 @@ export function livechatRoutes(app: FastifyInstance, deps: { chat: ChatService }
 
   app.get<{ Params: Static<typeof MediaParams>; Querystring: Static<typeof MediaQuery> }>(
     "/livechat/:domain/getMultimediaMessageByID/:chatId/:messageId",
-    { schema: { params: MediaParams, querystring: MediaQuery, response: { 200: MediaAnswer } }, config: READ_BACK_OFFICE },
+    { schema: { params: MediaParams, querystring: MediaQuery, response: { 200: MediaAnswer, ...BACK_OFFICE_ERRORS } }, config: READ_BACK_OFFICE },
     asAgent(async (request, agent) => {
       const { chatId, messageId } = request.params;
       if (!new RegExp(CHAT_ID_PATTERN).test(chatId)) throw new ParleyError("CONTACT_NOT_FOUND");

@@ -23,6 +23,7 @@ import { attachmentDisposition } from "./content-disposition.js";
 import { claimsOf, sendRefusal } from "./authenticate.js";
 import { perAddressRateLimit } from "./rate-limit.js";
 import { DEFAULT_TENANT } from "../store/tenant-db.js";
+import { DOWNLOAD_DOCUMENT_NO_DOMAIN_SCHEMA, DOWNLOAD_DOCUMENT_SCHEMA, DOWNLOAD_SCHEMA, UPLOAD_SCHEMA } from "./schemas/media.js";
 
 export interface MediaRoutesDeps {
   chat: ChatService;
@@ -103,7 +104,7 @@ export function mediaRoutes(app: FastifyInstance, deps: MediaRoutesDeps): void {
     uploads.post<{ Params: Static<typeof ChatParams>; Querystring: UploadQuery }>(
       "/v1/contacts/:chatId/uploads",
       {
-        schema: { params: ChatParams, querystring: UploadQuery },
+        schema: { ...UPLOAD_SCHEMA, params: ChatParams, querystring: UploadQuery },
         config: { auth: { role: "any" } },
         onRequest: perAddressRateLimit(deps.uploadsPerMinute),
       },
@@ -150,7 +151,7 @@ export function mediaRoutes(app: FastifyInstance, deps: MediaRoutesDeps): void {
 
   app.get<{ Params: Static<typeof MessageParams>; Querystring: Static<typeof DownloadQuery> }>(
     "/v1/contacts/:chatId/messages/:messageId/media",
-    { schema: { params: MessageParams, querystring: DownloadQuery }, config: { auth: { role: "any", allowSignedLink: true, apiKeyScope: "transcripts:read" } } },
+    { schema: { ...DOWNLOAD_SCHEMA, params: MessageParams, querystring: DownloadQuery }, config: { auth: { role: "any", allowSignedLink: true, apiKeyScope: "transcripts:read" } } },
     async (request, reply) => {
       const { chatId, messageId } = request.params;
       const { format = "fullsize", expires, signature } = request.query;
@@ -185,7 +186,7 @@ export function mediaRoutes(app: FastifyInstance, deps: MediaRoutesDeps): void {
       return sendRefusal(request, reply, error, true);
     }
   };
-  const backOffice = { config: { auth: { role: "agent", isBackOffice: true, apiKeyScope: "transcripts:read" } as const } };
-  app.get("/livechat/:domain/downloadDocument/:chatId/:messageId", backOffice, downloadDocument);
-  app.get("/livechat/downloadDocument/:chatId/:messageId", backOffice, downloadDocument);
+  const config = { auth: { role: "agent", isBackOffice: true, apiKeyScope: "transcripts:read" } as const };
+  app.get("/livechat/:domain/downloadDocument/:chatId/:messageId", { schema: DOWNLOAD_DOCUMENT_SCHEMA, config }, downloadDocument);
+  app.get("/livechat/downloadDocument/:chatId/:messageId", { schema: DOWNLOAD_DOCUMENT_NO_DOMAIN_SCHEMA, config }, downloadDocument);
 }

@@ -7,6 +7,7 @@ import { createHash, timingSafeEqual } from "node:crypto";
 import { wireError } from "@parley/protocol";
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import { sendError } from "./errors.js";
+import { METRICS_SCHEMA } from "./schemas/operations.js";
 import type { ParleyMetrics } from "../metrics.js";
 
 /** Error bodies are small; a large one is a file, not an error. */
@@ -32,7 +33,7 @@ function hasMetricsToken(request: FastifyRequest, token: string): boolean {
 }
 
 export function metricsRoutes(app: FastifyInstance, deps: { metrics: ParleyMetrics; metricsToken?: string | null }): void {
-  app.get("/metrics", async (request, reply) => {
+  app.get("/metrics", { schema: METRICS_SCHEMA }, async (request, reply) => {
     // PARLEY_METRICS_TOKEN: Prometheus sends it as `authorization: { credentials: … }`.
     if (typeof deps.metricsToken === "string" && !hasMetricsToken(request, deps.metricsToken)) return sendError(reply, wireError("AUTH_REQUIRED"));
     const { contentType, body } = await deps.metrics.render();

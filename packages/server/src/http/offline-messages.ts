@@ -26,6 +26,7 @@ import type { OfflineMessageQuery } from "../store/front-door-queries.js";
 import type { Store } from "../store/types.js";
 import { claimsOf, type AuthRule } from "./authenticate.js";
 import { perAddressRateLimit } from "./rate-limit.js";
+import { ERRORS } from "./schemas/common.js";
 
 export interface OfflineMessageRoutesDeps {
   store: Store;
@@ -73,7 +74,7 @@ export function offlineMessageRoutes(app: FastifyInstance, deps: OfflineMessageR
   app.post<{ Body: OfflineMessageBody }>(
     "/v1/offline-messages",
     {
-      schema: { body: OfflineMessageBody, response: { 201: CreatedResponse } },
+      schema: { body: OfflineMessageBody, response: { 201: CreatedResponse, ...ERRORS } },
       bodyLimit: BODY_LIMIT,
       // Anonymous, like starting a chat: bound per client address before the body is read.
       onRequest: perAddressRateLimit(deps.contactsPerMinute),
@@ -108,7 +109,7 @@ export function offlineMessageRoutes(app: FastifyInstance, deps: OfflineMessageR
 
   app.get<{ Querystring: OfflineMessageListQuery }>(
     "/v1/offline-messages",
-    { schema: { querystring: OfflineMessageListQuery, response: { 200: ListResponse } }, config: { auth: { role: "agent", apiKeyScope: "transcripts:read" } satisfies AuthRule } },
+    { schema: { querystring: OfflineMessageListQuery, response: { 200: ListResponse, ...ERRORS } }, config: { auth: { role: "agent", apiKeyScope: "transcripts:read" } satisfies AuthRule } },
     async (request, reply) => {
       const { tenant } = request.auth;
       const limit = request.query.limit === undefined ? DEFAULT_LIMIT : Number(request.query.limit);
@@ -127,7 +128,7 @@ export function offlineMessageRoutes(app: FastifyInstance, deps: OfflineMessageR
   app.patch<{ Params: OfflineMessageParams; Body: OfflineMessageUpdateBody }>(
     "/v1/offline-messages/:id",
     {
-      schema: { params: OfflineMessageParams, body: OfflineMessageUpdateBody, response: { 200: Type.Object({ offlineMessage: Message }) } },
+      schema: { params: OfflineMessageParams, body: OfflineMessageUpdateBody, response: { 200: Type.Object({ offlineMessage: Message }), ...ERRORS } },
       config: { auth: { role: "agent", apiKeyScope: "chats:write" } satisfies AuthRule },
     },
     async (request) => {

@@ -18,6 +18,7 @@ import type { Store } from "../store/types.js";
 import type { AuthRule } from "./authenticate.js";
 import { perAddressRateLimit } from "./rate-limit.js";
 import type { AdminResolver } from "./tenant-admin.js";
+import { ERRORS } from "./schemas/common.js";
 
 export interface QueueHoursRoutesDeps {
   store: Store;
@@ -45,7 +46,7 @@ export function queueHoursRoutes(app: FastifyInstance, deps: QueueHoursRoutesDep
     hasAvailableAgent: (tenant) => deps.desk?.presence.hasAvailableAgent(tenant) ?? false,
   });
 
-  app.get<{ Params: QueueSettingsParams }>("/v1/queues/:queue/hours", { schema: { params: QueueSettingsParams, response: { 200: HoursResponse } }, config: ADMIN }, async (request, reply) => {
+  app.get<{ Params: QueueSettingsParams }>("/v1/queues/:queue/hours", { schema: { params: QueueSettingsParams, response: { 200: HoursResponse, ...ERRORS } }, config: ADMIN }, async (request, reply) => {
     const { tenant } = await deps.admin(request);
     const hours = (await deps.store.tenant(tenant).businessHours(request.params.queue)) ?? null;
     return reply.header("cache-control", "no-store").send({ queue: request.params.queue, hours });
@@ -53,7 +54,7 @@ export function queueHoursRoutes(app: FastifyInstance, deps: QueueHoursRoutesDep
 
   app.put<{ Params: QueueSettingsParams; Body: { hours: BusinessHours | null } }>(
     "/v1/queues/:queue/hours",
-    { schema: { params: QueueSettingsParams, body: PutHoursBody, response: { 200: HoursResponse } }, config: ADMIN, bodyLimit: 64 * 1024 },
+    { schema: { params: QueueSettingsParams, body: PutHoursBody, response: { 200: HoursResponse, ...ERRORS } }, config: ADMIN, bodyLimit: 64 * 1024 },
     async (request) => {
       const caller = await deps.admin(request);
       const { tenant } = caller;
@@ -71,7 +72,7 @@ export function queueHoursRoutes(app: FastifyInstance, deps: QueueHoursRoutesDep
   app.get<{ Querystring: AvailabilityQuery }>(
     "/v1/availability",
     {
-      schema: { querystring: AvailabilityQuery, response: { 200: AvailabilityAnswer } },
+      schema: { querystring: AvailabilityQuery, response: { 200: AvailabilityAnswer, ...ERRORS } },
       onRequest: perAddressRateLimit(deps.contactsPerMinute * 10),
     },
     async (request, reply) => {

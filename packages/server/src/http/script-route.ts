@@ -8,6 +8,7 @@ import { createRequire } from "node:module";
 import { wireError } from "@parley/protocol";
 import type { FastifyInstance } from "fastify";
 import { sendError } from "./errors.js";
+import { scriptSchema } from "./schemas/assets.js";
 
 interface Script {
   source: Buffer;
@@ -31,7 +32,7 @@ async function readScript(specifier: string): Promise<Script | undefined> {
  */
 export function scriptRoute(app: FastifyInstance, path: string, specifier: string, what: string): void {
   let script: Promise<Script | undefined> | undefined;
-  app.get(path, async (request, reply) => {
+  app.get(path, { schema: scriptSchema(`${what}`) }, async (request, reply) => {
     script ??= readScript(specifier);
     const found = await script;
     if (found === undefined) {

@@ -18,6 +18,7 @@ import type { Store } from "../store/types.js";
 import { claimsOf, type AuthRule } from "./authenticate.js";
 import { perAddressRateLimit } from "./rate-limit.js";
 import type { AdminResolver } from "./tenant-admin.js";
+import { ERRORS } from "./schemas/common.js";
 
 export interface SurveyRoutesDeps {
   chat: ChatService;
@@ -65,7 +66,7 @@ function ratedAgent(state: ChatState): string | null {
 }
 
 export function surveyRoutes(app: FastifyInstance, deps: SurveyRoutesDeps): void {
-  app.get<{ Params: QueueSettingsParams }>("/v1/surveys/:queue", { schema: { params: QueueSettingsParams, response: { 200: ConfigResponse } }, config: ADMIN }, async (request, reply) => {
+  app.get<{ Params: QueueSettingsParams }>("/v1/surveys/:queue", { schema: { params: QueueSettingsParams, response: { 200: ConfigResponse, ...ERRORS } }, config: ADMIN }, async (request, reply) => {
     const { tenant } = await deps.admin(request);
     const survey = effectiveSurvey(await deps.store.tenant(tenant).surveyConfig(request.params.queue));
     return reply.header("cache-control", "no-store").send({ queue: request.params.queue, survey });
@@ -73,7 +74,7 @@ export function surveyRoutes(app: FastifyInstance, deps: SurveyRoutesDeps): void
 
   app.put<{ Params: QueueSettingsParams; Body: SurveyConfig }>(
     "/v1/surveys/:queue",
-    { schema: { params: QueueSettingsParams, body: SurveyConfig, response: { 200: ConfigResponse } }, config: ADMIN, bodyLimit: BODY_LIMIT },
+    { schema: { params: QueueSettingsParams, body: SurveyConfig, response: { 200: ConfigResponse, ...ERRORS } }, config: ADMIN, bodyLimit: BODY_LIMIT },
     async (request) => {
       const caller = await deps.admin(request);
       checkSurveyConfig(request.body);
@@ -86,7 +87,7 @@ export function surveyRoutes(app: FastifyInstance, deps: SurveyRoutesDeps): void
 
   app.get<{ Params: Static<typeof ChatParams> }>(
     "/v1/chats/:chatId/survey",
-    { schema: { params: ChatParams, response: { 200: ChatSurvey } }, config: READ },
+    { schema: { params: ChatParams, response: { 200: ChatSurvey, ...ERRORS } }, config: READ },
     async (request, reply) => {
       const claims = claimsOf(request);
       const state = await authorizeRead(claims, { kind: "chat", chatId: request.params.chatId }, deps.chat);
@@ -107,7 +108,7 @@ export function surveyRoutes(app: FastifyInstance, deps: SurveyRoutesDeps): void
   app.post<{ Params: Static<typeof ChatParams>; Body: SurveyAnswerBody }>(
     "/v1/chats/:chatId/survey",
     {
-      schema: { params: ChatParams, body: SurveyAnswerBody, response: { 201: Type.Object({ survey: Result }) } },
+      schema: { params: ChatParams, body: SurveyAnswerBody, response: { 201: Type.Object({ survey: Result }), ...ERRORS } },
       config: CUSTOMER,
       bodyLimit: BODY_LIMIT,
       onRequest: perAddressRateLimit(deps.contactsPerMinute),

@@ -6,14 +6,7 @@
  * from the store (auth/agent-roles.ts), never from the token.
  * @module
  */
-import {
-  CreateTenantBody,
-  PatchTenantBody,
-  TENANT_PATTERN,
-  type TenantInfo,
-  type TenantListResponse,
-} from "@parley/protocol";
-import { Type } from "@sinclair/typebox";
+import type { CreateTenantBody, PatchTenantBody, TenantInfo, TenantListResponse } from "@parley/protocol";
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import { recordAudit, type AuditContext } from "../audit/record.js";
 import type { AgentRoles } from "../auth/agent-roles.js";
@@ -23,6 +16,7 @@ import type { TenantStatusWatch } from "../realtime/tenant-status.js";
 import { DEFAULT_TENANT } from "../store/tenant-db.js";
 import { DuplicateTenantError, type Store, type TenantPatch, type TenantRecord } from "../store/types.js";
 import { claimsOf } from "./authenticate.js";
+import { CREATE_TENANT_SCHEMA, GET_TENANT_SCHEMA, LIST_TENANTS_SCHEMA, PATCH_TENANT_SCHEMA } from "./schemas/tenants.js";
 
 export interface TenantRoutesDeps {
   store: Store;
@@ -30,8 +24,6 @@ export interface TenantRoutesDeps {
   /** Tells every node a tenant changed (a disabled tenant's sockets close). */
   tenantStatus: TenantStatusWatch;
 }
-
-const NameParams = Type.Object({ name: Type.String({ pattern: TENANT_PATTERN }) });
 
 /** What the caller may do with tenants: everything (super-admin), their own tenant, or nothing. */
 async function powerOf(roles: AgentRoles, who: TokenClaims): Promise<"super" | "own"> {
@@ -74,7 +66,7 @@ export function tenantRoutes(app: FastifyInstance, deps: TenantRoutesDeps): void
     return { power, record };
   };
 
-  app.get("/v1/tenants", agentOnly, async (request, reply) => {
+  app.get("/v1/tenants", { ...agentOnly, schema: LIST_TENANTS_SCHEMA }, async (request, reply) => {
     const who = claimsOf(request);
     const power = await powerOf(deps.roles, who);
     const tenants = power === "super" ? await deps.store.listTenants() : [await deps.store.getTenant(who.tenant)].filter((t) => t !== undefined);
@@ -82,12 +74,12 @@ export function tenantRoutes(app: FastifyInstance, deps: TenantRoutesDeps): void
     return reply.header("cache-control", "no-store").send(body);
   });
 
-  app.get<{ Params: { name: string } }>("/v1/tenants/:name", { ...agentOnly, schema: { params: NameParams } }, async (request, reply) => {
+  app.get<{ Params: { name: string } }>("/v1/tenants/:name", { ...agentOnly, schema: GET_TENANT_SCHEMA }, async (request, reply) => {
     const { record } = await visible(request, request.params.name);
     return reply.header("cache-control", "no-store").send(toInfo(record));
   });
 
-  app.post<{ Body: CreateTenantBody }>("/v1/tenants", { ...agentOnly, schema: { body: CreateTenantBody } }, async (request, reply) => {
+  app.post<{ Body: CreateTenantBody }>("/v1/tenants", { ...agentOnly, schema: CREATE_TENANT_SCHEMA }, async (request, reply) => {
     if ((await powerOf(deps.roles, claimsOf(request))) !== "super") throw new ParleyError("ROLE_FORBIDDEN", "Only an admin of default creates tenants.");
     const { name, displayName, limits, retentionDays } = request.body;
     const record: TenantRecord = {
@@ -110,7 +102,7 @@ export function tenantRoutes(app: FastifyInstance, deps: TenantRoutesDeps): void
 
   app.patch<{ Params: { name: string }; Body: PatchTenantBody }>(
     "/v1/tenants/:name",
-    { ...agentOnly, schema: { params: NameParams, body: PatchTenantBody } },
+    { ...agentOnly, schema: PATCH_TENANT_SCHEMA },
     async (request, reply) => {
       const { name } = request.params;
       const { power } = await visible(request, name);

@@ -14,6 +14,7 @@ import { Type } from "@sinclair/typebox";
 import type { FastifyInstance } from "fastify";
 import { sendError } from "./errors.js";
 import { scriptRoute } from "./script-route.js";
+import { WIDGET_MODULE_SCHEMA } from "./schemas/assets.js";
 
 /** Only plain module names: nothing can climb out of the widget's directory. */
 const MODULE_NAME = /^[A-Za-z0-9_-][A-Za-z0-9._-]{0,99}\.js$/;
@@ -34,7 +35,7 @@ export function widgetRoutes(app: FastifyInstance): void {
   scriptRoute(app, "/widget.js", "@parley/widget/widget.js", "The widget");
   const dir = modulesDir();
   const cache = new Map<string, { body: Buffer; etag: string }>();
-  app.get<{ Params: { name: string } }>("/widget/:name", { schema: { params: ModuleParams } }, async (request, reply) => {
+  app.get<{ Params: { name: string } }>("/widget/:name", { schema: { ...WIDGET_MODULE_SCHEMA, params: ModuleParams } }, async (request, reply) => {
     const { name } = request.params;
     if (dir === undefined || !MODULE_NAME.test(name)) return sendError(reply, wireError("NOT_FOUND"));
     let found = cache.get(name);

@@ -26,6 +26,8 @@ export const STORED_EVENT_WEBHOOKS: { [N in StoredEventName]?: Mapping<N> } = {
   message: "message.created",
   link: "message.created",
   multimediaMessage: "message.created",
+  richMessage: "message.created",
+  contactTransferred: "chat.transferred",
   contactEnded: "chat.ended",
 };
 
