@@ -461,8 +461,8 @@ const ROUTES: Record<string, (c: Context) => RestAttack[]> = {
   "GET /v1/surveys/:queue": (c) => adminConfigCall(c, "GET", "/v1/surveys/default"),
   "PUT /v1/surveys/:queue": (c) =>
     adminConfigCall(c, "PUT", "/v1/surveys/default", { enabled: false, scale: { min: 1, max: 5 }, comment: false, questions: [], expiryMinutes: 5 }),
-  "GET /v1/queues/:queue/hours": (c) => adminConfigCall(c, "GET", "/v1/queues/default/hours"),
-  "PUT /v1/queues/:queue/hours": (c) => adminConfigCall(c, "PUT", "/v1/queues/default/hours", { hours: { timeZone: "UTC", weekly: [], holidays: [] } }),
+  "GET /v1/queues/:name/hours": (c) => adminConfigCall(c, "GET", "/v1/queues/default/hours"),
+  "PUT /v1/queues/:name/hours": (c) => adminConfigCall(c, "PUT", "/v1/queues/default/hours", { hours: { timeZone: "UTC", weekly: [], holidays: [] } }),
   "GET /v1/chats/:chatId/survey": (c) => chatCall(c, "GET", (chatId) => `/v1/chats/${chatId}/survey`),
   "POST /v1/chats/:chatId/survey": (c) => chatCall(c, "POST", (chatId) => `/v1/chats/${chatId}/survey`, { rating: 1 }),
   "GET /v1/chats/:chatId/transcript": (c) => chatCall(c, "GET", (chatId) => `/v1/chats/${chatId}/transcript`),

@@ -10,7 +10,7 @@ import type { RichMessageEvent } from "@parley/sdk";
 import { launchChromium } from "./support/browser.js";
 import { startServerWithAgents, type InProcessServer } from "./support/server.js";
 import { waitFor } from "./support/wait.js";
-import { joinAsAgent, openPanel, savedChatId, startChat, type Agent } from "./support/widget.js";
+import { joinAsAgent, keepAgentOnline, openPanel, savedChatId, startChat, type Agent } from "./support/widget.js";
 
 let server: InProcessServer;
 let tokens: Record<string, string>;
@@ -18,9 +18,13 @@ let browser: Browser;
 let page: Page;
 let agent: Agent | undefined;
 const pageErrors: string[] = [];
+/** Stops the agent socket that keeps the widget out of its offline form. */
+let online: (() => Promise<void>) | undefined;
 
 beforeAll(async () => {
   ({ server, tokens } = await startServerWithAgents(["ann"]));
+  // With no agent available the widget offers the offline form instead of a chat.
+  online = await keepAgentOnline(server.url, tokens.ann!);
   browser = await launchChromium();
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
   page = await context.newPage();
@@ -29,6 +33,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await agent?.sdk.LIVECHAT.logout();
+  await online?.();
   await browser?.close();
   await server?.close();
 });

@@ -105,6 +105,10 @@ export const ChatListItemSchema = Type.Object({
   endedAt: Type.Union([Type.String(), Type.Null()]),
   agents: Type.Array(ChatAgentSchema),
   lastSeq: Type.Integer(),
+  /** The queue the chat is in. */
+  queue: Type.Optional(Type.String()),
+  /** When the customer first started waiting (ISO 8601). */
+  firstWaitAt: Type.Optional(Type.String()),
   /** The chat's call data (`{}` when none). */
   callData: Type.Record(Type.String(), Type.String()),
   firstMessage: Type.Union([MessagePreviewSchema, Type.Null()]),

@@ -112,7 +112,7 @@ export const OpeningInterval = Type.Object(
 );
 export type OpeningInterval = Static<typeof OpeningInterval>;
 
-/** A queue's business hours (`PUT /v1/queues/:queue/hours`). */
+/** A queue's business hours (`PUT /v1/queues/:name/hours`). */
 export const BusinessHours = Type.Object(
   {
     /** An IANA zone, e.g. `Europe/Paris`. */
@@ -125,7 +125,7 @@ export const BusinessHours = Type.Object(
 );
 export type BusinessHours = Static<typeof BusinessHours>;
 
-/** `GET /v1/queues/:queue/hours`: null when none are set (always open). */
+/** `GET /v1/queues/:name/hours`: null when none are set (always open). */
 export interface BusinessHoursResponse {
   hours: BusinessHours | null;
 }

@@ -26,3 +26,4 @@ export * from "./agents-admin.js";
 export * from "./call-data.js";
 export * from "./front-door.js";
 export * from "./supervision.js";
+export * from "./call-data-rules.js";

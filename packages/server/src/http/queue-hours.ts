@@ -1,12 +1,12 @@
 /**
- * A queue's business hours (`GET/PUT /v1/queues/:queue/hours`, admins) and
+ * A queue's business hours (`GET/PUT /v1/queues/:name/hours`, admins) and
  * the public `GET /v1/availability`, which the widget asks before offering a
  * chat: the tenant comes from the host name or the `tenant` parameter, as
  * for `POST /v1/contacts`.
  * @module
  */
 import { Type } from "@sinclair/typebox";
-import { AvailabilityQuery, BusinessHours, DEFAULT_QUEUE, QueueSettingsParams, type AvailabilityResponse } from "@parley/protocol";
+import { AvailabilityQuery, BusinessHours, DEFAULT_QUEUE, QueueParams, type AvailabilityResponse } from "@parley/protocol";
 import type { FastifyInstance } from "fastify";
 import { recordAudit } from "../audit/record.js";
 import type { TenantGate } from "../auth/tenant-gate.js";
@@ -46,26 +46,26 @@ export function queueHoursRoutes(app: FastifyInstance, deps: QueueHoursRoutesDep
     hasAvailableAgent: (tenant) => deps.desk?.presence.hasAvailableAgent(tenant) ?? false,
   });
 
-  app.get<{ Params: QueueSettingsParams }>("/v1/queues/:queue/hours", { schema: { params: QueueSettingsParams, response: { 200: HoursResponse, ...ERRORS } }, config: ADMIN }, async (request, reply) => {
+  app.get<{ Params: QueueParams }>("/v1/queues/:name/hours", { schema: { params: QueueParams, response: { 200: HoursResponse, ...ERRORS } }, config: ADMIN }, async (request, reply) => {
     const { tenant } = await deps.admin(request);
-    const hours = (await deps.store.tenant(tenant).businessHours(request.params.queue)) ?? null;
-    return reply.header("cache-control", "no-store").send({ queue: request.params.queue, hours });
+    const hours = (await deps.store.tenant(tenant).businessHours(request.params.name)) ?? null;
+    return reply.header("cache-control", "no-store").send({ queue: request.params.name, hours });
   });
 
-  app.put<{ Params: QueueSettingsParams; Body: { hours: BusinessHours | null } }>(
-    "/v1/queues/:queue/hours",
-    { schema: { params: QueueSettingsParams, body: PutHoursBody, response: { 200: HoursResponse, ...ERRORS } }, config: ADMIN, bodyLimit: 64 * 1024 },
+  app.put<{ Params: QueueParams; Body: { hours: BusinessHours | null } }>(
+    "/v1/queues/:name/hours",
+    { schema: { params: QueueParams, body: PutHoursBody, response: { 200: HoursResponse, ...ERRORS } }, config: ADMIN, bodyLimit: 64 * 1024 },
     async (request) => {
       const caller = await deps.admin(request);
       const { tenant } = caller;
       const { hours } = request.body;
       if (hours !== null) checkHours(hours);
       const store = deps.store.tenant(tenant);
-      await store.setBusinessHours(request.params.queue, hours, new Date().toISOString());
-      await recordAudit(store, caller, "queue.hours_set", { type: "queue", id: request.params.queue }, hours === null ? { removed: true } : { timeZone: hours.timeZone, intervals: hours.weekly.length, holidays: hours.holidays.length });
+      await store.setBusinessHours(request.params.name, hours, new Date().toISOString());
+      await recordAudit(store, caller, "queue.hours_set", { type: "queue", id: request.params.name }, hours === null ? { removed: true } : { timeZone: hours.timeZone, intervals: hours.weekly.length, holidays: hours.holidays.length });
       // This node answers with the new hours at once; others within the cache's few seconds.
-      availability.forget(tenant, request.params.queue);
-      return { queue: request.params.queue, hours };
+      availability.forget(tenant, request.params.name);
+      return { queue: request.params.name, hours };
     },
   );
 

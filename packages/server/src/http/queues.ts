@@ -21,6 +21,7 @@ import { ParleyError } from "../errors.js";
 import type { Store } from "../store/types.js";
 import type { AuthRule } from "./authenticate.js";
 import type { AdminResolver } from "./tenant-admin.js";
+import { ERRORS } from "./schemas/common.js";
 
 export interface QueueRoutesDeps {
   store: Store;
@@ -35,12 +36,12 @@ const QueueAnswer = Type.Object({ queue: QueueInfoSchema });
 const ListAnswer = Type.Object({ queues: Type.Array(QueueInfoSchema) });
 
 export function queueRoutes(app: FastifyInstance, deps: QueueRoutesDeps): void {
-  app.get("/v1/queues", { schema: { response: { 200: ListAnswer } }, config: ANY_AGENT }, async (request, reply) => {
+  app.get("/v1/queues", { schema: { response: { 200: ListAnswer, ...ERRORS } }, config: ANY_AGENT }, async (request, reply) => {
     const body: QueueListResponse = { queues: await deps.store.tenant(request.auth.tenant).listQueues() };
     return reply.header("cache-control", "no-store").send(body);
   });
 
-  app.post<{ Body: CreateQueueBody }>("/v1/queues", { schema: { body: CreateQueueBody, response: { 201: QueueAnswer } }, config: ADMIN }, async (request, reply) => {
+  app.post<{ Body: CreateQueueBody }>("/v1/queues", { schema: { body: CreateQueueBody, response: { 201: QueueAnswer, ...ERRORS } }, config: ADMIN }, async (request, reply) => {
     const caller = await deps.admin(request);
     const { name, ...rest } = request.body;
     const queue: QueueInfo = {
@@ -62,7 +63,7 @@ export function queueRoutes(app: FastifyInstance, deps: QueueRoutesDeps): void {
 
   app.patch<{ Params: QueueParams; Body: UpdateQueueBody }>(
     "/v1/queues/:name",
-    { schema: { params: QueueParams, body: UpdateQueueBody, response: { 200: QueueAnswer } }, config: ADMIN },
+    { schema: { params: QueueParams, body: UpdateQueueBody, response: { 200: QueueAnswer, ...ERRORS } }, config: ADMIN },
     async (request) => {
       const caller = await deps.admin(request);
       const { members, ...settings } = request.body;
@@ -76,7 +77,7 @@ export function queueRoutes(app: FastifyInstance, deps: QueueRoutesDeps): void {
     },
   );
 
-  app.delete<{ Params: QueueParams }>("/v1/queues/:name", { schema: { params: QueueParams, response: { 200: QueueAnswer } }, config: ADMIN }, async (request) => {
+  app.delete<{ Params: QueueParams }>("/v1/queues/:name", { schema: { params: QueueParams, response: { 200: QueueAnswer, ...ERRORS } }, config: ADMIN }, async (request) => {
     const caller = await deps.admin(request);
     const { name } = request.params;
     if (name === DEFAULT_QUEUE) throw new ParleyError("QUEUE_IN_USE");

@@ -12,6 +12,7 @@ import { supervisedChats } from "../desk/supervision-view.js";
 import { ParleyError } from "../errors.js";
 import type { Store } from "../store/types.js";
 import { claimsOf } from "./authenticate.js";
+import { ERRORS } from "./schemas/common.js";
 
 export interface SupervisionRoutesDeps {
   store: Store;
@@ -20,7 +21,7 @@ export interface SupervisionRoutesDeps {
 
 export function supervisionRoutes(app: FastifyInstance, deps: SupervisionRoutesDeps): void {
   const options = {
-    schema: { querystring: SupervisionChatsQuery, response: { 200: SupervisionChatsResponse } },
+    schema: { querystring: SupervisionChatsQuery, response: { 200: SupervisionChatsResponse, ...ERRORS } },
     config: { auth: { role: "agent" } as const },
   };
   app.get<{ Querystring: SupervisionChatsQuery }>("/v1/supervision/chats", options, async (request, reply) => {

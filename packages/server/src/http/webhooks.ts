@@ -21,6 +21,7 @@ import type { FastifyInstance } from "fastify";
 import { toWebhookSummary, type WebhookAdmin } from "../integrations/webhook-admin.js";
 import type { AuthRule } from "./authenticate.js";
 import type { AdminResolver } from "./tenant-admin.js";
+import { ERRORS } from "./schemas/common.js";
 
 export interface WebhookRoutesDeps {
   webhooks: WebhookAdmin;
@@ -50,7 +51,7 @@ type DeliveryQuery = Static<typeof DeliveryQuery>;
 const NO_STORE = "no-store";
 
 export function webhookRoutes(app: FastifyInstance, deps: WebhookRoutesDeps): void {
-  app.get("/v1/webhooks", { schema: { response: { 200: WebhookListResponse } }, config: ADMIN }, async (request, reply) => {
+  app.get("/v1/webhooks", { schema: { response: { 200: WebhookListResponse, ...ERRORS } }, config: ADMIN }, async (request, reply) => {
     const { tenant } = await deps.admin(request);
     const body: WebhookListResponse = { webhooks: (await deps.webhooks.list(tenant)).map(toWebhookSummary) };
     return reply.header("cache-control", NO_STORE).send(body);
@@ -58,7 +59,7 @@ export function webhookRoutes(app: FastifyInstance, deps: WebhookRoutesDeps): vo
 
   app.post<{ Body: CreateWebhookBody }>(
     "/v1/webhooks",
-    { schema: { body: CreateWebhookBody, response: { 201: CreateWebhookResponse } }, config: ADMIN },
+    { schema: { body: CreateWebhookBody, response: { 201: CreateWebhookResponse, ...ERRORS } }, config: ADMIN },
     async (request, reply) => {
       const caller = await deps.admin(request);
       const { record, generatedSecret } = await deps.webhooks.create(caller.tenant, request.body, caller);
@@ -70,7 +71,7 @@ export function webhookRoutes(app: FastifyInstance, deps: WebhookRoutesDeps): vo
 
   app.patch<{ Params: WebhookParams; Body: UpdateWebhookBody }>(
     "/v1/webhooks/:id",
-    { schema: { params: WebhookParams, body: UpdateWebhookBody, response: { 200: WebhookResponse } }, config: ADMIN },
+    { schema: { params: WebhookParams, body: UpdateWebhookBody, response: { 200: WebhookResponse, ...ERRORS } }, config: ADMIN },
     async (request) => {
       const caller = await deps.admin(request);
       const record = await deps.webhooks.update(caller.tenant, request.params.id, request.body, caller);
@@ -80,7 +81,7 @@ export function webhookRoutes(app: FastifyInstance, deps: WebhookRoutesDeps): vo
 
   app.delete<{ Params: WebhookParams }>(
     "/v1/webhooks/:id",
-    { schema: { params: WebhookParams, response: { 200: WebhookResponse } }, config: ADMIN },
+    { schema: { params: WebhookParams, response: { 200: WebhookResponse, ...ERRORS } }, config: ADMIN },
     async (request) => {
       const caller = await deps.admin(request);
       const record = await deps.webhooks.remove(caller.tenant, request.params.id, caller);
@@ -90,7 +91,7 @@ export function webhookRoutes(app: FastifyInstance, deps: WebhookRoutesDeps): vo
 
   app.get<{ Params: WebhookParams; Querystring: DeliveryQuery }>(
     "/v1/webhooks/:id/deliveries",
-    { schema: { params: WebhookParams, querystring: DeliveryQuery, response: { 200: WebhookDeliveryListResponse } }, config: ADMIN },
+    { schema: { params: WebhookParams, querystring: DeliveryQuery, response: { 200: WebhookDeliveryListResponse, ...ERRORS } }, config: ADMIN },
     async (request, reply) => {
       const caller = await deps.admin(request);
       const { status, limit, before } = request.query;
@@ -106,7 +107,7 @@ export function webhookRoutes(app: FastifyInstance, deps: WebhookRoutesDeps): vo
 
   app.post<{ Params: DeliveryParams }>(
     "/v1/webhooks/:id/deliveries/:deliveryId/redeliver",
-    { schema: { params: DeliveryParams, response: { 200: WebhookDeliveryResponse } }, config: ADMIN },
+    { schema: { params: DeliveryParams, response: { 200: WebhookDeliveryResponse, ...ERRORS } }, config: ADMIN },
     async (request) => {
       const caller = await deps.admin(request);
       const delivery = await deps.webhooks.redeliver(caller.tenant, request.params.id, request.params.deliveryId, caller);
@@ -116,7 +117,7 @@ export function webhookRoutes(app: FastifyInstance, deps: WebhookRoutesDeps): vo
 
   app.post<{ Params: WebhookParams }>(
     "/v1/webhooks/:id/ping",
-    { schema: { params: WebhookParams, response: { 200: WebhookPingResponse } }, config: ADMIN },
+    { schema: { params: WebhookParams, response: { 200: WebhookPingResponse, ...ERRORS } }, config: ADMIN },
     async (request) => {
       const caller = await deps.admin(request);
       return deps.webhooks.ping(caller.tenant, request.params.id);

@@ -6,7 +6,9 @@
  */
 import { sql } from "kysely";
 import type { BusinessHours, OfflineMessage, OfflineMessageState, SurveyConfig, SurveyResult } from "@parley/protocol";
+import { randomUUID } from "node:crypto";
 import type { TenantDb } from "./tenant-db.js";
+import { recordWebhookEvent } from "./webhook-queries.js";
 
 /** A page of offline messages: newest first, before a `(createdAt, id)` when given. */
 export interface OfflineMessageQuery {
@@ -130,7 +132,9 @@ export function frontDoorQueries(db: TenantDb): FrontDoorStore {
     setBusinessHours: (queue, hours, at) => upsert(queue, "hours", hours === null ? null : JSON.stringify(hours), at),
 
     async insertSurvey(result) {
-      const inserted = await db
+      // The answer and its webhook delivery commit together: a crash never loses the announcement.
+      return db.transaction(async (trx) => {
+      const inserted = await trx
         .insertInto("surveys", {
           chat_id: result.chatId,
           queue: result.queue,
@@ -142,7 +146,12 @@ export function frontDoorQueries(db: TenantDb): FrontDoorStore {
         })
         .onConflict((oc) => oc.columns(["tenant", "chat_id"]).doNothing())
         .executeTakeFirst();
-      return Number(inserted.numInsertedOrUpdatedRows ?? 0n) === 1;
+      const stored = Number(inserted.numInsertedOrUpdatedRows ?? 0n) === 1;
+      if (stored) {
+        await recordWebhookEvent(trx, { id: `EVT_${randomUUID()}`, type: "survey.submitted", chatId: result.chatId, createdAt: result.submittedAt, data: result });
+      }
+      return stored;
+      });
     },
 
     async surveyOf(chatId) {
@@ -174,7 +183,9 @@ export function frontDoorQueries(db: TenantDb): FrontDoorStore {
     },
 
     async insertOfflineMessage(message) {
-      await db
+      // The message and its webhook delivery commit together. The client address is not announced.
+      await db.transaction(async (trx) => {
+      await trx
         .insertInto("offline_messages", {
           id: message.id,
           queue: message.queue,
@@ -189,6 +200,9 @@ export function frontDoorQueries(db: TenantDb): FrontDoorStore {
           client_ip: message.clientIp,
         })
         .execute();
+      const { clientIp: _clientIp, ...announced } = message;
+      await recordWebhookEvent(trx, { id: `EVT_${randomUUID()}`, type: "offline_message.created", chatId: null, createdAt: message.createdAt, data: announced });
+      });
     },
 
     async countOpenOfflineMessages() {

@@ -144,8 +144,8 @@ export async function claimDueDeliveries(
  */
 export async function pruneDeliveries(db: Db, before: string, limit: number): Promise<number> {
   const result = await sql`
-    DELETE FROM webhook_deliveries WHERE id IN (
-      SELECT id FROM webhook_deliveries WHERE status IN ('delivered', 'failed') AND created_at < ${before} LIMIT ${limit}
+    DELETE FROM webhook_deliveries WHERE (tenant, id) IN (
+      SELECT tenant, id FROM webhook_deliveries WHERE status IN ('delivered', 'failed') AND created_at < ${before} LIMIT ${limit}
     )`.execute(db);
   return Number(result.numAffectedRows ?? 0n);
 }
