@@ -140,8 +140,11 @@ describe("every accepted type", () => {
     expect(gotJpeg).toMatchObject({ id: jpegMessage.id, messageType: "IMAGE", content: { documentType: "JPEG", mimeType: "image/jpeg", width: 80, height: 60, fileName: "b.jpg" } });
     expect((await sharp(Buffer.from(gotPng!.content.img ?? "", "base64")).metadata()).format).toBe("png");
     expect((await sharp(Buffer.from(gotJpeg!.content.img ?? "", "base64")).metadata()).format).toBe("jpeg");
-    // Small files are inline: no stored notice follows them.
-    expect(chat.atAgent.stored).toEqual([]);
+    // Documents ride inline as stored: no notice follows them. Images sent
+    // inline are re-encoded after their message, and each one's notice follows.
+    await waitFor(() => chat.atAgent.stored.length === 2, () => `the agent to get 2 stored notices, got ${chat.atAgent.stored.length}`);
+    expect(chat.atAgent.stored.map((event) => event.messageID).sort()).toEqual([pngMessage.id, jpegMessage.id].sort());
+    expect(chat.atAgent.stored.some((event) => sent.includes(event.messageID))).toBe(false);
     await chat.close();
   });
 });
