@@ -36,7 +36,7 @@ beforeAll(async () => {
   });
   server = started.server;
   exchange = await openExchange(server.url, started.tokens.alice as string);
-}, 60_000);
+});
 
 afterAll(async () => {
   await exchange?.close();
