@@ -175,8 +175,14 @@ export class ServerProcess {
         return false; // not listening yet
       }
     };
+    // The banner first: it says this child listens on the port. A health answer alone could come from
+    // another process that took the port in the moment between `freePort` and this child's listen.
     // Generous: a loaded machine may take long to start a node and run its migrations.
-    await waitFor(async () => exited || (healthy = await isHealthy()), () => `server on ${this.port} to become healthy`, 60_000);
+    await waitFor(
+      async () => exited || (this.output.includes("Parley is running") && (healthy = await isHealthy())),
+      () => `server on ${this.port} to become healthy`,
+      90_000,
+    );
     if (!healthy) throw new Error(`server exited at start:\n${this.output}`);
   }
 
