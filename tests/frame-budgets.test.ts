@@ -83,7 +83,7 @@ describe("every request frame has a budget per connection", () => {
   beforeAll(async () => {
     ({ server, tokens } = await startServerWithAgents(["alice", "bob", "carol"], { limits: SEEDING_LIMITS }));
     exchange = await openExchange(server.url, tokens.alice!);
-  }, 60_000);
+  });
 
   afterAll(async () => {
     await exchange?.close();
@@ -277,7 +277,7 @@ describe("sockets per address and per token are capped", () => {
       const open = sockets.find((s) => s.isWelcomed) as RawSocket;
       open.close();
       await waitFor(() => open.closed !== undefined, () => "one socket to close");
-      const again = await RawSocket.connect(server.url, chat.token);
+      const again = await connectWhenAdmitted(server.url, chat.token);
       expect(again.isWelcomed).toBe(true);
       for (const socket of [...sockets, again]) socket.close();
       await exchange.close();
@@ -349,17 +349,41 @@ async function upgradeStatus(url: string, address: string): Promise<{ status: nu
   });
 }
 
-/** Opens a socket, trying again while the server has not yet counted the previous one's close (deadline 10 s). */
+/**
+ * Opens a socket, trying again while the server has not yet counted the previous one's close:
+ * the client sees its socket closed before the server has necessarily given the place back.
+ */
 async function openWhenAdmitted(url: string, headers: Record<string, string>): Promise<RawSocket> {
-  const deadline = Date.now() + 10_000;
-  for (;;) {
-    try {
-      return await RawSocket.open(url, headers);
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
-  }
+  let socket: RawSocket | undefined;
+  let refusal: unknown;
+  await waitFor(
+    async () => {
+      socket = await RawSocket.open(url, headers).catch((error: unknown) => {
+        refusal = error;
+        return undefined;
+      });
+      return socket !== undefined;
+    },
+    () => `an upgrade to be admitted again (last refusal: ${String(refusal)})`,
+    30_000,
+  );
+  return socket as RawSocket;
+}
+
+/** Connects and says hello, trying again while the server refuses with TOO_MANY_SOCKETS for a place not yet given back. */
+async function connectWhenAdmitted(url: string, token: string): Promise<RawSocket> {
+  let socket: RawSocket | undefined;
+  await waitFor(
+    async () => {
+      socket = await RawSocket.connect(url, token);
+      if (socket.isWelcomed || socket.errorsWithCode("TOO_MANY_SOCKETS").length === 0) return true;
+      socket.terminate();
+      return false;
+    },
+    () => "a socket to be welcomed again once another closed",
+    30_000,
+  );
+  return socket as RawSocket;
 }
 
 describe("the SDK within the budgets", () => {
