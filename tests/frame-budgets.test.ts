@@ -94,14 +94,18 @@ describe("every request frame has a budget per connection", () => {
     const attacker = await RawSocket.connect(server.url, chat.token);
     expect(await attacker.request({ t: "join", chatId: chat.chatId })).toMatchObject({ ok: true });
     const rids: number[] = [];
+    const started = Date.now();
     for (let i = 0; i < 60; i++) rids.push(attacker.sendRequest({ t: "history", chatId: chat.chatId, limit: PAGE }));
     await waitFor(() => rids.every((rid) => attacker.replyTo(rid) !== undefined), () => "every history frame to be answered", 60_000);
+    const answeredWithinMs = Date.now() - started;
     const replies = rids.map((rid) => attacker.replyTo(rid) as Frame);
     const pages = replies.filter((reply) => reply.ok === true);
     const refused = replies.filter(isRateLimited);
-    // 8 MiB of answers at once is five pages of 1.8 MB, then one every two seconds (room left for a slow machine).
+    // 8 MiB of answers at once is five pages of 1.8 MB, then one every two seconds: the budget refills while
+    // the flood is answered, so a slow machine lets more through (counted here as one a second, room to spare).
     expect(pages.length).toBeGreaterThan(0);
-    expect(pages.length).toBeLessThanOrEqual(15);
+    expect(pages.length).toBeLessThanOrEqual(Math.max(15, 6 + Math.ceil(answeredWithinMs / 1000)));
+    expect(refused.length).toBeGreaterThan(0);
     expect(refused.length).toBe(rids.length - pages.length);
     for (const reply of refused) expect(retryAfterOf(reply)).toBeGreaterThan(0);
     attacker.close();
