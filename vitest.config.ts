@@ -15,8 +15,11 @@ export default defineConfig({
   },
   test: {
     include: ["packages/*/test/**/*.test.ts", "tests/**/*.test.ts"],
-    testTimeout: 30_000,
-    hookTimeout: 30_000,
+    // Generous: CI is a loaded 2-core machine, where a hook that starts a server (its agents made by the
+    // CLI in child processes), a cluster or Chromium can take far longer than on a quiet one. The tests
+    // wait for states, never for time, so a longer bound costs nothing while they pass.
+    testTimeout: 60_000,
+    hookTimeout: 120_000,
     // Two cores: keep parallelism modest so socket tests are not starved.
     maxWorkers: 2,
     // In CI, also a JSON report, from which .ci/run prints a plain "N passed, N failed" line.

@@ -29,7 +29,7 @@ async function newPage(): Promise<Page> {
   await context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: server.url });
   contexts.push(context);
   const page = await context.newPage();
-  page.setDefaultTimeout(10_000);
+  page.setDefaultTimeout(30_000);
   page.on("pageerror", (error) => pageErrors.push(String(error)));
   return page;
 }

@@ -125,7 +125,7 @@ beforeAll(async () => {
   // bypassCSP lets the test inject axe-core into a page whose policy allows only its own scripts.
   context = await browser.newContext({ viewport: { width: 1280, height: 800 }, acceptDownloads: true, bypassCSP: true, timezoneId: TIME_ZONE, locale: "en-US" });
   page = await context.newPage();
-  page.setDefaultTimeout(15_000);
+  page.setDefaultTimeout(30_000);
   page.on("pageerror", (error) => pageErrors.push(String(error)));
   // Two agents made with the real CLI, and a browser: slow on a loaded machine.
 }, 120_000);

@@ -58,7 +58,7 @@ beforeAll(async () => {
   // bypassCSP lets the test inject axe-core into a page whose policy allows only its own scripts.
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, acceptDownloads: true, bypassCSP: true });
   page = await context.newPage();
-  page.setDefaultTimeout(10_000);
+  page.setDefaultTimeout(30_000);
   page.on("pageerror", (error) => pageErrors.push(String(error)));
 });
 

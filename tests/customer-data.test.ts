@@ -138,7 +138,7 @@ beforeAll(async () => {
   dana = await customerWithHistory("default", "Dana", "dana@example.com", tokens["default/sam"]!);
   lookalike = await customerWithHistory("default", "Dana2", "dana2@example.com", tokens["default/sam"]!);
   other = await customerWithHistory("acme", "Dana", "dana@example.com", tokens["acme/acme-agent"]!);
-}, 60_000);
+});
 
 afterAll(async () => {
   await Promise.all([dana, lookalike, other].filter(Boolean).map((c) => c.logout().catch(() => undefined)));

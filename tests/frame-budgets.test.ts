@@ -8,7 +8,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createParleyServer } from "@parley/server";
 import { createLiveChatSdk } from "@parley/sdk";
-import { measureDuringAttack, openExchange, type AttackEffect, type Exchange } from "./support/attack.js";
+import { expectUnharmed, measureDuringAttack, openExchange, type AttackEffect, type Exchange } from "./support/attack.js";
 import { RawSocket, type Frame } from "./support/raw-socket.js";
 import { startServerWithAgents, tempDataDir, TEST_SECRET, type InProcessServer } from "./support/server.js";
 import { waitFor } from "./support/wait.js";
@@ -57,8 +57,7 @@ async function chatWithLongHistory(serverUrl: string, count = PAGE, text = LONG_
 }
 
 function expectExchangeStayedFast(effect: AttackEffect): void {
-  expect(effect.slowestRoundTripMs, `round trips ${effect.roundTripsMs.map(Math.round).join(", ")} ms`).toBeLessThan(SLOWEST_ROUND_TRIP_MS);
-  expect(effect.maxEventLoopDelayMs, "the longest event-loop stall").toBeLessThan(LONGEST_LOOP_STALL_MS);
+  expectUnharmed(effect, { roundTripMs: SLOWEST_ROUND_TRIP_MS, loopHoldMs: LONGEST_LOOP_STALL_MS });
 }
 
 /**
@@ -83,7 +82,7 @@ describe("every request frame has a budget per connection", () => {
   beforeAll(async () => {
     ({ server, tokens } = await startServerWithAgents(["alice", "bob", "carol"], { limits: SEEDING_LIMITS }));
     exchange = await openExchange(server.url, tokens.alice!);
-  }, 60_000);
+  });
 
   afterAll(async () => {
     await exchange?.close();
@@ -95,14 +94,18 @@ describe("every request frame has a budget per connection", () => {
     const attacker = await RawSocket.connect(server.url, chat.token);
     expect(await attacker.request({ t: "join", chatId: chat.chatId })).toMatchObject({ ok: true });
     const rids: number[] = [];
+    const started = Date.now();
     for (let i = 0; i < 60; i++) rids.push(attacker.sendRequest({ t: "history", chatId: chat.chatId, limit: PAGE }));
     await waitFor(() => rids.every((rid) => attacker.replyTo(rid) !== undefined), () => "every history frame to be answered", 60_000);
+    const answeredWithinMs = Date.now() - started;
     const replies = rids.map((rid) => attacker.replyTo(rid) as Frame);
     const pages = replies.filter((reply) => reply.ok === true);
     const refused = replies.filter(isRateLimited);
-    // 8 MiB of answers at once is five pages of 1.8 MB, then one every two seconds (room left for a slow machine).
+    // 8 MiB of answers at once is five pages of 1.8 MB, then one every two seconds: the budget refills while
+    // the flood is answered, so a slow machine lets more through (counted here as one a second, room to spare).
     expect(pages.length).toBeGreaterThan(0);
-    expect(pages.length).toBeLessThanOrEqual(15);
+    expect(pages.length).toBeLessThanOrEqual(Math.max(15, 6 + Math.ceil(answeredWithinMs / 1000)));
+    expect(refused.length).toBeGreaterThan(0);
     expect(refused.length).toBe(rids.length - pages.length);
     for (const reply of refused) expect(retryAfterOf(reply)).toBeGreaterThan(0);
     attacker.close();
@@ -277,7 +280,7 @@ describe("sockets per address and per token are capped", () => {
       const open = sockets.find((s) => s.isWelcomed) as RawSocket;
       open.close();
       await waitFor(() => open.closed !== undefined, () => "one socket to close");
-      const again = await RawSocket.connect(server.url, chat.token);
+      const again = await connectWhenAdmitted(server.url, chat.token);
       expect(again.isWelcomed).toBe(true);
       for (const socket of [...sockets, again]) socket.close();
       await exchange.close();
@@ -349,17 +352,41 @@ async function upgradeStatus(url: string, address: string): Promise<{ status: nu
   });
 }
 
-/** Opens a socket, trying again while the server has not yet counted the previous one's close (deadline 10 s). */
+/**
+ * Opens a socket, trying again while the server has not yet counted the previous one's close:
+ * the client sees its socket closed before the server has necessarily given the place back.
+ */
 async function openWhenAdmitted(url: string, headers: Record<string, string>): Promise<RawSocket> {
-  const deadline = Date.now() + 10_000;
-  for (;;) {
-    try {
-      return await RawSocket.open(url, headers);
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
-  }
+  let socket: RawSocket | undefined;
+  let refusal: unknown;
+  await waitFor(
+    async () => {
+      socket = await RawSocket.open(url, headers).catch((error: unknown) => {
+        refusal = error;
+        return undefined;
+      });
+      return socket !== undefined;
+    },
+    () => `an upgrade to be admitted again (last refusal: ${String(refusal)})`,
+    30_000,
+  );
+  return socket as RawSocket;
+}
+
+/** Connects and says hello, trying again while the server refuses with TOO_MANY_SOCKETS for a place not yet given back. */
+async function connectWhenAdmitted(url: string, token: string): Promise<RawSocket> {
+  let socket: RawSocket | undefined;
+  await waitFor(
+    async () => {
+      socket = await RawSocket.connect(url, token);
+      if (socket.isWelcomed || socket.errorsWithCode("TOO_MANY_SOCKETS").length === 0) return true;
+      socket.terminate();
+      return false;
+    },
+    () => "a socket to be welcomed again once another closed",
+    30_000,
+  );
+  return socket as RawSocket;
 }
 
 describe("the SDK within the budgets", () => {

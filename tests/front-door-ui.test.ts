@@ -56,7 +56,7 @@ beforeAll(async () => {
   customer.on("pageerror", (error) => pageErrors.push(String(error)));
   console_ = await agentContext.newPage();
   console_.on("pageerror", (error) => pageErrors.push(String(error)));
-}, 60_000);
+});
 
 afterAll(async () => {
   await agent?.sdk.LIVECHAT.logout();

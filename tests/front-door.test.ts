@@ -68,7 +68,7 @@ beforeAll(async () => {
   server = await startServer({ dataDir: data.dir });
   admin = await loginAgent(server.url, "ada", "ada-password-1");
   agent = await loginAgent(server.url, "bob", "bob-password-1");
-}, 60_000);
+});
 
 afterAll(async () => {
   await server?.close();

@@ -10,7 +10,7 @@ import { readdir } from "node:fs/promises";
 import net from "node:net";
 import path from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { measureDuringAttack, openExchange, type AttackEffect, type Exchange } from "./support/attack.js";
+import { expectUnharmed, measureDuringAttack, openExchange, type AttackEffect, type Exchange } from "./support/attack.js";
 import { startServerWithAgents, type InProcessServer } from "./support/server.js";
 import { waitFor } from "./support/wait.js";
 
@@ -20,7 +20,7 @@ const PER_ADDRESS = 20;
 const PER_TOKEN = 4;
 /** An exchange round trip and the event loop, while attacked: well under the attack's own seconds. */
 const ROUND_TRIP_BOUND_MS = 2000;
-const LOOP_DELAY_BOUND_MS = 1000;
+const LOOP_HOLD_BOUND_MS = 1000;
 
 let server: InProcessServer;
 let exchange: Exchange;
@@ -36,7 +36,7 @@ beforeAll(async () => {
   });
   server = started.server;
   exchange = await openExchange(server.url, started.tokens.alice as string);
-}, 60_000);
+});
 
 afterAll(async () => {
   await exchange?.close();
@@ -85,9 +85,8 @@ async function stalledUpload(localAddress: string, chatId: string, token: string
   return client;
 }
 
-function expectUnharmed(effect: AttackEffect): void {
-  expect(effect.slowestRoundTripMs).toBeLessThan(ROUND_TRIP_BOUND_MS);
-  expect(effect.maxEventLoopDelayMs).toBeLessThan(LOOP_DELAY_BOUND_MS);
+function expectAttackUnfelt(effect: AttackEffect): void {
+  expectUnharmed(effect, { roundTripMs: ROUND_TRIP_BOUND_MS, loopHoldMs: LOOP_HOLD_BOUND_MS });
 }
 
 it("cuts off 50 stalled 25 MiB uploads with 408 REQUEST_BODY_TIMEOUT and removes their spool files", async () => {
@@ -104,14 +103,14 @@ it("cuts off 50 stalled 25 MiB uploads with 408 REQUEST_BODY_TIMEOUT and removes
       20_000,
     );
   });
-  expectUnharmed(effect);
+  expectAttackUnfelt(effect);
   for (const client of clients) {
     expect(client.received).toMatch(/^HTTP\/1\.1 408 /);
     expect(client.received).toContain('"code":"REQUEST_BODY_TIMEOUT"');
   }
   const spool = await readdir(path.join(server.dataDir, "spool")).catch(() => []);
   expect(spool).toEqual([]);
-}, 60_000);
+}, 120_000);
 
 it("closes a slowloris of headers that never end", async () => {
   const clients: RawClient[] = [];
@@ -137,8 +136,8 @@ it("closes a slowloris of headers that never end", async () => {
       clearInterval(drip);
     }
   });
-  expectUnharmed(effect);
-}, 60_000);
+  expectAttackUnfelt(effect);
+}, 120_000);
 
 it("caps connections per address: the excess is closed at once while others are served", async () => {
   const clients: RawClient[] = [];
@@ -150,7 +149,7 @@ it("caps connections per address: the excess is closed at once while others are 
       20_000,
     );
   });
-  expectUnharmed(effect);
+  expectAttackUnfelt(effect);
   const open = clients.filter((client) => !client.isClosed);
   expect(open).toHaveLength(PER_ADDRESS);
   // The ones let in are served.
@@ -159,7 +158,7 @@ it("caps connections per address: the excess is closed at once while others are 
   await waitFor(() => first.received.includes("\r\n\r\n"), () => "an answer on an admitted connection");
   expect(first.received).toMatch(/^HTTP\/1\.1 200 /);
   for (const client of clients) client.socket.destroy();
-}, 60_000);
+}, 120_000);
 
 it("caps requests in flight per token: uploads past the cap get 429 CONNECTION_LIMIT", async () => {
   const { chatId, token } = await customerToken();
@@ -173,9 +172,9 @@ it("caps requests in flight per token: uploads past the cap get 429 CONNECTION_L
       20_000,
     );
   });
-  expectUnharmed(effect);
+  expectAttackUnfelt(effect);
   const statuses = clients.map((client) => /^HTTP\/1\.1 (\d+)/.exec(client.received)?.[1]);
   expect(statuses.filter((status) => status === "429")).toHaveLength(6);
   expect(statuses.filter((status) => status === "408")).toHaveLength(PER_TOKEN);
   expect(clients.filter((client) => client.received.includes('"code":"CONNECTION_LIMIT"'))).toHaveLength(6);
-}, 60_000);
+}, 120_000);

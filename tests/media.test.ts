@@ -34,7 +34,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await server.close();
+  await server?.close();
 });
 
 /** A customer with a chat and Alice joined to it, each recording what they receive. */

@@ -47,8 +47,19 @@ function tally(contact: {
   return t;
 }
 
-async function sendAll(contact: { sendMessage(text: string): Promise<string> }, prefix: string, ids: string[]) {
-  for (let i = 0; i < MESSAGES_PER_SENDER; i++) ids.push(await contact.sendMessage(`${prefix}-${i}`));
+/** A sender waits, every this many messages, for one more cut than before, so cuts land while everyone sends. */
+const MESSAGES_PER_CUT = 12;
+
+/**
+ * Sends the texts one after the other. Before each group of MESSAGES_PER_CUT it waits for `cutsSoFar()`
+ * to reach the group's number: a fast machine would otherwise send everything before the first cut.
+ */
+async function sendAll(contact: { sendMessage(text: string): Promise<string> }, prefix: string, ids: string[], cutsSoFar: () => number) {
+  for (let i = 0; i < MESSAGES_PER_SENDER; i++) {
+    const group = Math.floor(i / MESSAGES_PER_CUT);
+    if (i % MESSAGES_PER_CUT === 0 && group > 0) await waitFor(() => cutsSoFar() >= group, () => `cut number ${group}`, 60_000);
+    ids.push(await contact.sendMessage(`${prefix}-${i}`));
+  }
 }
 
 const expected = (prefix: string) => Array.from({ length: MESSAGES_PER_SENDER }, (_, i) => `${prefix}-${i}`);
@@ -83,8 +94,8 @@ describe("resume after dropped sockets", () => {
       }
     })();
     await Promise.all([
-      ...customers.map((c) => sendAll(c.contact, c.nickname, c.sent)),
-      ...agentChats.map((a) => sendAll(a.contact, a.prefix, a.sent)),
+      ...customers.map((c) => sendAll(c.contact, c.nickname, c.sent, () => drops)),
+      ...agentChats.map((a) => sendAll(a.contact, a.prefix, a.sent, () => drops)),
     ]);
     sending = false;
     await chaos;

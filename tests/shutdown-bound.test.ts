@@ -19,7 +19,7 @@ beforeAll(async () => {
   data = await tempDataDir();
   node = new ServerProcess(await freePort(), data.dir, { PARLEY_SHUTDOWN_TIMEOUT_MS: String(BOUND_MS) });
   await node.start();
-}, 60_000);
+});
 
 afterAll(async () => {
   await node.kill();

@@ -969,13 +969,14 @@ for (const configuration of configurations) {
         seedTenant(c.install.node1, ATTACKER, c.install.apiKeys[ATTACKER]!),
       ]);
       historyBefore = await fullHistory(c.victim.agent, c.victim.chat.chatId);
-    }, 120_000);
+      // Generous: two child nodes, their migrations and the seeding of two tenants, on a loaded machine.
+    }, 240_000);
 
     afterAll(async () => {
       for (const world of [c.victim, c.attacker]) for (const socket of [world?.agent, world?.chat.customer, world?.endable.customer]) socket?.terminate();
       for (const socket of attackerSockets) socket?.terminate();
       await c.install?.close();
-    }, 60_000);
+    });
 
     /** Nothing reached the victim's sockets during `attack` but the fence, and its history is unchanged. */
     async function expectVictimUntouched(attack: () => Promise<void>): Promise<void> {
@@ -1011,7 +1012,7 @@ for (const configuration of configurations) {
         const own = await call(c.install.node2, { method: "GET", path: "/v1/chats", headers: bearer(c.attacker.tokens.bob) });
         expect.soft(own.text, "the attacker's agent lists its own chats").toContain(c.attacker.chat.chatId);
       });
-    }, 60_000);
+    }, 120_000);
 
     it("refuses every socket frame sent by the attacker's agent and customer with the victim's ids", async () => {
       const attackers: Attackers[] = [];
@@ -1041,7 +1042,7 @@ for (const configuration of configurations) {
           expect.soft(leaksIn(c.victim, JSON.stringify(unasked)), `${a.label}: the victim's data in a frame the attacker's ${who} got unasked`).toEqual([]);
         }
       }
-    }, 60_000);
+    }, 120_000);
 
     it("opens the victim's media links to no one else: not with the attacker's token, host or tenant, not re-pointed", async () => {
       const { chatId, messages } = c.victim.chat;
@@ -1092,7 +1093,7 @@ for (const configuration of configurations) {
         expect.soft(answer.status, `${attempt.name}: no server error`).toBeLessThan(500);
         if (answer.status >= 400) expect.soft(codeOf(answer), `${attempt.name}: a coded refusal`).toBeDefined();
       }
-    }, 60_000);
+    }, 120_000);
 
     it("shows the attacker's agents none of the victim's chats, starts or messages in their feed, on either node", async () => {
       const watch = async (url: string, token: string) => {
@@ -1136,6 +1137,6 @@ for (const configuration of configurations) {
       }
       expect.soft(JSON.stringify(victimWatcher.frames), "the victim's watcher saw the attacker's chat").not.toContain(own.chatId);
       expect.soft(leakedMarkers(c.attacker, JSON.stringify(victimWatcher.frames)), "the attacker's data in the victim's feed").toEqual([]);
-    }, 60_000);
+    }, 120_000);
   });
 }

@@ -90,7 +90,7 @@ beforeAll(async () => {
   customer = await customerContext.newPage();
   agent = await agentContext.newPage();
   for (const page of [customer, agent]) {
-    page.setDefaultTimeout(15_000);
+    page.setDefaultTimeout(30_000);
     page.on("pageerror", (error) => pageErrors.push(String(error)));
   }
 });

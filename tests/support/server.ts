@@ -127,6 +127,31 @@ export async function startServerWithAgents(
 
 export { freePort } from "./ports.js";
 
+/** Child servers not yet exited: killed when this test process is stopped, so none outlives its suite. */
+const liveChildren = new Set<ChildProcess>();
+let isReaperInstalled = false;
+
+/**
+ * Kills every child server still running when the test process ends. A hook that timed out leaves its
+ * `start()` running, and vitest stops a finished worker with SIGTERM, which skips `afterAll` and the
+ * "exit" event alike: without this, such nodes would keep running and load the rest of the suite.
+ */
+function reapChildrenAtExit(child: ChildProcess): void {
+  if (!isReaperInstalled) {
+    isReaperInstalled = true;
+    const reap = (): void => {
+      for (const running of liveChildren) running.kill("SIGKILL");
+    };
+    process.once("exit", reap);
+    process.once("SIGTERM", () => {
+      reap();
+      process.exit(143);
+    });
+  }
+  liveChildren.add(child);
+  child.once("exit", () => liveChildren.delete(child));
+}
+
 /** A server running as a separate process, so that it can be killed with SIGKILL. */
 export class ServerProcess {
   private child: ChildProcess | undefined;
@@ -163,6 +188,7 @@ export class ServerProcess {
         }, stdio: ["ignore", "pipe", "pipe"] },
     );
     this.child = child;
+    reapChildrenAtExit(child);
     child.stdout?.on("data", (chunk: Buffer) => (this.output += chunk.toString()));
     child.stderr?.on("data", (chunk: Buffer) => (this.output += chunk.toString()));
     let healthy = false;
@@ -175,8 +201,14 @@ export class ServerProcess {
         return false; // not listening yet
       }
     };
+    // The banner first: it says this child listens on the port. A health answer alone could come from
+    // another process that took the port in the moment between `freePort` and this child's listen.
     // Generous: a loaded machine may take long to start a node and run its migrations.
-    await waitFor(async () => exited || (healthy = await isHealthy()), () => `server on ${this.port} to become healthy`, 60_000);
+    await waitFor(
+      async () => exited || (this.output.includes("Parley is running") && (healthy = await isHealthy())),
+      () => `server on ${this.port} to become healthy`,
+      90_000,
+    );
     if (!healthy) throw new Error(`server exited at start:\n${this.output}`);
   }
 

@@ -35,11 +35,14 @@ export async function readUntil<T>(
   return last as T;
 }
 
-/** Resolves with the first value an event source emits that matches, or fails after the timeout. */
+/**
+ * Resolves with the first value an event source emits that matches, or fails after the timeout.
+ * Subscribe before the action that causes the event: a value emitted earlier is not seen.
+ */
 export function nextEvent<T>(
   subscribe: (listener: (value: T) => void) => () => void,
   matches: (value: T) => boolean = () => true,
-  timeoutMs = 10_000,
+  timeoutMs = 30_000,
 ): Promise<T> {
   return new Promise<T>((resolve, reject) => {
     const timer = setTimeout(() => {

@@ -85,7 +85,7 @@ export class RawClient {
   }
 
   /** The next frame matching, already received or to come; fails after `timeoutMs`. */
-  next(match: (f: Frame) => boolean, timeoutMs = 5000): Promise<Frame> {
+  next(match: (f: Frame) => boolean, timeoutMs = 20_000): Promise<Frame> {
     const index = this.frames.findIndex(match);
     if (index >= 0) return Promise.resolve(this.frames.splice(index, 1)[0] as Frame);
     return new Promise((resolve, reject) => {
@@ -112,7 +112,7 @@ export class RawClient {
   }
 
   /** Resolves once the server has closed the socket. */
-  whenClosed(timeoutMs = 5000): Promise<{ code: number; reason: string }> {
+  whenClosed(timeoutMs = 20_000): Promise<{ code: number; reason: string }> {
     if (this.closed !== undefined) return Promise.resolve(this.closed);
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error("socket not closed in time")), timeoutMs);

@@ -13,7 +13,7 @@ import type { ClientFrame, ErrorCode, Limits, SessionIdentity, StoredEventMap } 
 import { DEFAULT_LIMITS } from "@parley/protocol";
 
 /** How long a test waits for an expected frame or event before failing. */
-export const WAIT_MS = 3_000;
+export const WAIT_MS = 20_000;
 
 type Predicate = (frame: ClientFrame) => boolean;
 type FrameOf<T extends ClientFrame["t"]> = Extract<ClientFrame, { t: T }>;
