@@ -5,7 +5,7 @@ import { insertAtCaret } from "@parley/protocol";
 import type { Strings } from "../i18n.js";
 import { loadOnDemand, useOnDemand } from "../on-demand.js";
 import type { ChatSession } from "../session.js";
-import { AttachIcon } from "./icons.js";
+import { AttachIcon, SmileIcon } from "./icons.js";
 
 const emojiGrid = loadOnDemand(() => import("./EmojiGrid.js"));
 
@@ -64,7 +64,7 @@ export function Composer({ session, strings }: { session: ChatSession; strings: 
       </button>
       <input ref={picker} type="file" hidden accept="image/png,image/jpeg,.pdf,.doc,.docx,.ppt,.pptx,.xls,.xlsx" multiple onChange={onPick} tabIndex={-1} />
       <button type="button" class="icon emoji-button" aria-label={strings.emoji} title={strings.emoji} aria-expanded={isEmojiOpen} onClick={() => setEmojiOpen(!isEmojiOpen)}>
-        <span aria-hidden="true">🙂</span>
+        <SmileIcon />
       </button>
       {isEmojiOpen && grid !== null && (
         <grid.EmojiGrid
