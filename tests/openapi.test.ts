@@ -49,6 +49,8 @@ interface World {
   carolId: string;
   /** The widget script's ETag, to be answered 304. */
   widgetEtag: string;
+  /** Alice's personal canned response, changed then removed. */
+  cannedId: string;
 }
 
 const MISSING_MESSAGE = "MSG_00000000-0000-4000-8000-000000000000";
@@ -185,6 +187,21 @@ const CALLS: Record<string, (w: World) => Call[]> = {
     { method: "POST", path: "/livechat/default/endContactByChatID", ...json(w.alice, { chatID: MISSING_CHAT }), status: 404 },
   ],
 
+  "GET /v1/canned-responses": (w) => [{ method: "GET", path: "/v1/canned-responses", headers: bearer(w.alice), status: 200 }],
+  "POST /v1/canned-responses": (w) => [
+    { method: "POST", path: "/v1/canned-responses", ...json(w.admin, { scope: "shared", title: "Thanks", shortcut: "thanks", text: "Thank you, {{customer.name}}!" }), status: 201 },
+    { method: "POST", path: "/v1/canned-responses", ...json(w.alice, { scope: "shared", title: "Thanks", shortcut: "thanks2", text: "Thanks" }), status: 403 },
+    { method: "POST", path: "/v1/canned-responses", ...json(w.admin, { scope: "shared", title: "Thanks", shortcut: "thanks", text: "Thanks" }), status: 409 },
+    { method: "POST", path: "/v1/canned-responses", ...json(w.admin, { scope: "shared", title: "Thanks", shortcut: "Bad Shortcut", text: "Thanks" }), status: 400 },
+  ],
+  "PATCH /v1/canned-responses/:id": (w) => [
+    { method: "PATCH", path: `/v1/canned-responses/${w.cannedId}`, ...json(w.alice, { title: "Hello" }), status: 200 },
+    { method: "PATCH", path: `/v1/canned-responses/${w.cannedId}`, ...json(w.admin, { title: "Hello" }), status: 404 },
+  ],
+  "DELETE /v1/canned-responses/:id": (w) => [
+    { method: "DELETE", path: `/v1/canned-responses/${w.cannedId}`, headers: bearer(w.alice), status: 200 },
+    { method: "DELETE", path: `/v1/canned-responses/${w.cannedId}`, headers: bearer(w.alice), status: 404 },
+  ],
   "GET /v1/api-keys": (w) => [
     { method: "GET", path: "/v1/api-keys", headers: bearer(w.admin), status: 200 },
     { method: "GET", path: "/v1/api-keys", headers: bearer(w.alice), status: 403 },
@@ -300,6 +317,12 @@ beforeAll(async () => {
     body: JSON.stringify({ name: "to revoke", scopes: ["transcripts:read"] }),
   });
   const { apiKey } = (await created.json()) as { apiKey: { id: string } };
+  const canned = await fetch(`${server.url}/v1/canned-responses`, {
+    method: "POST",
+    headers: json(alice, undefined).headers,
+    body: JSON.stringify({ scope: "personal", title: "Greeting", shortcut: "hi", text: "Hello {{customer.name}}" }),
+  });
+  const { cannedResponse } = (await canned.json()) as { cannedResponse: { id: string } };
   const assets = join(dirname(createRequire(import.meta.url).resolve("@parley/console/package.json")), "dist", "assets");
   world = {
     admin,
@@ -312,6 +335,7 @@ beforeAll(async () => {
     consoleAsset: readdirSync(assets).find((name) => name.endsWith(".css")) ?? "index.css",
     widgetEtag: (await fetch(`${server.url}/widget.js`)).headers.get("etag") ?? "",
     carolId: await agentId(server.url, admin, "carol"),
+    cannedId: cannedResponse.id,
   };
   document = (await (await fetch(`${server.url}/openapi.json`)).json()) as Document;
 }, 60_000);

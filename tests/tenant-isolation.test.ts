@@ -357,6 +357,27 @@ const ROUTES: Record<string, (c: Context) => RestAttack[]> = {
       call: { method: "DELETE", path: `/v1/queues/${c.victim.queue}`, headers: bearer(credential!) },
       expect: { refused: { method: "DELETE", path: "/v1/queues/ghost-sales", headers: bearer(credential!) } },
     })),
+  // Canned responses: a tenant's agents list its shared ones and their own; another tenant's ids are unknown.
+  "GET /v1/canned-responses": (c) => [
+    { name: "the canned responses listed by the attacker's Bob", node: "node2", call: { method: "GET", path: "/v1/canned-responses", headers: bearer(c.attacker.tokens.bob) }, expect: "answered" },
+    { name: "the canned responses listed by the attacker's API key", node: "node2", call: { method: "GET", path: "/v1/canned-responses", headers: bearer(c.attacker.apiKey.key) }, expect: { code: "API_KEY_SCOPE" } },
+    {
+      name: "the canned responses listed by the attacker's agent on the victim's host name",
+      node: "node2",
+      call: { method: "GET", path: "/v1/canned-responses", headers: bearer(c.attacker.tokens.bob, { host: TENANT_HOSTS[VICTIM]! }) },
+      expect: { code: "TENANT_MISMATCH" },
+    },
+  ],
+  "POST /v1/canned-responses": (c) => [
+    {
+      name: "a shared canned response made by the attacker's admin on the victim's host name",
+      node: "node2",
+      call: { method: "POST", path: "/v1/canned-responses", ...json({ scope: "shared", title: "Pay here", shortcut: "pay", text: "https://attacker.example/pay" }, bearer(c.attacker.tokens.alice, { host: TENANT_HOSTS[VICTIM]! })) },
+      expect: { code: "TENANT_MISMATCH" },
+    },
+  ],
+  ...cannedAttacks("PATCH", { text: "https://attacker.example/pay" }),
+  ...cannedAttacks("DELETE"),
   // Webhooks: a tenant's admins manage its endpoints and read their delivery logs only.
   "GET /v1/webhooks": (c) => [
     { name: "the webhooks listed by the attacker's admin", node: "node2", call: { method: "GET", path: "/v1/webhooks", headers: bearer(c.attacker.tokens.alice) }, expect: "answered" },
@@ -574,6 +595,24 @@ function cursorOf(chatId: string): string {
  * A webhook route on the victim's endpoint (and delivery), by the attacker's
  * admin and API key: answered as on ids that name nothing.
  */
+/** The victim's shared and personal canned responses, changed or removed by the attacker's admin: as unknown as ids naming nothing. */
+function cannedAttacks(method: string, body?: unknown): Record<string, (c: Context) => RestAttack[]> {
+  const make = (id: string, token: string): Call => ({
+    method,
+    path: `/v1/canned-responses/${id}`,
+    ...(body === undefined ? { headers: bearer(token) } : json(body, bearer(token))),
+  });
+  return {
+    [`${method} /v1/canned-responses/:id`]: (c) =>
+      (["sharedId", "personalId"] as const).map((which) => ({
+        name: `the victim's ${which === "sharedId" ? "shared" : "personal"} canned response, ${method} by the attacker's admin`,
+        node: "node2",
+        call: make(c.victim.canned[which], c.attacker.tokens.alice),
+        expect: { refused: make(ghost.cannedId, c.attacker.tokens.alice) },
+      })),
+  };
+}
+
 function webhookAttacks(method: string, path: (id: string, deliveryId: string) => string, body?: unknown): Record<string, (c: Context) => RestAttack[]> {
   const route = `${method} ${path(":id", ":deliveryId")}`;
   return {

@@ -122,6 +122,7 @@ export const ghost = {
   keyId: `KEY_${randomUUID()}`,
   webhookId: `WHK_${randomUUID()}`,
   deliveryId: `DLV_${randomUUID()}`,
+  cannedId: `CANNED_${randomUUID()}`,
 };
 
 // ---------------------------------------------------------------------------
@@ -268,6 +269,8 @@ export interface TenantWorld {
   webhook: { id: string; deliveryId: string };
   /** An offline message left with the tenant. */
   offlineMessageId: string;
+  /** A shared canned response (made by Alice, an admin) and Bob's personal one. */
+  canned: { sharedId: string; personalId: string };
   /** Every id and text of this tenant's data: none may appear in an answer to the other tenant. */
   markers: Set<string>;
   /** SHA-256 of every file this tenant holds, as downloaded by its own participants. */
@@ -458,6 +461,15 @@ export async function seedTenant(url: string, tenant: string, apiKey: InstallKey
   const createdQueue = await call(url, { method: "POST", path: "/v1/queues", ...json({ name: queue, mode: "auto", members: [agentIds.alice] }, bearer(apiKey.key)) });
   if (createdQueue.status !== 201) throw new Error(`queue of ${tenant} not created: ${createdQueue.status} ${createdQueue.text}`);
   markers.add(queue);
+  const canned = { sharedId: "", personalId: "" };
+  for (const [who, scope] of [["alice", "shared"], ["bob", "personal"]] as const) {
+    const text = `${secret} canned ${scope} {{customer.name}}`;
+    const made = await call(url, { method: "POST", path: "/v1/canned-responses", ...json({ scope, title: `${tenant} ${scope}`, shortcut: `${tenant}-${scope}`, text }, bearer(tokens[who])) });
+    if (made.status !== 201) throw new Error(`canned response of ${tenant} not created: ${made.status} ${made.text}`);
+    const id = (JSON.parse(made.text) as { cannedResponse: { id: string } }).cannedResponse.id;
+    canned[scope === "shared" ? "sharedId" : "personalId"] = id;
+    markers.add(id).add(text);
+  }
 
   return {
     tenant,
@@ -478,6 +490,7 @@ export async function seedTenant(url: string, tenant: string, apiKey: InstallKey
     apiKey,
     webhook: { id: webhookId, deliveryId },
     offlineMessageId,
+    canned,
     markers,
     fileDigests,
   };

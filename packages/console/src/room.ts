@@ -227,7 +227,7 @@ export class Room {
   }
 
   /** What the conversation opens next: the composer in note mode, or the transfer dialog (the supervisor's view asks). */
-  pendingAction: "whisper" | "transfer" | "takeOver" | undefined;
+  pendingAction: "whisper" | "transfer" | "takeOver" | "end" | undefined;
 
   startWhisper(): void {
     this.pendingAction = "whisper";
@@ -236,6 +236,12 @@ export class Room {
 
   startTransfer(): void {
     this.pendingAction = "transfer";
+    this.changed();
+  }
+
+  /** Asks the conversation to confirm ending the chat (the keyboard shortcut). */
+  startEnd(): void {
+    this.pendingAction = "end";
     this.changed();
   }
 

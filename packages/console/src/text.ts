@@ -65,6 +65,11 @@ export function formatTime(iso: string): string {
   return new Date(iso).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
 }
 
+/** The full local date and time, for a timestamp's hover title. */
+export function formatFullDate(iso: string): string {
+  return new Date(iso).toLocaleString([], { dateStyle: "full", timeStyle: "medium" });
+}
+
 /** Hands a blob to the browser as a download with this name. */
 export function saveBlob(blob: Blob, fileName: string): void {
   const url = URL.createObjectURL(blob);

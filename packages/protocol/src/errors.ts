@@ -67,6 +67,8 @@ export const ERRORS = {
   AGENT_USERNAME_TAKEN: { status: 409, message: "An agent of this tenant already has that username." },
   LAST_ADMIN: { status: 409, message: "This is the tenant's last enabled admin: make another admin first." },
   TRANSFER_INVALID: { status: 400, message: "A transfer names exactly one target, an agent other than yourself or a queue." },
+  CANNED_RESPONSE_NOT_FOUND: { status: 404, message: "No canned response with that id that you may see." },
+  CANNED_SHORTCUT_TAKEN: { status: 409, message: "Another canned response of the same scope already has that shortcut." },
   // Content
   TEXT_EMPTY: { status: 400, message: "The message text is empty." },
   TEXT_TOO_LONG: { status: 400, message: "The message text exceeds the maximum length." },
@@ -94,6 +96,7 @@ export const ERRORS = {
   WEBHOOK_LIMIT: { status: 409, message: "This tenant holds the maximum number of webhook endpoints; remove one first." },
   CALL_DATA_TOO_LARGE: { status: 413, message: "The chat's call data would hold more than 30 keys or 8 KiB." },
   OFFLINE_MESSAGES_FULL: { status: 429, message: "This company holds as many unanswered offline messages as it may; try again later." },
+  CANNED_RESPONSE_LIMIT: { status: 409, message: "This scope holds the maximum number of canned responses; remove one first." },
   // Media
   MEDIA_INVALID_BASE64: { status: 400, message: "The file is not valid Base64, or it is truncated." },
   MEDIA_EMPTY: { status: 400, message: "The file is empty." },

@@ -27,3 +27,6 @@ export * from "./call-data.js";
 export * from "./front-door.js";
 export * from "./supervision.js";
 export * from "./call-data-rules.js";
+export * from "./canned.js";
+export * from "./emoji.js";
+export * from "./caret.js";

@@ -15,6 +15,8 @@ export const newEventId = (): string => `EVT_${randomUUID()}`;
 export const newNoteId = (): string => `NOTE_${randomUUID()}`;
 /** `UPLOAD_<uuid>`: an uploaded media file. */
 export const newUploadId = (): string => `UPLOAD_${randomUUID()}`;
+/** A new canned response id. */
+export const newCannedId = (): string => `CANNED_${randomUUID()}`;
 
 /**
  * The upload id of a file sent inline: derived from the chat, the sender, the

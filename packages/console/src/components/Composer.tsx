@@ -1,15 +1,32 @@
 /**
  * Writing to the customer: Enter sends (Shift+Enter is a new line), a lone
  * http(s) URL goes as a link, files come from the picker, a drop or a paste,
- * with upload progress and the server's reason when one is refused.
+ * with upload progress and the server's reason when one is refused. `/` at
+ * the start opens the canned responses (CannedPicker.tsx).
  */
-import { useEffect, useState } from "preact/hooks";
+import { useEffect, useRef, useState } from "preact/hooks";
+import { insertAtCaret } from "@parley/protocol";
+import type { PlaceholderValues } from "../canned-fill.js";
 import type { Desk } from "../desk.js";
 import type { Room } from "../room.js";
 import { safeHttpUrl } from "../text.js";
+import { useCannedPicker } from "./CannedPicker.js";
+import { EmojiPicker } from "./EmojiPicker.js";
+
+/** What the chat on screen fills a canned response's placeholders with. */
+function placeholderValues(desk: Desk, room: Room): PlaceholderValues {
+  const customer = room.contact.participants.find((p) => !p.isAgent) as { email?: unknown } | undefined;
+  return {
+    customerName: room.customerNickname,
+    customerEmail: typeof customer?.email === "string" && customer.email !== "" ? customer.email : null,
+    agentName: desk.login.agent.nickname,
+    callData: room.contact.callData,
+  };
+}
 
 export function Composer({ desk, room }: { desk: Desk; room: Room }) {
   const [text, setText] = useState("");
+  const box = useRef<HTMLTextAreaElement>(null);
   // Note mode: what is written is an internal note (a whisper when monitoring), never sent to the customer.
   const [isNote, setNote] = useState(room.isMonitor);
   useEffect(() => {
@@ -21,6 +38,10 @@ export function Composer({ desk, room }: { desk: Desk; room: Room }) {
   const asNote = isNote || room.isMonitor;
   const upload = desk.uploads.get(room.id);
   const error = desk.errors.get(room.id);
+  const canned = useCannedPicker(desk.login.token, text, () => placeholderValues(desk, room), (filled) => {
+    setText(filled);
+    if (!asNote) desk.typing(room, filled !== "");
+  });
 
   const send = () => {
     const value = text.trim();
@@ -46,16 +67,23 @@ export function Composer({ desk, room }: { desk: Desk; room: Room }) {
       <label for="composer-text" class="sr-only">
         {asNote ? "Internal note (the customer does not see it)" : `Message to ${room.customerNickname}`}
       </label>
+      {canned.view}
       <textarea
+        ref={box}
+        {...canned.textareaProps}
         id="composer-text"
         rows={2}
-        placeholder={asNote ? "Internal note — the customer does not see this" : "Write a message… (Enter sends, Shift+Enter for a new line)"}
+        placeholder={asNote ? "Internal note — the customer does not see this" : "Write a message… (Enter sends, Shift+Enter for a new line, / for canned responses)"}
         value={text}
         onInput={(e) => {
           setText(e.currentTarget.value);
           if (!asNote) desk.typing(room, e.currentTarget.value !== "");
         }}
         onKeyDown={(e) => {
+          if (canned.onKeyDown(e)) {
+            e.preventDefault();
+            return;
+          }
           if (e.key === "Enter" && !e.shiftKey && !e.isComposing) {
             e.preventDefault();
             send();
@@ -81,6 +109,17 @@ export function Composer({ desk, room }: { desk: Desk; room: Room }) {
         >
           Note
         </button>
+        <EmojiPicker
+          onPick={(emoji) => {
+            const input = box.current;
+            const next = insertAtCaret(text, emoji, input?.selectionStart ?? text.length, input?.selectionEnd ?? text.length);
+            setText(next.text);
+            if (input === null) return;
+            input.focus();
+            // After Preact wrote the new value: the caret goes just after the emoji.
+            requestAnimationFrame(() => input.setSelectionRange(next.caret, next.caret));
+          }}
+        />
         <label class="button-like" for="composer-file">
           Attach file
         </label>

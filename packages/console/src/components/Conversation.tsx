@@ -17,10 +17,11 @@ export function Conversation({ desk, room }: { desk: Desk; room: Room }) {
   const [isConfirmingEnd, setConfirmingEnd] = useState(false);
   const [isTransferring, setTransferring] = useState(false);
   const [isTakingOver, setTakingOver] = useState(false);
-  // The supervisor's view asked for the transfer dialog (Reassign).
+  // The supervisor's view asked for the transfer dialog (Reassign), or a keyboard shortcut for it or for ending.
   useEffect(() => {
-    if (room.pendingAction !== "transfer" && room.pendingAction !== "takeOver") return;
+    if (room.pendingAction !== "transfer" && room.pendingAction !== "takeOver" && room.pendingAction !== "end") return;
     if (room.pendingAction === "transfer") setTransferring(true);
+    else if (room.pendingAction === "end") setConfirmingEnd(true);
     else setTakingOver(true);
     room.pendingAction = undefined;
   }, [room, room.pendingAction]);

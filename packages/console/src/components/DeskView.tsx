@@ -16,6 +16,8 @@ import { StatusSwitch } from "./StatusSwitch.js";
 import { SupervisorView } from "./SupervisorView.js";
 import { TenantsView, useIsSuperAdmin } from "./TenantsView.js";
 import { AdminView, useIsAdmin } from "./AdminView.js";
+import { CannedView } from "./CannedView.js";
+import { ShortcutHelp } from "./ShortcutHelp.js";
 import { DEFAULT_TENANT, tenantOfToken } from "../tenant.js";
 
 export function DeskView({ desk, onLogout }: { desk: Desk; onLogout: () => void }) {
@@ -33,12 +35,14 @@ export function DeskView({ desk, onLogout }: { desk: Desk; onLogout: () => void 
   const [isSupervising, setSupervising] = useState(false);
   const isAdmin = useIsAdmin(desk.login);
   const [isAdminShown, setAdminShown] = useState(false);
+  const [isCannedShown, setCannedShown] = useState(false);
   // Opening a chat leaves the companies, admin, offline-message and supervision views.
   useEffect(() => {
     setTenantsShown(false);
     setAdminShown(false);
     setShowOffline(false);
     setSupervising(false);
+    setCannedShown(false);
   }, [desk.selectedId, readOnlyId]);
   const room = readOnlyId === undefined ? desk.selected : undefined;
   // A chat that ends here belongs in the ended list at once.
@@ -99,6 +103,9 @@ export function DeskView({ desk, onLogout }: { desk: Desk; onLogout: () => void 
           }}>
           Offline messages
         </button>
+        <button type="button" aria-pressed={isCannedShown} onClick={() => setCannedShown(!isCannedShown)}>
+          Canned responses
+        </button>
         <button type="button" onClick={() => setShowPrivacy(true)}>
           Customer data
         </button>
@@ -107,6 +114,7 @@ export function DeskView({ desk, onLogout }: { desk: Desk; onLogout: () => void 
             Queues
           </button>
         )}
+        <ShortcutHelp desk={desk} />
         <button type="button" onClick={onLogout}>
           Log out
         </button>
@@ -142,6 +150,8 @@ export function DeskView({ desk, onLogout }: { desk: Desk; onLogout: () => void 
         <main class="main" id="main">
           {showQueues && isAdmin === true ? (
             <QueuesAdmin token={desk.login.token} onClose={() => setShowQueues(false)} />
+          ) : isCannedShown ? (
+            <CannedView token={desk.login.token} maySupervise={desk.maySupervise} onClose={() => setCannedShown(false)} />
           ) : showPrivacy ? (
             <PrivacyView token={desk.login.token} onClose={() => setShowPrivacy(false)} />
           ) : isSupervising ? (

@@ -4,7 +4,7 @@
  */
 import { useEffect, useState } from "preact/hooks";
 import type { MediaBody, Tick, TimelineItem } from "../room.js";
-import { formatSize, formatTime, linkify, safeHttpUrl } from "../text.js";
+import { formatFullDate, formatSize, formatTime, linkify, safeHttpUrl } from "../text.js";
 import { NoteView } from "./NoteView.js";
 import { RoleBadge } from "./RoleBadge.js";
 
@@ -131,7 +131,7 @@ export function MessageView({ item, access }: { item: TimelineItem; access: Medi
   return (
     <li class={`message ${item.isMine ? "mine" : "theirs"} ${item.author.isAgent ? "by-agent" : "by-customer"}`} data-id={item.id}>
       <div class="meta">
-        <span class="author">{item.author.nickname}</span> <RoleBadge isAgent={item.author.isAgent} /> <time dateTime={item.ts}>{formatTime(item.ts)}</time>
+        <span class="author">{item.author.nickname}</span> <RoleBadge isAgent={item.author.isAgent} /> <time dateTime={item.ts} title={formatFullDate(item.ts)}>{formatTime(item.ts)}</time>
       </div>
       {content}
       {tick !== undefined && (

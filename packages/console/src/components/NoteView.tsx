@@ -3,7 +3,7 @@
  * words that the customer does not see it (not by colour alone).
  */
 import type { InternalNote } from "@parley/sdk";
-import { formatTime } from "../text.js";
+import { formatFullDate, formatTime } from "../text.js";
 
 const KIND_LABELS: Record<InternalNote["kind"], string> = {
   note: "Internal note",
@@ -26,7 +26,7 @@ export function NoteView({ note }: { note: InternalNote }) {
           {KIND_LABELS[note.kind]}
           {targetOf(note)}
         </span>{" "}
-        — <span class="author">{note.author.nickname}</span> <time dateTime={note.ts}>{formatTime(note.ts)}</time>
+        — <span class="author">{note.author.nickname}</span> <time dateTime={note.ts} title={formatFullDate(note.ts)}>{formatTime(note.ts)}</time>
       </div>
       {note.text !== "" && <p class="text">{note.text}</p>}
       <p class="note-private">Internal note — the customer does not see this</p>

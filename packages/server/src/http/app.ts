@@ -14,6 +14,7 @@ import type { Store } from "../store/types.js";
 import { DEFAULT_HTTP_GUARDS, type HttpGuards } from "../config.js";
 import { apiKeyRoutes } from "./api-keys.js";
 import { queueRoutes } from "./queues.js";
+import { cannedRoutes } from "./canned-responses.js";
 import { webhookRoutes } from "./webhooks.js";
 import { WebhookAdmin } from "../integrations/webhook-admin.js";
 import { agentRoutes } from "./agents.js";
@@ -150,6 +151,7 @@ export function buildApp(deps: AppDeps): FastifyInstance {
   chatRoutes(app, deps);
   callDataRoutes(app, deps);
   supervisionRoutes(app, deps);
+  cannedRoutes(app, deps);
   tenantRoutes(app, deps);
   sdkRoutes(app);
   widgetRoutes(app);

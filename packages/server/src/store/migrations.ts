@@ -486,6 +486,25 @@ const m010_queues: Migration = {
   },
 };
 
+const m017_canned_responses: Migration = {
+  async up(db: Kysely<unknown>): Promise<void> {
+    // Canned responses: `scope` is "shared" (the tenant's) or the owning agent's user id, so one unique index
+    // keeps shortcuts unique per scope and the console's list (shared and mine) is one index range each.
+    await db.schema
+      .createTable("canned_responses")
+      .addColumn("tenant", "text", (c) => c.notNull())
+      .addColumn("id", "text", (c) => c.primaryKey())
+      .addColumn("scope", "text", (c) => c.notNull())
+      .addColumn("title", "text", (c) => c.notNull())
+      .addColumn("shortcut", "text", (c) => c.notNull())
+      .addColumn("text", "text", (c) => c.notNull())
+      .addColumn("created_at", "text", (c) => c.notNull())
+      .addColumn("updated_at", "text", (c) => c.notNull())
+      .execute();
+    await db.schema.createIndex("canned_responses_scope_shortcut").unique().on("canned_responses").columns(["tenant", "scope", "shortcut"]).execute();
+  },
+};
+
 /** Every migration by name; names sort in the order they apply. */
 export const MIGRATIONS: Record<string, Migration> = {
   "001_initial": m001_initial,
@@ -501,4 +520,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   "012_webhooks": m012_webhooks,
   "013_call_data": m013_call_data,
   "014_front_door": m014_front_door,
+  "017_canned_responses": m017_canned_responses,
 };

@@ -327,7 +327,21 @@ export interface ChatNotesTable {
   target_queue: string | null;
 }
 
+/** A canned response (see store/canned-queries.ts): the tenant's shared ones, and each agent's personal ones. */
+export interface CannedResponsesTable {
+  tenant: string;
+  id: string;
+  /** `shared`, or the owning agent's user id: shortcuts are unique per tenant and scope. */
+  scope: string;
+  title: string;
+  shortcut: string;
+  text: string;
+  created_at: string;
+  updated_at: string;
+}
+
 export interface Database {
+  canned_responses: CannedResponsesTable;
   webhook_endpoints: WebhookEndpointsTable;
   webhook_deliveries: WebhookDeliveriesTable;
   audit_log: AuditLogTable;

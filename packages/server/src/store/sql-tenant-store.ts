@@ -14,6 +14,7 @@ import { selectCallData } from "./call-data-queries.js";
 import { listContacts } from "./contact-list.js";
 import { frontDoorQueries, type FrontDoorStore } from "./front-door-queries.js";
 import { deskQueries, type AgentDeskRecord, type DeskStore, type GoneAgent } from "./desk-queries.js";
+import { cannedQueries, type CannedStore } from "./canned-queries.js";
 import { noteQueries, type AgentSummary, type NoteStore, type OpenChatRow } from "./note-queries.js";
 import type { Database } from "./schema.js";
 import { queueQueries, type QueueStore } from "./queue-queries.js";
@@ -80,6 +81,7 @@ export class SqlTenantStore implements TenantStore {
   private readonly webhooks: WebhookStore;
   private readonly agentAdmin: AgentAdminStore;
   private readonly frontDoor: FrontDoorStore;
+  private readonly canned: CannedStore;
 
   constructor(
     readonly name: string,
@@ -93,6 +95,29 @@ export class SqlTenantStore implements TenantStore {
     this.apiKeys = apiKeyStore(this.db);
     this.webhooks = webhookStore(this.db);
     this.agentAdmin = agentAdminQueries(this.db);
+    this.canned = cannedQueries(this.db);
+  }
+
+  // -- canned responses (store/canned-queries.ts) ------------------------------
+
+  listCanned(agentId: string): ReturnType<CannedStore["listCanned"]> {
+    return this.backend.guard(this.canned.listCanned(agentId));
+  }
+
+  getCanned(id: string): ReturnType<CannedStore["getCanned"]> {
+    return this.backend.guard(this.canned.getCanned(id));
+  }
+
+  createCanned(...args: Parameters<CannedStore["createCanned"]>): ReturnType<CannedStore["createCanned"]> {
+    return this.backend.guard(this.canned.createCanned(...args));
+  }
+
+  updateCanned(...args: Parameters<CannedStore["updateCanned"]>): ReturnType<CannedStore["updateCanned"]> {
+    return this.backend.guard(this.canned.updateCanned(...args));
+  }
+
+  deleteCanned(id: string): ReturnType<CannedStore["deleteCanned"]> {
+    return this.backend.guard(this.canned.deleteCanned(id));
   }
 
   // -- agent administration (store/agent-admin-queries.ts) -------------------

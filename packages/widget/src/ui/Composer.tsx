@@ -1,13 +1,29 @@
-/** Where the customer writes: Enter sends, Shift+Enter is a new line; files by picker or paste. @module */
+/** Where the customer writes: Enter sends, Shift+Enter is a new line; files by picker or paste; emoji from a grid loaded on demand. @module */
 import type { JSX } from "preact";
 import { useRef, useState } from "preact/hooks";
+import { insertAtCaret } from "@parley/protocol";
 import type { Strings } from "../i18n.js";
+import { loadOnDemand, useOnDemand } from "../on-demand.js";
 import type { ChatSession } from "../session.js";
-import { AttachIcon } from "./icons.js";
+import { AttachIcon, SmileIcon } from "./icons.js";
+
+const emojiGrid = loadOnDemand(() => import("./EmojiGrid.js"));
 
 export function Composer({ session, strings }: { session: ChatSession; strings: Strings }): JSX.Element {
   const [text, setText] = useState("");
   const picker = useRef<HTMLInputElement>(null);
+  const box = useRef<HTMLTextAreaElement>(null);
+  const [isEmojiOpen, setEmojiOpen] = useState(false);
+  const grid = useOnDemand(emojiGrid, isEmojiOpen);
+  const pickEmoji = (emoji: string) => {
+    const input = box.current;
+    const next = insertAtCaret(text, emoji, input?.selectionStart ?? text.length, input?.selectionEnd ?? text.length);
+    setText(next.text);
+    setEmojiOpen(false);
+    if (input === null) return;
+    input.focus();
+    requestAnimationFrame(() => input.setSelectionRange(next.caret, next.caret));
+  };
   const send = () => {
     if (text.trim() === "") return;
     session.sendText(text);
@@ -47,7 +63,20 @@ export function Composer({ session, strings }: { session: ChatSession; strings: 
         <AttachIcon />
       </button>
       <input ref={picker} type="file" hidden accept="image/png,image/jpeg,.pdf,.doc,.docx,.ppt,.pptx,.xls,.xlsx" multiple onChange={onPick} tabIndex={-1} />
-      <textarea id="parley-text" rows={1} aria-label={strings.message} placeholder={strings.message} value={text} onInput={onInput} onKeyDown={onKeyDown} onPaste={onPaste} />
+      <button type="button" class="icon emoji-button" aria-label={strings.emoji} title={strings.emoji} aria-expanded={isEmojiOpen} onClick={() => setEmojiOpen(!isEmojiOpen)}>
+        <SmileIcon />
+      </button>
+      {isEmojiOpen && grid !== null && (
+        <grid.EmojiGrid
+          label={strings.emoji}
+          onPick={pickEmoji}
+          onClose={() => {
+            setEmojiOpen(false);
+            box.current?.focus();
+          }}
+        />
+      )}
+      <textarea ref={box} id="parley-text" rows={1} aria-label={strings.message} placeholder={strings.message} value={text} onInput={onInput} onKeyDown={onKeyDown} onPaste={onPaste} />
       <button type="submit" class="primary">
         {strings.send}
       </button>

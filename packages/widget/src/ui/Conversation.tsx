@@ -31,6 +31,11 @@ function clockTime(iso: string): string {
   return new Date(iso).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
 }
 
+/** The full date and time of a message, shown on hover. */
+function fullDate(iso: string): string {
+  return new Date(iso).toLocaleString([], { dateStyle: "full", timeStyle: "medium" });
+}
+
 const TICKS: Record<string, string> = { pending: "…", sent: "✓", received: "✓✓", seen: "✓✓", failed: "!" };
 
 function Ticks({ entry, strings }: { entry: Entry; strings: Strings }): JSX.Element | null {
@@ -132,7 +137,7 @@ export function Conversation(props: Props): JSX.Element {
             </div>
             {(entry.ts !== undefined || entry.status !== undefined) && (
               <span class="meta">
-                {entry.ts !== undefined && <time dateTime={entry.ts}>{clockTime(entry.ts)}</time>}
+                {entry.ts !== undefined && <time dateTime={entry.ts} title={fullDate(entry.ts)}>{clockTime(entry.ts)}</time>}
                 <Ticks entry={entry} strings={props.strings} />
               </span>
             )}

@@ -15,3 +15,7 @@ export const AttachIcon = () => (
   <Icon path="M16.5 6v11.5a4.5 4.5 0 0 1-9 0V5a3 3 0 0 1 6 0v10.5a1.5 1.5 0 0 1-3 0V6H9v9.5a3 3 0 0 0 6 0V5a4.5 4.5 0 0 0-9 0v12.5a6 6 0 0 0 12 0V6z" />
 );
 export const DocumentIcon = () => <Icon path="M6 2h8l6 6v14H6zm7 1.5V9h5.5zM8 13h10v1.5H8zm0 3.5h10V18H8z" />;
+/** A smiling face (Material's "mood" outline). */
+export const SmileIcon = () => (
+  <Icon path="M12 2a10 10 0 1 0 0 20 10 10 0 0 0 0-20zm0 18a8 8 0 1 1 0-16 8 8 0 0 1 0 16zm3.5-9a1.5 1.5 0 1 0 0-3 1.5 1.5 0 0 0 0 3zm-7 0a1.5 1.5 0 1 0 0-3 1.5 1.5 0 0 0 0 3zm3.5 6.5a5.5 5.5 0 0 0 5.1-3.5H6.9a5.5 5.5 0 0 0 5.1 3.5z" />
+);
