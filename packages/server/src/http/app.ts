@@ -21,6 +21,7 @@ import { AgentAdmin } from "../auth/agent-admin.js";
 import { auditRoutes } from "./audit.js";
 import { authRoutes } from "./auth.js";
 import { callDataRoutes } from "./call-data.js";
+import { chatCustomerRoutes } from "./chat-customer.js";
 import { chatRoutes } from "./chats.js";
 import { chatTranscriptRoutes } from "./chat-transcript.js";
 import { supervisionRoutes } from "./supervision.js";
@@ -149,6 +150,7 @@ export function buildApp(deps: AppDeps): FastifyInstance {
   authRoutes(app, deps);
   chatRoutes(app, deps);
   callDataRoutes(app, deps);
+  chatCustomerRoutes(app, deps);
   supervisionRoutes(app, deps);
   tenantRoutes(app, deps);
   sdkRoutes(app);

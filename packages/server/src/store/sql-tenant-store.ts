@@ -40,6 +40,7 @@ import { eraseChat, selectChatMedia, selectCustomerChats } from "./customer-data
 import type { AuditEntry, AuditQuery, AuditRecord, CustomerSelector, DeletedBatch, ErasedChat } from "./lifecycle-store.js";
 import { claimLease, deleteChats, deleteOrphanMedia, releaseLease, selectExpiredChats, selectOrphanMedia } from "./retention-queries.js";
 import { TenantDb } from "./tenant-db.js";
+import { visitorContextQueries, type VisitorContextStore } from "./visitor-context-queries.js";
 import { selectSubscribers, webhookStore, type WebhookStore, type WebhookSubscriber } from "./webhook-queries.js";
 import type { WebhookSubscriberCache } from "./webhook-subscribers.js";
 import type {
@@ -80,6 +81,7 @@ export class SqlTenantStore implements TenantStore {
   private readonly webhooks: WebhookStore;
   private readonly agentAdmin: AgentAdminStore;
   private readonly frontDoor: FrontDoorStore;
+  private readonly visitors: VisitorContextStore;
 
   constructor(
     readonly name: string,
@@ -93,6 +95,17 @@ export class SqlTenantStore implements TenantStore {
     this.apiKeys = apiKeyStore(this.db);
     this.webhooks = webhookStore(this.db);
     this.agentAdmin = agentAdminQueries(this.db);
+    this.visitors = visitorContextQueries(this.db);
+  }
+
+  // -- visitor context and previous chats (store/visitor-context-queries.ts) --
+
+  getVisitorContext(chatId: string): ReturnType<VisitorContextStore["getVisitorContext"]> {
+    return this.backend.guard(this.visitors.getVisitorContext(chatId));
+  }
+
+  previousChats(chatId: string, limit: number): ReturnType<VisitorContextStore["previousChats"]> {
+    return this.backend.guard(this.visitors.previousChats(chatId, limit));
   }
 
   // -- agent administration (store/agent-admin-queries.ts) -------------------
