@@ -6,11 +6,11 @@
  * remove the context.
  */
 import { randomUUID } from "node:crypto";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import type { VisitorContext } from "@parley/protocol";
 import type { Store, TenantStore } from "../src/store/types.js";
 import type { StoreFactory } from "./store.contract.js";
-import { participant, stub } from "./store-fixtures.js";
+import { freshStoreEachTest, participant, stub } from "./store-fixtures.js";
 
 const VISITOR = "v_0123456789abcdefXYZ";
 
@@ -28,25 +28,10 @@ async function chat(store: TenantStore, createdAt: string, options: { email?: st
 
 export function visitorContextContract(name: string, factory: StoreFactory): void {
   describe(`Store contract, visitor context: ${name}`, () => {
+    const current = freshStoreEachTest(factory, ["acme"]);
     let store: Store;
-    let location: Awaited<ReturnType<StoreFactory["create"]>>;
-
-    beforeEach(async () => {
-      location = await factory.create();
-      store = await location.open();
-      await store.migrate();
-      await store.createTenant({
-        name: "acme",
-        displayName: "Acme",
-        status: "active",
-        limits: { maxAgents: null, maxActiveChats: null, maxStorageBytes: null },
-        retentionDays: null,
-        createdAt: new Date().toISOString(),
-      });
-    });
-    afterEach(async () => {
-      await store.close();
-      await location.cleanup();
+    beforeEach(() => {
+      store = current();
     });
 
     it("keeps a chat's visitor context with the chat, and none for a chat started without one", async () => {
