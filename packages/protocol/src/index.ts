@@ -28,3 +28,4 @@ export * from "./front-door.js";
 export * from "./supervision.js";
 export * from "./call-data-rules.js";
 export * from "./visitor-context.js";
+export * from "./visitor-context-rules.js";
