@@ -70,12 +70,7 @@ export class Desk {
       this.announce(`${offer.nickname} is offered to you (queue ${offer.queue}).`);
       raise({ title: "A chat is offered to you", body: `${offer.nickname} (queue ${offer.queue})`, tag: `offer-${offer.chatId}` }, this.isSoundOn);
     });
-    // Back in the tab: the chat on screen is read.
-    document.addEventListener("visibilitychange", () => {
-      if (document.visibilityState !== "visible" || this.selected === undefined) return;
-      this.selected.markAllSeen();
-      this.changed();
-    });
+    document.addEventListener("visibilitychange", this.tabShown);
     this.sdk.LIVECHAT.on("offerWithdrawn", ({ chatId }) => {
       if (this.offers.delete(chatId)) this.changed();
     });
@@ -152,6 +147,7 @@ export class Desk {
   }
 
   stop(): void {
+    document.removeEventListener("visibilitychange", this.tabShown);
     this.feed?.stop();
     void this.sdk.LIVECHAT.logout();
   }
@@ -387,6 +383,13 @@ export class Desk {
     this.announce(`New chat from ${chat.nickname}`);
     raise({ title: "New chat waiting", body: `${chat.nickname}: ${chat.firstMessage?.text ?? ""}`.trim(), tag: `chat-${chat.id}` }, this.isSoundOn);
   }
+
+  /** Back in the tab: the chat on screen is read. */
+  private readonly tabShown = (): void => {
+    if (document.visibilityState !== "visible" || this.selected === undefined) return;
+    this.selected.markAllSeen();
+    this.changed();
+  };
 
   /** A message from someone else in one of my chats. */
   private messageArrived(room: Room, from: string, what: string): void {
