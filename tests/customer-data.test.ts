@@ -57,12 +57,15 @@ interface SeededCustomer {
   logout(): Promise<void>;
 }
 
+/** What the customer's browser sends when the chat starts (the widget's visitor context). */
+const visitorContextOf = (tenant: string, nickname: string) => ({ visitorId: `v_${tenant}_${nickname}_0000000000`, language: "de-DE", timeZone: "Europe/Berlin" });
+
 /** A customer of `tenant` who writes two messages and sends a PDF; an agent answers. */
 async function customerWithHistory(tenant: string, nickname: string, email: string, agentToken: string): Promise<SeededCustomer> {
   const started = await fetch(`${url}/v1/contacts`, {
     method: "POST",
     headers: { "content-type": "application/json" },
-    body: JSON.stringify({ nickname, email, uri: "https://shop.example/help", userAgent: "Mozilla/5.0 (Dana's phone)", tenant }),
+    body: JSON.stringify({ nickname, email, uri: "https://shop.example/help", userAgent: "Mozilla/5.0 (Dana's phone)", tenant, context: visitorContextOf(tenant, nickname) }),
   });
   expect(started.status).toBe(201);
   const body = (await started.json()) as StartContactResponse;
@@ -158,6 +161,7 @@ describe("a customer's export", () => {
     const texts = chat.events.filter((e: { name: string }) => e.name === "message").map((e: { data: { content: { text: string } } }) => e.data.content.text);
     expect(texts).toEqual([...dana.texts, "Thanks Dana, I see account DE89"]);
     expect(chat.chat).toMatchObject({ id: dana.chatId, email: "dana@example.com", nickname: "Dana" });
+    expect(chat.visitorContext).toEqual(visitorContextOf("default", "Dana"));
     const fileEntry = Object.keys(zip).find((k) => k.startsWith(`files/${dana.chatId}/`))!;
     expect(fileEntry).toMatch(/^files\/CHAT_[^/]+\/UPLOAD_[^/]+-Dana-payslip\.pdf$/);
     expect(Buffer.from(zip[fileEntry]!).equals(dana.pdf)).toBe(true);
@@ -196,7 +200,7 @@ describe("a customer's erasure", () => {
     expect(answer.status).toBe(200);
     expect(await answer.json()).toMatchObject({ chats: 1, chatIds: [dana.chatId], files: 1 });
 
-    const secrets = ["Dana", "DE89", "+49 30", "payslip", "dana@example.com", "shop.example", "Dana's phone"];
+    const secrets = ["Dana", "DE89", "+49 30", "payslip", "dana@example.com", "shop.example", "Dana's phone", "Europe/Berlin", visitorContextOf("default", "Dana").visitorId];
     const readable = (text: string) => secrets.filter((secret) => text.includes(secret));
 
     // REST: the transcript (back office) and the chat list.
@@ -225,6 +229,7 @@ describe("a customer's erasure", () => {
     const zip = await exportZip(`chatId=${dana.chatId}`, tokens["default/root"]!);
     expect(Object.keys(zip).filter((k) => k.startsWith("files/"))).toEqual([]);
     expect(readable(Object.values(zip).map((b) => strFromU8(b)).join("\n"))).toEqual([]);
+    expect(JSON.parse(strFromU8(zip[`chats/${dana.chatId}.json`]!)).visitorContext).toBeNull();
 
     // The blob store: the PDF's bytes are gone, the look-alike's (another chat) stay.
     const blobs = new FsBlobStore({ dir: `${data.dir}/media` });

@@ -143,6 +143,11 @@ const CALLS: Record<string, (w: World) => Call[]> = {
     { method: "GET", path: "/v1/chats", headers: bearer(w.customer.token), status: 403 },
     { method: "GET", path: "/v1/chats", status: 401 },
   ],
+  "GET /v1/chats/:chatId/customer": (w) => [
+    { method: "GET", path: `/v1/chats/${w.customer.chatId}/customer`, headers: bearer(w.admin), status: 200 },
+    { method: "GET", path: `/v1/chats/${MISSING_CHAT}/customer`, headers: bearer(w.admin), status: 404 },
+    { method: "GET", path: `/v1/chats/${w.customer.chatId}/customer`, headers: bearer(w.customer.token), status: 403 },
+  ],
   "POST /v1/contacts/:chatId/uploads": (w) => [
     {
       method: "POST",

@@ -285,6 +285,14 @@ const ROUTES: Record<string, (c: Context) => RestAttack[]> = {
       call: { method: "PATCH", path: `/v1/chats/${c.victim.chat.chatId}/call-data`, ...json({ queue: "attacker" }, bearer(credential!)) },
       expect: { refused: { method: "PATCH", path: `/v1/chats/${ghost.chatId}/call-data`, ...json({ queue: "attacker" }, bearer(credential!)) } },
     })),
+  // The customer panel (visitor context): the victim's customer, context and previous chats stay theirs.
+  "GET /v1/chats/:chatId/customer": (c) =>
+    [["agent", c.attacker.tokens.bob], ["API key", c.attacker.apiKey.key], ["customer", c.attacker.chat.customerToken]].map(([who, credential]) => ({
+      name: `the victim's customer read by the attacker's ${who}`,
+      node: "node2" as const,
+      call: { method: "GET", path: `/v1/chats/${c.victim.chat.chatId}/customer`, headers: bearer(credential!) },
+      expect: { refused: { method: "GET", path: `/v1/chats/${ghost.chatId}/customer`, headers: bearer(credential!) } },
+    })),
   "GET /livechat/:domain/getChatTranscriptByChatID/:chatId": (c) =>
     backOffice(c, "GET", (domain, ids) => `/livechat/${domain}/getChatTranscriptByChatID/${ids === "victim" ? c.victim.chat.chatId : ghost.chatId}`),
   "GET /livechat/:domain/getChatTranscriptByUserID/:userId": (c) =>

@@ -6,7 +6,8 @@
 import { createLiveChatSdk, LiveChatError, type AgentStatus, type TransferResult, type ChatFeed, type ChatFeedEvent, type ChatListItem, type LiveChatSdk, type ManualAgentStatus } from "@parley/sdk";
 import { fetchMyChatIds } from "./my-chats.js";
 import { Room, type MessageBody } from "./room.js";
-import { loadOpenChats, loadSoundOn, saveOpenChats, saveSoundOn, type AgentLogin } from "./session.js";
+import { loadSoundOn, raise, saveSoundOn, titleOf } from "./notifications.js";
+import { loadOpenChats, saveOpenChats, type AgentLogin } from "./session.js";
 import { messageTypeOf, waitingSince } from "./text.js";
 import type { ChatOffer } from "@parley/protocol";
 
@@ -67,7 +68,9 @@ export class Desk {
     this.sdk.LIVECHAT.on("offer", (offer) => {
       this.offers.set(offer.chatId, offer);
       this.announce(`${offer.nickname} is offered to you (queue ${offer.queue}).`);
+      raise({ title: "A chat is offered to you", body: `${offer.nickname} (queue ${offer.queue})`, tag: `offer-${offer.chatId}` }, this.isSoundOn);
     });
+    document.addEventListener("visibilitychange", this.tabShown);
     this.sdk.LIVECHAT.on("offerWithdrawn", ({ chatId }) => {
       if (this.offers.delete(chatId)) this.changed();
     });
@@ -144,6 +147,7 @@ export class Desk {
   }
 
   stop(): void {
+    document.removeEventListener("visibilitychange", this.tabShown);
     this.feed?.stop();
     void this.sdk.LIVECHAT.logout();
   }
@@ -154,7 +158,9 @@ export class Desk {
   }
 
   changed(): void {
-    document.title = this.newChats > 0 ? `(${this.newChats}) Parley console` : "Parley console";
+    let unread = 0;
+    for (const room of this.rooms.values()) if (!room.isMonitor) unread += room.unread;
+    document.title = titleOf(unread, this.newChats);
     for (const listener of this.listeners) listener();
   }
 
@@ -194,6 +200,7 @@ export class Desk {
       const contact = await this.sdk.LIVECHAT.joinContact(chatId, this.login.agent.nickname).finally(() => this.joining.delete(chatId));
       room = new Room(contact, () => this.changed(), (text) => this.announce(text));
       const joined = room;
+      room.onIncoming = (from, what) => this.messageArrived(joined, from, what);
       room.isVisible = () => this.selectedId === joined.id && document.visibilityState === "visible";
       this.rooms.set(chatId, room);
       this.rememberOpenChats();
@@ -374,29 +381,22 @@ export class Desk {
   private chatStarted(chat: ChatListItem): void {
     this.newChats += 1;
     this.announce(`New chat from ${chat.nickname}`);
-    if (this.isSoundOn) chime();
+    raise({ title: "New chat waiting", body: `${chat.nickname}: ${chat.firstMessage?.text ?? ""}`.trim(), tag: `chat-${chat.id}` }, this.isSoundOn);
+  }
+
+  /** Back in the tab: the chat on screen is read. */
+  private readonly tabShown = (): void => {
+    if (document.visibilityState !== "visible" || this.selected === undefined) return;
+    this.selected.markAllSeen();
+    this.changed();
+  };
+
+  /** A message from someone else in one of my chats. */
+  private messageArrived(room: Room, from: string, what: string): void {
+    raise({ title: `New message from ${from}`, body: what, tag: `message-${room.id}`, isQuiet: true, onClick: () => this.select(room.id) }, this.isSoundOn);
   }
 
   private rememberOpenChats(): void {
     saveOpenChats([...this.rooms.values()].filter((room) => !room.isMonitor).map((room) => room.id));
-  }
-}
-
-/** A short two-note chime, made in the browser: no sound file to ship. */
-function chime(): void {
-  try {
-    const audio = new AudioContext();
-    for (const [i, frequency] of [660, 880].entries()) {
-      const oscillator = audio.createOscillator();
-      const gain = audio.createGain();
-      oscillator.frequency.value = frequency;
-      gain.gain.setValueAtTime(0.15, audio.currentTime + i * 0.15);
-      gain.gain.exponentialRampToValueAtTime(0.001, audio.currentTime + i * 0.15 + 0.3);
-      oscillator.connect(gain).connect(audio.destination);
-      oscillator.start(audio.currentTime + i * 0.15);
-      oscillator.stop(audio.currentTime + i * 0.15 + 0.3);
-    }
-  } catch {
-    // No audio (autoplay policy, no device): the title badge still tells.
   }
 }

@@ -224,7 +224,11 @@ export class Room {
               ? `chose ${body.option.text}`
               : `${body.messageType === "IMAGE" ? "an image" : "a document"}, ${body.fileName}`;
     this.announce(`${withRole(author)}: ${what}`);
+    if (!this.isMonitor) this.onIncoming?.(withRole(author), what);
   }
+
+  /** Told of each message from someone else (the desk's notifications). */
+  onIncoming: ((from: string, what: string) => void) | undefined;
 
   /** What the conversation opens next: the composer in note mode, or the transfer dialog (the supervisor's view asks). */
   pendingAction: "whisper" | "transfer" | "takeOver" | "end" | undefined;

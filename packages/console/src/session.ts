@@ -48,13 +48,3 @@ export function loadOpenChats(): string[] {
 export function saveOpenChats(ids: string[]): void {
   sessionStorage.setItem(OPEN_CHATS_KEY, JSON.stringify(ids));
 }
-
-const SOUND_KEY = "parley.console.sound";
-
-export function loadSoundOn(): boolean {
-  return localStorage.getItem(SOUND_KEY) === "on";
-}
-
-export function saveSoundOn(on: boolean): void {
-  localStorage.setItem(SOUND_KEY, on ? "on" : "off");
-}

@@ -84,6 +84,7 @@ export const ERRORS = {
   MENU_OPTION_NOT_FOUND: { status: 400, message: "That menu or quick reply does not offer this option." },
   WEBHOOK_URL_INVALID: { status: 400, message: "Webhook URLs must be absolute http or https URLs without a user name or password." },
   CALL_DATA_INVALID: { status: 400, message: "Call data keys are 1 to 64 characters of A-Z, a-z, 0-9, _ . -; values are strings of at most 1,024 characters." },
+  VISITOR_CONTEXT_INVALID: { status: 400, message: "The visitor context has a visitor id, language or time zone that is malformed or too long." },
   EMAIL_INVALID: { status: 400, message: "That is not an e-mail address." },
   HOURS_INVALID: { status: 400, message: "The business hours name an unknown time zone, an interval that closes before it opens, or a date that does not exist." },
   // Limits

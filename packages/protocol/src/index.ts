@@ -30,3 +30,5 @@ export * from "./call-data-rules.js";
 export * from "./canned.js";
 export * from "./emoji.js";
 export * from "./caret.js";
+export * from "./visitor-context.js";
+export * from "./visitor-context-rules.js";

@@ -8,6 +8,7 @@ import { DocumentTypeSchema, MediaMessageTypeSchema, MediaRenditionSchema } from
 import { TENANT_PATTERN } from "./ids.js";
 import { CallDataSchema } from "./call-data.js";
 import { QUEUE_NAME_PATTERN } from "./queues.js";
+import { VisitorContextSchema } from "./visitor-context.js";
 
 /** The tenant a request names, when it names one (absent: the host name's tenant, or `default`). */
 const TenantField = Type.Optional(Type.String({ pattern: TENANT_PATTERN }));
@@ -26,6 +27,8 @@ export const StartContactBody = Type.Object(
     callData: Type.Optional(CallDataSchema),
     /** The queue the chat starts into; the tenant's `default` queue when omitted. */
     queue: Type.Optional(Type.String({ pattern: QUEUE_NAME_PATTERN })),
+    /** What the browser tells about the visitor (language, time zone, visitor id); refused with `VISITOR_CONTEXT_INVALID`. */
+    context: Type.Optional(VisitorContextSchema),
   },
   { additionalProperties: false },
 );

@@ -1,5 +1,7 @@
 /** Chats and messages made straight in a store, for tests below the chat domain. @module */
 import { randomUUID } from "node:crypto";
+import { afterEach, beforeEach } from "vitest";
+import type { StoreFactory } from "./store.contract.js";
 import type { AppendRequest, MediaRecord, ParticipantRecord, StoredEvent, Store, TenantStore } from "../src/store/types.js";
 
 const ts = () => new Date().toISOString();
@@ -89,4 +91,28 @@ export function mediaMessage(chat: string, user: string, mediaId: string, client
     clientId,
     change: { kind: "mediaAttached", mediaId, messageId: id },
   };
+}
+
+/**
+ * A fresh, migrated store for each test of a contract, with the named tenants
+ * created (active, no limits); closed and removed after each test.
+ * @returns the current test's store
+ */
+export function freshStoreEachTest(factory: StoreFactory, tenants: readonly string[]): () => Store {
+  let store: Store | undefined;
+  let location: Awaited<ReturnType<StoreFactory["create"]>> | undefined;
+  beforeEach(async () => {
+    location = await factory.create();
+    store = await location.open();
+    await store.migrate();
+    for (const name of tenants) {
+      const limits = { maxAgents: null, maxActiveChats: null, maxStorageBytes: null };
+      await store.createTenant({ name, displayName: name, status: "active", limits, retentionDays: null, createdAt: new Date().toISOString() });
+    }
+  });
+  afterEach(async () => {
+    await store?.close();
+    await location?.cleanup();
+  });
+  return () => store!;
 }

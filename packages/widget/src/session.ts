@@ -6,6 +6,7 @@
  */
 import type { Contact, LiveChatError, LiveChatSdk, QueuePosition } from "@parley/sdk";
 import { DEFAULT_LIMITS } from "@parley/protocol";
+import { visitorContext } from "./visitor-context.js";
 import { TENANT_NAME, type WidgetConfig } from "./config.js";
 import type { HostPage } from "./host-page.js";
 import { entryOf, localKey, withAnswers, type Entry, type Status } from "./entries.js";
@@ -174,7 +175,7 @@ export class ChatSession {
       const response = await fetch(`${this.config.serverUrl}/v1/contacts`, {
         method: "POST",
         headers: { "content-type": "application/json" },
-        body: JSON.stringify(callData === undefined ? body : { ...body, callData }),
+        body: JSON.stringify({ ...body, context: visitorContext(this.config.serverUrl, this.config.tenant), ...(callData === undefined ? {} : { callData }) }),
       }).catch(() => {
         throw new StartFailure("UNREACHABLE");
       });

@@ -3,7 +3,6 @@ import { useEffect, useMemo, useRef, useState } from "preact/hooks";
 import type { Desk } from "../desk.js";
 import type { Room } from "../room.js";
 import { saveBlob } from "../text.js";
-import { CallDataDetails } from "./CallDataDetails.js";
 import { Composer } from "./Composer.js";
 import { ConfirmEnd } from "./ConfirmEnd.js";
 import { ImageViewer } from "./ImageViewer.js";
@@ -118,7 +117,6 @@ export function Conversation({ desk, room }: { desk: Desk; room: Room }) {
           </>
         )}
       </header>
-      <CallDataDetails callData={room.contact.callData} />
       <ol
         class="timeline"
         ref={log}

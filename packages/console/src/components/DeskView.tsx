@@ -4,8 +4,10 @@ import type { ChatListItem } from "@parley/protocol";
 import type { Desk } from "../desk.js";
 import { useDesk } from "../hooks.js";
 import { Conversation } from "./Conversation.js";
+import { CustomerPanel } from "./CustomerPanel.js";
 import { EndedChats } from "./EndedChats.js";
 import { MyChats } from "./MyChats.js";
+import { NotificationSettings } from "./NotificationSettings.js";
 import { OfflineMessagesView } from "./OfflineMessagesView.js";
 import { OfferCards } from "./OfferCard.js";
 import { QueuesAdmin } from "./QueuesAdmin.js";
@@ -93,10 +95,7 @@ export function DeskView({ desk, onLogout }: { desk: Desk; onLogout: () => void 
         )}
         <span class={`state state-${desk.connectionState}`}>{desk.connectionState === "connected" ? "Online" : "Reconnecting…"}</span>
         <StatusSwitch desk={desk} />
-        <label class="sound">
-          <input type="checkbox" checked={desk.isSoundOn} onChange={(e) => desk.setSound(e.currentTarget.checked)} />
-          Sound on new chats
-        </label>
+        <NotificationSettings desk={desk} />
         <button type="button" aria-pressed={showOffline} onClick={() => {
             setShowPrivacy(false);
             setShowOffline(!showOffline);
@@ -172,7 +171,10 @@ export function DeskView({ desk, onLogout }: { desk: Desk; onLogout: () => void 
           ) : readOnlyId !== undefined ? (
             <ReadOnlyChat key={readOnlyId} chatId={readOnlyId} outline={readOnly} login={desk.login} onClose={closeReadOnly} />
           ) : room !== undefined ? (
-            <Conversation key={room.id} desk={desk} room={room} />
+            <>
+              <Conversation key={room.id} desk={desk} room={room} />
+              <CustomerPanel key={`customer-${room.id}`} chatId={room.id} callData={room.contact.callData} login={desk.login} />
+            </>
           ) : (
             <p class="empty">Join a waiting chat, or open one of yours.</p>
           )}

@@ -4,7 +4,7 @@
  * its state change in one transaction.
  * @module
  */
-import { DEFAULT_QUEUE, normalizeNickname, type AckResult, type QueueNoticeEvent, type ContactEndedEvent, type ContactTransferredEvent, type ContactInfo, type Limits, type User, type UserAddedEvent, type UserLeftEvent, type UserRef } from "@parley/protocol";
+import { DEFAULT_QUEUE, normalizeNickname, type AckResult, type QueueNoticeEvent, type ContactEndedEvent, type ContactTransferredEvent, type ContactInfo, type Limits, type User, type UserAddedEvent, type UserLeftEvent, type UserRef, type VisitorContext } from "@parley/protocol";
 import { mayRead } from "../auth/access.js";
 import type { TenantAgentNames } from "../auth/agent-names.js";
 import type { TokenClaims } from "../auth/tokens.js";
@@ -13,6 +13,7 @@ import { newChatId, newEventId, newUserId } from "../ids.js";
 import type { ParticipantRecord } from "../store/types.js";
 import type { ChatAccess } from "./access.js";
 import { requireValidCallData } from "./call-data.js";
+import { requireValidVisitorContext } from "./visitor-context.js";
 import { toContactInfo, toUser, userRef } from "./payloads.js";
 import type { CommitPipeline } from "./pipeline.js";
 import { presentParticipants } from "./state.js";
@@ -30,6 +31,8 @@ export interface StartContactInput {
   callData?: Record<string, string>;
   /** The queue the chat starts into (checked to exist by the caller); `default` when omitted. */
   queue?: string;
+  /** What the customer's browser tells about itself (checked against its budgets here). */
+  context?: VisitorContext;
 }
 
 export interface JoinOutcome {
@@ -79,6 +82,7 @@ export class ChatMembership {
     const nickname = await validateCustomerNickname(input.nickname, this.limits, this.agentNames.of(tenant));
     if (input.uri !== undefined) validateLink(input.uri, this.limits);
     if (input.callData !== undefined) requireValidCallData(input.callData);
+    if (input.context !== undefined) requireValidVisitorContext(input.context);
     const chatId = newChatId();
     const userId = newUserId();
     const ts = now();
@@ -105,6 +109,7 @@ export class ChatMembership {
       customer,
       firstEvent: { id: newEventId(), name: "userAdded", userId, ts, data },
       ...(input.callData === undefined ? {} : { callData: input.callData }),
+      ...(input.context === undefined ? {} : { visitorContext: input.context }),
     });
     return { chatId, user: userRef(customer) };
   }

@@ -22,6 +22,7 @@ import { AgentAdmin } from "../auth/agent-admin.js";
 import { auditRoutes } from "./audit.js";
 import { authRoutes } from "./auth.js";
 import { callDataRoutes } from "./call-data.js";
+import { chatCustomerRoutes } from "./chat-customer.js";
 import { chatRoutes } from "./chats.js";
 import { chatTranscriptRoutes } from "./chat-transcript.js";
 import { supervisionRoutes } from "./supervision.js";
@@ -150,6 +151,7 @@ export function buildApp(deps: AppDeps): FastifyInstance {
   authRoutes(app, deps);
   chatRoutes(app, deps);
   callDataRoutes(app, deps);
+  chatCustomerRoutes(app, deps);
   supervisionRoutes(app, deps);
   cannedRoutes(app, deps);
   tenantRoutes(app, deps);

@@ -43,6 +43,7 @@ export function contactRoutes(app: FastifyInstance, deps: ContactRoutesDeps): vo
       if (title !== undefined) input.title = title;
       if (request.body.callData !== undefined) input.callData = request.body.callData;
       if (queue !== undefined) input.queue = queue;
+      if (request.body.context !== undefined) input.context = request.body.context;
       input.userAgent = userAgent ?? request.headers["user-agent"]?.slice(0, 512);
       if (input.userAgent === undefined) delete input.userAgent;
       const { chatId, user } = await deps.chat.startContact(tenant, input);

@@ -6,10 +6,13 @@
 import { ParleyError } from "../errors.js";
 import type { TenantLifecycleStore } from "../store/lifecycle-store.js";
 import type { CommittedEvent, ContactWithParticipants } from "../store/types.js";
+import type { StoredVisitorContext } from "../store/visitor-context-queries.js";
 
 /** The tenant's store, as the export and the erasure use it. */
 export interface CustomerDataStore extends Pick<TenantLifecycleStore, "customerChats" | "chatMedia" | "eraseChat"> {
   getContact(chatId: string): Promise<ContactWithParticipants | undefined>;
+  /** What the customer's browser told about itself: exported with the chat. */
+  getVisitorContext(chatId: string): Promise<StoredVisitorContext | undefined>;
   eventsAfter(chatId: string, afterSeq: number, limit: number): Promise<CommittedEvent[]>;
   /** Deletes the offline messages left with an e-mail address; how many (absent: none are kept). */
   eraseOfflineMessages?(email: string): Promise<number>;

@@ -2,7 +2,7 @@
  * A customer's export: everything stored about one customer, as a ZIP of
  * JSON and files, streamed (see docs/privacy.md for the layout):
  *
- * - `chats/<chatId>.json`: the chat, its participants and every event;
+ * - `chats/<chatId>.json`: the chat, its participants, its visitor context and every event;
  * - `files/<chatId>/<uploadId>-<fileName>`: each file's bytes, from the blob store;
  * - `customer.json`, written last: who, which chats, which files.
  *
@@ -74,7 +74,8 @@ export async function writeExport(
       if (last === undefined || page.length < EVENTS_PAGE) break;
       after = last.seq;
     }
-    await zip.add(`chats/${contact.id}.json`, json({ chat: contact, events }), { level: JSON_LEVEL, modified: new Date(contact.createdAt) });
+    const visitorContext = (await deps.store.getVisitorContext(contact.id)) ?? null;
+    await zip.add(`chats/${contact.id}.json`, json({ chat: contact, visitorContext, events }), { level: JSON_LEVEL, modified: new Date(contact.createdAt) });
 
     for (const file of chatFiles) {
       const path = `files/${contact.id}/${file.id}-${file.fileName}`;

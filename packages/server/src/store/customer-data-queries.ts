@@ -112,6 +112,8 @@ export async function eraseChat(db: TenantDb, chatId: string, at: string): Promi
       .execute();
 
     await trx.deleteFrom("call_data").where("call_data.chat_id", "=", chatId).execute();
+    // The browser's language, time zone and visitor id are the customer's too.
+    await trx.deleteFrom("visitor_contexts").where("visitor_contexts.chat_id", "=", chatId).execute();
     // The survey's rating stays for the reports; what the customer wrote goes.
     await trx.updateTable("surveys").set({ comment: null, answers: "{}" }).where("surveys.chat_id", "=", chatId).execute();
     await trx.updateTable("participants").set({ nickname: ERASED }).where("participants.chat_id", "=", chatId).where("participants.user_id", "=", customer).execute();

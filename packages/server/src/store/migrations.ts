@@ -505,6 +505,26 @@ const m017_canned_responses: Migration = {
   },
 };
 
+const m018_visitor_context: Migration = {
+  async up(db: Kysely<unknown>): Promise<void> {
+    // What the customer's browser told when the chat started, besides the page and user agent the chat row
+    // keeps: its language, time zone and visitor id (random, kept in the browser per tenant). One row per chat.
+    await db.schema
+      .createTable("visitor_contexts")
+      .addColumn("tenant", "text", (c) => c.notNull())
+      .addColumn("chat_id", "text", (c) => c.notNull())
+      .addColumn("visitor_id", "text")
+      .addColumn("language", "text")
+      .addColumn("time_zone", "text")
+      .addColumn("created_at", "text", (c) => c.notNull())
+      .addPrimaryKeyConstraint("visitor_contexts_pk", ["tenant", "chat_id"])
+      .execute();
+    // A visitor's previous chats, newest first; and a customer's by e-mail, compared without regard to case.
+    await db.schema.createIndex("visitor_contexts_tenant_visitor").on("visitor_contexts").columns(["tenant", "visitor_id", "created_at"]).execute();
+    await sql`create index contacts_tenant_lower_email on contacts (tenant, lower(email))`.execute(db);
+  },
+};
+
 /** Every migration by name; names sort in the order they apply. */
 export const MIGRATIONS: Record<string, Migration> = {
   "001_initial": m001_initial,
@@ -521,4 +541,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   "013_call_data": m013_call_data,
   "014_front_door": m014_front_door,
   "017_canned_responses": m017_canned_responses,
+  "018_visitor_context": m018_visitor_context,
 };

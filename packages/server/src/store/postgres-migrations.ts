@@ -60,6 +60,7 @@ export const POSTGRES_MIGRATIONS: Record<string, Migration> = {
   "013_call_data": shared("013_call_data"),
   "014_front_door": shared("014_front_door"),
   "017_canned_responses": shared("017_canned_responses"),
+  "018_visitor_context": shared("018_visitor_context"),
 };
 
 /** Advisory lock key held while migrating ("parley" in ASCII), so only one node migrates at a time. */

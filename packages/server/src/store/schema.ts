@@ -340,6 +340,16 @@ export interface CannedResponsesTable {
   updated_at: string;
 }
 
+/** What a customer's browser told about itself when a chat started (see store/visitor-context-queries.ts). */
+export interface VisitorContextsTable {
+  tenant: string;
+  chat_id: string;
+  visitor_id: string | null;
+  language: string | null;
+  time_zone: string | null;
+  created_at: string;
+}
+
 export interface Database {
   canned_responses: CannedResponsesTable;
   webhook_endpoints: WebhookEndpointsTable;
@@ -357,6 +367,7 @@ export interface Database {
   api_keys: ApiKeysTable;
   agent_presence: AgentPresenceTable;
   call_data: CallDataTable;
+  visitor_contexts: VisitorContextsTable;
   queue_settings: QueueSettingsTable;
   surveys: SurveysTable;
   offline_messages: OfflineMessagesTable;

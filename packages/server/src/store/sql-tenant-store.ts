@@ -41,6 +41,7 @@ import { eraseChat, selectChatMedia, selectCustomerChats } from "./customer-data
 import type { AuditEntry, AuditQuery, AuditRecord, CustomerSelector, DeletedBatch, ErasedChat } from "./lifecycle-store.js";
 import { claimLease, deleteChats, deleteOrphanMedia, releaseLease, selectExpiredChats, selectOrphanMedia } from "./retention-queries.js";
 import { TenantDb } from "./tenant-db.js";
+import { visitorContextQueries, type VisitorContextStore } from "./visitor-context-queries.js";
 import { selectSubscribers, webhookStore, type WebhookStore, type WebhookSubscriber } from "./webhook-queries.js";
 import type { WebhookSubscriberCache } from "./webhook-subscribers.js";
 import type {
@@ -82,6 +83,7 @@ export class SqlTenantStore implements TenantStore {
   private readonly agentAdmin: AgentAdminStore;
   private readonly frontDoor: FrontDoorStore;
   private readonly canned: CannedStore;
+  private readonly visitors: VisitorContextStore;
 
   constructor(
     readonly name: string,
@@ -96,6 +98,7 @@ export class SqlTenantStore implements TenantStore {
     this.webhooks = webhookStore(this.db);
     this.agentAdmin = agentAdminQueries(this.db);
     this.canned = cannedQueries(this.db);
+    this.visitors = visitorContextQueries(this.db);
   }
 
   // -- canned responses (store/canned-queries.ts) ------------------------------
@@ -118,6 +121,16 @@ export class SqlTenantStore implements TenantStore {
 
   deleteCanned(id: string): ReturnType<CannedStore["deleteCanned"]> {
     return this.backend.guard(this.canned.deleteCanned(id));
+  }
+
+  // -- visitor context and previous chats (store/visitor-context-queries.ts) --
+
+  getVisitorContext(chatId: string): ReturnType<VisitorContextStore["getVisitorContext"]> {
+    return this.backend.guard(this.visitors.getVisitorContext(chatId));
+  }
+
+  previousChats(chatId: string, limit: number): ReturnType<VisitorContextStore["previousChats"]> {
+    return this.backend.guard(this.visitors.previousChats(chatId, limit));
   }
 
   // -- agent administration (store/agent-admin-queries.ts) -------------------

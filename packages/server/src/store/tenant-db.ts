@@ -51,7 +51,8 @@ export type TenantTable =
   | "queues"
   | "queue_members"
   | "chat_routing"
-  | "canned_responses";
+  | "canned_responses"
+  | "visitor_contexts";
 
 /** A row to insert into a tenant-owned table, without its tenant: the scope adds it. */
 export type TenantRow<T extends TenantTable> = Omit<Insertable<Database[T]>, "tenant">;

@@ -4,7 +4,7 @@
  * it. Every implementation passes the contract suite in `test/store.contract.ts`.
  * @module
  */
-import type { CallData, DocumentType, MediaMessageType, NamedEvent, StoredEvent, StoredEventName } from "@parley/protocol";
+import type { CallData, DocumentType, MediaMessageType, NamedEvent, StoredEvent, StoredEventName, VisitorContext } from "@parley/protocol";
 import { StoreUnavailableError } from "../db/unavailable.js";
 import type { ApiKeyStore } from "./api-key-queries.js";
 import type { InstallLifecycleStore, TenantLifecycleStore } from "./lifecycle-store.js";
@@ -14,6 +14,7 @@ import type { ClaimedDelivery } from "./install-queries.js";
 import type { WebhookStore } from "./webhook-queries.js";
 import type { AgentAdminStore } from "./agent-admin-queries.js";
 import type { FrontDoorStore } from "./front-door-queries.js";
+import type { VisitorContextStore } from "./visitor-context-queries.js";
 import type { NoteStore } from "./note-queries.js";
 import type { CannedStore } from "./canned-queries.js";
 
@@ -261,6 +262,8 @@ export interface NewContact {
   firstEvent: { id: string; userId: string; ts: string; payload?: string } & NamedEvent<"userAdded">;
   /** The chat's call data, stored with it. */
   callData?: CallData;
+  /** What the customer's browser told about itself (see store/visitor-context-queries.ts), stored with it. */
+  visitorContext?: VisitorContext;
 }
 
 /** A page of messages, oldest first. */
@@ -399,7 +402,7 @@ export interface Store extends InstallLifecycleStore {
 }
 
 /** Agents, chats, event logs, files, audit log, API keys and the desk of one tenant. All methods are async. */
-export interface TenantStore extends TenantLifecycleStore, ApiKeyStore, DeskStore, QueueStore, WebhookStore, AgentAdminStore, FrontDoorStore, NoteStore, CannedStore {
+export interface TenantStore extends TenantLifecycleStore, ApiKeyStore, DeskStore, QueueStore, WebhookStore, AgentAdminStore, FrontDoorStore, NoteStore, CannedStore, VisitorContextStore {
   /** The tenant every method is scoped to. */
   readonly name: string;
 
