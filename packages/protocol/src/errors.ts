@@ -84,6 +84,8 @@ export const ERRORS = {
   CALL_DATA_INVALID: { status: 400, message: "Call data keys are 1 to 64 characters of A-Z, a-z, 0-9, _ . -; values are strings of at most 1,024 characters." },
   EMAIL_INVALID: { status: 400, message: "That is not an e-mail address." },
   HOURS_INVALID: { status: 400, message: "The business hours name an unknown time zone, an interval that closes before it opens, or a date that does not exist." },
+  REPORT_RANGE_INVALID: { status: 400, message: "A report needs from and to as YYYY-MM-DD days, from not after to, at most 92 days apart." },
+  TIME_ZONE_INVALID: { status: 400, message: "That is not a time zone this server knows (use an IANA name such as Europe/Paris)." },
   // Limits
   RATE_LIMITED: { status: 429, message: "Too many requests; slow down and retry later." },
   CONNECTION_LIMIT: { status: 429, message: "Too many open connections or requests in flight from this client; finish some and retry." },
@@ -93,6 +95,7 @@ export const ERRORS = {
   CUSTOMER_DATA_TOO_LARGE: { status: 413, message: "The customer has more chats or files than one export or erasure may cover; ask a chat id at a time." },
   WEBHOOK_LIMIT: { status: 409, message: "This tenant holds the maximum number of webhook endpoints; remove one first." },
   CALL_DATA_TOO_LARGE: { status: 413, message: "The chat's call data would hold more than 30 keys or 8 KiB." },
+  REPORT_TOO_LARGE: { status: 413, message: "The range holds more chats than one report may cover; ask a shorter range." },
   OFFLINE_MESSAGES_FULL: { status: 429, message: "This company holds as many unanswered offline messages as it may; try again later." },
   // Media
   MEDIA_INVALID_BASE64: { status: 400, message: "The file is not valid Base64, or it is truncated." },

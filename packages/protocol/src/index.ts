@@ -27,3 +27,4 @@ export * from "./call-data.js";
 export * from "./front-door.js";
 export * from "./supervision.js";
 export * from "./call-data-rules.js";
+export * from "./reports.js";
