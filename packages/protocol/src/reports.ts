@@ -16,7 +16,7 @@ export type ReportGrouping = "day" | "queue" | "agent";
 /** The groupings, for validation. */
 export const REPORT_GROUPINGS: readonly ReportGrouping[] = ["day", "queue", "agent"];
 
-/** `GET /v1/reports` query. */
+/** `GET /v1/reports` (and `GET /v1/reports.csv`) query. */
 export const ReportQuery = Type.Object(
   {
     /** First day, `YYYY-MM-DD`, in `tz`. */
@@ -27,8 +27,6 @@ export const ReportQuery = Type.Object(
     groupBy: Type.Optional(Type.Union([Type.Literal("day"), Type.Literal("queue"), Type.Literal("agent")])),
     /** IANA time zone the days are counted in; `UTC` when absent. */
     tz: Type.Optional(Type.String({ maxLength: 64 })),
-    /** `json` (the default) or `csv`. */
-    format: Type.Optional(Type.Union([Type.Literal("json"), Type.Literal("csv")])),
   },
   { additionalProperties: false },
 );

@@ -24,6 +24,7 @@ import { callDataRoutes } from "./call-data.js";
 import { chatRoutes } from "./chats.js";
 import { chatTranscriptRoutes } from "./chat-transcript.js";
 import { supervisionRoutes } from "./supervision.js";
+import { reportRoutes } from "./reports.js";
 import { consoleRoutes } from "./console.js";
 import { contactRoutes } from "./contacts.js";
 import { corsRoutes } from "./cors.js";
@@ -150,6 +151,7 @@ export function buildApp(deps: AppDeps): FastifyInstance {
   chatRoutes(app, deps);
   callDataRoutes(app, deps);
   supervisionRoutes(app, deps);
+  reportRoutes(app, deps);
   tenantRoutes(app, deps);
   sdkRoutes(app);
   widgetRoutes(app);
