@@ -14,6 +14,7 @@ import { Queue } from "./Queue.js";
 import { ReadOnlyChat } from "./ReadOnlyChat.js";
 import { StatusSwitch } from "./StatusSwitch.js";
 import { SupervisorView } from "./SupervisorView.js";
+import { ReportsView } from "./ReportsView.js";
 import { TenantsView, useIsSuperAdmin } from "./TenantsView.js";
 import { AdminView, useIsAdmin } from "./AdminView.js";
 import { DEFAULT_TENANT, tenantOfToken } from "../tenant.js";
@@ -31,6 +32,7 @@ export function DeskView({ desk, onLogout }: { desk: Desk; onLogout: () => void 
   const isSuperAdmin = useIsSuperAdmin(desk.login);
   const [isTenantsShown, setTenantsShown] = useState(false);
   const [isSupervising, setSupervising] = useState(false);
+  const [isReportsShown, setReportsShown] = useState(false);
   const isAdmin = useIsAdmin(desk.login);
   const [isAdminShown, setAdminShown] = useState(false);
   // Opening a chat leaves the companies, admin, offline-message and supervision views.
@@ -39,6 +41,7 @@ export function DeskView({ desk, onLogout }: { desk: Desk; onLogout: () => void 
     setAdminShown(false);
     setShowOffline(false);
     setSupervising(false);
+    setReportsShown(false);
   }, [desk.selectedId, readOnlyId]);
   const room = readOnlyId === undefined ? desk.selected : undefined;
   // A chat that ends here belongs in the ended list at once.
@@ -62,6 +65,7 @@ export function DeskView({ desk, onLogout }: { desk: Desk; onLogout: () => void 
           <button type="button" class="secondary" aria-pressed={isTenantsShown} onClick={() => {
               setShowPrivacy(false);
               setAdminShown(false);
+              setReportsShown(false);
               setTenantsShown(!isTenantsShown);
             }}>
             Companies
@@ -72,9 +76,21 @@ export function DeskView({ desk, onLogout }: { desk: Desk; onLogout: () => void 
               setShowPrivacy(false);
               setTenantsShown(false);
               setAdminShown(false);
+              setReportsShown(false);
               setSupervising(!isSupervising);
             }}>
             Supervision
+          </button>
+        )}
+        {desk.maySupervise && (
+          <button type="button" class="secondary" aria-pressed={isReportsShown} onClick={() => {
+              setShowPrivacy(false);
+              setTenantsShown(false);
+              setAdminShown(false);
+              setSupervising(false);
+              setReportsShown(!isReportsShown);
+            }}>
+            Reports
           </button>
         )}
         {isAdmin === true && (
@@ -82,6 +98,7 @@ export function DeskView({ desk, onLogout }: { desk: Desk; onLogout: () => void 
               setShowPrivacy(false);
               setTenantsShown(false);
               setSupervising(false);
+              setReportsShown(false);
               setAdminShown(!isAdminShown);
             }}>
             Admin
@@ -95,6 +112,7 @@ export function DeskView({ desk, onLogout }: { desk: Desk; onLogout: () => void 
         </label>
         <button type="button" aria-pressed={showOffline} onClick={() => {
             setShowPrivacy(false);
+            setReportsShown(false);
             setShowOffline(!showOffline);
           }}>
           Offline messages
@@ -144,6 +162,8 @@ export function DeskView({ desk, onLogout }: { desk: Desk; onLogout: () => void 
             <QueuesAdmin token={desk.login.token} onClose={() => setShowQueues(false)} />
           ) : showPrivacy ? (
             <PrivacyView token={desk.login.token} onClose={() => setShowPrivacy(false)} />
+          ) : isReportsShown ? (
+            <ReportsView token={desk.login.token} onClose={() => setReportsShown(false)} />
           ) : isSupervising ? (
             <SupervisorView
               desk={desk}
