@@ -66,6 +66,8 @@ export function reportsContract(name: string, factory: StoreFactory): void {
       expect(await refusal({ from: "2026-01-01", to: "2026-04-03" })).toEqual({ code: "REPORT_RANGE_INVALID", details: { reason: "length", maxDays: 92 } });
       expect(await refusal({ from: "2026-01-01", to: "2026-04-02" })).toBeUndefined();
       expect(await refusal({ ...REPORT_RANGE, tz: "Mars/Olympus" })).toEqual({ code: "TIME_ZONE_INVALID", details: { tz: "Mars/Olympus" } });
+      // Another spelling of a zone is the zone.
+      expect((await buildReport(tenant, { ...REPORT_RANGE, tz: "europe/PARIS" })).timeZone).toBe("Europe/Paris");
       expect(await refusal(REPORT_RANGE, 6)).toEqual({ code: "REPORT_TOO_LARGE", details: { limit: 6 } });
       expect(await refusal(REPORT_RANGE, 7)).toBeUndefined();
     });

@@ -55,8 +55,10 @@ export function localDay(iso: string, timeZone: string): string {
 }
 
 /** Checks the caller's days and zone; a coded error for a bad one (`REPORT_RANGE_INVALID`, `TIME_ZONE_INVALID`). */
-export function reportRange(from: string, to: string, timeZone = "UTC"): ReportRange {
-  if (!isTimeZone(timeZone)) throw new ParleyError("TIME_ZONE_INVALID", undefined, { tz: timeZone });
+export function reportRange(from: string, to: string, asked = "UTC"): ReportRange {
+  if (!isTimeZone(asked)) throw new ParleyError("TIME_ZONE_INVALID", undefined, { tz: asked });
+  // The zone's canonical name: `europe/PARIS` and its other spellings share one cached formatter.
+  const timeZone = new Intl.DateTimeFormat("en-US", { timeZone: asked }).resolvedOptions().timeZone;
   const first = utcMidnight(from);
   const last = utcMidnight(to);
   if (first === undefined || last === undefined) throw new ParleyError("REPORT_RANGE_INVALID", undefined, { reason: "format" });
