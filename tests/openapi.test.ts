@@ -235,6 +235,15 @@ const CALLS: Record<string, (w: World) => Call[]> = {
     { method: "PUT", path: `/v1/agents/${w.carolId}/password`, ...json(w.admin, { password: "carol-new-password" }), status: 204 },
     { method: "PUT", path: `/v1/agents/${w.carolId}/password`, ...json(w.admin, { password: "x" }), status: 400 },
   ],
+  "GET /v1/reports": (w) => [
+    { method: "GET", path: "/v1/reports?from=2026-11-01&to=2026-11-30&groupBy=agent&tz=Europe%2FParis", headers: bearer(w.admin), status: 200 },
+    { method: "GET", path: "/v1/reports?from=2026-11-30&to=2026-11-01", headers: bearer(w.admin), status: 400 },
+    { method: "GET", path: "/v1/reports?from=2026-11-01&to=2026-11-30", headers: bearer(w.alice), status: 403 },
+  ],
+  "GET /v1/reports.csv": (w) => [
+    { method: "GET", path: "/v1/reports.csv?from=2026-11-01&to=2026-11-30&groupBy=queue", headers: bearer(w.admin), status: 200 },
+    { method: "GET", path: "/v1/reports.csv?from=2026-11-01&to=2026-11-30&tz=Nowhere", headers: bearer(w.admin), status: 400 },
+  ],
   "GET /v1/audit": (w) => [
     { method: "GET", path: "/v1/audit?limit=5", headers: bearer(w.admin), status: 200 },
     { method: "GET", path: "/v1/audit?limit=500", headers: bearer(w.admin), status: 400 },

@@ -203,6 +203,9 @@ const ROUTES: Record<string, (c: Context) => RestAttack[]> = {
     { name: "the attacker's customer", node: "node2", call: { method: "GET", path: "/v1/supervision/chats", headers: bearer(c.attacker.chat.customerToken) }, expect: "refused" },
   ],
 
+  "GET /v1/reports": (c) => reportAttacks(c, "/v1/reports"),
+  "GET /v1/reports.csv": (c) => reportAttacks(c, "/v1/reports.csv"),
+
   "POST /v1/contacts/:chatId/uploads": (c) =>
     (["agent", "customer"] as const).map((who) => {
       const upload = (chatId: string): Call => ({
@@ -588,6 +591,28 @@ function chatCall(c: Context, method: string, path: (chatId: string) => string, 
     call: make(c.victim.chat.chatId, credential),
     expect: { refused: make(ghost.chatId, credential) },
   }));
+}
+
+/** Reports of the days around now (the victim's chats are today's), by each grouping, asked by the attacker. */
+function reportAttacks(c: Context, path: string): RestAttack[] {
+  const day = (offset: number) => new Date(Date.now() + offset * 24 * 3600 * 1000).toISOString().slice(0, 10);
+  const query = (groupBy: string) => `${path}?from=${day(-1)}&to=${day(1)}&groupBy=${groupBy}`;
+  return [
+    ...["day", "queue", "agent"].map((groupBy): RestAttack => ({
+      name: `the attacker's report by ${groupBy}`,
+      node: "node2",
+      call: { method: "GET", path: query(groupBy), headers: bearer(c.attacker.tokens.alice) },
+      expect: "answered",
+    })),
+    { name: "the attacker's API key's report", node: "node2", call: { method: "GET", path: query("agent"), headers: bearer(c.attacker.apiKey.key) }, expect: "answered" },
+    {
+      name: "the attacker's admin on the victim's host name",
+      node: "node2",
+      call: { method: "GET", path: query("queue"), headers: bearer(c.attacker.tokens.alice, { host: TENANT_HOSTS[VICTIM]! }) },
+      expect: { code: "TENANT_MISMATCH" },
+    },
+    { name: "the attacker's customer", node: "node2", call: { method: "GET", path: query("agent"), headers: bearer(c.attacker.chat.customerToken) }, expect: "refused" },
+  ];
 }
 
 function publicCall(c: Context, path: string): RestAttack[] {

@@ -87,6 +87,8 @@ export const ERRORS = {
   VISITOR_CONTEXT_INVALID: { status: 400, message: "The visitor context has a visitor id, language or time zone that is malformed or too long." },
   EMAIL_INVALID: { status: 400, message: "That is not an e-mail address." },
   HOURS_INVALID: { status: 400, message: "The business hours name an unknown time zone, an interval that closes before it opens, or a date that does not exist." },
+  REPORT_RANGE_INVALID: { status: 400, message: "A report needs from and to as YYYY-MM-DD days, from not after to, at most 92 days apart." },
+  TIME_ZONE_INVALID: { status: 400, message: "That is not a time zone this server knows (use an IANA name such as Europe/Paris)." },
   // Limits
   RATE_LIMITED: { status: 429, message: "Too many requests; slow down and retry later." },
   CONNECTION_LIMIT: { status: 429, message: "Too many open connections or requests in flight from this client; finish some and retry." },
@@ -96,6 +98,7 @@ export const ERRORS = {
   CUSTOMER_DATA_TOO_LARGE: { status: 413, message: "The customer has more chats or files than one export or erasure may cover; ask a chat id at a time." },
   WEBHOOK_LIMIT: { status: 409, message: "This tenant holds the maximum number of webhook endpoints; remove one first." },
   CALL_DATA_TOO_LARGE: { status: 413, message: "The chat's call data would hold more than 30 keys or 8 KiB." },
+  REPORT_TOO_LARGE: { status: 413, message: "The range holds more chats than one report may cover; ask a shorter range." },
   OFFLINE_MESSAGES_FULL: { status: 429, message: "This company holds as many unanswered offline messages as it may; try again later." },
   CANNED_RESPONSE_LIMIT: { status: 409, message: "This scope holds the maximum number of canned responses; remove one first." },
   // Media

@@ -32,3 +32,4 @@ export * from "./emoji.js";
 export * from "./caret.js";
 export * from "./visitor-context.js";
 export * from "./visitor-context-rules.js";
+export * from "./reports.js";

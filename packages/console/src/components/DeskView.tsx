@@ -16,6 +16,7 @@ import { Queue } from "./Queue.js";
 import { ReadOnlyChat } from "./ReadOnlyChat.js";
 import { StatusSwitch } from "./StatusSwitch.js";
 import { SupervisorView } from "./SupervisorView.js";
+import { ReportsView } from "./ReportsView.js";
 import { TenantsView, useIsSuperAdmin } from "./TenantsView.js";
 import { AdminView, useIsAdmin } from "./AdminView.js";
 import { CannedView } from "./CannedView.js";
@@ -35,6 +36,7 @@ export function DeskView({ desk, onLogout }: { desk: Desk; onLogout: () => void 
   const isSuperAdmin = useIsSuperAdmin(desk.login);
   const [isTenantsShown, setTenantsShown] = useState(false);
   const [isSupervising, setSupervising] = useState(false);
+  const [isReportsShown, setReportsShown] = useState(false);
   const isAdmin = useIsAdmin(desk.login);
   const [isAdminShown, setAdminShown] = useState(false);
   const [isCannedShown, setCannedShown] = useState(false);
@@ -45,6 +47,7 @@ export function DeskView({ desk, onLogout }: { desk: Desk; onLogout: () => void 
     setShowOffline(false);
     setSupervising(false);
     setCannedShown(false);
+    setReportsShown(false);
   }, [desk.selectedId, readOnlyId]);
   const room = readOnlyId === undefined ? desk.selected : undefined;
   // A chat that ends here belongs in the ended list at once.
@@ -68,6 +71,7 @@ export function DeskView({ desk, onLogout }: { desk: Desk; onLogout: () => void 
           <button type="button" class="secondary" aria-pressed={isTenantsShown} onClick={() => {
               setShowPrivacy(false);
               setAdminShown(false);
+              setReportsShown(false);
               setTenantsShown(!isTenantsShown);
             }}>
             Companies
@@ -78,9 +82,21 @@ export function DeskView({ desk, onLogout }: { desk: Desk; onLogout: () => void 
               setShowPrivacy(false);
               setTenantsShown(false);
               setAdminShown(false);
+              setReportsShown(false);
               setSupervising(!isSupervising);
             }}>
             Supervision
+          </button>
+        )}
+        {desk.maySupervise && (
+          <button type="button" class="secondary" aria-pressed={isReportsShown} onClick={() => {
+              setShowPrivacy(false);
+              setTenantsShown(false);
+              setAdminShown(false);
+              setSupervising(false);
+              setReportsShown(!isReportsShown);
+            }}>
+            Reports
           </button>
         )}
         {isAdmin === true && (
@@ -88,6 +104,7 @@ export function DeskView({ desk, onLogout }: { desk: Desk; onLogout: () => void 
               setShowPrivacy(false);
               setTenantsShown(false);
               setSupervising(false);
+              setReportsShown(false);
               setAdminShown(!isAdminShown);
             }}>
             Admin
@@ -98,6 +115,7 @@ export function DeskView({ desk, onLogout }: { desk: Desk; onLogout: () => void 
         <NotificationSettings desk={desk} />
         <button type="button" aria-pressed={showOffline} onClick={() => {
             setShowPrivacy(false);
+            setReportsShown(false);
             setShowOffline(!showOffline);
           }}>
           Offline messages
@@ -153,6 +171,8 @@ export function DeskView({ desk, onLogout }: { desk: Desk; onLogout: () => void 
             <CannedView token={desk.login.token} maySupervise={desk.maySupervise} onClose={() => setCannedShown(false)} />
           ) : showPrivacy ? (
             <PrivacyView token={desk.login.token} onClose={() => setShowPrivacy(false)} />
+          ) : isReportsShown ? (
+            <ReportsView token={desk.login.token} onClose={() => setReportsShown(false)} />
           ) : isSupervising ? (
             <SupervisorView
               desk={desk}

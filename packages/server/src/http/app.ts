@@ -26,6 +26,7 @@ import { chatCustomerRoutes } from "./chat-customer.js";
 import { chatRoutes } from "./chats.js";
 import { chatTranscriptRoutes } from "./chat-transcript.js";
 import { supervisionRoutes } from "./supervision.js";
+import { reportRoutes } from "./reports.js";
 import { consoleRoutes } from "./console.js";
 import { contactRoutes } from "./contacts.js";
 import { corsRoutes } from "./cors.js";
@@ -154,6 +155,7 @@ export function buildApp(deps: AppDeps): FastifyInstance {
   chatCustomerRoutes(app, deps);
   supervisionRoutes(app, deps);
   cannedRoutes(app, deps);
+  reportRoutes(app, deps);
   tenantRoutes(app, deps);
   sdkRoutes(app);
   widgetRoutes(app);

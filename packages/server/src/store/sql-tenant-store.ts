@@ -18,6 +18,7 @@ import { cannedQueries, type CannedStore } from "./canned-queries.js";
 import { noteQueries, type AgentSummary, type NoteStore, type OpenChatRow } from "./note-queries.js";
 import type { Database } from "./schema.js";
 import { queueQueries, type QueueStore } from "./queue-queries.js";
+import { selectReportChats, type ReportChat } from "./report-queries.js";
 import {
   countAgents,
   countContactsByState,
@@ -376,6 +377,12 @@ export class SqlTenantStore implements TenantStore {
 
   finishReturn(agent: GoneAgent): Promise<void> {
     return this.backend.guard(this.desk.finishReturn(agent));
+  }
+
+  // -- reports (store/report-queries.ts) -------------------------------------------
+
+  reportChats(range: { from: string; to: string }, limit: number): Promise<ReportChat[]> {
+    return this.backend.guard(selectReportChats(this.db, range, limit));
   }
 
   // -- the front door (store/front-door-queries.ts) ------------------------------

@@ -5,6 +5,7 @@
  * @module
  */
 import type { CallData, DocumentType, MediaMessageType, NamedEvent, StoredEvent, StoredEventName, VisitorContext } from "@parley/protocol";
+import type { ReportChat } from "./report-queries.js";
 import { StoreUnavailableError } from "../db/unavailable.js";
 import type { ApiKeyStore } from "./api-key-queries.js";
 import type { InstallLifecycleStore, TenantLifecycleStore } from "./lifecycle-store.js";
@@ -414,6 +415,8 @@ export interface TenantStore extends TenantLifecycleStore, ApiKeyStore, DeskStor
   listAgentNames(): Promise<Array<Pick<AgentRecord, "username" | "nickname">>>;
   /** How many chats are active and how many ended (the `parley_chats` metric). */
   countContactsByState(): Promise<Record<"active" | "ended", number>>;
+  /** Reports' facts of the chats started in `[from, to)` (ISO times), oldest first, at most `limit` (store/report-queries.ts). */
+  reportChats(range: { from: string; to: string }, limit: number): Promise<ReportChat[]>;
 
   createContact(contact: NewContact): Promise<CommittedEvent>;
   getContact(chatId: string): Promise<ContactWithParticipants | undefined>;
