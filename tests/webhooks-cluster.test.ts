@@ -80,14 +80,14 @@ describePostgres("webhooks on two nodes", { timeout: 180_000 }, () => {
       for (const n of [1, 2, 3]) await say(answers.url, chatId, `reply ${n}`);
     }
     const ofCounted = () => hook.accepted.filter((body) => chats.includes(body.data.chatId as string));
-    // Per chat: chat.started, chat.assigned, three messages.
-    await waitFor(() => ofCounted().length >= chats.length * 5, () => `${chats.length * 5} deliveries, got ${ofCounted().length}`, 60_000);
+    // Per chat: chat.started, chat.queued, chat.assigned, three messages.
+    await waitFor(() => ofCounted().length >= chats.length * 6, () => `${chats.length * 6} deliveries, got ${ofCounted().length}`, 60_000);
     const ids = hook.requests.map((r) => JSON.parse(r.body).id as string);
     expect(ids.length).toBe(new Set(ids).size);
     for (const chatId of chats) {
       const bodies = ofCounted().filter((body) => body.data.chatId === chatId);
-      expect(bodies.map((b) => b.type)).toEqual(["chat.started", "chat.assigned", "message.created", "message.created", "message.created"]);
-      expect(bodies.slice(2).map((b) => (b.data.content as { text: string }).text)).toEqual(["reply 1", "reply 2", "reply 3"]);
+      expect(bodies.map((b) => b.type)).toEqual(["chat.started", "chat.queued", "chat.assigned", "message.created", "message.created", "message.created"]);
+      expect(bodies.slice(3).map((b) => (b.data.content as { text: string }).text)).toEqual(["reply 1", "reply 2", "reply 3"]);
     }
   });
 });
