@@ -59,7 +59,7 @@ afterAll(async () => {
   await data?.remove();
 });
 
-describe("the console's webhooks admin", () => {
+describe("the console's webhooks admin", { timeout: 90_000 }, () => {
   it("adds an endpoint with a secret shown once, pings it, lists its deliveries and redelivers one", async () => {
     await logIn(page, url, "root", password);
     await page.getByRole("button", { name: "Admin", exact: true }).click();

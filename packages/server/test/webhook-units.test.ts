@@ -1,9 +1,10 @@
-/** The small rules of webhooks: the retry schedule, which URLs an endpoint may have, which events are announced. */
+/** The small rules of webhooks: the retry schedule, which URLs and addresses an endpoint may have, which events are announced. */
 import { describe, expect, it } from "vitest";
 import { DEFAULT_WEBHOOK_TIMING, retryDelay } from "../src/integrations/webhook-worker.js";
 import { normaliseWebhookUrl } from "../src/webhooks/endpoint-url.js";
 import { announcementsOf, webhookTypesOf } from "../src/webhooks/event-types.js";
 import { announcementData, chatEventData } from "../src/webhooks/body.js";
+import { isPrivateAddress } from "../src/webhooks/private-address.js";
 
 describe("webhooks", () => {
   it("retries after about 10 s, doubling up to an hour, each delay between half and all of it", () => {
@@ -71,5 +72,19 @@ describe("webhooks", () => {
   it("never puts a file's bytes in a body", () => {
     const data = chatEventData("multimediaMessage", { id: "MSG_1", chatId: "CHAT_1", content: { caption: "c", inline: true, img: "AAAA", document: "BBBB" } }, 3);
     expect(data).toEqual({ id: "MSG_1", chatId: "CHAT_1", content: { caption: "c", inline: false }, event: "multimediaMessage", seq: 3 });
+  });
+
+  it("tells public addresses from loopback, private, link-local and reserved ones, in IPv4 and IPv6 and IPv6 forms of IPv4", () => {
+    const internal = [
+      "127.0.0.1", "127.255.0.9", "10.0.0.1", "172.16.0.1", "172.31.255.255", "192.168.1.10", "169.254.169.254", "169.254.0.1",
+      "100.64.0.1", "0.0.0.0", "255.255.255.255", "224.0.0.1", "198.18.0.1", "192.0.2.1",
+      "::1", "::", "fe80::1", "fe80::1%eth0", "fd00::1", "fc12:3456::1", "ff02::1", "[::1]",
+      "::ffff:127.0.0.1", "::ffff:7f00:1", "::ffff:169.254.169.254", "::127.0.0.1", "64:ff9b::a9fe:a9fe", "64:ff9b:1::1", "2002:c0a8:0101::1", "2001:db8::1",
+    ];
+    const public_ = ["8.8.8.8", "1.1.1.1", "93.184.215.14", "172.32.0.1", "172.15.255.255", "100.128.0.1", "169.255.0.1", "2606:4700:4700::1111", "2a00:1450:4001::200e", "::ffff:8.8.8.8", "64:ff9b::808:808", "2002:0808:0808::1"];
+    for (const address of internal) expect(isPrivateAddress(address), address).toBe(true);
+    for (const address of public_) expect(isPrivateAddress(address), address).toBe(false);
+    // A name is not an address: it is resolved first, and each of its addresses checked.
+    expect(isPrivateAddress("localhost")).toBe(false);
   });
 });
