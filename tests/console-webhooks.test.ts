@@ -59,7 +59,7 @@ afterAll(async () => {
   await data?.remove();
 });
 
-describe("the console's webhooks admin", () => {
+describe("the console's webhooks admin", { timeout: 90_000 }, () => {
   it("adds an endpoint with a secret shown once, pings it, lists its deliveries and redelivers one", async () => {
     await logIn(page, url, "root", password);
     await page.getByRole("button", { name: "Admin", exact: true }).click();
@@ -77,12 +77,14 @@ describe("the console's webhooks admin", () => {
     await page.getByText("Ping answered 200.").waitFor();
 
     await fetch(`${url}/v1/contacts`, { method: "POST", headers: { "content-type": "application/json" }, body: '{"nickname":"Dana"}' });
-    await waitFor(() => hook.accepted.some((b) => b.type === "chat.started"), () => "chat.started at the receiver");
+    // A start is announced twice (chat.started, chat.queued): both delivered before the log is read.
+    await waitFor(() => hook.accepted.some((b) => b.type === "chat.queued"), () => "chat.started and chat.queued at the receiver");
     await page.getByRole("button", { name: "Deliveries" }).click();
     await page.getByRole("button", { name: "Refresh" }).click();
     await page.locator('.webhook-log tr[data-status="delivered"]').first().waitFor();
     await page.getByRole("button", { name: "Redeliver" }).first().click();
-    await waitFor(() => hook.accepted.filter((b) => b.type === "chat.started").length === 2, () => "the redelivery");
+    // The newest delivery is sent again, with its event's id.
+    await waitFor(() => new Set(hook.accepted.map((b) => b.id)).size < hook.accepted.length, () => "the redelivery");
   });
 
   it("tells the admin an endpoint was disabled after failing", async () => {

@@ -96,11 +96,11 @@ describe("webhooks", { timeout: 120_000 }, () => {
     const chatId = await startChat();
     await agentSays(chatId, "Hello Carla");
     expect((await call("POST", "/livechat/default/endContactByChatID", agentToken, { chatID: chatId })).status).toBe(200);
-    await waitFor(() => ofChat(hook, chatId).length >= 4, () => `4 deliveries, got ${JSON.stringify(ofChat(hook, chatId).map((b) => b.type))}`);
+    await waitFor(() => ofChat(hook, chatId).length >= 5, () => `5 deliveries, got ${JSON.stringify(ofChat(hook, chatId).map((b) => b.type))}`);
     const bodies = ofChat(hook, chatId);
-    expect(bodies.map((b) => b.type)).toEqual(["chat.started", "chat.assigned", "message.created", "chat.ended"]);
+    expect(bodies.map((b) => b.type)).toEqual(["chat.started", "chat.queued", "chat.assigned", "message.created", "chat.ended"]);
     expect(bodies.map((b) => b.data.seq)).toEqual([...bodies.map((b) => b.data.seq as number)].sort((a, b) => a - b));
-    const message = bodies[2]!;
+    const message = bodies[3]!;
     expect(Object.keys(message)).toEqual(["id", "type", "createdAt", "tenant", "data"]);
     expect(message).toMatchObject({ tenant: "default", data: { chatId, messageType: "TEXT", content: { text: "Hello Carla" } } });
     for (const request of hook.requests) {

@@ -83,6 +83,7 @@ export const ERRORS = {
   MENU_NOT_FOUND: { status: 404, message: "No menu or quick reply with that id in this chat." },
   MENU_OPTION_NOT_FOUND: { status: 400, message: "That menu or quick reply does not offer this option." },
   WEBHOOK_URL_INVALID: { status: 400, message: "Webhook URLs must be absolute http or https URLs without a user name or password." },
+  WEBHOOK_URL_PRIVATE: { status: 400, message: "This server sends webhooks to public addresses only; that host is or resolves to a private, loopback or link-local address." },
   CALL_DATA_INVALID: { status: 400, message: "Call data keys are 1 to 64 characters of A-Z, a-z, 0-9, _ . -; values are strings of at most 1,024 characters." },
   VISITOR_CONTEXT_INVALID: { status: 400, message: "The visitor context has a visitor id, language or time zone that is malformed or too long." },
   EMAIL_INVALID: { status: 400, message: "That is not an e-mail address." },

@@ -13,6 +13,7 @@ export const WEBHOOK_EVENT_TYPES = [
   "chat.offered",
   "chat.assigned",
   "chat.transferred",
+  "chat.updated",
   "agent.left",
   "message.created",
   "survey.submitted",

@@ -68,7 +68,7 @@ export async function runWebhookCommand(store: Store, config: ParleyConfig, inpu
   if (!TENANT_NAME.test(tenant)) throw new WebhookCommandError(`"${tenant}" is not a tenant name`);
   if ((await store.getTenant(tenant)) === undefined) throw new WebhookCommandError(`no tenant named "${tenant}"`);
   const pending: Promise<void>[] = [];
-  const admin = new WebhookAdmin({ store, announce: (name) => pending.push(announce(config, name)) });
+  const admin = new WebhookAdmin({ store, announce: (name) => pending.push(announce(config, name)), privateAddresses: config.webhookPrivate });
   try {
     if (input.sub === "add") {
       const url = input.positionals[0];

@@ -94,6 +94,12 @@ export interface ParleyConfig {
   webhookPollMs: number;
   /** The first retry of a failed webhook delivery comes after about this long; each next one after twice as long, up to an hour. */
   webhookRetryBaseMs: number;
+  /**
+   * Whether webhook endpoints may be private, loopback or link-local addresses
+   * (`PARLEY_WEBHOOK_PRIVATE`): `allow` (the default: self-hosted receivers are
+   * often internal) or `deny` (checked at registration and at every delivery).
+   */
+  webhookPrivate: "allow" | "deny";
 }
 
 /**
@@ -175,6 +181,7 @@ export interface ConfigInput {
   publicUrl?: string;
   webhookPollMs?: number | string;
   webhookRetryBaseMs?: number | string;
+  webhookPrivate?: string;
 }
 
 /** Raised for a configuration value that cannot be used. */
@@ -233,6 +240,13 @@ const MIN_SECRET_LENGTH = 32;
 /** `maxTextLength` → `PARLEY_MAX_TEXT_LENGTH`. */
 export function limitEnvName(key: keyof Limits): string {
   return `PARLEY_${key.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase()}`;
+}
+
+/** `allow` (the default) or `deny`; anything else is refused rather than guessed at. */
+function resolveWebhookPrivate(value: string | undefined): "allow" | "deny" {
+  if (value === undefined || value === "" || value === "allow") return "allow";
+  if (value === "deny") return "deny";
+  throw new ConfigError(`webhookPrivate (PARLEY_WEBHOOK_PRIVATE) must be allow or deny, not ${JSON.stringify(value)}`);
 }
 
 function toInteger(name: string, value: number | string, min: number, max = Number.MAX_SAFE_INTEGER): number {
@@ -347,6 +361,7 @@ export function resolveConfig(input: ConfigInput): ParleyConfig {
     publicUrl: resolvePublicUrl(input.publicUrl),
     webhookPollMs: toInteger("webhookPollMs", input.webhookPollMs ?? DEFAULT_WEBHOOK_POLL_MS, 50, 60_000),
     webhookRetryBaseMs: toInteger("webhookRetryBaseMs", input.webhookRetryBaseMs ?? DEFAULT_WEBHOOK_RETRY_BASE_MS, 10, 3_600_000),
+    webhookPrivate: resolveWebhookPrivate(input.webhookPrivate),
   };
 }
 
@@ -524,5 +539,6 @@ export function configInputFromFlagsAndEnv(flags: ServeFlags, env: NodeJS.Proces
   if (env.PARLEY_PUBLIC_URL !== undefined) input.publicUrl = env.PARLEY_PUBLIC_URL;
   if (env.PARLEY_WEBHOOK_POLL_MS !== undefined) input.webhookPollMs = env.PARLEY_WEBHOOK_POLL_MS;
   if (env.PARLEY_WEBHOOK_RETRY_BASE_MS !== undefined) input.webhookRetryBaseMs = env.PARLEY_WEBHOOK_RETRY_BASE_MS;
+  if (env.PARLEY_WEBHOOK_PRIVATE !== undefined) input.webhookPrivate = env.PARLEY_WEBHOOK_PRIVATE;
   return input;
 }

@@ -190,13 +190,14 @@ export function createParleyServer(options: ParleyServerOptions = {}): ParleySer
     const tenant = (message as { tenant?: unknown } | null)?.tenant;
     if (typeof tenant === "string") store.webhooksChanged(tenant);
   });
-  const webhooks = new WebhookAdmin({ store: measuredStore, announce: announceWebhooks });
+  const webhooks = new WebhookAdmin({ store: measuredStore, announce: announceWebhooks, privateAddresses: config.webhookPrivate });
   const webhookWorker = new WebhookWorker({
     store,
     logger,
     secret: config.secret,
     publicUrl: config.publicUrl,
     announce: announceWebhooks,
+    privateAddresses: config.webhookPrivate,
     timing: { pollMs: config.webhookPollMs, retryBaseMs: config.webhookRetryBaseMs, ...options.webhookTiming },
   });
   const origins = new OriginPolicy(config.allowedOrigins);

@@ -69,6 +69,7 @@ export function webhookOutboxContract(factory: WebhookStoreFactory): void {
     for (const text of ["one", "two", "three"]) await tenant.append(textMessage(chatId, customer, text));
     // A receipt is not announced.
     expect((await tenant.listWebhookDeliveries(all.id, { limit: 50 })).map((d) => d.type).sort()).toEqual([
+      "chat.queued",
       "chat.started",
       "message.created",
       "message.created",
@@ -77,7 +78,7 @@ export function webhookOutboxContract(factory: WebhookStoreFactory): void {
     expect(await tenant.listWebhookDeliveries(messagesOnly.id, { limit: 50 })).toHaveLength(3);
 
     const seen: string[] = [];
-    for (let round = 0; round < 4; round += 1) {
+    for (let round = 0; round < 5; round += 1) {
       const claimed = await store.claimWebhookDeliveries("a", later(1000), 60_000, 100);
       const mine = claimed.filter((d) => d.endpointId === all.id);
       // One at a time: the next of the chat waits for this one, even while it is claimed.
@@ -88,7 +89,7 @@ export function webhookOutboxContract(factory: WebhookStoreFactory): void {
         expect(await tenant.recordWebhookAttempt(delivery, "a", { kind: "delivered", code: 200, at: new Date().toISOString() })).toEqual({ failingSince: null });
       }
     }
-    expect(seen).toEqual(["chat.started", "one", "two", "three"]);
+    expect(seen).toEqual(["chat.started", "chat.queued", "one", "two", "three"]);
     const log = await tenant.listWebhookDeliveries(all.id, { limit: 50 });
     expect(log.every((d) => d.status === "delivered" && d.attempts === 1 && d.lastCode === 200)).toBe(true);
   });
@@ -162,6 +163,58 @@ export function webhookOutboxContract(factory: WebhookStoreFactory): void {
     store.webhooksChanged("default");
     await newChat(store);
     expect(await store.claimWebhookDeliveries("a", later(1000), 60_000, 10)).toEqual([]);
+  });
+
+  it("announces a chat's wait with its start and its last agent's leave, an offer with the offer, and the chat's call data as each event leaves it", async () => {
+    await addEndpoint(["chat.started", "chat.queued", "chat.offered", "chat.assigned", "agent.left", "chat.updated", "chat.ended"]);
+    const tenant = store.tenant("default");
+    const chatId = `CHAT_${randomUUID()}`;
+    const customer = `USER_${randomUUID()}`;
+    const at = () => new Date().toISOString();
+    const startId = `EVT_${randomUUID()}`;
+    const createdAt = at();
+    await tenant.createContact({
+      contact: { id: chatId, createdAt, customerUserId: customer, nickname: "Carla", email: null, pageUri: null, pageTitle: null, userAgent: null, clientIp: null, queue: "sales" },
+      customer: participant(customer),
+      firstEvent: { id: startId, name: "userAdded", userId: customer, ts: at(), data: stub({ chatId, user: { id: customer, isAgent: false }, ts: createdAt }) },
+      callData: { order: "42" },
+    });
+    const [ada, bob] = [participant(`USER_${randomUUID()}`, true), participant(`USER_${randomUUID()}`, true)];
+    // An offer is announced with the offer; an offer refused (one is open) announces nothing.
+    expect(await tenant.offerChat({ chatId, queue: "sales", spell: createdAt }, ada.userId, [], at(), new Date(Date.now() + 30_000).toISOString())).toBe(true);
+    expect(await tenant.offerChat({ chatId, queue: "sales", spell: createdAt }, bob.userId, [], at(), new Date(Date.now() + 30_000).toISOString())).toBe(false);
+    const join = (agent: typeof ada) =>
+      tenant.append({ chatId, id: `EVT_${randomUUID()}`, name: "userAdded", userId: agent.userId, ts: at(), data: stub({ chatId, user: { id: agent.userId, isAgent: true } }), change: { kind: "participantJoined", participant: agent } });
+    const leave = (agent: typeof ada) =>
+      tenant.append({ chatId, id: `EVT_${randomUUID()}`, name: "userLeft", userId: agent.userId, ts: at(), data: stub({ chatId, user: { id: agent.userId, isAgent: true }, ts: at() }), change: { kind: "participantLeft", userId: agent.userId, at: at() } });
+    await join(ada);
+    await join(bob);
+    // Bob is still in the chat: Ada's leave does not put it back in its queue.
+    await leave(ada);
+    await tenant.append({ chatId, id: `EVT_${randomUUID()}`, name: "callDataChanged", userId: bob.userId, ts: at(), data: stub({ chatId, changes: { order: "43" } }), change: { kind: "callDataChanged", changes: { order: "43" } } });
+    await leave(bob);
+    await tenant.append({ chatId, id: `EVT_${randomUUID()}`, name: "contactEnded", userId: customer, ts: at(), data: stub({ chatId }), change: { kind: "contactEnded", at: at() } });
+
+    const bodies: Array<{ id: string; type: string; data: Record<string, unknown> }> = [];
+    for (;;) {
+      const claimed = await store.claimWebhookDeliveries("a", later(1000), 60_000, 10);
+      // The chat's deliveries to one endpoint are claimed one at a time, in the chat's order.
+      expect(claimed.length).toBeLessThanOrEqual(1);
+      if (claimed.length === 0) break;
+      bodies.push(JSON.parse(claimed[0]!.body));
+      await tenant.recordWebhookAttempt(claimed[0]!, "a", { kind: "delivered", code: 200, at: at() });
+    }
+    expect(bodies.map((b) => b.type)).toEqual(["chat.started", "chat.queued", "chat.offered", "chat.assigned", "chat.assigned", "agent.left", "chat.updated", "agent.left", "chat.queued", "chat.ended"]);
+    const [started, queued, offered, assigned] = bodies;
+    expect(started).toMatchObject({ id: startId, data: { chatId, callData: { order: "42" }, seq: 1 } });
+    expect(queued).toMatchObject({ id: `${startId}:chat.queued`, data: { chatId, queue: "sales", callData: { order: "42" }, event: "userAdded", seq: 1 } });
+    expect(offered!.data).toMatchObject({ chatId, queue: "sales", agent: { id: ada.userId }, callData: { order: "42" } });
+    expect(Date.parse(offered!.data.expiresAt as string)).toBeGreaterThan(Date.now());
+    expect(assigned!.data.callData).toEqual({ order: "42" });
+    expect(bodies[6]!.data).toMatchObject({ changes: { order: "43" }, callData: { order: "43" } });
+    expect(bodies[8]!.data).toMatchObject({ queue: "sales", event: "userLeft", callData: { order: "43" } });
+    expect(bodies[9]!.data.callData).toEqual({ order: "43" });
+    expect(new Set(bodies.map((b) => b.id)).size).toBe(bodies.length);
   });
 
   it("prunes delivered deliveries from the log, keeps pending ones, and deletes a chat's with the chat", async () => {

@@ -21,7 +21,7 @@ import type { DeliveryQuery, WebhookEndpointPatch, WebhookEndpointRecord } from 
 import { webhookBodyText } from "../webhooks/body.js";
 import { normaliseWebhookUrl } from "../webhooks/endpoint-url.js";
 import { generateWebhookSecret } from "../webhooks/signature.js";
-import { sendWebhook } from "./webhook-send.js";
+import { hostOf, privateAddressOf, sendWebhook, type PrivateAddresses } from "./webhook-send.js";
 
 /** An endpoint as listed: everything but its secret. */
 export function toWebhookSummary(record: WebhookEndpointRecord): WebhookSummary {
@@ -43,12 +43,26 @@ export interface WebhookAdminOptions {
   /** Tells every other node the tenant's endpoints changed. */
   announce: (tenant: string) => void;
   maxPerTenant?: number;
+  /** `deny`: an endpoint whose host is or resolves to a private address is refused (`PARLEY_WEBHOOK_PRIVATE`). Default `allow`. */
+  privateAddresses?: PrivateAddresses;
 }
 
 function checkedUrl(url: string): string {
   const normalised = normaliseWebhookUrl(url);
   if (normalised === undefined) throw new ParleyError("WEBHOOK_URL_INVALID");
   return normalised;
+}
+
+/**
+ * Refuses a URL whose host is or resolves to an address that is not public,
+ * when such addresses are denied. A host that does not resolve now is taken:
+ * every delivery resolves and checks it again anyway.
+ */
+async function checkedAddress(url: string, privateAddresses: PrivateAddresses | undefined): Promise<void> {
+  if (privateAddresses !== "deny") return;
+  const host = hostOf(new URL(url));
+  const address = await privateAddressOf(host).catch(() => undefined);
+  if (address !== undefined) throw new ParleyError("WEBHOOK_URL_PRIVATE", undefined, { host, address });
 }
 
 function checkedSecret(secret: string): string {
@@ -68,6 +82,7 @@ export class WebhookAdmin {
   /** Registers an endpoint. @returns it, and its secret when Parley generated it */
   async create(tenant: string, input: NewWebhook, by: AuditContext): Promise<{ record: WebhookEndpointRecord; generatedSecret: string | undefined }> {
     const url = checkedUrl(input.url);
+    await checkedAddress(url, this.options.privateAddresses);
     const generatedSecret = input.secret === undefined ? generateWebhookSecret() : undefined;
     const secret = checkedSecret(input.secret ?? generatedSecret!);
     const at = new Date().toISOString();
@@ -94,7 +109,10 @@ export class WebhookAdmin {
 
   async update(tenant: string, id: string, patch: WebhookEndpointPatch, by: AuditContext): Promise<WebhookEndpointRecord> {
     const checked: WebhookEndpointPatch = { ...patch };
-    if (patch.url !== undefined) checked.url = checkedUrl(patch.url);
+    if (patch.url !== undefined) {
+      checked.url = checkedUrl(patch.url);
+      await checkedAddress(checked.url, this.options.privateAddresses);
+    }
     if (patch.secret !== undefined) checked.secret = checkedSecret(patch.secret);
     if (patch.events != null) checked.events = [...new Set(patch.events)];
     const store = this.options.store.tenant(tenant);
@@ -135,7 +153,7 @@ export class WebhookAdmin {
     if (endpoint === undefined) throw new ParleyError("NOT_FOUND", "No webhook endpoint with that id.");
     const eventId = `EVT_${randomUUID()}`;
     const body = webhookBodyText({ id: eventId, type: "ping", createdAt: new Date().toISOString(), tenant, data: { webhookId: id } });
-    const result = await sendWebhook(endpoint.url, endpoint.secret, eventId, body);
+    const result = await sendWebhook(endpoint.url, endpoint.secret, eventId, body, { privateAddresses: this.options.privateAddresses ?? "allow" });
     return result.ok ? { ok: true, code: result.code, error: null } : { ok: false, code: result.code, error: result.error };
   }
 

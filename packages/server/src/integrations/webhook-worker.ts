@@ -20,7 +20,7 @@ import { signMediaLink } from "../media/signed-link.js";
 import type { ClaimedDelivery } from "../store/install-queries.js";
 import type { Store } from "../store/types.js";
 import { mediaMessageOf, withDownloadLink } from "../webhooks/body.js";
-import { sendWebhook, WEBHOOK_TIMEOUT_MS, type AttemptResult } from "./webhook-send.js";
+import { sendWebhook, WEBHOOK_TIMEOUT_MS, type AttemptResult, type PrivateAddresses } from "./webhook-send.js";
 
 /** When and how much the worker does. */
 export interface WebhookTiming {
@@ -77,6 +77,8 @@ export interface WebhookWorkerOptions {
   /** Tells every node a tenant's endpoints changed (here: one was disabled). */
   announce: (tenant: string) => void;
   timing?: Partial<WebhookTiming>;
+  /** `deny`: every attempt resolves the host again and fails when it is a private address (`PARLEY_WEBHOOK_PRIVATE`). */
+  privateAddresses?: PrivateAddresses;
 }
 
 /** The delay before retry number `attempt` (1 for the first retry), with jitter: between half and all of it. */
@@ -166,7 +168,10 @@ export class WebhookWorker {
     const { logger } = this.options;
     try {
       const body = this.bodyToSend(delivery);
-      const result = await sendWebhook(delivery.url, delivery.secret, delivery.eventId, body, this.timing.timeoutMs);
+      const result = await sendWebhook(delivery.url, delivery.secret, delivery.eventId, body, {
+        timeoutMs: this.timing.timeoutMs,
+        privateAddresses: this.options.privateAddresses ?? "allow",
+      });
       await this.record(delivery, result);
     } catch (error) {
       // The claim expires and the delivery is tried again then.

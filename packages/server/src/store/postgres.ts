@@ -29,7 +29,7 @@ import { applyChange, duplicateOf, payloadOf, type TenantAppend } from "./sql-co
 import { SqlInstallStore } from "./sql-install-store.js";
 import type { SqlBackend } from "./sql-tenant-store.js";
 import { TenantDb } from "./tenant-db.js";
-import { insertOutboxRows, outboxRows, selectSubscribers, type WebhookSubscriber } from "./webhook-queries.js";
+import { chatOutboxRows, insertOutboxRows, selectSubscribers, type WebhookSubscriber } from "./webhook-queries.js";
 import { WebhookSubscriberCache } from "./webhook-subscribers.js";
 import {
   MESSAGE_EVENT_NAMES,
@@ -150,7 +150,7 @@ async function appendInTransaction(trx: TenantDb, req: AppendRequest, webhooks: 
   if (seq === undefined) throw new Error(`chat ${req.chatId} has no head row`);
   if (req.change !== undefined) await applyChange(trx, req.chatId, req.change);
   // The outbox: the event's webhook deliveries commit with it, or not at all.
-  const rows = outboxRows(trx.tenant, await subscribersIn(trx, webhooks), { chatId: req.chatId, id: req.id, name: req.name, data: req.data, seq, ts: req.ts });
+  const rows = await chatOutboxRows(trx, await subscribersIn(trx, webhooks), { chatId: req.chatId, id: req.id, name: req.name, data: req.data, seq, ts: req.ts });
   await insertOutboxRows(trx, rows);
   return { status: "appended", seq, id: req.id, ts: req.ts };
 }

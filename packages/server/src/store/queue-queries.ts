@@ -14,6 +14,7 @@ import { DEFAULT_OFFER_SECONDS, DEFAULT_QUEUE, type QueueInfo, type RoutingMode,
 import { sql, type ExpressionBuilder } from "kysely";
 import type { Database } from "./schema.js";
 import type { TenantDb } from "./tenant-db.js";
+import { recordOfferWebhook, webhookTakes } from "./webhook-queries.js";
 
 /** A queue's settings as created or changed (members apart). */
 export type QueueSettings = Omit<QueueInfo, "name" | "members">;
@@ -315,16 +316,25 @@ export function queueQueries(db: TenantDb): QueueStore {
     async offerChat(chat, agentId, passed, now, expiresAt) {
       const offer = { offered_to: agentId, offer_expires_at: expiresAt, accepted_at: null, spell: chat.spell, passed: JSON.stringify(passed) };
       // One statement: of two nodes offering the same chat, only the one that finds no open offer changes the row.
-      const result = await db
-        .insertInto("chat_routing", { ...freshRow(chat), ...offer })
-        .onConflict((oc) =>
-          oc
-            .columns(["tenant", "chat_id"])
-            .doUpdateSet(offer)
-            .where((eb) => eb.or([eb("chat_routing.offered_to", "is", null), eb("chat_routing.offer_expires_at", "<", now)])),
-        )
-        .executeTakeFirst();
-      return Number(result.numInsertedOrUpdatedRows ?? 0n) === 1;
+      const take = async (trx: TenantDb): Promise<boolean> => {
+        const result = await trx
+          .insertInto("chat_routing", { ...freshRow(chat), ...offer })
+          .onConflict((oc) =>
+            oc
+              .columns(["tenant", "chat_id"])
+              .doUpdateSet(offer)
+              .where((eb) => eb.or([eb("chat_routing.offered_to", "is", null), eb("chat_routing.offer_expires_at", "<", now)])),
+          )
+          .executeTakeFirst();
+        return Number(result.numInsertedOrUpdatedRows ?? 0n) === 1;
+      };
+      // Announced (chat.offered) in the offer's transaction; without an endpoint that takes it, the offer stays one statement.
+      if (!(await webhookTakes(db, "chat.offered"))) return take(db);
+      return db.transaction(async (trx) => {
+        const offered = await take(trx);
+        if (offered) await recordOfferWebhook(trx, { chatId: chat.chatId, queue: chat.queue, agentId, at: now, expiresAt });
+        return offered;
+      });
     },
 
     async acceptOffer(chatId, agentId, now, holdUntil) {

@@ -11,7 +11,7 @@ import { insertVisitorContext } from "./visitor-context-queries.js";
 import { toContact } from "./contact-list.js";
 import { applyChange, payloadOf, toAgent, toEvent, toMedia, toParticipant } from "./sql-common.js";
 import type { TenantDb } from "./tenant-db.js";
-import { insertOutboxRows, outboxRows, type WebhookSubscriber } from "./webhook-queries.js";
+import { chatOutboxRows, insertOutboxRows, type WebhookSubscriber } from "./webhook-queries.js";
 import {
   DuplicateUsernameError,
   MESSAGE_EVENT_NAMES,
@@ -68,7 +68,7 @@ export function insertContact(db: Db, input: NewContact, subscribers: readonly W
       .execute();
     const { id, name, userId, ts, data } = firstEvent;
     // The outbox: the chat's start is announced with it, or not at all.
-    await insertOutboxRows(trx, outboxRows(trx.tenant, subscribers, { chatId: contact.id, id, name, data, seq: 1, ts }));
+    await insertOutboxRows(trx, await chatOutboxRows(trx, subscribers, { chatId: contact.id, id, name, data, seq: 1, ts }));
     return { chatId: contact.id, seq: 1, id, name, userId, ts, data, payload };
   });
 }

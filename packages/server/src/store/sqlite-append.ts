@@ -18,6 +18,7 @@ import type BetterSqlite3 from "better-sqlite3";
 import { duplicateOf, payloadOf, type TenantAppend } from "./sql-common.js";
 import { outboxRows, toSubscriber, type OutboxRow, type WebhookSubscriber } from "./webhook-queries.js";
 import type { WebhookSubscriberCache } from "./webhook-subscribers.js";
+import type { ChatFacts } from "../webhooks/event-types.js";
 import { MESSAGE_EVENT_NAMES, RECEIPT_EVENT_NAMES, type AppendRequest, type AppendResult, type StateChange } from "./types.js";
 
 /** How many committed messages' authors are remembered for their receipts. */
@@ -51,6 +52,9 @@ export class SqliteAppender {
   private readonly insertDelivery: BetterSqlite3.Statement<
     [string, string, string, string, string, string | null, string, string, string, string, number, string, string]
   >;
+  private readonly selectCallData: BetterSqlite3.Statement<[string, string], { key: string; value: string }>;
+  private readonly findAgentPresent: BetterSqlite3.Statement<[string, string], { present: number }>;
+  private readonly selectQueue: BetterSqlite3.Statement<[string, string], { queue: string }>;
   private readonly setCallData: BetterSqlite3.Statement<[string, string, string, string]>;
   private readonly removeCallData: BetterSqlite3.Statement<[string, string, string]>;
   /**
@@ -94,6 +98,10 @@ export class SqliteAppender {
       "INSERT INTO webhook_deliveries (tenant, id, endpoint_id, event_id, type, chat_id, order_key, position, body, status, attempts, next_at, created_at) " +
         "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
     );
+    // What a webhook may need of its chat (its call data, whether it waits, where), asked only for the types some endpoint takes.
+    this.selectCallData = db.prepare("SELECT key, value FROM call_data WHERE tenant = ? AND chat_id = ? ORDER BY key");
+    this.findAgentPresent = db.prepare("SELECT 1 AS present FROM participants WHERE tenant = ? AND chat_id = ? AND is_agent = 1 AND left_at IS NULL LIMIT 1");
+    this.selectQueue = db.prepare("SELECT queue FROM contacts WHERE tenant = ? AND id = ?");
     this.setCallData = db.prepare(
       "INSERT INTO call_data (tenant, chat_id, key, value) VALUES (?, ?, ?, ?) " +
         "ON CONFLICT (chat_id, key) DO UPDATE SET value = excluded.value WHERE call_data.tenant = excluded.tenant",
@@ -164,9 +172,18 @@ export class SqliteAppender {
     );
     if (req.change !== undefined) this.applyChange(tenant, req.chatId, req.change);
     // The outbox: the event's webhook deliveries commit with it, or not at all.
-    const rows = outboxRows(tenant, this.subscribersOf(tenant), { chatId: req.chatId, id: req.id, name: req.name, data: req.data, seq: head.last_seq, ts: req.ts });
+    const rows = outboxRows(tenant, this.subscribersOf(tenant), { chatId: req.chatId, id: req.id, name: req.name, data: req.data, seq: head.last_seq, ts: req.ts }, this.factsOf(tenant, req.chatId));
     for (const row of rows) this.insertOutboxRow(tenant, row);
     return { status: "appended", seq: head.last_seq, id: req.id, ts: req.ts };
+  }
+
+  /** A chat's facts for its webhooks, read in the append's transaction when asked. */
+  private factsOf(tenant: string, chatId: string): ChatFacts {
+    return {
+      callData: () => Object.fromEntries(this.selectCallData.all(tenant, chatId).map((row) => [row.key, row.value])),
+      agentPresent: () => this.findAgentPresent.get(tenant, chatId) !== undefined,
+      queue: () => this.selectQueue.get(tenant, chatId)?.queue ?? "default",
+    };
   }
 
   /** The tenant's enabled endpoints: from the cache, else read here (synchronously, in the transaction). */

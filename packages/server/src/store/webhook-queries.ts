@@ -9,9 +9,10 @@
  * @module
  */
 import { randomUUID } from "node:crypto";
-import { isWebhookEventType, MAX_WEBHOOK_BODY_BYTES, type WebhookDelivery, type WebhookEventType } from "@parley/protocol";
+import { isWebhookEventType, MAX_WEBHOOK_BODY_BYTES, type CallData, type WebhookDelivery, type WebhookEventType } from "@parley/protocol";
 import { chatEventBody, webhookBodyText } from "../webhooks/body.js";
-import { webhookTypeOf } from "../webhooks/event-types.js";
+import { announcementsOf, webhookTypesOf, type ChatFacts } from "../webhooks/event-types.js";
+import { selectCallData } from "./call-data-queries.js";
 import type { WebhookDeliveriesTable, WebhookEndpointsTable } from "./schema.js";
 import type { TenantDb, TenantRow } from "./tenant-db.js";
 
@@ -56,6 +57,7 @@ export interface WebhookEventInput {
   chatId: string | null;
   /** ISO 8601. */
   createdAt: string;
+  /** The event's data, or a function that builds it: called only when some endpoint takes the type. */
   data: unknown;
 }
 
@@ -75,26 +77,77 @@ export function subscribes(subscriber: WebhookSubscriber, type: WebhookEventType
   return subscriber.events === null || subscriber.events.has(type);
 }
 
-/**
- * The outbox rows of one appended chat event, or none: none when the event
- * is not announced or no endpoint takes its type. The body is serialised
- * here once per event, only when some endpoint takes it.
- */
-export function outboxRows(
-  tenant: string,
-  subscribers: readonly WebhookSubscriber[],
-  event: { chatId: string; id: string; name: string; data: unknown; seq: number; ts: string },
-): OutboxRow[] {
-  if (subscribers.length === 0) return [];
-  const type = webhookTypeOf(event.name, event.data, event.seq);
-  if (type === undefined) return [];
-  const takers = subscribers.filter((s) => subscribes(s, type));
-  if (takers.length === 0) return [];
-  const body = chatEventBody(tenant, type, event);
-  return takers.map((s) => newRow(s.id, event.id, type, event.chatId, event.chatId, positionOf(event.seq * 2), body, event.ts));
+/** The chat event an append announces. */
+export interface AnnouncedEvent {
+  chatId: string;
+  id: string;
+  name: string;
+  data: unknown;
+  seq: number;
+  ts: string;
 }
 
-function newRow(endpointId: string, eventId: string, type: string, chatId: string | null, orderKey: string, position: string, body: string, at: string): OutboxRow {
+/**
+ * The outbox rows of one appended chat event, or none: none when the event
+ * is not announced or no endpoint takes its types. Each body is serialised
+ * here once per announcement, only when some endpoint takes it; `facts` are
+ * asked only then (see {@link announcementsOf}).
+ *
+ * An event may make several webhooks (a start is `chat.started` then
+ * `chat.queued`): the first type listed for it keeps the event's id, the
+ * others are `<event id>:<type>`, and they sort after it in the chat's order.
+ */
+export function outboxRows(tenant: string, subscribers: readonly WebhookSubscriber[], event: AnnouncedEvent, facts: ChatFacts): OutboxRow[] {
+  if (subscribers.length === 0) return [];
+  const types = webhookTypesOf(event.name, event.data, event.seq);
+  if (types.length === 0) return [];
+  const wanted = (type: WebhookEventType) => subscribers.some((s) => subscribes(s, type));
+  const rows: OutboxRow[] = [];
+  for (const { type, extra } of announcementsOf(event, wanted, facts)) {
+    const order = types.indexOf(type);
+    const id = order === 0 ? event.id : `${event.id}:${type}`;
+    const body = chatEventBody(tenant, type, id, event, extra);
+    for (const s of subscribers) {
+      if (subscribes(s, type)) rows.push(newRow(s.id, id, type, event.chatId, event.chatId, positionOf(event.seq * 2), body, event.ts, order));
+    }
+  }
+  return rows;
+}
+
+/** Facts that ask nothing of the store, for finding out which ones an event needs (an agent is never present: that asks the most). */
+function probe(asked: Set<keyof ChatFacts>): ChatFacts {
+  return {
+    callData: () => (asked.add("callData"), {}),
+    agentPresent: () => (asked.add("agentPresent"), false),
+    queue: () => (asked.add("queue"), ""),
+  };
+}
+
+/**
+ * {@link outboxRows} for a transaction read through Kysely (PostgreSQL
+ * appends, a new chat): the facts the event needs are read first, then the
+ * rows built from them.
+ */
+export async function chatOutboxRows(trx: TenantDb, subscribers: readonly WebhookSubscriber[], event: AnnouncedEvent): Promise<OutboxRow[]> {
+  if (subscribers.length === 0) return [];
+  const asked = new Set<keyof ChatFacts>();
+  if (outboxRows(trx.tenant, subscribers, event, probe(asked)).length === 0) return [];
+  const callData: CallData = asked.has("callData") ? await selectCallData(trx, event.chatId) : {};
+  const present = asked.has("agentPresent")
+    ? (await trx
+        .selectFrom("participants")
+        .select("user_id")
+        .where("chat_id", "=", event.chatId)
+        .where("is_agent", "=", 1)
+        .where("left_at", "is", null)
+        .limit(1)
+        .executeTakeFirst()) !== undefined
+    : false;
+  const queue = asked.has("queue") ? ((await trx.selectFrom("contacts").select("queue").where("id", "=", event.chatId).executeTakeFirst())?.queue ?? "default") : "default";
+  return outboxRows(trx.tenant, subscribers, event, { callData: () => callData, agentPresent: () => present, queue: () => queue });
+}
+
+function newRow(endpointId: string, eventId: string, type: string, chatId: string | null, orderKey: string, position: string, body: string, at: string, order = 0): OutboxRow {
   return {
     id: `DLV_${randomUUID()}`,
     endpoint_id: endpointId,
@@ -102,7 +155,8 @@ function newRow(endpointId: string, eventId: string, type: string, chatId: strin
     type,
     chat_id: chatId,
     order_key: orderKey,
-    position: `${position}|${at}`,
+    // A second webhook of the same event sorts right after the first (a longer text with the same start sorts after it).
+    position: order === 0 ? `${position}|${at}` : `${position}|${at}|${order}`,
     body,
     status: "pending",
     attempts: 0,
@@ -137,7 +191,8 @@ export async function recordWebhookEvent(trx: TenantDb, event: WebhookEventInput
     const head = await trx.selectFrom("contacts").select(["last_seq"]).where("id", "=", event.chatId).executeTakeFirst();
     rank = (head?.last_seq ?? 0) * 2 + 1;
   }
-  const body = webhookBodyText({ id: event.id, type: event.type, createdAt: event.createdAt, tenant: trx.tenant, data: event.data });
+  const data: unknown = typeof event.data === "function" ? await (event.data as () => Promise<unknown>)() : event.data;
+  const body = webhookBodyText({ id: event.id, type: event.type, createdAt: event.createdAt, tenant: trx.tenant, data });
   // A feature's event is bounded like a chat's: a receiver is never sent more than this.
   if (Buffer.byteLength(body, "utf8") > MAX_WEBHOOK_BODY_BYTES) throw new RangeError(`a ${event.type} webhook body exceeds ${MAX_WEBHOOK_BODY_BYTES} bytes`);
   const orderKey = event.chatId ?? event.id;
@@ -146,6 +201,46 @@ export async function recordWebhookEvent(trx: TenantDb, event: WebhookEventInput
     takers.map((s) => newRow(s.id, event.id, event.type, event.chatId, orderKey, positionOf(rank), body, event.createdAt)),
   );
   return takers.length;
+}
+
+/** Whether an enabled endpoint of the tenant takes a type (read afresh: for events rarer than messages). */
+export async function webhookTakes(db: TenantDb, type: WebhookEventType): Promise<boolean> {
+  return (await selectSubscribers(db)).some((s) => subscribes(s, type));
+}
+
+/** An offer the router made, as `chat.offered` announces it. */
+export interface OfferAnnounced {
+  chatId: string;
+  queue: string;
+  agentId: string;
+  /** When the offer was made (ISO 8601). */
+  at: string;
+  expiresAt: string;
+}
+
+/**
+ * Announces an offer (`chat.offered`) in the offer's own transaction:
+ * `{ chatId, queue, agent: { id, nickname }, expiresAt, callData }`, after
+ * the chat's events committed before it (its `chat.queued` among them).
+ */
+export async function recordOfferWebhook(trx: TenantDb, offer: OfferAnnounced): Promise<number> {
+  return recordWebhookEvent(trx, {
+    id: `EVT_${randomUUID()}`,
+    type: "chat.offered",
+    chatId: offer.chatId,
+    createdAt: offer.at,
+    data: async () => {
+      const agent = await trx.selectFrom("agents").select(["id", "nickname"]).where("id", "=", offer.agentId).executeTakeFirst();
+      return {
+        chatId: offer.chatId,
+        queue: offer.queue,
+        agent: { id: offer.agentId, nickname: agent?.nickname ?? "" },
+        expiresAt: offer.expiresAt,
+        callData: await selectCallData(trx, offer.chatId),
+        ts: offer.at,
+      };
+    },
+  });
 }
 
 function parseEvents(text: string | null): WebhookEventType[] | null {

@@ -28,9 +28,29 @@ export function chatEventData(name: string, data: unknown, seq: number): Record<
   return { ...payload, event: name, seq };
 }
 
-/** The body of a chat event. */
-export function chatEventBody(tenant: string, type: WebhookEventType, event: { id: string; name: string; data: unknown; seq: number; ts: string }): string {
-  return webhookBodyText({ id: event.id, type, createdAt: event.ts, tenant, data: chatEventData(event.name, event.data, event.seq) });
+/**
+ * The `data` of one announcement of a chat event: the event's data with what
+ * the announcement adds (call data). A `chat.queued` has its own shape, since
+ * the event that made it (a join, a leave, a transfer) is announced on its
+ * own: `{ chatId, queue, ts, callData, event, seq }`.
+ */
+export function announcementData(type: WebhookEventType, name: string, data: unknown, seq: number, extra: Record<string, unknown>): Record<string, unknown> {
+  if (type === "chat.queued") {
+    const { chatId, ts } = data as { chatId?: unknown; ts?: unknown };
+    return { chatId, ...extra, ts, event: name, seq };
+  }
+  return { ...chatEventData(name, data, seq), ...extra };
+}
+
+/** The body of one announcement of a chat event (`id`: the announcement's, see webhook-queries.ts). */
+export function chatEventBody(
+  tenant: string,
+  type: WebhookEventType,
+  id: string,
+  event: { name: string; data: unknown; seq: number; ts: string },
+  extra: Record<string, unknown> = {},
+): string {
+  return webhookBodyText({ id, type, createdAt: event.ts, tenant, data: announcementData(type, event.name, event.data, event.seq, extra) });
 }
 
 /** Whether a body is a multimedia message's, whose download link is signed when it is sent. */
