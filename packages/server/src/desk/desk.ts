@@ -233,6 +233,19 @@ export class AgentDesk {
   }
 
   /**
+   * A transfer sends the chat to `queue`: it is routed there once its agents
+   * have left (their leave wakes the routers of every node), its first wait
+   * kept. An offer the old queue had open is withdrawn.
+   */
+  async requeue(tenant: string, chatId: string, queue: string): Promise<void> {
+    const store = this.options.deskOf(tenant);
+    const before = await store.offerState(chatId);
+    if (!(await store.moveToQueue(chatId, queue))) return;
+    if (before?.offeredTo) this.tell({ kind: "withdraw", tenant, agentId: before.offeredTo, chatId });
+    void this.router.wake(tenant);
+  }
+
+  /**
    * A disabled agent's chats go back to the queue now, by the grace period's
    * own return (they leave each one); returns how many.
    */
