@@ -190,6 +190,32 @@ describe("auto routing", () => {
     expect(active.map((c) => [c.id, c.agents.length])).toEqual([[chatId, 1]]);
   });
 
+  it("an open offer rings again in a tab opened meanwhile and on a socket that reconnects, with its time unchanged", async () => {
+    const node = await startNode([["sales", "--mode", "auto", "--offer-seconds", "300"]], [{ name: "alice", queues: "sales" }]);
+    const first = await agentOn(node.url, node.tokens.alice!);
+    const customer = await customerOn(node.url, "Hana", "sales");
+    const chatId = customer.contact.contact.id;
+    await waitFor(() => first.offers.length === 1, () => "the offer in the first tab");
+    const rung = first.offers[0]!;
+
+    // A second tab of the same agent, opened while the offer is open, rings for it too.
+    const second = await agentOn(node.url, node.tokens.alice!);
+    await waitFor(() => second.offers.length === 1, () => "the offer in the second tab");
+    expect(second.offers[0]).toEqual(rung);
+    // A socket closed and opened again (a reconnect) hears it again, right after its welcome.
+    for (let attempt = 0; attempt < 2; attempt++) {
+      const socket = await RawSocket.connect(node.url, node.tokens.alice!);
+      cleanups.push(async () => socket.ws.close());
+      await waitFor(() => socket.frames.some((f) => f.t === "offer"), () => `the offer on socket ${attempt + 1}`);
+      expect(socket.frames.filter((f) => f.t === "offer")).toEqual([{ t: "offer", ...rung }]);
+      socket.ws.close();
+    }
+    // The first tab's offer was never rung twice; accepting in the second tab withdraws it in both.
+    expect(first.offers).toEqual([rung]);
+    expect((await second.sdk.LIVECHAT.acceptOffer(chatId)).contact.id).toBe(chatId);
+    await waitFor(() => first.withdrawn.includes(chatId) && second.withdrawn.includes(chatId), () => "the offer withdrawn in both tabs");
+  });
+
   it("40 chats and 5 agents of capacity 8: every chat is assigned once, nobody above capacity", async () => {
     const names = ["ann", "ben", "cat", "dan", "eve"];
     const node = await startNode(

@@ -105,7 +105,10 @@ export class AgentDesk {
     const tenant = tenantOf(claims);
     if (claims.role === "customer" && claims.chatId !== undefined && socket !== undefined) this.sockets.customerOpened(tenant, claims.chatId, socket);
     if (claims.role !== "agent") return;
-    if (socket !== undefined) this.sockets.agentOpened(tenant, claims.userId, socket);
+    if (socket !== undefined) {
+      this.sockets.agentOpened(tenant, claims.userId, socket);
+      this.track(this.ringAgain(tenant, claims.userId, socket));
+    }
     if (!this.presence.socketOpened(tenant, claims.userId)) return;
     const desk = this.options.deskOf(tenant);
     const at = new Date().toISOString();
@@ -116,6 +119,15 @@ export class AgentDesk {
         if (stored !== undefined) this.presence.statusSet(tenant, claims.userId, stored.status, stored.statusAt);
       })(),
     );
+  }
+
+  /**
+   * A socket of an agent opened (a new tab, another device, a reconnect): the
+   * offers open to them ring there too, with the time they have left.
+   */
+  private async ringAgain(tenant: string, agentId: string, socket: DeskSocket): Promise<void> {
+    const offers = await this.router.openOffersOf(tenant, agentId);
+    for (const offer of offers) this.sockets.ringSocket(tenant, agentId, socket, offer);
   }
 
   /** A socket that said hello closed. */
