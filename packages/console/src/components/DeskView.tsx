@@ -8,7 +8,6 @@ import { EndedChats } from "./EndedChats.js";
 import { MyChats } from "./MyChats.js";
 import { OfflineMessagesView } from "./OfflineMessagesView.js";
 import { OfferCards } from "./OfferCard.js";
-import { QueuesAdmin } from "./QueuesAdmin.js";
 import { PrivacyView } from "./PrivacyView.js";
 import { Queue } from "./Queue.js";
 import { ReadOnlyChat } from "./ReadOnlyChat.js";
@@ -25,8 +24,6 @@ export function DeskView({ desk, onLogout }: { desk: Desk; onLogout: () => void 
   const closeReadOnly = () => setReadOnly(undefined);
   const [showPrivacy, setShowPrivacy] = useState(false);
   const [showOffline, setShowOffline] = useState(false);
-  // The queues' admin view, until the admin page takes it in: admins only (the server checks too).
-  const [showQueues, setShowQueues] = useState(false);
   const tenant = tenantOfToken(desk.login.token);
   const isSuperAdmin = useIsSuperAdmin(desk.login);
   const [isTenantsShown, setTenantsShown] = useState(false);
@@ -102,11 +99,6 @@ export function DeskView({ desk, onLogout }: { desk: Desk; onLogout: () => void 
         <button type="button" onClick={() => setShowPrivacy(true)}>
           Customer data
         </button>
-        {isAdmin === true && (
-          <button type="button" aria-pressed={showQueues} onClick={() => setShowQueues(!showQueues)}>
-            Queues
-          </button>
-        )}
         <button type="button" onClick={onLogout}>
           Log out
         </button>
@@ -140,9 +132,7 @@ export function DeskView({ desk, onLogout }: { desk: Desk; onLogout: () => void 
           />
         </nav>
         <main class="main" id="main">
-          {showQueues && isAdmin === true ? (
-            <QueuesAdmin token={desk.login.token} onClose={() => setShowQueues(false)} />
-          ) : showPrivacy ? (
+          {showPrivacy ? (
             <PrivacyView token={desk.login.token} onClose={() => setShowPrivacy(false)} />
           ) : isSupervising ? (
             <SupervisorView
