@@ -10,7 +10,7 @@ import { execFile } from "node:child_process";
 import { promisify } from "node:util";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { createLiveChatSdk, LiveChatError, type Contact, type InternalNote, type LiveChatSdk } from "@parley/sdk";
-import type { ContactTransferredEvent, StartContactResponse, SupervisionChatsResponse } from "@parley/protocol";
+import type { ChatListItem, ChatListResponse, ChatOffer, ContactTransferredEvent, StartContactResponse, SupervisionChatsResponse } from "@parley/protocol";
 import { createParleyServer } from "@parley/server";
 import { RawSocket, type Frame } from "./support/raw-socket.js";
 import { TcpProxy } from "./support/tcp-proxy.js";
@@ -38,14 +38,18 @@ interface Desk {
   ids: Record<string, string>;
 }
 
-/** A node on SQLite with the named agents (password `<name>-password`, nickname the name capitalised). */
-async function startDesk(agents: AgentSpec[]): Promise<Desk> {
+/**
+ * A node on SQLite with the named agents (password `<name>-password`, nickname
+ * the name capitalised), then the queues (`queue add` arguments) with the CLI.
+ */
+async function startDesk(agents: AgentSpec[], queues: string[][] = []): Promise<Desk> {
   const data = await tempDataDir();
   for (const { name, role, capacity } of agents) {
     const extra = [...(role === undefined ? [] : ["--role", role]), ...(capacity === undefined ? [] : ["--capacity", String(capacity)])];
     const nickname = name[0]!.toUpperCase() + name.slice(1);
     await run(process.execPath, [CLI, "agent", "add", name, "--password", `${name}-password`, "--nickname", nickname, "--data-dir", data.dir, ...extra]);
   }
+  for (const queue of queues) await run(process.execPath, [CLI, "queue", "add", ...queue, "--data-dir", data.dir]);
   const server = createParleyServer({ dataDir: data.dir, secret: TEST_SECRET, port: 0, host: "127.0.0.1", logLevel: "silent", contactsPerMinute: 10_000, loginsPerMinute: 10_000 });
   const { url } = await server.listen();
   cleanups.push(() => data.remove(), () => server.close());
@@ -107,6 +111,11 @@ async function everythingTheCustomerCanRead(desk: Desk, chatId: string, token: s
   const history = await replay.request({ t: "history", chatId, limit: 100 });
   const transcript = await fetch(`${desk.url}/livechat/default/getContactTranscriptByChatID/${chatId}`, { headers: { authorization: `Bearer ${adminToken}` } });
   return JSON.stringify([replay.frames, joined, history, await transcript.text()]);
+}
+
+async function chatList(desk: Desk, name: string, query: string): Promise<ChatListItem[]> {
+  const response = await fetch(`${desk.url}/v1/chats?${query}`, { headers: { authorization: `Bearer ${desk.tokens[name]}` } });
+  return ((await response.json()) as ChatListResponse).chats;
 }
 
 const eventNames = (frames: Frame[]): string[] => frames.filter((f) => f.t === "event").map((f) => String(f.name));
@@ -185,21 +194,54 @@ describe("transfer", () => {
     await aliceChat.sendMessage("still with you");
   });
 
-  it("sends a chat back to a queue: waiting again, the queue named in the supervision view", async () => {
-    const desk = await startDesk([{ name: "alice" }, { name: "sam", role: "supervisor" }]);
+  it("sends a chat to an auto queue: the customer waits there with a position, its next member is offered it and reads the note first", async () => {
+    const desk = await startDesk([{ name: "alice" }, { name: "bob" }, { name: "sam", role: "supervisor" }], [["billing", "--mode", "auto", "--offer-seconds", "300", "--members", "bob"]]);
     const customer = await rawCustomer(desk, "Farid");
     const alice = await agentOn(desk, "alice");
+    const bob = await agentOn(desk, "bob");
+    const offers: ChatOffer[] = [];
+    bob.LIVECHAT.on("offer", (offer) => offers.push(offer));
     const aliceChat = await alice.LIVECHAT.joinContact(customer.chatId);
-    await aliceChat.transfer({ queue: "billing", note: "needs an invoice copy" });
+    customer.socket.send({ t: "send", rid: 901, chatId: customer.chatId, clientId: "c1", kind: "text", text: "I need an invoice copy" });
+    await waitFor(() => customer.socket.replyTo(901) !== undefined, () => "the customer's message");
+    const before = await chatList(desk, "alice", "status=active");
+    const noteText = "Invoice 88 for March, secret-queue-note";
+
+    // An unknown queue is refused, and the chat stays with Alice.
+    expect(await codeOf(aliceChat.transfer({ queue: "nowhere", note: noteText }))).toBe("QUEUE_NOT_FOUND");
+    expect((await chatList(desk, "alice", "mine=true")).map((c) => c.id)).toEqual([customer.chatId]);
+
+    const result = await aliceChat.transfer({ queue: "billing", note: noteText });
+    expect(result.note).toMatchObject({ kind: "transfer", text: noteText, transfer: { queue: "billing" } });
+    // The customer is told they are being transferred, then waits with a place in the billing queue.
     await waitFor(() => eventNames(customer.socket.frames).includes("userLeft"), () => "Alice's userLeft");
     const transferred = customer.socket.frames.find((f) => f.name === "contactTransferred")!.data as ContactTransferredEvent;
     expect(transferred).toMatchObject({ to: "queue", queue: "billing" });
+    await waitFor(
+      () => customer.socket.frames.some((f) => f.t === "queuePosition" && f.queue === "billing" && f.position === 1),
+      () => `the customer's place in billing (frames: ${JSON.stringify(customer.socket.frames.filter((f) => f.t === "queuePosition"))})`,
+    );
 
+    // Billing routes it: its member Bob is offered it (Alice, not a member, is not).
+    await waitFor(() => offers.some((o) => o.chatId === customer.chatId), () => "the offer to Bob", 30_000);
+    expect(offers.find((o) => o.chatId === customer.chatId)).toMatchObject({ queue: "billing", nickname: "Farid" });
+    const waiting = await chatList(desk, "sam", "status=waiting");
+    // Waiting in billing, its first wait kept: the waiting clock runs from when the customer first waited.
+    expect(waiting.map((c) => [c.id, c.queue, c.firstWaitAt])).toEqual([[customer.chatId, "billing", before[0]!.firstWaitAt]]);
     const view = await fetch(`${desk.url}/v1/supervision/chats`, { headers: { authorization: `Bearer ${desk.tokens.sam}` } });
-    expect(view.status).toBe(200);
     const { chats } = (await view.json()) as SupervisionChatsResponse;
     expect(chats).toEqual([expect.objectContaining({ id: customer.chatId, status: "waiting", queue: "billing", agents: [], handleSeconds: 0 })]);
-    expect(chats[0]!.waitSeconds).toBeGreaterThanOrEqual(0);
+
+    // Bob accepts: the note is the first thing he reads, the history is whole, the customer sees him arrive.
+    const bobChat = await bob.LIVECHAT.acceptOffer(customer.chatId);
+    expect(bobChat.notes.map((n) => [n.kind, n.text])).toEqual([["transfer", noteText]]);
+    expect(bobChat.history.messages.map((m) => ("text" in m.data.content ? m.data.content.text : ""))).toEqual(["I need an invoice copy"]);
+    await waitFor(() => customer.socket.frames.some((f) => f.name === "userAdded" && JSON.stringify(f.data).includes("Bob")), () => "Bob's userAdded at the customer");
+    await waitFor(
+      () => customer.socket.frames.filter((f) => f.t === "queuePosition").at(-1)?.position === 0,
+      () => "the customer's position back to 0 once Bob has the chat",
+    );
+    expect(JSON.stringify(customer.socket.frames)).not.toContain("secret-queue-note");
   });
 });
 

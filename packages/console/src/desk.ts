@@ -55,6 +55,8 @@ export class Desk {
     this.sdk.init({ serverUrl: location.origin });
     this.sdk.LIVECHAT.on("state", (context) => {
       this.connectionState = context.state;
+      // A withdrawal may be missed while the socket is down; the server rings the offers still open once it is back.
+      if (context.state === "disconnected") this.offers.clear();
       this.changed();
     });
     // The agent's own status, wherever it was set (another tab, another device).

@@ -1,6 +1,7 @@
 import { render } from "preact";
 import { App } from "./components/App.js";
 import "./styles.css";
+import "./queues-tab.js";
 import "./webhooks-tab.js";
 import "./canned-tab.js";
 

@@ -147,7 +147,10 @@ export interface ChatOffer {
   offerSeconds: number;
 }
 
-/** The server offers a chat to the agent (every socket of theirs). */
+/**
+ * The server offers a chat to the agent (every socket of theirs; a socket
+ * opened while the offer is open gets it after its welcome, `expiresAt` unchanged).
+ */
 export type OfferFrame = { t: "offer" } & ChatOffer;
 
 /**

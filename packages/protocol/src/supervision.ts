@@ -53,7 +53,9 @@ export type SendNoteFrame = Static<typeof SendNoteFrame>;
  * Hands a chat to another agent (`agentId`) or back to a queue (`queue`),
  * exactly one of the two, with an optional note the next agent reads first.
  * An agent transfers a chat they are in; a supervisor or admin may transfer
- * (reassign) any chat they monitor.
+ * (reassign) any chat they monitor. To a queue, the chat moves there and
+ * waits (keeping its first wait's place in line): that queue's routing takes
+ * it, and an unknown queue is refused with `QUEUE_NOT_FOUND`.
  */
 export const TransferFrame = Type.Object(
   {
@@ -136,7 +138,7 @@ export interface SupervisedChat {
   waitSeconds: number;
   /** Seconds since the agent in it now joined (the earliest of them), 0 while waiting. */
   handleSeconds: number;
-  /** The queue a transfer last sent it to, or null. */
+  /** The chat's queue: where it started, or where a transfer last sent it. */
   queue: string | null;
 }
 

@@ -325,9 +325,12 @@ export class Contact implements Resumable {
    * (`queue`), with a note the next agent reads first. The customer sees a
    * `contactTransferred` event (without the note). You leave the chat: this
    * contact stops receiving, as after `leave`. A supervisor's monitored
-   * contact reassigns the chat and goes on monitoring it. Rejects with
-   * `TRANSFER_INVALID`, `AGENT_NOT_FOUND`, `AGENT_CAPACITY_FULL`,
-   * `NOT_A_PARTICIPANT`, `CONTACT_ENDED`, `TEXT_TOO_LONG`, …
+   * contact reassigns the chat and goes on monitoring it. Sent to a queue,
+   * the chat waits there (in its first wait's place in line) and that
+   * queue's routing takes it: an `auto` queue offers it to its next member.
+   * Rejects with `TRANSFER_INVALID`, `AGENT_NOT_FOUND`, `QUEUE_NOT_FOUND`,
+   * `AGENT_CAPACITY_FULL`, `NOT_A_PARTICIPANT`, `CONTACT_ENDED`,
+   * `TEXT_TOO_LONG`, …
    *
    * @example
    * ```ts

@@ -181,6 +181,7 @@ export function createParleyServer(options: ParleyServerOptions = {}): ParleySer
     roles,
     limits: config.limits,
     admitAgent: (who, chatId) => desk.admitJoin(who, chatId),
+    returnToQueue: (tenant, chatId, queue) => desk.requeue(tenant, chatId, queue),
   });
   // A tenant's webhook endpoints changed: every node's appends read them again.
   const announceWebhooks = (tenant: string): void => {

@@ -126,6 +126,21 @@ export function queueStoreContract(name: string, factory: QueueStoreFactory): vo
       expect(again.spell > again.firstWaitAt).toBe(true);
     });
 
+    it("moves a chat to another queue: it waits there with its first wait kept, and the old queue's offer closes", async () => {
+      const { chatId } = await newChat(store, iso(-5000));
+      const chat = (await queues().waitingChats(10))[0]!;
+      const alice = agentId();
+      await queues().offerChat(chat, alice, [], iso(), iso(30_000));
+      expect(await queues().moveToQueue(chatId, "billing")).toBe(true);
+      const moved = (await queues().waitingChats(10))[0]!;
+      expect(moved).toMatchObject({ chatId, queue: "billing", firstWaitAt: chat.firstWaitAt, offer: null, passed: [] });
+      expect(await queues().offerState(chatId)).toEqual({ offeredTo: null, passed: [] });
+      expect(await queues().moveToQueue(`CHAT_${randomUUID()}`, "billing")).toBe(false);
+      // Another tenant cannot move it.
+      expect(await store.tenant("acme").moveToQueue(chatId, "sales")).toBe(false);
+      expect((await queues().waitingChats(10))[0]?.queue).toBe("billing");
+    });
+
     it("the waiting limit of a wait is taken once, of two nodes", async () => {
       await newChat(store, iso(-5000));
       const chat = (await queues().waitingChats(10))[0]!;

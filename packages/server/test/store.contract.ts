@@ -327,10 +327,12 @@ export function storeContract(name: string, factory: StoreFactory): void {
         chatId: id, id: `EVT_${randomUUID()}`, name: "userAdded", userId: agent.id, ts: ts(), data: stub({}),
         change: { kind: "participantJoined", participant: { ...participant(agent.id, true), nickname: "Ann" } },
       });
+      // The queue is the chat's own (a transfer to a queue moves the chat, not only its note).
+      await inDefault().moveToQueue(id, "billing");
       const open = await inDefault().openChats(10);
       expect(open.map((chat) => [chat.id, chat.agents.map((a) => a.nickname), chat.queue])).toEqual([
         [id, ["Ann"], "billing"],
-        [waiting, [], null],
+        [waiting, [], "default"],
       ]);
       expect(await store.tenant("acme").openChats(10)).toEqual([]);
     });

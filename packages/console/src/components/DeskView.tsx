@@ -10,7 +10,6 @@ import { MyChats } from "./MyChats.js";
 import { NotificationSettings } from "./NotificationSettings.js";
 import { OfflineMessagesView } from "./OfflineMessagesView.js";
 import { OfferCards } from "./OfferCard.js";
-import { QueuesAdmin } from "./QueuesAdmin.js";
 import { PrivacyView } from "./PrivacyView.js";
 import { Queue } from "./Queue.js";
 import { ReadOnlyChat } from "./ReadOnlyChat.js";
@@ -30,8 +29,6 @@ export function DeskView({ desk, onLogout }: { desk: Desk; onLogout: () => void 
   const closeReadOnly = () => setReadOnly(undefined);
   const [showPrivacy, setShowPrivacy] = useState(false);
   const [showOffline, setShowOffline] = useState(false);
-  // The queues' admin view, until the admin page takes it in: admins only (the server checks too).
-  const [showQueues, setShowQueues] = useState(false);
   const tenant = tenantOfToken(desk.login.token);
   const isSuperAdmin = useIsSuperAdmin(desk.login);
   const [isTenantsShown, setTenantsShown] = useState(false);
@@ -126,11 +123,6 @@ export function DeskView({ desk, onLogout }: { desk: Desk; onLogout: () => void 
         <button type="button" onClick={() => setShowPrivacy(true)}>
           Customer data
         </button>
-        {isAdmin === true && (
-          <button type="button" aria-pressed={showQueues} onClick={() => setShowQueues(!showQueues)}>
-            Queues
-          </button>
-        )}
         <ShortcutHelp desk={desk} />
         <button type="button" onClick={onLogout}>
           Log out
@@ -165,9 +157,7 @@ export function DeskView({ desk, onLogout }: { desk: Desk; onLogout: () => void 
           />
         </nav>
         <main class="main" id="main">
-          {showQueues && isAdmin === true ? (
-            <QueuesAdmin token={desk.login.token} onClose={() => setShowQueues(false)} />
-          ) : isCannedShown ? (
+          {isCannedShown ? (
             <CannedView token={desk.login.token} maySupervise={desk.maySupervise} onClose={() => setCannedShown(false)} />
           ) : showPrivacy ? (
             <PrivacyView token={desk.login.token} onClose={() => setShowPrivacy(false)} />

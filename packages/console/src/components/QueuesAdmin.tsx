@@ -2,7 +2,7 @@
  * The tenant's queues for its admins: each queue's routing mode, members,
  * offer seconds and waiting limit, changed in place; a form adds a queue.
  * Members are agent ids (`USER_…`), comma-separated. The server checks the
- * role: anyone else is told it refused.
+ * role: anyone else is told it refused. A tab of the admin page (queues-tab.tsx).
  */
 import { useEffect, useState } from "preact/hooks";
 import { ROUTING_MODES, WAIT_LIMIT_ACTIONS, type QueueInfo, type RoutingMode, type UpdateQueueBody, type WaitLimitAction } from "@parley/protocol";
@@ -48,7 +48,7 @@ function changeOf(draft: Draft): UpdateQueueBody {
   };
 }
 
-export function QueuesAdmin({ token, onClose }: { token: string; onClose: () => void }) {
+export function QueuesAdmin({ token }: { token: string }) {
   const [queues, setQueues] = useState<QueueInfo[] | undefined>(undefined);
   const [editing, setEditing] = useState<Draft | undefined>(undefined);
   const [isNew, setNew] = useState(false);
@@ -87,9 +87,6 @@ export function QueuesAdmin({ token, onClose }: { token: string; onClose: () => 
         <h2 id="queues-heading">Queues</h2>
         <button type="button" onClick={() => { setNew(true); setEditing({ ...EMPTY }); }}>
           Add a queue
-        </button>
-        <button type="button" class="secondary" onClick={onClose}>
-          Close
         </button>
       </header>
       {queues === undefined && error === "" && <p class="muted">Loading the queues…</p>}

@@ -105,7 +105,10 @@ export class AgentDesk {
     const tenant = tenantOf(claims);
     if (claims.role === "customer" && claims.chatId !== undefined && socket !== undefined) this.sockets.customerOpened(tenant, claims.chatId, socket);
     if (claims.role !== "agent") return;
-    if (socket !== undefined) this.sockets.agentOpened(tenant, claims.userId, socket);
+    if (socket !== undefined) {
+      this.sockets.agentOpened(tenant, claims.userId, socket);
+      this.track(this.ringAgain(tenant, claims.userId, socket));
+    }
     if (!this.presence.socketOpened(tenant, claims.userId)) return;
     const desk = this.options.deskOf(tenant);
     const at = new Date().toISOString();
@@ -116,6 +119,15 @@ export class AgentDesk {
         if (stored !== undefined) this.presence.statusSet(tenant, claims.userId, stored.status, stored.statusAt);
       })(),
     );
+  }
+
+  /**
+   * A socket of an agent opened (a new tab, another device, a reconnect): the
+   * offers open to them ring there too, with the time they have left.
+   */
+  private async ringAgain(tenant: string, agentId: string, socket: DeskSocket): Promise<void> {
+    const offers = await this.router.openOffersOf(tenant, agentId);
+    for (const offer of offers) this.sockets.ringSocket(tenant, agentId, socket, offer);
   }
 
   /** A socket that said hello closed. */
@@ -229,6 +241,19 @@ export class AgentDesk {
 
   /** The tenant's chats changed (a start, join, leave or end, on any node): positions and offers may change. */
   queueChanged(tenant: string): void {
+    void this.router.wake(tenant);
+  }
+
+  /**
+   * A transfer sends the chat to `queue`: it is routed there once its agents
+   * have left (their leave wakes the routers of every node), its first wait
+   * kept. An offer the old queue had open is withdrawn.
+   */
+  async requeue(tenant: string, chatId: string, queue: string): Promise<void> {
+    const store = this.options.deskOf(tenant);
+    const before = await store.offerState(chatId);
+    if (!(await store.moveToQueue(chatId, queue))) return;
+    if (before?.offeredTo) this.tell({ kind: "withdraw", tenant, agentId: before.offeredTo, chatId });
     void this.router.wake(tenant);
   }
 

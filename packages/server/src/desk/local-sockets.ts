@@ -60,9 +60,13 @@ export class LocalDeskSockets {
   ring(tenant: string, agentId: string, offer: ChatOffer): void {
     const sockets = this.agents.get(keyOf(tenant, agentId));
     if (sockets === undefined) return;
-    const frame: OfferFrame = { t: "offer", ...offer };
-    const text = JSON.stringify(frame);
+    const text = offerFrame(offer);
     for (const socket of sockets) socket.write(text, false);
+  }
+
+  /** Rings one socket of the agent (a tab opened, or a reconnect, while the offer is open), if it is still open here. */
+  ringSocket(tenant: string, agentId: string, socket: DeskSocket, offer: ChatOffer): void {
+    if (this.agents.get(keyOf(tenant, agentId))?.has(socket) === true) socket.write(offerFrame(offer), false);
   }
 
   withdraw(tenant: string, agentId: string, chatId: string): void {
@@ -88,6 +92,11 @@ export class LocalDeskSockets {
       for (const socket of sockets) socket.write(text, false);
     }
   }
+}
+
+function offerFrame(offer: ChatOffer): string {
+  const frame: OfferFrame = { t: "offer", ...offer };
+  return JSON.stringify(frame);
 }
 
 function positionFrame(chatId: string, position: QueuePosition): string {

@@ -82,6 +82,24 @@ export class QueueRouter {
     return pass;
   }
 
+  /** The offers open to the agent now (not accepted, not lapsed), as they rang. */
+  async openOffersOf(tenant: string, agentId: string): Promise<ChatOffer[]> {
+    const store = this.options.storeOf(tenant);
+    const now = new Date().toISOString();
+    const mine = (await store.waitingChats(ROUTED_WAITING_LIMIT)).filter(
+      (chat) => chat.offer !== null && chat.offer.agentId === agentId && chat.offer.acceptedAt === null && chat.offer.expiresAt > now,
+    );
+    if (mine.length === 0) return [];
+    const queues = new Map((await store.listQueues()).map((queue) => [queue.name, queue]));
+    return mine.map((chat) => ({
+      chatId: chat.chatId,
+      queue: chat.queue,
+      nickname: chat.nickname,
+      expiresAt: chat.offer!.expiresAt,
+      offerSeconds: (queues.get(chat.queue) ?? queues.get("default") ?? IMPLICIT_DEFAULT_QUEUE).offerSeconds,
+    }));
+  }
+
   /** Stops the timers and waits for the passes running. */
   async close(): Promise<void> {
     this.closed = true;

@@ -30,14 +30,11 @@ export interface TransferRequest {
 }
 
 /**
- * Puts a chat back in a queue after a transfer. Today a chat without an agent
- * is waiting, and the queue is recorded on the transfer note; routing of
- * queues plugs its own placement in here.
+ * Moves a chat to the queue a transfer names, before its agents leave it: once
+ * they have, it waits there and that queue's routing takes it (an `auto`
+ * queue offers it to its next member).
  */
 export type ReturnToQueue = (tenant: string, chatId: string, queue: string) => Promise<void>;
-
-/** The default {@link ReturnToQueue}: the transfer note already names the queue; nothing more to do. */
-export const returnToQueue: ReturnToQueue = () => Promise.resolve();
 
 export interface DeskSupervisionOptions {
   store: Store;
@@ -47,7 +44,7 @@ export interface DeskSupervisionOptions {
   limits: Limits;
   /** Before an agent is handed a chat: throws `AGENT_CAPACITY_FULL` when they have no room. */
   admitAgent: (who: TokenClaims, chatId: string) => Promise<void>;
-  returnToQueue?: ReturnToQueue;
+  returnToQueue: ReturnToQueue;
 }
 
 /** Whether a role may supervise (monitor, whisper, take over, reassign). */
@@ -56,11 +53,7 @@ export function maySupervise(role: AgentRole | null): boolean {
 }
 
 export class DeskSupervision {
-  private readonly returnToQueue: ReturnToQueue;
-
-  constructor(private readonly options: DeskSupervisionOptions) {
-    this.returnToQueue = options.returnToQueue ?? returnToQueue;
-  }
+  constructor(private readonly options: DeskSupervisionOptions) {}
 
   /** Refuses anyone but a supervisor or an admin (read from the store, not the token) with `ROLE_FORBIDDEN`. */
   async requireSupervisor(who: TokenClaims): Promise<void> {
@@ -124,7 +117,9 @@ export class DeskSupervision {
       await this.options.admitAgent(targetClaims, chatId);
       target = { agentId: agent.id, nickname: agent.nickname };
     } else {
-      target = { queue: request.queue as string };
+      const queue = request.queue as string;
+      if ((await this.options.store.tenant(who.tenant).getQueue(queue)) === undefined) throw new ParleyError("QUEUE_NOT_FOUND", undefined, { queue });
+      target = { queue };
     }
     const author: UserRef = { id: who.userId, nickname: me?.nickname ?? who.nickname, isAgent: true };
     // The note first: whoever opens the chat next finds it there before the handover's events.
@@ -133,9 +128,10 @@ export class DeskSupervision {
     if (targetClaims !== undefined && !present.some((p) => p.userId === targetClaims.userId)) {
       await this.options.chat.join(targetClaims, chatId, { isResume: false });
     }
+    // In its new queue before the last agent leaves: it never waits, even for a moment, where it was.
+    if ("queue" in target) await this.options.returnToQueue(who.tenant, chatId, target.queue);
     const leaving = me !== undefined ? [me] : present.filter((p) => p.userId !== targetClaims?.userId);
     for (const agent of leaving) await this.leave({ userId: agent.userId, role: "agent", nickname: agent.nickname, tenant: who.tenant }, chatId);
-    if ("queue" in target) await this.returnToQueue(who.tenant, chatId, target.queue);
     return { note, seq };
   }
 

@@ -26,7 +26,7 @@ export interface OpenChatRow {
   agents: { id: string; nickname: string; joinedAt: string }[];
   /** When its last agent left, null when none ever did. */
   lastAgentLeftAt: string | null;
-  /** The queue the newest transfer to a queue named, null when none. */
+  /** The chat's queue (a transfer to a queue moves it there). */
   queue: string | null;
 }
 
@@ -115,7 +115,7 @@ export function noteQueries(db: TenantDb): NoteStore {
     async openChats(limit) {
       const chats = await db
         .selectFrom("contacts")
-        .select(["contacts.id", "contacts.nickname", "contacts.created_at"])
+        .select(["contacts.id", "contacts.nickname", "contacts.created_at", "contacts.queue"])
         .where("contacts.status", "=", "active")
         .orderBy("contacts.created_at")
         .orderBy("contacts.id")
@@ -123,34 +123,20 @@ export function noteQueries(db: TenantDb): NoteStore {
         .execute();
       if (chats.length === 0) return [];
       const ids = chats.map((chat) => chat.id);
-      const [agents, transfers] = await Promise.all([
-        db
-          .selectFrom("participants")
-          .select(["participants.chat_id", "participants.user_id", "participants.nickname", "participants.joined_at", "participants.left_at"])
-          .where("participants.chat_id", "in", ids)
-          .where("participants.is_agent", "=", 1)
-          .execute(),
-        db
-          .selectFrom("chat_notes")
-          .select(["chat_notes.chat_id", "chat_notes.target_queue", "chat_notes.ts"])
-          .where("chat_notes.chat_id", "in", ids)
-          .where("chat_notes.target_queue", "is not", null)
-          .orderBy("chat_notes.ts")
-          .execute(),
-      ]);
+      const agents = await db
+        .selectFrom("participants")
+        .select(["participants.chat_id", "participants.user_id", "participants.nickname", "participants.joined_at", "participants.left_at"])
+        .where("participants.chat_id", "in", ids)
+        .where("participants.is_agent", "=", 1)
+        .execute();
       const rows = new Map<string, OpenChatRow>(
-        chats.map((chat) => [chat.id, { id: chat.id, nickname: chat.nickname, createdAt: chat.created_at, agents: [], lastAgentLeftAt: null, queue: null }]),
+        chats.map((chat) => [chat.id, { id: chat.id, nickname: chat.nickname, createdAt: chat.created_at, agents: [], lastAgentLeftAt: null, queue: chat.queue }]),
       );
       for (const agent of agents) {
         const row = rows.get(agent.chat_id);
         if (row === undefined) continue;
         if (agent.left_at === null) row.agents.push({ id: agent.user_id, nickname: agent.nickname, joinedAt: agent.joined_at });
         else if (row.lastAgentLeftAt === null || agent.left_at > row.lastAgentLeftAt) row.lastAgentLeftAt = agent.left_at;
-      }
-      // Oldest first: the newest transfer to a queue is the one kept.
-      for (const transfer of transfers) {
-        const row = rows.get(transfer.chat_id);
-        if (row !== undefined) row.queue = transfer.target_queue;
       }
       return [...rows.values()];
     },

@@ -87,6 +87,12 @@ export interface QueueStore {
   recentAssignments(queue: string, limit: number): Promise<string[]>;
   /** Takes the handling of the spell's waiting limit: true for the one caller that does it. */
   takeWaitLimit(chat: Pick<WaitingChat, "chatId" | "queue" | "spell">): Promise<boolean>;
+  /**
+   * Moves an active chat to another queue (a transfer): it waits and is routed
+   * there from then on, its first wait kept. Any open offer of the old queue
+   * closes. False when there is no such active chat.
+   */
+  moveToQueue(chatId: string, queue: string): Promise<boolean>;
 }
 
 interface QueueRow {
@@ -414,6 +420,20 @@ export function queueQueries(db: TenantDb): QueueStore {
         .limit(limit)
         .execute();
       return rows.map((row) => row.assigned_at as string);
+    },
+
+    async moveToQueue(chatId, queue) {
+      return db.transaction(async (trx) => {
+        const moved = await trx.updateTable("contacts").set({ queue }).where("id", "=", chatId).where("status", "=", "active").executeTakeFirst();
+        if (Number(moved.numUpdatedRows) !== 1) return false;
+        // The wait in the new queue counts toward its estimate; an offer made by the old queue closes.
+        await trx
+          .updateTable("chat_routing")
+          .set({ queue, offered_to: null, offer_expires_at: null, accepted_at: null, passed: "[]" })
+          .where("chat_id", "=", chatId)
+          .execute();
+        return true;
+      });
     },
 
     async takeWaitLimit(chat) {

@@ -521,6 +521,10 @@ export class SqlTenantStore implements TenantStore {
     return this.backend.guard(this.queues.takeWaitLimit(...args));
   }
 
+  moveToQueue(chatId: string, queue: string): ReturnType<QueueStore["moveToQueue"]> {
+    return this.backend.guard(this.queues.moveToQueue(chatId, queue));
+  }
+
   storedBytes(): Promise<number> {
     return this.backend.guard(sumStoredBytes(this.db));
   }
