@@ -50,7 +50,8 @@ export type TenantTable =
   | "chat_notes"
   | "queues"
   | "queue_members"
-  | "chat_routing";
+  | "chat_routing"
+  | "invitations";
 
 /** A row to insert into a tenant-owned table, without its tenant: the scope adds it. */
 export type TenantRow<T extends TenantTable> = Omit<Insertable<Database[T]>, "tenant">;

@@ -14,6 +14,7 @@ import type { ClaimedDelivery } from "./install-queries.js";
 import type { WebhookStore } from "./webhook-queries.js";
 import type { AgentAdminStore } from "./agent-admin-queries.js";
 import type { FrontDoorStore } from "./front-door-queries.js";
+import type { InvitationStore } from "./invitation-queries.js";
 import type { NoteStore } from "./note-queries.js";
 
 export { StoreUnavailableError };
@@ -398,7 +399,7 @@ export interface Store extends InstallLifecycleStore {
 }
 
 /** Agents, chats, event logs, files, audit log, API keys and the desk of one tenant. All methods are async. */
-export interface TenantStore extends TenantLifecycleStore, ApiKeyStore, DeskStore, QueueStore, WebhookStore, AgentAdminStore, FrontDoorStore, NoteStore {
+export interface TenantStore extends TenantLifecycleStore, ApiKeyStore, DeskStore, QueueStore, WebhookStore, AgentAdminStore, FrontDoorStore, InvitationStore, NoteStore {
   /** The tenant every method is scoped to. */
   readonly name: string;
 
