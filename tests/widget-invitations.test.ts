@@ -15,6 +15,7 @@ import { companySite, pageEvents, waitForEvents } from "./support/company-site.j
 import { CLI, loginAgent, startServer, tempDataDir, type InProcessServer } from "./support/server.js";
 import { waitFor } from "./support/wait.js";
 import { keepAgentOnline, openPanel, startChat } from "./support/widget.js";
+import { logIn } from "./support/console.js";
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
 
@@ -27,6 +28,7 @@ let parley: InProcessServer;
 let browser: Browser;
 let site: Awaited<ReturnType<typeof companySite>>;
 let online: (() => Promise<void>) | undefined;
+let admin: string;
 
 /** What the widget decided about an invitation on this page, once it decided. */
 async function decision(page: Page): Promise<string> {
@@ -46,7 +48,7 @@ beforeAll(async () => {
   data = await tempDataDir();
   await run(process.execPath, [CLI, "agent", "add", "ada", "--password", "ada-password", "--nickname", "Ada", "--role", "admin", "--data-dir", data.dir]);
   parley = await startServer({ dataDir: data.dir });
-  const admin = await loginAgent(parley.url, "ada", "ada-password");
+  admin = await loginAgent(parley.url, "ada", "ada-password");
   const rules = [{ id: "orders", message: MESSAGE, secondsOnPage: 1, urlPattern: "/shop/*", minPages: 2 }];
   const answer = await fetch(`${parley.url}/v1/invitations`, { method: "PUT", headers: { authorization: `Bearer ${admin}`, "content-type": "application/json" }, body: JSON.stringify({ rules }) });
   expect(answer.status).toBe(200);
@@ -111,6 +113,31 @@ describe("a proactive invitation", () => {
     expect(await decision(page)).toBe("skipped:chat");
     expect(await page.locator(".panel").count()).toBe(0);
     expect((await pageEvents(page)).map((event) => event.event)).not.toContain("InvitationShown");
+    await context.close();
+  }, 120_000);
+
+  it("is set by admins in the console's Invitations tab, the server refusing a rule without a message", async () => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, bypassCSP: true });
+    const page = await context.newPage();
+    await logIn(page, parley.url, "ada", "ada-password");
+    await page.getByRole("button", { name: "Admin", exact: true }).click();
+    await page.getByRole("tab", { name: "Invitations" }).click();
+    await page.getByRole("heading", { name: "Invitations" }).waitFor();
+    expect(await page.getByLabel("Message").first().inputValue()).toBe(MESSAGE);
+    await page.getByRole("button", { name: "Add a rule" }).click();
+    const second = page.locator(".invitation-rule").nth(1);
+    await second.getByLabel("Pages (", { exact: false }).fill("/help/");
+    await page.getByRole("button", { name: "Save the invitations" }).click();
+    await page.getByRole("alert").waitFor();
+    expect(await seriousViolations(page)).toEqual([]);
+    const stored = async () => ((await (await fetch(`${parley.url}/v1/invitations`)).json()) as { rules: { id: string }[] }).rules.map((rule) => rule.id);
+    // Refused: nothing changed.
+    expect(await stored()).toEqual(["orders"]);
+    await second.getByLabel("Message").fill("Questions about our help pages?");
+    await page.getByRole("button", { name: "Save the invitations" }).click();
+    await page.getByRole("status").getByText("Saved.").waitFor();
+    expect(await stored()).toEqual(["orders", "rule-2"]);
+    await page.screenshot({ path: `${SCREENSHOTS}console-invitations.png` });
     await context.close();
   }, 120_000);
 });
