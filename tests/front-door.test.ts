@@ -52,6 +52,12 @@ async function startChat(nickname = "Carla"): Promise<{ chatId: string; token: s
   return { chatId: (answer.body.contact as { id: string }).id, token: answer.body.token as string };
 }
 
+/** The agent's id (`USER_<uuid>`), what a queue's members are. */
+async function agentIdOf(username: string): Promise<string> {
+  const agents = (await call("GET", "/v1/agents", { token: admin })).body.agents as { id: string; username: string }[];
+  return agents.find((item) => item.username === username)!.id;
+}
+
 async function endChat(chatId: string): Promise<void> {
   expect((await call("POST", "/livechat/default/endContactByChatID", { token: agent, body: { chatID: chatId } })).body.result).toBe(true);
 }
@@ -65,6 +71,7 @@ beforeAll(async () => {
   data = await tempDataDir();
   await run(process.execPath, [CLI, "agent", "add", "ada", "--password", "ada-password-1", "--nickname", "Ada", "--role", "admin", "--data-dir", data.dir]);
   await run(process.execPath, [CLI, "agent", "add", "bob", "--password", "bob-password-1", "--nickname", "Bob", "--data-dir", data.dir]);
+  await run(process.execPath, [CLI, "agent", "add", "cy", "--password", "cy-password-1", "--nickname", "Cy", "--capacity", "1", "--data-dir", data.dir]);
   server = await startServer({ dataDir: data.dir });
   admin = await loginAgent(server.url, "ada", "ada-password-1");
   agent = await loginAgent(server.url, "bob", "bob-password-1");
@@ -163,6 +170,8 @@ describe("customer's transcript", () => {
 
 describe("availability", () => {
   it("is closed outside the hours or on a holiday, and without an available agent; open when both hold", async () => {
+    // Bob takes the queue's chats.
+    expect((await call("POST", "/v1/queues", { token: admin, body: { name: "sales", mode: "manual", members: [await agentIdOf("bob")] } })).status).toBe(201);
     const put = (hours: unknown, token = admin) => call("PUT", "/v1/queues/sales/hours", { token, body: { hours } });
     const today = new Date().toISOString().slice(0, 10);
     const allWeek = Array.from({ length: 7 }, (_, day) => ({ day, open: "00:00", close: "24:00" }));
@@ -195,7 +204,52 @@ describe("availability", () => {
       socket.close();
     }
     expect(codeOf(await call("GET", "/v1/availability?queue=Sales%20Team"))).toBe("VALIDATION_FAILED");
+    // A queue that does not exist takes no chat.
+    expect((await call("GET", "/v1/availability?queue=nosuch")).body).toEqual({ open: false, agentsAvailable: false, reason: "noAgent" });
     expect(codeOf(await call("GET", "/v1/availability?tenant=nosuch"))).toBe("TENANT_NOT_FOUND");
+  });
+});
+
+describe("availability per queue", () => {
+  it("counts only the queue's members who are online, available and below their capacity", async () => {
+    expect((await call("POST", "/v1/queues", { token: admin, body: { name: "billing", mode: "manual", members: [await agentIdOf("cy")] } })).status).toBe(201);
+    const noSurvey = { enabled: false, scale: { min: 1, max: 5 }, comment: false, questions: [], expiryMinutes: 60 };
+    expect((await call("PUT", "/v1/surveys/billing", { token: admin, body: noSurvey })).status).toBe(200);
+    const cy = await loginAgent(server.url, "cy", "cy-password-1");
+    const availability = (queue: string) => async () => (await call("GET", `/v1/availability?queue=${queue}`)).body;
+    // Bob online: the default queue (no members: any agent answers) opens, billing (Cy's) does not.
+    const bob = await RawSocket.connect(server.url, agent);
+    const cySocket = await RawSocket.connect(server.url, cy);
+    try {
+      await readUntil(availability("default"), (body) => body.open === true, "the default queue open with Bob online");
+      cySocket.close();
+      await readUntil(availability("billing"), (body) => body.reason === "noAgent", "billing closed without Cy");
+      await readUntil(availability("default"), (body) => body.open === true, "the default queue still open with Bob");
+
+      // Cy online and free: billing opens.
+      const cyAgain = await RawSocket.connect(server.url, cy);
+      try {
+        await readUntil(availability("billing"), (body) => body.open === true, "billing open with Cy online");
+        // Cy (capacity 1) takes a chat: full, billing closes although Cy is online and available.
+        const answer = await call("POST", "/v1/contacts", { body: { nickname: "Dora", queue: "billing" } });
+        expect(answer.status).toBe(201);
+        const chatId = (answer.body.contact as { id: string }).id;
+        expect((await cyAgain.request({ t: "join", chatId })).error).toBeUndefined();
+        await readUntil(availability("billing"), (body) => body.reason === "noAgent" && body.agentsAvailable === false, "billing closed with Cy at capacity");
+        // The chat ends: Cy has room again.
+        expect((await call("POST", "/livechat/default/endContactByChatID", { token: cy, body: { chatID: chatId } })).body.result).toBe(true);
+        await readUntil(availability("billing"), (body) => body.open === true, "billing open again once Cy's chat ended");
+        // The chat's survey is its queue's (billing has none), not the default queue's.
+        const token = answer.body.token as string;
+        expect((await call("GET", `/v1/chats/${chatId}/survey`, { token })).body).toEqual({ config: null, expiresAt: null, result: null });
+        expect(codeOf(await call("POST", `/v1/chats/${chatId}/survey`, { token, body: { rating: 3, answers: {} } }))).toBe("SURVEY_NOT_AVAILABLE");
+      } finally {
+        cyAgain.close();
+      }
+    } finally {
+      bob.close();
+      cySocket.close();
+    }
   });
 });
 

@@ -346,6 +346,15 @@ const CALLS: Record<string, (w: World) => Call[]> = {
     { method: "GET", path: "/v1/audit?limit=5", headers: bearer(w.admin), status: 200 },
     { method: "GET", path: "/v1/audit?limit=500", headers: bearer(w.admin), status: 400 },
   ],
+  "PUT /v1/invitations": (w) => [
+    { method: "PUT", path: "/v1/invitations", ...json(w.admin, { rules: [{ id: "help", message: "Need a hand?", secondsOnPage: 30, urlPattern: "/shop/*", minPages: 1 }] }), status: 200 },
+    { method: "PUT", path: "/v1/invitations", ...json(w.admin, { rules: [{ id: "help", message: "", secondsOnPage: 30, urlPattern: "/", minPages: 1 }] }), status: 400 },
+    { method: "PUT", path: "/v1/invitations", ...json(w.alice, { rules: [] }), status: 403 },
+  ],
+  "GET /v1/invitations": () => [
+    { method: "GET", path: "/v1/invitations", status: 200 },
+    { method: "GET", path: "/v1/invitations?tenant=no-such-tenant", status: 404 },
+  ],
   "GET /v1/customers/export": (w) => [
     { method: "GET", path: `/v1/customers/export?chatId=${w.customer.chatId}`, headers: bearer(w.admin), status: 200 },
     { method: "GET", path: "/v1/customers/export", headers: bearer(w.admin), status: 400 },

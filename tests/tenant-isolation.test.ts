@@ -501,6 +501,10 @@ const ROUTES: Record<string, (c: Context) => RestAttack[]> = {
   "GET /v1/availability": () => [
     { name: "the victim's availability asked on the attacker's host name", node: "node2", call: { method: "GET", path: `/v1/availability?tenant=${VICTIM}`, headers: { host: TENANT_HOSTS[ATTACKER]! } }, expect: { code: "TENANT_MISMATCH" } },
   ],
+  "PUT /v1/invitations": (c) => adminConfigCall(c, "PUT", "/v1/invitations", { rules: [] }),
+  "GET /v1/invitations": () => [
+    { name: "the victim's invitations asked on the attacker's host name", node: "node2", call: { method: "GET", path: `/v1/invitations?tenant=${VICTIM}`, headers: { host: TENANT_HOSTS[ATTACKER]! } }, expect: { code: "TENANT_MISMATCH" } },
+  ],
   "POST /v1/offline-messages": () => [
     {
       name: "an offline message for the victim left on the attacker's host name",

@@ -5,14 +5,13 @@
  * queue position, and document links that still open after their signature
  * expired. Real Chromium, a real server, the agent on the Node SDK.
  */
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { fileURLToPath } from "node:url";
 import { DEFAULT_LIMITS } from "@parley/protocol";
-import type { Browser, Page } from "playwright-core";
+import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { seriousViolations } from "./support/axe.js";
 import { launchChromium } from "./support/browser.js";
+import { companySite, pageEvents, waitForEvents, type SitePage } from "./support/company-site.js";
 import { startFrameRelay, type FrameRelay } from "./support/frame-relay.js";
 import { makePdf } from "./support/media-files.js";
 import { startServerWithAgents, type InProcessServer } from "./support/server.js";
@@ -22,43 +21,6 @@ import { isFocused, joinAsAgent, keepAgentOnline, openPanel, savedChatId, startC
 const SCREENSHOTS = fileURLToPath(new URL("../docs/screenshots/", import.meta.url));
 /** Signed document links expire after this long here (5 minutes by default). */
 const LINK_TTL_MS = 3_000;
-
-/** The stub a page puts before the snippet (docs/widget.md): `Parley.*` calls wait until the widget runs them. */
-const STUB =
-  'window.Parley=window.Parley||{q:[]};["open","close","setAttributes","on"].forEach(function(m){Parley[m]=Parley[m]||function(){Parley.q.push([m].concat([].slice.call(arguments)))}});';
-
-interface SitePage {
-  lang?: string;
-  attributes?: string;
-  /** Script run before the widget's, after the stub. */
-  before?: string;
-  /** The server the widget talks to, when not the one it is loaded from. */
-  server?: string;
-}
-
-/** A company site of its own origin; each path's page is registered by the test. */
-async function companySite(parleyUrl: () => string): Promise<{ server: Server; origin: string; pages: Map<string, SitePage> }> {
-  const pages = new Map<string, SitePage>();
-  const server = createServer((request, response) => {
-    const page = pages.get(request.url ?? "");
-    if (!page) {
-      response.writeHead(404).end();
-      return;
-    }
-    const server = page.server === undefined ? "" : `data-server="${page.server}"`;
-    response.writeHead(200, { "content-type": "text/html; charset=utf-8" });
-    response.end(`<!doctype html><html${page.lang === undefined ? "" : ` lang="${page.lang}"`}><head><meta charset="utf-8"><title>Shop</title>
-<script>
-window.parleyEvents = [];
-addEventListener("message", function (event) { if (event.data && event.data.source === "parley") parleyEvents.push(event.data); });
-${STUB}
-${page.before ?? ""}
-</script></head><body><h1>Our shop</h1>
-<script src="${parleyUrl()}/widget.js" async ${page.attributes ?? ""} ${server}></script></body></html>`);
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  return { server, origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, pages };
-}
 
 let parley: InProcessServer;
 let tokens: Record<string, string>;
@@ -83,20 +45,6 @@ afterAll(async () => {
   await parley?.close();
   site?.server.close();
 });
-
-/** The events the page's `message` listener received, by name. */
-function pageEvents(page: Page): Promise<{ event: string; chatId?: string; survey?: boolean }[]> {
-  return page.evaluate(() => (window as unknown as { parleyEvents: { event: string; chatId?: string; survey?: boolean }[] }).parleyEvents);
-}
-
-async function waitForEvents(page: Page, count: number): Promise<string[]> {
-  let names: string[] = [];
-  await waitFor(
-    async () => (names = (await pageEvents(page)).map((e) => e.event)).length >= count,
-    () => `${count} host-page events, got ${names.join(", ")}`,
-  );
-  return names;
-}
 
 describe("on a phone", () => {
   it("takes the whole 375 px screen, with one close button and 16 px text fields", async () => {

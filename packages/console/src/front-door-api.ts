@@ -1,5 +1,5 @@
 /** The REST calls of the front door's console views: offline messages and a chat's survey. */
-import type { ChatSurveyResponse, OfflineMessage, OfflineMessageListResponse } from "@parley/protocol";
+import type { ChatSurveyResponse, InvitationRule, InvitationRules, OfflineMessage, OfflineMessageListResponse } from "@parley/protocol";
 import { ApiError } from "./api.js";
 
 const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
@@ -35,4 +35,15 @@ export async function markOfflineMessage(token: string, id: string, state: "read
 /** A chat's survey and the customer's answers, once given. */
 export function fetchChatSurvey(token: string, chatId: string): Promise<ChatSurveyResponse> {
   return call<ChatSurveyResponse>(`/v1/chats/${encodeURIComponent(chatId)}/survey`, { headers: bearer(token) });
+}
+
+/** The site's proactive invitation rules (the widget's public read, never from the browser's cache here). */
+export async function fetchInvitationRules(): Promise<InvitationRule[]> {
+  return (await call<InvitationRules>("/v1/invitations", { cache: "no-store" })).rules;
+}
+
+/** Replaces the site's invitation rules (admins); the rules as stored. */
+export async function saveInvitationRules(token: string, rules: InvitationRule[]): Promise<InvitationRule[]> {
+  const body = await call<InvitationRules>("/v1/invitations", { method: "PUT", headers: { ...bearer(token), "content-type": "application/json" }, body: JSON.stringify({ rules }) });
+  return body.rules;
 }

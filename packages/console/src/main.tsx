@@ -4,6 +4,7 @@ import "./styles.css";
 import "./queues-tab.js";
 import "./webhooks-tab.js";
 import "./canned-tab.js";
+import "./invitations-tab.js";
 
 const root = document.getElementById("app");
 if (root !== null) render(<App />, root);

@@ -25,6 +25,7 @@ export * from "./webhooks.js";
 export * from "./agents-admin.js";
 export * from "./call-data.js";
 export * from "./front-door.js";
+export * from "./invitations.js";
 export * from "./supervision.js";
 export * from "./call-data-rules.js";
 export * from "./canned.js";

@@ -42,6 +42,23 @@ export function frontDoorContract(name: string, factory: StoreFactory): void {
       await location.cleanup();
     });
 
+    it("keeps a site's invitation rules, replaced whole, each tenant its own", async () => {
+      const acme = store.tenant("acme");
+      const other = store.tenant("default");
+      expect(await acme.invitationRules()).toEqual([]);
+      const rules = [
+        { id: "orders", message: "Need a hand with your order?", secondsOnPage: 20, urlPattern: "/shop/*", minPages: 2 },
+        { id: "any", message: "Hello!", secondsOnPage: 60, urlPattern: "", minPages: 1 },
+      ];
+      await acme.setInvitationRules(rules, "2026-11-30T10:00:00.000Z");
+      expect(await acme.invitationRules()).toEqual(rules);
+      expect(await other.invitationRules()).toEqual([]);
+      await acme.setInvitationRules([rules[1]!], "2026-11-30T10:01:00.000Z");
+      expect(await acme.invitationRules()).toEqual([rules[1]]);
+      await acme.setInvitationRules([], "2026-11-30T10:02:00.000Z");
+      expect(await acme.invitationRules()).toEqual([]);
+    });
+
     it("keeps a queue's survey and hours by name, each tenant its own", async () => {
       const acme = store.tenant("acme");
       const other = store.tenant("default");

@@ -1,4 +1,4 @@
-/** The words of the offline form, the survey and the transcript download, by language (English when missing). @module */
+/** The words of the offline form, the survey and the transcript download, by language (English for a language the widget does not speak). @module */
 import type { Language } from "./i18n.js";
 
 const en = {
@@ -55,9 +55,114 @@ const fr: FrontDoorStrings = {
   transcriptFailed: "La transcription n'a pas pu être téléchargée ({code}).",
 };
 
-const BY_LANGUAGE: Partial<Record<string, FrontDoorStrings>> = { en, fr };
+const it: FrontDoorStrings = {
+  offlineTitle: "Al momento non siamo disponibili",
+  offlineClosed: "Il nostro team non è disponibile al momento. Lasciaci un messaggio e ti risponderemo via e-mail.",
+  offlineName: "Il tuo nome",
+  offlineEmail: "La tua e-mail",
+  offlineMessage: "Il tuo messaggio",
+  offlineConsent: "Acconsento a essere contattato in merito al mio messaggio, come descritto nell'informativa sulla privacy.",
+  offlinePrivacy: "Informativa sulla privacy",
+  offlineSend: "Invia il messaggio",
+  offlineSending: "Invio…",
+  offlineSent: "Grazie! Il tuo messaggio è stato inviato; ti risponderemo via e-mail.",
+  offlineEmailInvalid: "Inserisci un indirizzo e-mail valido.",
+  offlineFailed: "Non è stato possibile inviare il messaggio ({code}). Riprova.",
+  surveyTitle: "Com'è andata questa chat?",
+  surveyRating: "Il tuo voto, da {min} (pessimo) a {max} (ottimo)",
+  surveyComment: "Un commento (facoltativo)",
+  surveyOptional: "(facoltativo)",
+  surveySend: "Invia il voto",
+  surveyThanks: "Grazie per il tuo parere!",
+  surveyExpired: "Il tempo per valutare questa chat è scaduto.",
+  surveyFailed: "Non è stato possibile inviare il voto ({code}).",
+  surveyPick: "Scegli un voto.",
+  transcript: "Scarica la trascrizione",
+  transcriptFailed: "Non è stato possibile scaricare la trascrizione ({code}).",
+};
 
-/** The strings of `language`, English when it has none of its own yet. */
+const es: FrontDoorStrings = {
+  offlineTitle: "Ahora mismo no estamos disponibles",
+  offlineClosed: "Nuestro equipo no está disponible en este momento. Déjanos un mensaje y te responderemos por correo electrónico.",
+  offlineName: "Tu nombre",
+  offlineEmail: "Tu correo electrónico",
+  offlineMessage: "Tu mensaje",
+  offlineConsent: "Acepto que se me contacte sobre mi mensaje, como describe la política de privacidad.",
+  offlinePrivacy: "Política de privacidad",
+  offlineSend: "Enviar el mensaje",
+  offlineSending: "Enviando…",
+  offlineSent: "¡Gracias! Tu mensaje se ha enviado; te responderemos por correo electrónico.",
+  offlineEmailInvalid: "Escribe una dirección de correo electrónico válida.",
+  offlineFailed: "No se ha podido enviar el mensaje ({code}). Inténtalo de nuevo.",
+  surveyTitle: "¿Qué tal ha ido este chat?",
+  surveyRating: "Tu valoración, de {min} (la peor) a {max} (la mejor)",
+  surveyComment: "Un comentario (opcional)",
+  surveyOptional: "(opcional)",
+  surveySend: "Enviar la valoración",
+  surveyThanks: "¡Gracias por tu opinión!",
+  surveyExpired: "Ha pasado el plazo para valorar este chat.",
+  surveyFailed: "No se ha podido enviar la valoración ({code}).",
+  surveyPick: "Elige una valoración.",
+  transcript: "Descargar la transcripción",
+  transcriptFailed: "No se ha podido descargar la transcripción ({code}).",
+};
+
+const de: FrontDoorStrings = {
+  offlineTitle: "Wir sind gerade nicht erreichbar",
+  offlineClosed: "Unser Team ist im Moment nicht verfügbar. Hinterlassen Sie uns eine Nachricht, wir antworten per E-Mail.",
+  offlineName: "Ihr Name",
+  offlineEmail: "Ihre E-Mail-Adresse",
+  offlineMessage: "Ihre Nachricht",
+  offlineConsent: "Ich bin einverstanden, zu meiner Nachricht kontaktiert zu werden, wie es die Datenschutzerklärung beschreibt.",
+  offlinePrivacy: "Datenschutzerklärung",
+  offlineSend: "Nachricht senden",
+  offlineSending: "Wird gesendet…",
+  offlineSent: "Vielen Dank! Ihre Nachricht wurde gesendet; wir antworten per E-Mail.",
+  offlineEmailInvalid: "Bitte geben Sie eine gültige E-Mail-Adresse ein.",
+  offlineFailed: "Die Nachricht konnte nicht gesendet werden ({code}). Bitte versuchen Sie es erneut.",
+  surveyTitle: "Wie war dieser Chat?",
+  surveyRating: "Ihre Bewertung, von {min} (schlecht) bis {max} (sehr gut)",
+  surveyComment: "Ein Kommentar (optional)",
+  surveyOptional: "(optional)",
+  surveySend: "Bewertung senden",
+  surveyThanks: "Vielen Dank für Ihre Rückmeldung!",
+  surveyExpired: "Die Zeit für eine Bewertung dieses Chats ist abgelaufen.",
+  surveyFailed: "Die Bewertung konnte nicht gesendet werden ({code}).",
+  surveyPick: "Bitte wählen Sie eine Bewertung.",
+  transcript: "Verlauf herunterladen",
+  transcriptFailed: "Der Verlauf konnte nicht heruntergeladen werden ({code}).",
+};
+
+const pt: FrontDoorStrings = {
+  offlineTitle: "De momento não estamos disponíveis",
+  offlineClosed: "A nossa equipa não está disponível de momento. Deixe-nos uma mensagem e responderemos por e-mail.",
+  offlineName: "O seu nome",
+  offlineEmail: "O seu e-mail",
+  offlineMessage: "A sua mensagem",
+  offlineConsent: "Aceito ser contactado sobre a minha mensagem, como descreve a política de privacidade.",
+  offlinePrivacy: "Política de privacidade",
+  offlineSend: "Enviar a mensagem",
+  offlineSending: "A enviar…",
+  offlineSent: "Obrigado! A sua mensagem foi enviada; responderemos por e-mail.",
+  offlineEmailInvalid: "Indique um endereço de e-mail válido.",
+  offlineFailed: "Não foi possível enviar a mensagem ({code}). Tente novamente.",
+  surveyTitle: "Como correu este chat?",
+  surveyRating: "A sua avaliação, de {min} (pior) a {max} (melhor)",
+  surveyComment: "Um comentário (opcional)",
+  surveyOptional: "(opcional)",
+  surveySend: "Enviar a avaliação",
+  surveyThanks: "Obrigado pela sua opinião!",
+  surveyExpired: "O prazo para avaliar este chat terminou.",
+  surveyFailed: "Não foi possível enviar a avaliação ({code}).",
+  surveyPick: "Escolha uma avaliação.",
+  transcript: "Descarregar a transcrição",
+  transcriptFailed: "Não foi possível descarregar a transcrição ({code}).",
+};
+
+/** Every language of the widget (i18n.ts) has its own front-door words. */
+export const FRONT_DOOR_LANGUAGES: Record<Language, FrontDoorStrings> = { en, fr, it, es, de, pt };
+
+/** The strings of `language`, English for a language the widget does not speak. */
 export function frontDoorStrings(language: Language | string): FrontDoorStrings {
-  return BY_LANGUAGE[language] ?? en;
+  return (FRONT_DOOR_LANGUAGES as Partial<Record<string, FrontDoorStrings>>)[language] ?? en;
 }

@@ -8,12 +8,13 @@
  */
 
 /** The events the page receives, in the original product's names. */
-export type HostEventName = "Loaded" | "WidgetShown" | "WidgetHidden" | "WidgetClicked" | "ChatStarted" | "ChatOnline" | "ChatFinished";
+export type HostEventName = "Loaded" | "WidgetShown" | "WidgetHidden" | "WidgetClicked" | "ChatStarted" | "ChatOnline" | "ChatFinished" | "InvitationShown";
 
 /**
  * What `postMessage` carries and `Parley.on` callbacks receive: `source` is
  * always `"parley"`, so that a page tells these messages from its others;
- * `chatId` on the chat events; `survey` on `ChatFinished`.
+ * `chatId` on the chat events; `survey` on `ChatFinished`; `invitation` (the
+ * rule's id) on `InvitationShown`.
  */
 export interface HostEvent {
   source: "parley";
@@ -21,15 +22,19 @@ export interface HostEvent {
   chatId?: string;
   /** `ChatFinished` only: whether a satisfaction survey follows in the widget. */
   survey?: boolean;
+  /** `InvitationShown` only: the id of the rule that invited. */
+  invitation?: string;
 }
 
 /** What the panel gives the API once it is shown. */
 export interface PanelControls {
   open(): void;
   close(): void;
+  /** Opens the panel with an invitation's message in place of the greeting. */
+  invite(message: string): void;
 }
 
-const EVENT_NAMES = new Set<string>(["Loaded", "WidgetShown", "WidgetHidden", "WidgetClicked", "ChatStarted", "ChatOnline", "ChatFinished"]);
+const EVENT_NAMES = new Set<string>(["Loaded", "WidgetShown", "WidgetHidden", "WidgetClicked", "ChatStarted", "ChatOnline", "ChatFinished", "InvitationShown"]);
 /** Call data as the server keeps it: a bounded set of short named strings. */
 const MAX_ATTRIBUTES = 50;
 const ATTRIBUTE_NAME = /^[A-Za-z][A-Za-z0-9_.-]{0,63}$/;
@@ -42,6 +47,12 @@ export class HostPage {
   private readonly listeners = new Map<HostEventName, ((event: HostEvent) => void)[]>();
   private panel: PanelControls | null = null;
   private waiting: (() => void)[] = [];
+  private shown = false;
+
+  /** Whether the panel is open (as the last `WidgetShown` or `WidgetHidden` told). */
+  get isShown(): boolean {
+    return this.shown;
+  }
 
   /** Replaces the page's stub with the API and runs the calls queued in it. */
   install(): void {
@@ -71,7 +82,8 @@ export class HostPage {
   }
 
   /** Tells the page: a `postMessage` to this window, then the `Parley.on` callbacks. */
-  emit(event: HostEventName, details: { chatId?: string; survey?: boolean } = {}): void {
+  emit(event: HostEventName, details: { chatId?: string; survey?: boolean; invitation?: string } = {}): void {
+    if (event === "WidgetShown" || event === "WidgetHidden") this.shown = event === "WidgetShown";
     const message: HostEvent = { source: "parley", event, ...details };
     // This window only: an opaque origin (file:, sandboxed) cannot be named as the target.
     window.postMessage(message, location.origin === "null" ? "*" : location.origin);
@@ -82,6 +94,12 @@ export class HostPage {
         console.error("Parley: a Parley.on callback threw", error);
       }
     }
+  }
+
+  /** A proactive invitation (invitations.ts): the panel opens with its message, and the page is told. */
+  invite(message: string, rule: string): void {
+    this.withPanel((panel) => panel.invite(message));
+    this.emit("InvitationShown", { invitation: rule });
   }
 
   private withPanel(run: (panel: PanelControls) => void): void {

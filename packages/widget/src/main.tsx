@@ -45,6 +45,8 @@ function mountNow(script: HTMLScriptElement | null): void {
   render(<App session={session} config={config} strings={strings} host={page} />, container);
   page.emit("Loaded");
   void session.restore();
+  // Proactive invitations: a chunk of their own, after the first view.
+  void import("./invitations.js").then(({ watchInvitations }) => watchInvitations({ config, session, page, element: host })).catch(() => undefined);
 }
 
 /** Mounts the widget configured by `script` (the page's `<script src=".../widget.js">` tag) once the page has a body. */

@@ -183,6 +183,27 @@ export class AgentDesk {
   }
 
   /**
+   * Whether a chat started now in `queue` would find someone to answer it (the
+   * widget's availability): a member of the queue — any agent of the tenant,
+   * for a queue without members, as `manual` queues are answered — who is
+   * online, `available`, and below their capacity. An unknown queue has no one.
+   */
+  async canAnswer(tenant: string, queue: string): Promise<boolean> {
+    const desk = this.options.deskOf(tenant);
+    const info = await desk.getQueue(queue);
+    if (info === undefined) return false;
+    const online = new Set(this.presence.availableAgents(tenant));
+    const candidates = info.members.length > 0 ? info.members.filter((agentId) => online.has(agentId)) : [...online];
+    if (candidates.length === 0) return false;
+    const loads = await desk.agentLoads();
+    for (const agentId of candidates) {
+      const capacity = (await desk.agentCapacity(agentId)) ?? this.options.defaultCapacity;
+      if ((loads.get(agentId) ?? 0) < capacity) return true;
+    }
+    return false;
+  }
+
+  /**
    * `acceptOffer`: the agent takes the chat offered to them. The accept is a
    * conditional update only the offered agent can win, before the offer
    * lapses; the agent then joins (capacity applies). A join refused lets the

@@ -108,14 +108,15 @@ export class DeskPresence {
     return this.statusOf(tenant, agentId) !== "offline";
   }
 
-  /** Whether some agent of the tenant has a socket somewhere and is `available` (the widget's availability). */
-  hasAvailableAgent(tenant: string): boolean {
+  /** The agents of the tenant who have a socket somewhere and are `available`. */
+  availableAgents(tenant: string): string[] {
     const prefix = keyOf(tenant, "");
     const keys = new Set([...this.local.keys(), ...this.remote.keys()]);
+    const agents: string[] = [];
     for (const key of keys) {
-      if (key.startsWith(prefix) && this.statusOf(tenant, key.slice(prefix.length)) === "available") return true;
+      if (key.startsWith(prefix) && this.statusOf(tenant, key.slice(prefix.length)) === "available") agents.push(key.slice(prefix.length));
     }
-    return false;
+    return agents;
   }
 
   /** A socket of the agent opened on this node; true when it is the first one here. */

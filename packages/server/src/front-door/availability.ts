@@ -1,6 +1,6 @@
 /**
  * Whether a queue takes chats now: inside its business hours and with an
- * agent available. Anyone on the internet may ask, so answers are kept a few
+ * agent of the queue available. Anyone on the internet may ask, so answers are kept a few
  * seconds per tenant and queue, and the cache holds a bounded number of them.
  * @module
  */
@@ -10,8 +10,8 @@ import { openingAt } from "./hours.js";
 export interface AvailabilitySources {
   /** The queue's business hours; undefined: none set. */
   hours: (tenant: string, queue: string) => Promise<BusinessHours | undefined>;
-  /** Whether an agent of the tenant is available now. */
-  hasAvailableAgent: (tenant: string) => boolean;
+  /** Whether an agent who takes the queue's chats is online, available and below capacity now. */
+  hasAvailableAgent: (tenant: string, queue: string) => Promise<boolean>;
   now?: () => number;
 }
 
@@ -53,8 +53,8 @@ export class Availability {
   }
 
   private async compute(tenant: string, queue: string, now: number): Promise<AvailabilityResponse> {
-    const opening = openingAt(await this.sources.hours(tenant, queue), new Date(now));
-    const agentsAvailable = this.sources.hasAvailableAgent(tenant);
+    const [hours, agentsAvailable] = await Promise.all([this.sources.hours(tenant, queue), this.sources.hasAvailableAgent(tenant, queue)]);
+    const opening = openingAt(hours, new Date(now));
     if (!opening.open) return { open: false, agentsAvailable, reason: opening.reason };
     return agentsAvailable ? { open: true, agentsAvailable, reason: "open" } : { open: false, agentsAvailable, reason: "noAgent" };
   }

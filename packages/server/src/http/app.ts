@@ -43,6 +43,7 @@ import type { ParleyMetrics } from "../metrics.js";
 import { livechatRoutes } from "./livechat.js";
 import { mediaRoutes } from "./media.js";
 import { offlineMessageRoutes } from "./offline-messages.js";
+import { invitationRoutes } from "./invitations.js";
 import { queueHoursRoutes } from "./queue-hours.js";
 import { surveyRoutes } from "./surveys.js";
 import { OriginPolicy } from "../policy/origins.js";
@@ -170,6 +171,7 @@ export function buildApp(deps: AppDeps): FastifyInstance {
   customerRoutes(app, { ...deps, admin, customerData: deps.customerData ?? DEFAULT_CUSTOMER_DATA_LIMITS });
   surveyRoutes(app, { ...deps, admin });
   queueHoursRoutes(app, { ...deps, admin });
+  invitationRoutes(app, { ...deps, admin });
   offlineMessageRoutes(app, deps);
   chatTranscriptRoutes(app, deps);
   demoRoutes(app);

@@ -43,7 +43,7 @@ export function queueHoursRoutes(app: FastifyInstance, deps: QueueHoursRoutesDep
   const availability = new Availability({
     hours: (tenant, queue) => deps.store.tenant(tenant).businessHours(queue),
     // No desk (a server without one): nobody can answer.
-    hasAvailableAgent: (tenant) => deps.desk?.presence.hasAvailableAgent(tenant) ?? false,
+    hasAvailableAgent: async (tenant, queue) => (await deps.desk?.canAnswer(tenant, queue)) ?? false,
   });
 
   app.get<{ Params: QueueParams }>("/v1/queues/:name/hours", { schema: { params: QueueParams, response: { 200: HoursResponse, ...ERRORS } }, config: ADMIN }, async (request, reply) => {

@@ -51,9 +51,9 @@ const ChatSurvey = Type.Object({
 /** A survey's JSON is a few KiB at most. */
 const BODY_LIMIT = 16 * 1024;
 
-/** The queue a chat belongs to. Chats carry no queue yet: every chat is the default queue's. */
-export function queueOfChat(_state: ChatState): string {
-  return DEFAULT_QUEUE;
+/** The queue a chat belongs to, whose survey applies: the one it started in (`default` when none was named). */
+export function queueOfChat(state: ChatState): string {
+  return state.contact.queue ?? DEFAULT_QUEUE;
 }
 
 /** The agent who joined the chat last, whom a survey rates; null when no agent took part. */

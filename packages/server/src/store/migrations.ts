@@ -486,6 +486,18 @@ const m010_queues: Migration = {
   },
 };
 
+const m016_invitations: Migration = {
+  async up(db: Kysely<unknown>): Promise<void> {
+    // A site's proactive invitation rules: one JSON document per tenant, read whole by every widget that asks.
+    await db.schema
+      .createTable("invitations")
+      .addColumn("tenant", "text", (c) => c.primaryKey())
+      .addColumn("rules", "text", (c) => c.notNull())
+      .addColumn("updated_at", "text", (c) => c.notNull())
+      .execute();
+  },
+};
+
 const m017_canned_responses: Migration = {
   async up(db: Kysely<unknown>): Promise<void> {
     // Canned responses: `scope` is "shared" (the tenant's) or the owning agent's user id, so one unique index
@@ -540,6 +552,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   "012_webhooks": m012_webhooks,
   "013_call_data": m013_call_data,
   "014_front_door": m014_front_door,
+  "016_invitations": m016_invitations,
   "017_canned_responses": m017_canned_responses,
   "018_visitor_context": m018_visitor_context,
 };

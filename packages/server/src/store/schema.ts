@@ -281,6 +281,14 @@ export interface QueueSettingsTable {
   updated_at: string;
 }
 
+/** A site's proactive invitation rules (one row per tenant). */
+export interface InvitationsTable {
+  tenant: string;
+  /** The rules, a JSON array (protocol `InvitationRule`). */
+  rules: string;
+  updated_at: string;
+}
+
 /** A chat's answered survey. */
 export interface SurveysTable {
   tenant: string;
@@ -375,4 +383,5 @@ export interface Database {
   queues: QueuesTable;
   queue_members: QueueMembersTable;
   chat_routing: ChatRoutingTable;
+  invitations: InvitationsTable;
 }

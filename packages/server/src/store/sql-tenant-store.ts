@@ -13,6 +13,7 @@ import type { CallData } from "@parley/protocol";
 import { selectCallData } from "./call-data-queries.js";
 import { listContacts } from "./contact-list.js";
 import { frontDoorQueries, type FrontDoorStore } from "./front-door-queries.js";
+import { invitationQueries, type InvitationStore } from "./invitation-queries.js";
 import { deskQueries, type AgentDeskRecord, type DeskStore, type GoneAgent } from "./desk-queries.js";
 import { cannedQueries, type CannedStore } from "./canned-queries.js";
 import { noteQueries, type AgentSummary, type NoteStore, type OpenChatRow } from "./note-queries.js";
@@ -85,6 +86,7 @@ export class SqlTenantStore implements TenantStore {
   private readonly frontDoor: FrontDoorStore;
   private readonly canned: CannedStore;
   private readonly visitors: VisitorContextStore;
+  private readonly invitations: InvitationStore;
 
   constructor(
     readonly name: string,
@@ -93,6 +95,7 @@ export class SqlTenantStore implements TenantStore {
     this.db = new TenantDb(backend.db, name);
     this.desk = deskQueries(this.db);
     this.frontDoor = frontDoorQueries(this.db);
+    this.invitations = invitationQueries(this.db);
     this.notes = noteQueries(this.db);
     this.queues = queueQueries(this.db);
     this.apiKeys = apiKeyStore(this.db);
@@ -383,6 +386,16 @@ export class SqlTenantStore implements TenantStore {
 
   reportChats(range: { from: string; to: string }, limit: number): Promise<ReportChat[]> {
     return this.backend.guard(selectReportChats(this.db, range, limit));
+  }
+
+  // -- proactive invitations (store/invitation-queries.ts) ------------------------
+
+  invitationRules(): ReturnType<InvitationStore["invitationRules"]> {
+    return this.backend.guard(this.invitations.invitationRules());
+  }
+
+  setInvitationRules(...args: Parameters<InvitationStore["setInvitationRules"]>): ReturnType<InvitationStore["setInvitationRules"]> {
+    return this.backend.guard(this.invitations.setInvitationRules(...args));
   }
 
   // -- the front door (store/front-door-queries.ts) ------------------------------

@@ -52,7 +52,8 @@ export type TenantTable =
   | "queue_members"
   | "chat_routing"
   | "canned_responses"
-  | "visitor_contexts";
+  | "visitor_contexts"
+  | "invitations";
 
 /** A row to insert into a tenant-owned table, without its tenant: the scope adds it. */
 export type TenantRow<T extends TenantTable> = Omit<Insertable<Database[T]>, "tenant">;

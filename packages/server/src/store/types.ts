@@ -16,6 +16,7 @@ import type { WebhookStore } from "./webhook-queries.js";
 import type { AgentAdminStore } from "./agent-admin-queries.js";
 import type { FrontDoorStore } from "./front-door-queries.js";
 import type { VisitorContextStore } from "./visitor-context-queries.js";
+import type { InvitationStore } from "./invitation-queries.js";
 import type { NoteStore } from "./note-queries.js";
 import type { CannedStore } from "./canned-queries.js";
 
@@ -403,7 +404,7 @@ export interface Store extends InstallLifecycleStore {
 }
 
 /** Agents, chats, event logs, files, audit log, API keys and the desk of one tenant. All methods are async. */
-export interface TenantStore extends TenantLifecycleStore, ApiKeyStore, DeskStore, QueueStore, WebhookStore, AgentAdminStore, FrontDoorStore, NoteStore, CannedStore, VisitorContextStore {
+export interface TenantStore extends TenantLifecycleStore, ApiKeyStore, DeskStore, QueueStore, WebhookStore, AgentAdminStore, FrontDoorStore, NoteStore, CannedStore, VisitorContextStore, InvitationStore {
   /** The tenant every method is scoped to. */
   readonly name: string;
 

@@ -27,6 +27,8 @@ export function App({ session, config, strings, host }: Props): JSX.Element {
   const [state, setState] = useState(session.state);
   const survey = useOnDemand(afterChat, state.phase === "ended");
   const [isOpen, setOpen] = useState(false);
+  // A proactive invitation's message, shown in place of the greeting.
+  const [invitation, setInvitation] = useState<string | null>(null);
   const [isDragging, setDragging] = useState(false);
   const [image, setImage] = useState<{ src: string; name: string } | null>(null);
   const launcher = useRef<HTMLButtonElement>(null);
@@ -35,7 +37,18 @@ export function App({ session, config, strings, host }: Props): JSX.Element {
 
   useEffect(() => session.subscribe(() => setState(session.state)), [session]);
   // The page's Parley.open() and Parley.close(), those it queued before the widget ran included.
-  useEffect(() => host.attach({ open: () => setOpen(true), close: () => setOpen(false) }), [host]);
+  useEffect(
+    () =>
+      host.attach({
+        open: () => setOpen(true),
+        close: () => setOpen(false),
+        invite: (message) => {
+          setInvitation(message);
+          setOpen(true);
+        },
+      }),
+    [host],
+  );
   const wasOpen = useRef(false);
   useEffect(() => {
     if (isOpen === wasOpen.current) return;
@@ -84,6 +97,7 @@ export function App({ session, config, strings, host }: Props): JSX.Element {
   };
   const isOffline = (state.phase === "chat" || state.phase === "restoring") && (!state.isBrowserOnline || !state.isConnected);
   const title = config.title ?? strings.title;
+  const greeting = invitation ?? config.greeting ?? strings.greeting;
 
   return (
     <div class={`root ${config.position}${isOpen ? " open" : ""}`} onKeyDown={onKeyDown}>
@@ -113,12 +127,12 @@ export function App({ session, config, strings, host }: Props): JSX.Element {
           )}
           {state.phase === "start" || state.phase === "starting" ? (
             <OfflineGate config={config}>
-              <StartForm session={session} strings={strings} greeting={config.greeting ?? strings.greeting} isBusy={state.phase === "starting"} />
+              <StartForm session={session} strings={strings} greeting={greeting} isBusy={state.phase === "starting"} />
             </OfflineGate>
           ) : (
             <>
               {state.phase === "chat" && !state.hasAgent && <Waiting queue={state.queue} strings={strings} />}
-              <Conversation greeting={config.greeting ?? strings.greeting} entries={state.entries} session={session} strings={strings} onOpenImage={(src, name) => setImage({ src, name })} />
+              <Conversation greeting={greeting} entries={state.entries} session={session} strings={strings} onOpenImage={(src, name) => setImage({ src, name })} />
             </>
           )}
           <p class="typing" role="status">

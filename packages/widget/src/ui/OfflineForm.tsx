@@ -7,7 +7,7 @@ import type { JSX } from "preact";
 import { useState } from "preact/hooks";
 import type { WidgetConfig } from "../config.js";
 import { FrontDoorError, sendOfflineMessage } from "../front-door.js";
-import type { FrontDoorStrings } from "../front-door-strings.js";
+import { frontDoorStrings } from "../front-door-strings.js";
 import { format } from "../i18n.js";
 
 /** Mirrors the server's limits (packages/protocol front-door.ts): longer fields would be refused. */
@@ -15,7 +15,9 @@ const MAX_NAME = 128;
 const MAX_EMAIL = 254;
 const MAX_MESSAGE = 4000;
 
-export function OfflineForm({ config, strings }: { config: WidgetConfig; strings: FrontDoorStrings }): JSX.Element {
+export function OfflineForm({ config }: { config: WidgetConfig }): JSX.Element {
+  // The words of every language come with this chunk, not with the first view.
+  const strings = frontDoorStrings(config.language);
   const [name, setName] = useState("");
   const [email, setEmail] = useState("");
   const [message, setMessage] = useState("");

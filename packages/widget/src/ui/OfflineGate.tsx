@@ -10,7 +10,6 @@ import type { ComponentChildren, JSX } from "preact";
 import { useEffect, useRef, useState } from "preact/hooks";
 import type { WidgetConfig } from "../config.js";
 import { fetchAvailability } from "../front-door.js";
-import { frontDoorStrings } from "../front-door-strings.js";
 import { loadOnDemand, useOnDemand } from "../on-demand.js";
 
 const offlineForm = loadOnDemand(() => import("./OfflineForm.js"));
@@ -41,7 +40,7 @@ export function OfflineGate({ config, children }: { config: WidgetConfig; childr
   if (isClosed === null) return <p class="greeting" aria-busy="true" />;
   return (
     <div class="gate" ref={gate}>
-      {isClosed ? form !== null && <form.OfflineForm config={config} strings={frontDoorStrings(config.language)} /> : children}
+      {isClosed ? form !== null && <form.OfflineForm config={config} /> : children}
     </div>
   );
 }
