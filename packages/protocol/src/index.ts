@@ -27,3 +27,6 @@ export * from "./call-data.js";
 export * from "./front-door.js";
 export * from "./supervision.js";
 export * from "./call-data-rules.js";
+export * from "./form-pattern.js";
+export * from "./prechat-rules.js";
+export * from "./prechat-form.js";

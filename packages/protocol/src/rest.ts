@@ -8,6 +8,7 @@ import { DocumentTypeSchema, MediaMessageTypeSchema, MediaRenditionSchema } from
 import { TENANT_PATTERN } from "./ids.js";
 import { CallDataSchema } from "./call-data.js";
 import { QUEUE_NAME_PATTERN } from "./queues.js";
+import { PrechatAnswersSchema } from "./prechat-form.js";
 
 /** The tenant a request names, when it names one (absent: the host name's tenant, or `default`). */
 const TenantField = Type.Optional(Type.String({ pattern: TENANT_PATTERN }));
@@ -26,6 +27,10 @@ export const StartContactBody = Type.Object(
     callData: Type.Optional(CallDataSchema),
     /** The queue the chat starts into; the tenant's `default` queue when omitted. */
     queue: Type.Optional(Type.String({ pattern: QUEUE_NAME_PATTERN })),
+    /** Answers to the queue's pre-chat form by field key (refused whole with `FORM_INVALID` when they do not fit it). */
+    form: Type.Optional(PrechatAnswersSchema),
+    /** The customer ticked the form's consent box (required when the form asks for consent). */
+    consent: Type.Optional(Type.Boolean()),
   },
   { additionalProperties: false },
 );

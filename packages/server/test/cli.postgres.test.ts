@@ -59,7 +59,7 @@ describePostgres("the CLI on PostgreSQL", () => {
     const migrated = await parley(["migrate", "--data-dir", dir.path, "--database-url", database.url]);
     expect(migrated).toMatchObject({ code: 0, stdout: "PostgreSQL database is up to date.\n" });
     const applied = await queryDatabase<{ name: string }>(database.url, "select name from kysely_migration order by name");
-    expect(applied.map((row) => row.name)).toEqual(["001_initial", "002_media", "003_contact_list", "004_blobs", "005_media_state", "006_tenants", "007_lifecycle", "008_api_keys", "009_desk", "010_queues", "011_supervision", "012_webhooks", "013_call_data", "014_front_door"]);
+    expect(applied.map((row) => row.name)).toEqual(["001_initial", "002_media", "003_contact_list", "004_blobs", "005_media_state", "006_tenants", "007_lifecycle", "008_api_keys", "009_desk", "010_queues", "011_supervision", "012_webhooks", "013_call_data", "014_front_door", "015_prechat_forms"]);
     expect((await parley(["migrate", "--data-dir", dir.path], { DATABASE_URL: database.url })).code).toBe(0);
 
     const env = { DATABASE_URL: database.url };

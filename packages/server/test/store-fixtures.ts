@@ -1,5 +1,7 @@
 /** Chats and messages made straight in a store, for tests below the chat domain. @module */
 import { randomUUID } from "node:crypto";
+import { afterEach, beforeEach } from "vitest";
+import type { StoreFactory } from "./store.contract.js";
 import type { AppendRequest, MediaRecord, ParticipantRecord, StoredEvent, Store, TenantStore } from "../src/store/types.js";
 
 const ts = () => new Date().toISOString();
@@ -88,5 +90,36 @@ export function mediaMessage(chat: string, user: string, mediaId: string, client
     data: stub({ id, chatId: chat }),
     clientId,
     change: { kind: "mediaAttached", mediaId, messageId: id },
+  };
+}
+
+/**
+ * A migrated store from `factory` for each test of the calling `describe`,
+ * holding an active tenant `acme` besides `default`; closed and removed after
+ * each. Read the store through the returned function.
+ */
+export function storeWithAcme(factory: StoreFactory): () => Store {
+  let store: Store | undefined;
+  let location: Awaited<ReturnType<StoreFactory["create"]>> | undefined;
+  beforeEach(async () => {
+    location = await factory.create();
+    store = await location.open();
+    await store.migrate();
+    await store.createTenant({
+      name: "acme",
+      displayName: "Acme",
+      status: "active",
+      limits: { maxAgents: null, maxActiveChats: null, maxStorageBytes: null },
+      retentionDays: null,
+      createdAt: ts(),
+    });
+  });
+  afterEach(async () => {
+    await store?.close();
+    await location?.cleanup();
+  });
+  return () => {
+    if (store === undefined) throw new Error("the store is opened before each test");
+    return store;
   };
 }

@@ -28,7 +28,7 @@ describePostgres("PostgreSQL store shared by several nodes", () => {
     await Promise.all(nodes.map((n) => n.migrate()));
     for (const n of nodes) await n.ready();
     const applied = await queryDatabase<{ name: string }>(database.url, "select name from kysely_migration order by name");
-    expect(applied.map((row) => row.name)).toEqual(["001_initial", "002_media", "003_contact_list", "004_blobs", "005_media_state", "006_tenants", "007_lifecycle", "008_api_keys", "009_desk", "010_queues", "011_supervision", "012_webhooks", "013_call_data", "014_front_door"]);
+    expect(applied.map((row) => row.name)).toEqual(["001_initial", "002_media", "003_contact_list", "004_blobs", "005_media_state", "006_tenants", "007_lifecycle", "008_api_keys", "009_desk", "010_queues", "011_supervision", "012_webhooks", "013_call_data", "014_front_door", "015_prechat_forms"]);
   });
 
   it("keeps seqs gap-free and ordered per chat, and clientIds unique, when two nodes append to the same chats", async () => {

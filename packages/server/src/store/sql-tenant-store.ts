@@ -13,6 +13,7 @@ import type { CallData } from "@parley/protocol";
 import { selectCallData } from "./call-data-queries.js";
 import { listContacts } from "./contact-list.js";
 import { frontDoorQueries, type FrontDoorStore } from "./front-door-queries.js";
+import { prechatQueries, type PrechatStore } from "./prechat-queries.js";
 import { deskQueries, type AgentDeskRecord, type DeskStore, type GoneAgent } from "./desk-queries.js";
 import { noteQueries, type AgentSummary, type NoteStore, type OpenChatRow } from "./note-queries.js";
 import type { Database } from "./schema.js";
@@ -80,6 +81,7 @@ export class SqlTenantStore implements TenantStore {
   private readonly webhooks: WebhookStore;
   private readonly agentAdmin: AgentAdminStore;
   private readonly frontDoor: FrontDoorStore;
+  private readonly prechat: PrechatStore;
 
   constructor(
     readonly name: string,
@@ -88,6 +90,7 @@ export class SqlTenantStore implements TenantStore {
     this.db = new TenantDb(backend.db, name);
     this.desk = deskQueries(this.db);
     this.frontDoor = frontDoorQueries(this.db);
+    this.prechat = prechatQueries(this.db);
     this.notes = noteQueries(this.db);
     this.queues = queueQueries(this.db);
     this.apiKeys = apiKeyStore(this.db);
@@ -338,6 +341,20 @@ export class SqlTenantStore implements TenantStore {
 
   finishReturn(agent: GoneAgent): Promise<void> {
     return this.backend.guard(this.desk.finishReturn(agent));
+  }
+
+  // -- the pre-chat form (store/prechat-queries.ts) -----------------------------
+
+  prechatForm(queue: string): ReturnType<PrechatStore["prechatForm"]> {
+    return this.backend.guard(this.prechat.prechatForm(queue));
+  }
+
+  setPrechatForm(...args: Parameters<PrechatStore["setPrechatForm"]>): ReturnType<PrechatStore["setPrechatForm"]> {
+    return this.backend.guard(this.prechat.setPrechatForm(...args));
+  }
+
+  prechatOf(chatId: string): ReturnType<PrechatStore["prechatOf"]> {
+    return this.backend.guard(this.prechat.prechatOf(chatId));
   }
 
   // -- the front door (store/front-door-queries.ts) ------------------------------

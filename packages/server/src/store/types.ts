@@ -14,6 +14,7 @@ import type { ClaimedDelivery } from "./install-queries.js";
 import type { WebhookStore } from "./webhook-queries.js";
 import type { AgentAdminStore } from "./agent-admin-queries.js";
 import type { FrontDoorStore } from "./front-door-queries.js";
+import type { PrechatRecord, PrechatStore } from "./prechat-queries.js";
 import type { NoteStore } from "./note-queries.js";
 
 export { StoreUnavailableError };
@@ -260,6 +261,8 @@ export interface NewContact {
   firstEvent: { id: string; userId: string; ts: string; payload?: string } & NamedEvent<"userAdded">;
   /** The chat's call data, stored with it. */
   callData?: CallData;
+  /** The pre-chat answers the chat starts with, stored with it. */
+  prechat?: PrechatRecord;
 }
 
 /** A page of messages, oldest first. */
@@ -398,7 +401,7 @@ export interface Store extends InstallLifecycleStore {
 }
 
 /** Agents, chats, event logs, files, audit log, API keys and the desk of one tenant. All methods are async. */
-export interface TenantStore extends TenantLifecycleStore, ApiKeyStore, DeskStore, QueueStore, WebhookStore, AgentAdminStore, FrontDoorStore, NoteStore {
+export interface TenantStore extends TenantLifecycleStore, ApiKeyStore, DeskStore, QueueStore, WebhookStore, AgentAdminStore, FrontDoorStore, PrechatStore, NoteStore {
   /** The tenant every method is scoped to. */
   readonly name: string;
 
