@@ -11,6 +11,7 @@ import type { TokenClaims } from "../auth/tokens.js";
 import { ParleyError } from "../errors.js";
 import { newChatId, newEventId, newUserId } from "../ids.js";
 import type { ParticipantRecord } from "../store/types.js";
+import type { PrechatRecord } from "../store/prechat-queries.js";
 import type { ChatAccess } from "./access.js";
 import { requireValidCallData } from "./call-data.js";
 import { toContactInfo, toUser, userRef } from "./payloads.js";
@@ -30,6 +31,8 @@ export interface StartContactInput {
   callData?: Record<string, string>;
   /** The queue the chat starts into (checked to exist by the caller); `default` when omitted. */
   queue?: string;
+  /** The pre-chat answers, already checked against the queue's form (front-door/prechat.ts), stored with the chat. */
+  prechat?: PrechatRecord;
 }
 
 export interface JoinOutcome {
@@ -105,6 +108,7 @@ export class ChatMembership {
       customer,
       firstEvent: { id: newEventId(), name: "userAdded", userId, ts, data },
       ...(input.callData === undefined ? {} : { callData: input.callData }),
+      ...(input.prechat === undefined ? {} : { prechat: input.prechat }),
     });
     return { chatId, user: userRef(customer) };
   }

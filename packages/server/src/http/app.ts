@@ -41,6 +41,7 @@ import { livechatRoutes } from "./livechat.js";
 import { mediaRoutes } from "./media.js";
 import { offlineMessageRoutes } from "./offline-messages.js";
 import { queueHoursRoutes } from "./queue-hours.js";
+import { prechatFormRoutes } from "./prechat-form.js";
 import { surveyRoutes } from "./surveys.js";
 import { OriginPolicy } from "../policy/origins.js";
 import { installOpenApi } from "./openapi.js";
@@ -164,6 +165,7 @@ export function buildApp(deps: AppDeps): FastifyInstance {
   customerRoutes(app, { ...deps, admin, customerData: deps.customerData ?? DEFAULT_CUSTOMER_DATA_LIMITS });
   surveyRoutes(app, { ...deps, admin });
   queueHoursRoutes(app, { ...deps, admin });
+  prechatFormRoutes(app, { ...deps, admin });
   offlineMessageRoutes(app, deps);
   chatTranscriptRoutes(app, deps);
   demoRoutes(app);
