@@ -2,7 +2,8 @@
  * The console's "Pre-chat form" admin tab, in Chromium against a real
  * server: an admin builds a queue's form (fields added, filled, reordered),
  * is told the server's coded refusal of a pattern outside the allowed
- * syntax, saves it, and the queue's form is then what the tab showed.
+ * syntax, saves it, and the queue's form is then what the tab showed; an
+ * agent's Details of a chat started with answers name them by their labels.
  */
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
@@ -10,7 +11,7 @@ import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { seriousViolations } from "./support/axe.js";
 import { launchChromium } from "./support/browser.js";
-import { logIn } from "./support/console.js";
+import { chatTab, logIn, queueItem } from "./support/console.js";
 import { rest } from "./support/rest.js";
 import { CLI, loginAgent, startServer, tempDataDir, type InProcessServer } from "./support/server.js";
 
@@ -91,6 +92,20 @@ describe("the console's pre-chat form admin", () => {
       ],
       consent: { privacyUrl: "https://example.com/privacy", labels: { en: "I agree to the privacy policy" } },
     });
+
+    // A chat started with answers: the agent's Details show the visible one under its label, not the hidden one.
+    const started = await rest(server.url, "POST", "/v1/contacts", { body: { nickname: "Lena", form: { topic: "tech", contract: "C-123456" }, consent: true } });
+    expect(started.status).toBe(201);
+    await page.getByRole("button", { name: "Back to chats" }).click();
+    await queueItem(page, "Lena").getByRole("button", { name: /Join/ }).click();
+    await chatTab(page, "Lena").waitFor();
+    const details = page.locator(".conversation .call-data");
+    await details.locator("dt", { hasText: "Contract number" }).waitFor();
+    expect(await details.locator(".call-data-row").allTextContents()).toEqual(["Contract numberC-123456"]);
+    expect(await seriousViolations(page)).toEqual([]);
+    await page.getByRole("button", { name: "Admin", exact: true }).click();
+    await page.getByRole("tab", { name: "Pre-chat form" }).click();
+    await page.locator("#prechat-field-1-key").waitFor();
 
     // Removing both fields and the consent leaves the queue without a form.
     await page.getByRole("button", { name: "Remove field 2" }).click();

@@ -1,6 +1,7 @@
 /** An open chat: its timeline, who is writing, the composer, and the end and leave actions. */
 import { useEffect, useMemo, useRef, useState } from "preact/hooks";
 import type { Desk } from "../desk.js";
+import { fetchAnswerLabels, type AnswerLabel } from "../prechat-api.js";
 import type { Room } from "../room.js";
 import { saveBlob } from "../text.js";
 import { CallDataDetails } from "./CallDataDetails.js";
@@ -26,6 +27,19 @@ export function Conversation({ desk, room }: { desk: Desk; room: Room }) {
   }, [room, room.pendingAction]);
   const endButton = useRef<HTMLButtonElement>(null);
   const log = useRef<HTMLOListElement>(null);
+  // The labels of the pre-chat form's answers, once per chat; without them the keys show.
+  const [answerLabels, setAnswerLabels] = useState<Record<string, AnswerLabel>>({});
+  useEffect(() => {
+    let isCurrent = true;
+    setAnswerLabels({});
+    fetchAnswerLabels(desk.login.token, desk.login.agent.tenant, room.id).then(
+      (labels) => isCurrent && setAnswerLabels(labels),
+      () => undefined,
+    );
+    return () => {
+      isCurrent = false;
+    };
+  }, [room.id]);
 
   const access: MediaAccess = useMemo(
     () => ({
@@ -117,7 +131,7 @@ export function Conversation({ desk, room }: { desk: Desk; room: Room }) {
           </>
         )}
       </header>
-      <CallDataDetails callData={room.contact.callData} />
+      <CallDataDetails callData={room.contact.callData} labels={answerLabels} />
       <ol
         class="timeline"
         ref={log}
