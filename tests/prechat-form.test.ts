@@ -5,18 +5,14 @@
  * checks the answers itself — a client that skips the widget cannot skip a
  * mandatory field — storing accepted ones as call data (hidden answers apart).
  */
-import { execFile } from "node:child_process";
 import path from "node:path";
-import { promisify } from "node:util";
 import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { TEST_FORM } from "./support/prechat.js";
+import { startServerWithAdmin, TEST_FORM } from "./support/prechat.js";
 import { errorCode, rest } from "./support/rest.js";
-import { CLI, loginAgent, startServer, tempDataDir, type InProcessServer } from "./support/server.js";
+import type { InProcessServer } from "./support/server.js";
 
-const run = promisify(execFile);
-
-let data: { dir: string; remove: () => Promise<void> };
+let started: Awaited<ReturnType<typeof startServerWithAdmin>>;
 let server: InProcessServer;
 let admin: string;
 let agent: string;
@@ -25,7 +21,7 @@ const call = (method: string, route: string, options: { token?: string; body?: u
 const GOOD = { nickname: "Nina Tester", contract: "C-123456", topic: "tech", birthday: "1990-02-28", newsletter: true };
 
 function countChats(): number {
-  const db = new Database(path.join(data.dir, "parley.db"), { readonly: true });
+  const db = new Database(path.join(started.dataDir, "parley.db"), { readonly: true });
   try {
     return (db.prepare("select count(*) as n from contacts").get() as { n: number }).n;
   } finally {
@@ -34,17 +30,12 @@ function countChats(): number {
 }
 
 beforeAll(async () => {
-  data = await tempDataDir();
-  await run(process.execPath, [CLI, "agent", "add", "ada", "--password", "ada-password-1", "--nickname", "Ada", "--role", "admin", "--data-dir", data.dir]);
-  await run(process.execPath, [CLI, "agent", "add", "bob", "--password", "bob-password-1", "--nickname", "Bob", "--data-dir", data.dir]);
-  server = await startServer({ dataDir: data.dir });
-  admin = await loginAgent(server.url, "ada", "ada-password-1");
-  agent = await loginAgent(server.url, "bob", "bob-password-1");
+  started = await startServerWithAdmin();
+  ({ server, admin, agent } = started);
 }, 60_000);
 
 afterAll(async () => {
-  await server?.close();
-  await data?.remove();
+  await started?.close();
 });
 
 describe("a queue's pre-chat form", () => {
@@ -153,7 +144,7 @@ describe("a chat started with answers", () => {
     expect((answer.body.user as { nickname: string }).nickname).toBe("Nina Tester");
     const callData = await call("GET", `/v1/chats/${chatId}/call-data`, { token: agent });
     expect(callData.body.callData).toEqual({ contract: "C-654321", customerNo: "42", newsletter: "true", nickname: "Nina Tester", topic: "tech" });
-    const db = new Database(path.join(data.dir, "parley.db"), { readonly: true });
+    const db = new Database(path.join(started.dataDir, "parley.db"), { readonly: true });
     try {
       const row = db.prepare("select * from chat_prechat where chat_id = ?").get(chatId) as Record<string, unknown>;
       expect(row).toMatchObject({ tenant: "default", queue: "default", consent: 1, privacy_url: "https://example.com/privacy" });

@@ -1,5 +1,29 @@
-/** A pre-chat form the tests set on a queue: a nickname, a contract number with a pattern, a select, a hidden note, a box to tick and consent. @module */
+/** A server with an admin for the pre-chat tests, and a pre-chat form they set on a queue: a nickname, a contract number with a pattern, a select, a hidden note, a box to tick and consent. @module */
+import { execFile } from "node:child_process";
+import { promisify } from "node:util";
 import type { PrechatForm } from "@parley/protocol";
+import { CLI, loginAgent, startServer, tempDataDir, type InProcessServer } from "./server.js";
+
+/** A server on a fresh data dir with an admin `ada` and an agent `bob` (passwords `<name>-password`), and their tokens; `close` removes the data. */
+export async function startServerWithAdmin(): Promise<{ server: InProcessServer; admin: string; agent: string; dataDir: string; close: () => Promise<void> }> {
+  const data = await tempDataDir();
+  const run = promisify(execFile);
+  await run(process.execPath, [CLI, "agent", "add", "ada", "--password", "ada-password", "--nickname", "Ada", "--role", "admin", "--data-dir", data.dir]);
+  await run(process.execPath, [CLI, "agent", "add", "bob", "--password", "bob-password", "--nickname", "Bob", "--data-dir", data.dir]);
+  const server = await startServer({ dataDir: data.dir });
+  const admin = await loginAgent(server.url, "ada", "ada-password");
+  const agent = await loginAgent(server.url, "bob", "bob-password");
+  return {
+    server,
+    admin,
+    agent,
+    dataDir: data.dir,
+    close: async () => {
+      await server.close();
+      await data.remove();
+    },
+  };
+}
 
 export const TEST_FORM: PrechatForm = {
   fields: [
