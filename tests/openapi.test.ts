@@ -62,6 +62,10 @@ interface World {
   deliveryId: string;
 }
 
+const PRECHAT_FORM = {
+  fields: [{ key: "contract", kind: "name", mandatory: true, pattern: "C-[0-9]{6}", options: [], agentVisible: true, labels: { en: "Contract" } }],
+  consent: { privacyUrl: "https://example.com/privacy", labels: { en: "I agree" } },
+};
 const MISSING_MESSAGE = "MSG_00000000-0000-4000-8000-000000000000";
 const MISSING_CHAT = "CHAT_00000000-0000-4000-8000-000000000000";
 const MISSING_WEBHOOK = "WHK_00000000-0000-4000-8000-000000000000";
@@ -107,6 +111,16 @@ const CALLS: Record<string, (w: World) => Call[]> = {
     { method: "POST", path: "/v1/contacts", ...json(undefined, { nickname: "" }), status: 400 },
     { method: "POST", path: "/v1/contacts", ...json(undefined, { nickname: "Ann", tenant: "no-such-tenant" }), status: 404 },
   ],
+  // A form on a queue of its own, so the chats the table starts in `default` ask nothing.
+  "PUT /v1/queues/:name/form": (w) => [
+    { method: "PUT", path: "/v1/queues/vip/form", ...json(w.admin, { form: PRECHAT_FORM }), status: 200 },
+    { method: "PUT", path: "/v1/queues/vip/form", ...json(w.admin, { form: { ...PRECHAT_FORM, fields: [{ ...PRECHAT_FORM.fields[0], pattern: "(?=a)" }] } }), status: 400 },
+  ],
+  "GET /v1/queues/:name/form/definition": (w) => [
+    { method: "GET", path: "/v1/queues/vip/form/definition", headers: bearer(w.admin), status: 200 },
+    { method: "GET", path: "/v1/queues/vip/form/definition", status: 401 },
+  ],
+  "GET /v1/queues/:name/form": () => [{ method: "GET", path: "/v1/queues/vip/form", status: 200 }],
   "POST /v1/auth/login": () => [
     { method: "POST", path: "/v1/auth/login", ...json(undefined, { username: "alice", password: "alice-password" }), status: 200 },
     { method: "POST", path: "/v1/auth/login", ...json(undefined, { username: "alice", password: "wrong" }), status: 401 },

@@ -495,6 +495,11 @@ const ROUTES: Record<string, (c: Context) => RestAttack[]> = {
     adminConfigCall(c, "PUT", "/v1/surveys/default", { enabled: false, scale: { min: 1, max: 5 }, comment: false, questions: [], expiryMinutes: 5 }),
   "GET /v1/queues/:name/hours": (c) => adminConfigCall(c, "GET", "/v1/queues/default/hours"),
   "PUT /v1/queues/:name/hours": (c) => adminConfigCall(c, "PUT", "/v1/queues/default/hours", { hours: { timeZone: "UTC", weekly: [], holidays: [] } }),
+  "GET /v1/queues/:name/form/definition": (c) => adminConfigCall(c, "GET", "/v1/queues/default/form/definition"),
+  "PUT /v1/queues/:name/form": (c) => adminConfigCall(c, "PUT", "/v1/queues/vip/form", { form: null }),
+  "GET /v1/queues/:name/form": () => [
+    { name: "the victim's form asked on the attacker's host name", node: "node2", call: { method: "GET", path: `/v1/queues/default/form?tenant=${VICTIM}`, headers: { host: TENANT_HOSTS[ATTACKER]! } }, expect: { code: "TENANT_MISMATCH" } },
+  ],
   "GET /v1/chats/:chatId/survey": (c) => chatCall(c, "GET", (chatId) => `/v1/chats/${chatId}/survey`),
   "POST /v1/chats/:chatId/survey": (c) => chatCall(c, "POST", (chatId) => `/v1/chats/${chatId}/survey`, { rating: 1 }),
   "GET /v1/chats/:chatId/transcript": (c) => chatCall(c, "GET", (chatId) => `/v1/chats/${chatId}/transcript`),

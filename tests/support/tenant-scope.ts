@@ -11,7 +11,7 @@ import { join, relative } from "node:path";
 import ts from "typescript";
 
 /** The tables whose rows belong to a tenant (`TenantTable` in store/tenant-db.ts). */
-export const TENANT_TABLES = ["agents", "contacts", "participants", "events", "media", "message_media", "audit_log", "job_leases", "api_keys", "agent_presence", "call_data", "queue_settings", "surveys", "offline_messages", "chat_notes", "queues", "queue_members", "chat_routing", "webhook_endpoints", "webhook_deliveries", "canned_responses", "visitor_contexts", "invitations"] as const;
+export const TENANT_TABLES = ["agents", "contacts", "participants", "events", "media", "message_media", "audit_log", "job_leases", "api_keys", "agent_presence", "call_data", "queue_settings", "surveys", "offline_messages", "chat_notes", "queues", "queue_members", "chat_routing", "webhook_endpoints", "webhook_deliveries", "canned_responses", "visitor_contexts", "invitations", "prechat_forms", "chat_prechat"] as const;
 
 /**
  * Files that may build queries on the raw Kysely instance, relative to

@@ -16,7 +16,7 @@ export interface AdminTab {
 }
 
 /** Where known tabs go, in this order; others follow in the order registered. */
-export const ADMIN_TAB_ORDER: readonly string[] = ["agents", "api-keys", "queues", "webhooks", "invitations"];
+export const ADMIN_TAB_ORDER: readonly string[] = ["agents", "api-keys", "queues", "prechat", "webhooks", "invitations"];
 
 const registered: AdminTab[] = [];
 

@@ -5,6 +5,7 @@ import "./queues-tab.js";
 import "./webhooks-tab.js";
 import "./canned-tab.js";
 import "./invitations-tab.js";
+import "./prechat-tab.js";
 
 const root = document.getElementById("app");
 if (root !== null) render(<App />, root);

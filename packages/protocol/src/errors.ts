@@ -56,6 +56,8 @@ export const ERRORS = {
   SURVEY_ALREADY_ANSWERED: { status: 409, message: "The survey of this chat was already answered." },
   SURVEY_EXPIRED: { status: 410, message: "The time to answer this chat's survey has passed." },
   SURVEY_ANSWER_INVALID: { status: 400, message: "An answer is out of the survey's scale, missing, or names no question of it." },
+  FORM_INVALID: { status: 400, message: "The answers do not fit the queue's pre-chat form: a mandatory field is missing, or an answer is too long, not an option or not of the expected shape." },
+  FORM_DEFINITION_INVALID: { status: 400, message: "The pre-chat form cannot be used: two fields share a key, a choice field has no options, or a pattern is outside the allowed syntax." },
   // Desk
   AGENT_CAPACITY_FULL: { status: 409, message: "This agent already handles as many chats as their capacity allows; leave or end one first." },
   QUEUE_NOT_FOUND: { status: 404, message: "No queue with that name." },

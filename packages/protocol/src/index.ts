@@ -34,3 +34,6 @@ export * from "./caret.js";
 export * from "./visitor-context.js";
 export * from "./visitor-context-rules.js";
 export * from "./reports.js";
+export * from "./form-pattern.js";
+export * from "./prechat-rules.js";
+export * from "./prechat-form.js";

@@ -9,6 +9,7 @@ import { TENANT_PATTERN } from "./ids.js";
 import { CallDataSchema } from "./call-data.js";
 import { QUEUE_NAME_PATTERN } from "./queues.js";
 import { VisitorContextSchema } from "./visitor-context.js";
+import { PrechatAnswersSchema } from "./prechat-form.js";
 
 /** The tenant a request names, when it names one (absent: the host name's tenant, or `default`). */
 const TenantField = Type.Optional(Type.String({ pattern: TENANT_PATTERN }));
@@ -29,6 +30,10 @@ export const StartContactBody = Type.Object(
     queue: Type.Optional(Type.String({ pattern: QUEUE_NAME_PATTERN })),
     /** What the browser tells about the visitor (language, time zone, visitor id); refused with `VISITOR_CONTEXT_INVALID`. */
     context: Type.Optional(VisitorContextSchema),
+    /** Answers to the queue's pre-chat form by field key (refused whole with `FORM_INVALID` when they do not fit it). */
+    form: Type.Optional(PrechatAnswersSchema),
+    /** The customer ticked the form's consent box (required when the form asks for consent). */
+    consent: Type.Optional(Type.Boolean()),
   },
   { additionalProperties: false },
 );

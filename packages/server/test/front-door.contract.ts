@@ -4,10 +4,11 @@
  * store runs it, and each tenant's view finds only its own rows.
  */
 import { randomUUID } from "node:crypto";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import { DEFAULT_SURVEY, type BusinessHours, type SurveyResult } from "@parley/protocol";
 import type { Store } from "../src/store/types.js";
 import type { StoreFactory } from "./store.contract.js";
+import { storeWithAcme } from "./store-fixtures.js";
 
 const HOURS: BusinessHours = { timeZone: "Europe/Paris", weekly: [{ day: 1, open: "09:00", close: "17:30" }], holidays: ["2026-12-25"] };
 
@@ -22,24 +23,9 @@ function offline(createdAt: string, name = "Nina") {
 export function frontDoorContract(name: string, factory: StoreFactory): void {
   describe(`Store contract, front door: ${name}`, () => {
     let store: Store;
-    let location: Awaited<ReturnType<StoreFactory["create"]>>;
-
-    beforeEach(async () => {
-      location = await factory.create();
-      store = await location.open();
-      await store.migrate();
-      await store.createTenant({
-        name: "acme",
-        displayName: "Acme",
-        status: "active",
-        limits: { maxAgents: null, maxActiveChats: null, maxStorageBytes: null },
-        retentionDays: null,
-        createdAt: new Date().toISOString(),
-      });
-    });
-    afterEach(async () => {
-      await store.close();
-      await location.cleanup();
+    const opened = storeWithAcme(factory);
+    beforeEach(() => {
+      store = opened();
     });
 
     it("keeps a site's invitation rules, replaced whole, each tenant its own", async () => {

@@ -114,5 +114,13 @@ export function freshStoreEachTest(factory: StoreFactory, tenants: readonly stri
     await store?.close();
     await location?.cleanup();
   });
-  return () => store!;
+  return () => {
+    if (store === undefined) throw new Error("the store is opened before each test");
+    return store;
+  };
+}
+
+/** {@link freshStoreEachTest} with one active tenant `acme` besides `default`. */
+export function storeWithAcme(factory: StoreFactory): () => Store {
+  return freshStoreEachTest(factory, ["acme"]);
 }

@@ -5,7 +5,7 @@
  * @module
  */
 import type { Contact, LiveChatError, LiveChatSdk, QueuePosition } from "@parley/sdk";
-import { DEFAULT_LIMITS } from "@parley/protocol";
+import { DEFAULT_LIMITS, type PrechatAnswers, type PrechatProblem } from "@parley/protocol";
 import { visitorContext } from "./visitor-context.js";
 import { TENANT_NAME, type WidgetConfig } from "./config.js";
 import type { HostPage } from "./host-page.js";
@@ -40,6 +40,8 @@ export interface ChatState {
   hasAgent: boolean;
   /** Where the waiting chat stands in its queue, as the server last said; null when unknown or taken. */
   queue: QueuePosition | null;
+  /** The server's refusals of the pre-chat answers (`FORM_INVALID`), by field; null when none. */
+  formProblems: PrechatProblem[] | null;
 }
 
 /**
@@ -113,6 +115,7 @@ export class ChatSession {
       unread: 0,
       hasAgent: false,
       queue: null,
+      formProblems: null,
     };
   }
 
@@ -154,12 +157,15 @@ export class ChatSession {
     }
   }
 
-  /** Starts a chat: `POST /v1/contacts`, then the session with the token it gives. */
-  async start(nickname: string, email: string): Promise<void> {
+  /**
+   * Starts a chat: `POST /v1/contacts`, then the session with the token it gives.
+   * `prechat`: the answers to the queue's pre-chat form, and the consent.
+   */
+  async start(nickname: string, email: string, prechat?: { form: PrechatAnswers; consent?: boolean }): Promise<void> {
     const name = nickname.normalize("NFC").trim();
     if (name === "" || name.length > maxNicknameLength) return this.update({ notice: this.nicknameRefusal() });
-    this.update({ phase: "starting", notice: null, nickname });
-    const body: Record<string, string> = {
+    this.update({ phase: "starting", notice: null, nickname, formProblems: null });
+    const body: Record<string, unknown> = {
       nickname: nickname.trim(),
       uri: location.href.slice(0, 2048),
       title: document.title.slice(0, 512),
@@ -168,6 +174,10 @@ export class ChatSession {
     if (email.trim() !== "") body.email = email.trim();
     if (this.config.tenant !== undefined) body.tenant = this.config.tenant;
     if (this.config.queue !== undefined) body.queue = this.config.queue;
+    if (prechat !== undefined) {
+      body.form = prechat.form;
+      if (prechat.consent !== undefined) body.consent = prechat.consent;
+    }
     // The page's call data (Parley.setAttributes), sent only when it gave some.
     const callData = Object.keys(this.host.attributes).length > 0 ? { ...this.host.attributes } : undefined;
     try {
@@ -185,7 +195,7 @@ export class ChatSession {
         error?: { code: string; details?: Record<string, unknown> };
       } | null;
       if (!response.ok || answer === null || answer.error) throw new StartFailure(answer?.error?.code ?? `HTTP_${response.status}`, answer?.error?.details);
-      this.saved = { chatId: answer.contact.id, token: answer.token, nickname: body.nickname ?? nickname, receipts: {} };
+      this.saved = { chatId: answer.contact.id, token: answer.token, nickname: nickname.trim(), receipts: {} };
       this.storage.save(this.saved);
       await this.open(this.saved);
       this.host.emit("ChatStarted", { chatId: answer.contact.id });
@@ -195,7 +205,10 @@ export class ChatSession {
       const limit = error instanceof StartFailure ? error.details?.maxLength : undefined;
       if (code === "NICKNAME_INVALID" && typeof limit === "number" && limit > 0) maxNicknameLength = limit;
       this.forget();
-      this.update({ phase: "start", notice: this.startRefusal(code) });
+      // The form's own refusals are shown next to their fields, not as one notice.
+      const fields = code === "FORM_INVALID" && error instanceof StartFailure ? error.details?.fields : undefined;
+      if (Array.isArray(fields)) this.update({ phase: "start", notice: null, formProblems: fields as PrechatProblem[] });
+      else this.update({ phase: "start", notice: this.startRefusal(code) });
     }
   }
 

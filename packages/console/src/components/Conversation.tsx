@@ -26,7 +26,6 @@ export function Conversation({ desk, room }: { desk: Desk; room: Room }) {
   }, [room, room.pendingAction]);
   const endButton = useRef<HTMLButtonElement>(null);
   const log = useRef<HTMLOListElement>(null);
-
   const access: MediaAccess = useMemo(
     () => ({
       preview: (id) => desk.mediaUrl(room, id, "thumbnail"),

@@ -10,6 +10,7 @@ import "../customer-panel.css";
 import type { CallData, ChatCustomerResponse, PreviousChat } from "@parley/protocol";
 import { describeFailure } from "../api.js";
 import { fetchChatCustomer } from "../customer-api.js";
+import { fetchAnswerLabels, type AnswerLabel } from "../prechat-api.js";
 import type { AgentLogin } from "../session.js";
 import { browserSummary } from "../user-agent.js";
 import { CallDataDetails } from "./CallDataDetails.js";
@@ -52,6 +53,20 @@ export function CustomerPanel({ chatId, callData, login }: { chatId: string; cal
   const [error, setError] = useState("");
   const [open, setOpen] = useState<PreviousChat | undefined>(undefined);
   const now = useNow();
+  // The labels of the pre-chat form's answers, once per chat; without them the keys show.
+  const [answerLabels, setAnswerLabels] = useState<Record<string, AnswerLabel>>({});
+  useEffect(() => {
+    let isCurrent = true;
+    setAnswerLabels({});
+    fetchAnswerLabels(login.token, login.agent.tenant, chatId).then(
+      (labels) => isCurrent && setAnswerLabels(labels),
+      () => undefined,
+    );
+    return () => {
+      isCurrent = false;
+    };
+  }, [chatId]);
+
 
   useEffect(() => {
     let isCurrent = true;
@@ -106,7 +121,7 @@ export function CustomerPanel({ chatId, callData, login }: { chatId: string; cal
           )}
         </dl>
       )}
-      <CallDataDetails callData={callData} title="Pre-chat and call data" />
+      <CallDataDetails callData={callData} title="Pre-chat and call data" labels={answerLabels} />
       {answer !== undefined && (
         <section class="previous-chats" aria-labelledby="previous-chats-heading">
           <h3 id="previous-chats-heading">Previous chats</h3>

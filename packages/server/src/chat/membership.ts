@@ -11,6 +11,7 @@ import type { TokenClaims } from "../auth/tokens.js";
 import { ParleyError } from "../errors.js";
 import { newChatId, newEventId, newUserId } from "../ids.js";
 import type { ParticipantRecord } from "../store/types.js";
+import type { PrechatRecord } from "../store/prechat-queries.js";
 import type { ChatAccess } from "./access.js";
 import { requireValidCallData } from "./call-data.js";
 import { requireValidVisitorContext } from "./visitor-context.js";
@@ -33,6 +34,8 @@ export interface StartContactInput {
   queue?: string;
   /** What the customer's browser tells about itself (checked against its budgets here). */
   context?: VisitorContext;
+  /** The pre-chat answers, already checked against the queue's form (front-door/prechat.ts), stored with the chat. */
+  prechat?: PrechatRecord;
 }
 
 export interface JoinOutcome {
@@ -110,6 +113,7 @@ export class ChatMembership {
       firstEvent: { id: newEventId(), name: "userAdded", userId, ts, data },
       ...(input.callData === undefined ? {} : { callData: input.callData }),
       ...(input.context === undefined ? {} : { visitorContext: input.context }),
+      ...(input.prechat === undefined ? {} : { prechat: input.prechat }),
     });
     return { chatId, user: userRef(customer) };
   }

@@ -45,6 +45,7 @@ import { mediaRoutes } from "./media.js";
 import { offlineMessageRoutes } from "./offline-messages.js";
 import { invitationRoutes } from "./invitations.js";
 import { queueHoursRoutes } from "./queue-hours.js";
+import { prechatFormRoutes } from "./prechat-form.js";
 import { surveyRoutes } from "./surveys.js";
 import { OriginPolicy } from "../policy/origins.js";
 import { installOpenApi } from "./openapi.js";
@@ -172,6 +173,7 @@ export function buildApp(deps: AppDeps): FastifyInstance {
   surveyRoutes(app, { ...deps, admin });
   queueHoursRoutes(app, { ...deps, admin });
   invitationRoutes(app, { ...deps, admin });
+  prechatFormRoutes(app, { ...deps, admin });
   offlineMessageRoutes(app, deps);
   chatTranscriptRoutes(app, deps);
   demoRoutes(app);

@@ -1,10 +1,11 @@
 /** `POST /v1/contacts`: a customer starts a chat and gets a token opening it. @module */
-import type { StartContactBody, StartContactResponse } from "@parley/protocol";
+import { DEFAULT_QUEUE, type StartContactBody, type StartContactResponse } from "@parley/protocol";
 import type { FastifyInstance } from "fastify";
 import type { TenantGate } from "../auth/tenant-gate.js";
 import type { TokenService } from "../auth/tokens.js";
 import type { ChatService } from "../chat/service.js";
 import { ParleyError } from "../errors.js";
+import { acceptPrechat } from "../front-door/prechat.js";
 import type { Store } from "../store/types.js";
 import { perAddressRateLimit } from "./rate-limit.js";
 import { START_CONTACT_SCHEMA } from "./schemas/contacts.js";
@@ -37,11 +38,20 @@ export function contactRoutes(app: FastifyInstance, deps: ContactRoutesDeps): vo
         const { active } = await deps.store.tenant(tenant).countContactsByState();
         if (active >= limits.maxActiveChats) throw new ParleyError("TENANT_CHAT_LIMIT", undefined, { limit: limits.maxActiveChats });
       }
-      const input: Parameters<ChatService["startContact"]>[1] = { nickname, clientIp: request.ip };
+      // Checked before anything is made: answers that do not fit the queue's form create no chat.
+      const queueName = queue ?? DEFAULT_QUEUE;
+      const form = await deps.store.tenant(tenant).prechatForm(queueName);
+      const prechat = acceptPrechat(form, queueName, request.body.form, request.body.consent, new Date().toISOString());
+      const input: Parameters<ChatService["startContact"]>[1] = { nickname: prechat?.nickname ?? nickname, clientIp: request.ip };
       if (email !== undefined) input.email = email;
       if (uri !== undefined) input.uri = uri;
       if (title !== undefined) input.title = title;
       if (request.body.callData !== undefined) input.callData = request.body.callData;
+      if (prechat !== null) {
+        // The form's answers win over the page's call data of the same key.
+        input.callData = { ...input.callData, ...prechat.callData };
+        input.prechat = prechat.record;
+      }
       if (queue !== undefined) input.queue = queue;
       if (request.body.context !== undefined) input.context = request.body.context;
       input.userAgent = userAgent ?? request.headers["user-agent"]?.slice(0, 512);

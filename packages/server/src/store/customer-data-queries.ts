@@ -10,6 +10,7 @@ import { ERASED, ERASED_FILE_NAME, redactEventData } from "./redaction.js";
 import { toMedia } from "./sql-common.js";
 import type { TenantDb } from "./tenant-db.js";
 import type { MediaRecord } from "./types.js";
+import { deletePrechat } from "./prechat-queries.js";
 
 /** Whose data: one of the three. */
 export type CustomerSelector = { email: string } | { customerId: string } | { chatId: string };
@@ -114,6 +115,7 @@ export async function eraseChat(db: TenantDb, chatId: string, at: string): Promi
     await trx.deleteFrom("call_data").where("call_data.chat_id", "=", chatId).execute();
     // The browser's language, time zone and visitor id are the customer's too.
     await trx.deleteFrom("visitor_contexts").where("visitor_contexts.chat_id", "=", chatId).execute();
+    await deletePrechat(trx, [chatId]);
     // The survey's rating stays for the reports; what the customer wrote goes.
     await trx.updateTable("surveys").set({ comment: null, answers: "{}" }).where("surveys.chat_id", "=", chatId).execute();
     await trx.updateTable("participants").set({ nickname: ERASED }).where("participants.chat_id", "=", chatId).where("participants.user_id", "=", customer).execute();

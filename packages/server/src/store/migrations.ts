@@ -411,6 +411,34 @@ const m014_front_door: Migration = {
   },
 };
 
+const m015_prechat_forms: Migration = {
+  async up(db: Kysely<unknown>): Promise<void> {
+    // A queue's pre-chat form by queue name (like queue_settings, no foreign key): one JSON document.
+    await db.schema
+      .createTable("prechat_forms")
+      .addColumn("tenant", "text", (c) => c.notNull())
+      .addColumn("queue", "text", (c) => c.notNull())
+      .addColumn("form", "text", (c) => c.notNull())
+      .addColumn("updated_at", "text", (c) => c.notNull())
+      .addPrimaryKeyConstraint("prechat_forms_pk", ["tenant", "queue"])
+      .execute();
+    // What a chat's customer answered, written with the chat: every answer (those hidden from agents are
+    // only here; the others are also the chat's call data) and whether, and to which policy, they consented.
+    await db.schema
+      .createTable("chat_prechat")
+      .addColumn("tenant", "text", (c) => c.notNull())
+      .addColumn("chat_id", "text", (c) => c.notNull())
+      .addColumn("queue", "text", (c) => c.notNull())
+      .addColumn("answers", "text", (c) => c.notNull())
+      .addColumn("hidden", "text", (c) => c.notNull())
+      .addColumn("consent", "integer")
+      .addColumn("privacy_url", "text")
+      .addColumn("submitted_at", "text", (c) => c.notNull())
+      .addPrimaryKeyConstraint("chat_prechat_pk", ["tenant", "chat_id"])
+      .execute();
+  },
+};
+
 const m011_supervision: Migration = {
   async up(db: Kysely<unknown>): Promise<void> {
     // Internal notes, whispers and transfer notes: agents only, so never in the events table, whose rows
@@ -552,6 +580,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   "012_webhooks": m012_webhooks,
   "013_call_data": m013_call_data,
   "014_front_door": m014_front_door,
+  "015_prechat_forms": m015_prechat_forms,
   "016_invitations": m016_invitations,
   "017_canned_responses": m017_canned_responses,
   "018_visitor_context": m018_visitor_context,

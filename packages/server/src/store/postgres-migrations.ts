@@ -59,6 +59,7 @@ export const POSTGRES_MIGRATIONS: Record<string, Migration> = {
   "012_webhooks": shared("012_webhooks"),
   "013_call_data": shared("013_call_data"),
   "014_front_door": shared("014_front_door"),
+  "015_prechat_forms": shared("015_prechat_forms"),
   "016_invitations": shared("016_invitations"),
   "017_canned_responses": shared("017_canned_responses"),
   "018_visitor_context": shared("018_visitor_context"),

@@ -9,6 +9,7 @@
 import type { ExpressionBuilder } from "kysely";
 import type { Database } from "./schema.js";
 import type { TenantDb } from "./tenant-db.js";
+import { deletePrechat } from "./prechat-queries.js";
 
 /** What one deleted batch held. */
 export interface DeletedBatch {
@@ -92,6 +93,7 @@ export async function deleteChats(db: TenantDb, chatIds: readonly string[]): Pro
     await trx.deleteFrom("webhook_deliveries").where("webhook_deliveries.chat_id", "in", ids).execute();
     await trx.deleteFrom("call_data").where("call_data.chat_id", "in", ids).execute();
     await trx.deleteFrom("visitor_contexts").where("visitor_contexts.chat_id", "in", ids).execute();
+    await deletePrechat(trx, ids);
     // A chat's survey goes with it (no foreign key: surveys are keyed by chat id and tenant).
     await trx.deleteFrom("surveys").where("surveys.chat_id", "in", ids).execute();
     await trx.deleteFrom("chat_notes").where("chat_notes.chat_id", "in", ids).execute();

@@ -289,6 +289,29 @@ export interface InvitationsTable {
   updated_at: string;
 }
 
+/** A queue's pre-chat form by name: a JSON `PrechatForm`. */
+export interface PrechatFormsTable {
+  tenant: string;
+  queue: string;
+  form: string;
+  updated_at: string;
+}
+
+/** The pre-chat answers a chat started with. */
+export interface ChatPrechatTable {
+  tenant: string;
+  chat_id: string;
+  queue: string;
+  /** JSON object of every answer by field key. */
+  answers: string;
+  /** JSON array of the keys agents do not see. */
+  hidden: string;
+  /** 1 or 0 when the form asked for consent; null when it did not. */
+  consent: number | null;
+  privacy_url: string | null;
+  submitted_at: string;
+}
+
 /** A chat's answered survey. */
 export interface SurveysTable {
   tenant: string;
@@ -377,6 +400,8 @@ export interface Database {
   call_data: CallDataTable;
   visitor_contexts: VisitorContextsTable;
   queue_settings: QueueSettingsTable;
+  prechat_forms: PrechatFormsTable;
+  chat_prechat: ChatPrechatTable;
   surveys: SurveysTable;
   offline_messages: OfflineMessagesTable;
   chat_notes: ChatNotesTable;

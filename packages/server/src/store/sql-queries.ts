@@ -9,6 +9,7 @@ import { sql } from "kysely";
 import { selectCallData, writeCallData } from "./call-data-queries.js";
 import { insertVisitorContext } from "./visitor-context-queries.js";
 import { toContact } from "./contact-list.js";
+import { insertPrechat } from "./prechat-queries.js";
 import { applyChange, payloadOf, toAgent, toEvent, toMedia, toParticipant } from "./sql-common.js";
 import type { TenantDb } from "./tenant-db.js";
 import { chatOutboxRows, insertOutboxRows, type WebhookSubscriber } from "./webhook-queries.js";
@@ -53,6 +54,7 @@ export function insertContact(db: Db, input: NewContact, subscribers: readonly W
     await applyChange(trx, contact.id, { kind: "participantJoined", participant: customer });
     if (input.callData !== undefined && Object.keys(input.callData).length > 0) await writeCallData(trx, contact.id, input.callData);
     if (input.visitorContext !== undefined) await insertVisitorContext(trx, contact.id, input.visitorContext, contact.createdAt);
+    if (input.prechat !== undefined) await insertPrechat(trx, contact.id, input.prechat);
     await trx
       .insertInto("events", {
         chat_id: contact.id,

@@ -14,6 +14,7 @@ import { selectCallData } from "./call-data-queries.js";
 import { listContacts } from "./contact-list.js";
 import { frontDoorQueries, type FrontDoorStore } from "./front-door-queries.js";
 import { invitationQueries, type InvitationStore } from "./invitation-queries.js";
+import { prechatQueries, type PrechatStore } from "./prechat-queries.js";
 import { deskQueries, type AgentDeskRecord, type DeskStore, type GoneAgent } from "./desk-queries.js";
 import { cannedQueries, type CannedStore } from "./canned-queries.js";
 import { noteQueries, type AgentSummary, type NoteStore, type OpenChatRow } from "./note-queries.js";
@@ -87,6 +88,7 @@ export class SqlTenantStore implements TenantStore {
   private readonly canned: CannedStore;
   private readonly visitors: VisitorContextStore;
   private readonly invitations: InvitationStore;
+  private readonly prechat: PrechatStore;
 
   constructor(
     readonly name: string,
@@ -96,6 +98,7 @@ export class SqlTenantStore implements TenantStore {
     this.desk = deskQueries(this.db);
     this.frontDoor = frontDoorQueries(this.db);
     this.invitations = invitationQueries(this.db);
+    this.prechat = prechatQueries(this.db);
     this.notes = noteQueries(this.db);
     this.queues = queueQueries(this.db);
     this.apiKeys = apiKeyStore(this.db);
@@ -396,6 +399,20 @@ export class SqlTenantStore implements TenantStore {
 
   setInvitationRules(...args: Parameters<InvitationStore["setInvitationRules"]>): ReturnType<InvitationStore["setInvitationRules"]> {
     return this.backend.guard(this.invitations.setInvitationRules(...args));
+  }
+
+  // -- the pre-chat form (store/prechat-queries.ts) -----------------------------
+
+  prechatForm(queue: string): ReturnType<PrechatStore["prechatForm"]> {
+    return this.backend.guard(this.prechat.prechatForm(queue));
+  }
+
+  setPrechatForm(...args: Parameters<PrechatStore["setPrechatForm"]>): ReturnType<PrechatStore["setPrechatForm"]> {
+    return this.backend.guard(this.prechat.setPrechatForm(...args));
+  }
+
+  prechatOf(chatId: string): ReturnType<PrechatStore["prechatOf"]> {
+    return this.backend.guard(this.prechat.prechatOf(chatId));
   }
 
   // -- the front door (store/front-door-queries.ts) ------------------------------

@@ -45,6 +45,8 @@ export type TenantTable =
   | "webhook_deliveries"
   | "call_data"
   | "queue_settings"
+  | "prechat_forms"
+  | "chat_prechat"
   | "surveys"
   | "offline_messages"
   | "chat_notes"

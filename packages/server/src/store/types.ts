@@ -17,6 +17,7 @@ import type { AgentAdminStore } from "./agent-admin-queries.js";
 import type { FrontDoorStore } from "./front-door-queries.js";
 import type { VisitorContextStore } from "./visitor-context-queries.js";
 import type { InvitationStore } from "./invitation-queries.js";
+import type { PrechatRecord, PrechatStore } from "./prechat-queries.js";
 import type { NoteStore } from "./note-queries.js";
 import type { CannedStore } from "./canned-queries.js";
 
@@ -266,6 +267,8 @@ export interface NewContact {
   callData?: CallData;
   /** What the customer's browser told about itself (see store/visitor-context-queries.ts), stored with it. */
   visitorContext?: VisitorContext;
+  /** The pre-chat answers the chat starts with, stored with it. */
+  prechat?: PrechatRecord;
 }
 
 /** A page of messages, oldest first. */
@@ -404,7 +407,7 @@ export interface Store extends InstallLifecycleStore {
 }
 
 /** Agents, chats, event logs, files, audit log, API keys and the desk of one tenant. All methods are async. */
-export interface TenantStore extends TenantLifecycleStore, ApiKeyStore, DeskStore, QueueStore, WebhookStore, AgentAdminStore, FrontDoorStore, NoteStore, CannedStore, VisitorContextStore, InvitationStore {
+export interface TenantStore extends TenantLifecycleStore, ApiKeyStore, DeskStore, QueueStore, WebhookStore, AgentAdminStore, FrontDoorStore, NoteStore, CannedStore, VisitorContextStore, InvitationStore, PrechatStore {
   /** The tenant every method is scoped to. */
   readonly name: string;
 

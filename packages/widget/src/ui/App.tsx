@@ -10,6 +10,7 @@ import { Conversation } from "./Conversation.js";
 import { ChatIcon, CloseIcon } from "./icons.js";
 import { loadOnDemand, useOnDemand } from "../on-demand.js";
 import { OfflineGate } from "./OfflineGate.js";
+import { PrechatGate } from "./PrechatGate.js";
 import { StartForm } from "./StartForm.js";
 import { Waiting } from "./Waiting.js";
 
@@ -127,7 +128,9 @@ export function App({ session, config, strings, host }: Props): JSX.Element {
           )}
           {state.phase === "start" || state.phase === "starting" ? (
             <OfflineGate config={config}>
-              <StartForm session={session} strings={strings} greeting={greeting} isBusy={state.phase === "starting"} />
+              <PrechatGate config={config} session={session} strings={strings} greeting={greeting} isBusy={state.phase === "starting"}>
+                <StartForm session={session} strings={strings} greeting={greeting} isBusy={state.phase === "starting"} />
+              </PrechatGate>
             </OfflineGate>
           ) : (
             <>
