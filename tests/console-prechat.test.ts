@@ -99,7 +99,8 @@ describe("the console's pre-chat form admin", () => {
     await page.getByRole("button", { name: "Back to chats" }).click();
     await queueItem(page, "Lena").getByRole("button", { name: /Join/ }).click();
     await chatTab(page, "Lena").waitFor();
-    const details = page.locator(".conversation .call-data");
+    // The Details list is in the customer panel beside the conversation.
+    const details = page.locator(".call-data");
     await details.locator("dt", { hasText: "Contract number" }).waitFor();
     expect(await details.locator(".call-data-row").allTextContents()).toEqual(["Contract numberC-123456"]);
     expect(await seriousViolations(page)).toEqual([]);

@@ -137,7 +137,7 @@ describe("the host page", () => {
     expect(await page.evaluate(() => (window as unknown as { startedChat: string }).startedChat)).toBe(chatId);
     expect(await page.evaluate(() => (window as unknown as { finished: { survey: boolean } }).finished.survey)).toBe(true);
     // Without Parley.setAttributes, no call data is sent.
-    expect(starts.map((body) => Object.keys(JSON.parse(body) as object))).toEqual([["nickname", "uri", "title", "userAgent"]]);
+    expect(starts.map((body) => Object.keys(JSON.parse(body) as object))).toEqual([["nickname", "uri", "title", "userAgent", "context"]]);
     await agent.sdk.LIVECHAT.logout();
     await page.close();
   });

@@ -35,6 +35,9 @@ export interface CannedPicker {
   onKeyDown: (e: KeyboardEvent) => boolean;
 }
 
+/** The most options the picker shows at once. */
+const PICKER_SIZE = 6;
+
 export function useCannedPicker(token: string, text: string, values: () => PlaceholderValues, insert: (text: string) => void): CannedPicker {
   const list = useCannedList(token);
   const query = QUERY.exec(text)?.[1];
@@ -42,7 +45,10 @@ export function useCannedPicker(token: string, text: string, values: () => Place
   const [dismissedFor, setDismissedFor] = useState<string | undefined>(undefined);
   const [active, setActive] = useState(0);
   const isOpen = query !== undefined && dismissedFor !== text;
-  const matches = useMemo(() => (isOpen ? searchCanned(list, query ?? "") : []), [isOpen, list, query]);
+  const found = useMemo(() => (isOpen ? searchCanned(list, query ?? "") : []), [isOpen, list, query]);
+  // A short list that never scrolls: the agent narrows it by typing, and every option stays in view
+  // (a scrolled listbox driven by aria-activedescendant would hide the active option from sighted users).
+  const matches = found.slice(0, PICKER_SIZE);
   useEffect(() => setActive(0), [query]);
   useEffect(() => {
     if (query === undefined) setDismissedFor(undefined);
@@ -92,6 +98,7 @@ export function useCannedPicker(token: string, text: string, values: () => Place
         ))}
       </ul>
       {matches.length === 0 && <p class="canned-none">No canned response matches “{query}”.</p>}
+      {found.length > matches.length && <p class="canned-none">{found.length - matches.length} more: keep typing to narrow the list.</p>}
     </div>
   ) : null;
 
