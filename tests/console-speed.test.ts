@@ -100,11 +100,14 @@ describe("the console's shortcuts, emoji and times", () => {
     await page.keyboard.press("Escape");
     await dialog.waitFor({ state: "detached" });
 
-    // E asks before ending; Escape keeps the chat going.
+    // E asks before ending, with the focus on the safe choice; keeping the chat closes the question.
+    // (Escape on this dialog is tried in tests/console-shift.test.ts.)
     await page.keyboard.press("e");
     const confirm = page.getByRole("dialog", { name: "End the chat with Carla?" });
     await confirm.waitFor();
-    await page.keyboard.press("Escape");
+    const keep = confirm.getByRole("button", { name: "Keep chatting" });
+    await waitFor(async () => await keep.evaluate((element) => element === document.activeElement), () => "the focus on Keep chatting");
+    await keep.click();
     await confirm.waitFor({ state: "detached" });
     // R goes to the message box.
     await page.keyboard.press("r");
