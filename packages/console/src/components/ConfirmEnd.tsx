@@ -4,17 +4,13 @@
  * on the safe choice, and Escape keeps the chat going.
  */
 import { useEffect, useRef } from "preact/hooks";
+import { useModalDialog } from "../modal-dialog.js";
 
 export function ConfirmEnd({ nickname, onAnswer }: { nickname: string; onAnswer: (isEnding: boolean) => void }) {
-  const dialog = useRef<HTMLDialogElement>(null);
+  const dialog = useModalDialog();
   const keep = useRef<HTMLButtonElement>(null);
-  useEffect(() => {
-    const element = dialog.current;
-    if (element === null) return;
-    if (!element.open) element.showModal();
-    keep.current?.focus();
-    return () => element.close();
-  }, []);
+  // Shown by the hook above (effects run in order): the focus starts on the safe choice.
+  useEffect(() => keep.current?.focus(), []);
   // Closed before answering: while the modal dialog is open, nothing behind it can take the focus back.
   const answer = (isEnding: boolean) => {
     dialog.current?.close();

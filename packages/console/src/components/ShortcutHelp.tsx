@@ -3,9 +3,10 @@
  * in a modal dialog opened with `?` (outside a field) or the header's
  * "Shortcuts" button; Escape or Close closes it and gives the focus back.
  */
-import { useEffect, useRef, useState } from "preact/hooks";
+import { useEffect, useState } from "preact/hooks";
 import type { Desk } from "../desk.js";
 import { SHORTCUTS, shortcutAction } from "../shortcuts.js";
+import { useModalDialog } from "../modal-dialog.js";
 
 export function ShortcutHelp({ desk }: { desk: Desk }) {
   const [isOpen, setOpen] = useState(false);
@@ -30,14 +31,7 @@ export function ShortcutHelp({ desk }: { desk: Desk }) {
 }
 
 function ShortcutDialog({ onClose }: { onClose: () => void }) {
-  const dialog = useRef<HTMLDialogElement>(null);
-  useEffect(() => {
-    const element = dialog.current;
-    if (element === null) return;
-    // showModal keeps the focus inside and gives it back to what had it when closed.
-    if (!element.open) element.showModal();
-    return () => element.close();
-  }, []);
+  const dialog = useModalDialog();
   return (
     <dialog
       ref={dialog}

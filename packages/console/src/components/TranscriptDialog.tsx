@@ -2,19 +2,13 @@
  * An earlier chat's transcript over the chat at hand: the read-only view in a
  * modal `<dialog>` (focus kept inside, Escape or Close returns to the chat).
  */
-import { useEffect, useRef } from "preact/hooks";
+import { useModalDialog } from "../modal-dialog.js";
 import type { ChatOutline } from "../chat-record.js";
 import type { AgentLogin } from "../session.js";
 import { ReadOnlyChat } from "./ReadOnlyChat.js";
 
 export function TranscriptDialog({ chatId, outline, login, onClose }: { chatId: string; outline: ChatOutline; login: AgentLogin; onClose: () => void }) {
-  const dialog = useRef<HTMLDialogElement>(null);
-  useEffect(() => {
-    const element = dialog.current;
-    if (element === null) return;
-    if (!element.open) element.showModal();
-    return () => element.close();
-  }, []);
+  const dialog = useModalDialog();
   return (
     <dialog
       ref={dialog}
